@@ -1,0 +1,92 @@
+package planetscale
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+)
+
+// Branch is a database branch as the API returns it.
+type Branch = ps.DatabaseBranch
+
+// Database is what psflow needs to know about a database.
+type Database struct {
+	Name          string `json:"name"`
+	DefaultBranch string `json:"default_branch"`
+	HTMLURL       string `json:"html_url"`
+	State         string `json:"state"`
+}
+
+// GetDatabase returns a database, with its default branch.
+func (c *Client) GetDatabase(ctx context.Context, db string) (*Database, error) {
+	return call(ctx, fmt.Sprintf("get database %s/%s", c.org, db), func(ctx context.Context) (*Database, error) {
+		var d Database
+		err := c.getJSON(ctx, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db), &d)
+		return &d, err
+	})
+}
+
+// GetBranch returns one branch of a database.
+func (c *Client) GetBranch(ctx context.Context, db, branch string) (*Branch, error) {
+	return call(ctx, fmt.Sprintf("get branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) (*Branch, error) {
+		return c.api.DatabaseBranches.Get(ctx, &ps.GetDatabaseBranchRequest{Organization: c.org, Database: db, Branch: branch})
+	})
+}
+
+// ListBranches returns every branch of a database, all pages.
+func (c *Client) ListBranches(ctx context.Context, db string) ([]*Branch, error) {
+	const perPage = 100
+	var all []*Branch
+	for page := 1; ; page++ {
+		branches, err := call(ctx, fmt.Sprintf("list branches of %s/%s", c.org, db), func(ctx context.Context) ([]*Branch, error) {
+			return c.api.DatabaseBranches.List(ctx, &ps.ListDatabaseBranchesRequest{Organization: c.org, Database: db},
+				ps.WithPage(page), ps.WithPerPage(perPage))
+		})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, branches...)
+		if len(branches) < perPage {
+			return all, nil
+		}
+	}
+}
+
+// CreateBranch is what a new branch is made from.
+type CreateBranch struct {
+	Name     string
+	Parent   string
+	Region   string
+	BackupID string // restore this backup's data (Data Branching)
+	SeedData string // "last_successful_backup" to restore the newest backup
+}
+
+// CreateBranch creates a branch. It is sent once: after an ambiguous
+// failure the caller must GET the branch before trying again.
+func (c *Client) CreateBranch(ctx context.Context, db string, b CreateBranch) (*Branch, error) {
+	return call(ctx, fmt.Sprintf("create branch %s of %s/%s", b.Name, c.org, db), func(ctx context.Context) (*Branch, error) {
+		return c.api.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{
+			Organization: c.org, Database: db, Name: b.Name, ParentBranch: b.Parent,
+			Region: b.Region, BackupID: b.BackupID, SeedData: b.SeedData,
+		})
+	})
+}
+
+// DeleteBranch deletes a branch.
+func (c *Client) DeleteBranch(ctx context.Context, db, branch string) error {
+	return exec(ctx, fmt.Sprintf("delete branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) error {
+		return c.api.DatabaseBranches.Delete(ctx, &ps.DeleteDatabaseBranchRequest{Organization: c.org, Database: db, Branch: branch})
+	})
+}
+
+// LintError is one finding of the branch schema linter.
+type LintError = ps.SchemaLintError
+
+// LintSchema returns the schema lint findings of a branch.
+func (c *Client) LintSchema(ctx context.Context, db, branch string) ([]*LintError, error) {
+	return call(ctx, fmt.Sprintf("lint the schema of branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) ([]*LintError, error) {
+		return c.api.DatabaseBranches.LintSchema(ctx, &ps.LintSchemaRequest{Organization: c.org, Database: db, Branch: branch})
+	})
+}

@@ -1,0 +1,122 @@
+// Package planetscale is psflow's one client for the PlanetScale API: the
+// official SDK behind a retrying transport, errors that say what failed
+// and why, one waiter for every poll, and the branch-naming rules.
+package planetscale
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+)
+
+// DefaultAPIURL is the real API.
+const DefaultAPIURL = "https://api.planetscale.com"
+
+// Config configures a Client.
+type Config struct {
+	APIURL  string // default DefaultAPIURL
+	TokenID string // service token id
+	Token   string // service token secret
+	Org     string // organization every call is scoped to
+	Retry   RetryPolicy
+	Base    http.RoundTripper                // default http.DefaultTransport
+	Logf    func(format string, args ...any) // retries are logged here
+}
+
+// Client calls the PlanetScale API for one organization.
+type Client struct {
+	api   *ps.Client
+	http  *http.Client // the retrying client under api, for calls the SDK lacks
+	base  string       // API URL ending in "/"
+	auth  string       // Authorization header value
+	org   string
+	calls atomic.Int64
+}
+
+// New returns a client for cfg. The SDK has no retries; the transport
+// under it adds them.
+func New(cfg Config) (*Client, error) {
+	if cfg.TokenID == "" || cfg.Token == "" {
+		return nil, errors.New("a service token id and secret are required")
+	}
+	if cfg.Org == "" {
+		return nil, errors.New("an organization is required")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.Retry == (RetryPolicy{}) {
+		cfg.Retry = DefaultRetry()
+	}
+	if cfg.Base == nil {
+		cfg.Base = http.DefaultTransport
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	c := &Client{org: cfg.Org, base: strings.TrimSuffix(cfg.APIURL, "/") + "/", auth: cfg.TokenID + ":" + cfg.Token}
+	c.http = &http.Client{Transport: &transport{base: cfg.Base, policy: cfg.Retry, calls: &c.calls, logf: cfg.Logf}}
+	sdkHTTP := *c.http // WithServiceToken wraps the transport of the client it is given
+	api, err := ps.NewClient(
+		ps.WithBaseURL(c.base),
+		ps.WithHTTPClient(&sdkHTTP), // before the token option, which wraps it
+		ps.WithServiceToken(cfg.TokenID, cfg.Token),
+		ps.WithUserAgent("psflow"),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("create the PlanetScale client: %w", err)
+	}
+	c.api = api
+	return c, nil
+}
+
+// Org is the organization the client is scoped to.
+func (c *Client) Org() string { return c.org }
+
+// Calls is the number of HTTP requests sent so far, retries included.
+func (c *Client) Calls() int64 { return c.calls.Load() }
+
+// call runs one SDK call and classifies its error.
+func call[T any](ctx context.Context, op string, fn func(context.Context) (T, error)) (T, error) {
+	rec := &record{}
+	v, err := fn(context.WithValue(ctx, recordKey{}, rec))
+	if err != nil {
+		return v, classify(op, rec, err)
+	}
+	return v, nil
+}
+
+// getJSON GETs a path under /v1 of the API into v, for the fields the SDK
+// does not decode (a database's default branch, a deploy operation's DDL).
+func (c *Client) getJSON(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"v1/"+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", c.auth)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		return fmt.Errorf("decode %s: %w", path, err)
+	}
+	return nil
+}
+
+// exec is call for SDK methods that return only an error.
+func exec(ctx context.Context, op string, fn func(context.Context) error) error {
+	_, err := call(ctx, op, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
+	return err
+}

@@ -1,0 +1,113 @@
+package planetscale
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+)
+
+// DeployRequest is a deploy request as the API returns it.
+type DeployRequest = ps.DeployRequest
+
+// DeployFilter narrows ListDeployRequests; empty fields match all.
+type DeployFilter struct {
+	State      string // "open" or "closed"
+	Branch     string
+	IntoBranch string
+}
+
+// ListDeployRequests lists the deploy requests of a database.
+func (c *Client) ListDeployRequests(ctx context.Context, db string, f DeployFilter) ([]*DeployRequest, error) {
+	return call(ctx, fmt.Sprintf("list deploy requests of %s/%s", c.org, db), func(ctx context.Context) ([]*DeployRequest, error) {
+		return c.api.DeployRequests.List(ctx, &ps.ListDeployRequestsRequest{
+			Organization: c.org, Database: db, State: f.State, Branch: f.Branch, IntoBranch: f.IntoBranch,
+		})
+	})
+}
+
+// GetDeployRequest returns one deploy request.
+func (c *Client) GetDeployRequest(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("get", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.Get(ctx, &ps.GetDeployRequestRequest{Organization: c.org, Database: db, Number: n})
+	})
+}
+
+// CreateDeploy is what a new deploy request is made from.
+type CreateDeploy struct {
+	Branch, Into, Notes           string
+	AutoCutover, AutoDeleteBranch bool
+}
+
+// CreateDeployRequest opens a deploy request. It is sent once: after an
+// ambiguous failure the caller lists open requests before trying again.
+func (c *Client) CreateDeployRequest(ctx context.Context, db string, d CreateDeploy) (*DeployRequest, error) {
+	op := fmt.Sprintf("open a deploy request from %s into %s of %s/%s", d.Branch, d.Into, c.org, db)
+	return call(ctx, op, func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.Create(ctx, &ps.CreateDeployRequestRequest{
+			Organization: c.org, Database: db, Branch: d.Branch, IntoBranch: d.Into, Notes: d.Notes,
+			AutoCutover: d.AutoCutover, AutoDeleteBranch: d.AutoDeleteBranch,
+		})
+	})
+}
+
+// Deploy queues a ready deploy request.
+func (c *Client) Deploy(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("deploy", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.Deploy(ctx, &ps.PerformDeployRequest{Organization: c.org, Database: db, Number: n})
+	})
+}
+
+// ApplyDeploy cuts over a deploy waiting in pending_cutover.
+func (c *Client) ApplyDeploy(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("apply the cutover of", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.ApplyDeploy(ctx, &ps.ApplyDeployRequestRequest{Organization: c.org, Database: db, Number: n})
+	})
+}
+
+// SkipRevert ends the revert window of a deployed request.
+func (c *Client) SkipRevert(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("skip the revert window of", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.SkipRevertDeploy(ctx, &ps.SkipRevertDeployRequestRequest{Organization: c.org, Database: db, Number: n})
+	})
+}
+
+// CancelDeploy cancels a queued or running deploy.
+func (c *Client) CancelDeploy(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("cancel", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.CancelDeploy(ctx, &ps.CancelDeployRequestRequest{Organization: c.org, Database: db, Number: n})
+	})
+}
+
+// CloseDeployRequest closes a deploy request without deploying it.
+func (c *Client) CloseDeployRequest(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("close", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		return c.api.DeployRequests.CloseDeploy(ctx, &ps.CloseDeployRequestRequest{Organization: c.org, Database: db, Number: n})
+	})
+}
+
+// Operation is one DDL statement of a deploy request.
+type Operation struct {
+	Table       string `json:"table_name"`
+	Name        string `json:"operation_name"`
+	State       string `json:"state"`
+	DDL         string `json:"ddl_statement"`
+	CanDropData bool   `json:"can_drop_data"`
+}
+
+// Operations returns the DDL a deploy request will run, in order.
+func (c *Client) Operations(ctx context.Context, db string, n uint64) ([]Operation, error) {
+	return call(ctx, c.drOp("list the operations of", db, n), func(ctx context.Context) ([]Operation, error) {
+		var page struct {
+			Data []Operation `json:"data"`
+		}
+		path := fmt.Sprintf("organizations/%s/databases/%s/deploy-requests/%d/operations?per_page=100", url.PathEscape(c.org), url.PathEscape(db), n)
+		err := c.getJSON(ctx, path, &page)
+		return page.Data, err
+	})
+}
+
+func (c *Client) drOp(verb, db string, n uint64) string {
+	return fmt.Sprintf("%s deploy request #%d of %s/%s", verb, n, c.org, db)
+}

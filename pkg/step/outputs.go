@@ -1,0 +1,77 @@
+package step
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ghDelimiter is the fixed heredoc delimiter go-githubactions writes around
+// output values; a value containing it could forge a second output.
+const ghDelimiter = "_GitHubActionsFileCommandDelimeter_"
+
+// outputs writes an action's outputs to every place that wants them.
+type outputs struct {
+	s    *Step
+	file string // PSFLOW_OUTPUT_FILE / --output-file, or ""
+	err  error  // the first write failure, reported when the step ends
+}
+
+func newOutputs(s *Step, file string) *outputs { return &outputs{s: s, file: file} }
+
+// Output sets an output. Secret outputs are masked before they are written
+// and never printed. Outside GitHub, non-secret outputs are also printed as
+// name=value lines on stdout, and so is every output when GitHub gave no
+// GITHUB_OUTPUT file.
+func (s *Step) Output(name, value string) {
+	o, err := s.action.output(name)
+	if err != nil {
+		s.out.fail(err)
+		return
+	}
+	if o.Secret {
+		s.Mask(value)
+	}
+	s.out.write(o, value)
+}
+
+func (w *outputs) write(o Output, value string) {
+	s := w.s
+	onGitHub := s.github && s.env.Getenv("GITHUB_OUTPUT") != ""
+	if onGitHub {
+		if strings.Contains(value, ghDelimiter) {
+			w.fail(fmt.Errorf("output %s contains the workflow file-command delimiter; refusing to write it", o.Name))
+			return
+		}
+		s.gha(s.env.Stdout, false).SetOutput(o.Name, value)
+	}
+	if w.file != "" {
+		line := "PSFLOW_" + strings.ToUpper(o.Name) + "=" + shellQuote(value) + "\n"
+		if err := appendFile(w.file, line, true); err != nil {
+			w.fail(fmt.Errorf("write output %s: %w", o.Name, err))
+		}
+	}
+	if !onGitHub {
+		shown := shellQuote(value)
+		if o.Secret {
+			shown = Redacted
+		}
+		fmt.Fprintf(redactWriter{r: s.red, w: s.env.Stdout}, "%s=%s\n", o.Name, shown)
+	}
+}
+
+func (w *outputs) fail(err error) {
+	w.err = errors.Join(w.err, err)
+}
+
+// shellQuote returns v unchanged when it is a plain word, else single-quoted
+// so that `source`-ing the file yields exactly v and a newline in a value can
+// never start a second variable.
+func shellQuote(v string) string {
+	if v != "" && strings.IndexFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/@+=%", r))
+	}) < 0 {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}

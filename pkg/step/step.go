@@ -1,0 +1,157 @@
+package step
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Step is one running action: its resolved inputs, its outputs and its log.
+type Step struct {
+	action  *Action
+	env     Env
+	github  bool
+	values  map[string]any
+	red     *redactor
+	log     io.Writer // redacted; stdout on GitHub, stderr elsewhere
+	out     *outputs
+	summary strings.Builder
+	start   time.Time
+}
+
+// Run resolves the inputs of a, runs it and writes its outputs and summary.
+// The returned error has already been printed; pass it to ExitCode.
+func Run(ctx context.Context, a *Action, env Env) error {
+	s := &Step{action: a, env: env, github: env.Getenv("GITHUB_ACTIONS") == "true", red: &redactor{}, start: time.Now()}
+	s.log = redactWriter{r: s.red, w: env.Stderr}
+	if s.github {
+		s.log = redactWriter{r: s.red, w: env.Stdout}
+	}
+	err := s.run(ctx)
+	if errors.Is(err, errHelp) {
+		Usage(env.Stdout, a)
+		return nil
+	}
+	if err != nil {
+		s.fail(err)
+		return reported{err}
+	}
+	return nil
+}
+
+func (s *Step) run(ctx context.Context) error {
+	flags, h, err := parseFlags(s.action, s.env.Args)
+	if err != nil {
+		return err
+	}
+	if err := s.resolve(flags); err != nil {
+		return err
+	}
+	s.out = newOutputs(s, firstNonEmpty(h.outputFile, s.env.Getenv("PSFLOW_OUTPUT_FILE")))
+	summaryFile := firstNonEmpty(h.summaryFile, s.env.Getenv("PSFLOW_SUMMARY_FILE"), s.env.Getenv("GITHUB_STEP_SUMMARY"))
+	runErr := s.action.Run(ctx, s)
+	if err := s.writeSummary(summaryFile); err != nil && runErr == nil {
+		runErr = err
+	}
+	return errors.Join(runErr, s.out.err)
+}
+
+// resolve reads every input from its sources, validates it and masks secrets.
+func (s *Step) resolve(flags map[string]*flagValue) error {
+	s.values = make(map[string]any, len(s.action.Inputs))
+	var problems []string
+	for _, in := range s.action.Inputs {
+		raw, ok := "", false
+		if f := flags[in.Name]; f != nil && f.set {
+			raw, ok = f.raw, true
+			if in.Kind == Bool && raw == "" {
+				raw = "true"
+			}
+		}
+		for _, name := range in.envNames() {
+			if ok {
+				break
+			}
+			if v := s.env.Getenv(name); v != "" {
+				raw, ok = v, true
+			}
+		}
+		if !ok {
+			raw = in.Default
+		}
+		if in.Secret {
+			s.Mask(raw)
+		}
+		if in.Required && strings.TrimSpace(raw) == "" {
+			problems = append(problems, fmt.Sprintf("input %s is required; set %s", in.Name, in.Sources()))
+			continue
+		}
+		v, err := in.parse(strings.TrimSpace(raw))
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		s.values[in.Name] = v
+	}
+	if len(problems) > 0 {
+		return usagef("%s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// value returns an input's parsed value, panicking on a programming error
+// (an undeclared name or the wrong kind), which tests catch.
+func value[T any](s *Step, name string) T {
+	v, ok := s.values[name].(T)
+	if !ok {
+		panic(fmt.Sprintf("step %s: input %q is not declared as %T", s.action.Name, name, v))
+	}
+	return v
+}
+
+// String returns a text or choice input.
+func (s *Step) String(name string) string { return value[string](s, name) }
+
+// Bool returns a boolean input.
+func (s *Step) Bool(name string) bool { return value[bool](s, name) }
+
+// Int returns a whole-number input.
+func (s *Step) Int(name string) int { return value[int](s, name) }
+
+// Duration returns a duration input.
+func (s *Step) Duration(name string) time.Duration { return value[time.Duration](s, name) }
+
+// List returns a list input (newline or comma separated).
+func (s *Step) List(name string) []string { return value[[]string](s, name) }
+
+// Getenv reads the step's environment, for context such as GITHUB_REPOSITORY.
+func (s *Step) Getenv(name string) string { return s.env.Getenv(name) }
+
+// GitHub reports whether the step runs inside GitHub Actions.
+func (s *Step) GitHub() bool { return s.github }
+
+// Elapsed is the time since the step started.
+func (s *Step) Elapsed() time.Duration { return time.Since(s.start) }
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// reported marks an error the harness has already printed.
+type reported struct{ error }
+
+func (r reported) Unwrap() error { return r.error }
+
+// Reported reports whether Run already printed err.
+func Reported(err error) bool {
+	var r reported
+	return errors.As(err, &r)
+}
