@@ -84,7 +84,11 @@ func (c *Client) Calls() int64 { return c.calls.Load() }
 
 // call runs one SDK call and classifies its error.
 func call[T any](ctx context.Context, op string, fn func(context.Context) (T, error)) (T, error) {
-	rec := &record{}
+	return callRecorded(ctx, op, &record{}, fn)
+}
+
+// callRecorded is call keeping what the transport saw in rec.
+func callRecorded[T any](ctx context.Context, op string, rec *record, fn func(context.Context) (T, error)) (T, error) {
 	v, err := fn(context.WithValue(ctx, recordKey{}, rec))
 	if err != nil {
 		return v, classify(op, rec, err)

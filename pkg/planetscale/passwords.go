@@ -1,6 +1,7 @@
 package planetscale
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -11,13 +12,24 @@ import (
 // Password is a branch password; PlainText is set only when it is created.
 type Password = ps.DatabaseBranchPassword
 
+// Credentials are a new password and where it connects.
+type Credentials struct {
+	*Password
+	Database string // MySQL database to use: the PlanetScale database, or an emulator's
+}
+
 // CreatePassword mints a password on a branch with a role and a TTL.
-func (c *Client) CreatePassword(ctx context.Context, db, branch, name, role string, ttl time.Duration) (*Password, error) {
-	return call(ctx, fmt.Sprintf("create a %s password on branch %s of %s/%s", role, branch, c.org, db), func(ctx context.Context) (*Password, error) {
+func (c *Client) CreatePassword(ctx context.Context, db, branch, name, role string, ttl time.Duration) (*Credentials, error) {
+	rec := &record{}
+	pw, err := callRecorded(ctx, fmt.Sprintf("create a %s password on branch %s of %s/%s", role, branch, c.org, db), rec, func(ctx context.Context) (*Password, error) {
 		return c.api.Passwords.Create(ctx, &ps.DatabaseBranchPasswordRequest{
 			Organization: c.org, Database: db, Branch: branch, Name: name, Role: role, TTL: int(ttl.Seconds()),
 		})
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &Credentials{Password: pw, Database: cmp.Or(rec.database, db)}, nil
 }
 
 // DeletePassword deletes a branch password.

@@ -163,6 +163,7 @@ func (t *transport) record(req *http.Request, resp *http.Response, err error) (*
 		return resp, err
 	}
 	rec.status = resp.StatusCode
+	rec.database = resp.Header.Get(DatabaseHeader)
 	if resp.StatusCode >= 400 {
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
@@ -183,6 +184,12 @@ type record struct {
 	status        int
 	code, message string
 	netErr        error
+	database      string // DatabaseHeader, from an emulator
 }
+
+// DatabaseHeader is sent by psflow-emulator with a new password: the MySQL
+// database that holds the branch. The real API sends none, and the
+// PlanetScale database name is used.
+const DatabaseHeader = "X-Psflow-Database"
 
 type recordKey struct{}

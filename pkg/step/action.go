@@ -16,6 +16,7 @@ type Output struct {
 type Action struct {
 	Name        string // kebab-case, e.g. "create-branch"
 	Description string // one line
+	Icon        string // Feather icon for action.yml branding
 	Inputs      []Input
 	Outputs     []Output
 	Run         func(ctx context.Context, s *Step) error
