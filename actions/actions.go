@@ -1,0 +1,36 @@
+// Package actions lists psflow's actions in the order of a pull request's
+// life. The psflow binary dispatches to them and the generator writes their
+// action.yml files and README tables from these declarations.
+package actions
+
+import (
+	createbranch "github.com/psflow/psflow/actions/create-branch"
+	deletebranch "github.com/psflow/psflow/actions/delete-branch"
+	opendeployrequest "github.com/psflow/psflow/actions/open-deploy-request"
+	seedbranch "github.com/psflow/psflow/actions/seed-branch"
+	waitanddeploy "github.com/psflow/psflow/actions/wait-and-deploy"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+//go:generate go run ../internal/gen -root ..
+
+// All returns every action.
+func All() []*step.Action {
+	return []*step.Action{
+		createbranch.Action,
+		seedbranch.Action,
+		opendeployrequest.Action,
+		waitanddeploy.Action,
+		deletebranch.Action,
+	}
+}
+
+// Find returns the named action.
+func Find(name string) (*step.Action, bool) {
+	for _, a := range All() {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return nil, false
+}

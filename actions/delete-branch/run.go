@@ -1,0 +1,71 @@
+package deletebranch
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+func run(ctx context.Context, s *step.Step) error {
+	c, err := shared.Client(s)
+	if err != nil {
+		return err
+	}
+	db := s.String("database")
+	d, err := c.GetDatabase(ctx, db)
+	if err != nil {
+		return err
+	}
+	if s.Bool("sweep") {
+		return sweep(ctx, s, c, d)
+	}
+	name, err := shared.Branch(s)
+	if err != nil {
+		return err
+	}
+	if name == d.DefaultBranch {
+		return step.Usagef("refusing to delete %s: it is the default branch of %s", name, shared.Where(s))
+	}
+	b, err := c.GetBranch(ctx, db, name)
+	if planetscale.IsKind(err, planetscale.KindNotFound) {
+		s.Logf("branch %s of %s does not exist; nothing to delete", name, shared.Where(s))
+		s.Output("deleted", "")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if b.Production {
+		return step.Usagef("refusing to delete %s: it is a production branch of %s", name, shared.Where(s))
+	}
+	deleted, err := remove(ctx, s, c, db, name)
+	if err != nil {
+		return err
+	}
+	s.Output("deleted", strings.Join(deleted, "\n"))
+	return nil
+}
+
+// remove deletes one branch, or only says it would on a dry run. A branch
+// that vanished meanwhile counts as nothing deleted.
+func remove(ctx context.Context, s *step.Step, c *planetscale.Client, db, name string) ([]string, error) {
+	if s.Bool("dry_run") {
+		s.Logf("dry run: would delete branch %s of %s", name, shared.Where(s))
+		return []string{name}, nil
+	}
+	err := c.DeleteBranch(ctx, db, name)
+	if planetscale.IsKind(err, planetscale.KindNotFound) {
+		s.Logf("branch %s of %s was already gone", name, shared.Where(s))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Logf("deleted branch %s of %s", name, shared.Where(s))
+	s.Summary(fmt.Sprintf("Deleted branch `%s` of %s.", name, shared.Where(s)))
+	return []string{name}, nil
+}

@@ -1,0 +1,75 @@
+package deletebranch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// sweep deletes every stale branch: named with the prefix, older than
+// older_than, not kept, never production or the default branch, and, with
+// a GitHub token, only when its pull request is closed.
+func sweep(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetscale.Database) error {
+	prefix, age, keep := s.String("prefix"), s.Duration("older_than"), s.List("keep")
+	if prefix == "" {
+		return step.Usagef("input prefix must not be empty in sweep mode: it keeps the sweep to branches psflow made")
+	}
+	var prs *pullStates
+	if token := s.String("github_token"); token != "" {
+		repo := s.String("repository")
+		if repo == "" {
+			return step.Usagef("input repository is required with github_token; set %s", "--repository, INPUT_REPOSITORY, PSFLOW_REPOSITORY, GITHUB_REPOSITORY")
+		}
+		var err error
+		if prs, err = newPullStates(s.String("github_api_url"), token, repo); err != nil {
+			return step.Usagef("%w", err)
+		}
+	}
+	branches, err := c.ListBranches(ctx, d.Name)
+	if err != nil {
+		return err
+	}
+	cutoff := time.Now().Add(-age)
+	var deleted []string
+	for _, b := range branches {
+		switch {
+		case !strings.HasPrefix(b.Name, prefix), b.Production, b.Name == d.DefaultBranch, slices.Contains(keep, b.Name):
+			continue
+		case b.CreatedAt.After(cutoff):
+			s.Logf("keeping %s: created %s ago", b.Name, time.Since(b.CreatedAt).Round(time.Second))
+			continue
+		}
+		if prs != nil {
+			closed, why := prs.closed(ctx, strings.TrimPrefix(b.Name, "pr-"))
+			if !closed {
+				s.Logf("keeping %s: %s", b.Name, why)
+				continue
+			}
+		}
+		gone, err := remove(ctx, s, c, d.Name, b.Name)
+		if err != nil {
+			return err
+		}
+		deleted = append(deleted, gone...)
+	}
+	s.Output("deleted", strings.Join(deleted, "\n"))
+	verb := "Deleted"
+	if s.Bool("dry_run") {
+		verb = "Would delete"
+	}
+	s.Summary(fmt.Sprintf("### Branch sweep of %s\n\n%s %d of %d branches (prefix `%s`, older than %s).", shared.Where(s), verb, len(deleted), len(branches), prefix, age))
+	return nil
+}
+
+// number parses the PR number of a pr-<n> branch.
+func number(suffix string) (int, bool) {
+	n, err := strconv.Atoi(suffix)
+	return n, err == nil && n > 0
+}

@@ -1,0 +1,38 @@
+// Package opendeployrequest is the open-deploy-request action: get or open
+// the branch's deploy request, wait for its diff and report it on the PR.
+package opendeployrequest
+
+import (
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// Action declares open-deploy-request.
+var Action = &step.Action{
+	Name:        "open-deploy-request",
+	Description: "Get or open a deploy request for the branch, wait for its diff and post it on the pull request.",
+	Icon:        "git-pull-request",
+	Inputs: shared.Inputs(
+		shared.BranchInput,
+		step.Input{Name: "into", Description: "Branch to deploy into. Default: the branch's parent."},
+		step.Input{Name: "notes", Description: "Deploy request notes. Default: the pull request's title and link."},
+		step.Input{Name: "auto_cutover", Description: "Cut over as soon as the deployment is ready.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "auto_delete_branch", Description: "Delete the branch once deployed.", Kind: step.Bool, Default: "false"},
+		step.Input{Name: "wait_for_diff", Description: "Wait until the schema diff is computed.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "timeout", Description: "How long to wait for the diff.", Kind: step.Duration, Default: "10m"},
+		step.Input{Name: "comment", Description: "Post or update one sticky comment on the pull request.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "github_token", Description: "Token for the pull request comment.", Secret: true},
+		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
+		step.Input{Name: "fail_on", Description: "Fail when the diff is destructive or the branch has lint errors.", Kind: step.Choice, Choices: []string{"none", "destructive", "lint"}, Default: "none"},
+		step.Input{Name: "close_if_no_changes", Description: "Close the deploy request when there is nothing to deploy.", Kind: step.Bool, Default: "false"},
+	),
+	Outputs: []step.Output{
+		{Name: "number", Description: "Deploy request number."},
+		{Name: "url", Description: "Deploy request page."},
+		{Name: "deployment_state", Description: "Deployment state, e.g. ready or no_changes."},
+		{Name: "has_changes", Description: "true when the deploy request changes the schema."},
+		{Name: "destructive", Description: "true when the diff drops a table, column or index, or narrows a column."},
+		{Name: "diff", Description: "The DDL the deploy request will run."},
+	},
+	Run: run,
+}

@@ -1,0 +1,32 @@
+// Package seedbranch is the seed-branch action: stream .sql files into a
+// branch over a real MySQL connection with an ephemeral password.
+package seedbranch
+
+import (
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// Action declares seed-branch.
+var Action = &step.Action{
+	Name:        "seed-branch",
+	Description: "Load .sql files into a branch over MySQL with a short-lived password.",
+	Icon:        "database",
+	Inputs: shared.Inputs(
+		shared.BranchInput,
+		step.Input{Name: "files", Description: "SQL files, globs or directories, newline or comma separated; applied in sorted order.", Kind: step.List, Required: true},
+		step.Input{Name: "parallelism", Description: "Connections loading row data of different tables at once.", Kind: step.Int, Default: "4"},
+		step.Input{Name: "password_ttl", Description: "Lifetime of the password used for loading (deleted at the end).", Kind: step.Duration, Default: "1h"},
+		step.Input{Name: "once", Description: "Skip files already applied with the same content.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "tls", Description: "auto (required unless the host is loopback), true or false.", Kind: step.Choice, Choices: []string{"auto", "true", "false"}, Default: "auto"},
+		step.Input{Name: "timeout", Description: "How long loading may take.", Kind: step.Duration, Default: "30m"},
+	),
+	Outputs: []step.Output{
+		{Name: "files", Description: "Number of files applied."},
+		{Name: "statements", Description: "Number of statements run."},
+		{Name: "rows", Description: "Rows affected."},
+		{Name: "duration_s", Description: "Seconds spent loading."},
+		{Name: "skipped", Description: "true when the same files were already applied."},
+	},
+	Run: run,
+}

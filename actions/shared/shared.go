@@ -1,0 +1,75 @@
+// Package shared holds what every psflow action has in common: the inputs
+// that scope it to a database, the client built from them, and the branch
+// a pull request maps to.
+package shared
+
+import (
+	"fmt"
+
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// Scope are the inputs every action takes first: where and as whom.
+var Scope = []step.Input{
+	{Name: "org", Description: "PlanetScale organization.", Required: true, Env: "PLANETSCALE_ORG"},
+	{Name: "database", Description: "Database name.", Required: true},
+	{Name: "service_token_id", Description: "Service token id.", Required: true, Env: "PLANETSCALE_SERVICE_TOKEN_ID"},
+	{Name: "service_token", Description: "Service token secret.", Required: true, Secret: true, Env: "PLANETSCALE_SERVICE_TOKEN"},
+	{Name: "api_url", Description: "PlanetScale API URL (an emulator's, in tests).", Default: planetscale.DefaultAPIURL, Env: "PLANETSCALE_API_URL"},
+}
+
+// BranchInput is the branch an action works on, defaulting to the PR's.
+var BranchInput = step.Input{
+	Name:        "branch",
+	Description: "Branch name. Default: pr-<number> on a pull request event, else the sanitized git ref.",
+}
+
+// Inputs returns the scope inputs followed by an action's own.
+func Inputs(own ...step.Input) []step.Input {
+	return append(append([]step.Input{}, Scope...), own...)
+}
+
+// Client builds the PlanetScale client from the scope inputs; retries are
+// logged to the step.
+func Client(s *step.Step) (*planetscale.Client, error) {
+	c, err := planetscale.New(planetscale.Config{
+		APIURL:  s.String("api_url"),
+		TokenID: s.String("service_token_id"),
+		Token:   s.String("service_token"),
+		Org:     s.String("org"),
+		Logf:    s.Logf,
+	})
+	if err != nil {
+		return nil, step.Usagef("%w", err)
+	}
+	return c, nil
+}
+
+// Branch resolves the branch input: as given, else pr-<n> for a pull
+// request event, else the sanitized git ref. It is an input error when
+// none is available or the given name is invalid.
+func Branch(s *step.Step) (string, error) {
+	if b := s.String("branch"); b != "" {
+		if err := planetscale.ValidateBranchName(b); err != nil {
+			return "", step.Usagef("input branch: %w", err)
+		}
+		return b, nil
+	}
+	ev, err := s.Event()
+	if err != nil {
+		return "", step.Usagef("%w", err)
+	}
+	if ev.PullRequest != nil && ev.PullRequest.Number > 0 {
+		return planetscale.PRBranch(ev.PullRequest.Number), nil
+	}
+	if ev.Ref != "" {
+		return planetscale.BranchName(ev.Ref), nil
+	}
+	return "", step.Usagef("input branch is required outside a pull request event; set %s", BranchInput.Sources())
+}
+
+// Where names a database for messages: "acme/app".
+func Where(s *step.Step) string {
+	return fmt.Sprintf("%s/%s", s.String("org"), s.String("database"))
+}

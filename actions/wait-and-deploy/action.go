@@ -1,0 +1,34 @@
+// Package waitanddeploy is the wait-and-deploy action: queue a deploy
+// request and follow its deployment to the end.
+package waitanddeploy
+
+import (
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// Action declares wait-and-deploy.
+var Action = &step.Action{
+	Name:        "wait-and-deploy",
+	Description: "Deploy a deploy request and follow every deployment state to the end.",
+	Icon:        "upload-cloud",
+	Inputs: shared.Inputs(
+		step.Input{Name: "number", Description: "Deploy request number. Default: the open deploy request of branch.", Kind: step.Int},
+		shared.BranchInput,
+		step.Input{Name: "deploy", Description: "Queue the deploy when it is ready (false only waits).", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "apply_cutover", Description: "Apply the cutover when the deployment waits in pending_cutover.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "revert_window", Description: "leave: succeed while revert is possible; skip: end the window; wait: wait for it to close.", Kind: step.Choice, Choices: []string{"leave", "skip", "wait"}, Default: "leave"},
+		step.Input{Name: "timeout", Description: "How long to follow the deployment.", Kind: step.Duration, Default: "60m"},
+		step.Input{Name: "cancel_on_timeout", Description: "Cancel the deployment when the timeout passes.", Kind: step.Bool, Default: "false"},
+		step.Input{Name: "comment", Description: "Update the pull request's sticky comment.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "github_token", Description: "Token for the pull request comment.", Secret: true},
+		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
+	),
+	Outputs: []step.Output{
+		{Name: "number", Description: "Deploy request number."},
+		{Name: "url", Description: "Deploy request page."},
+		{Name: "deployment_state", Description: "Final deployment state."},
+		{Name: "duration_s", Description: "Seconds from deploy to the final state."},
+	},
+	Run: run,
+}

@@ -1,0 +1,26 @@
+// Command gen writes each action's action.yml and the README's input and
+// output tables from the actions' declarations. With -check it writes
+// nothing and fails when a file is stale.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+func main() {
+	root := flag.String("root", ".", "module root")
+	check := flag.Bool("check", false, "report stale files instead of writing them")
+	flag.Parse()
+	stale, err := generate(*root, !*check)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	if *check && len(stale) > 0 {
+		fmt.Fprintf(os.Stderr, "gen: stale generated files (run go generate ./...): %s\n", strings.Join(stale, ", "))
+		os.Exit(1)
+	}
+}
