@@ -1,0 +1,119 @@
+package ddl
+
+import (
+	"strings"
+)
+
+// bareDefaultFuncs are the functions MySQL accepts as a column default
+// without parentheses.
+var bareDefaultFuncs = map[string]bool{
+	"current_timestamp": true, "now": true, "localtime": true, "localtimestamp": true,
+}
+
+// parenthesizeDefaults wraps MariaDB's bare function-call defaults, such as
+// `DEFAULT uuid()` or `DEFAULT concat('a','b')`, in the parentheses MySQL
+// requires for expression defaults: `DEFAULT (uuid())`. Quoted strings and
+// identifiers are skipped, so text inside them is never changed.
+func parenthesizeDefaults(sql string) string {
+	var b strings.Builder
+	i := 0
+	for i < len(sql) {
+		c := sql[i]
+		switch {
+		case c == '\'' || c == '"' || c == '`':
+			end := skipQuoted(sql, i)
+			b.WriteString(sql[i:end])
+			i = end
+		case isWordStart(c) && (i == 0 || !isWordByte(sql[i-1])):
+			end := i
+			for end < len(sql) && isWordByte(sql[end]) {
+				end++
+			}
+			b.WriteString(sql[i:end])
+			if strings.EqualFold(sql[i:end], "default") {
+				end = wrapCall(&b, sql, end)
+			}
+			i = end
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// wrapCall writes the text after a DEFAULT keyword at pos; when it is a
+// function call that MySQL does not accept bare, the call is written inside
+// parentheses. It returns the position after what it wrote.
+func wrapCall(b *strings.Builder, sql string, pos int) int {
+	start := pos
+	for start < len(sql) && (sql[start] == ' ' || sql[start] == '\t' || sql[start] == '\n') {
+		start++
+	}
+	nameEnd := start
+	for nameEnd < len(sql) && isWordByte(sql[nameEnd]) {
+		nameEnd++
+	}
+	if nameEnd == start || nameEnd >= len(sql) || sql[nameEnd] != '(' || !isWordStart(sql[start]) ||
+		bareDefaultFuncs[strings.ToLower(sql[start:nameEnd])] {
+		return pos
+	}
+	closing := matchParen(sql, nameEnd)
+	if closing < 0 {
+		return pos
+	}
+	b.WriteString(sql[pos:start])
+	b.WriteByte('(')
+	b.WriteString(sql[start : closing+1])
+	b.WriteByte(')')
+	return closing + 1
+}
+
+// matchParen returns the index of the parenthesis closing the one at open,
+// or -1 when it is unbalanced.
+func matchParen(sql string, open int) int {
+	depth := 0
+	for i := open; i < len(sql); {
+		switch sql[i] {
+		case '\'', '"', '`':
+			i = skipQuoted(sql, i)
+			continue
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return -1
+}
+
+// skipQuoted returns the index just past the quoted token starting at
+// start, honouring doubled quotes and (outside backticks) backslash escapes.
+func skipQuoted(sql string, start int) int {
+	q := sql[start]
+	for i := start + 1; i < len(sql); i++ {
+		switch {
+		case sql[i] == '\\' && q != '`':
+			i++
+		case sql[i] == q:
+			if i+1 < len(sql) && sql[i+1] == q {
+				i++
+				continue
+			}
+			return i + 1
+		}
+	}
+	return len(sql)
+}
+
+func isWordStart(c byte) bool {
+	return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+func isWordByte(c byte) bool {
+	return isWordStart(c) || c == '$' || (c >= '0' && c <= '9')
+}
