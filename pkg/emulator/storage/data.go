@@ -1,0 +1,128 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// CopyData copies the rows of every base table of database from into the
+// same table of database to, which already has the schema. Foreign key
+// checks are off while copying, explicit zeros in AUTO_INCREMENT columns are
+// kept, generated columns are left to the target, and the target's triggers
+// are set aside so they do not fire on copied rows.
+func (s *Server) CopyData(ctx context.Context, from, to string) error {
+	if err := checkDatabase(from); err != nil {
+		return err
+	}
+	err := s.inDatabase(ctx, to, func(c *sql.Conn) error {
+		tables, err := storedColumns(ctx, c, from)
+		if err != nil {
+			return err
+		}
+		triggers, err := triggerStatements(ctx, c, to)
+		if err != nil {
+			return err
+		}
+		if err := dropTriggers(ctx, c, to); err != nil {
+			return err
+		}
+		if err := copyRows(ctx, c, from, to, tables); err != nil {
+			return err
+		}
+		return execAll(ctx, c, triggers)
+	})
+	if err != nil {
+		return fmt.Errorf("copy data %s to %s: %w", from, to, err)
+	}
+	return nil
+}
+
+// tableColumns is a base table with the columns that hold stored values.
+type tableColumns struct {
+	table string
+	cols  []string
+}
+
+// storedColumns lists the base tables of database from with the columns
+// that the same table in the connection's current database stores, that is
+// all but its generated columns.
+func storedColumns(ctx context.Context, c *sql.Conn, from string) ([]tableColumns, error) {
+	objs, err := listObjects(ctx, c, from)
+	if err != nil {
+		return nil, err
+	}
+	var out []tableColumns
+	for _, o := range objs {
+		if o.view {
+			continue
+		}
+		stmt, err := showCreate(ctx, c, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tableColumns{table: o.name, cols: nonGeneratedColumns(stmt)})
+	}
+	return out, nil
+}
+
+// columnLine matches a column definition line of SHOW CREATE TABLE and
+// captures the column name.
+var columnLine = regexp.MustCompile("^\\s+`((?:[^`]|``)+)`\\s")
+
+// nonGeneratedColumns returns, in table order, the columns a CREATE TABLE
+// statement as printed by SHOW CREATE TABLE defines, except generated ones.
+// The statement is read rather than information_schema.COLUMNS because
+// go-mysql-server does not mark generated columns there.
+func nonGeneratedColumns(createTable string) []string {
+	var cols []string
+	for _, line := range strings.Split(createTable, "\n") {
+		m := columnLine.FindStringSubmatch(line)
+		if m == nil || strings.Contains(strings.ToUpper(line), " GENERATED ALWAYS AS ") {
+			continue
+		}
+		cols = append(cols, strings.ReplaceAll(m[1], "``", "`"))
+	}
+	return cols
+}
+
+// dropTriggers drops every trigger of db.
+func dropTriggers(ctx context.Context, c *sql.Conn, db string) error {
+	rows, err := c.QueryContext(ctx, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?", db)
+	if err != nil {
+		return fmt.Errorf("list triggers: %w", err)
+	}
+	names, err := scanStrings(rows)
+	if err != nil {
+		return fmt.Errorf("list triggers: %w", err)
+	}
+	stmts := make([]string, len(names))
+	for i, name := range names {
+		stmts[i] = "DROP TRIGGER " + quote(name)
+	}
+	return execAll(ctx, c, stmts)
+}
+
+// copyRows runs one INSERT ... SELECT per table with foreign key checks off
+// and NO_AUTO_VALUE_ON_ZERO on.
+func copyRows(ctx context.Context, c *sql.Conn, from, to string, tables []tableColumns) error {
+	stmts := []string{
+		"SET FOREIGN_KEY_CHECKS = 0",
+		"SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",
+	}
+	for _, t := range tables {
+		if len(t.cols) == 0 {
+			continue
+		}
+		quoted := make([]string, len(t.cols))
+		for i, col := range t.cols {
+			quoted[i] = quote(col)
+		}
+		list := strings.Join(quoted, ", ")
+		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s.%s (%s) SELECT %s FROM %s.%s",
+			quote(to), quote(t.table), list, list, quote(from), quote(t.table)))
+	}
+	return execAll(ctx, c, stmts)
+}

@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	sqle "github.com/dolthub/go-mysql-server"
+	"github.com/dolthub/go-mysql-server/memory"
+	"github.com/dolthub/go-mysql-server/server"
+	gmssql "github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/analyzer"
+	"github.com/dolthub/go-mysql-server/sql/mysql_db"
+	vmysql "github.com/dolthub/vitess/go/mysql"
+	"github.com/go-sql-driver/mysql"
+	"github.com/sirupsen/logrus"
+)
+
+// embeddedServer is a go-mysql-server serving in-memory databases on a
+// loopback port, with user accounts and privilege checks enabled.
+type embeddedServer struct {
+	srv      *server.Server
+	engine   *sqle.Engine
+	listener *trackingListener
+	done     chan struct{}
+
+	once     sync.Once
+	closeErr error
+}
+
+// shutdownTimeout bounds how long Close waits for the embedded server's
+// connections to finish after they were closed.
+const shutdownTimeout = 10 * time.Second
+
+// StartEmbedded starts an in-process go-mysql-server on 127.0.0.1 at a random
+// port. Its databases live in memory; root with an empty password is the admin
+// account and every other account is checked against its grants. The process'
+// standard logrus logger, which only go-mysql-server uses, is silenced.
+//
+// Known gaps of go-mysql-server v0.20.0 privileges: reading a view needs the
+// CREATE VIEW privilege (so only RoleAdmin can), and global privileges such as
+// CREATE for CREATE DATABASE are checked against the current database, so
+// RoleAdmin can create new databases (it gets no rights on them).
+func StartEmbedded(ctx context.Context) (*Server, error) {
+	quietEmbeddedLogs()
+
+	pro := memory.NewDBProvider()
+	pro.WithOption(memory.NativeIndexProvider(true))
+	engine := newEngine(pro)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for embedded mysql: %w", err)
+	}
+	tl := newTrackingListener(ln)
+	cfg := server.Config{Protocol: "tcp", Address: ln.Addr().String(), Listener: tl}
+	srv, err := server.NewServer(cfg, engine, gmssql.NewContext, quietSessionBuilder(pro), nil)
+	if err != nil {
+		_ = ln.Close()
+		return nil, fmt.Errorf("start embedded mysql: %w", err)
+	}
+	e := &embeddedServer{srv: srv, engine: engine, listener: tl, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		_ = srv.Start()
+	}()
+
+	dsn := mysql.NewConfig()
+	dsn.User = "root"
+	dsn.Net = "tcp"
+	dsn.Addr = ln.Addr().String()
+	s, err := connect(ctx, dsn)
+	if err != nil {
+		return nil, errors.Join(err, e.close())
+	}
+	s.embedded = e
+	s.flavor = flavorGMS
+	return s, nil
+}
+
+// engineMu serializes engine construction: sqle.New resets the process-wide
+// status variables of go-mysql-server without synchronization.
+var engineMu sync.Mutex
+
+// newEngine builds an engine over pro with the root account (empty password)
+// and privilege checks on; account changes are kept in memory only.
+func newEngine(pro *memory.DbProvider) *sqle.Engine {
+	engineMu.Lock()
+	defer engineMu.Unlock()
+	engine := sqle.New(analyzer.NewDefault(pro), &sqle.Config{IncludeRootAccount: true})
+	engine.Analyzer.Catalog.MySQLDb.SetPersister(&mysql_db.NoopPersister{})
+	return engine
+}
+
+// close stops accepting connections, closes the open ones and waits until
+// the server has let go of all of them.
+func (e *embeddedServer) close() error {
+	e.once.Do(func() {
+		_ = e.srv.Close()
+		e.listener.closeAll()
+		timeout := time.NewTimer(shutdownTimeout)
+		defer timeout.Stop()
+		select {
+		case <-e.done:
+		case <-timeout.C:
+			e.closeErr = errors.New("embedded mysql: accept loop did not stop")
+			return
+		}
+		if err := e.listener.wait(timeout.C); err != nil {
+			e.closeErr = err
+			return
+		}
+		if err := e.engine.Close(); err != nil && !errors.Is(err, context.Canceled) {
+			e.closeErr = fmt.Errorf("close embedded engine: %w", err)
+		}
+	})
+	return e.closeErr
+}
+
+var quietLogsOnce sync.Once
+
+// quietEmbeddedLogs silences go-mysql-server and its vitess listener,
+// which both log through the standard logrus logger: every connection,
+// failed login and denied statement would otherwise be logged. The standard
+// logrus logger is sent to io.Discard the first time an embedded server
+// starts.
+func quietEmbeddedLogs() {
+	quietLogsOnce.Do(func() { logrus.SetOutput(io.Discard) })
+}
+
+// discardLog is a logrus entry that writes nowhere, given to every session
+// of the embedded server.
+var discardLog = logrus.NewEntry(&logrus.Logger{Out: io.Discard, Formatter: new(logrus.TextFormatter), Hooks: make(logrus.LevelHooks), Level: logrus.PanicLevel})
+
+// quietSessionBuilder builds in-memory sessions that log nowhere.
+func quietSessionBuilder(pro *memory.DbProvider) server.SessionBuilder {
+	build := memory.NewSessionBuilder(pro)
+	return func(ctx context.Context, c *vmysql.Conn, addr string) (gmssql.Session, error) {
+		s, err := build(ctx, c, addr)
+		if err != nil {
+			return nil, err
+		}
+		s.SetLogger(discardLog)
+		return s, nil
+	}
+}

@@ -1,0 +1,157 @@
+// Package storage keeps the emulator's branches as databases on a
+// MySQL-compatible server: an external server reached by DSN, or an embedded
+// go-mysql-server started in-process. Both are driven through database/sql with
+// go-sql-driver/mysql, so the SQL sent here works on MariaDB and on
+// go-mysql-server alike.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// Role is a PlanetScale password role.
+type Role string
+
+// The PlanetScale password roles, each mapped to a set of grants on the
+// branch's database.
+const (
+	RoleReader     Role = "reader"
+	RoleWriter     Role = "writer"
+	RoleReadWriter Role = "readwriter"
+	RoleAdmin      Role = "admin"
+)
+
+// Table is one table (or view) of a schema.
+type Table struct {
+	// Name is the table or view name.
+	Name string
+	// SQL is the CREATE statement as the server prints it, without the
+	// AUTO_INCREMENT=n table option.
+	SQL string
+}
+
+// ErrInvalidName is returned for a database, user or prefix name that is
+// not made of [a-z0-9_] or is too long.
+var ErrInvalidName = errors.New("invalid name")
+
+// ErrInvalidRole is returned by CreateUser for a role it does not know.
+var ErrInvalidRole = errors.New("invalid role")
+
+// Server is a MySQL-compatible server holding the emulator's databases and
+// users, with an admin connection pool.
+type Server struct {
+	db       *sql.DB
+	dsn      string
+	addr     string
+	embedded *embeddedServer
+	flavor   flavor
+}
+
+// flavor tells the server implementations apart where their SQL differs.
+type flavor int
+
+const (
+	flavorMySQL flavor = iota
+	flavorMariaDB
+	flavorGMS
+)
+
+// Open connects to an external server given by a go-sql-driver DSN with
+// admin rights and verifies that it answers.
+func Open(ctx context.Context, dsn string) (*Server, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse mysql dsn: %w", err)
+	}
+	if cfg.Net != "tcp" {
+		return nil, fmt.Errorf("mysql dsn: network %q: only tcp is supported", cfg.Net)
+	}
+	s, err := connect(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// connect opens the admin pool for cfg, pings the server and detects its
+// flavor.
+func connect(ctx context.Context, cfg *mysql.Config) (*Server, error) {
+	cfg = cfg.Clone()
+	cfg.MultiStatements = false
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("mysql connector: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("ping mysql at %s: %w", cfg.Addr, err)
+	}
+	var version string
+	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("query server version at %s: %w", cfg.Addr, err)
+	}
+	s := &Server{db: db, dsn: cfg.FormatDSN(), addr: cfg.Addr, flavor: flavorMySQL}
+	if mariaVersion.MatchString(version) {
+		s.flavor = flavorMariaDB
+	}
+	return s, nil
+}
+
+var mariaVersion = regexp.MustCompile(`(?i)mariadb`)
+
+// Addr is the host:port clients connect to.
+func (s *Server) Addr() string { return s.addr }
+
+// AdminDSN is a go-sql-driver DSN with admin rights (root).
+func (s *Server) AdminDSN() string { return s.dsn }
+
+// Embedded reports whether the server is the in-process go-mysql-server.
+func (s *Server) Embedded() bool { return s.embedded != nil }
+
+// Close closes the admin pool and, for the embedded server, stops it and
+// closes every client connection it still holds.
+func (s *Server) Close() error {
+	err := s.db.Close()
+	if s.embedded != nil {
+		err = errors.Join(err, s.embedded.close())
+	}
+	return err
+}
+
+var validName = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// Name length limits of MySQL for databases and user names.
+const (
+	maxDatabaseName = 64
+	maxUserName     = 32
+)
+
+// checkName returns ErrInvalidName unless name is made of [a-z0-9_] and at
+// most max characters long.
+func checkName(kind, name string, max int) error {
+	if !validName.MatchString(name) || len(name) > max {
+		return fmt.Errorf("%s %q: %w (want [a-z0-9_]{1,%d})", kind, name, ErrInvalidName, max)
+	}
+	return nil
+}
+
+// checkDatabase validates a database name.
+func checkDatabase(name string) error { return checkName("database", name, maxDatabaseName) }
+
+// checkUser validates a user name.
+func checkUser(name string) error { return checkName("user", name, maxUserName) }
+
+// quote returns name as a backtick-quoted identifier.
+func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
