@@ -1,0 +1,55 @@
+// Package sqlload splits SQL scripts into statements and loads them into
+// MySQL through database/sql, faster than piping them into the mysql client.
+//
+// # Splitting
+//
+// [Splitter] reads a script as a stream (memory bounded by the largest
+// statement) and understands what the mysql client understands: quoted
+// strings with backslash escapes and doubled quotes, `backtick` identifiers,
+// "-- ", "#" and "/* */" comments, executable "/*!50003 … */" and MariaDB
+// "/*M!100100 … */" comments (kept in the statement text), optimizer hints
+// "/*+ … */", the client command DELIMITER, CRLF line endings and a missing
+// final delimiter. Comments in front of a statement are dropped; comments
+// inside it are kept and sent to the server, which ignores them. A delimiter
+// inside an executable comment does not end the statement. The line
+// "/*M!999999\- enable the sandbox mode */" that mariadb-dump writes first is
+// a client command and is dropped. Backslashes always escape inside quotes:
+// scripts written for sql_mode NO_BACKSLASH_ESCAPES are not supported.
+//
+// # Loading
+//
+// [Load] runs scripts in the given order the way myloader does:
+//   - statements that change the session (SET, USE) run in order on one
+//     connection and are replayed on every worker connection before the
+//     worker's next statement, so SET NAMES, SET FOREIGN_KEY_CHECKS=0 or
+//     SET sql_mode hold for every statement that follows them in the file;
+//   - row data (INSERT, REPLACE, UPDATE, DELETE, LOAD DATA) for different
+//     tables runs in parallel over Options.Parallelism connections, in
+//     transactions of about Options.BatchBytes; statements for one table stay
+//     in file order on one connection;
+//   - while FOREIGN_KEY_CHECKS is on, tables linked by a foreign key count as
+//     one table, so parent rows are in before child rows as in the file;
+//   - a schema statement about one table (CREATE/ALTER/DROP/TRUNCATE TABLE,
+//     CREATE INDEX, CREATE TRIGGER … ON) runs after that table's pending rows,
+//     on the connection that loads them; any other statement (views,
+//     routines, SELECT, CALL, statements reading other tables such as
+//     INSERT … SELECT) first waits until every pending row is committed and
+//     then runs on the session connection, so the script keeps its meaning;
+//   - LOCK TABLES and UNLOCK TABLES, as mysqldump writes them around each
+//     table's rows, are skipped: they would serialize the workers and the
+//     loader already keeps each table on one connection. Transaction
+//     statements (BEGIN, START TRANSACTION, COMMIT, ROLLBACK, SAVEPOINT,
+//     SET autocommit) are skipped too, because the loader makes its own
+//     transactions.
+//
+// The first failing statement stops the load: other connections are
+// cancelled, their open transactions are rolled back, and the error names the
+// file and the line where the statement starts ("seed.sql:1234: Error 1062
+// (23000): Duplicate entry …"). Transactions of other tables that committed
+// before the failure stay committed.
+//
+// Known limits: a trigger that writes to another table may interleave with
+// rows the script writes to that table in a different order than a serial
+// load would; session statements are replayed, so a SET whose value reads
+// table data sees the data loaded so far.
+package sqlload

@@ -1,0 +1,430 @@
+package sqlload
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+const (
+	readSize = 64 << 10 // bytes read from the input at a time
+	// lookahead is the most bytes a decision needs to see at once: the
+	// longest delimiter, "DELIMITER " or "/*M!999999\".
+	lookahead    = maxDelimiter + 1
+	maxDelimiter = 16 // the mysql client's limit
+	// emptyReads is how many empty reads in a row count as a stuck reader.
+	emptyReads = 100
+)
+
+// state is where the splitter is within a statement.
+type state uint8
+
+const (
+	inCode     state = iota // plain SQL
+	inExec                  // an executable comment /*! … */ or hint /*+ … */
+	inSingle                // '…'
+	inDouble                // "…"
+	inBacktick              // `…`
+	inBlock                 // /* … */
+	inLine                  // -- … or # … up to the end of the line
+)
+
+// byteSet marks the bytes a scan stops at.
+type byteSet [256]bool
+
+// index returns the index of the first byte of b in the set, or -1.
+func (t *byteSet) index(b []byte) int {
+	for i, c := range b {
+		if t[c] {
+			return i
+		}
+	}
+	return -1
+}
+
+// newByteSet returns the set of the bytes in s.
+func newByteSet(s string) *byteSet {
+	var t byteSet
+	for i := 0; i < len(s); i++ {
+		t[s[i]] = true
+	}
+	return &t
+}
+
+var (
+	execStops   = newByteSet("'\"`*")
+	singleStops = newByteSet("'\\")
+	doubleStops = newByteSet("\"\\")
+)
+
+// Splitter cuts a SQL script into statements as it reads it. Memory stays
+// bounded by the largest statement plus a 64 KiB read buffer.
+type Splitter struct {
+	r     io.Reader
+	buf   []byte
+	pos   int  // next byte to look at
+	end   int  // end of the buffered bytes
+	eof   bool // r has no more bytes
+	rerr  error
+	err   error // sticky error returned by Next
+	line  int   // line number at linePos
+	lineP int   // buffer index up to which lines are counted
+
+	delim     []byte
+	codeStops *byteSet
+
+	started bool            // the current statement has begun
+	mark    int             // start of the statement bytes not yet in text
+	text    strings.Builder // statement bytes moved out of the buffer
+}
+
+// NewSplitter returns a Splitter reading the script from r, with ";" as the
+// delimiter.
+func NewSplitter(r io.Reader) *Splitter { return newSplitter(r, readSize) }
+
+// newSplitter returns a Splitter with a read buffer of size bytes, at least
+// twice the lookahead.
+func newSplitter(r io.Reader, size int) *Splitter {
+	s := &Splitter{r: r, buf: make([]byte, max(size, 2*lookahead)), line: 1}
+	s.setDelimiter([]byte{';'})
+	return s
+}
+
+// setDelimiter switches to a new delimiter.
+func (s *Splitter) setDelimiter(d []byte) {
+	s.delim = d
+	s.codeStops = newByteSet("'\"`#-/" + string(d[:1]))
+}
+
+// Next returns the next statement. It returns io.EOF after the last one, a
+// *SyntaxError when the script cannot be split, or the reader's error.
+// Statements that are empty or only comments are not returned.
+func (s *Splitter) Next() (Statement, error) {
+	if s.err != nil {
+		return Statement{}, s.err
+	}
+	st, err := s.next()
+	if err != nil {
+		s.err = err
+		return Statement{}, err
+	}
+	st.Kind, st.Table = classify(st.Text)
+	return st, nil
+}
+
+// next scans one statement.
+func (s *Splitter) next() (Statement, error) {
+	s.started = false
+	st, open, openLine := inCode, inCode, 0
+	var stmtLine int
+	for {
+		if s.pos >= s.end && s.ensure(1) == 0 {
+			return s.atEOF(st, openLine, stmtLine)
+		}
+		if !s.started && st == inCode {
+			done, err := s.leading()
+			if err != nil {
+				return Statement{}, err
+			}
+			if done {
+				continue
+			}
+			s.started, s.mark, stmtLine = true, s.pos, s.lineAt()
+		}
+		switch st {
+		case inCode, inExec:
+			stops := s.codeStops
+			if st == inExec {
+				stops = execStops
+			}
+			i := stops.index(s.buf[s.pos:s.end])
+			if i < 0 {
+				s.pos = s.end
+				continue
+			}
+			s.pos += i
+			c := s.buf[s.pos]
+			if st == inCode && c == s.delim[0] && s.hasPrefix(s.delim) {
+				text := s.take()
+				s.pos += len(s.delim)
+				return Statement{Text: text, Line: stmtLine}, nil
+			}
+			next, n := s.enter(st, c)
+			if next != st {
+				open, openLine = st, s.lineAt()
+			}
+			st = next
+			s.pos += n
+		case inSingle, inDouble:
+			stops, q := singleStops, byte('\'')
+			if st == inDouble {
+				stops, q = doubleStops, '"'
+			}
+			i := stops.index(s.buf[s.pos:s.end])
+			if i < 0 {
+				s.pos = s.end
+				continue
+			}
+			s.pos += i
+			if s.buf[s.pos] == '\\' {
+				n := min(2, s.ensure(2)) // ensure may move pos
+				s.pos += n
+				continue
+			}
+			if s.ensure(2) >= 2 && s.buf[s.pos+1] == q {
+				s.pos += 2
+				continue
+			}
+			s.pos++
+			st = open
+		case inBacktick:
+			i := bytes.IndexByte(s.buf[s.pos:s.end], '`')
+			if i < 0 {
+				s.pos = s.end
+				continue
+			}
+			s.pos += i
+			if s.ensure(2) >= 2 && s.buf[s.pos+1] == '`' {
+				s.pos += 2
+				continue
+			}
+			s.pos++
+			st = open
+		case inBlock:
+			if s.skipTo("*/") {
+				st = inCode
+			}
+		case inLine:
+			if s.skipTo("\n") {
+				st = inCode
+			}
+		}
+	}
+}
+
+// enter decides what the special byte c at pos starts, from state st
+// (inCode or inExec), and returns the new state and how many bytes to move.
+func (s *Splitter) enter(st state, c byte) (state, int) {
+	switch c {
+	case '\'':
+		return inSingle, 1
+	case '"':
+		return inDouble, 1
+	case '`':
+		return inBacktick, 1
+	case '*':
+		if st == inExec && s.hasPrefix([]byte("*/")) {
+			return inCode, 2
+		}
+	case '#':
+		if st == inCode {
+			return inLine, 1
+		}
+	case '-':
+		if st == inCode && s.dashComment() {
+			return inLine, 2
+		}
+	case '/':
+		if st != inCode || !s.hasPrefix([]byte("/*")) {
+			break
+		}
+		if n := execMarker(s.peek(4)); n > 0 {
+			return inExec, n
+		}
+		return inBlock, 2
+	}
+	return st, 1
+}
+
+// leading handles what may come before a statement: blanks, comments,
+// empty statements and DELIMITER commands. It returns done=true when it
+// consumed something and should be called again, false at a statement's
+// first byte.
+func (s *Splitter) leading() (bool, error) {
+	s.ensure(lookahead)
+	c := s.buf[s.pos]
+	switch {
+	case isSpace(c):
+		s.pos++
+	case c == s.delim[0] && s.hasPrefix(s.delim):
+		s.pos += len(s.delim)
+	case c == '#' || c == '-' && s.dashComment():
+		s.skipLine()
+	case c == '/' && s.hasPrefix([]byte("/*")) && (execMarker(s.peek(4)) == 0 || s.clientCommand()):
+		line := s.lineAt()
+		s.pos += 2
+		for !s.skipTo("*/") {
+			if s.ensure(1) == 0 {
+				return false, &SyntaxError{Line: line, Msg: "unterminated comment"}
+			}
+		}
+	case (c == 'd' || c == 'D') && s.delimiterCommand():
+		return true, s.readDelimiter()
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// clientCommand reports whether the executable comment at pos holds a
+// mysql client command, like mariadb-dump's first line
+// "/*M!999999\- enable the sandbox mode */".
+func (s *Splitter) clientCommand() bool {
+	p := s.peek(lookahead)
+	i := execMarker(p)
+	for i < len(p) && p[i] >= '0' && p[i] <= '9' {
+		i++
+	}
+	return i < len(p) && p[i] == '\\'
+}
+
+// delimiterCommand reports whether a DELIMITER command starts at pos.
+func (s *Splitter) delimiterCommand() bool {
+	p := s.peek(10)
+	return len(p) == 10 && strings.EqualFold(string(p[:9]), "delimiter") && (p[9] == ' ' || p[9] == '\t')
+}
+
+// readDelimiter reads "DELIMITER x" up to the end of its line.
+func (s *Splitter) readDelimiter() error {
+	line := s.lineAt()
+	s.pos += len("delimiter")
+	for s.ensure(1) > 0 && (s.buf[s.pos] == ' ' || s.buf[s.pos] == '\t') {
+		s.pos++
+	}
+	var d []byte
+	for len(d) <= maxDelimiter && s.ensure(1) > 0 && !isSpace(s.buf[s.pos]) {
+		d = append(d, s.buf[s.pos])
+		s.pos++
+	}
+	switch {
+	case len(d) == 0:
+		return &SyntaxError{Line: line, Msg: "DELIMITER needs a delimiter"}
+	case len(d) > maxDelimiter:
+		return &SyntaxError{Line: line, Msg: fmt.Sprintf("delimiter longer than %d bytes", maxDelimiter)}
+	case bytes.IndexByte(d, '\\') >= 0:
+		return &SyntaxError{Line: line, Msg: "delimiter contains a backslash"}
+	}
+	s.setDelimiter(d)
+	s.skipLine()
+	return nil
+}
+
+// atEOF ends the script: it returns the last statement when it has no
+// delimiter, io.EOF when nothing is left, or an error for an open string or
+// comment.
+func (s *Splitter) atEOF(st state, openLine, stmtLine int) (Statement, error) {
+	if s.rerr != nil {
+		return Statement{}, fmt.Errorf("read sql: %w", s.rerr)
+	}
+	switch st {
+	case inSingle, inDouble:
+		return Statement{}, &SyntaxError{Line: openLine, Msg: "unterminated quoted string"}
+	case inBacktick:
+		return Statement{}, &SyntaxError{Line: openLine, Msg: "unterminated quoted identifier"}
+	case inBlock, inExec:
+		return Statement{}, &SyntaxError{Line: openLine, Msg: "unterminated comment"}
+	}
+	if !s.started {
+		return Statement{}, io.EOF
+	}
+	if text := s.take(); text != "" {
+		return Statement{Text: text, Line: stmtLine}, nil
+	}
+	return Statement{}, io.EOF
+}
+
+// take returns the statement's bytes up to pos without trailing blanks and
+// starts a new one.
+func (s *Splitter) take() string {
+	var text string
+	if s.text.Len() == 0 {
+		text = string(bytes.TrimRight(s.buf[s.mark:s.pos], " \t\r\n\f\v"))
+	} else {
+		s.text.Write(s.buf[s.mark:s.pos])
+		text = strings.TrimRight(s.text.String(), " \t\r\n\f\v")
+		s.text = strings.Builder{}
+	}
+	s.started = false
+	return text
+}
+
+// skipTo moves past the next occurrence of sep and reports whether it found
+// it; when not, it moves to the end of the buffer, keeping a possible
+// partial match.
+func (s *Splitter) skipTo(sep string) bool {
+	i := bytes.Index(s.buf[s.pos:s.end], []byte(sep))
+	if i >= 0 {
+		s.pos += i + len(sep)
+		return true
+	}
+	s.pos = max(s.pos, s.end-len(sep)+1)
+	if s.ensure(len(sep)) < len(sep) { // the input ends here
+		s.pos = s.end
+	}
+	return false
+}
+
+// skipLine moves past the end of the current line.
+func (s *Splitter) skipLine() {
+	for !s.skipTo("\n") && s.ensure(1) > 0 {
+	}
+}
+
+// dashComment reports whether pos starts a "-- " comment.
+func (s *Splitter) dashComment() bool {
+	p := s.peek(3)
+	return len(p) >= 2 && p[0] == '-' && p[1] == '-' && (len(p) == 2 || isSpaceCtl(p[2]))
+}
+
+// hasPrefix reports whether the bytes at pos start with p.
+func (s *Splitter) hasPrefix(p []byte) bool { return bytes.HasPrefix(s.peek(len(p)), p) }
+
+// peek returns up to n bytes at pos (fewer only at the end of the input).
+func (s *Splitter) peek(n int) []byte {
+	n = min(n, s.ensure(n))
+	return s.buf[s.pos : s.pos+n]
+}
+
+// lineAt returns the line number at pos.
+func (s *Splitter) lineAt() int {
+	s.line += bytes.Count(s.buf[s.lineP:s.pos], []byte{'\n'})
+	s.lineP = s.pos
+	return s.line
+}
+
+// ensure makes at least n bytes available at pos unless the input ends
+// first, and returns how many are available.
+func (s *Splitter) ensure(n int) int {
+	for s.end-s.pos < n && !s.eof {
+		s.fill()
+	}
+	return s.end - s.pos
+}
+
+// fill moves the unread bytes to the front of the buffer, after saving the
+// current statement's bytes, and reads more.
+func (s *Splitter) fill() {
+	s.lineAt()
+	if s.started {
+		s.text.Write(s.buf[s.mark:s.pos])
+	}
+	n := copy(s.buf, s.buf[s.pos:s.end])
+	s.pos, s.end, s.mark, s.lineP = 0, n, 0, 0
+	for range emptyReads {
+		m, err := s.r.Read(s.buf[s.end:])
+		s.end += m
+		if err != nil {
+			s.eof = true
+			if !errors.Is(err, io.EOF) {
+				s.rerr = err
+			}
+			return
+		}
+		if m > 0 {
+			return
+		}
+	}
+	s.eof, s.rerr = true, io.ErrNoProgress
+}
