@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,28 +24,28 @@ func (s *Server) CopySchema(ctx context.Context, from, to string) error {
 		return err
 	}
 	var d dump
-	err := s.inDatabase(ctx, from, func(c *sql.Conn) error {
+	err := s.inDatabase(ctx, from, func(se session) error {
 		var err error
-		d, err = readDump(ctx, c, from)
+		d, err = se.dump(ctx, from)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("copy schema %s to %s: %w", from, to, err)
 	}
-	err = s.inDatabase(ctx, to, func(c *sql.Conn) error {
-		if _, err := c.ExecContext(ctx, "SET FOREIGN_KEY_CHECKS = 0"); err != nil {
-			return fmt.Errorf("disable foreign key checks: %w", err)
-		}
-		if err := execAll(ctx, c, d.tables); err != nil {
+	err = s.inDatabase(ctx, to, func(se session) error {
+		if err := se.exec(ctx, "SET FOREIGN_KEY_CHECKS = 0"); err != nil {
 			return err
 		}
-		if err := execAll(ctx, c, d.routines); err != nil {
+		if err := se.exec(ctx, d.tables...); err != nil {
 			return err
 		}
-		if err := execDependent(ctx, c, d.views); err != nil {
+		if err := se.exec(ctx, d.routines...); err != nil {
 			return err
 		}
-		return execAll(ctx, c, d.triggers)
+		if err := se.execDependent(ctx, d.views); err != nil {
+			return err
+		}
+		return se.exec(ctx, d.triggers...)
 	})
 	if err != nil {
 		return fmt.Errorf("copy schema %s to %s: %w", from, to, err)
@@ -55,21 +53,22 @@ func (s *Server) CopySchema(ctx context.Context, from, to string) error {
 	return nil
 }
 
-// readDump reads the CREATE statements of every object of db, which is
-// the connection's current database.
-func readDump(ctx context.Context, c *sql.Conn, db string) (dump, error) {
+// dump reads the CREATE statements of every object of db, which is the
+// session's current database.
+func (se session) dump(ctx context.Context, db string) (dump, error) {
 	var d dump
-	objs, err := listObjects(ctx, c, db)
+	objs, err := se.objects(ctx, db)
 	if err != nil {
 		return d, err
 	}
-	deps, err := foreignKeyDeps(ctx, c, db)
+	deps, err := se.foreignKeyDeps(ctx, db)
 	if err != nil {
 		return d, err
 	}
+	created := make(map[string]string)
 	var tables []string
 	for _, o := range objs {
-		stmt, err := showCreate(ctx, c, o)
+		stmt, err := se.showCreate(ctx, o)
 		if err != nil {
 			return d, err
 		}
@@ -78,41 +77,30 @@ func readDump(ctx context.Context, c *sql.Conn, db string) (dump, error) {
 			continue
 		}
 		tables = append(tables, o.name)
+		created[o.name] = stmt
 	}
 	for _, name := range fkOrder(tables, deps) {
-		stmt, err := showCreate(ctx, c, object{name: name})
-		if err != nil {
-			return d, err
-		}
-		d.tables = append(d.tables, stmt)
+		d.tables = append(d.tables, created[name])
 	}
-	if d.routines, err = routineStatements(ctx, c, db); err != nil {
+	if d.routines, err = se.routines(ctx, db); err != nil {
 		return d, err
 	}
-	d.triggers, err = triggerStatements(ctx, c, db)
+	d.triggers, err = se.triggers(ctx, db)
 	return d, err
 }
 
 // foreignKeyDeps maps each table of db to the tables of db its foreign
 // keys reference.
-func foreignKeyDeps(ctx context.Context, c *sql.Conn, db string) (map[string][]string, error) {
-	rows, err := c.QueryContext(ctx, `SELECT DISTINCT TABLE_NAME, REFERENCED_TABLE_NAME
+func (se session) foreignKeyDeps(ctx context.Context, db string) (map[string][]string, error) {
+	rows, err := se.rows(ctx, `SELECT DISTINCT TABLE_NAME, REFERENCED_TABLE_NAME
 FROM information_schema.KEY_COLUMN_USAGE
 WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL`, db, db)
 	if err != nil {
 		return nil, fmt.Errorf("list foreign keys: %w", err)
 	}
-	defer rows.Close()
 	deps := make(map[string][]string)
-	for rows.Next() {
-		var table, ref string
-		if err := rows.Scan(&table, &ref); err != nil {
-			return nil, fmt.Errorf("list foreign keys: %w", err)
-		}
-		deps[table] = append(deps[table], ref)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list foreign keys: %w", err)
+	for _, r := range rows {
+		deps[r[0]] = append(deps[r[0]], r[1])
 	}
 	return deps, nil
 }
@@ -157,82 +145,56 @@ func ready(t string, refs []string, known, placed map[string]bool) bool {
 	return true
 }
 
-// routineStatements returns the CREATE statements of the stored procedures
-// and functions of db.
-func routineStatements(ctx context.Context, c *sql.Conn, db string) ([]string, error) {
-	rows, err := c.QueryContext(ctx, `SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES
+// routines returns the CREATE statements of the stored procedures and
+// functions of db.
+func (se session) routines(ctx context.Context, db string) ([]string, error) {
+	rows, err := se.rows(ctx, `SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES
 WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME`, db)
 	if err != nil {
 		return nil, fmt.Errorf("list routines: %w", err)
 	}
-	var queries []string
-	for rows.Next() {
-		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("list routines: %w", err)
-		}
-		queries = append(queries, "SHOW CREATE "+strings.ToUpper(typ)+" "+quote(name))
+	queries := make([]string, len(rows))
+	for i, r := range rows {
+		queries[i] = "SHOW CREATE " + strings.ToUpper(r[0]) + " " + quote(r[1])
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, fmt.Errorf("list routines: %w", err)
-	}
-	return showCreateAll(ctx, c, queries, 2)
+	return se.showCreateAll(ctx, queries, 2)
 }
 
-// triggerStatements returns the CREATE statements of the triggers of db in
-// the order they fire.
-func triggerStatements(ctx context.Context, c *sql.Conn, db string) ([]string, error) {
-	rows, err := c.QueryContext(ctx, `SELECT TRIGGER_NAME FROM information_schema.TRIGGERS
+// triggerNames lists the triggers of db in the order they fire.
+func (se session) triggerNames(ctx context.Context, db string) ([]string, error) {
+	rows, err := se.rows(ctx, `SELECT TRIGGER_NAME FROM information_schema.TRIGGERS
 WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER`, db)
 	if err != nil {
 		return nil, fmt.Errorf("list triggers: %w", err)
 	}
-	names, err := scanStrings(rows)
+	return column(rows, 0), nil
+}
+
+// triggers returns the CREATE statements of the triggers of db in the
+// order they fire.
+func (se session) triggers(ctx context.Context, db string) ([]string, error) {
+	names, err := se.triggerNames(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("list triggers: %w", err)
+		return nil, err
 	}
 	queries := make([]string, len(names))
 	for i, name := range names {
 		queries[i] = "SHOW CREATE TRIGGER " + quote(name)
 	}
-	return showCreateAll(ctx, c, queries, 2)
-}
-
-// showCreateAll runs each SHOW CREATE query and collects column col.
-func showCreateAll(ctx context.Context, c *sql.Conn, queries []string, col int) ([]string, error) {
-	out := make([]string, 0, len(queries))
-	for _, q := range queries {
-		stmt, err := showCreateColumn(ctx, c, q, col)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, stmt)
-	}
-	return out, nil
-}
-
-// execAll runs stmts in order and stops at the first error.
-func execAll(ctx context.Context, c *sql.Conn, stmts []string) error {
-	for _, stmt := range stmts {
-		if _, err := c.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("%q: %w", clip(stmt, maxStatementInError), err)
-		}
-	}
-	return nil
+	return se.showCreateAll(ctx, queries, 2)
 }
 
 // execDependent runs stmts that may depend on each other (views on views)
 // in rounds until all succeeded or a round makes no progress.
-func execDependent(ctx context.Context, c *sql.Conn, stmts []string) error {
+func (se session) execDependent(ctx context.Context, stmts []string) error {
 	for len(stmts) > 0 {
 		var failed []string
 		var firstErr error
 		for _, stmt := range stmts {
-			if _, err := c.ExecContext(ctx, stmt); err != nil {
+			if err := se.exec(ctx, stmt); err != nil {
 				failed = append(failed, stmt)
 				if firstErr == nil {
-					firstErr = fmt.Errorf("%q: %w", clip(stmt, maxStatementInError), err)
+					firstErr = err
 				}
 			}
 		}

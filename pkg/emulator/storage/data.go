@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -17,22 +16,22 @@ func (s *Server) CopyData(ctx context.Context, from, to string) error {
 	if err := checkDatabase(from); err != nil {
 		return err
 	}
-	err := s.inDatabase(ctx, to, func(c *sql.Conn) error {
-		tables, err := storedColumns(ctx, c, from)
+	err := s.inDatabase(ctx, to, func(se session) error {
+		tables, err := se.storedColumns(ctx, from)
 		if err != nil {
 			return err
 		}
-		triggers, err := triggerStatements(ctx, c, to)
+		triggers, err := se.triggers(ctx, to)
 		if err != nil {
 			return err
 		}
-		if err := dropTriggers(ctx, c, to); err != nil {
+		if err := se.dropTriggers(ctx, to); err != nil {
 			return err
 		}
-		if err := copyRows(ctx, c, from, to, tables); err != nil {
+		if err := se.copyRows(ctx, from, to, tables); err != nil {
 			return err
 		}
-		return execAll(ctx, c, triggers)
+		return se.exec(ctx, triggers...)
 	})
 	if err != nil {
 		return fmt.Errorf("copy data %s to %s: %w", from, to, err)
@@ -49,8 +48,8 @@ type tableColumns struct {
 // storedColumns lists the base tables of database from with the columns
 // that the same table in the connection's current database stores, that is
 // all but its generated columns.
-func storedColumns(ctx context.Context, c *sql.Conn, from string) ([]tableColumns, error) {
-	objs, err := listObjects(ctx, c, from)
+func (se session) storedColumns(ctx context.Context, from string) ([]tableColumns, error) {
+	objs, err := se.objects(ctx, from)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +58,7 @@ func storedColumns(ctx context.Context, c *sql.Conn, from string) ([]tableColumn
 		if o.view {
 			continue
 		}
-		stmt, err := showCreate(ctx, c, o)
+		stmt, err := se.showCreate(ctx, o)
 		if err != nil {
 			return nil, err
 		}
@@ -89,25 +88,21 @@ func nonGeneratedColumns(createTable string) []string {
 }
 
 // dropTriggers drops every trigger of db.
-func dropTriggers(ctx context.Context, c *sql.Conn, db string) error {
-	rows, err := c.QueryContext(ctx, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?", db)
+func (se session) dropTriggers(ctx context.Context, db string) error {
+	names, err := se.triggerNames(ctx, db)
 	if err != nil {
-		return fmt.Errorf("list triggers: %w", err)
-	}
-	names, err := scanStrings(rows)
-	if err != nil {
-		return fmt.Errorf("list triggers: %w", err)
+		return err
 	}
 	stmts := make([]string, len(names))
 	for i, name := range names {
 		stmts[i] = "DROP TRIGGER " + quote(name)
 	}
-	return execAll(ctx, c, stmts)
+	return se.exec(ctx, stmts...)
 }
 
 // copyRows runs one INSERT ... SELECT per table with foreign key checks off
 // and NO_AUTO_VALUE_ON_ZERO on.
-func copyRows(ctx context.Context, c *sql.Conn, from, to string, tables []tableColumns) error {
+func (se session) copyRows(ctx context.Context, from, to string, tables []tableColumns) error {
 	stmts := []string{
 		"SET FOREIGN_KEY_CHECKS = 0",
 		"SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",
@@ -124,5 +119,5 @@ func copyRows(ctx context.Context, c *sql.Conn, from, to string, tables []tableC
 		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s.%s (%s) SELECT %s FROM %s.%s",
 			quote(to), quote(t.table), list, list, quote(from), quote(t.table)))
 	}
-	return execAll(ctx, c, stmts)
+	return se.exec(ctx, stmts...)
 }

@@ -10,26 +10,15 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// dumpRows returns every row of query as one string per row, with byte
-// columns printed as Go byte slices.
+// dumpRows returns every row of query, quoted, one string per row.
 func dumpRows(t *testing.T, conn *sql.DB, query string) []string {
 	t.Helper()
-	rows, err := conn.QueryContext(testCtx(t), query)
+	rows, err := (&Server{}).rows(testCtx(t), conn, query)
 	assert.NilError(t, err)
-	defer rows.Close()
-	cols, err := rows.Columns()
-	assert.NilError(t, err)
-	var out []string
-	for rows.Next() {
-		vals := make([]sql.RawBytes, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		assert.NilError(t, rows.Scan(ptrs...))
-		out = append(out, fmt.Sprintf("%q", vals))
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fmt.Sprintf("%q", r)
 	}
-	assert.NilError(t, rows.Err())
 	return out
 }
 

@@ -28,6 +28,10 @@ type embeddedServer struct {
 	listener *trackingListener
 	done     chan struct{}
 
+	// stmtMu serializes the statements this package sends; see
+	// Server.serialize.
+	stmtMu sync.Mutex
+
 	once     sync.Once
 	closeErr error
 }

@@ -134,13 +134,9 @@ func mustLogin(t *testing.T, s *Server, user, password, db string) *sql.DB {
 }
 
 // queryStrings runs query on conn and returns the first column of each row.
-func queryStrings(t *testing.T, conn interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, query string, args ...any) []string {
+func queryStrings(t *testing.T, conn *sql.DB, query string, args ...any) []string {
 	t.Helper()
-	rows, err := conn.QueryContext(testCtx(t), query, args...)
+	rows, err := (&Server{}).rows(testCtx(t), conn, query, args...)
 	assert.NilError(t, err)
-	out, err := scanStrings(rows)
-	assert.NilError(t, err)
-	return out
+	return column(rows, 0)
 }

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"sort"
@@ -18,13 +17,13 @@ type object struct {
 // with the CREATE statement the server prints for it.
 func (s *Server) Schema(ctx context.Context, db string) ([]Table, error) {
 	var out []Table
-	err := s.inDatabase(ctx, db, func(c *sql.Conn) error {
-		objs, err := listObjects(ctx, c, db)
+	err := s.inDatabase(ctx, db, func(se session) error {
+		objs, err := se.objects(ctx, db)
 		if err != nil {
 			return err
 		}
 		for _, o := range objs {
-			stmt, err := showCreate(ctx, c, o)
+			stmt, err := se.showCreate(ctx, o)
 			if err != nil {
 				return err
 			}
@@ -38,24 +37,15 @@ func (s *Server) Schema(ctx context.Context, db string) ([]Table, error) {
 	return out, nil
 }
 
-// listObjects lists the tables and views of db, sorted by name.
-func listObjects(ctx context.Context, c *sql.Conn, db string) ([]object, error) {
-	rows, err := c.QueryContext(ctx,
-		"SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", db)
+// objects lists the tables and views of db, sorted by name.
+func (se session) objects(ctx context.Context, db string) ([]object, error) {
+	rows, err := se.rows(ctx, "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", db)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	defer rows.Close()
-	var objs []object
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, fmt.Errorf("list tables: %w", err)
-		}
-		objs = append(objs, object{name: name, view: typ == "VIEW"})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list tables: %w", err)
+	objs := make([]object, 0, len(rows))
+	for _, r := range rows {
+		objs = append(objs, object{name: r[0], view: r[1] == "VIEW"})
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].name < objs[j].name })
 	return objs, nil
@@ -64,13 +54,13 @@ func listObjects(ctx context.Context, c *sql.Conn, db string) ([]object, error) 
 var autoIncrementOption = regexp.MustCompile(`\s+AUTO_INCREMENT=\d+`)
 
 // showCreate returns the CREATE statement of a table or view in the
-// connection's current database, without the AUTO_INCREMENT=n option.
-func showCreate(ctx context.Context, c *sql.Conn, o object) (string, error) {
+// session's current database, without the AUTO_INCREMENT=n option.
+func (se session) showCreate(ctx context.Context, o object) (string, error) {
 	kind := "TABLE"
 	if o.view {
 		kind = "VIEW"
 	}
-	stmt, err := showCreateColumn(ctx, c, "SHOW CREATE "+kind+" "+quote(o.name), 1)
+	stmt, err := se.showCreateColumn(ctx, "SHOW CREATE "+kind+" "+quote(o.name), 1)
 	if err != nil {
 		return "", err
 	}
@@ -82,32 +72,26 @@ func showCreate(ctx context.Context, c *sql.Conn, o object) (string, error) {
 
 // showCreateColumn runs a SHOW CREATE statement and returns column col of
 // its single row.
-func showCreateColumn(ctx context.Context, c *sql.Conn, query string, col int) (string, error) {
-	rows, err := c.QueryContext(ctx, query)
+func (se session) showCreateColumn(ctx context.Context, query string, col int) (string, error) {
+	rows, err := se.rows(ctx, query)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", query, err)
+		return "", err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", query, err)
+	if len(rows) != 1 || col >= len(rows[0]) {
+		return "", fmt.Errorf("%s: got %d rows, want one with more than %d columns", query, len(rows), col)
 	}
-	if col >= len(cols) {
-		return "", fmt.Errorf("%s: %d columns, want more than %d", query, len(cols), col)
-	}
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return "", fmt.Errorf("%s: %w", query, err)
+	return rows[0][col], nil
+}
+
+// showCreateAll runs each SHOW CREATE query and collects column col.
+func (se session) showCreateAll(ctx context.Context, queries []string, col int) ([]string, error) {
+	out := make([]string, 0, len(queries))
+	for _, q := range queries {
+		stmt, err := se.showCreateColumn(ctx, q, col)
+		if err != nil {
+			return nil, err
 		}
-		return "", fmt.Errorf("%s: no rows", query)
+		out = append(out, stmt)
 	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return "", fmt.Errorf("%s: %w", query, err)
-	}
-	return vals[col].String, rows.Close()
+	return out, nil
 }

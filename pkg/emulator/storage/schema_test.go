@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -133,4 +134,33 @@ func TestFKOrder(t *testing.T) {
 			assert.Check(t, is.DeepEqual(fkOrder(c.tables, c.deps), c.want))
 		})
 	}
+}
+
+func TestConcurrentCopies(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, s *Server) {
+		ctx := testCtx(t)
+		n := newNamer(t, s)
+		src := newDatabase(t, s, n, "src", fixture...)
+		assert.NilError(t, s.Exec(ctx, src, "INSERT INTO parent (name) VALUES ('a'), ('b')"))
+		const copies = 6
+		errs := make(chan error, copies)
+		for i := range copies {
+			go func() {
+				dst := n.name(fmt.Sprintf("dst%d", i))
+				errs <- errors.Join(
+					s.CreateDatabase(ctx, dst),
+					s.CopySchema(ctx, src, dst),
+					s.CopyData(ctx, src, dst),
+					s.CreateUser(ctx, dst, n.name(fmt.Sprintf("u%d", i)), "pw", RoleReadWriter))
+			}()
+		}
+		for range copies {
+			assert.Check(t, <-errs)
+		}
+		for i := range copies {
+			conn := mustLogin(t, s, n.name(fmt.Sprintf("u%d", i)), "pw", n.name(fmt.Sprintf("dst%d", i)))
+			assert.Check(t, is.DeepEqual(queryStrings(t, conn, "SELECT name FROM parent ORDER BY id"), []string{"a", "b"}))
+		}
+	})
 }

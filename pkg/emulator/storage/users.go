@@ -43,7 +43,7 @@ func (s *Server) CreateUser(ctx context.Context, db, user, password string, role
 			"GRANT " + privs + " ON " + quote(db) + ".* TO " + account,
 		}
 		for _, stmt := range stmts {
-			if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+			if err := s.execOne(ctx, s.db, stmt); err != nil {
 				err = fmt.Errorf("create user %s@%s for %s: %w", user, host, db, err)
 				if created {
 					err = errors.Join(err, s.DropUser(ctx, user))
@@ -86,21 +86,13 @@ func anonymousHosts(accounts []account) []string {
 
 // accounts lists every account of the server.
 func (s *Server) accounts(ctx context.Context) ([]account, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT User, Host FROM mysql.user")
+	rows, err := s.rows(ctx, s.db, "SELECT User, Host FROM mysql.user")
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
-	defer rows.Close()
-	var out []account
-	for rows.Next() {
-		var a account
-		if err := rows.Scan(&a.user, &a.host); err != nil {
-			return nil, fmt.Errorf("list accounts: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list accounts: %w", err)
+	out := make([]account, len(rows))
+	for i, r := range rows {
+		out[i] = account{user: r[0], host: r[1]}
 	}
 	return out, nil
 }
@@ -134,7 +126,7 @@ func (s *Server) dropAccounts(ctx context.Context, match func(user string) bool)
 		if a.user == "" || !match(a.user) {
 			continue
 		}
-		if _, err := s.db.ExecContext(ctx, "DROP USER IF EXISTS "+quote(a.user)+"@"+literal(a.host)); err != nil {
+		if err := s.execOne(ctx, s.db, "DROP USER IF EXISTS "+quote(a.user)+"@"+literal(a.host)); err != nil {
 			errs = append(errs, fmt.Errorf("drop user %s@%s: %w", a.user, a.host, err))
 		}
 	}
