@@ -1,0 +1,286 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (e *Emulator) listBranches(w http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, err := e.pathDatabase(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	now := time.Now()
+	var views []branchView
+	for _, b := range db.sortedBranches() {
+		if s := q.Get("q"); s != "" && !strings.Contains(b.name, s) {
+			continue
+		}
+		if p, err := strconv.ParseBool(q.Get("production")); err == nil && p != b.production {
+			continue
+		}
+		views = append(views, e.branchView(db, b, now))
+	}
+	if q.Get("order") == "desc" {
+		for i, j := 0, len(views)-1; i < j; i, j = i+1, j-1 {
+			views[i], views[j] = views[j], views[i]
+		}
+	}
+	writeJSON(w, http.StatusOK, paginate(r, views))
+	return nil
+}
+
+func (e *Emulator) getBranch(w http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, b, err := e.pathBranch(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e.branchView(db, b, time.Now()))
+	return nil
+}
+
+// createBranchRequest is the body of POST .../branches.
+type createBranchRequest struct {
+	Name         string `json:"name"`
+	ParentBranch string `json:"parent_branch"`
+	BackupID     string `json:"backup_id"`
+	SeedData     string `json:"seed_data"`
+	ClusterSize  string `json:"cluster_size"`
+}
+
+// branchSource is where a new branch's schema (and maybe data) comes from.
+type branchSource struct {
+	storageDB string
+	backup    *backup // set when the data comes from a backup
+}
+
+func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
+	var req createBranchRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	switch {
+	case req.Name == "":
+		return unprocessable("name is required")
+	case !branchName.MatchString(req.Name):
+		return unprocessable("invalid branch name %q: use lowercase letters, digits and dashes, starting with a letter or digit, at most 63 characters", req.Name)
+	case req.SeedData != "" && req.SeedData != "last_successful_backup":
+		return unprocessable("invalid seed_data %q: the only value is last_successful_backup", req.SeedData)
+	case req.SeedData != "" && req.BackupID != "":
+		return unprocessable("seed_data and backup_id cannot be used together")
+	}
+	db, b, src, err := e.reserveBranch(r.PathValue("organization"), r.PathValue("database"), req)
+	if err != nil {
+		return err
+	}
+	if err := e.fillBranch(r.Context(), b.storageDB, src); err != nil {
+		e.mu.Lock()
+		delete(db.branches, b.name)
+		e.mu.Unlock()
+		return errors.Join(err, e.store.DropDatabase(context.WithoutCancel(r.Context()), b.storageDB))
+	}
+	now := time.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	b.creating = false
+	b.readyAt = now.Add(e.timings.BranchReady)
+	b.updatedAt = now
+	if src.backup != nil {
+		src.backup.restoredTo = append(src.backup.restoredTo, b)
+	}
+	e.log.Info("branch created", "database", db.name, "branch", b.name, "parent", b.parent, "storage", b.storageDB)
+	writeJSON(w, http.StatusCreated, e.branchView(db, b, now))
+	return nil
+}
+
+// reserveBranch checks a create request against the current state and
+// adds the branch, still creating, so no second request can take its name.
+func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*database, *branch, branchSource, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, err := e.lookupDatabase(org, dbName)
+	if err != nil {
+		return nil, nil, branchSource{}, err
+	}
+	if db.branches[req.Name] != nil {
+		return nil, nil, branchSource{}, unprocessable("branch %s already exists in database %s", req.Name, db.name)
+	}
+	now := time.Now()
+	var src branchSource
+	parentName := req.ParentBranch
+	if req.BackupID != "" {
+		bk := db.backups[req.BackupID]
+		if bk == nil {
+			return nil, nil, branchSource{}, notFound("backup %s not found in database %s", req.BackupID, db.name)
+		}
+		if bk.state(now) != "success" {
+			return nil, nil, branchSource{}, unprocessable("backup %s is not complete yet", bk.id)
+		}
+		src.backup = bk
+		if parentName == "" {
+			parentName = bk.branch.name
+		}
+	}
+	if parentName == "" {
+		parentName = defaultBranch
+	}
+	parent := db.branches[parentName]
+	if parent == nil {
+		return nil, nil, branchSource{}, notFound("parent branch %s not found in database %s", parentName, db.name)
+	}
+	if req.SeedData != "" {
+		src.backup = db.lastSuccessfulBackup(parent, now)
+		if src.backup == nil {
+			return nil, nil, branchSource{}, unprocessable("branch %s has no successful backup to seed data from", parent.name)
+		}
+	}
+	src.storageDB = parent.storageDB
+	if src.backup != nil {
+		src.storageDB = src.backup.storageDB
+	}
+	size := req.ClusterSize
+	if size == "" {
+		size = "PS_DEV"
+	}
+	b := &branch{
+		id: randomString(12), name: req.Name, parent: parent.name, storageDB: e.nextStorageName(),
+		clusterSize: size, createdAt: now, updatedAt: now, creating: true, restoredFrom: src.backup,
+	}
+	db.branches[b.name] = b
+	return db, b, src, nil
+}
+
+// fillBranch creates a branch's storage database with the source's schema
+// and, for a backup, its rows.
+func (e *Emulator) fillBranch(ctx context.Context, storageDB string, src branchSource) error {
+	if err := e.store.CreateDatabase(ctx, storageDB); err != nil {
+		return fmt.Errorf("create branch database: %w", err)
+	}
+	if err := e.store.CopySchema(ctx, src.storageDB, storageDB); err != nil {
+		return fmt.Errorf("copy schema: %w", err)
+	}
+	if src.backup != nil {
+		if err := e.store.CopyData(ctx, src.storageDB, storageDB); err != nil {
+			return fmt.Errorf("copy data from backup %s: %w", src.backup.id, err)
+		}
+	}
+	return nil
+}
+
+func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	db, b, err := e.pathBranch(r)
+	if err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	victims := []*branch{b}
+	if boolQuery(r, "delete_descendants") {
+		victims = append(victims, db.descendants(b)...)
+	}
+	for _, v := range victims {
+		if v.production {
+			e.mu.Unlock()
+			return unprocessable("branch %s is a production branch and cannot be deleted", v.name)
+		}
+		if v.creating {
+			e.mu.Unlock()
+			return unprocessable("branch %s is still being created", v.name)
+		}
+	}
+	var drops dropList
+	for _, v := range victims {
+		drops.merge(e.removeBranch(db, v, time.Now()))
+	}
+	e.mu.Unlock()
+	if err := drops.run(context.WithoutCancel(r.Context()), e); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// dropList is storage left to drop after a branch or backup is removed
+// from the state.
+type dropList struct {
+	databases []string
+	users     []string
+}
+
+func (d *dropList) merge(o dropList) {
+	d.databases = append(d.databases, o.databases...)
+	d.users = append(d.users, o.users...)
+}
+
+func (d dropList) run(ctx context.Context, e *Emulator) error {
+	var errs []error
+	for _, u := range d.users {
+		errs = append(errs, e.store.DropUser(ctx, u))
+	}
+	for _, name := range d.databases {
+		errs = append(errs, e.store.DropDatabase(ctx, name))
+	}
+	return errors.Join(errs...)
+}
+
+// removeBranch takes a branch, its passwords and backups out of the state
+// and marks its deploy requests. It returns what to drop from storage. The
+// caller holds e.mu.
+func (e *Emulator) removeBranch(db *database, b *branch, now time.Time) dropList {
+	drops := dropList{databases: []string{b.storageDB}}
+	for _, p := range b.passwords {
+		drops.users = append(drops.users, p.username)
+	}
+	for id, bk := range db.backups {
+		if bk.branch == b {
+			delete(db.backups, id)
+			drops.databases = append(drops.databases, bk.storageDB)
+		}
+	}
+	for _, dr := range db.drs {
+		if dr.branch == b.name && !dr.branchDeleted {
+			dr.branchDeleted, dr.branchDeletedAt = true, now
+			if !dr.closed && !deploying(dr.state) {
+				dr.closed, dr.closedAt, dr.updatedAt = true, now, now
+			}
+		}
+	}
+	delete(db.branches, b.name)
+	e.log.Info("branch deleted", "database", db.name, "branch", b.name)
+	return drops
+}
+
+func (e *Emulator) promoteBranch(w http.ResponseWriter, r *http.Request) error {
+	return e.updateBranch(w, r, func(b *branch) { b.production = true })
+}
+
+// setSafeMigrations serves the endpoints that turn safe migrations on or off.
+func (e *Emulator) setSafeMigrations(on bool) apiHandler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return e.updateBranch(w, r, func(b *branch) { b.safeMigrations = on })
+	}
+}
+
+// updateBranch changes a branch and answers with it.
+func (e *Emulator) updateBranch(w http.ResponseWriter, r *http.Request, change func(*branch)) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, b, err := e.pathBranch(r)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	change(b)
+	b.updatedAt = now
+	writeJSON(w, http.StatusOK, e.branchView(db, b, now))
+	return nil
+}

@@ -1,0 +1,202 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/poll"
+)
+
+func TestBranches(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		c := client(t, e)
+		org := e.Org()
+		execAll(t, adminDB(t, e, "app", "main"),
+			"CREATE TABLE users (id BIGINT NOT NULL AUTO_INCREMENT, email VARCHAR(255) NOT NULL, PRIMARY KEY (id), UNIQUE KEY email (email))",
+			"INSERT INTO users (email) VALUES ('a@example.com')",
+		)
+
+		t.Run("create copies the parent schema, not its rows", func(t *testing.T) {
+			b, err := c.DatabaseBranches.Create(ctx(t), &ps.CreateDatabaseBranchRequest{Organization: org, Database: "app", Name: "feature-1"})
+			assert.NilError(t, err)
+			assert.Equal(t, b.Name, "feature-1")
+			assert.Equal(t, b.ParentBranch, "main")
+			assert.Assert(t, !b.Production)
+			assert.Equal(t, b.HtmlURL, "https://app.planetscale.com/"+org+"/app/feature-1")
+			assert.DeepEqual(t, tableNames(t, c, e, "app", "feature-1"), []string{"users"})
+			var n int
+			assert.NilError(t, adminDB(t, e, "app", "feature-1").QueryRowContext(ctx(t), "SELECT COUNT(*) FROM users").Scan(&n))
+			assert.Equal(t, n, 0)
+		})
+
+		t.Run("get and list", func(t *testing.T) {
+			b, err := c.DatabaseBranches.Get(ctx(t), &ps.GetDatabaseBranchRequest{Organization: org, Database: "app", Branch: "feature-1"})
+			assert.NilError(t, err)
+			assert.Assert(t, b.Ready)
+			list, err := c.DatabaseBranches.List(ctx(t), &ps.ListDatabaseBranchesRequest{Organization: org, Database: "app"})
+			assert.NilError(t, err)
+			names := []string{}
+			for _, b := range list {
+				names = append(names, b.Name)
+			}
+			assert.DeepEqual(t, names, []string{"main", "feature-1"})
+		})
+
+		t.Run("invalid names", func(t *testing.T) {
+			for _, name := range []string{"", "Feature", "feat_1", "-lead", "with space", "a/b", strings.Repeat("a", 64)} {
+				status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]string{"name": name})
+				assert.Equal(t, status, http.StatusUnprocessableEntity, "name %q: %s", name, body)
+				assert.Equal(t, apiErr(t, body).Code, "unprocessable")
+			}
+		})
+
+		t.Run("duplicate", func(t *testing.T) {
+			status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]string{"name": "feature-1"})
+			assert.Equal(t, status, http.StatusUnprocessableEntity)
+			assert.Assert(t, is.Contains(apiErr(t, body).Message, "already exists"))
+			_, err := c.DatabaseBranches.Create(ctx(t), &ps.CreateDatabaseBranchRequest{Organization: org, Database: "app", Name: "main"})
+			assert.ErrorContains(t, err, "already exists")
+		})
+
+		t.Run("unknown parent, database and branch", func(t *testing.T) {
+			_, err := c.DatabaseBranches.Create(ctx(t), &ps.CreateDatabaseBranchRequest{Organization: org, Database: "app", Name: "x", ParentBranch: "nope"})
+			assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+			_, err = c.DatabaseBranches.Create(ctx(t), &ps.CreateDatabaseBranchRequest{Organization: org, Database: "nope", Name: "x"})
+			assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+			err = c.DatabaseBranches.Delete(ctx(t), &ps.DeleteDatabaseBranchRequest{Organization: org, Database: "app", Branch: "nope"})
+			assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+		})
+
+		t.Run("production branch cannot be deleted", func(t *testing.T) {
+			status, body := call(t, e, http.MethodDelete, dbPath(e, "app")+"/branches/main", nil)
+			assert.Equal(t, status, http.StatusUnprocessableEntity)
+			assert.Assert(t, is.Contains(apiErr(t, body).Message, "production"))
+			_, ok := e.BranchDatabase("app", "main")
+			assert.Assert(t, ok)
+		})
+
+		t.Run("delete drops the storage database", func(t *testing.T) {
+			storageDB, ok := e.BranchDatabase("app", "feature-1")
+			assert.Assert(t, ok)
+			assert.NilError(t, c.DatabaseBranches.Delete(ctx(t), &ps.DeleteDatabaseBranchRequest{Organization: org, Database: "app", Branch: "feature-1"}))
+			_, err := c.DatabaseBranches.Get(ctx(t), &ps.GetDatabaseBranchRequest{Organization: org, Database: "app", Branch: "feature-1"})
+			assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+			assert.Assert(t, !storageHas(t, e, storageDB))
+		})
+
+		t.Run("delete descendants", func(t *testing.T) {
+			createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "parent"})
+			createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "child", ParentBranch: "parent"})
+			createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "grandchild", ParentBranch: "child"})
+			assert.NilError(t, c.DatabaseBranches.Delete(ctx(t), &ps.DeleteDatabaseBranchRequest{Organization: org, Database: "app", Branch: "parent", DeleteDescendants: true}))
+			for _, name := range []string{"parent", "child", "grandchild"} {
+				_, ok := e.BranchDatabase("app", name)
+				assert.Assert(t, !ok, name)
+			}
+		})
+	})
+}
+
+// storageHas reports whether the storage server has a database.
+func storageHas(t *testing.T, e *Emulator, name string) bool {
+	t.Helper()
+	cfg := mustParseAdmin(t, e)
+	db := openDB(t, cfg)
+	var n int
+	assert.NilError(t, db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?", name).Scan(&n))
+	return n > 0
+}
+
+func TestBranchReadyAfterDelay(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithProfile(ProfileFast), WithTimeScale(2))...)
+		c := client(t, e)
+		start := time.Now()
+		b, err := c.DatabaseBranches.Create(ctx(t), &ps.CreateDatabaseBranchRequest{Organization: e.Org(), Database: "app", Name: "slow"})
+		assert.NilError(t, err)
+		assert.Assert(t, !b.Ready)
+		var polls int
+		poll.WaitOn(t, func(poll.LogT) poll.Result {
+			polls++
+			got, err := c.DatabaseBranches.Get(ctx(t), &ps.GetDatabaseBranchRequest{Organization: e.Org(), Database: "app", Branch: "slow"})
+			if err != nil {
+				return poll.Error(err)
+			}
+			if !got.Ready {
+				return poll.Continue("not ready")
+			}
+			return poll.Success()
+		}, poll.WithDelay(20*time.Millisecond), poll.WithTimeout(10*time.Second))
+		assert.Assert(t, time.Since(start) >= 400*time.Millisecond, "ready after %v", time.Since(start))
+		assert.Assert(t, polls > 1)
+
+		status, body := call(t, e, http.MethodGet, dbPath(e, "app")+"/branches/slow", nil)
+		assert.Equal(t, status, http.StatusOK)
+		var raw map[string]any
+		assert.NilError(t, json.Unmarshal(body, &raw))
+		assert.Equal(t, raw["state"], "ready")
+	})
+}
+
+func TestDataBranching(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithProfile(ProfileFast))...)
+		c := client(t, e)
+		org := e.Org()
+		main := adminDB(t, e, "app", "main")
+		execAll(t, main,
+			"CREATE TABLE items (id BIGINT NOT NULL, name VARCHAR(64) NOT NULL, PRIMARY KEY (id))",
+			"INSERT INTO items VALUES (1, 'one'), (2, 'two')",
+		)
+
+		status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]string{"name": "seeded", "seed_data": "last_successful_backup"})
+		assert.Equal(t, status, http.StatusUnprocessableEntity, "no backup yet: %s", body)
+
+		bk, err := c.Backups.Create(ctx(t), &ps.CreateBackupRequest{Organization: org, Database: "app", Branch: "main"})
+		assert.NilError(t, err)
+		assert.Equal(t, bk.State, "pending")
+		execAll(t, main, "INSERT INTO items VALUES (3, 'after the backup')")
+		poll.WaitOn(t, func(poll.LogT) poll.Result {
+			got, err := c.Backups.Get(ctx(t), &ps.GetBackupRequest{Organization: org, Database: "app", Branch: "main", Backup: bk.PublicID})
+			if err != nil {
+				return poll.Error(err)
+			}
+			if got.State != "success" {
+				return poll.Continue("backup %s", got.State)
+			}
+			assert.Assert(t, !got.CompletedAt.IsZero())
+			return poll.Success()
+		}, poll.WithDelay(20*time.Millisecond), poll.WithTimeout(10*time.Second))
+		list, err := c.Backups.List(ctx(t), &ps.ListBackupsRequest{Organization: org, Database: "app", Branch: "main"})
+		assert.NilError(t, err)
+		assert.Equal(t, len(list), 1)
+
+		for _, req := range []ps.CreateDatabaseBranchRequest{
+			{Database: "app", Name: "seeded", SeedData: "last_successful_backup"},
+			{Database: "app", Name: "restored", BackupID: bk.PublicID},
+		} {
+			b := createTestBranch(t, c, e, req)
+			assert.Equal(t, b.ParentBranch, "main")
+			var names []string
+			rows, err := adminDB(t, e, "app", req.Name).QueryContext(ctx(t), "SELECT name FROM items ORDER BY id")
+			assert.NilError(t, err)
+			for rows.Next() {
+				var n string
+				assert.NilError(t, rows.Scan(&n))
+				names = append(names, n)
+			}
+			assert.NilError(t, rows.Err())
+			assert.DeepEqual(t, names, []string{"one", "two"})
+		}
+	})
+}

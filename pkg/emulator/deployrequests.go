@@ -1,0 +1,233 @@
+package emulator
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/psflow/psflow/pkg/emulator/ddl"
+)
+
+// deployRequest is a request to deploy a branch's schema into another
+// branch, with its one deployment.
+type deployRequest struct {
+	id, deploymentID string
+	number           uint64
+	branch, into     string
+	branchID         string
+	keyspace         string
+	notes            string
+	autoCutover      bool
+	autoDeleteBranch bool
+	instantDDL       bool
+
+	closed          bool
+	branchDeleted   bool
+	createdAt       time.Time
+	updatedAt       time.Time
+	closedAt        time.Time
+	deployedAt      time.Time
+	branchDeletedAt time.Time
+
+	state   string   // deployment state
+	history []string // every deployment state, in order
+	gen     int      // bumped on every transition; stale scheduled steps compare it
+	plan    ddl.Plan
+	files   []schemaFile
+	before  []string // the into branch's schema before the deploy, for revert
+	lastErr string
+	calls   int // deploy calls received
+
+	queuedAt, submittedAt, startedAt time.Time
+	readyToCutoverAt, cutoverAt      time.Time
+	finishedAt                       time.Time
+}
+
+// createDeployRequestRequest is the body of POST .../deploy-requests.
+type createDeployRequestRequest struct {
+	Branch           string `json:"branch"`
+	IntoBranch       string `json:"into_branch"`
+	Notes            string `json:"notes"`
+	AutoCutover      bool   `json:"auto_cutover"`
+	AutoDeleteBranch bool   `json:"auto_delete_branch"`
+}
+
+func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) error {
+	var req createDeployRequestRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if req.IntoBranch == "" {
+		req.IntoBranch = defaultBranch
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, err := e.pathDatabase(r)
+	if err != nil {
+		return err
+	}
+	if req.Branch == "" {
+		return unprocessable("branch is required")
+	}
+	from, into := db.branches[req.Branch], db.branches[req.IntoBranch]
+	switch {
+	case from == nil:
+		return notFound("branch %s not found in database %s", req.Branch, db.name)
+	case into == nil:
+		return notFound("branch %s not found in database %s", req.IntoBranch, db.name)
+	case from == into:
+		return unprocessable("a branch cannot be deployed into itself")
+	case from.creating:
+		return unprocessable("branch %s is still being created", from.name)
+	case !into.safeMigrations:
+		return unprocessable("safe migrations must be enabled on branch %s to deploy into it", into.name)
+	}
+	for _, other := range db.drs {
+		if other.branch == from.name && other.into == into.name && !other.closed {
+			return unprocessable("an open deploy request (#%d) already exists for %s into %s", other.number, from.name, into.name)
+		}
+	}
+	now := time.Now()
+	dr := &deployRequest{
+		id: randomString(12), deploymentID: randomString(12), number: uint64(len(db.drs) + 1),
+		branch: from.name, into: into.name, branchID: from.id, keyspace: db.name, notes: req.Notes,
+		autoCutover: req.AutoCutover, autoDeleteBranch: req.AutoDeleteBranch,
+		createdAt: now, updatedAt: now,
+	}
+	db.drs = append(db.drs, dr)
+	e.transition(db, dr, statePending)
+	writeJSON(w, http.StatusCreated, e.deployRequestView(db, dr))
+	return nil
+}
+
+// findDeployRequest finds the deploy request in the path. The caller holds
+// e.mu.
+func (e *Emulator) findDeployRequest(r *http.Request) (*database, *deployRequest, error) {
+	db, err := e.pathDatabase(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := strconv.ParseUint(r.PathValue("number"), 10, 64)
+	if err != nil || n == 0 || n > uint64(len(db.drs)) {
+		return nil, nil, notFound("deploy request %s not found in database %s", r.PathValue("number"), db.name)
+	}
+	return db, db.drs[n-1], nil
+}
+
+// withDeployRequest finds the deploy request in the path and answers with
+// what render makes of it.
+func (e *Emulator) withDeployRequest(w http.ResponseWriter, r *http.Request, render func(*database, *deployRequest) any) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, dr, err := e.findDeployRequest(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, render(db, dr))
+	return nil
+}
+
+func (e *Emulator) getDeployRequest(w http.ResponseWriter, r *http.Request) error {
+	return e.withDeployRequest(w, r, func(db *database, dr *deployRequest) any { return e.deployRequestView(db, dr) })
+}
+
+func (e *Emulator) getDeployment(w http.ResponseWriter, r *http.Request) error {
+	return e.withDeployRequest(w, r, func(db *database, dr *deployRequest) any { return e.deploymentView(dr) })
+}
+
+func (e *Emulator) deployRequestDiff(w http.ResponseWriter, r *http.Request) error {
+	return e.withDeployRequest(w, r, func(db *database, dr *deployRequest) any { return wrapData(dr.files) })
+}
+
+func (e *Emulator) listDeployOperations(w http.ResponseWriter, r *http.Request) error {
+	return e.withDeployRequest(w, r, func(db *database, dr *deployRequest) any { return paginate(r, e.operationViews(dr)) })
+}
+
+func (e *Emulator) listDeployRequests(w http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, err := e.pathDatabase(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	state, from, into := q.Get("state"), q.Get("branch"), q.Get("into_branch")
+	var views []deployRequestView
+	for _, dr := range db.drs {
+		switch {
+		case from != "" && dr.branch != from, into != "" && dr.into != into:
+			continue
+		case state == "open" && dr.closed, state == "closed" && !dr.closed, state == "deployed" && dr.deployedAt.IsZero():
+			continue
+		}
+		views = append(views, e.deployRequestView(db, dr))
+	}
+	sort.Slice(views, func(i, j int) bool { return views[i].Number > views[j].Number })
+	writeJSON(w, http.StatusOK, paginate(r, views))
+	return nil
+}
+
+// closeDeployRequestRequest is the body of PATCH .../deploy-requests/{n}.
+type closeDeployRequestRequest struct {
+	State string `json:"state"`
+}
+
+func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) error {
+	var req closeDeployRequestRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if req.State != "closed" {
+		return unprocessable("invalid state %q: a deploy request can only be updated to closed", req.State)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, dr, err := e.findDeployRequest(r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case dr.closed:
+		return unprocessable("deploy request #%d is already closed", dr.number)
+	case deploying(dr.state):
+		return unprocessable("deploy request #%d is deploying (%s) and cannot be closed", dr.number, dr.state)
+	}
+	now := time.Now()
+	dr.closed, dr.closedAt, dr.updatedAt = true, now, now
+	e.log.Info("deploy request closed", "database", db.name, "number", dr.number)
+	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
+	return nil
+}
+
+// DeployHistory lists every deployment state a deploy request has been in,
+// in order, starting with pending.
+func (e *Emulator) DeployHistory(database string, number uint64) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if dr := e.deployRequest(database, number); dr != nil {
+		return append([]string(nil), dr.history...)
+	}
+	return nil
+}
+
+// DeployCalls counts the deploy calls a deploy request received, accepted
+// or refused.
+func (e *Emulator) DeployCalls(database string, number uint64) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if dr := e.deployRequest(database, number); dr != nil {
+		return dr.calls
+	}
+	return 0
+}
+
+// deployRequest finds a deploy request by database and number, or nil.
+// The caller holds e.mu.
+func (e *Emulator) deployRequest(database string, number uint64) *deployRequest {
+	db := e.dbs[database]
+	if db == nil || number == 0 || number > uint64(len(db.drs)) {
+		return nil
+	}
+	return db.drs[number-1]
+}

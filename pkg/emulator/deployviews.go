@@ -1,0 +1,248 @@
+package emulator
+
+import (
+	"fmt"
+	"html"
+)
+
+// deployRequestView is a deploy request as the API returns it.
+type deployRequestView struct {
+	ID                      string         `json:"id"`
+	Number                  uint64         `json:"number"`
+	Actor                   *actorView     `json:"actor"`
+	ClosedBy                *actorView     `json:"closed_by"`
+	Branch                  string         `json:"branch"`
+	BranchID                string         `json:"branch_id"`
+	BranchDeleted           bool           `json:"branch_deleted"`
+	BranchDeletedBy         *actorView     `json:"branch_deleted_by"`
+	BranchDeletedAt         *string        `json:"branch_deleted_at"`
+	IntoBranch              string         `json:"into_branch"`
+	IntoBranchSharded       bool           `json:"into_branch_sharded"`
+	IntoBranchShardCount    int            `json:"into_branch_shard_count"`
+	IntoBranchKeyspaceCount int            `json:"into_branch_keyspace_count"`
+	Approved                bool           `json:"approved"`
+	State                   string         `json:"state"`
+	DeploymentState         string         `json:"deployment_state"`
+	Deployment              deploymentView `json:"deployment"`
+	NumComments             int            `json:"num_comments"`
+	HTMLURL                 string         `json:"html_url"`
+	Notes                   string         `json:"notes"`
+	HTMLBody                string         `json:"html_body"`
+	CreatedAt               string         `json:"created_at"`
+	UpdatedAt               string         `json:"updated_at"`
+	ClosedAt                *string        `json:"closed_at"`
+	DeployedAt              *string        `json:"deployed_at"`
+}
+
+// deployRequestView renders a deploy request. The caller holds e.mu.
+func (e *Emulator) deployRequestView(db *database, dr *deployRequest) deployRequestView {
+	v := deployRequestView{
+		ID: dr.id, Number: dr.number, Actor: e.actor(),
+		Branch: dr.branch, BranchID: dr.branchID, BranchDeleted: dr.branchDeleted,
+		BranchDeletedAt: apiTimePtr(dr.branchDeletedAt),
+		IntoBranch:      dr.into, IntoBranchShardCount: 1, IntoBranchKeyspaceCount: 1,
+		State: "open", DeploymentState: dr.state, Deployment: e.deploymentView(dr),
+		HTMLURL: e.htmlURL(fmt.Sprintf("/%s/deploy-requests/%d", db.name, dr.number)),
+		Notes:   dr.notes, HTMLBody: "<p>" + html.EscapeString(dr.notes) + "</p>",
+		CreatedAt: apiTime(dr.createdAt), UpdatedAt: apiTime(dr.updatedAt),
+		ClosedAt: apiTimePtr(dr.closedAt), DeployedAt: apiTimePtr(dr.deployedAt),
+	}
+	if dr.closed {
+		v.State = "closed"
+		v.ClosedBy = e.actor()
+	}
+	if dr.branchDeleted {
+		v.BranchDeletedBy = e.actor()
+	}
+	return v
+}
+
+// deploymentView is the deployment of a deploy request as the API returns
+// it.
+type deploymentView struct {
+	ID                         string                 `json:"id"`
+	AutoCutover                bool                   `json:"auto_cutover"`
+	AutoDeleteBranch           bool                   `json:"auto_delete_branch"`
+	CreatedAt                  string                 `json:"created_at"`
+	CutoverAt                  *string                `json:"cutover_at"`
+	CutoverExpiring            bool                   `json:"cutover_expiring"`
+	DeployCheckErrors          *string                `json:"deploy_check_errors"`
+	FinishedAt                 *string                `json:"finished_at"`
+	ForceCutoverRequestedAt    *string                `json:"force_cutover_requested_at"`
+	QueuedAt                   *string                `json:"queued_at"`
+	ReadyToCutoverAt           *string                `json:"ready_to_cutover_at"`
+	StartedAt                  *string                `json:"started_at"`
+	State                      string                 `json:"state"`
+	SubmittedAt                *string                `json:"submitted_at"`
+	UpdatedAt                  string                 `json:"updated_at"`
+	IntoBranch                 string                 `json:"into_branch"`
+	DeployRequestNumber        uint64                 `json:"deploy_request_number"`
+	Deployable                 bool                   `json:"deployable"`
+	PrecedingDeployments       []map[string]any       `json:"preceding_deployments"`
+	DeployOperations           []operationView        `json:"deploy_operations"`
+	DeployOperationSummaries   []operationSummaryView `json:"deploy_operation_summaries"`
+	LintErrors                 []map[string]any       `json:"lint_errors"`
+	SequentialDiffDependencies []map[string]any       `json:"sequential_diff_dependencies"`
+	LookupVindexOperations     []map[string]any       `json:"lookup_vindex_operations"`
+	DeploymentRevertRequest    map[string]any         `json:"deployment_revert_request"`
+	Actor                      *actorView             `json:"actor"`
+	CutoverActor               *actorView             `json:"cutover_actor"`
+	CancelledActor             *actorView             `json:"cancelled_actor"`
+	SchemaLastUpdatedAt        *string                `json:"schema_last_updated_at"`
+	TableLocked                bool                   `json:"table_locked"`
+	InstantDDL                 bool                   `json:"instant_ddl"`
+	InstantDDLEligible         bool                   `json:"instant_ddl_eligible"`
+	QueuePaused                bool                   `json:"queue_paused"`
+	QueuePauseReason           *string                `json:"queue_pause_reason"`
+}
+
+// deploymentView renders a deploy request's deployment. The caller holds
+// e.mu.
+func (e *Emulator) deploymentView(dr *deployRequest) deploymentView {
+	v := deploymentView{
+		ID: dr.deploymentID, AutoCutover: dr.autoCutover, AutoDeleteBranch: dr.autoDeleteBranch,
+		CreatedAt: apiTime(dr.createdAt), CutoverAt: apiTimePtr(dr.cutoverAt),
+		FinishedAt: apiTimePtr(dr.finishedAt), QueuedAt: apiTimePtr(dr.queuedAt),
+		ReadyToCutoverAt: apiTimePtr(dr.readyToCutoverAt), StartedAt: apiTimePtr(dr.startedAt),
+		State: dr.state, SubmittedAt: apiTimePtr(dr.submittedAt), UpdatedAt: apiTime(dr.updatedAt),
+		IntoBranch: dr.into, DeployRequestNumber: dr.number, Deployable: dr.state == stateReady && !dr.closed,
+		PrecedingDeployments: []map[string]any{}, DeployOperations: e.operationViews(dr),
+		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: []map[string]any{},
+		SequentialDiffDependencies: []map[string]any{}, LookupVindexOperations: []map[string]any{},
+		Actor: e.actor(), SchemaLastUpdatedAt: apiTimePtr(dr.createdAt), InstantDDL: dr.instantDDL,
+	}
+	if dr.lastErr != "" {
+		msg := dr.lastErr
+		v.DeployCheckErrors = &msg
+	}
+	if !dr.cutoverAt.IsZero() {
+		v.CutoverActor = e.actor()
+	}
+	if dr.state == stateInProgressCancel || dr.state == stateCompleteCancel {
+		v.CancelledActor = e.actor()
+	}
+	return v
+}
+
+// operationView is one schema change of a deployment.
+type operationView struct {
+	ID                     string   `json:"id"`
+	State                  string   `json:"state"`
+	KeyspaceName           string   `json:"keyspace_name"`
+	TableName              string   `json:"table_name"`
+	OperationName          string   `json:"operation_name"`
+	ETASeconds             *float64 `json:"eta_seconds"`
+	ProgressPercentage     *float64 `json:"progress_percentage"`
+	DeployErrorDocsURL     *string  `json:"deploy_error_docs_url"`
+	DDLStatement           string   `json:"ddl_statement"`
+	SyntaxHighlightedDDL   string   `json:"syntax_highlighted_ddl"`
+	CreatedAt              string   `json:"created_at"`
+	UpdatedAt              string   `json:"updated_at"`
+	ThrottledAt            *string  `json:"throttled_at"`
+	CanDropData            bool     `json:"can_drop_data"`
+	TableLocked            bool     `json:"table_locked"`
+	TableRecentlyUsed      bool     `json:"table_recently_used"`
+	TableRecentlyUsedAt    *string  `json:"table_recently_used_at"`
+	RemovedForeignKeyNames []string `json:"removed_foreign_key_names"`
+	DeployErrors           *string  `json:"deploy_errors"`
+}
+
+// operationState is the state of each operation for a deployment state.
+func operationState(deployment string) string {
+	switch deployment {
+	case stateQueued, stateSubmitting:
+		return "queued"
+	case stateInProgress, statePendingCutover, stateInProgressCutover:
+		return "in_progress"
+	case stateCompletePendingRevert, stateComplete, stateInProgressRevert, stateCompleteRevert, stateCompleteRevertError:
+		return "complete"
+	case stateInProgressCancel, stateCompleteCancel:
+		return "cancelled"
+	case stateCompleteError, stateError:
+		return "error"
+	}
+	return "pending"
+}
+
+// operationViews renders the plan of a deploy request as operations. The
+// caller holds e.mu.
+func (e *Emulator) operationViews(dr *deployRequest) []operationView {
+	state := operationState(dr.state)
+	progress := map[string]float64{"complete": 100, "in_progress": 50}[state]
+	eta := 0.0
+	out := make([]operationView, 0, len(dr.plan.Changes))
+	for i, c := range dr.plan.Changes {
+		p := progress
+		v := operationView{
+			ID: fmt.Sprintf("%s-%d", dr.deploymentID, i+1), State: state, KeyspaceName: dr.keyspace,
+			TableName: c.Name, OperationName: c.Kind, ETASeconds: &eta, ProgressPercentage: &p,
+			DDLStatement: c.Statement, SyntaxHighlightedDDL: html.EscapeString(c.Statement),
+			CreatedAt: apiTime(dr.createdAt), UpdatedAt: apiTime(dr.updatedAt),
+			CanDropData: c.Destructive, RemovedForeignKeyNames: []string{},
+		}
+		if state == "error" && dr.lastErr != "" {
+			msg := dr.lastErr
+			v.DeployErrors = &msg
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// operationSummaryView is an operation with its per-shard operations.
+type operationSummaryView struct {
+	ID                     string        `json:"id"`
+	CreatedAt              string        `json:"created_at"`
+	DeployErrors           string        `json:"deploy_errors"`
+	DDLStatement           string        `json:"ddl_statement"`
+	ETASeconds             int           `json:"eta_seconds"`
+	KeyspaceName           string        `json:"keyspace_name"`
+	OperationName          string        `json:"operation_name"`
+	ProgressPercentage     float64       `json:"progress_percentage"`
+	State                  string        `json:"state"`
+	SyntaxHighlightedDDL   string        `json:"syntax_highlighted_ddl"`
+	TableName              string        `json:"table_name"`
+	TableRecentlyUsedAt    *string       `json:"table_recently_used_at"`
+	ThrottledAt            *string       `json:"throttled_at"`
+	RemovedForeignKeyNames []string      `json:"removed_foreign_key_names"`
+	ShardCount             int           `json:"shard_count"`
+	ShardNames             []string      `json:"shard_names"`
+	CanDropData            bool          `json:"can_drop_data"`
+	TableRecentlyUsed      bool          `json:"table_recently_used"`
+	Sharded                bool          `json:"sharded"`
+	Operations             []shardOpView `json:"operations"`
+}
+
+// shardOpView is an operation on one shard.
+type shardOpView struct {
+	ID                 string  `json:"id"`
+	Shard              string  `json:"shard"`
+	State              string  `json:"state"`
+	ProgressPercentage float64 `json:"progress_percentage"`
+	ETASeconds         int     `json:"eta_seconds"`
+}
+
+// operationSummaries renders the operations with their one shard. The
+// caller holds e.mu.
+func (e *Emulator) operationSummaries(dr *deployRequest) []operationSummaryView {
+	ops := e.operationViews(dr)
+	out := make([]operationSummaryView, 0, len(ops))
+	for _, op := range ops {
+		state := op.State
+		if state == "queued" {
+			state = "pending" // summaries have no queued state
+		}
+		errs := ""
+		if op.DeployErrors != nil {
+			errs = *op.DeployErrors
+		}
+		out = append(out, operationSummaryView{
+			ID: op.ID, CreatedAt: op.CreatedAt, DeployErrors: errs, DDLStatement: op.DDLStatement,
+			KeyspaceName: op.KeyspaceName, OperationName: op.OperationName, ProgressPercentage: *op.ProgressPercentage,
+			State: state, SyntaxHighlightedDDL: op.SyntaxHighlightedDDL, TableName: op.TableName,
+			RemovedForeignKeyNames: []string{}, ShardCount: 1, ShardNames: []string{"-"}, CanDropData: op.CanDropData,
+			Operations: []shardOpView{{ID: op.ID + "-0", Shard: "-", State: op.State, ProgressPercentage: *op.ProgressPercentage}},
+		})
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package emulator
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/poll"
+)
+
+func TestPasswords(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		c := client(t, e)
+		org := e.Org()
+		createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
+		devDB, _ := e.BranchDatabase("app", "dev")
+		mainDB, _ := e.BranchDatabase("app", "main")
+		create := func(t *testing.T, branch, role string, ttl int) *ps.DatabaseBranchPassword {
+			t.Helper()
+			pw, err := c.Passwords.Create(ctx(t), &ps.DatabaseBranchPasswordRequest{
+				Organization: org, Database: "app", Branch: branch, Name: role + "-pw", Role: role, TTL: ttl,
+			})
+			assert.NilError(t, err)
+			return pw
+		}
+
+		admin := create(t, "dev", "admin", 0)
+		t.Run("create returns working admin credentials", func(t *testing.T) {
+			assert.Equal(t, admin.Role, "admin")
+			assert.Equal(t, admin.Name, "admin-pw")
+			assert.Equal(t, admin.Hostname, e.Storage().Addr())
+			assert.Assert(t, is.Regexp(`^pscale_[a-z0-9_]+$`, admin.Username))
+			assert.Assert(t, len(admin.Username) <= 32)
+			assert.Assert(t, admin.PlainText != "")
+			assert.Equal(t, admin.Branch.Name, "dev")
+			assert.Assert(t, admin.ExpiresAt.IsZero())
+			db := passwordDB(t, e, admin, devDB)
+			execAll(t, db,
+				"CREATE TABLE notes (id BIGINT NOT NULL, body TEXT, PRIMARY KEY (id))",
+				"ALTER TABLE notes ADD COLUMN title VARCHAR(100)",
+				"INSERT INTO notes (id, body, title) VALUES (1, 'hello', 't')",
+			)
+			assert.DeepEqual(t, tableNames(t, c, e, "app", "dev"), []string{"notes"})
+		})
+
+		t.Run("plain text only in the create response", func(t *testing.T) {
+			got, err := c.Passwords.Get(ctx(t), &ps.GetDatabaseBranchPasswordRequest{Organization: org, Database: "app", Branch: "dev", PasswordId: admin.PublicID})
+			assert.NilError(t, err)
+			assert.Equal(t, got.PlainText, "")
+			assert.Equal(t, got.Username, admin.Username)
+			list, err := c.Passwords.List(ctx(t), &ps.ListDatabaseBranchPasswordRequest{Organization: org, Database: "app", Branch: "dev"})
+			assert.NilError(t, err)
+			assert.Equal(t, len(list), 1)
+			assert.Equal(t, list[0].PlainText, "")
+			all, err := c.Passwords.List(ctx(t), &ps.ListDatabaseBranchPasswordRequest{Organization: org, Database: "app"})
+			assert.NilError(t, err)
+			assert.Equal(t, len(all), 1)
+		})
+
+		t.Run("reader cannot write", func(t *testing.T) {
+			db := passwordDB(t, e, create(t, "dev", "reader", 0), devDB)
+			var n int
+			assert.NilError(t, db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM notes").Scan(&n))
+			assert.Equal(t, n, 1)
+			_, err := db.ExecContext(ctx(t), "INSERT INTO notes (id, body) VALUES (2, 'no')")
+			assert.Assert(t, err != nil, "reader inserted a row")
+		})
+
+		t.Run("another branch is not reachable", func(t *testing.T) {
+			db := passwordDB(t, e, admin, devDB)
+			_, err := db.ExecContext(ctx(t), "CREATE TABLE `"+mainDB+"`.intruder (id INT PRIMARY KEY)")
+			assert.Assert(t, err != nil, "admin of dev created a table on main")
+			_, err = passwordDB(t, e, admin, mainDB).ExecContext(ctx(t), "SELECT 1")
+			assert.Assert(t, err != nil, "admin of dev connected to main's database")
+		})
+
+		t.Run("wrong password is refused", func(t *testing.T) {
+			wrong := *admin
+			wrong.PlainText = "pscale_pw_wrong"
+			assert.Assert(t, passwordDB(t, e, &wrong, devDB).PingContext(ctx(t)) != nil)
+		})
+
+		t.Run("invalid role", func(t *testing.T) {
+			status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches/dev/passwords", map[string]string{"role": "root"})
+			assert.Equal(t, status, http.StatusUnprocessableEntity, string(body))
+		})
+
+		t.Run("delete stops the login", func(t *testing.T) {
+			pw := create(t, "dev", "readwriter", 0)
+			assert.NilError(t, passwordDB(t, e, pw, devDB).PingContext(ctx(t)))
+			assert.NilError(t, c.Passwords.Delete(ctx(t), &ps.DeleteDatabaseBranchPasswordRequest{Organization: org, Database: "app", Branch: "dev", PasswordId: pw.PublicID}))
+			assert.Assert(t, passwordDB(t, e, pw, devDB).PingContext(ctx(t)) != nil)
+			_, err := c.Passwords.Get(ctx(t), &ps.GetDatabaseBranchPasswordRequest{Organization: org, Database: "app", Branch: "dev", PasswordId: pw.PublicID})
+			assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+		})
+
+		t.Run("ttl expiry stops the login", func(t *testing.T) {
+			pw := create(t, "dev", "writer", 1)
+			assert.Equal(t, pw.TTL, 1)
+			assert.Assert(t, pw.ExpiresAt.Sub(pw.CreatedAt) == time.Second, "expires %v after creation", pw.ExpiresAt.Sub(pw.CreatedAt))
+			assert.NilError(t, passwordDB(t, e, pw, devDB).PingContext(ctx(t)))
+			poll.WaitOn(t, func(poll.LogT) poll.Result {
+				if err := passwordDB(t, e, pw, devDB).PingContext(ctx(t)); err == nil {
+					return poll.Continue("login still works")
+				}
+				return poll.Success()
+			}, poll.WithDelay(100*time.Millisecond), poll.WithTimeout(10*time.Second))
+			got, err := c.Passwords.Get(ctx(t), &ps.GetDatabaseBranchPasswordRequest{Organization: org, Database: "app", Branch: "dev", PasswordId: pw.PublicID})
+			assert.NilError(t, err)
+			status, body := call(t, e, http.MethodGet, dbPath(e, "app")+"/branches/dev/passwords/"+got.PublicID, nil)
+			assert.Equal(t, status, http.StatusOK)
+			assert.Assert(t, is.Contains(string(body), `"expired":true`))
+		})
+	})
+}

@@ -1,0 +1,162 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/psflow/psflow/pkg/emulator/ddl"
+	"github.com/psflow/psflow/pkg/emulator/storage"
+)
+
+// branchSchema reads the schema of the branch named in the request path.
+func (e *Emulator) branchSchema(r *http.Request) ([]storage.Table, error) {
+	e.mu.Lock()
+	_, b, err := e.pathBranch(r)
+	if err == nil && b.creating {
+		err = unprocessable("branch %s is still being created", b.name)
+	}
+	var storageDB string
+	if err == nil {
+		storageDB = b.storageDB
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return e.store.Schema(r.Context(), storageDB)
+}
+
+func (e *Emulator) getSchema(w http.ResponseWriter, r *http.Request) error {
+	tables, err := e.branchSchema(r)
+	if err != nil {
+		return err
+	}
+	files := make([]schemaFile, 0, len(tables))
+	for _, t := range tables {
+		files = append(files, newSchemaFile(t.Name, t.SQL))
+	}
+	writeJSON(w, http.StatusOK, wrapData(files))
+	return nil
+}
+
+// lintView is one schema lint error as the API returns it.
+type lintView struct {
+	LintError                string   `json:"lint_error"`
+	SubjectType              string   `json:"subject_type"`
+	KeyspaceName             string   `json:"keyspace_name"`
+	TableName                string   `json:"table_name"`
+	ErrorDescription         string   `json:"error_description"`
+	DocsURL                  string   `json:"docs_url"`
+	ColumnName               string   `json:"column_name"`
+	ForeignKeyColumnNames    []string `json:"foreign_key_column_names"`
+	AutoIncrementColumnNames []string `json:"auto_increment_column_names"`
+	CharsetName              string   `json:"charset_name"`
+	EngineName               string   `json:"engine_name"`
+	VindexName               string   `json:"vindex_name"`
+	JSONPath                 string   `json:"json_path"`
+	CheckConstraintName      string   `json:"check_constraint_name"`
+	EnumValue                string   `json:"enum_value"`
+	PartitioningType         string   `json:"partitioning_type"`
+	PartitionName            string   `json:"partition_name"`
+}
+
+func (e *Emulator) lintSchema(w http.ResponseWriter, r *http.Request) error {
+	tables, err := e.branchSchema(r)
+	if err != nil {
+		return err
+	}
+	found, err := ddl.Lint(statements(tables))
+	if err != nil {
+		return unprocessable("schema cannot be linted: %v", err)
+	}
+	keyspace := r.PathValue("database")
+	views := make([]lintView, 0, len(found))
+	for _, l := range found {
+		ks := l.Keyspace
+		if ks == "" {
+			ks = keyspace
+		}
+		views = append(views, lintView{
+			LintError: l.LintError, SubjectType: "table", KeyspaceName: ks, TableName: l.Table,
+			ErrorDescription: l.ErrorDescription, DocsURL: l.DocsURL, ColumnName: l.Column,
+			ForeignKeyColumnNames: []string{}, AutoIncrementColumnNames: []string{},
+		})
+	}
+	writeJSON(w, http.StatusOK, paginate(r, views))
+	return nil
+}
+
+// branchDiff serves the SDK's branch diff: the branch's changes against its
+// parent.
+func (e *Emulator) branchDiff(w http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	db, b, err := e.pathBranch(r)
+	var parentDB string
+	if err == nil && b.parent != "" && db.branches[b.parent] != nil {
+		parentDB = db.branches[b.parent].storageDB
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if parentDB == "" {
+		writeJSON(w, http.StatusOK, wrapData([]schemaFile{}))
+		return nil
+	}
+	_, files, err := e.diffDatabases(r.Context(), parentDB, b.storageDB)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wrapData(files))
+	return nil
+}
+
+// diffDatabases plans the changes that turn base's schema into branch's,
+// with one diff file per changed table or view.
+func (e *Emulator) diffDatabases(ctx context.Context, base, branch string) (ddl.Plan, []schemaFile, error) {
+	before, err := e.store.Schema(ctx, base)
+	if err != nil {
+		return ddl.Plan{}, nil, err
+	}
+	after, err := e.store.Schema(ctx, branch)
+	if err != nil {
+		return ddl.Plan{}, nil, err
+	}
+	plan, err := ddl.Diff(statements(before), statements(after))
+	if err != nil {
+		return ddl.Plan{}, nil, err
+	}
+	return plan, diffFiles(plan, before, after), nil
+}
+
+// statements lists the CREATE statements of a schema.
+func statements(tables []storage.Table) []string {
+	out := make([]string, 0, len(tables))
+	for _, t := range tables {
+		out = append(out, t.SQL)
+	}
+	return out
+}
+
+// diffFiles renders each change of a plan as the line diff of the table's
+// CREATE statement before and after.
+func diffFiles(plan ddl.Plan, before, after []storage.Table) []schemaFile {
+	index := func(ts []storage.Table) map[string]string {
+		m := make(map[string]string, len(ts))
+		for _, t := range ts {
+			m[t.Name] = t.SQL
+		}
+		return m
+	}
+	old, cur := index(before), index(after)
+	files := make([]schemaFile, 0, len(plan.Changes))
+	seen := map[string]bool{}
+	for _, c := range plan.Changes {
+		if seen[c.Name] {
+			continue
+		}
+		seen[c.Name] = true
+		files = append(files, newSchemaFile(c.Name, lineDiff(old[c.Name], cur[c.Name])))
+	}
+	return files
+}

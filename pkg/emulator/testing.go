@@ -1,0 +1,144 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+)
+
+// Option changes the Config of an emulator made by Start.
+type Option func(*Config) error
+
+// WithOrg names the organization (default "acme").
+func WithOrg(name string) Option {
+	return func(c *Config) error { c.Org = name; return nil }
+}
+
+// WithDatabases names the databases created at start (default "app").
+func WithDatabases(names ...string) Option {
+	return func(c *Config) error { c.Databases = append([]string(nil), names...); return nil }
+}
+
+// WithToken sets the service token id and secret (default random).
+func WithToken(id, secret string) Option {
+	return func(c *Config) error { c.TokenID, c.Token = id, secret; return nil }
+}
+
+// WithMySQL keeps branches on an external server given by DSN instead of
+// the embedded one.
+func WithMySQL(dsn string) Option {
+	return func(c *Config) error { c.MySQLDSN = dsn; return nil }
+}
+
+// WithTimings sets the timings of the asynchronous steps.
+func WithTimings(t Timings) Option {
+	return func(c *Config) error { c.Timings = t; return nil }
+}
+
+// WithProfile sets the timings from a named profile: zero (the default),
+// fast or realistic.
+func WithProfile(name string) Option {
+	return func(c *Config) error {
+		t, err := ProfileTimings(name)
+		c.Timings = t
+		return err
+	}
+}
+
+// WithTimeScale multiplies every timing by f.
+func WithTimeScale(f float64) Option {
+	return func(c *Config) error {
+		if f <= 0 {
+			return fmt.Errorf("time scale %v must be positive", f)
+		}
+		c.TimeScale = f
+		return nil
+	}
+}
+
+// WithRateLimit sets the requests per minute per token (default 600; 0
+// disables the limit).
+func WithRateLimit(perMinute int) Option {
+	return func(c *Config) error {
+		if perMinute < 0 {
+			return fmt.Errorf("rate limit %d must not be negative", perMinute)
+		}
+		c.RateLimit = perMinute
+		return nil
+	}
+}
+
+// WithLogger sends the emulator's log lines to l.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Config) error { c.Logger = l; return nil }
+}
+
+// Start runs an emulator for a test on 127.0.0.1 with a random port and
+// registers its cleanup, which drops every database and user it made.
+// Defaults: organization "acme", database "app", a random service token,
+// the zero timing profile, embedded storage, 600 requests per minute.
+func Start(t testing.TB, opts ...Option) *Emulator {
+	t.Helper()
+	cfg := Config{
+		Org: "acme", Databases: []string{"app"},
+		TokenID: "tok" + randomString(12), Token: "pscale_tkn_" + randomString(32),
+		RateLimit: DefaultRateLimit,
+	}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			t.Fatalf("emulator option: %v", err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	e, err := New(ctx, cfg)
+	if err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = e.Close()
+		t.Fatalf("listen: %v", err)
+	}
+	srv, err := e.attach(l)
+	if err != nil {
+		_ = e.Close()
+		t.Fatalf("serve: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		if err := e.Close(); err != nil {
+			t.Errorf("close emulator: %v", err)
+		}
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return e
+}
+
+// MySQLDSNEnv names the environment variable holding the external MySQL
+// server tests run against as well as the embedded one.
+const MySQLDSNEnv = "PSFLOW_TEST_MYSQL_DSN"
+
+// EachStorage runs fn as subtest "embedded" and, when PSFLOW_TEST_MYSQL_DSN
+// is set, as subtest "mysql" with WithMySQL(dsn). When CI is set and the
+// variable is not, the test fails: CI must cover the real server.
+func EachStorage(t *testing.T, fn func(t *testing.T, opts ...Option)) {
+	t.Helper()
+	dsn := os.Getenv(MySQLDSNEnv)
+	if dsn == "" && os.Getenv("CI") != "" {
+		t.Fatalf("CI is set but %s is not: the tests must run against MySQL/MariaDB too", MySQLDSNEnv)
+	}
+	t.Run("embedded", func(t *testing.T) { fn(t) })
+	if dsn != "" {
+		t.Run("mysql", func(t *testing.T) { fn(t, WithMySQL(dsn)) })
+	}
+}

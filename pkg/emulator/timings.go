@@ -1,0 +1,114 @@
+package emulator
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Timings says how long each asynchronous step of the emulated service
+// takes. Every state change still happens in order when a duration is zero;
+// it just happens at once.
+type Timings struct {
+	// BranchReady is the time from branch creation until ready is true.
+	BranchReady time.Duration `json:"branch_ready"`
+	// BackupReady is the time from backup creation until its state is success.
+	BackupReady time.Duration `json:"backup_ready"`
+	// DiffReady is the time a new deploy request stays pending before its
+	// diff is known (ready or no_changes).
+	DiffReady time.Duration `json:"diff_ready"`
+	// Queue is the time a deployment stays queued.
+	Queue time.Duration `json:"queue"`
+	// Submit is the time a deployment stays submitting.
+	Submit time.Duration `json:"submit"`
+	// InProgress is the time a deployment stays in_progress before it is
+	// ready to cut over.
+	InProgress time.Duration `json:"in_progress"`
+	// Cutover is the time a deployment stays in_progress_cutover.
+	Cutover time.Duration `json:"cutover"`
+	// RevertWindow is how long a deployed change can still be reverted
+	// (complete_pending_revert) before it becomes complete.
+	RevertWindow time.Duration `json:"revert_window"`
+	// Revert is the time a revert stays in_progress_revert.
+	Revert time.Duration `json:"revert"`
+	// Cancel is the time a cancellation stays in_progress_cancel.
+	Cancel time.Duration `json:"cancel"`
+}
+
+// Profile names accepted by ProfileTimings.
+const (
+	ProfileZero      = "zero"
+	ProfileFast      = "fast"
+	ProfileRealistic = "realistic"
+)
+
+var profiles = map[string]Timings{
+	ProfileZero: {},
+	ProfileFast: {
+		BranchReady:  200 * time.Millisecond,
+		BackupReady:  100 * time.Millisecond,
+		DiffReady:    100 * time.Millisecond,
+		Queue:        50 * time.Millisecond,
+		Submit:       50 * time.Millisecond,
+		InProgress:   100 * time.Millisecond,
+		Cutover:      50 * time.Millisecond,
+		RevertWindow: time.Second,
+		Revert:       100 * time.Millisecond,
+		Cancel:       50 * time.Millisecond,
+	},
+	ProfileRealistic: {
+		BranchReady:  45 * time.Second,
+		BackupReady:  2 * time.Minute,
+		DiffReady:    10 * time.Second,
+		Queue:        5 * time.Second,
+		Submit:       15 * time.Second,
+		InProgress:   40 * time.Second,
+		Cutover:      10 * time.Second,
+		RevertWindow: 30 * time.Minute,
+		Revert:       20 * time.Second,
+		Cancel:       10 * time.Second,
+	},
+}
+
+// ProfileTimings returns the timings of a named profile: "zero" (every step
+// at once), "fast" (tens to hundreds of milliseconds, a one second revert
+// window) or "realistic" (like the real service: branches ready in under a
+// minute, deploy steps of tens of seconds, a 30 minute revert window).
+func ProfileTimings(name string) (Timings, error) {
+	t, ok := profiles[name]
+	if !ok {
+		return Timings{}, fmt.Errorf("unknown timing profile %q (want one of %v)", name, ProfileNames())
+	}
+	return t, nil
+}
+
+// ProfileNames lists the timing profiles, sorted.
+func ProfileNames() []string {
+	names := make([]string, 0, len(profiles))
+	for n := range profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Scale returns t with every duration multiplied by f; f <= 0 leaves t as
+// it is.
+func (t Timings) Scale(f float64) Timings {
+	if f <= 0 || f == 1 {
+		return t
+	}
+	m := func(d time.Duration) time.Duration { return time.Duration(float64(d) * f) }
+	return Timings{
+		BranchReady:  m(t.BranchReady),
+		BackupReady:  m(t.BackupReady),
+		DiffReady:    m(t.DiffReady),
+		Queue:        m(t.Queue),
+		Submit:       m(t.Submit),
+		InProgress:   m(t.InProgress),
+		Cutover:      m(t.Cutover),
+		RevertWindow: m(t.RevertWindow),
+		Revert:       m(t.Revert),
+		Cancel:       m(t.Cancel),
+	}
+}
