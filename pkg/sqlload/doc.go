@@ -42,11 +42,15 @@
 //     SET autocommit) are skipped too, because the loader makes its own
 //     transactions.
 //
-// The first failing statement stops the load: other connections are
-// cancelled, their open transactions are rolled back, and the error names the
-// file and the line where the statement starts ("seed.sql:1234: Error 1062
-// (23000): Duplicate entry …"). Transactions of other tables that committed
-// before the failure stay committed.
+// The first failing statement stops the load: the other connections are
+// cancelled, their open transactions are rolled back, and the error names
+// the file and the line where the statement starts ("seed.sql:1234: Error
+// 1062 (23000): Duplicate entry …"). Nothing later in the file that touches
+// the failing statement's table has run, nor anything that waits for all
+// rows (views, routines, other statements). Loading in parallel means that
+// schema statements and committed batches of other tables that come later
+// in the file may have run, and that rows before the failure in a batch not
+// yet committed are rolled back.
 //
 // Known limits: a trigger that writes to another table may interleave with
 // rows the script writes to that table in a different order than a serial

@@ -1,0 +1,289 @@
+package sqlload
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// erEmptyQuery is the server's answer to a statement with nothing to run,
+// such as an executable comment for a newer version.
+const erEmptyQuery = 1065
+
+// loader is the state of one Load call. Its fields are used by the
+// dispatching goroutine only, except where noted.
+type loader struct {
+	ctx     context.Context // cancelled with the first error
+	fail    context.CancelCauseFunc
+	opt     Options
+	main    *sql.Conn // session connection: session, schema and other statements
+	workers []*worker
+	wg      sync.WaitGroup
+	budget  *budget   // shared with workers
+	tr      *tracker  // shared with workers
+	session []session // session statements run so far, replayed by workers
+
+	maxPacket    int64
+	fkChecks     bool
+	groups       fkGroups // tables joined by foreign keys, read when needed
+	groupsLoaded bool
+	assign       map[string]*worker // table group → worker, until the next barrier
+	temp         map[string]bool    // temporary tables, which live on main only
+}
+
+// session is a session statement with the file it came from.
+type session struct {
+	file string
+	st   Statement
+}
+
+// dispatch runs or hands out one statement.
+func (ld *loader) dispatch(fs *fileState, st Statement) error {
+	if ld.maxPacket > 0 && int64(len(st.Text))+1 > ld.maxPacket {
+		return statementError(fs.name, st, fmt.Errorf("%w: the statement has %d bytes, the server's max_allowed_packet is %d",
+			ErrTooLarge, len(st.Text), ld.maxPacket))
+	}
+	switch st.Kind {
+	case Session:
+		return ld.runSession(fs, st)
+	case Data:
+		if table, simple := parseData(st.Text); simple && !mentionsSelect(st.Text) {
+			return ld.runData(fs, st, table)
+		}
+	case Schema:
+		if tg := parseSchema(st.Text); tg.table != "" {
+			return ld.runSchema(fs, st, tg)
+		}
+	}
+	// Anything else may read or change any table: it runs alone.
+	if err := ld.barrier(); err != nil {
+		return err
+	}
+	return ld.runMain(fs, st)
+}
+
+// runSession runs a session statement on main and logs it for the workers.
+func (ld *loader) runSession(fs *fileState, st Statement) error {
+	if skippedSession(st.Text) {
+		fs.skipped()
+		return nil
+	}
+	if err := ld.runMain(fs, st); err != nil {
+		return err
+	}
+	ld.session = append(ld.session, session{file: fs.name, st: st})
+	regroup := false
+	if strings.Contains(strings.ToLower(st.Text), "foreign_key_checks") {
+		var on sql.NullInt64
+		if err := ld.main.QueryRowContext(ld.ctx, "SELECT @@foreign_key_checks").Scan(&on); err != nil {
+			return fmt.Errorf("load sql: read foreign_key_checks: %w", err)
+		}
+		regroup = (on.Int64 != 0) != ld.fkChecks
+		ld.fkChecks = on.Int64 != 0
+	}
+	if first := (&lexer{s: st.Text}).next(); first.is("USE") && ld.fkChecks {
+		regroup = true // foreign keys are read from the current database
+	}
+	if regroup {
+		return ld.barrier()
+	}
+	return nil
+}
+
+// runData hands a statement that writes one table to that table's worker.
+func (ld *loader) runData(fs *fileState, st Statement, table string) error {
+	key := tableKey(table)
+	if ld.temp[key] {
+		return ld.runMain(fs, st)
+	}
+	group, err := ld.groupOf(key)
+	if err != nil {
+		return err
+	}
+	w := ld.assign[group]
+	if w == nil {
+		w = ld.idleWorker()
+		ld.assign[group] = w
+		w.groups++
+	}
+	return ld.send(w, fs, st, true)
+}
+
+// runSchema runs a schema statement about one table after that table's
+// pending rows: on the worker that has them, or on main when none has.
+func (ld *loader) runSchema(fs *fileState, st Statement, tg schemaTarget) error {
+	key := tableKey(tg.table)
+	if tg.temporary {
+		ld.temp[key] = true
+		return ld.runMain(fs, st)
+	}
+	if len(tg.refs) > 0 {
+		// A new foreign key regroups tables, and its parent must be complete.
+		wait := ld.fkChecks
+		for _, ref := range tg.refs {
+			wait = wait || ld.assign[tableKey(ref)] != nil
+		}
+		if wait {
+			if err := ld.barrier(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(ld.assign) > 0 {
+		group, err := ld.groupOf(key)
+		if err != nil {
+			return err
+		}
+		if w := ld.assign[group]; w != nil {
+			return ld.send(w, fs, st, false)
+		}
+	}
+	return ld.runMain(fs, st)
+}
+
+// groupOf returns the key under which a table's work is assigned: the table
+// itself, or its foreign-key group while FOREIGN_KEY_CHECKS is on.
+func (ld *loader) groupOf(key string) (string, error) {
+	if !ld.fkChecks {
+		return key, nil
+	}
+	if !ld.groupsLoaded {
+		g, err := loadFKGroups(ld.ctx, ld.main)
+		if err != nil {
+			if ld.ctx.Err() != nil {
+				return "", context.Cause(ld.ctx)
+			}
+			g = nil // unknown foreign keys: one group for every table
+		}
+		ld.groups, ld.groupsLoaded = g, true
+	}
+	return ld.groups.group(key), nil
+}
+
+// idleWorker picks the worker with the least queued work.
+func (ld *loader) idleWorker() *worker {
+	best := ld.workers[0]
+	for _, w := range ld.workers[1:] {
+		if q, bq := w.queued.Load(), best.queued.Load(); q < bq || q == bq && w.groups < best.groups {
+			best = w
+		}
+	}
+	return best
+}
+
+// send queues a statement on a worker, waiting for read-ahead budget.
+func (ld *loader) send(w *worker, fs *fileState, st Statement, batch bool) error {
+	size, err := ld.budget.acquire(ld.ctx, int64(len(st.Text)))
+	if err != nil {
+		return err
+	}
+	fs.queued()
+	w.queued.Add(int64(len(st.Text)))
+	select {
+	case w.jobs <- job{st: st, fs: fs, session: ld.session, batch: batch, size: size}:
+		return nil
+	case <-ld.ctx.Done():
+		ld.budget.release(size)
+		return context.Cause(ld.ctx)
+	}
+}
+
+// barrier waits until every worker has committed all it was given, then
+// forgets the assignments of tables to workers and the foreign keys.
+func (ld *loader) barrier() error {
+	ld.groups, ld.groupsLoaded = nil, false
+	if len(ld.assign) == 0 {
+		return nil
+	}
+	var waits []chan struct{}
+	for _, w := range ld.workers {
+		if w.groups == 0 {
+			continue
+		}
+		done := make(chan struct{})
+		select {
+		case w.jobs <- job{flush: done}:
+		case <-ld.ctx.Done():
+			return context.Cause(ld.ctx)
+		}
+		waits = append(waits, done)
+		w.groups = 0
+	}
+	for _, done := range waits {
+		select {
+		case <-done:
+		case <-ld.ctx.Done():
+			return context.Cause(ld.ctx)
+		}
+	}
+	clear(ld.assign)
+	return nil
+}
+
+// runMain runs a statement on the session connection.
+func (ld *loader) runMain(fs *fileState, st Statement) error {
+	rows, err := execStatement(ld.ctx, ld.main, fs.name, st)
+	if err != nil {
+		return err
+	}
+	fs.ran(1, rows, false)
+	return nil
+}
+
+// execer runs a statement: a connection or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// execStatement runs one statement and returns the rows it affected.
+func execStatement(ctx context.Context, e execer, file string, st Statement) (int64, error) {
+	res, err := e.ExecContext(ctx, st.Text)
+	var me *mysql.MySQLError
+	switch {
+	case errors.As(err, &me) && me.Number == erEmptyQuery:
+		return 0, nil
+	case err != nil:
+		return 0, statementError(file, st, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, nil
+	}
+	return n, nil
+}
+
+// statementError wraps err with the statement's place in its file.
+func statementError(file string, st Statement, err error) error {
+	return &StatementError{File: file, Line: st.Line, Statement: snippet(st.Text), Err: err}
+}
+
+// skippedSession reports whether a session statement is one the loader
+// does not send: table locks and transaction control.
+func skippedSession(text string) bool {
+	l := lexer{s: text}
+	first := l.next()
+	switch {
+	case first.is("LOCK"), first.is("UNLOCK"), first.is("COMMIT"), first.is("ROLLBACK"),
+		first.is("SAVEPOINT"), first.is("RELEASE"), first.is("BEGIN"):
+		return true
+	case first.is("START"):
+		return l.next().is("TRANSACTION")
+	case first.is("SET"):
+		// SET [SESSION|LOCAL|@@session.|@@] autocommit = …
+		for range 6 {
+			t := l.next()
+			if t.is("autocommit") {
+				return true
+			}
+			if t.kind == tokEnd || t.kind == tokPunct && t.text == "=" {
+				return false
+			}
+		}
+	}
+	return false
+}
