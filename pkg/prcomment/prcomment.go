@@ -1,0 +1,109 @@
+// Package prcomment keeps one "sticky" comment per key on a GitHub pull
+// request: created the first time, edited in place when its content
+// changes, left alone when it does not.
+package prcomment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// Actions Upsert reports.
+const (
+	Created   = "created"
+	Updated   = "updated"
+	Unchanged = "unchanged"
+)
+
+// perPage is the page size used to look for an existing comment (GitHub's
+// maximum).
+const perPage = 100
+
+// ErrInvalid is returned, wrapped, for a target or key Upsert cannot use.
+var ErrInvalid = errors.New("invalid sticky comment request")
+
+// Target is the pull request a comment belongs to.
+type Target struct {
+	Owner, Repo string
+	Number      int
+}
+
+// String returns "owner/repo#number".
+func (t Target) String() string { return fmt.Sprintf("%s/%s#%d", t.Owner, t.Repo, t.Number) }
+
+// Result says what Upsert did and which comment holds the content.
+type Result struct {
+	// Action is Created, Updated or Unchanged.
+	Action string
+	// ID and URL are the comment's id and html_url.
+	ID  int64
+	URL string
+}
+
+// Client posts sticky comments through a go-github client.
+type Client struct {
+	gh *github.Client
+}
+
+// New returns a Client using gh (see pkg/gh for how psflow builds it).
+func New(gh *github.Client) *Client { return &Client{gh: gh} }
+
+// Upsert creates or updates the one comment for key on the pull request.
+// The body gets a hidden marker line `<!-- psflow:<key> -->` and a digest
+// line of the content; an existing comment is looked for across all pages
+// of comments, edited in place only when the digest differs, and never
+// duplicated. When several comments carry the marker (a race between two
+// runs), the oldest is kept current and the others are left alone.
+// Markdown longer than GitHub allows is shortened with a note.
+func (c *Client) Upsert(ctx context.Context, t Target, key, markdown string) (Result, error) {
+	if t.Owner == "" || t.Repo == "" || t.Number <= 0 || key == "" {
+		return Result{}, fmt.Errorf("sticky comment %q on %s: %w", key, t, ErrInvalid)
+	}
+	body := render(key, markdown)
+	want, _ := parse(key, body)
+
+	existing, err := c.find(ctx, t, key)
+	if err != nil {
+		return Result{}, err
+	}
+	if existing == nil {
+		made, _, err := c.gh.Issues.CreateComment(ctx, t.Owner, t.Repo, t.Number, &github.IssueComment{Body: &body})
+		if err != nil {
+			return Result{}, fmt.Errorf("create comment on %s: %w", t, err)
+		}
+		return Result{Action: Created, ID: made.GetID(), URL: made.GetHTMLURL()}, nil
+	}
+	if p, _ := parse(key, existing.GetBody()); p.current(want.digest) {
+		return Result{Action: Unchanged, ID: existing.GetID(), URL: existing.GetHTMLURL()}, nil
+	}
+	edited, _, err := c.gh.Issues.EditComment(ctx, t.Owner, t.Repo, existing.GetID(), &github.IssueComment{Body: &body})
+	if err != nil {
+		return Result{}, fmt.Errorf("edit comment %d on %s: %w", existing.GetID(), t, err)
+	}
+	return Result{Action: Updated, ID: edited.GetID(), URL: edited.GetHTMLURL()}, nil
+}
+
+// find returns the oldest comment whose first line is key's marker, or nil.
+// GitHub lists issue comments in ascending id order, so the first match
+// is the oldest and the search can stop there.
+func (c *Client) find(ctx context.Context, t Target, key string) (*github.IssueComment, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage, Page: 1}}
+	for {
+		page, resp, err := c.gh.Issues.ListComments(ctx, t.Owner, t.Repo, t.Number, opts)
+		if err != nil {
+			return nil, fmt.Errorf("list comments on %s (page %d): %w", t, opts.Page, err)
+		}
+		for _, ic := range page {
+			if _, ok := parse(key, ic.GetBody()); ok {
+				return ic, nil
+			}
+		}
+		if resp.NextPage <= opts.Page {
+			return nil, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
