@@ -1,0 +1,68 @@
+// Command psflow-emulator runs a local PlanetScale API backed by real MySQL:
+//
+//	psflow-emulator serve --listen 127.0.0.1:8787 --org acme --database app \
+//	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings zero|fast|realistic] \
+//	    [--time-scale 1] [--rate-limit 600]
+//
+// Every flag can also come from PSFLOW_EMULATOR_<FLAG> (e.g.
+// PSFLOW_EMULATOR_TOKEN_ID; PSFLOW_EMULATOR_DATABASE takes a comma-separated
+// list).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := realMain(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "psflow-emulator: %v\n", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// errUsage marks errors in the command line or configuration.
+var errUsage = errors.New("usage")
+
+// usageError wraps a message as a usage error.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+const usage = `usage: psflow-emulator <command> [flags]
+
+commands:
+  serve   run the PlanetScale API emulator until interrupted
+  help    show this help
+
+run "psflow-emulator serve --help" for the flags.
+`
+
+// realMain dispatches to a command; it returns when the command is done or
+// ctx is cancelled.
+func realMain(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError("name a command")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command %q", args[0])
+}

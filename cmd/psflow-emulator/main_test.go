@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/icmd"
+	"gotest.tools/v3/poll"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from one goroutine and read
+// from another.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var urlLine = regexp.MustCompile(`export PLANETSCALE_API_URL=(\S+) PLANETSCALE_ORG=(\S+) PLANETSCALE_SERVICE_TOKEN_ID=(\S+)\n`)
+
+// waitForURL waits until the serve line is printed and returns its URL.
+func waitForURL(t *testing.T, out func() string) string {
+	t.Helper()
+	var url string
+	poll.WaitOn(t, func(poll.LogT) poll.Result {
+		m := urlLine.FindStringSubmatch(out())
+		if m == nil {
+			return poll.Continue("no serve line yet")
+		}
+		url = m[1]
+		return poll.Success()
+	}, poll.WithDelay(20*time.Millisecond), poll.WithTimeout(2*time.Minute))
+	return url
+}
+
+func TestServe(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		var cfg emulator.Config
+		for _, o := range opts {
+			assert.NilError(t, o(&cfg))
+		}
+		env := map[string]string{
+			"PSFLOW_EMULATOR_TOKEN_ID":  "tok-id",
+			"PSFLOW_EMULATOR_TOKEN":     "tok-secret",
+			"PSFLOW_EMULATOR_ORG":       "acme",
+			"PSFLOW_EMULATOR_MYSQL_DSN": cfg.MySQLDSN,
+			"PSFLOW_EMULATOR_DATABASE":  "ignored-because-the-flag-wins",
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var stdout, stderr syncBuffer
+		done := make(chan error, 1)
+		go func() {
+			done <- realMain(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--database", "app", "--database", "billing", "--timings", "fast"},
+				func(k string) string { return env[k] }, &stdout, &stderr)
+		}()
+		url := waitForURL(t, stdout.String)
+		assert.Assert(t, is.Regexp(`^http://127\.0\.0\.1:[0-9]+$`, url))
+		assert.Assert(t, !strings.Contains(stdout.String(), "tok-secret"), "the secret was printed")
+		assert.Equal(t, strings.Count(stdout.String(), "\n"), 1)
+
+		c, err := ps.NewClient(ps.WithBaseURL(url), ps.WithServiceToken("tok-id", "tok-secret"))
+		assert.NilError(t, err)
+		dbs, err := c.Databases.List(context.Background(), &ps.ListDatabasesRequest{Organization: "acme"})
+		assert.NilError(t, err)
+		assert.Equal(t, len(dbs), 2)
+		assert.Equal(t, dbs[1].Name, "billing")
+
+		cancel()
+		select {
+		case err := <-done:
+			assert.NilError(t, err)
+		case <-time.After(time.Minute):
+			t.Fatal("serve did not stop after cancel")
+		}
+		assert.Assert(t, is.Contains(stderr.String(), "shutting down"))
+		_, err = c.Databases.List(context.Background(), &ps.ListDatabasesRequest{Organization: "acme"})
+		assert.Assert(t, err != nil, "still serving after shutdown")
+	})
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no command", nil, nil, "name a command"},
+		{"unknown command", []string{"server"}, nil, `unknown command "server"`},
+		{"no token", []string{"serve"}, nil, "--token-id and --token"},
+		{"bad profile", []string{"serve", "--token-id", "a", "--token", "b", "--timings", "slow"}, nil, "unknown timing profile"},
+		{"bad scale", []string{"serve", "--token-id", "a", "--token", "b", "--time-scale", "0"}, nil, "--time-scale"},
+		{"bad rate limit env", []string{"serve", "--token-id", "a", "--token", "b"}, map[string]string{"PSFLOW_EMULATOR_RATE_LIMIT": "many"}, "PSFLOW_EMULATOR_RATE_LIMIT"},
+		{"extra argument", []string{"serve", "now"}, nil, "unexpected arguments"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			err := realMain(context.Background(), tc.args, func(k string) string { return tc.env[k] }, &stdout, &stderr)
+			assert.Assert(t, errors.Is(err, errUsage), "%v", err)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	assert.NilError(t, realMain(context.Background(), []string{"help"}, os.Getenv, &stdout, &stderr))
+	assert.Assert(t, is.Contains(stdout.String(), "serve"))
+	assert.NilError(t, realMain(context.Background(), []string{"serve", "--help"}, os.Getenv, &stdout, &stderr))
+	assert.Assert(t, is.Contains(stderr.String(), "-rate-limit"))
+}
+
+func TestSIGTERMShutsDownGracefully(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "psflow-emulator")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	assert.NilError(t, err, string(out))
+
+	cmd := icmd.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	cmd.Env = []string{"PSFLOW_EMULATOR_TOKEN_ID=id", "PSFLOW_EMULATOR_TOKEN=secret", "PATH=/usr/bin:/bin"}
+	res := icmd.StartCmd(cmd)
+	assert.NilError(t, res.Error)
+	waitForURL(t, res.Stdout)
+	assert.NilError(t, res.Cmd.Process.Signal(syscall.SIGTERM))
+	res = icmd.WaitOnCmd(time.Minute, res)
+	res.Assert(t, icmd.Success)
+	assert.Assert(t, is.Contains(res.Stderr(), "shutting down"))
+}

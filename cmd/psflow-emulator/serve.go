@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/psflow/psflow/pkg/emulator"
+)
+
+// serveFlags are the flags of the serve command.
+type serveFlags struct {
+	listen    string
+	org       string
+	databases listFlag
+	tokenID   string
+	token     string
+	mysqlDSN  string
+	timings   string
+	timeScale float64
+	rateLimit int
+}
+
+// listFlag is a flag that may be repeated.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8787", "address to listen on (host:port)")
+	fs.StringVar(&f.org, "org", "acme", "organization name")
+	fs.Var(&f.databases, "database", "database to create with a production branch main (repeatable; default app)")
+	fs.StringVar(&f.tokenID, "token-id", "", "service token id clients must send (required)")
+	fs.StringVar(&f.token, "token", "", "service token secret clients must send (required)")
+	fs.StringVar(&f.mysqlDSN, "mysql-dsn", "", "external MySQL/MariaDB server (go-sql-driver DSN with admin rights); empty starts an embedded server")
+	fs.StringVar(&f.timings, "timings", emulator.ProfileZero, "timing profile: "+strings.Join(emulator.ProfileNames(), ", "))
+	fs.Float64Var(&f.timeScale, "time-scale", 1, "multiply every timing by this factor")
+	fs.IntVar(&f.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per minute per service token (0 disables)")
+}
+
+// fromEnv fills every flag not given on the command line from
+// PSFLOW_EMULATOR_<NAME>.
+func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "PSFLOW_EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v := getenv(name)
+		if set[f.Name] || v == "" {
+			return
+		}
+		for _, part := range strings.Split(v, ",") {
+			if err := fs.Set(f.Name, strings.TrimSpace(part)); err != nil {
+				errs = append(errs, usageError("%s: %v", name, err))
+			}
+			if _, repeatable := f.Value.(*listFlag); !repeatable {
+				break
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// config turns the flags into an emulator configuration.
+func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
+	if f.tokenID == "" || f.token == "" {
+		return emulator.Config{}, usageError("--token-id and --token (or PSFLOW_EMULATOR_TOKEN_ID and PSFLOW_EMULATOR_TOKEN) are required")
+	}
+	timings, err := emulator.ProfileTimings(f.timings)
+	if err != nil {
+		return emulator.Config{}, usageError("%v", err)
+	}
+	if f.timeScale <= 0 {
+		return emulator.Config{}, usageError("--time-scale must be positive")
+	}
+	if f.rateLimit < 0 {
+		return emulator.Config{}, usageError("--rate-limit must not be negative")
+	}
+	dbs := []string(f.databases)
+	if len(dbs) == 0 {
+		dbs = []string{"app"}
+	}
+	return emulator.Config{
+		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
+		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
+	}, nil
+}
+
+// serve runs the emulator until ctx is cancelled, then drops everything it
+// created.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("psflow-emulator serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f serveFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if err := fromEnv(fs, getenv); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg, err := f.config(logger)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.listen, err)
+	}
+	e, err := emulator.New(ctx, cfg)
+	if err != nil {
+		_ = l.Close()
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- e.Serve(l) }()
+	url := "http://" + l.Addr().String()
+	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s: export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s\n",
+		strings.Join(cfg.Databases, ","), url, url, cfg.Org, cfg.TokenID)
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err := <-served:
+		return errors.Join(err, e.Close())
+	}
+	err = e.Close()
+	return errors.Join(err, <-served)
+}
