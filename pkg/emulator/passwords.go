@@ -122,6 +122,9 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 	v := e.passwordView(b, p, now)
 	v.PlainText = &plain
 	e.log.Info("password created", "database", db.name, "branch", b.name, "user", username, "role", req.Role, "ttl", req.TTL)
+	// The branch lives in its own MySQL database; say which, since a client
+	// of the real service would name the PlanetScale database instead.
+	w.Header().Set(DatabaseHeader, storageDB)
 	writeJSON(w, http.StatusCreated, v)
 	return nil
 }
@@ -215,3 +218,8 @@ func (e *Emulator) passwordViews(branches []*branch) []passwordView {
 	}
 	return out
 }
+
+// DatabaseHeader names, in a password-create response, the MySQL database
+// that holds the branch. The real API has no such header; psflow reads it
+// when present (planetscale.DatabaseHeader).
+const DatabaseHeader = "X-Psflow-Database"

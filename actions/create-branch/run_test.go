@@ -1,0 +1,191 @@
+package createbranch_test
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/storage"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/icmd"
+	"gotest.tools/v3/poll"
+)
+
+func TestCreateBranch(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		em := emulator.Start(t, opts...)
+		env := actiontest.Env(em, "app")
+
+		first := actiontest.Exec(t, env, "create-branch", "--branch", "pr-7")
+		first.Assert(t, icmd.Success)
+		out := first.Outputs
+		assert.Equal(t, out["branch"], "pr-7")
+		assert.Equal(t, out["created"], "true")
+		assert.Check(t, is.Contains(out["html_url"], "/app/pr-7"))
+		assert.Check(t, out["username"] != "" && out["password"] != "" && out["password_id"] != "")
+		assert.Check(t, is.Contains(out["database_url"], "mysql://"+out["username"]+":"))
+		actiontest.AssertNoSecrets(t, first, out["password"], em.Token())
+		assert.Check(t, is.Contains(first.Stdout(), "password=***"))
+
+		// The credentials reach the branch's own database and may run DDL.
+		db, err := sql.Open("mysql", out["dsn"])
+		assert.NilError(t, err)
+		defer db.Close()
+		_, err = db.Exec("CREATE TABLE pr_only (id BIGINT PRIMARY KEY)")
+		assert.NilError(t, err)
+		name, ok := em.BranchDatabase("app", "pr-7")
+		assert.Assert(t, ok)
+		tables, err := em.Storage().Schema(context.Background(), name)
+		assert.NilError(t, err)
+		assert.Check(t, hasTable(tables, "pr_only"), "the DDL did not land in the branch database")
+
+		again := actiontest.Exec(t, env, "create-branch", "--branch", "pr-7", "--create-password=false")
+		again.Assert(t, icmd.Success)
+		assert.Equal(t, again.Outputs["created"], "false")
+		assert.Equal(t, again.Outputs["password"], "")
+	})
+}
+
+func hasTable(tables []storage.Table, name string) bool {
+	for _, tb := range tables {
+		if tb.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCreateBranchFromPullRequestEvent(t *testing.T) {
+	em := emulator.Start(t)
+	env := actiontest.Env(em, "app")
+	env["GITHUB_EVENT_PATH"] = actiontest.PullRequestEvent(t, "opened", 42, false)
+	r := actiontest.Exec(t, env, "create-branch", "--create-password=false")
+	r.Assert(t, icmd.Success)
+	assert.Equal(t, r.Outputs["branch"], "pr-42")
+}
+
+func TestCreateBranchRace(t *testing.T) {
+	em := emulator.Start(t)
+	env := actiontest.Env(em, "app")
+	const runs = 4
+	results := make([]actiontest.Run, runs)
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = actiontest.Exec(t, env, "create-branch", "--branch", "pr-9", "--create-password=false")
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, r := range results {
+		r.Assert(t, icmd.Success)
+		assert.Equal(t, r.Outputs["branch"], "pr-9")
+		if r.Outputs["created"] == "true" {
+			created++
+		}
+	}
+	assert.Equal(t, created, 1, "exactly one run creates the branch")
+	assert.Equal(t, em.Counts()["DELETE /v1/organizations/*/databases/*/branches/*"], 0)
+}
+
+func TestCreateBranchWaitTimeout(t *testing.T) {
+	em := emulator.Start(t, emulator.WithTimings(emulator.Timings{BranchReady: time.Minute}))
+	r := actiontest.Exec(t, actiontest.Env(em, "app"), "create-branch", "--branch", "pr-3", "--timeout", "700ms")
+	r.Assert(t, icmd.Expected{ExitCode: 3})
+	assert.Check(t, is.Contains(r.Stderr(), `timed out after 1s waiting for branch pr-3 of acme/app to be ready (last state "not ready")`))
+	assert.Check(t, r.Outputs["password"] == "", "no password for a branch that never became ready")
+}
+
+func TestCreateBranchRefusesBadInput(t *testing.T) {
+	em := emulator.Start(t)
+	env := actiontest.Env(em, "app")
+	cases := []struct {
+		args []string
+		env  map[string]string
+		code int
+		msg  string
+	}{
+		{[]string{"--branch", "Feature/X"}, nil, 2, `input branch: branch name "Feature/X" is invalid`},
+		{[]string{"--branch", "main"}, nil, 2, "branch main is the parent branch of acme/app"},
+		{[]string{"--branch", "pr-1", "--seed-data", "last_successful_backup", "--backup-id", "x"}, nil, 2, "set seed_data or backup_id, not both"},
+		{[]string{"--branch", "pr-1", "--database", "nope"}, nil, 1, "get database acme/nope: not found (HTTP 404 not_found)"},
+		{[]string{"--branch", "pr-1"}, map[string]string{"PLANETSCALE_SERVICE_TOKEN": "pscale_tkn_wrong"}, 2, "unauthorized (HTTP 401 unauthorized)"},
+		{[]string{"--branch", "pr-1", "--timeout", "10"}, nil, 2, `input timeout: "10" is not valid`},
+	}
+	for _, tc := range cases {
+		e := map[string]string{}
+		for k, v := range env {
+			e[k] = v
+		}
+		for k, v := range tc.env {
+			e[k] = v
+		}
+		r := actiontest.Exec(t, e, "create-branch", tc.args...)
+		r.Assert(t, icmd.Expected{ExitCode: tc.code})
+		assert.Check(t, is.Contains(r.Stderr(), tc.msg))
+		actiontest.AssertNoSecrets(t, r, em.Token(), "pscale_tkn_wrong")
+	}
+	r := actiontest.Exec(t, map[string]string{"PLANETSCALE_API_URL": em.URL(), "PLANETSCALE_ORG": "acme", "PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(), "PLANETSCALE_SERVICE_TOKEN": "bad-token-value", "PSFLOW_DATABASE": "app"}, "create-branch", "--branch", "pr-1")
+	assert.Check(t, is.Contains(r.Stderr(), "check service_token_id and service_token"))
+	assert.Equal(t, len(em.Requests()) > 0, true)
+}
+
+func TestCreateBranchRefusesOtherParentAndProduction(t *testing.T) {
+	em := emulator.Start(t)
+	env := actiontest.Env(em, "app")
+	c := actiontest.SDK(t, em)
+	ctx := context.Background()
+	_, err := c.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{Organization: "acme", Database: "app", Name: "staging", ParentBranch: "main"})
+	assert.NilError(t, err)
+	actiontest.Exec(t, env, "create-branch", "--branch", "staging", "--create-password=false").Assert(t, icmd.Success)
+	_, err = c.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{Organization: "acme", Database: "app", Name: "pr-5", ParentBranch: "staging"})
+	assert.NilError(t, err)
+	r := actiontest.Exec(t, env, "create-branch", "--branch", "pr-5")
+	r.Assert(t, icmd.Expected{ExitCode: 2})
+	assert.Check(t, is.Contains(r.Stderr(), "branch pr-5 of acme/app already exists with parent staging, not main"))
+}
+
+func TestCreateBranchWithDataBranching(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		em := emulator.Start(t, opts...)
+		ctx := context.Background()
+		main, ok := em.BranchDatabase("app", "main")
+		assert.Assert(t, ok)
+		assert.NilError(t, em.Storage().Exec(ctx, main,
+			"CREATE TABLE hotels (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50) NOT NULL)",
+			"INSERT INTO hotels (name) VALUES ('Hotel California'), ('The Galt House')"))
+		c := actiontest.SDK(t, em)
+		backup, err := c.Backups.Create(ctx, &ps.CreateBackupRequest{Organization: "acme", Database: "app", Branch: "main"})
+		assert.NilError(t, err)
+		poll.WaitOn(t, func(poll.LogT) poll.Result {
+			b, err := c.Backups.Get(ctx, &ps.GetBackupRequest{Organization: "acme", Database: "app", Branch: "main", Backup: backup.PublicID})
+			if err != nil {
+				return poll.Error(err)
+			}
+			if b.State != "success" {
+				return poll.Continue("backup is %s", b.State)
+			}
+			return poll.Success()
+		}, poll.WithTimeout(10*time.Second))
+
+		r := actiontest.Exec(t, actiontest.Env(em, "app"), "create-branch", "--branch", "pr-11", "--seed-data", "last_successful_backup", "--password-role", "reader")
+		r.Assert(t, icmd.Success)
+		db, err := sql.Open("mysql", r.Outputs["dsn"])
+		assert.NilError(t, err)
+		defer db.Close()
+		var n int
+		assert.NilError(t, db.QueryRow("SELECT COUNT(*) FROM hotels").Scan(&n))
+		assert.Equal(t, n, 2)
+		_, err = db.Exec("INSERT INTO hotels (name) VALUES ('x')")
+		assert.Assert(t, err != nil, "a reader password could write")
+	})
+}

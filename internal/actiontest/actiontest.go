@@ -1,0 +1,93 @@
+// Package actiontest runs the real psflow binary against an emulator the
+// way a workflow or a buildspec would, and checks what it printed.
+package actiontest
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/psflow/psflow/internal/testbin"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	"gotest.tools/v3/icmd"
+)
+
+// Run is one finished run of an action.
+type Run struct {
+	*icmd.Result
+	Outputs map[string]string // from the output file, without the PSFLOW_ prefix, lower case
+}
+
+// Env is the environment of a plain (non-GitHub) CI job pointed at em:
+// the pscale variable names for credentials and scope, and the database.
+func Env(em *emulator.Emulator, database string) map[string]string {
+	return map[string]string{
+		"PLANETSCALE_API_URL":          em.URL(),
+		"PLANETSCALE_ORG":              em.Org(),
+		"PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(),
+		"PLANETSCALE_SERVICE_TOKEN":    em.Token(),
+		"PSFLOW_DATABASE":              database,
+	}
+}
+
+// Exec runs `psflow <action> args...` with env (and only env, plus PATH
+// and HOME), writing outputs to a fresh file that it parses.
+func Exec(t *testing.T, env map[string]string, action string, args ...string) Run {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "outputs.env")
+	cmd := icmd.Command(testbin.Psflow(t), append([]string{action, "--output-file", out}, args...)...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	res := icmd.RunCmd(cmd)
+	t.Logf("psflow %s %v: exit %d\nstdout:\n%s\nstderr:\n%s", action, args, res.ExitCode, res.Stdout(), res.Stderr())
+	return Run{Result: res, Outputs: ReadOutputs(t, out)}
+}
+
+// ReadOutputs parses an output file the way `source` would.
+func ReadOutputs(t *testing.T, path string) map[string]string {
+	t.Helper()
+	outputs := map[string]string{}
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return outputs
+	}
+	assert.NilError(t, err)
+	info, err := os.Stat(path)
+	assert.NilError(t, err)
+	assert.Equal(t, info.Mode().Perm(), os.FileMode(0o600), "output file mode")
+	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	for sc.Scan() {
+		key, val, ok := strings.Cut(sc.Text(), "=")
+		assert.Assert(t, ok, "output line %q", sc.Text())
+		if strings.HasPrefix(val, "'") {
+			for !closed(val) && sc.Scan() {
+				val += "\n" + sc.Text()
+			}
+			val = strings.ReplaceAll(val[1:len(val)-1], `'\''`, "'")
+		}
+		outputs[strings.ToLower(strings.TrimPrefix(key, "PSFLOW_"))] = val
+	}
+	return outputs
+}
+
+// closed reports whether a single-quoted value has ended.
+func closed(v string) bool {
+	v = strings.ReplaceAll(v, `'\''`, "")
+	return len(v) >= 2 && strings.HasSuffix(v, "'")
+}
+
+// AssertNoSecrets fails when any secret appears in what the run printed.
+func AssertNoSecrets(t *testing.T, r Run, secrets ...string) {
+	t.Helper()
+	printed := r.Stdout() + r.Stderr()
+	for _, s := range secrets {
+		if s != "" {
+			assert.Check(t, !strings.Contains(printed, s), "secret %.4s… printed", s)
+		}
+	}
+}
