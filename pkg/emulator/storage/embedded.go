@@ -129,11 +129,17 @@ var quietLogsOnce sync.Once
 
 // quietEmbeddedLogs silences go-mysql-server and its vitess listener,
 // which both log through the standard logrus logger: every connection,
-// failed login and denied statement would otherwise be logged. The standard
-// logrus logger is sent to io.Discard the first time an embedded server
-// starts.
+// failed login and denied statement would otherwise be logged. The first
+// time an embedded server starts, the standard logrus logger is sent to
+// io.Discard and lowered to the error level, so entries below it are not
+// even formatted.
 func quietEmbeddedLogs() {
-	quietLogsOnce.Do(func() { logrus.SetOutput(io.Discard) })
+	quietLogsOnce.Do(func() {
+		logrus.SetOutput(io.Discard)
+		if logrus.GetLevel() > logrus.ErrorLevel {
+			logrus.SetLevel(logrus.ErrorLevel)
+		}
+	})
 }
 
 // discardLog is a logrus entry that writes nowhere, given to every session
