@@ -29,9 +29,10 @@ func testServerDSN(t testing.TB) string {
 
 // scratch is a database with a random name, dropped when the test ends.
 type scratch struct {
-	name string
-	dsn  string
-	db   *sql.DB // connected to the scratch database
+	name  string
+	dsn   string
+	db    *sql.DB // connected to the scratch database
+	admin *sql.DB // connected to the server
 }
 
 // newScratch creates a scratch database on the test server.
@@ -49,14 +50,22 @@ func newScratch(t testing.TB) *scratch {
 	ctx := context.Background()
 	_, err = admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE `%s` CHARACTER SET utf8mb4", name))
 	assert.NilError(t, err)
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS `%s`", name)); err != nil {
-			t.Errorf("drop scratch database %s: %v", name, err)
-		}
-	})
 	cfg.DBName = name
 	db, err := sql.Open("mysql", cfg.FormatDSN())
 	assert.NilError(t, err)
-	t.Cleanup(func() { db.Close() })
-	return &scratch{name: name, dsn: cfg.FormatDSN(), db: db}
+	s := &scratch{name: name, dsn: cfg.FormatDSN(), db: db, admin: admin}
+	t.Cleanup(func() {
+		if err := s.drop(); err != nil {
+			t.Errorf("drop scratch database %s: %v", name, err)
+		}
+	})
+	return s
+}
+
+// drop closes the scratch database's pool and drops the database; it may
+// be called more than once.
+func (s *scratch) drop() error {
+	s.db.Close()
+	_, err := s.admin.ExecContext(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS `%s`", s.name))
+	return err
 }

@@ -53,11 +53,7 @@ func newByteSet(s string) *byteSet {
 	return &t
 }
 
-var (
-	execStops   = newByteSet("'\"`*")
-	singleStops = newByteSet("'\\")
-	doubleStops = newByteSet("\"\\")
-)
+var execStops = newByteSet("'\"`*")
 
 // Splitter cuts a SQL script into statements as it reads it. Memory stays
 // bounded by the largest statement plus a 64 KiB read buffer.
@@ -78,6 +74,12 @@ type Splitter struct {
 	started bool            // the current statement has begun
 	mark    int             // start of the statement bytes not yet in text
 	text    strings.Builder // statement bytes moved out of the buffer
+	hint    int             // size of the last statement that outgrew the buffer
+
+	// The next quote character qch at or after pos is at qpos (end when
+	// none is buffered), so backslash escapes do not rescan a string.
+	qpos int
+	qch  byte
 }
 
 // NewSplitter returns a Splitter reading the script from r, with ";" as the
@@ -158,11 +160,11 @@ func (s *Splitter) next() (Statement, error) {
 			st = next
 			s.pos += n
 		case inSingle, inDouble:
-			stops, q := singleStops, byte('\'')
+			q := byte('\'')
 			if st == inDouble {
-				stops, q = doubleStops, '"'
+				q = '"'
 			}
-			i := stops.index(s.buf[s.pos:s.end])
+			i := s.quoteStop(q)
 			if i < 0 {
 				s.pos = s.end
 				continue
@@ -202,6 +204,24 @@ func (s *Splitter) next() (Statement, error) {
 			}
 		}
 	}
+}
+
+// quoteStop returns the offset from pos of the first quote q or backslash,
+// or -1 when neither is buffered.
+func (s *Splitter) quoteStop(q byte) int {
+	if s.qch != q || s.qpos < s.pos {
+		s.qch, s.qpos = q, s.end
+		if i := bytes.IndexByte(s.buf[s.pos:s.end], q); i >= 0 {
+			s.qpos = s.pos + i
+		}
+	}
+	if j := bytes.IndexByte(s.buf[s.pos:s.qpos], '\\'); j >= 0 {
+		return j
+	}
+	if s.qpos == s.end {
+		return -1
+	}
+	return s.qpos - s.pos
 }
 
 // enter decides what the special byte c at pos starts, from state st
@@ -343,6 +363,7 @@ func (s *Splitter) take() string {
 		text = string(bytes.TrimRight(s.buf[s.mark:s.pos], " \t\r\n\f\v"))
 	} else {
 		s.text.Write(s.buf[s.mark:s.pos])
+		s.hint = s.text.Len() + s.text.Len()/8
 		text = strings.TrimRight(s.text.String(), " \t\r\n\f\v")
 		s.text = strings.Builder{}
 	}
@@ -408,10 +429,15 @@ func (s *Splitter) ensure(n int) int {
 func (s *Splitter) fill() {
 	s.lineAt()
 	if s.started {
+		if s.text.Len() == 0 {
+			// Statements of a dump have similar sizes: one allocation
+			// instead of doubling copies.
+			s.text.Grow(max(s.hint, 2*len(s.buf)))
+		}
 		s.text.Write(s.buf[s.mark:s.pos])
 	}
 	n := copy(s.buf, s.buf[s.pos:s.end])
-	s.pos, s.end, s.mark, s.lineP = 0, n, 0, 0
+	s.pos, s.end, s.mark, s.lineP, s.qch = 0, n, 0, 0, 0
 	for range emptyReads {
 		m, err := s.r.Read(s.buf[s.end:])
 		s.end += m
