@@ -86,7 +86,7 @@ func history(states ...string) []string {
 func TestDeployRequests(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRateLimit(0))...)
 		d := drEnv{e: e, c: client(t, e)}
 		org := e.Org()
 
@@ -210,18 +210,21 @@ func TestDeployRequests(t *testing.T) {
 		})
 
 		t.Run("rejected DDL ends in complete_error", func(t *testing.T) {
-			d.branchWith(t, "add-tags", "CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))")
-			d.open(t, "add-tags", true)
+			main := adminDB(t, e, "app", "main")
+			execAll(t, main, "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))")
+			d.branchWith(t, "unique-codes", "ALTER TABLE codes ADD UNIQUE KEY code (code)")
+			execAll(t, main, "INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+			d.open(t, "unique-codes", true)
 			d.wait(t, 6, "ready")
-			execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE tags (id INT NOT NULL, PRIMARY KEY (id))")
 			_, err := d.deploy(t, 6)
 			assert.NilError(t, err)
 			failed := d.wait(t, 6, "complete_error")
 			assert.Equal(t, failed.State, "open")
+			assert.Assert(t, !strings.Contains(d.mainTable(t, "codes"), "UNIQUE"))
 			assert.DeepEqual(t, e.DeployHistory("app", 6), history("in_progress_cutover", "complete_error"))
 			status, body := call(t, e, http.MethodGet, dbPath(e, "app")+"/deploy-requests/6/deployment", nil)
 			assert.Equal(t, status, http.StatusOK)
-			assert.Assert(t, is.Contains(string(body), "CREATE TABLE"))
+			assert.Assert(t, is.Contains(string(body), "ALTER TABLE"))
 		})
 
 		t.Run("list filters", func(t *testing.T) {
@@ -240,6 +243,7 @@ func TestDeployRequests(t *testing.T) {
 			assert.DeepEqual(t, list(ps.ListDeployRequestsRequest{State: "closed"}), []uint64{5, 4, 3, 2})
 			assert.DeepEqual(t, list(ps.ListDeployRequestsRequest{State: "deployed"}), []uint64{3, 2})
 			assert.DeepEqual(t, list(ps.ListDeployRequestsRequest{Branch: "add-orders"}), []uint64{5, 4})
+			assert.DeepEqual(t, list(ps.ListDeployRequestsRequest{Branch: "unique-codes"}), []uint64{6})
 			assert.DeepEqual(t, list(ps.ListDeployRequestsRequest{IntoBranch: "main", Branch: "same"}), []uint64{1})
 			assert.DeepEqual(t, list(ps.ListDeployRequestsRequest{IntoBranch: "other"}), []uint64{})
 		})
@@ -278,5 +282,31 @@ func TestDeployCompletesAfterRevertWindow(t *testing.T) {
 		assert.Assert(t, !ok, "auto_delete_branch left the branch")
 		got := d.get(t, dr.Number)
 		assert.Assert(t, got.BranchDeletedBy != nil)
+	})
+}
+
+func TestDeployRequestFollowsItsBranch(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "later"})
+		dr := d.open(t, "later", true)
+		d.wait(t, dr.Number, "no_changes")
+
+		branch := adminDB(t, e, "app", "later")
+		execAll(t, branch, "CREATE TABLE a (id BIGINT NOT NULL, PRIMARY KEY (id))")
+		d.wait(t, dr.Number, "ready")
+		execAll(t, branch, "CREATE TABLE b (id BIGINT NOT NULL, PRIMARY KEY (id))")
+		diff, err := d.c.DeployRequests.Diff(ctx(t), &ps.DiffRequest{Organization: e.Org(), Database: "app", Number: dr.Number})
+		assert.NilError(t, err)
+		assert.Equal(t, len(diff), 2)
+
+		_, err = d.deploy(t, dr.Number)
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.Assert(t, d.mainTable(t, "a") != "" && d.mainTable(t, "b") != "")
+		assert.DeepEqual(t, e.DeployHistory("app", dr.Number),
+			[]string{"pending", "no_changes", "ready", "queued", "submitting", "in_progress", "in_progress_cutover", "complete_pending_revert", "complete"})
 	})
 }

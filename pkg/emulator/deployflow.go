@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -140,42 +139,6 @@ func (e *Emulator) storageOf(db *database, dr *deployRequest, gen int) (from, in
 	return from, into, true
 }
 
-// finishDiff computes a pending deploy request's plan: ready when there is
-// something to deploy, no_changes otherwise.
-func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployRequest, gen int) {
-	e.mu.Lock()
-	from, into, ok := e.storageOf(db, dr, gen)
-	e.mu.Unlock()
-	if !ok {
-		return
-	}
-	var (
-		plan  ddl.Plan
-		files []schemaFile
-		err   error
-	)
-	if from == "" || into == "" {
-		err = fmt.Errorf("branch %s or %s no longer exists", dr.branch, dr.into)
-	} else {
-		plan, files, err = e.diffDatabases(ctx, into, from)
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if dr.gen != gen || ctx.Err() != nil {
-		return
-	}
-	switch {
-	case err != nil:
-		dr.lastErr = err.Error()
-		e.transition(db, dr, stateError)
-	case plan.Empty():
-		e.transition(db, dr, stateNoChanges)
-	default:
-		dr.plan, dr.files = plan, files
-		e.transition(db, dr, stateReady)
-	}
-}
-
 // cutover applies a deploy request's plan to the into branch's database:
 // complete_pending_revert when the server accepts every statement,
 // complete_error when it rejects one.
@@ -253,6 +216,9 @@ type deployRequestBody struct {
 func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) error {
 	var req deployRequestBody
 	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if err := e.refreshPlan(r); err != nil {
 		return err
 	}
 	e.mu.Lock()

@@ -115,9 +115,12 @@ func (e *Emulator) findDeployRequest(r *http.Request) (*database, *deployRequest
 	return db, db.drs[n-1], nil
 }
 
-// withDeployRequest finds the deploy request in the path and answers with
-// what render makes of it.
+// withDeployRequest finds the deploy request in the path, brings its plan
+// up to date and answers with what render makes of it.
 func (e *Emulator) withDeployRequest(w http.ResponseWriter, r *http.Request, render func(*database, *deployRequest) any) error {
+	if err := e.refreshPlan(r); err != nil {
+		return err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	db, dr, err := e.findDeployRequest(r)

@@ -97,9 +97,15 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	storageDB, username, plain := b.storageDB, e.newUsername(), newPassword()
+	grants := storage.Role(req.Role)
+	if grants == storage.RoleAdmin && b.safeMigrations {
+		// Safe migrations block direct DDL: schema changes go through
+		// deploy requests.
+		grants = storage.RoleReadWriter
+	}
 	e.mu.Unlock()
 
-	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, storage.Role(req.Role)); err != nil {
+	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, grants); err != nil {
 		return err
 	}
 	now := time.Now()

@@ -59,7 +59,7 @@ func TestPasswords(t *testing.T) {
 			assert.Equal(t, list[0].PlainText, "")
 			all, err := c.Passwords.List(ctx(t), &ps.ListDatabaseBranchPasswordRequest{Organization: org, Database: "app"})
 			assert.NilError(t, err)
-			assert.Equal(t, len(all), 1)
+			assert.Equal(t, len(all), 1, "before the main password exists")
 		})
 
 		t.Run("reader cannot write", func(t *testing.T) {
@@ -77,6 +77,15 @@ func TestPasswords(t *testing.T) {
 			assert.Assert(t, err != nil, "admin of dev created a table on main")
 			_, err = passwordDB(t, e, admin, mainDB).ExecContext(ctx(t), "SELECT 1")
 			assert.Assert(t, err != nil, "admin of dev connected to main's database")
+		})
+
+		t.Run("safe migrations block direct DDL", func(t *testing.T) {
+			db := passwordDB(t, e, create(t, "main", "admin", 0), mainDB)
+			_, err := db.ExecContext(ctx(t), "CREATE TABLE direct (id INT PRIMARY KEY)")
+			assert.Assert(t, err != nil, "direct DDL on a safe-migrations branch")
+			var n int
+			assert.NilError(t, db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()").Scan(&n))
+			assert.Equal(t, n, 0)
 		})
 
 		t.Run("wrong password is refused", func(t *testing.T) {
