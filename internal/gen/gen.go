@@ -29,6 +29,7 @@ func generate(root string, write bool) ([]string, error) {
 		return nil, err
 	}
 	files["README.md"] = updated
+	files[filepath.Join(".github", "workflows", "psflow-actions.yml")] = checkWorkflow(actions.All())
 
 	var stale []string
 	for rel, want := range files {
