@@ -48,13 +48,17 @@ func (ld *loader) dispatch(fs *fileState, st Statement) error {
 		return statementError(fs.name, st, fmt.Errorf("%w: the statement has %d bytes, the server's max_allowed_packet is %d",
 			ErrTooLarge, len(st.Text), ld.maxPacket))
 	}
-	switch st.Kind {
-	case Session:
-		return ld.runSession(fs, st)
-	case Data:
+	if st.Kind == Data {
 		if table, simple := parseData(st.Text); simple && !mentionsSelect(st.Text) {
 			return ld.runData(fs, st, table)
 		}
+	}
+	if err := ld.serialBarrier(); err != nil {
+		return err
+	}
+	switch st.Kind {
+	case Session:
+		return ld.runSession(fs, st)
 	case Schema:
 		if tg := parseSchema(st.Text); tg.table != "" {
 			return ld.runSchema(fs, st, tg)
@@ -99,6 +103,9 @@ func (ld *loader) runSession(fs *fileState, st Statement) error {
 func (ld *loader) runData(fs *fileState, st Statement, table string) error {
 	key := tableKey(table)
 	if ld.temp[key] {
+		if err := ld.serialBarrier(); err != nil {
+			return err
+		}
 		return ld.runMain(fs, st)
 	}
 	group, err := ld.groupOf(key)
@@ -223,6 +230,15 @@ func (ld *loader) barrier() error {
 	}
 	clear(ld.assign)
 	return nil
+}
+
+// serialBarrier is a barrier with Parallelism 1, which runs one statement
+// at a time in file order.
+func (ld *loader) serialBarrier() error {
+	if ld.opt.Parallelism > 1 {
+		return nil
+	}
+	return ld.barrier()
 }
 
 // runMain runs a statement on the session connection.

@@ -29,6 +29,10 @@ type File struct {
 type Options struct {
 	// Parallelism is how many connections load row data at once
 	// (default 4). One more connection runs schema and session statements.
+	// With 1, statements run one at a time in file order, as with the mysql
+	// client but in batched transactions: for servers that cannot take DDL
+	// alongside other statements, or when a failure must leave nothing
+	// after it run.
 	Parallelism int
 	// BatchBytes is how many bytes of statements a worker puts in one
 	// transaction before it commits (default 4 MiB).
@@ -39,7 +43,7 @@ type Options struct {
 	MaxBuffered int
 	// Progress, when set, is called once per file, in file order, when all
 	// of the file's statements have committed. Calls come from the loader's
-	// goroutines, one at a time.
+	// goroutines, one at a time, and hold up the load until they return.
 	Progress func(FileResult)
 }
 
@@ -131,12 +135,14 @@ func (ld *loader) connect(db *sql.DB) error {
 	if ld.main, err = db.Conn(ld.ctx); err != nil {
 		return fmt.Errorf("load sql: connect: %w", err)
 	}
-	var fkChecks sql.NullInt64
+	// Without these settings the loader assumes no packet limit and
+	// foreign key checks on, which only costs parallelism.
+	var maxPacket, fkChecks sql.NullInt64
 	row := ld.main.QueryRowContext(ld.ctx, "SELECT @@max_allowed_packet, @@foreign_key_checks")
-	if err := row.Scan(&ld.maxPacket, &fkChecks); err != nil {
-		return fmt.Errorf("load sql: read server settings: %w", err)
+	if err := row.Scan(&maxPacket, &fkChecks); err != nil && ld.ctx.Err() != nil {
+		return fmt.Errorf("load sql: read server settings: %w", context.Cause(ld.ctx))
 	}
-	ld.fkChecks = fkChecks.Int64 != 0
+	ld.maxPacket, ld.fkChecks = maxPacket.Int64, !fkChecks.Valid || fkChecks.Int64 != 0
 	for i := range ld.opt.Parallelism {
 		conn, err := db.Conn(ld.ctx)
 		if err != nil {

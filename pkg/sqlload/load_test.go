@@ -212,26 +212,37 @@ func TestLoadFailureStopsAtLine(t *testing.T) {
 		},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s := newScratch(t)
-			_, err := Load(context.Background(), s.db, []File{textFile("bad.sql", tc.script)}, Options{Parallelism: 2})
-			assert.Error(t, err, tc.errText)
-			assert.Check(t, !strings.Contains(err.Error(), s.dsn))
-			if tc.number != 0 {
-				var se *StatementError
-				assert.Assert(t, errors.As(err, &se))
-				assert.Check(t, is.Equal(se.Line, tc.line))
-				var me *mysql.MySQLError
-				assert.Assert(t, errors.As(err, &me))
-				assert.Check(t, is.Equal(me.Number, tc.number))
-			}
-			// Nothing after the failing statement ran on its table, nor
-			// anything that waits for all rows.
-			assert.DeepEqual(t, queryRows(t, s.db, "SELECT id FROM t WHERE id >= 4"), [][]string(nil))
-			assert.DeepEqual(t, queryRows(t, s.db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'after_failure'"), [][]string{{"0"}})
-		})
+		for _, parallelism := range []int{1, 4} {
+			t.Run(tc.name+"/p"+itoa(int64(parallelism)), func(t *testing.T) {
+				t.Parallel()
+				testFailure(t, tc.script, tc.errText, tc.line, tc.number, parallelism)
+			})
+		}
 	}
+}
+
+// testFailure loads a failing script and checks the error and what ran.
+func testFailure(t *testing.T, script, errText string, line int, number uint16, parallelism int) {
+	s := newScratch(t)
+	_, err := Load(context.Background(), s.db, []File{textFile("bad.sql", script)}, Options{Parallelism: parallelism})
+	assert.Error(t, err, errText)
+	assert.Check(t, !strings.Contains(err.Error(), s.dsn))
+	if number != 0 {
+		var se *StatementError
+		assert.Assert(t, errors.As(err, &se))
+		assert.Check(t, is.Equal(se.Line, line))
+		var me *mysql.MySQLError
+		assert.Assert(t, errors.As(err, &me))
+		assert.Check(t, is.Equal(me.Number, number))
+	}
+	// Nothing after the failing statement ran on its table, nor anything
+	// that waits for all rows; with Parallelism 1 nothing at all.
+	assert.DeepEqual(t, queryRows(t, s.db, "SELECT id FROM t WHERE id >= 4"), [][]string(nil))
+	tables := "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('after_failure', 'other')"
+	if parallelism > 1 {
+		tables += " AND TABLE_NAME <> 'other'"
+	}
+	assert.DeepEqual(t, queryRows(t, s.db, tables), [][]string(nil))
 }
 
 func TestLoadStatementOverMaxAllowedPacket(t *testing.T) {
