@@ -200,3 +200,35 @@ func TestDataBranching(t *testing.T) {
 		}
 	})
 }
+
+func TestBranchSettingsAndBackups(t *testing.T) {
+	e := Start(t)
+	c := client(t, e)
+	org := e.Org()
+	orgs, err := c.Organizations.List(ctx(t))
+	assert.NilError(t, err)
+	assert.Equal(t, len(orgs), 1)
+	assert.Equal(t, orgs[0].Name, org)
+
+	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "staging"})
+	b, err := c.DatabaseBranches.Promote(ctx(t), &ps.PromoteRequest{Organization: org, Database: "app", Branch: "staging"})
+	assert.NilError(t, err)
+	assert.Assert(t, b.Production && !b.SafeMigrations)
+	b, err = c.DatabaseBranches.EnableSafeMigrations(ctx(t), &ps.EnableSafeMigrationsRequest{Organization: org, Database: "app", Branch: "staging"})
+	assert.NilError(t, err)
+	assert.Assert(t, b.SafeMigrations)
+	b, err = c.DatabaseBranches.DisableSafeMigrations(ctx(t), &ps.DisableSafeMigrationsRequest{Organization: org, Database: "app", Branch: "staging"})
+	assert.NilError(t, err)
+	assert.Assert(t, !b.SafeMigrations)
+
+	bk, err := c.Backups.Create(ctx(t), &ps.CreateBackupRequest{Organization: org, Database: "app", Branch: "main", Name: "nightly"})
+	assert.NilError(t, err)
+	assert.Equal(t, bk.Name, "nightly")
+	assert.Equal(t, bk.State, "success", "zero profile")
+	snapshot := e.State().Databases[0].Backups[0].StorageDatabase
+	assert.Assert(t, storageHas(t, e, snapshot))
+	assert.NilError(t, c.Backups.Delete(ctx(t), &ps.DeleteBackupRequest{Organization: org, Database: "app", Branch: "main", Backup: bk.PublicID}))
+	assert.Assert(t, !storageHas(t, e, snapshot))
+	_, err = c.Backups.Get(ctx(t), &ps.GetBackupRequest{Organization: org, Database: "app", Branch: "main", Backup: bk.PublicID})
+	assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+}

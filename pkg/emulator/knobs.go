@@ -13,8 +13,8 @@ func (e *Emulator) ClearFaults() { e.faults.clear() }
 // Faults lists the active faults with their hit counts.
 func (e *Emulator) Faults() []Fault { return e.faults.list() }
 
-// Requests lists every API request received so far (admin requests
-// excluded), oldest first.
+// Requests lists the API requests received so far (admin requests
+// excluded; the latest 10,000), oldest first.
 func (e *Emulator) Requests() []Request { return e.reqlog.list() }
 
 // Counts returns the number of API requests per endpoint, keyed like

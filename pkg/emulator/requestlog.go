@@ -25,7 +25,11 @@ type Request struct {
 	Fault string `json:"fault,omitempty"`
 }
 
-// requestLog keeps every API request and a count per endpoint.
+// maxLoggedRequests bounds the request log of a long-running emulator; the
+// counts per endpoint stay complete.
+const maxLoggedRequests = 10000
+
+// requestLog keeps the latest API requests and a count per endpoint.
 type requestLog struct {
 	mu       sync.Mutex
 	requests []Request
@@ -37,6 +41,9 @@ func newRequestLog() *requestLog { return &requestLog{counts: map[string]int{}} 
 func (l *requestLog) add(r Request) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.requests) == maxLoggedRequests {
+		l.requests = append(l.requests[:0], l.requests[1:]...)
+	}
 	l.requests = append(l.requests, r)
 	l.counts[r.Endpoint]++
 }
@@ -70,6 +77,7 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader records the first status written.
 func (s *statusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
@@ -77,6 +85,7 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
+// Write records an implicit 200 before the first body bytes.
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -73,7 +74,8 @@ func (e *Emulator) routes() http.Handler {
 func (e *Emulator) endpoint(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			if _, ok := err.(*apiError); !ok {
+			var ae *apiError
+			if !errors.As(err, &ae) {
 				e.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
 			writeError(w, err)
