@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -67,27 +68,34 @@ func BenchmarkLoad(b *testing.B) {
 	size := info.Size()
 	file := File{Name: "dump.sql", Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 
-	run := func(b *testing.B, load func(s *scratch) error) {
+	// run times load and reports rows/s and the peak RSS in MB that load
+	// returns.
+	run := func(b *testing.B, load func(s *scratch) (int64, error)) {
 		b.SetBytes(size)
 		var elapsed time.Duration
+		var peak int64
 		for range b.N {
 			b.StopTimer()
 			s := newScratch(b)
 			b.StartTimer()
 			start := time.Now()
-			assert.NilError(b, load(s))
+			rss, err := load(s)
+			assert.NilError(b, err)
 			elapsed += time.Since(start)
+			peak = max(peak, rss)
 			b.StopTimer()
 			assert.NilError(b, s.drop())
 			b.StartTimer()
 		}
 		b.ReportMetric(float64(rows)*float64(b.N)/elapsed.Seconds(), "rows/s")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 	}
 	for _, p := range []int{1, 4} {
 		b.Run("psflow-p"+strconv.Itoa(p), func(b *testing.B) {
-			run(b, func(s *scratch) error {
+			run(b, func(s *scratch) (int64, error) {
+				resetPeakRSS()
 				_, err := Load(context.Background(), s.db, []File{file}, Options{Parallelism: p})
-				return err
+				return peakRSS(), err
 			})
 		})
 	}
@@ -95,31 +103,60 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := exec.LookPath("mariadb"); err != nil {
 			b.Skip("no mariadb client on PATH")
 		}
-		run(b, func(s *scratch) error { return pipeToClient(s, path) })
+		if _, err := os.Stat("/usr/bin/time"); err != nil {
+			b.Skip("no /usr/bin/time to measure the client")
+		}
+		run(b, func(s *scratch) (int64, error) { return pipeToClient(s, path) })
 	})
 }
 
-// pipeToClient runs `mariadb <db> < path` against the scratch server.
-func pipeToClient(s *scratch, path string) error {
+// resetPeakRSS restarts the process's peak RSS count (Linux only).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS returns the process's peak RSS in bytes since the last reset, or
+// 0 where /proc is missing.
+func peakRSS() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(raw)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// pipeToClient runs `mariadb <db> < path` against the scratch server and
+// returns the client's peak RSS.
+func pipeToClient(s *scratch, path string) (int64, error) {
 	cfg, err := mysql.ParseDSN(s.dsn)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	in, err := os.Open(path)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer in.Close()
-	cmd := exec.Command("mariadb", "--user="+cfg.User, "--host="+host, "--port="+port, s.name)
+	// GNU time reports the client's peak RSS in kB on the last line.
+	cmd := exec.Command("/usr/bin/time", "-f", "%M", "mariadb", "--user="+cfg.User, "--host="+host, "--port="+port, s.name)
 	cmd.Env = append(os.Environ(), "MYSQL_PWD="+cfg.Passwd)
 	cmd.Stdin = in
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return errors.New(string(out))
+		return 0, errors.New(string(out))
 	}
-	return nil
+	lines := strings.Fields(string(out))
+	if len(lines) == 0 {
+		return 0, nil
+	}
+	kb, _ := strconv.ParseInt(lines[len(lines)-1], 10, 64)
+	return kb << 10, nil
 }

@@ -50,7 +50,8 @@
 // rows (views, routines, other statements). Loading in parallel means that
 // schema statements and committed batches of other tables that come later
 // in the file may have run, and that rows before the failure in a batch not
-// yet committed are rolled back.
+// yet committed are rolled back. With Parallelism 1 nothing after the
+// failing statement has run.
 //
 // Known limits: a trigger that writes to another table may interleave with
 // rows the script writes to that table in a different order than a serial
