@@ -1,0 +1,160 @@
+package ddl
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"vitess.io/vitess/go/vt/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
+)
+
+// Lint error codes, named as PlanetScale's schema linter names them
+// (https://planetscale.com/docs/vitess/schema-changes/schema-lint-errors).
+const (
+	LintNoUniqueKey                   = "NO_UNIQUE_KEY"
+	LintBlobInUniqueKey               = "BLOB_IN_UNIQUE_KEY"
+	LintPartialKeyInUniqueKey         = "PARTIAL_KEY_IN_UNIQUE_KEY"
+	LintForeignKeysDisallowed         = "FOREIGN_KEYS_DISALLOWED"
+	LintInvalidCharset                = "INVALID_CHARSET"
+	LintDuplicateEnumValue            = "DUPLICATE_ENUM_VALUE"
+	LintUnsupportedFeature            = "UNSUPPORTED_FEATURE"
+	LintForeignKeysNonexistentTable   = "FOREIGN_KEYS_NONEXISTENT_TABLE"
+	LintForeignKeysReferencedView     = "FOREIGN_KEYS_REFERENCED_VIEW"
+	LintForeignKeysUnresolved         = "FOREIGN_KEYS_UNRESOLVED"
+	LintInvalidTableReferencedInView  = "INVALID_TABLE_REFERENCED_IN_VIEW"
+	LintInvalidColumnReferencedInView = "INVALID_COLUMN_REFERENCED_IN_VIEW"
+	LintUnspecified                   = "UNSPECIFIED"
+)
+
+// Subject types of a LintError.
+const (
+	SubjectTable  = "table"
+	SubjectColumn = "column"
+)
+
+const lintDocsBase = "https://planetscale.com/docs/vitess/schema-changes/schema-lint-errors/"
+
+// LintError is one finding of the schema linter, shaped like PlanetScale's
+// schema lint errors.
+type LintError struct {
+	// LintError is the machine code, e.g. "NO_UNIQUE_KEY".
+	LintError string
+	// Keyspace is left empty by Lint; the caller sets the database name.
+	Keyspace string
+	// Table is the table or view the finding is about.
+	Table string
+	// SubjectType is "table" or "column".
+	SubjectType string
+	// Column is the column the finding is about, when SubjectType is
+	// "column"; for a foreign key, its local columns joined by commas.
+	Column string
+	// ErrorDescription explains the finding.
+	ErrorDescription string
+	// DocsURL links PlanetScale's page for the code.
+	DocsURL string
+}
+
+func newLintError(code, table, column, format string, args ...any) LintError {
+	subject := SubjectTable
+	if column != "" && code != LintForeignKeysDisallowed {
+		subject = SubjectColumn
+	}
+	return LintError{
+		LintError:        code,
+		Table:            table,
+		SubjectType:      subject,
+		Column:           column,
+		ErrorDescription: fmt.Sprintf(format, args...),
+		DocsURL:          lintDocsBase + strings.ReplaceAll(strings.ToLower(code), "_", "-"),
+	}
+}
+
+// Lint checks a schema the way PlanetScale's safe-migrations linter does:
+// every table needs a usable unique key (a primary key without BLOB/TEXT
+// columns or prefixes, or a unique key over NOT NULL columns), foreign keys
+// are disallowed, charsets must be utf8/utf8mb3/utf8mb4, enum values must be
+// distinct, tables must be InnoDB, and foreign keys and views must refer to
+// what exists. Findings come in statement order. An unparseable statement
+// gives a *StatementError.
+func Lint(schema []string) ([]LintError, error) {
+	env, err := environment()
+	if err != nil {
+		return nil, err
+	}
+	stmts, err := parseSchema(env, schema)
+	if err != nil {
+		return nil, err
+	}
+	var out []LintError
+	entities := make([]schemadiff.Entity, 0, len(stmts))
+	for _, stmt := range stmts {
+		switch s := stmt.(type) {
+		case *sqlparser.CreateTable:
+			t, err := schemadiff.NewCreateTableEntity(env, s)
+			if err != nil {
+				out = append(out, newLintError(LintUnspecified, s.Table.Name.String(), "", "%v", err))
+				continue
+			}
+			out = append(out, lintTable(t)...)
+			entities = append(entities, t)
+		case *sqlparser.CreateView:
+			v, err := schemadiff.NewCreateViewEntity(env, s)
+			if err != nil {
+				out = append(out, newLintError(LintUnspecified, s.ViewName.Name.String(), "", "%v", err))
+				continue
+			}
+			entities = append(entities, v)
+		}
+	}
+	if _, err := schemadiff.NewSchemaFromEntities(env, entities); err != nil {
+		out = append(out, schemaLintErrors(err)...)
+	}
+	return out, nil
+}
+
+// lintTable runs the per-table rules.
+func lintTable(t *schemadiff.CreateTableEntity) []LintError {
+	var out []LintError
+	out = append(out, lintUniqueKey(t)...)
+	out = append(out, lintForeignKeys(t)...)
+	out = append(out, lintCharsets(t)...)
+	out = append(out, lintEnums(t)...)
+	out = append(out, lintEngine(t)...)
+	return out
+}
+
+// schemaLintErrors maps schemadiff's whole-schema validation errors to
+// lint codes.
+func schemaLintErrors(err error) []LintError {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []LintError
+		for _, e := range joined.Unwrap() {
+			out = append(out, schemaLintErrors(e)...)
+		}
+		return out
+	}
+	var (
+		noTable   *schemadiff.ForeignKeyNonexistentReferencedTableError
+		toView    *schemadiff.ForeignKeyReferencesViewError
+		fkLoop    *schemadiff.ForeignKeyDependencyUnresolvedError
+		viewDeps  *schemadiff.ViewDependencyUnresolvedError
+		viewCol   *schemadiff.InvalidColumnReferencedInViewError
+		duplicate *schemadiff.ApplyDuplicateEntityError
+	)
+	switch {
+	case errors.As(err, &noTable):
+		return []LintError{newLintError(LintForeignKeysNonexistentTable, noTable.Table, "", "%v", err)}
+	case errors.As(err, &toView):
+		return []LintError{newLintError(LintForeignKeysReferencedView, toView.Table, "", "%v", err)}
+	case errors.As(err, &fkLoop):
+		return []LintError{newLintError(LintForeignKeysUnresolved, fkLoop.Table, "", "%v", err)}
+	case errors.As(err, &viewDeps):
+		return []LintError{newLintError(LintInvalidTableReferencedInView, viewDeps.View, "", "%v", err)}
+	case errors.As(err, &viewCol):
+		return []LintError{newLintError(LintInvalidColumnReferencedInView, viewCol.View, "", "%v", err)}
+	case errors.As(err, &duplicate):
+		return []LintError{newLintError(LintUnspecified, duplicate.Entity, "", "%v", err)}
+	}
+	return []LintError{newLintError(LintUnspecified, "", "", "%v", err)}
+}
