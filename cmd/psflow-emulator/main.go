@@ -44,6 +44,7 @@ const usage = `usage: psflow-emulator <command> [flags]
 
 commands:
   serve   run the PlanetScale API emulator until interrupted
+  demo    run a pull request's whole life against an embedded emulator with psflow
   help    show this help
 
 run "psflow-emulator serve --help" for the flags.
@@ -59,6 +60,8 @@ func realMain(ctx context.Context, args []string, getenv func(string) string, st
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "demo":
+		return demo(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
