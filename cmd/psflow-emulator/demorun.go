@@ -59,7 +59,7 @@ func (d *demoRun) run(ctx context.Context) error {
 	}
 	steps := []struct {
 		title, action, event string
-		args             []string
+		args                 []string
 	}{
 		{"Pull request #42 opened", "create-branch", "event-opened.json", nil},
 		{"Pull request #42 opened", "seed-branch", "event-opened.json", []string{"--files", filepath.Join(d.work, "db")}},
