@@ -53,8 +53,10 @@
 // yet committed are rolled back. With Parallelism 1 nothing after the
 // failing statement has run.
 //
-// Known limits: a trigger that writes to another table may interleave with
-// rows the script writes to that table in a different order than a serial
-// load would; session statements are replayed, so a SET whose value reads
-// table data sees the data loaded so far.
+// Known limits, when Parallelism is above 1: a statement that reads other
+// tables through a stored function or a trigger may run before earlier rows
+// of those tables are in, and a trigger that writes to another table may
+// interleave with the script's own rows for that table; session statements
+// are replayed, so a SET whose value reads table data sees the rows loaded
+// so far. Parallelism 1 has none of these limits.
 package sqlload

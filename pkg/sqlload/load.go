@@ -143,13 +143,12 @@ func (ld *loader) connect(db *sql.DB) error {
 		return fmt.Errorf("load sql: read server settings: %w", context.Cause(ld.ctx))
 	}
 	ld.maxPacket, ld.fkChecks = maxPacket.Int64, !fkChecks.Valid || fkChecks.Int64 != 0
-	for i := range ld.opt.Parallelism {
+	for range ld.opt.Parallelism {
 		conn, err := db.Conn(ld.ctx)
 		if err != nil {
 			return fmt.Errorf("load sql: connect: %w", err)
 		}
-		w := &worker{id: i, ld: ld, conn: conn, jobs: make(chan job, jobQueue)}
-		ld.workers = append(ld.workers, w)
+		ld.workers = append(ld.workers, &worker{ld: ld, conn: conn, jobs: make(chan job, jobQueue)})
 	}
 	for _, w := range ld.workers {
 		ld.wg.Add(1)
@@ -185,7 +184,12 @@ var errDone = errors.New("load finished")
 
 // run loads every file, waits for the last commit and stops the workers.
 func (ld *loader) run(files []File) error {
-	err := ld.loadFiles(files)
+	var err error
+	for _, f := range files {
+		if err = ld.loadFile(f); err != nil {
+			break
+		}
+	}
 	if err == nil {
 		err = ld.barrier()
 	}
@@ -202,16 +206,6 @@ func (ld *loader) run(files []File) error {
 			return fmt.Errorf("load sql: %w", cause) // the caller's context ended
 		}
 		return cause
-	}
-	return nil
-}
-
-// loadFiles reads the files in order and hands out their statements.
-func (ld *loader) loadFiles(files []File) error {
-	for _, f := range files {
-		if err := ld.loadFile(f); err != nil {
-			return err
-		}
 	}
 	return nil
 }

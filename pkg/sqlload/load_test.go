@@ -168,12 +168,31 @@ SET time_zone = '+05:00';
 INSERT INTO c VALUES (1, '2024-01-01 05:00:00');
 SET time_zone = '+00:00';
 INSERT INTO c VALUES (2, '2024-01-01 00:00:00');
+CREATE TEMPORARY TABLE tmp (id INT);
+INSERT INTO tmp VALUES (7), (8);
+CREATE TABLE d (id INT);
+INSERT INTO d SELECT id FROM tmp;
 `
 	_, err := Load(context.Background(), s.db, []File{textFile("session.sql", script)}, Options{Parallelism: 3})
 	assert.NilError(t, err)
 	assert.DeepEqual(t, queryRows(t, s.db, "SELECT id, v FROM a"), [][]string{{"0", "from a variable"}})
 	assert.DeepEqual(t, queryRows(t, s.db, "SELECT id, pid FROM b"), [][]string{{"1", "999"}})
 	assert.DeepEqual(t, queryRows(t, s.db, "SELECT id, UNIX_TIMESTAMP(ts) FROM c ORDER BY id"), [][]string{{"1", "1704067200"}, {"2", "1704067200"}})
+	// The temporary table lives on the session connection only.
+	assert.DeepEqual(t, queryRows(t, s.db, "SELECT id FROM d ORDER BY id"), [][]string{{"7"}, {"8"}})
+}
+
+func TestLoadSmallPool(t *testing.T) {
+	t.Parallel()
+	s := newScratch(t)
+	script := textFile("pool.sql", "CREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\nINSERT INTO a VALUES (1);\nINSERT INTO b VALUES (2);\n")
+	s.db.SetMaxOpenConns(2)
+	res, err := Load(context.Background(), s.db, []File{script}, Options{Parallelism: 4})
+	assert.NilError(t, err, "one session and one worker connection fit in the pool")
+	assert.Check(t, is.Equal(res.Rows, int64(2)))
+	s.db.SetMaxOpenConns(1)
+	_, err = Load(context.Background(), s.db, []File{script}, Options{})
+	assert.Error(t, err, "load sql: the connection pool allows 1 connection, at least 2 are needed")
 }
 
 func TestLoadFailureStopsAtLine(t *testing.T) {

@@ -118,10 +118,13 @@ func (s *Splitter) Next() (Statement, error) {
 // next scans one statement.
 func (s *Splitter) next() (Statement, error) {
 	s.started = false
-	st, open, openLine := inCode, inCode, 0
-	var stmtLine int
+	st, open := inCode, inCode
+	var stmtLine, openLine, execLine int // where the statement, the open quote or comment, the executable comment start
 	for {
 		if s.pos >= s.end && s.ensure(1) == 0 {
+			if st == inExec {
+				openLine = execLine
+			}
 			return s.atEOF(st, openLine, stmtLine)
 		}
 		if !s.started && st == inCode {
@@ -155,6 +158,9 @@ func (s *Splitter) next() (Statement, error) {
 			next, n := s.enter(st, c)
 			if next != st {
 				open, openLine = st, s.lineAt()
+				if next == inExec {
+					execLine = openLine
+				}
 			}
 			st = next
 			s.pos += n

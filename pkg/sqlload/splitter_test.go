@@ -123,6 +123,7 @@ func TestSplitterErrors(t *testing.T) {
 		{"unterminated comment in statement", "SELECT 1 /* x", 1, "unterminated comment"},
 		{"unterminated leading comment", "SELECT 1;\n/* x;", 2, "unterminated comment"},
 		{"unterminated versioned comment", "/*!40101 SET NAMES x ;", 1, "unterminated comment"},
+		{"unterminated versioned comment with strings", "SELECT 1;\n/*!40101 SET @a = 'x',\n @b = 'y' ;", 2, "unterminated comment"},
 		{"delimiter without argument", "SELECT 1;\nDELIMITER \n", 2, "DELIMITER needs a delimiter"},
 		{"delimiter with backslash", "DELIMITER \\x\n", 1, "delimiter contains a backslash"},
 		{"delimiter too long", "DELIMITER " + strings.Repeat("$", 40) + "\n", 1, "delimiter longer than 16 bytes"},

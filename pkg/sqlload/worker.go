@@ -22,7 +22,6 @@ type job struct {
 
 // worker runs statements for its tables on its own connection.
 type worker struct {
-	id     int
 	ld     *loader
 	conn   *sql.Conn
 	jobs   chan job
