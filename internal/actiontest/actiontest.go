@@ -45,8 +45,24 @@ func Exec(t *testing.T, env map[string]string, action string, args ...string) Ru
 	}
 	res := icmd.RunCmd(cmd)
 	t.Logf("psflow %s %v: exit %d\nstdout:\n%s\nstderr:\n%s", action, args, res.ExitCode, res.Stdout(), res.Stderr())
-	return Run{Result: res, Outputs: ReadOutputs(t, out)}
+	r := Run{Result: res, Outputs: ReadOutputs(t, out)}
+	// Every run checks that no secret it was given or produced was printed.
+	var secrets []string
+	for _, k := range secretEnv {
+		secrets = append(secrets, env[k])
+	}
+	for _, k := range secretOutputs {
+		secrets = append(secrets, r.Outputs[k])
+	}
+	AssertNoSecrets(t, r, secrets...)
+	return r
 }
+
+// secretEnv and secretOutputs name the secrets runs are checked for.
+var (
+	secretEnv     = []string{"PLANETSCALE_SERVICE_TOKEN", "INPUT_SERVICE_TOKEN", "PSFLOW_SERVICE_TOKEN", "INPUT_GITHUB_TOKEN", "PSFLOW_GITHUB_TOKEN"}
+	secretOutputs = []string{"password", "database_url", "dsn"}
+)
 
 // ReadOutputs parses an output file the way `source` would.
 func ReadOutputs(t *testing.T, path string) map[string]string {
