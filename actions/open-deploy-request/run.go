@@ -2,12 +2,170 @@ package opendeployrequest
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// run is not implemented in this version yet.
 func run(ctx context.Context, s *step.Step) error {
-	return errors.New("this action is declared but not implemented in this version of psflow")
+	c, err := shared.Client(s)
+	if err != nil {
+		return err
+	}
+	branch, err := shared.Branch(s)
+	if err != nil {
+		return err
+	}
+	db := s.String("database")
+	into, err := target(ctx, s, c, db, branch)
+	if err != nil {
+		return err
+	}
+	notes, err := notes(s)
+	if err != nil {
+		return err
+	}
+	dr, created, err := getOrOpen(ctx, s, c, db, planetscale.CreateDeploy{
+		Branch: branch, Into: into, Notes: notes,
+		AutoCutover: s.Bool("auto_cutover"), AutoDeleteBranch: s.Bool("auto_delete_branch"),
+	})
+	if err != nil {
+		return err
+	}
+	verb := "reusing"
+	if created {
+		verb = "opened"
+	}
+	s.Logf("%s deploy request #%d of %s: %s → %s (%s)", verb, dr.Number, shared.Where(s), branch, into, dr.HtmlURL)
+	s.Output("number", fmt.Sprint(dr.Number))
+	s.Output("url", dr.HtmlURL)
+
+	// A listed deploy request's state can lag behind its branch: read it.
+	if dr, err = c.GetDeployRequest(ctx, db, dr.Number); err != nil {
+		return err
+	}
+	if dr.DeploymentState == "pending" && s.Bool("wait_for_diff") {
+		waited, err := waitForDiff(ctx, s, c, db, dr.Number)
+		if err != nil {
+			s.Output("deployment_state", "pending")
+			return err
+		}
+		dr = waited
+	}
+	return report(ctx, s, c, db, dr)
+}
+
+// target resolves the branch to deploy into: the into input, else the
+// branch's parent, else the database's default branch. It refuses a
+// production branch and a branch deployed into itself.
+func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (string, error) {
+	b, err := c.GetBranch(ctx, db, branch)
+	if planetscale.IsKind(err, planetscale.KindNotFound) {
+		return "", fmt.Errorf("branch %s of %s does not exist; run create-branch first or set the branch input: %w", branch, shared.Where(s), err)
+	}
+	if err != nil {
+		return "", err
+	}
+	if b.Production {
+		return "", step.Usagef("branch %s of %s is a production branch; open deploy requests from a development branch", branch, shared.Where(s))
+	}
+	into := s.String("into")
+	if into == "" {
+		into = b.ParentBranch
+	}
+	if into == "" {
+		d, err := c.GetDatabase(ctx, db)
+		if err != nil {
+			return "", err
+		}
+		into = d.DefaultBranch
+	}
+	if into == branch {
+		return "", step.Usagef("branch %s of %s cannot be deployed into itself; set into to another branch", branch, shared.Where(s))
+	}
+	return into, nil
+}
+
+// notes returns the notes input, else the pull request's title and link.
+func notes(s *step.Step) (string, error) {
+	if n := s.String("notes"); n != "" {
+		return n, nil
+	}
+	ev, err := s.Event()
+	if err != nil {
+		return "", step.Usagef("%w", err)
+	}
+	if pr := ev.PullRequest; pr != nil {
+		return strings.TrimSpace(pr.Title + "\n\n" + pr.HTMLURL), nil
+	}
+	return "", nil
+}
+
+// getOrOpen returns the open deploy request of d.Branch into d.Into,
+// opening it when there is none. A create that fails ambiguously, or loses
+// a race with another run, is reconciled by listing the open requests
+// again, so a second request is never opened.
+func getOrOpen(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy) (*planetscale.DeployRequest, bool, error) {
+	if dr, err := findOpen(ctx, c, db, d); dr != nil || err != nil {
+		return dr, false, err
+	}
+	const attempts = 2
+	var err error
+	for range attempts {
+		var dr *planetscale.DeployRequest
+		if dr, err = c.CreateDeployRequest(ctx, db, d); err == nil {
+			return dr, true, nil
+		}
+		if planetscale.IsKind(err, planetscale.KindUnauthorized) || planetscale.IsKind(err, planetscale.KindForbidden) || planetscale.IsKind(err, planetscale.KindNotFound) {
+			return nil, false, err
+		}
+		existing, listErr := findOpen(ctx, c, db, d)
+		if listErr != nil {
+			return nil, false, err
+		}
+		if existing != nil {
+			s.Logf("deploy request #%d appeared while opening one (another run, or a request whose answer was lost); reusing it", existing.Number)
+			return existing, false, nil
+		}
+		if !planetscale.IsKind(err, planetscale.KindTransient) && !planetscale.IsKind(err, planetscale.KindRateLimited) {
+			return nil, false, err
+		}
+		s.Logf("no deploy request was opened (%v); trying again", err)
+	}
+	return nil, false, err
+}
+
+// findOpen returns the open deploy request of d.Branch into d.Into, or nil.
+func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetscale.CreateDeploy) (*planetscale.DeployRequest, error) {
+	open, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "open", Branch: d.Branch, IntoBranch: d.Into})
+	if err != nil {
+		return nil, err
+	}
+	for _, dr := range open {
+		if dr.Branch == d.Branch && dr.IntoBranch == d.Into && dr.State == "open" {
+			return dr, nil
+		}
+	}
+	return nil, nil
+}
+
+// waitForDiff waits until the deploy request leaves pending.
+func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64) (*planetscale.DeployRequest, error) {
+	var dr *planetscale.DeployRequest
+	w := &planetscale.Waiter{
+		What:    fmt.Sprintf("the diff of deploy request #%d of %s", n, shared.Where(s)),
+		Timeout: s.Duration("timeout"),
+		Logf:    s.Logf,
+	}
+	_, err := w.Wait(ctx, func(ctx context.Context) (string, bool, error) {
+		var err error
+		if dr, err = c.GetDeployRequest(ctx, db, n); err != nil {
+			return "", false, err
+		}
+		return dr.DeploymentState, dr.DeploymentState != "pending", nil
+	})
+	return dr, err
 }

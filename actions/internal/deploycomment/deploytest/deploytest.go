@@ -1,0 +1,116 @@
+// Package deploytest sets up deploy requests on an emulator for the
+// open-deploy-request and wait-and-deploy tests: a base schema, a branch
+// that changes it, and reads of the real schema afterwards.
+package deploytest
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	"gotest.tools/v3/poll"
+)
+
+// Database is the emulator's database the tests use.
+const Database = "app"
+
+// BaseSchema is the schema main starts with.
+var BaseSchema = []string{
+	"CREATE TABLE users (id BIGINT NOT NULL AUTO_INCREMENT, name VARCHAR(255) NOT NULL, bio TEXT, PRIMARY KEY (id), KEY users_name (name))",
+}
+
+// Exec runs DDL on a branch's own storage database.
+func Exec(t *testing.T, em *emulator.Emulator, branch string, stmts ...string) {
+	t.Helper()
+	name, ok := em.BranchDatabase(Database, branch)
+	assert.Assert(t, ok, "branch %s has no storage database", branch)
+	assert.NilError(t, em.Storage().Exec(context.Background(), name, stmts...))
+}
+
+// Branch seeds main with BaseSchema (once per emulator: call it first),
+// creates branch off main, waits until it is ready and runs change on it.
+func Branch(t *testing.T, em *emulator.Emulator, branch string, change ...string) {
+	t.Helper()
+	if _, ok := Tables(t, em, "main")["users"]; !ok {
+		Exec(t, em, "main", BaseSchema...)
+	}
+	c := actiontest.SDK(t, em)
+	ctx := context.Background()
+	_, err := c.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{
+		Organization: em.Org(), Database: Database, Name: branch, ParentBranch: "main",
+	})
+	assert.NilError(t, err)
+	poll.WaitOn(t, func(poll.LogT) poll.Result {
+		b, err := c.DatabaseBranches.Get(ctx, &ps.GetDatabaseBranchRequest{Organization: em.Org(), Database: Database, Branch: branch})
+		if err != nil {
+			return poll.Error(err)
+		}
+		if !b.Ready {
+			return poll.Continue("branch %s is not ready", branch)
+		}
+		return poll.Success()
+	}, poll.WithTimeout(30*time.Second), poll.WithDelay(20*time.Millisecond))
+	if len(change) > 0 {
+		Exec(t, em, branch, change...)
+	}
+}
+
+// Tables returns a branch's real schema: each table's CREATE statement by
+// name, lower-cased.
+func Tables(t *testing.T, em *emulator.Emulator, branch string) map[string]string {
+	t.Helper()
+	name, ok := em.BranchDatabase(Database, branch)
+	assert.Assert(t, ok, "branch %s has no storage database", branch)
+	tables, err := em.Storage().Schema(context.Background(), name)
+	assert.NilError(t, err)
+	out := make(map[string]string, len(tables))
+	for _, tb := range tables {
+		out[tb.Name] = strings.ToLower(tb.SQL)
+	}
+	return out
+}
+
+// Env is actiontest.Env for Database with extra variables.
+func Env(em *emulator.Emulator, extra map[string]string) map[string]string {
+	env := actiontest.Env(em, Database)
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+// WaitForState waits until deploy request n has been in state.
+func WaitForState(t *testing.T, em *emulator.Emulator, n uint64, state string) {
+	t.Helper()
+	poll.WaitOn(t, func(poll.LogT) poll.Result {
+		for _, s := range em.DeployHistory(Database, n) {
+			if s == state {
+				return poll.Success()
+			}
+		}
+		return poll.Continue("deploy request #%d has not been %s: %v", n, state, em.DeployHistory(Database, n))
+	}, poll.WithTimeout(30*time.Second), poll.WithDelay(20*time.Millisecond))
+}
+
+// Concurrently runs the action runs times at once with the same env and
+// arguments and returns every run.
+func Concurrently(t *testing.T, runs int, env map[string]string, action string, args ...string) []actiontest.Run {
+	t.Helper()
+	results := make([]actiontest.Run, runs)
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = actiontest.Exec(t, env, action, args...)
+		}()
+	}
+	wg.Wait()
+	return results
+}
