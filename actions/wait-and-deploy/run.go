@@ -3,11 +3,130 @@ package waitanddeploy
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"time"
 
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// run is not implemented in this version yet.
+// cancelTimeout bounds the calls that cancel a deployment after the wait
+// timed out.
+const cancelTimeout = time.Minute
+
 func run(ctx context.Context, s *step.Step) error {
-	return errors.New("this action is declared but not implemented in this version of psflow")
+	c, err := shared.Client(s)
+	if err != nil {
+		return err
+	}
+	db := s.String("database")
+	n, err := number(ctx, s, c, db)
+	if err != nil {
+		return err
+	}
+	dr, err := c.GetDeployRequest(ctx, db, n)
+	if err != nil {
+		return err
+	}
+	s.Output("number", fmt.Sprint(dr.Number))
+	s.Output("url", dr.HtmlURL)
+	if dr.State == "closed" && (dr.DeploymentState == stateReady || dr.DeploymentState == statePending) {
+		s.Output("deployment_state", dr.DeploymentState)
+		return step.Usagef("deploy request #%d of %s is closed and was never deployed; open a new one (%s)", n, shared.Where(s), dr.HtmlURL)
+	}
+	f := &follower{
+		s: s, c: c, db: db, number: n, last: dr,
+		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"),
+		lock: newHostLock(s.String("api_url"), s.String("org"), db, n),
+	}
+	w := &planetscale.Waiter{
+		What:    fmt.Sprintf("deploy request #%d of %s", n, shared.Where(s)),
+		Timeout: s.Duration("timeout"),
+		Logf:    stamped(s),
+	}
+	start := time.Now()
+	_, waitErr := w.Wait(ctx, f.poll)
+	end := time.Now()
+	var timeout *planetscale.TimeoutError
+	if errors.As(waitErr, &timeout) && s.Bool("cancel_on_timeout") && ctx.Err() == nil {
+		cctx, cancel := context.WithTimeout(ctx, cancelTimeout)
+		what := f.cancel(cctx)
+		cancel()
+		s.Logf("deploy request #%d of %s: %s", n, shared.Where(s), what)
+		waitErr = fmt.Errorf("%w; %s", waitErr, what)
+	}
+	from := start
+	if !f.deployed.IsZero() {
+		from = f.deployed
+	}
+	s.Output("deployment_state", f.last.DeploymentState)
+	s.Output("duration_s", fmt.Sprintf("%.1f", end.Sub(from).Seconds()))
+
+	err = outcome(ctx, f, waitErr)
+	publish(ctx, s, f, timeline(start, w.Changes()), err)
+	return err
+}
+
+// number resolves the deploy request: the number input, else the one open
+// deploy request of the branch.
+func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string) (uint64, error) {
+	if n := s.Int("number"); n != 0 {
+		if n < 0 {
+			return 0, step.Usagef("input number: %d is not a deploy request number", n)
+		}
+		return uint64(n), nil
+	}
+	branch, err := shared.Branch(s)
+	if err != nil {
+		return 0, step.Usagef("set number, or branch to use its open deploy request: %w", err)
+	}
+	list, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "open", Branch: branch})
+	if err != nil {
+		return 0, err
+	}
+	var open []string
+	var found uint64
+	for _, dr := range list {
+		if dr.Branch == branch && dr.State == "open" {
+			open = append(open, fmt.Sprintf("#%d into %s", dr.Number, dr.IntoBranch))
+			found = dr.Number
+		}
+	}
+	switch len(open) {
+	case 0:
+		return 0, step.Usagef("branch %s of %s has no open deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
+	case 1:
+		s.Logf("branch %s of %s: open deploy request #%d", branch, shared.Where(s), found)
+		return found, nil
+	}
+	return 0, step.Usagef("branch %s of %s has %d open deploy requests (%s); set number", branch, shared.Where(s), len(open), strings.Join(open, ", "))
+}
+
+// outcome turns how the wait ended into the step's error: nil on success,
+// exit 4 for a deployment that ended badly, the wait's own error otherwise.
+func outcome(ctx context.Context, f *follower, waitErr error) error {
+	if waitErr != nil {
+		return waitErr
+	}
+	dr, where := f.last, shared.Where(f.s)
+	switch f.failed {
+	case "":
+		return nil
+	case "closed":
+		return step.DeployFailedf("deploy request #%d of %s was closed before it was deployed; see %s", dr.Number, where, dr.HtmlURL)
+	}
+	detail := ""
+	if d, err := f.c.GetDeployment(ctx, f.db, dr.Number); err == nil && d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {
+		detail = ": " + *d.DeployCheckErrors
+	}
+	return step.DeployFailedf("deploy request #%d of %s ended in %s%s; see %s", dr.Number, where, f.failed, detail, dr.HtmlURL)
+}
+
+// stamped returns a log function that starts each line with the UTC time.
+func stamped(s *step.Step) func(string, ...any) {
+	return func(format string, args ...any) {
+		s.Logf("%s %s", time.Now().UTC().Format("15:04:05.000Z"), fmt.Sprintf(format, args...))
+	}
 }

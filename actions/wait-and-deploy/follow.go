@@ -1,0 +1,188 @@
+package waitanddeploy
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// Deployment states, as the API names them.
+const (
+	statePending               = "pending"
+	stateReady                 = "ready"
+	stateNoChanges             = "no_changes"
+	statePendingCutover        = "pending_cutover"
+	stateCompletePendingRevert = "complete_pending_revert"
+	stateComplete              = "complete"
+)
+
+// failureStates end a deployment badly (exit 4).
+var failureStates = []string{"complete_error", "error", "cancelled", "complete_cancel", "complete_revert", "complete_revert_error"}
+
+// cancellableStates are the states in which a deployment can be cancelled.
+var cancellableStates = []string{"queued", "submitting", "in_progress", statePendingCutover}
+
+// maxSettle bounds the random pause before a deploy call. Two runs on
+// different machines that saw the same deploy request become ready at the
+// same moment pause for different times, so the later one most likely
+// finds it already queued (runs on one machine also take the host lock).
+const maxSettle = time.Second
+
+// follower follows one deploy request's deployment, queueing it, cutting
+// it over and ending its revert window as the inputs ask. Its poll runs
+// under the one planetscale.Waiter.
+type follower struct {
+	s      *step.Step
+	c      *planetscale.Client
+	db     string
+	number uint64
+	deploy bool   // queue the deploy when it is ready
+	apply  bool   // apply the cutover at pending_cutover
+	revert string // leave, skip or wait
+	lock   hostLock
+
+	prev     string                     // the state the previous poll reported
+	last     *planetscale.DeployRequest // the newest state read
+	deployed time.Time                  // when this run queued the deploy
+	failed   string                     // the failure state the deployment ended in
+	refused  error                      // the last action the API refused
+	refusedQ string                     // the state it was refused in
+}
+
+// poll reads the deploy request and acts on its state.
+func (f *follower) poll(ctx context.Context) (string, bool, error) {
+	state, done, err := f.look(ctx)
+	if state != "" {
+		f.prev = state
+	}
+	return state, done, err
+}
+
+// look reads the deploy request and decides. A state that calls for an
+// action is first only reported, so the timeline shows it, and acted on
+// when the next read still finds it.
+func (f *follower) look(ctx context.Context) (string, bool, error) {
+	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
+	if err != nil {
+		return "", false, err
+	}
+	f.last = dr
+	state := dr.DeploymentState
+	if state != f.refusedQ {
+		f.refused = nil
+	}
+	seen := state == f.prev
+	switch {
+	case state == stateNoChanges || state == stateComplete:
+		return state, true, nil
+	case slices.Contains(failureStates, state):
+		f.failed = state
+		return state, true, nil
+	case dr.State == "closed" && (state == stateReady || state == statePending):
+		f.failed = "closed"
+		return state, true, nil
+	case state == stateCompletePendingRevert && f.revert == "leave":
+		return state, true, nil
+	case !seen:
+		return state, false, nil
+	case state == stateReady && f.deploy,
+		state == statePendingCutover && f.apply,
+		state == stateCompletePendingRevert && f.revert == "skip":
+		return f.act(ctx, state)
+	}
+	return state, false, nil
+}
+
+// action is a call that moves a deployment on from one state.
+type action struct {
+	what  string // "deploy", for messages: "the API refused to deploy …"
+	done  string // "queued the deploy of"
+	call  func(context.Context, string, uint64) (*planetscale.DeployRequest, error)
+	pause bool // pause at random first, so runs on other machines do not call at once
+}
+
+// actions are the calls the follower makes, by the state they leave.
+func (f *follower) actions() map[string]action {
+	return map[string]action{
+		stateReady:                 {what: "deploy", done: "queued the deploy of", call: f.c.Deploy, pause: true},
+		statePendingCutover:        {what: "apply the cutover of", done: "applied the cutover of", call: f.c.ApplyDeploy},
+		stateCompletePendingRevert: {what: "skip the revert window of", done: "skipped the revert window of", call: f.c.SkipRevert},
+	}
+}
+
+// act makes the call that moves the deployment on from state. Holding the
+// host lock, it reads the state again and calls only when it is unchanged,
+// so a run that comes second finds the deployment moved on. A refusal (the
+// deployment moved on, or a run elsewhere called first) is followed by
+// another read; a second refusal in the same state fails the wait. A
+// transient failure goes back to the waiter, which reads the state again
+// before the call is retried, so a call that reached the API is not sent
+// twice.
+func (f *follower) act(ctx context.Context, state string) (string, bool, error) {
+	if f.refused != nil && f.refusedQ == state {
+		return state, false, f.refused
+	}
+	a := f.actions()[state]
+	if a.pause {
+		if err := planetscale.Pause(ctx, rand.N(maxSettle)); err != nil {
+			return state, false, err
+		}
+	}
+	release, err := f.lock.acquire(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return state, false, err
+		}
+		f.s.Logf("going on without the host lock: %v", err)
+		release = func() {}
+	}
+	defer release()
+	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
+	if err != nil {
+		return state, false, err
+	}
+	f.last = dr
+	if dr.DeploymentState != state || (state == stateReady && dr.State != "open") {
+		f.s.Logf("deploy request #%d is %s now; not calling %s", f.number, dr.DeploymentState, a.what)
+		return dr.DeploymentState, false, nil
+	}
+	dr, err = a.call(ctx, f.db, f.number)
+	switch {
+	case err == nil:
+		f.last = dr
+		if state == stateReady {
+			f.deployed = time.Now()
+		}
+		f.s.Logf("%s deploy request #%d: now %s", a.done, f.number, dr.DeploymentState)
+		return dr.DeploymentState, false, nil
+	case planetscale.IsKind(err, planetscale.KindInvalid):
+		f.s.Logf("the API refused to %s deploy request #%d in state %s (%v); reading its state again", a.what, f.number, state, err)
+		f.refused, f.refusedQ = err, state
+		return state, false, nil
+	}
+	return state, false, err
+}
+
+// cancel cancels the deployment after a timeout when it can still be
+// cancelled, and says what happened.
+func (f *follower) cancel(ctx context.Context) string {
+	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
+	if err != nil {
+		return fmt.Sprintf("not cancelled: %v", err)
+	}
+	f.last = dr
+	if !slices.Contains(cancellableStates, dr.DeploymentState) {
+		return fmt.Sprintf("not cancelled: a deployment in state %s cannot be cancelled", dr.DeploymentState)
+	}
+	dr, err = f.c.CancelDeploy(ctx, f.db, f.number)
+	if err != nil {
+		return fmt.Sprintf("cancelling failed: %v", err)
+	}
+	f.last = dr
+	return fmt.Sprintf("cancelled the deployment (now %s)", dr.DeploymentState)
+}

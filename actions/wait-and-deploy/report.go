@@ -1,0 +1,58 @@
+package waitanddeploy
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// timeline turns the waiter's state changes into comment events.
+func timeline(start time.Time, changes []planetscale.Change) []deploycomment.Event {
+	out := make([]deploycomment.Event, 0, len(changes))
+	for _, c := range changes {
+		out = append(out, deploycomment.Event{State: c.State, At: start.Add(c.At), After: c.At})
+	}
+	return out
+}
+
+// publish writes the final state, the timeline and the deploy request's
+// changes into the summary and the pull request's sticky comment.
+func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomment.Event, err error) {
+	dr := f.last
+	r := deploycomment.Report{
+		Where: shared.Where(s), Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		State: dr.DeploymentState, Closed: dr.State == "closed", Timeline: events, Outcome: sentence(dr, err),
+	}
+	if r.State != deploycomment.NoChanges {
+		ops, opErr := f.c.Operations(ctx, f.db, dr.Number)
+		if opErr != nil {
+			s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
+		}
+		r.Statements = deploycomment.Statements(ops)
+		r.Destructive = deploycomment.Destructive(ops, nil)
+		lint, lintErr := f.c.LintSchema(ctx, f.db, dr.Branch)
+		r.Lint, r.NoLint = lint, lintErr != nil
+	}
+	deploycomment.Publish(ctx, s, s.String("database"), dr.Branch, deploycomment.Markdown(r))
+}
+
+// sentence is the comment's closing line.
+func sentence(dr *planetscale.DeployRequest, err error) string {
+	if err != nil {
+		return fmt.Sprintf("**Not deployed as asked**: %s", err)
+	}
+	switch dr.DeploymentState {
+	case deploycomment.NoChanges:
+		return "Nothing was deployed."
+	case stateCompletePendingRevert:
+		return "**Deployed.** The change can still be reverted on PlanetScale until its revert window closes."
+	case stateComplete:
+		return "**Deployed.**"
+	}
+	return fmt.Sprintf("Deployment state: %s.", dr.DeploymentState)
+}
