@@ -50,6 +50,7 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	now := time.Now()
 	dr.state = state
 	dr.history = append(dr.history, state)
+	dr.times = append(dr.times, now)
 	dr.gen++
 	dr.updatedAt = now
 	switch state {

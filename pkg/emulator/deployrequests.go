@@ -30,9 +30,10 @@ type deployRequest struct {
 	deployedAt      time.Time
 	branchDeletedAt time.Time
 
-	state   string   // deployment state
-	history []string // every deployment state, in order
-	gen     int      // bumped on every transition; stale scheduled steps compare it
+	state   string      // deployment state
+	history []string    // every deployment state, in order
+	times   []time.Time // when each state of history began
+	gen     int         // bumped on every transition; stale scheduled steps compare it
 	plan    ddl.Plan
 	files   []schemaFile
 	before  []string // the into branch's schema before the deploy, for revert

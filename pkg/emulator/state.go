@@ -24,11 +24,14 @@ type DatabaseState struct {
 
 // BranchState is one branch of a State.
 type BranchState struct {
-	Name            string          `json:"name"`
-	Parent          string          `json:"parent,omitempty"`
-	Production      bool            `json:"production"`
-	SafeMigrations  bool            `json:"safe_migrations"`
-	Ready           bool            `json:"ready"`
+	Name           string `json:"name"`
+	Parent         string `json:"parent,omitempty"`
+	Production     bool   `json:"production"`
+	SafeMigrations bool   `json:"safe_migrations"`
+	Ready          bool   `json:"ready"`
+	// ReadyAt is when the branch became, or will become, ready; nil while
+	// its storage is still being filled.
+	ReadyAt         *time.Time      `json:"ready_at,omitempty"`
 	StorageDatabase string          `json:"storage_database"`
 	Passwords       []PasswordState `json:"passwords"`
 }
@@ -60,9 +63,17 @@ type DeployRequestState struct {
 	State           string   `json:"state"`
 	DeploymentState string   `json:"deployment_state"`
 	History         []string `json:"history"`
-	DeployCalls     int      `json:"deploy_calls"`
-	Statements      []string `json:"statements"`
-	Error           string   `json:"error,omitempty"`
+	// Transitions are the states of History with the time each began.
+	Transitions []Transition `json:"transitions"`
+	DeployCalls int          `json:"deploy_calls"`
+	Statements  []string     `json:"statements"`
+	Error       string       `json:"error,omitempty"`
+}
+
+// Transition is one deployment state a deploy request entered, and when.
+type Transition struct {
+	State string    `json:"state"`
+	At    time.Time `json:"at"`
 }
 
 // State returns a snapshot of the emulator's databases, branches,
@@ -90,6 +101,10 @@ func databaseState(db *database, now time.Time) DatabaseState {
 			Name: b.name, Parent: b.parent, Production: b.production, SafeMigrations: b.safeMigrations,
 			Ready: b.ready(now), StorageDatabase: b.storageDB, Passwords: []PasswordState{},
 		}
+		if !b.creating {
+			at := b.readyAt
+			bs.ReadyAt = &at
+		}
 		for _, p := range b.passwords {
 			ps := PasswordState{ID: p.id, Name: p.name, Username: p.username, Role: p.role, Expired: p.expired(now)}
 			if p.ttl > 0 {
@@ -112,9 +127,19 @@ func databaseState(db *database, now time.Time) DatabaseState {
 		}
 		ds.DeployRequests = append(ds.DeployRequests, DeployRequestState{
 			Number: dr.number, Branch: dr.branch, IntoBranch: dr.into, State: state,
-			DeploymentState: dr.state, History: append([]string(nil), dr.history...),
+			DeploymentState: dr.state, History: append([]string(nil), dr.history...), Transitions: dr.transitions(),
 			DeployCalls: dr.calls, Statements: append([]string{}, dr.plan.Statements()...), Error: dr.lastErr,
 		})
 	}
 	return ds
+}
+
+// transitions pairs each state of a deploy request's history with the time
+// it began.
+func (dr *deployRequest) transitions() []Transition {
+	out := make([]Transition, len(dr.history))
+	for i, s := range dr.history {
+		out[i] = Transition{State: s, At: dr.times[i]}
+	}
+	return out
 }
