@@ -1,0 +1,110 @@
+package examples
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/psflow/psflow/pkg/emulator"
+	"gopkg.in/yaml.v3"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// buildspec is the part of a CodeBuild buildspec the tests run.
+type buildspec struct {
+	Version string `yaml:"version"`
+	Env     struct {
+		Variables        map[string]string `yaml:"variables"`
+		SecretsManager   map[string]string `yaml:"secrets-manager"`
+		ExportedVariable []string          `yaml:"exported-variables"`
+	} `yaml:"env"`
+	Phases map[string]struct {
+		Commands []string `yaml:"commands"`
+	} `yaml:"phases"`
+}
+
+func readBuildspec(t *testing.T, name string) buildspec {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("codebuild", name))
+	assert.NilError(t, err)
+	var b buildspec
+	assert.NilError(t, yaml.Unmarshal(data, &b))
+	assert.Equal(t, b.Version, "0.2")
+	return b
+}
+
+// runPhase runs a phase's commands in one bash, as CodeBuild does, with the
+// environment CodeBuild provides: the buildspec's variables, its secrets
+// (here the emulator's token) and no GITHUB_* variable. It returns the
+// exported variables' values.
+func runPhase(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir string) (map[string]string, string) {
+	t.Helper()
+	script := "set -euo pipefail\n" + strings.Join(b.Phases[phase].Commands, "\n") + "\n"
+	for _, v := range b.Env.ExportedVariable {
+		script += "echo \"EXPORTED " + v + "=${" + v + ":-}\"\n"
+	}
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + binDir(t) + ":/usr/bin:/bin", "HOME=" + t.TempDir(), "CODEBUILD_BUILD_ID=psflow-test:1", "CODEBUILD_SRC_DIR=" + dir,
+		"PLANETSCALE_API_URL=" + em.URL()}
+	for k, v := range b.Env.Variables {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	secrets := map[string]string{"PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(), "PLANETSCALE_SERVICE_TOKEN": em.Token()}
+	var names []string
+	for k := range b.Env.SecretsManager {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		cmd.Env = append(cmd.Env, k+"="+secrets[k])
+	}
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s phase:\n%s", phase, out)
+	assert.NilError(t, err, "phase %s failed", phase)
+	assert.Check(t, !strings.Contains(string(out), em.Token()), "the service token was printed")
+	exported := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "EXPORTED "); ok {
+			k, v, _ := strings.Cut(rest, "=")
+			exported[k] = v
+		}
+	}
+	return exported, string(out)
+}
+
+func TestCodeBuildPipeline(t *testing.T) {
+	em := startEmulator(t)
+	dir := t.TempDir()
+	copyTree(t, "testdata/codebuild", dir)
+	assert.NilError(t, os.MkdirAll(filepath.Join(dir, "db"), 0o755))
+	assert.NilError(t, os.Rename(filepath.Join(dir, "seed.sql"), filepath.Join(dir, "db", "seed.sql")))
+
+	// QA: the dev branch is created, seeded, and has credentials for the container.
+	qa := readBuildspec(t, "buildspec-qa.yml")
+	exported, out := runPhase(t, em, qa, "pre_build", dir)
+	assert.Equal(t, exported["PSFLOW_BRANCH"], "dev")
+	assert.Check(t, exported["PSFLOW_PASSWORD_ID"] != "")
+	assert.Check(t, is.Contains(out, "created=true"))
+	assert.Check(t, is.Contains(branchNames(em), "dev"))
+
+	// A developer changes dev's schema; the production build deploys it.
+	devDB, ok := em.BranchDatabase("bookings_api", "dev")
+	assert.Assert(t, ok)
+	assert.NilError(t, em.Storage().Exec(t.Context(), devDB, "ALTER TABLE hotels ADD COLUMN description VARCHAR(400)"))
+	prod := readBuildspec(t, "buildspec-prod.yml")
+	exported, _ = runPhase(t, em, prod, "pre_build", dir)
+	assert.Equal(t, exported["PSFLOW_NUMBER"], "1")
+	assert.Check(t, is.Contains([]string{"complete", "complete_pending_revert"}, exported["PSFLOW_DEPLOYMENT_STATE"]))
+	assert.Assert(t, hasColumn(t, em, "description"), "production schema unchanged")
+
+	// Run again with nothing to deploy: the request is closed, nothing deployed.
+	exported, out = runPhase(t, em, prod, "pre_build", dir)
+	assert.Equal(t, exported["PSFLOW_NUMBER"], "2")
+	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "no_changes")
+	assert.Check(t, is.Contains(out, "ended no_changes"))
+}

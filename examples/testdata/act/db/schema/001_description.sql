@@ -1,0 +1,2 @@
+-- The pull request's schema change.
+ALTER TABLE hotels ADD COLUMN description VARCHAR(400);
