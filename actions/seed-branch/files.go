@@ -1,0 +1,187 @@
+package seedbranch
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/psflow/psflow/pkg/sqlload"
+)
+
+// errNoFiles marks an entry of the files input that names no file.
+var errNoFiles = errors.New("matches no file")
+
+// seedFile is one script to apply.
+type seedFile struct {
+	Path string // as resolved from the input, cleaned, with forward slashes
+	Size int64
+}
+
+// seedSet is the ordered scripts of a run and their content hash.
+type seedSet struct {
+	Files []seedFile
+	Hash  string // hex sha256 over every file's path, size and content, in order
+	Bytes int64
+}
+
+// resolveFiles turns the entries of the files input into the scripts to
+// apply. An entry is a file (any name), a directory (its *.sql files at any
+// depth) or a glob in filepath.Match syntax (a matching directory counts as
+// a directory). The union, without duplicates, is sorted by path, byte by
+// byte, with forward slashes: prefix names with zero-padded numbers
+// (001_schema.sql, 002_data.sql) to order them. An entry that names no
+// file is an error.
+func resolveFiles(entries []string) ([]seedFile, error) {
+	seen := map[string]bool{}
+	var files []seedFile
+	for _, entry := range entries {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		found, err := resolveEntry(entry)
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s %w", entry, errNoFiles)
+		}
+		for _, f := range found {
+			if !seen[f.Path] {
+				seen[f.Path] = true
+				files = append(files, f)
+			}
+		}
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no file given: %w", errNoFiles)
+	}
+	slices.SortFunc(files, func(a, b seedFile) int { return cmp.Compare(a.Path, b.Path) })
+	return files, nil
+}
+
+// resolveEntry returns the files one entry names.
+func resolveEntry(entry string) ([]seedFile, error) {
+	paths := []string{entry}
+	if strings.ContainsAny(entry, "*?[") {
+		var err error
+		if paths, err = filepath.Glob(entry); err != nil {
+			return nil, fmt.Errorf("glob %s: %w", entry, err)
+		}
+	}
+	var files []seedFile
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
+		}
+		if !info.IsDir() {
+			files = append(files, seedFile{Path: filepath.ToSlash(filepath.Clean(p)), Size: info.Size()})
+			continue
+		}
+		found, err := sqlFilesUnder(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+// sqlFilesUnder lists the *.sql files under dir, at any depth.
+func sqlFilesUnder(dir string) ([]seedFile, error) {
+	var files []seedFile
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, unwrapPath(err))
+		}
+		if d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".sql") {
+			return nil
+		}
+		info, err := os.Stat(p) // follows a symlink to a file
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, unwrapPath(err))
+		}
+		if !info.IsDir() {
+			files = append(files, seedFile{Path: filepath.ToSlash(filepath.Clean(p)), Size: info.Size()})
+		}
+		return nil
+	})
+	return files, err
+}
+
+// unwrapPath drops the *fs.PathError around err, whose path the caller
+// already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// hashFiles reads every file once, which proves it readable, and returns
+// the set with its content hash. The hash covers each file's path, size and
+// content in order, so renaming, reordering or editing any file changes it.
+func hashFiles(files []seedFile) (seedSet, error) {
+	h := sha256.New()
+	set := seedSet{Files: files}
+	for _, f := range files {
+		n, err := hashOne(h, f)
+		if err != nil {
+			return seedSet{}, err
+		}
+		set.Bytes += n
+	}
+	set.Hash = hex.EncodeToString(h.Sum(nil))
+	return set, nil
+}
+
+// hashOne writes one file's path, size and content into h. The size comes
+// first, from the earlier stat, so no two sets of files hash alike; a file
+// whose size changed since is an error.
+func hashOne(h io.Writer, f seedFile) (int64, error) {
+	r, err := os.Open(filepath.FromSlash(f.Path))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", f.Path, unwrapPath(err))
+	}
+	defer r.Close()
+	fmt.Fprintf(h, "%s\x00%s\x00", f.Path, strconv.FormatInt(f.Size, 10))
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", f.Path, unwrapPath(err))
+	}
+	if n != f.Size {
+		return 0, fmt.Errorf("%s changed while it was read (%d bytes, then %d)", f.Path, f.Size, n)
+	}
+	return n, nil
+}
+
+// loadFiles is the set as the loader takes it.
+func (set seedSet) loadFiles() []sqlload.File {
+	out := make([]sqlload.File, len(set.Files))
+	for i, f := range set.Files {
+		path := filepath.FromSlash(f.Path)
+		out[i] = sqlload.File{Name: f.Path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+	}
+	return out
+}
+
+// names lists the set's paths, one a line, for the marker table.
+func (set seedSet) names() string {
+	var b strings.Builder
+	for _, f := range set.Files {
+		b.WriteString(f.Path)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
