@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -195,6 +197,14 @@ func (s *faultSet) take(method, path string) (Fault, bool) {
 // was answered (or dropped) and must not be served.
 func (f Fault) apply(w http.ResponseWriter, r *http.Request) (answered bool, status int) {
 	if f.Delay > 0 {
+		// The server notices a client that hangs up only once the request
+		// body has been read, so read it now: a request whose client gave
+		// up during the delay must not be served afterwards.
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			return true, 0
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
