@@ -30,7 +30,9 @@ func DefaultRetry() RetryPolicy {
 
 // transport retries idempotent requests on network errors, 5xx and 429,
 // with jittered exponential back-off that honours Retry-After. POST and
-// PATCH are sent once: after an ambiguous failure the caller reconciles.
+// PATCH are retried only on 429, which the API answers without acting on
+// the request; after any other failure, which may be ambiguous, the caller
+// reconciles.
 type transport struct {
 	base   http.RoundTripper
 	policy RetryPolicy
@@ -118,7 +120,7 @@ func retryable(req *http.Request, resp *http.Response, err error) bool {
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
 	default:
-		return false
+		return err == nil && resp.StatusCode == http.StatusTooManyRequests
 	}
 	if err != nil {
 		return !errors.Is(err, context.Canceled)

@@ -139,6 +139,24 @@ func TestTransportNeverRetriesPostOrPatch(t *testing.T) {
 	}
 }
 
+// A 429 says the API did not act on the request, so even a create is
+// sent again, after the wait the API asks for.
+func TestTransportRetriesPostOrPatchOnlyOn429(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodPost, http.MethodPatch} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			srv, hits := script(t, status(429, "Retry-After", "1"), status(200))
+			start := time.Now()
+			resp, err, _ := send(t, srv, method, fastRetry)
+			assert.NilError(t, err)
+			assert.Equal(t, resp.StatusCode, 200)
+			assert.Equal(t, hits.Load(), int64(2))
+			assert.Assert(t, time.Since(start) >= 900*time.Millisecond, "waited only %s", time.Since(start))
+		})
+	}
+}
+
 func TestTransportDoesNotRetryPermanentErrors(t *testing.T) {
 	t.Parallel()
 	for _, code := range []int{400, 401, 403, 404, 422} {
