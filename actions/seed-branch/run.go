@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -110,6 +112,7 @@ func (sd *seeder) seed(ctx context.Context) error {
 		return sd.wrap(err)
 	}
 
+	limitMemory()
 	s.Logf("loading over %d connection(s) (run %d in %s)", parallelism, id, MarkerTable)
 	res, loadErr := sqlload.Load(ctx, bc.pool, sd.set.loadFiles(), sqlload.Options{
 		Parallelism: parallelism,
@@ -133,6 +136,19 @@ func (sd *seeder) seed(ctx context.Context) error {
 		res.Duration.Round(time.Millisecond), size(int64(float64(res.Bytes)/max(res.Duration.Seconds(), 1e-3))))
 	sd.summary(res, nil)
 	return nil
+}
+
+// memoryLimit is the soft limit of the Go heap while loading. The loader
+// holds up to sqlload.DefaultMaxBuffered bytes of statements read ahead,
+// plus the statements running; without a limit the garbage collector lets
+// the heap grow to twice what is live before it collects.
+const memoryLimit = 64 << 20
+
+// limitMemory sets memoryLimit unless GOMEMLIMIT set a limit already.
+func limitMemory() {
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // resetPrevious undoes what a previous run that did not succeed left.
