@@ -3,7 +3,6 @@ package seedbranch_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,16 +87,7 @@ func TestSeedBranchSIGTERM(t *testing.T) {
 		// its rows: the signal comes in the middle of the load whatever the
 		// server's speed, and nothing keeps running on the server after.
 		db := branchDB(t, em, "pr-3")
-		hold, err := db.Conn(context.Background())
-		assert.NilError(t, err)
-		lock := fmt.Sprintf("psflow_test_%d", rand.Uint64())
-		var got int
-		assert.NilError(t, hold.QueryRowContext(context.Background(), "SELECT GET_LOCK(?, 0)", lock).Scan(&got))
-		assert.Equal(t, got, 1)
-		defer func() {
-			_, _ = hold.ExecContext(context.Background(), "DO RELEASE_LOCK(?)", lock)
-			hold.Close()
-		}()
+		lock := holdLock(t, db)
 		dir := t.TempDir()
 		var b strings.Builder
 		b.WriteString("CREATE TABLE events (id INT PRIMARY KEY, payload VARCHAR(200) NOT NULL);\n")

@@ -169,6 +169,25 @@ func dumpEscape(data []byte) string {
 	return b.String()
 }
 
+// holdLock takes a named lock with a random name on its own connection to
+// db until the test ends and returns the name: a script that asks for the
+// lock waits there, with nothing left running on the server afterwards.
+func holdLock(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	assert.NilError(t, err)
+	name := fmt.Sprintf("psflow_test_%d", rand.Uint64())
+	var got int
+	assert.NilError(t, conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got))
+	assert.Equal(t, got, 1, "lock %s is taken", name)
+	t.Cleanup(func() {
+		_, _ = conn.ExecContext(ctx, "DO RELEASE_LOCK(?)", name)
+		conn.Close()
+	})
+	return name
+}
+
 // writeFile writes a script and returns its path.
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()

@@ -56,7 +56,7 @@ func run(ctx context.Context, s *step.Step) error {
 	case err == nil:
 		return nil
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s seeding branch %s of %s: %w; raise timeout, or lower the work",
+		return step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s seeding branch %s of %s: %w; raise the timeout input",
 			timeout, branch, shared.Where(s), err))
 	case ctx.Err() != nil:
 		return fmt.Errorf("seeding branch %s of %s was cancelled after %s: %w", branch, shared.Where(s), s.Elapsed().Round(time.Millisecond), err)
