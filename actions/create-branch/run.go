@@ -80,19 +80,26 @@ func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 	if !planetscale.IsKind(err, planetscale.KindNotFound) {
 		return nil, false, err
 	}
-	b, err = c.CreateBranch(ctx, db, req)
-	if err == nil {
-		return b, true, nil
+	const attempts = 2
+	for attempt := 1; ; attempt++ {
+		b, err = c.CreateBranch(ctx, db, req)
+		if err == nil {
+			return b, true, nil
+		}
+		if planetscale.IsKind(err, planetscale.KindUnauthorized) || planetscale.IsKind(err, planetscale.KindForbidden) {
+			return nil, false, err
+		}
+		existing, getErr := c.GetBranch(ctx, db, req.Name)
+		if getErr == nil {
+			s.Logf("branch %s appeared while creating it (another run, or a request whose answer was lost); reusing it", req.Name)
+			return existing, false, checkExisting(s, existing, req.Parent)
+		}
+		// Nothing was created: try again only after a failure that may pass.
+		if attempt == attempts || !planetscale.Transient(err) || !planetscale.IsKind(getErr, planetscale.KindNotFound) {
+			return nil, false, err
+		}
+		s.Logf("branch %s was not created (%v); trying again", req.Name, err)
 	}
-	if planetscale.IsKind(err, planetscale.KindUnauthorized) || planetscale.IsKind(err, planetscale.KindForbidden) {
-		return nil, false, err
-	}
-	existing, getErr := c.GetBranch(ctx, db, req.Name)
-	if getErr != nil {
-		return nil, false, err // nothing was created: report the create's own error
-	}
-	s.Logf("branch %s appeared while creating it (another run, or a retried request); reusing it", req.Name)
-	return existing, false, checkExisting(s, existing, req.Parent)
 }
 
 // checkExisting refuses to reuse a branch that is not what was asked for.
@@ -130,8 +137,8 @@ func waitReady(ctx context.Context, s *step.Step, c *planetscale.Client, db, nam
 // mintPassword creates the branch's password and outputs its connection
 // details, masking every secret form before it is written anywhere.
 func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch) error {
-	name := fmt.Sprintf("psflow-%s-%d", b.Name, time.Now().Unix())
-	cred, err := c.CreatePassword(ctx, db, b.Name, name, s.String("password_role"), s.Duration("password_ttl"))
+	name := fmt.Sprintf("psflow-%s-%d", b.Name, time.Now().UnixNano())
+	cred, err := createPassword(ctx, s, c, db, b.Name, name)
 	if err != nil {
 		return err
 	}
@@ -144,5 +151,44 @@ func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 	s.Output("database_url", cred.URL(tls))
 	s.Output("dsn", cred.DSN(tls))
 	s.Logf("password %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, cred.ExpiresAt.UTC().Format(time.RFC3339), b.Name)
+	return nil
+}
+
+// createPassword creates the password called name. A create that fails in
+// a way that may pass is reconciled: a password of that name, made by a
+// request whose answer was lost, is deleted (nobody has its secret), and
+// the create is tried once more.
+func createPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch, name string) (*planetscale.Credentials, error) {
+	const attempts = 2
+	for attempt := 1; ; attempt++ {
+		cred, err := c.CreatePassword(ctx, db, branch, name, s.String("password_role"), s.Duration("password_ttl"))
+		if err == nil || !planetscale.Transient(err) {
+			return cred, err
+		}
+		if derr := deletePasswords(ctx, c, db, branch, name); derr != nil {
+			s.Warnf("a password %s may be left on branch %s until it expires: %v", name, branch, derr)
+			return nil, err
+		}
+		if attempt == attempts {
+			return nil, err
+		}
+		s.Logf("no password was handed out (%v); trying again", err)
+	}
+}
+
+// deletePasswords deletes the branch's passwords called name.
+func deletePasswords(ctx context.Context, c *planetscale.Client, db, branch, name string) error {
+	list, err := c.ListPasswords(ctx, db, branch)
+	if err != nil {
+		return err
+	}
+	for _, p := range list {
+		if p.Name != name {
+			continue
+		}
+		if err := c.DeletePassword(ctx, db, branch, p.PublicID); err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
+			return err
+		}
+	}
 	return nil
 }

@@ -81,6 +81,12 @@ func IsKind(err error, k Kind) bool {
 	return errors.As(err, &e) && e.Kind == k
 }
 
+// Transient reports whether err is an API failure that may pass: a 5xx, a
+// network error or a 429, still after the transport's retries.
+func Transient(err error) bool {
+	return IsKind(err, KindTransient) || IsKind(err, KindRateLimited)
+}
+
 // classify turns what the SDK returned, plus what the transport saw, into an
 // *Error. Context errors are passed through so callers can tell a timeout.
 func classify(op string, rec *record, err error) error {
