@@ -29,7 +29,7 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 		}
 	}
 	if state == deploycomment.NoChanges && s.Bool("close_if_no_changes") && dr.State == "open" {
-		closed, err := c.CloseDeployRequest(ctx, db, dr.Number)
+		closed, err := closeRequest(ctx, s, c, db, dr.Number)
 		if err != nil {
 			return err
 		}
@@ -56,6 +56,30 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 		dr.Number, shared.Where(s), state, len(r.Statements), len(r.Destructive), len(lint))
 	deploycomment.Publish(ctx, s, s.String("database"), dr.Branch, deploycomment.Markdown(r))
 	return failOn(s, r, err)
+}
+
+// closeRequest closes deploy request n. A close that fails in a way that
+// may pass is reconciled by reading the request back: closed, the close
+// went through; still open, it is tried once more.
+func closeRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64) (*planetscale.DeployRequest, error) {
+	const attempts = 2
+	for attempt := 1; ; attempt++ {
+		dr, err := c.CloseDeployRequest(ctx, db, n)
+		if err == nil || !planetscale.Transient(err) {
+			return dr, err
+		}
+		now, getErr := c.GetDeployRequest(ctx, db, n)
+		if getErr != nil {
+			return nil, err
+		}
+		if now.State == "closed" {
+			return now, nil
+		}
+		if attempt == attempts {
+			return nil, err
+		}
+		s.Logf("deploy request #%d was not closed (%v); trying again", n, err)
+	}
 }
 
 // hasChanges is "true" or "false", or "" while the diff is not known.

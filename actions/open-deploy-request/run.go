@@ -130,7 +130,7 @@ func getOrOpen(ctx context.Context, s *step.Step, c *planetscale.Client, db stri
 			s.Logf("deploy request #%d appeared while opening one (another run, or a request whose answer was lost); reusing it", existing.Number)
 			return existing, false, nil
 		}
-		if !planetscale.IsKind(err, planetscale.KindTransient) && !planetscale.IsKind(err, planetscale.KindRateLimited) {
+		if !planetscale.Transient(err) {
 			return nil, false, err
 		}
 		s.Logf("no deploy request was opened (%v); trying again", err)
