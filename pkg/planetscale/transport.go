@@ -92,8 +92,9 @@ func (t *transport) attempt(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
+		timedOut := req.Context().Err() == nil && ctx.Err() != nil
 		cancel()
-		if req.Context().Err() == nil && ctx.Err() != nil {
+		if timedOut {
 			err = fmt.Errorf("no response within %s: %w", t.policy.AttemptTimeout, errAttemptTimeout)
 		}
 		return nil, err

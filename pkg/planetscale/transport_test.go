@@ -139,6 +139,16 @@ func TestTransportNeverRetriesPostOrPatch(t *testing.T) {
 	}
 }
 
+// A connection cut off at once is reported as such, not as a timeout.
+func TestTransportReportsAResetConnection(t *testing.T) {
+	t.Parallel()
+	srv, _ := script(t, reset)
+	_, err, _ := send(t, srv, http.MethodPost, fastRetry)
+	assert.Assert(t, err != nil)
+	assert.Assert(t, !errors.Is(err, errAttemptTimeout), "reported as a timeout: %v", err)
+	assert.Check(t, is.ErrorContains(err, "connection reset"))
+}
+
 // A 429 says the API did not act on the request, so even a create is
 // sent again, after the wait the API asks for.
 func TestTransportRetriesPostOrPatchOnlyOn429(t *testing.T) {
