@@ -138,7 +138,7 @@ func waitReady(ctx context.Context, s *step.Step, c *planetscale.Client, db, nam
 // details, masking every secret form before it is written anywhere.
 func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch) error {
 	name := fmt.Sprintf("psflow-%s-%d", b.Name, time.Now().UnixNano())
-	cred, err := createPassword(ctx, s, c, db, b.Name, name)
+	cred, err := c.MintPassword(ctx, db, b.Name, name, s.String("password_role"), s.Duration("password_ttl"), s.Logf)
 	if err != nil {
 		return err
 	}
@@ -151,44 +151,5 @@ func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 	s.Output("database_url", cred.URL(tls))
 	s.Output("dsn", cred.DSN(tls))
 	s.Logf("password %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, cred.ExpiresAt.UTC().Format(time.RFC3339), b.Name)
-	return nil
-}
-
-// createPassword creates the password called name. A create that fails in
-// a way that may pass is reconciled: a password of that name, made by a
-// request whose answer was lost, is deleted (nobody has its secret), and
-// the create is tried once more.
-func createPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch, name string) (*planetscale.Credentials, error) {
-	const attempts = 2
-	for attempt := 1; ; attempt++ {
-		cred, err := c.CreatePassword(ctx, db, branch, name, s.String("password_role"), s.Duration("password_ttl"))
-		if err == nil || !planetscale.Transient(err) {
-			return cred, err
-		}
-		if derr := deletePasswords(ctx, c, db, branch, name); derr != nil {
-			s.Warnf("a password %s may be left on branch %s until it expires: %v", name, branch, derr)
-			return nil, err
-		}
-		if attempt == attempts {
-			return nil, err
-		}
-		s.Logf("no password was handed out (%v); trying again", err)
-	}
-}
-
-// deletePasswords deletes the branch's passwords called name.
-func deletePasswords(ctx context.Context, c *planetscale.Client, db, branch, name string) error {
-	list, err := c.ListPasswords(ctx, db, branch)
-	if err != nil {
-		return err
-	}
-	for _, p := range list {
-		if p.Name != name {
-			continue
-		}
-		if err := c.DeletePassword(ctx, db, branch, p.PublicID); err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
-			return err
-		}
-	}
 	return nil
 }

@@ -3,7 +3,6 @@ package seedbranch
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -31,14 +30,12 @@ type branchConn struct {
 
 // openBranch mints an admin password on the branch, masks it at once and
 // connects with it. On error nothing is left behind: a password whose
-// creation may have happened is looked up by name and deleted.
+// creation may have happened is looked up by name and deleted
+// (planetscale.Client.MintPassword).
 func openBranch(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, conns int) (*branchConn, error) {
-	name := fmt.Sprintf("psflow-seed-%s-%d", branch, time.Now().Unix())
-	cred, err := c.CreatePassword(ctx, database, branch, name, "admin", s.Duration("password_ttl"))
+	name := fmt.Sprintf("psflow-seed-%s-%d", branch, time.Now().UnixNano())
+	cred, err := c.MintPassword(ctx, database, branch, name, "admin", s.Duration("password_ttl"), s.Logf)
 	if err != nil {
-		if ambiguous(err) {
-			deleteByName(s, c, database, branch, name)
-		}
 		return nil, err
 	}
 	s.Mask(cred.PlainText)
@@ -95,44 +92,6 @@ func (bc *branchConn) close() {
 		return
 	}
 	bc.s.Logf("password %s deleted", bc.cred.PublicID)
-}
-
-// ambiguous reports whether a failed create may have created the password
-// all the same: the request was cut off, timed out or met a server error.
-func ambiguous(err error) bool {
-	for _, k := range []planetscale.Kind{planetscale.KindUnauthorized, planetscale.KindForbidden,
-		planetscale.KindNotFound, planetscale.KindInvalid, planetscale.KindRateLimited} {
-		if planetscale.IsKind(err, k) {
-			return false
-		}
-	}
-	return true
-}
-
-// deleteByName deletes the branch's passwords called name, after a create
-// whose outcome is unknown.
-func deleteByName(s *step.Step, c *planetscale.Client, database, branch, name string) {
-	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
-	defer cancel()
-	pws, err := c.ListPasswords(ctx, database, branch)
-	if err != nil {
-		s.Warnf("could not check for a password %s left on branch %s of %s: %v", name, branch, shared.Where(s), err)
-		return
-	}
-	var errs []error
-	for _, pw := range pws {
-		if pw.Name != name {
-			continue
-		}
-		if err := c.DeletePassword(ctx, database, branch, pw.PublicID); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		s.Logf("password %s (%s) from the interrupted create deleted", pw.PublicID, name)
-	}
-	if err := errors.Join(errs...); err != nil {
-		s.Warnf("could not delete password %s on branch %s of %s: %v", name, branch, shared.Where(s), err)
-	}
 }
 
 // expiry says when a password expires, for log lines.

@@ -3,6 +3,7 @@ package planetscale
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -56,4 +57,69 @@ func (c *Client) ListPasswords(ctx context.Context, db, branch string) ([]*Passw
 			return all, nil
 		}
 	}
+}
+
+// cleanupTimeout bounds the reconciliation of a password create, which
+// runs even after ctx has ended (a timeout, SIGTERM).
+const cleanupTimeout = 10 * time.Second
+
+// MintPassword creates a password called name, which should be unique to
+// the run, reconciling a create whose outcome is unknown (a 5xx, a lost or
+// late answer, a cancelled request): the passwords of that name, whose
+// secret nobody has, are deleted, and while ctx lasts the create is tried
+// once more. logf says what it reconciled.
+func (c *Client) MintPassword(ctx context.Context, db, branch, name, role string, ttl time.Duration, logf func(string, ...any)) (*Credentials, error) {
+	const attempts = 2
+	for attempt := 1; ; attempt++ {
+		cred, err := c.CreatePassword(ctx, db, branch, name, role, ttl)
+		if err == nil || !ambiguous(err) {
+			return cred, err
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		deleted, derr := c.deletePasswordsNamed(cctx, db, branch, name)
+		cancel()
+		for _, id := range deleted {
+			logf("password %s (%s) of the create whose answer was lost deleted", id, name)
+		}
+		if derr != nil {
+			return nil, fmt.Errorf("%w; a password %s may be left on branch %s until it expires: %w", err, name, branch, derr)
+		}
+		if attempt == attempts || ctx.Err() != nil {
+			return nil, err
+		}
+		logf("creating password %s failed (%v); trying again", name, err)
+	}
+}
+
+// ambiguous reports whether a failed create may have happened all the
+// same: the API refused it for none of the reasons it answers at once.
+func ambiguous(err error) bool {
+	for _, k := range []Kind{KindUnauthorized, KindForbidden, KindNotFound, KindInvalid, KindRateLimited} {
+		if IsKind(err, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// deletePasswordsNamed deletes a branch's passwords called name and
+// returns their ids.
+func (c *Client) deletePasswordsNamed(ctx context.Context, db, branch, name string) ([]string, error) {
+	list, err := c.ListPasswords(ctx, db, branch)
+	if err != nil {
+		return nil, err
+	}
+	var deleted []string
+	var errs []error
+	for _, p := range list {
+		if p.Name != name {
+			continue
+		}
+		if err := c.DeletePassword(ctx, db, branch, p.PublicID); err != nil && !IsKind(err, KindNotFound) {
+			errs = append(errs, err)
+			continue
+		}
+		deleted = append(deleted, p.PublicID)
+	}
+	return deleted, errors.Join(errs...)
 }
