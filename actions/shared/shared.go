@@ -5,6 +5,7 @@ package shared
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -30,20 +31,49 @@ func Inputs(own ...step.Input) []step.Input {
 	return append(append([]step.Input{}, Scope...), own...)
 }
 
+// Retry knobs for tests: they shorten the client's retry budget and the
+// limit of one attempt, which default to planetscale.DefaultRetry.
+const (
+	RetryMaxElapsedEnv     = "PSFLOW_RETRY_MAX_ELAPSED"
+	RetryAttemptTimeoutEnv = "PSFLOW_RETRY_ATTEMPT_TIMEOUT"
+)
+
 // Client builds the PlanetScale client from the scope inputs; retries are
 // logged to the step.
 func Client(s *step.Step) (*planetscale.Client, error) {
+	retry, err := retryPolicy(s)
+	if err != nil {
+		return nil, err
+	}
 	c, err := planetscale.New(planetscale.Config{
 		APIURL:  s.String("api_url"),
 		TokenID: s.String("service_token_id"),
 		Token:   s.String("service_token"),
 		Org:     s.String("org"),
+		Retry:   retry,
 		Logf:    s.Logf,
 	})
 	if err != nil {
 		return nil, step.Usagef("%w", err)
 	}
 	return c, nil
+}
+
+// retryPolicy is planetscale.DefaultRetry with the test knobs applied.
+func retryPolicy(s *step.Step) (planetscale.RetryPolicy, error) {
+	p := planetscale.DefaultRetry()
+	for name, field := range map[string]*time.Duration{RetryMaxElapsedEnv: &p.MaxElapsed, RetryAttemptTimeoutEnv: &p.AttemptTimeout} {
+		v := s.Getenv(name)
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return p, step.Usagef("%s: %q is not a positive duration", name, v)
+		}
+		*field = d
+	}
+	return p, nil
 }
 
 // Branch resolves the branch input: as given, else pr-<n> for a pull
