@@ -13,7 +13,7 @@ var Action = &step.Action{
 	Description: "Deploy a deploy request and follow every deployment state to the end.",
 	Icon:        "upload-cloud",
 	Inputs: shared.Inputs(
-		step.Input{Name: "number", Description: "Deploy request number. Default: the open deploy request of branch.", Kind: step.Int},
+		step.Input{Name: "number", Description: "Deploy request number. Default: the open deploy request of branch, else its last deployed one.", Kind: step.Int},
 		shared.BranchInput,
 		step.Input{Name: "deploy", Description: "Queue the deploy when it is ready (false only waits).", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "apply_cutover", Description: "Apply the cutover when the deployment waits in pending_cutover.", Kind: step.Bool, Default: "true"},

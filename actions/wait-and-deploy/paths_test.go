@@ -140,7 +140,7 @@ func TestWaitAndDeployRefusals(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--number", "1"}, "deploy request #1 of acme/app is closed and was never deployed; open a new one"},
-		{[]string{"--branch", "pr-12"}, "branch pr-12 of acme/app has no open deploy request"},
+		{[]string{"--branch", "pr-12"}, "branch pr-12 of acme/app has no open or deployed deploy request"},
 		{nil, "set number, or branch to use its open deploy request: input branch is required outside a pull request event"},
 		{[]string{"--revert-window", "forever", "--number", "1"}, `input revert_window: "forever" is not valid`},
 	}

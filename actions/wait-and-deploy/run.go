@@ -96,12 +96,33 @@ func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string)
 	}
 	switch len(open) {
 	case 0:
-		return 0, step.Usagef("branch %s of %s has no open deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
+		return lastDeployed(ctx, s, c, db, branch)
 	case 1:
 		s.Logf("branch %s of %s: open deploy request #%d", branch, shared.Where(s), found)
 		return found, nil
 	}
 	return 0, step.Usagef("branch %s of %s has %d open deploy requests (%s); set number", branch, shared.Where(s), len(open), strings.Join(open, ", "))
+}
+
+// lastDeployed finds the branch's most recently deployed request, so that a
+// re-run of a merged pull request's job reports that deploy instead of
+// failing; following a finished deployment never deploys again.
+func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (uint64, error) {
+	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "closed", Branch: branch})
+	if err != nil {
+		return 0, err
+	}
+	var last uint64
+	for _, dr := range closed {
+		if dr.Branch == branch && dr.DeployedAt != nil && dr.Number > last {
+			last = dr.Number
+		}
+	}
+	if last == 0 {
+		return 0, step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
+	}
+	s.Logf("branch %s of %s has no open deploy request; following its last deployed request #%d", branch, shared.Where(s), last)
+	return last, nil
 }
 
 // outcome turns how the wait ended into the step's error: nil on success,
