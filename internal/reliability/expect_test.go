@@ -1,0 +1,140 @@
+package reliability
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+)
+
+// outcome is what a faulted run may end in.
+type outcome struct {
+	codes []int  // allowed exit codes
+	msg   string // printed text that must appear; default: the call's op
+	done  bool   // a run that exits 0 must reach the scenario's end state
+	// check, when set, replaces the scenario's end-state check.
+	check func(t *testing.T, em *emulator.Emulator, r actiontest.Run)
+	// passwords, when set, replaces the passwords the run may leave.
+	passwords map[string]int
+}
+
+// expect returns the outcome the documentation promises for a case:
+// transient faults are retried to success, on a create or deploy after
+// the action has reconciled what the failed call did; 401 and 403 are configuration errors (exit 2); 404
+// and 422 are refusals (exit 1). Calls whose failure an action tolerates or
+// reads as an answer are listed in overrides.
+func expect(c faultCase) outcome {
+	key := c.sc.name + " " + c.call.endpoint + " " + c.fault.name
+	if o, ok := overrides[key]; ok {
+		return o
+	}
+	if o, ok := overrides[c.sc.name+" "+c.call.endpoint+" permanent"]; ok && c.fault.permanent {
+		return o
+	}
+	if !c.fault.permanent {
+		return outcome{codes: []int{0}, done: true}
+	}
+	op := opOf(c.call)
+	switch c.fault.name {
+	case "401":
+		return outcome{codes: []int{2}, msg: op + ": unauthorized (HTTP 401"}
+	case "403":
+		return outcome{codes: []int{2}, msg: op + ": forbidden (HTTP 403"}
+	case "404":
+		return outcome{codes: []int{1}, msg: op + ": not found (HTTP 404"}
+	}
+	return outcome{codes: []int{1}, msg: op + ": invalid (HTTP 422"}
+}
+
+const (
+	routeDB       = "/v1/organizations/{organization}/databases/{database}"
+	routeBranches = routeDB + "/branches"
+	routeBranch   = routeBranches + "/{branch}"
+	routeDRs      = routeDB + "/deploy-requests"
+	routeDR       = routeDRs + "/{number}"
+)
+
+// overrides are the cases whose outcome differs from the general rule.
+var overrides = map[string]outcome{
+	// A missing branch is the answer create-branch expects first.
+	"create-branch GET " + routeBranch + " 404": {codes: []int{0}, done: true},
+	// delete-branch takes a missing branch for one already deleted.
+	"delete-branch GET " + routeBranch + " 404":    {codes: []int{0}, msg: "branch pr-1 of acme/app does not exist; nothing to delete"},
+	"delete-branch DELETE " + routeBranch + " 404": {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone"},
+	"sweep DELETE " + routeBranch + " 404":         {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone"},
+	// A DELETE whose answer was lost is resent and finds the branch gone:
+	// it is gone, but the run cannot tell that it deleted it.
+	"delete-branch DELETE " + routeBranch + " lost-answer": {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone", check: gone("pr-1")},
+	"sweep DELETE " + routeBranch + " lost-answer":         {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone", check: gone("pr-1", "pr-2")},
+	// open-deploy-request says what to do about a missing branch.
+	"open-deploy-request GET " + routeBranch + " 404":  {codes: []int{1}, msg: "branch pr-1 of acme/app does not exist; run create-branch first"},
+	"close-deploy-request GET " + routeBranch + " 404": {codes: []int{1}, msg: "branch pr-1 of acme/app does not exist; run create-branch first"},
+	// Lint findings and the base schema only enrich the report: their
+	// failure is a warning.
+	"open-deploy-request GET " + routeBranch + "/schema/lint permanent":  {codes: []int{0}, msg: "could not lint branch pr-1", done: true},
+	"close-deploy-request GET " + routeBranch + "/schema/lint permanent": {codes: []int{0}, msg: "could not lint branch pr-1", done: true},
+	"open-deploy-request GET " + routeBranch + "/schema permanent":       {codes: []int{0}, msg: "could not read the schema of main", done: true},
+	// wait-and-deploy reads the operations and lint findings after the
+	// deploy, for the report only.
+	"wait-and-deploy GET " + routeDR + "/operations permanent":      {codes: []int{0}, msg: "could not read the operations of deploy request #1", done: true},
+	"wait-and-deploy GET " + routeBranch + "/schema/lint permanent": {codes: []int{0}, done: true},
+	// seed-branch has seeded when its password cannot be deleted: it warns,
+	// and the password expires with its TTL.
+	"seed-branch DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true, passwords: map[string]int{"pr-1": 1}},
+}
+
+// gone checks that the branches no longer exist.
+func gone(branches ...string) func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
+	return func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
+		for _, b := range branches {
+			assert.Check(t, branchState(em, b) == nil, "branch %s was not deleted", b)
+		}
+	}
+}
+
+// opOf is how psflow names a call in its messages, for the scenarios'
+// branch pr-1 and deploy request #1.
+func opOf(c call) string {
+	route := strings.TrimPrefix(c.endpoint, c.method+" ")
+	switch c.method + " " + route {
+	case "GET " + routeDB:
+		return "get database acme/app"
+	case "GET " + routeBranches:
+		return "list branches of acme/app"
+	case "POST " + routeBranches:
+		return "create branch pr-1 of acme/app"
+	case "GET " + routeBranch:
+		return "get branch pr-1 of acme/app"
+	case "DELETE " + routeBranch:
+		return "delete branch pr-1 of acme/app"
+	case "POST " + routeBranch + "/passwords":
+		return "password on branch pr-1 of acme/app"
+	case "DELETE " + routeBranch + "/passwords/{id}":
+		return "delete password"
+	case "GET " + routeBranch + "/schema":
+		return "get the schema of branch main of acme/app"
+	case "GET " + routeBranch + "/schema/lint":
+		return "lint the schema of branch pr-1 of acme/app"
+	case "GET " + routeDRs:
+		return "list deploy requests of acme/app"
+	case "POST " + routeDRs:
+		return "open a deploy request from pr-1 into main of acme/app"
+	case "GET " + routeDR:
+		return "get deploy request #1 of acme/app"
+	case "PATCH " + routeDR:
+		return "close deploy request #1 of acme/app"
+	case "GET " + routeDR + "/operations":
+		return "list the operations of deploy request #1 of acme/app"
+	case "GET " + routeDR + "/deployment":
+		return "get the deployment of deploy request #1 of acme/app"
+	case "POST " + routeDR + "/deploy":
+		return "deploy deploy request #1 of acme/app"
+	case "POST " + routeDR + "/apply-deploy":
+		return "apply the cutover of deploy request #1 of acme/app"
+	case "POST " + routeDR + "/skip-revert":
+		return "skip the revert window of deploy request #1 of acme/app"
+	}
+	return c.endpoint
+}

@@ -1,0 +1,96 @@
+package reliability
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+
+	"gotest.tools/v3/assert"
+)
+
+// loser is a proxy in front of an emulator that serves the first request
+// matching its call and then drops the connection instead of answering:
+// the API did the work, the client never heard. The emulator's own faults
+// answer instead of serving, so they cannot make this case.
+type loser struct {
+	*httptest.Server
+	call  call
+	mu    sync.Mutex
+	spent bool
+}
+
+func newLoser(t *testing.T, target string, c call) *loser {
+	t.Helper()
+	u, err := url.Parse(target)
+	assert.NilError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	l := &loser{call: c}
+	l.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !l.take(r) {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		proxy.ServeHTTP(httptest.NewRecorder(), r)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		_ = conn.Close()
+	}))
+	t.Cleanup(l.Close)
+	return l
+}
+
+// take reports whether r is the one request whose answer is lost.
+func (l *loser) take(r *http.Request) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.spent || r.Method != l.call.method {
+		return false
+	}
+	if ok, _ := path.Match(l.call.path, r.URL.Path); !ok {
+		return false
+	}
+	l.spent = true
+	return true
+}
+
+// used reports whether an answer was lost.
+func (l *loser) used() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.spent
+}
+
+// call is one API call an action makes: an emulator route.
+type call struct {
+	endpoint string // as the emulator logs it: "GET /v1/organizations/{organization}"
+	method   string
+	path     string // the route with each {name} segment as *
+}
+
+func newCall(endpoint string) call {
+	method, route, _ := strings.Cut(endpoint, " ")
+	segs := strings.Split(route, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			segs[i] = "*"
+		}
+	}
+	return call{endpoint: endpoint, method: method, path: strings.Join(segs, "/")}
+}
+
+// short names a call in subtest names: "GET_branches_*".
+func (c call) short() string {
+	p := strings.TrimPrefix(c.path, "/v1/organizations/*/databases/*")
+	p = strings.Trim(strings.ReplaceAll(p, "/", "_"), "_")
+	if p == "" {
+		p = "database"
+	}
+	return c.method + "_" + p
+}
