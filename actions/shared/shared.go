@@ -103,3 +103,8 @@ func Branch(s *step.Step) (string, error) {
 func Where(s *step.Step) string {
 	return fmt.Sprintf("%s/%s", s.String("org"), s.String("database"))
 }
+
+// SeedMarkerTable is the table where seed-branch records its runs in a
+// branch (input once). Like a migration tool's history table, it is part
+// of the branch's schema and so of its deploy request.
+const SeedMarkerTable = "_psflow_seed"

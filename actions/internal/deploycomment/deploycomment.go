@@ -6,6 +6,7 @@ package deploycomment
 
 import (
 	"fmt"
+	"github.com/psflow/psflow/actions/shared"
 	"strings"
 	"time"
 
@@ -97,6 +98,12 @@ func writeStatements(b *strings.Builder, r Report) {
 	sql := strings.Join(r.Statements, ";\n") + ";"
 	fence := fenceFor(sql)
 	fmt.Fprintf(b, "**Schema changes** (%s):\n\n%ssql\n%s\n%s\n\n", plural(len(r.Statements), "statement"), fence, sql, fence)
+	for _, st := range r.Statements {
+		if strings.HasPrefix(st, "CREATE TABLE `"+shared.SeedMarkerTable+"`") {
+			fmt.Fprintf(b, "`%s` is seed-branch's record of its runs (`once: true`); it reaches production empty, "+
+				"like a migration tool's history table. Run seed-branch with `once: false` to leave it out.\n\n", shared.SeedMarkerTable)
+		}
+	}
 }
 
 func writeLint(b *strings.Builder, r Report) {
