@@ -1,6 +1,8 @@
 package reliability
 
 import (
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -26,9 +28,7 @@ type loser struct {
 
 func newLoser(t *testing.T, target string, c call) *loser {
 	t.Helper()
-	u, err := url.Parse(target)
-	assert.NilError(t, err)
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := reverseProxy(t, target)
 	l := &loser{call: c}
 	l.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !l.take(r) {
@@ -44,6 +44,17 @@ func newLoser(t *testing.T, target string, c call) *loser {
 	}))
 	t.Cleanup(l.Close)
 	return l
+}
+
+// reverseProxy forwards to target, quietly: a client that gives up is
+// what these tests provoke.
+func reverseProxy(t *testing.T, target string) *httputil.ReverseProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	assert.NilError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ErrorLog = log.New(io.Discard, "", 0)
+	return proxy
 }
 
 // take reports whether r is the one request whose answer is lost.

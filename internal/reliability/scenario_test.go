@@ -2,10 +2,12 @@ package reliability
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,11 +118,11 @@ func scenarios() []scenario {
 			setup: func(t *testing.T, em *emulator.Emulator) { branchWith(t, em, "pr-1") },
 			seed: map[string]string{
 				"01_schema.sql": "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL);\n",
-				"02_data.sql":   "INSERT INTO hotels VALUES (1, 'Ritz'), (2, 'Savoy');\nINSERT INTO hotels VALUES (3, 'Plaza');\n",
+				"02_data.sql":   seedRows(seedStatements),
 			},
 			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
 				assert.Check(t, is.Equal(r.Outputs["files"], "2"))
-				assert.Check(t, is.Equal(r.Outputs["rows"], "3"))
+				assert.Check(t, is.Equal(r.Outputs["rows"], strconv.Itoa(seedStatements)))
 				_, ok := tables(t, em, "pr-1")["hotels"]
 				assert.Check(t, ok, "branch pr-1 lacks the seeded table")
 			},
@@ -147,6 +149,19 @@ func scenarios() []scenario {
 			},
 		},
 	}
+}
+
+// seedStatements is the number of rows seed-branch loads, one statement
+// each, so that loading takes long enough to be interrupted.
+const seedStatements = 200
+
+// seedRows is n INSERT statements of one hotel each.
+func seedRows(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "INSERT INTO hotels VALUES (%d, 'Hotel %d; with -- text');\n", i+1, i+1)
+	}
+	return b.String()
 }
 
 // start runs an emulator for the scenario and sets it up: main gets the

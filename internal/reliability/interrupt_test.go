@@ -1,0 +1,245 @@
+package reliability
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/testbin"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/icmd"
+)
+
+// interruptSeed picks the interruption points; PSFLOW_INTERRUPT_SEED
+// explores others.
+const interruptSeed = 20251122
+
+// pointsPerScenario is how many requests of each scenario it is
+// interrupted during, each with SIGTERM and with SIGKILL (plus a point
+// partway into long work after a request).
+const pointsPerScenario = 3
+
+// point is where a run is interrupted: while API request at (1-based) is
+// in flight, or, with after > 0, that long after it was answered.
+type point struct {
+	at    int
+	after time.Duration
+}
+
+func (p point) String() string {
+	if p.after == 0 {
+		return fmt.Sprintf("request%d", p.at)
+	}
+	return fmt.Sprintf("request%d+%s", p.at, p.after.Round(time.Millisecond))
+}
+
+// TestInterruption interrupts every scenario with SIGTERM and SIGKILL at
+// seeded random points, then checks what the interrupted run left and
+// that running it again ends where an uninterrupted run does.
+func TestInterruption(t *testing.T) {
+	t.Parallel()
+	seed := uint64(interruptSeed)
+	if v := os.Getenv("PSFLOW_INTERRUPT_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		assert.NilError(t, err)
+		seed = n
+	}
+	t.Logf("interruption seed %d (set PSFLOW_INTERRUPT_SEED to change)", seed)
+	type icase struct {
+		sc   scenario
+		ref  endState
+		p    point
+		sig  syscall.Signal
+		name string
+	}
+	var mu sync.Mutex
+	var cases []icase
+	parallel(t, scenarios(), func(sc scenario) string { return "reference/" + sc.name }, func(t *testing.T, sc scenario) {
+		sc = forInterruption(sc)
+		ref, reqs := reference(t, sc)
+		rng := rand.New(rand.NewPCG(seed, nameHash(sc.name)))
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range pickPoints(rng, reqs) {
+			for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+				name := fmt.Sprintf("%s/%s/%s", sc.name, p, map[syscall.Signal]string{syscall.SIGTERM: "TERM", syscall.SIGKILL: "KILL"}[sig])
+				cases = append(cases, icase{sc: sc, ref: ref, p: p, sig: sig, name: name})
+			}
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	parallel(t, cases, func(c icase) string { return c.name }, func(t *testing.T, c icase) {
+		interrupt(t, c.sc, c.ref, c.p, c.sig)
+	})
+}
+
+// forInterruption adapts a scenario for a re-run: wait-and-deploy follows
+// its deploy request by number, since by branch it only finds an open one
+// and a deploy that finished while nobody watched is closed.
+func forInterruption(sc scenario) scenario {
+	if sc.action == "wait-and-deploy" {
+		sc.args = []string{"--number", "1", "--revert-window", "skip"}
+	}
+	return sc
+}
+
+// reference runs a scenario without interruption and returns its end state
+// and its requests.
+func reference(t *testing.T, sc scenario) (endState, []emulator.Request) {
+	em, args := sc.start(t)
+	em.ResetRequests()
+	r := actiontest.Exec(t, env(em, em.URL()), sc.action, args...)
+	r.Assert(t, icmd.Success)
+	return readEndState(t, em), em.Requests()
+}
+
+// pickPoints chooses where to interrupt a run that made reqs: while a
+// request is in flight, or, where the run works on its own for a while
+// after a request (seed-branch loading), partway into that work.
+func pickPoints(rng *rand.Rand, reqs []emulator.Request) []point {
+	var pts []point
+	for _, k := range rng.Perm(len(reqs))[:min(pointsPerScenario, len(reqs))] {
+		k++
+		pts = append(pts, point{at: k})
+		if k < len(reqs) {
+			answered := reqs[k-1].Time.Add(reqs[k-1].Duration)
+			if gap := reqs[k].Time.Sub(answered); gap > 200*time.Millisecond {
+				pts = append(pts, point{at: k, after: time.Duration(rng.Int64N(int64(gap * 2 / 5)))})
+			}
+		}
+	}
+	return pts
+}
+
+func nameHash(s string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(s))
+	return h.Sum64()
+}
+
+func interrupt(t *testing.T, sc scenario, ref endState, p point, sig syscall.Signal) {
+	em, args := sc.start(t)
+	before := takeSnapshot(t, em)
+	ip := newInterrupter(t, em.URL(), p)
+	out := filepath.Join(t.TempDir(), "outputs.env")
+	cmd := icmd.Command(testbin.Psflow(t), append([]string{sc.action, "--output-file", out}, args...)...)
+	for k, v := range env(em, ip.URL) {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir())
+	res := icmd.StartCmd(cmd)
+	assert.NilError(t, res.Error)
+	ip.arm(res.Cmd.Process, sig)
+	res = icmd.WaitOnCmd(time.Minute, res)
+	run := actiontest.Run{Result: res, Outputs: actiontest.ReadOutputs(t, out)}
+	t.Logf("interrupted run: exit %d\nstdout:\n%s\nstderr:\n%s", res.ExitCode, res.Stdout(), res.Stderr())
+	actiontest.AssertNoSecrets(t, run, em.Token())
+
+	assert.Assert(t, ip.fired(), "the run ended before the signal")
+	switch sig {
+	case syscall.SIGTERM:
+		assert.Check(t, res.Cmd.ProcessState.Exited(), "SIGTERM killed psflow instead of stopping it")
+		if res.ExitCode == 0 {
+			// Only a run whose work was done (the signal came during a
+			// report or clean-up call) may succeed.
+			assert.Check(t, is.DeepEqual(readEndState(t, em), ref), "SIGTERM ended an unfinished run with exit 0")
+		} else {
+			assert.Check(t, is.Contains(res.Stderr(), "psflow "+sc.action+": "))
+		}
+		checkInvariants(t, em, sc, before)
+	case syscall.SIGKILL:
+		// Nothing cleans up after SIGKILL: a password being made or used
+		// stays until its TTL.
+		killed := sc
+		killed.passwords = map[string]int{"pr-1": sc.passwords["pr-1"] + 1}
+		checkInvariants(t, em, killed, before)
+	}
+
+	again := actiontest.Exec(t, env(em, em.URL()), sc.action, args...)
+	again.Assert(t, icmd.Success)
+	got := readEndState(t, em)
+	if sig == syscall.SIGKILL {
+		for b, n := range got.Passwords {
+			if n == ref.Passwords[b]+1 {
+				got.Passwords[b] = ref.Passwords[b] // the one SIGKILL left
+			}
+		}
+	}
+	assert.Check(t, is.DeepEqual(got, ref), "the re-run did not end where an uninterrupted run does")
+}
+
+// interrupter is a proxy in front of an emulator that signals the psflow
+// process at a point of its run.
+type interrupter struct {
+	*httptest.Server
+	p     point
+	armed chan struct{}
+
+	mu    sync.Mutex
+	n     int
+	proc  *os.Process
+	sig   os.Signal
+	sent  bool
+	early error
+}
+
+func newInterrupter(t *testing.T, target string, p point) *interrupter {
+	t.Helper()
+	proxy := reverseProxy(t, target)
+	ip := &interrupter{p: p, armed: make(chan struct{})}
+	ip.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip.mu.Lock()
+		ip.n++
+		n := ip.n
+		ip.mu.Unlock()
+		switch {
+		case n != p.at:
+			proxy.ServeHTTP(w, r)
+		case p.after == 0:
+			ip.fire()
+			proxy.ServeHTTP(w, r)
+		default:
+			proxy.ServeHTTP(w, r)
+			time.AfterFunc(p.after, ip.fire)
+		}
+	}))
+	t.Cleanup(ip.Close)
+	return ip
+}
+
+// arm names the process and the signal; requests can only come after.
+func (ip *interrupter) arm(proc *os.Process, sig os.Signal) {
+	ip.mu.Lock()
+	ip.proc, ip.sig = proc, sig
+	ip.mu.Unlock()
+	close(ip.armed)
+}
+
+func (ip *interrupter) fire() {
+	<-ip.armed
+	ip.mu.Lock()
+	defer ip.mu.Unlock()
+	ip.early = ip.proc.Signal(ip.sig)
+	ip.sent = ip.early == nil
+}
+
+// fired reports whether the signal reached the running process.
+func (ip *interrupter) fired() bool {
+	ip.mu.Lock()
+	defer ip.mu.Unlock()
+	return ip.sent
+}
