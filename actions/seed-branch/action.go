@@ -17,7 +17,7 @@ var Action = &step.Action{
 		step.Input{Name: "files", Description: "SQL files, globs or directories (their *.sql files at any depth), newline or comma separated; all are applied in order of their paths, byte by byte (name them 001_schema.sql, 002_data.sql).", Kind: step.List, Required: true},
 		step.Input{Name: "parallelism", Description: "Connections loading row data of different tables at once; 1 runs one statement at a time in file order.", Kind: step.Int, Default: "4"},
 		step.Input{Name: "password_ttl", Description: "Lifetime of the password used for loading (deleted at the end).", Kind: step.Duration, Default: "1h"},
-		step.Input{Name: "once", Description: "Skip the run when the last run on the branch applied the same files (by content hash) successfully; runs are recorded in the table _psflow_seed of the branch.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "once", Description: "Record runs in the table _psflow_seed of the branch: skip the run when the last one applied the same files (by content hash), and undo what a failed run left before loading again. With false nothing is recorded.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "tls", Description: "auto (required unless the host is loopback), true or false.", Kind: step.Choice, Choices: []string{"auto", "true", "false"}, Default: "auto"},
 		step.Input{Name: "timeout", Description: "How long the whole run may take.", Kind: step.Duration, Default: "30m"},
 	),

@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/psflow/psflow/actions/shared"
 )
 
-// MarkerTable is the table seed-branch keeps in the branch's database: one
-// row per run with the content hash of its files, its status and its
-// numbers. Schema diffs of a seeded branch should leave it out.
-const MarkerTable = "_psflow_seed"
+// markerTable is the table seed-branch keeps in the branch's database: one
+// row per run with the content hash of its files, its status, its numbers
+// and what a failed run left behind.
+const markerTable = shared.SeedMarkerTable
 
 // The statuses of a run in the marker table.
 const (
@@ -24,7 +26,7 @@ const (
 
 // markerDDL creates the marker table; it is valid on MySQL, MariaDB, Vitess
 // and go-mysql-server.
-const markerDDL = "CREATE TABLE IF NOT EXISTS `" + MarkerTable + "` (" +
+const markerDDL = "CREATE TABLE IF NOT EXISTS `" + markerTable + "` (" +
 	"`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, " +
 	"`content_hash` CHAR(64) NOT NULL, " +
 	"`status` VARCHAR(16) NOT NULL, " +
@@ -115,16 +117,16 @@ func (c *control) release() {
 // or nil when there is none.
 func (c *control) latest(ctx context.Context) (*pastRun, error) {
 	if _, err := c.conn.ExecContext(ctx, markerDDL); err != nil {
-		return nil, fmt.Errorf("create table %s: %w", MarkerTable, err)
+		return nil, fmt.Errorf("create table %s: %w", markerTable, err)
 	}
 	r := &pastRun{}
 	err := c.conn.QueryRowContext(ctx, "SELECT `id`, `content_hash`, `status`, `started_at`, `finished_at`, `snapshot`, `leftover` FROM `"+
-		MarkerTable+"` ORDER BY `id` DESC LIMIT 1").Scan(&r.ID, &r.Hash, &r.Status, &r.StartedAt, &r.FinishedAt, &r.Snapshot, &r.Leftover)
+		markerTable+"` ORDER BY `id` DESC LIMIT 1").Scan(&r.ID, &r.Hash, &r.Status, &r.StartedAt, &r.FinishedAt, &r.Snapshot, &r.Leftover)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read table %s: %w", MarkerTable, err)
+		return nil, fmt.Errorf("read table %s: %w", markerTable, err)
 	}
 	return r, nil
 }
@@ -132,14 +134,14 @@ func (c *control) latest(ctx context.Context) (*pastRun, error) {
 // begin records a run as running, with the snapshot taken before it, and
 // returns its id.
 func (c *control) begin(ctx context.Context, set seedSet, snap string) (int64, error) {
-	res, err := c.conn.ExecContext(ctx, "INSERT INTO `"+MarkerTable+"` (`content_hash`, `status`, `files`, `bytes`, `started_at`, `snapshot`) VALUES (?, ?, ?, ?, ?, ?)",
+	res, err := c.conn.ExecContext(ctx, "INSERT INTO `"+markerTable+"` (`content_hash`, `status`, `files`, `bytes`, `started_at`, `snapshot`) VALUES (?, ?, ?, ?, ?, ?)",
 		set.Hash, statusRunning, set.names(), set.Bytes, time.Now().UTC().Truncate(time.Second), snap)
 	if err != nil {
-		return 0, fmt.Errorf("write table %s: %w", MarkerTable, err)
+		return 0, fmt.Errorf("write table %s: %w", markerTable, err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, fmt.Errorf("write table %s: %w", MarkerTable, err)
+		return 0, fmt.Errorf("write table %s: %w", markerTable, err)
 	}
 	return id, nil
 }
@@ -155,10 +157,10 @@ type outcome struct {
 
 // finish records how the run ended.
 func (c *control) finish(ctx context.Context, id int64, o outcome) error {
-	_, err := c.conn.ExecContext(ctx, "UPDATE `"+MarkerTable+"` SET `status` = ?, `statements` = ?, `rows_affected` = ?, `finished_at` = ?, `error` = ?, `leftover` = ? WHERE `id` = ?",
+	_, err := c.conn.ExecContext(ctx, "UPDATE `"+markerTable+"` SET `status` = ?, `statements` = ?, `rows_affected` = ?, `finished_at` = ?, `error` = ?, `leftover` = ? WHERE `id` = ?",
 		o.status, o.statements, o.rows, time.Now().UTC().Truncate(time.Second), nullable(o.err), nullable(o.leftover), id)
 	if err != nil {
-		return fmt.Errorf("write table %s: %w", MarkerTable, err)
+		return fmt.Errorf("write table %s: %w", markerTable, err)
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (c *control) takeSnapshot(ctx context.Context) (snapshot, error) {
 	for _, row := range tables {
 		name := row[0]
 		switch {
-		case name == MarkerTable:
+		case name == markerTable:
 		case row[1] == "VIEW":
 			snap.Objects = append(snap.Objects, "view "+name)
 		default:

@@ -86,34 +86,20 @@ func (sd *seeder) seed(ctx context.Context) error {
 	if !locked {
 		s.Warnf("the server has no named locks (GET_LOCK): runs on branch %s are not serialized", sd.branch)
 	}
-	prev, err := ctl.latest(ctx)
-	if err != nil {
-		return sd.wrap(err)
-	}
-	if s.Bool("once") && prev != nil && prev.Status == statusOK && prev.Hash == sd.set.Hash {
-		sd.skipped(prev)
-		return nil
-	}
-	if prev != nil && prev.Status != statusOK {
-		if err := sd.resetPrevious(ctx, ctl, prev); err != nil {
-			return sd.wrap(err)
+	var rec *record // this run's row in the marker table, with once
+	if s.Bool("once") {
+		var skip bool
+		if rec, skip, err = sd.prepare(ctx, ctl); err != nil || skip {
+			return err
 		}
-	}
-	before, err := ctl.takeSnapshot(ctx)
-	if err != nil {
-		return sd.wrap(fmt.Errorf("snapshot before loading: %w", err))
-	}
-	snap, err := json.Marshal(before)
-	if err != nil {
-		return err
-	}
-	id, err := ctl.begin(ctx, sd.set, string(snap))
-	if err != nil {
-		return sd.wrap(err)
 	}
 
 	limitMemory()
-	s.Logf("loading over %d connection(s) (run %d in %s)", parallelism, id, MarkerTable)
+	where := "once is false: nothing is recorded in the branch"
+	if rec != nil {
+		where = fmt.Sprintf("run %d in %s", rec.id, markerTable)
+	}
+	s.Logf("loading over %d connection(s) (%s)", parallelism, where)
 	res, loadErr := sqlload.Load(ctx, bc.pool, sd.set.loadFiles(), sqlload.Options{
 		Parallelism: parallelism,
 		Progress: func(f sqlload.FileResult) {
@@ -122,15 +108,21 @@ func (sd *seeder) seed(ctx context.Context) error {
 	})
 	sd.outputs(res, false)
 	if loadErr != nil {
-		sd.recordFailure(ctl, id, before, res, loadErr)
+		advice := "what ran before the failure stays in the branch (once is false)"
+		if rec != nil {
+			sd.recordFailure(rec, res, loadErr)
+			advice = "the next run first undoes what this one left"
+		}
 		sd.summary(res, loadErr)
 		if ctx.Err() != nil {
 			return loadErr // run says why the context ended
 		}
-		return fmt.Errorf("%w; fix it and run again: the next run first undoes what this one left", sd.wrap(loadErr))
+		return fmt.Errorf("%w; fix it and run again: %s", sd.wrap(loadErr), advice)
 	}
-	if err := ctl.finish(ctx, id, outcome{status: statusOK, statements: res.Statements, rows: res.Rows}); err != nil {
-		return sd.wrap(err)
+	if rec != nil {
+		if err := rec.ctl.finish(ctx, rec.id, outcome{status: statusOK, statements: res.Statements, rows: res.Rows}); err != nil {
+			return sd.wrap(err)
+		}
 	}
 	s.Logf("branch %s seeded: %d files, %d statements, %d rows in %s (%s/s)", sd.branch, len(res.Files), res.Statements, res.Rows,
 		res.Duration.Round(time.Millisecond), size(int64(float64(res.Bytes)/max(res.Duration.Seconds(), 1e-3))))
@@ -176,19 +168,59 @@ func (sd *seeder) resetPrevious(ctx context.Context, ctl *control, prev *pastRun
 	return nil
 }
 
+// record is this run's row in the marker table and the snapshot of the
+// branch taken before it.
+type record struct {
+	ctl    *control
+	id     int64
+	before snapshot
+}
+
+// prepare reads the last run from the marker table and says whether this
+// one has nothing to do. Otherwise it undoes what a last run that did not
+// succeed left, takes the snapshot and records this run as running.
+func (sd *seeder) prepare(ctx context.Context, ctl *control) (*record, bool, error) {
+	prev, err := ctl.latest(ctx)
+	if err != nil {
+		return nil, false, sd.wrap(err)
+	}
+	if prev != nil && prev.Status == statusOK && prev.Hash == sd.set.Hash {
+		sd.skipped(prev)
+		return nil, true, nil
+	}
+	if prev != nil && prev.Status != statusOK {
+		if err := sd.resetPrevious(ctx, ctl, prev); err != nil {
+			return nil, false, sd.wrap(err)
+		}
+	}
+	before, err := ctl.takeSnapshot(ctx)
+	if err != nil {
+		return nil, false, sd.wrap(fmt.Errorf("snapshot before loading: %w", err))
+	}
+	snap, err := json.Marshal(before)
+	if err != nil {
+		return nil, false, err
+	}
+	id, err := ctl.begin(ctx, sd.set, string(snap))
+	if err != nil {
+		return nil, false, sd.wrap(err)
+	}
+	return &record{ctl: ctl, id: id, before: before}, false, nil
+}
+
 // recordFailure marks the run failed with what it left. It uses a fresh
 // context: the run's own may have ended (timeout, SIGTERM).
-func (sd *seeder) recordFailure(ctl *control, id int64, before snapshot, res sqlload.Result, loadErr error) {
+func (sd *seeder) recordFailure(rec *record, res sqlload.Result, loadErr error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
 	o := outcome{status: statusFailed, statements: res.Statements, rows: res.Rows, err: loadErr.Error()}
-	if now, err := ctl.takeSnapshot(ctx); err == nil {
-		if data, err := json.Marshal(diff(before, now)); err == nil {
+	if now, err := rec.ctl.takeSnapshot(ctx); err == nil {
+		if data, err := json.Marshal(diff(rec.before, now)); err == nil {
 			o.leftover = string(data)
 		}
 	}
-	if err := ctl.finish(ctx, id, o); err != nil {
-		sd.s.Warnf("could not record the failure in %s: %v; the next run resets against the snapshot taken before this one", MarkerTable, err)
+	if err := rec.ctl.finish(ctx, rec.id, o); err != nil {
+		sd.s.Warnf("could not record the failure in %s: %v; the next run resets against the snapshot taken before this one", markerTable, err)
 	}
 }
 
