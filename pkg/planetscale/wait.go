@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,18 +12,49 @@ import (
 // wait; an error ends it too unless the error is transient.
 type Poll func(ctx context.Context) (state string, done bool, err error)
 
-// Waiter is the one poll loop every action uses: fast first polls, backing
-// off to a cap with jitter, a deadline, cancellation, and one log line per
-// state change.
+// Default intervals of a Waiter.
+//
+// DefaultFirst is short because states come in bursts: a deploy request
+// that was just queued is often submitting a few seconds later.
+//
+// DefaultMax bounds how late a long wait notices its change: a change
+// lands uniformly between two polls, so on average half the cap, 1.5 s
+// (the target is a median of 2 s; a 5 s cap gives 2.5 s). One waiter at
+// the cap makes 20 requests a minute, a thirtieth of a service token's
+// 600: thirty runs can wait at once, each at full speed, before the API
+// answers 429. With more, the 429s slow every waiter down (see
+// DefaultMaxLimited) so that they share the token instead of failing.
+//
+// DefaultMaxLimited bounds the interval while the API rate limits the
+// token. M waiters sharing 600 requests a minute get one poll each every
+// M/10 s; 30 s is a fair share for up to 300 waiters, and the most a
+// fully slowed waiter can be late.
+const (
+	DefaultFirst      = 250 * time.Millisecond
+	DefaultMax        = 3 * time.Second
+	DefaultMaxLimited = 30 * time.Second
+)
+
+// Waiter is the one poll loop every action uses: fast first polls after
+// each state change, backing off to a cap, with jitter, a deadline,
+// cancellation, and one log line per state change. When the API rate
+// limits a poll (a 429, even one the transport retried to success) the
+// waiter slows down: it doubles its interval up to MaxLimited, stops
+// going back to the fast first polls on a change, and speeds up again
+// gradually once polls pass, so that the runs sharing one service token
+// share its budget.
 type Waiter struct {
-	What    string        // what is awaited, for logs and errors: "branch pr-7 of acme/app to be ready"
-	Timeout time.Duration // 0 waits until ctx ends
-	First   time.Duration // first interval; default 250ms
-	Max     time.Duration // interval cap; default 5s
-	Logf    func(format string, args ...any)
+	What       string        // what is awaited, for logs and errors: "branch pr-7 of acme/app to be ready"
+	Timeout    time.Duration // 0 waits until ctx ends
+	First      time.Duration // first interval, and the interval after a change; default DefaultFirst
+	Max        time.Duration // interval cap; default DefaultMax
+	MaxLimited time.Duration // interval cap while rate limited; default DefaultMaxLimited
+	Logf       func(format string, args ...any)
 
 	polls   int
+	limited int
 	changes []Change
+	sleep   func(context.Context, time.Duration) error // sleepCtx; tests replace it
 }
 
 // Change is one observed state change.
@@ -49,16 +81,13 @@ func (e *TimeoutError) ExitCode() int { return 3 }
 // Wait polls until poll reports done, the timeout passes (*TimeoutError),
 // or ctx ends. It returns the last state.
 func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
-	first, maxInterval := w.First, w.Max
-	if first <= 0 {
-		first = 250 * time.Millisecond
-	}
-	if maxInterval < first {
-		maxInterval = max(5*time.Second, first)
-	}
-	logf := w.Logf
+	p := newPacer(w.First, w.Max, w.MaxLimited)
+	logf, sleep := w.Logf, w.sleep
 	if logf == nil {
 		logf = func(string, ...any) {}
+	}
+	if sleep == nil {
+		sleep = sleepCtx
 	}
 	start := time.Now()
 	waitCtx := ctx
@@ -67,19 +96,19 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 		waitCtx, cancel = context.WithTimeout(ctx, w.Timeout)
 		defer cancel()
 	}
-	state, interval := "", first
+	state := ""
 	for {
 		w.polls++
-		s, done, err := poll(waitCtx)
+		var seen rateLimitNote
+		s, done, err := poll(context.WithValue(waitCtx, rateLimitKey{}, &seen))
+		changed, limited := false, seen.n.Load() > 0 || IsKind(err, KindRateLimited)
 		switch {
 		case err == nil:
-			if s != state || w.polls == 1 {
+			changed = s != state
+			if changed || w.polls == 1 {
 				at := time.Since(start)
 				w.changes = append(w.changes, Change{State: s, At: at})
 				logf("%s: %s (after %s)", w.What, s, at.Round(time.Millisecond))
-				if s != state {
-					interval = first // things move in bursts: look again soon
-				}
 				state = s
 			}
 			if done {
@@ -92,9 +121,19 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 		default:
 			return state, err
 		}
-		sleep := jitter(interval)
-		interval = min(interval*3/2, maxInterval)
-		if err := sleepCtx(waitCtx, sleep); err != nil {
+		if limited {
+			w.limited++
+		}
+		wasSlow := p.slow > 0
+		d := p.next(changed, limited)
+		if slow := p.slow > 0; slow != wasSlow {
+			if slow {
+				logf("%s: slowing down to a poll every %s while the API rate limits this service token", w.What, d.Round(time.Second))
+			} else {
+				logf("%s: no longer rate limited; polling at the usual pace again", w.What)
+			}
+		}
+		if err := sleep(waitCtx, jitter(d)); err != nil {
 			if ctx.Err() != nil {
 				return state, fmt.Errorf("waiting for %s: %w", w.What, ctx.Err())
 			}
@@ -106,8 +145,81 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 // Polls is the number of polls made so far.
 func (w *Waiter) Polls() int { return w.polls }
 
+// RateLimited is the number of polls the API answered 429 at least once,
+// whether or not the transport's retries then got through.
+func (w *Waiter) RateLimited() int { return w.limited }
+
 // Changes lists the states seen, in order, with when they were first seen.
 func (w *Waiter) Changes() []Change { return w.changes }
+
+// pacer decides the interval after each poll, before jitter.
+type pacer struct {
+	first, max, maxLimited time.Duration
+	interval               time.Duration // the interval of an unthrottled waiter
+	slow                   time.Duration // > 0 while rate limited: the interval then
+}
+
+func newPacer(first, maxInterval, maxLimited time.Duration) *pacer {
+	if first <= 0 {
+		first = DefaultFirst
+	}
+	if maxInterval <= 0 {
+		maxInterval = DefaultMax
+	}
+	maxInterval = max(maxInterval, first)
+	if maxLimited <= 0 {
+		maxLimited = DefaultMaxLimited
+	}
+	return &pacer{first: first, max: maxInterval, maxLimited: max(maxLimited, maxInterval), interval: first}
+}
+
+// next is the interval after a poll that saw a new state (changed) or
+// was answered 429 (limited). Unthrottled, it grows by half each poll up
+// to max and goes back to first on a change. A 429 doubles it, to at
+// least max and at most maxLimited, and each poll that then passes
+// without a 429 halves it, until it falls below max and the usual pace
+// resumes. While throttled, a change halves it (down to max) instead of
+// going back to first: states still come in bursts, but the budget is
+// shared. Under contention almost every poll meets a 429 that the
+// transport retries through, so a poll that saw a change and met a 429
+// keeps its interval rather than slowing down further.
+func (p *pacer) next(changed, limited bool) time.Duration {
+	switch {
+	case limited:
+		p.slow = min(max(2*max(p.slow, p.interval), p.max), p.maxLimited)
+	case p.slow > 0:
+		if p.slow /= 2; p.slow < p.max {
+			p.slow = 0
+		}
+	}
+	if changed && p.slow > 0 {
+		p.slow = max(p.slow/2, p.max)
+	}
+	switch {
+	case p.slow > 0:
+		p.interval = p.slow
+	case changed:
+		p.interval = p.first
+	}
+	d := p.interval
+	if p.slow == 0 {
+		p.interval = min(p.interval*3/2, p.max)
+	}
+	return d
+}
+
+// rateLimitNote counts the 429s the transport met while serving one poll.
+type rateLimitNote struct{ n atomic.Int64 }
+
+type rateLimitKey struct{}
+
+// noteRateLimited tells the waiter whose poll ctx belongs to, if any,
+// that a request was answered 429.
+func noteRateLimited(ctx context.Context) {
+	if note, ok := ctx.Value(rateLimitKey{}).(*rateLimitNote); ok {
+		note.n.Add(1)
+	}
+}
 
 // jitter spreads d by ±20% so many runners do not poll in step.
 func jitter(d time.Duration) time.Duration {

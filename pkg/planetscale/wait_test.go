@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,16 +84,25 @@ func TestWaiterRidesOutTransientErrors(t *testing.T) {
 	n := 0
 	poll := func(context.Context) (string, bool, error) {
 		n++
-		if n < 3 {
+		switch n {
+		case 1:
 			return "", false, &Error{Op: "get", Kind: KindRateLimited, Status: 429}
+		case 2:
+			return "", false, &Error{Op: "get", Kind: KindTransient, Status: 503}
 		}
 		return "ready", true, nil
 	}
-	w := &Waiter{What: "x", First: time.Millisecond}
+	var log logLines
+	w := &Waiter{What: "x", First: time.Millisecond, Logf: log.logf}
+	sleeps := recordSleeps(w)
 	state, err := w.Wait(context.Background(), poll)
 	assert.NilError(t, err)
 	assert.Equal(t, state, "ready")
 	assert.Equal(t, n, 3)
+	assert.Equal(t, w.RateLimited(), 1)
+	// a poll that failed with 429 slows the waiter down to the cap at once
+	assert.Check(t, within(sleeps()[0], DefaultMax), "%v", sleeps())
+	assert.Check(t, is.Contains(strings.Join(log.lines, "\n"), "x: still waiting after an API error: get: unavailable (HTTP 503)"))
 }
 
 func TestWaiterReturnsPermanentErrors(t *testing.T) {
@@ -108,15 +118,41 @@ func TestWaiterReturnsPermanentErrors(t *testing.T) {
 
 func TestWaiterBacksOffToTheCap(t *testing.T) {
 	t.Parallel()
-	var times []time.Time
+	polls := 0
 	poll := func(context.Context) (string, bool, error) {
-		times = append(times, time.Now())
-		return "pending", len(times) == 8, nil
+		polls++
+		return "pending", polls == 9, nil
 	}
-	w := &Waiter{What: "x", First: 2 * time.Millisecond, Max: 10 * time.Millisecond}
+	w := &Waiter{What: "x", First: 200 * time.Millisecond, Max: time.Second}
+	sleeps := recordSleeps(w)
 	_, err := w.Wait(context.Background(), poll)
 	assert.NilError(t, err)
-	first, last := times[1].Sub(times[0]), times[7].Sub(times[6])
-	assert.Check(t, last > first, "intervals did not grow: first %s last %s", first, last)
-	assert.Check(t, last < 50*time.Millisecond, "interval passed the cap: %s", last)
+	want := []time.Duration{200, 300, 450, 675, 1000, 1000, 1000, 1000}
+	assert.Equal(t, len(sleeps()), len(want))
+	for i, d := range sleeps() {
+		assert.Check(t, within(d, want[i]*time.Millisecond), "sleep %d: %s, want %dms ± 20%%", i, d, want[i])
+	}
+}
+
+// recordSleeps makes w's sleeps instant and returns a function listing
+// the durations w asked for, jitter included.
+func recordSleeps(w *Waiter) func() []time.Duration {
+	var mu sync.Mutex
+	var sleeps []time.Duration
+	w.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		sleeps = append(sleeps, d)
+		return ctx.Err()
+	}
+	return func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(sleeps)
+	}
+}
+
+// within reports whether d is want with at most the waiter's ±20% jitter.
+func within(d, want time.Duration) bool {
+	return d >= want*8/10 && d <= want*12/10
 }
