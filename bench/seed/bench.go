@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/bench/internal/benchkit"
+	"github.com/psflow/psflow/pkg/emulator"
+)
+
+// Tool names in results.
+const (
+	toolPsflow = "psflow seed-branch"
+	toolClient = "mariadb client"
+)
+
+// bench holds what every round uses: the emulator over the server, an
+// admin pool on the server and the checksums of the first load.
+type bench struct {
+	cfg    config
+	dump   string
+	stats  dumpStats
+	em     *benchkit.Emulator
+	sdk    *ps.Client
+	admin  *sql.DB
+	server *mysql.Config
+	prefix string // of the client's databases
+	want   map[string]string
+}
+
+// result is one timed load.
+type result struct {
+	round int
+	tool  string
+	wall  time.Duration
+	rss   int64         // peak resident set of the child process, bytes
+	cpu   time.Duration // user and system CPU time of the child process
+}
+
+func (r result) mbps(st dumpStats) float64   { return float64(st.Bytes) / 1e6 / r.wall.Seconds() }
+func (r result) rowsps(st dumpStats) float64 { return float64(st.totalRows()) / r.wall.Seconds() }
+func (r result) rssMB() float64              { return float64(r.rss) / 1e6 }
+
+// newBench starts the emulator on the server and connects to it.
+func newBench(ctx context.Context, cfg config, dump string, st dumpStats) (*bench, error) {
+	server, err := mysql.ParseDSN(cfg.dsn)
+	if err != nil {
+		return nil, fmt.Errorf("-mysql-dsn: %w", err)
+	}
+	admin, err := sql.Open("mysql", cfg.dsn)
+	if err != nil {
+		return nil, err
+	}
+	em, err := benchkit.StartEmulator(ctx, emulator.Config{Databases: []string{"app"}, MySQLDSN: cfg.dsn})
+	if err != nil {
+		admin.Close()
+		return nil, fmt.Errorf("start the emulator: %w", err)
+	}
+	sdk, err := ps.NewClient(ps.WithBaseURL(em.URL()), ps.WithServiceToken(em.TokenID(), em.Token()))
+	if err != nil {
+		admin.Close()
+		return nil, errors.Join(err, em.Stop())
+	}
+	return &bench{cfg: cfg, dump: dump, stats: st, em: em, sdk: sdk, admin: admin, server: server, prefix: "psflow_bench_" + benchkit.Random(8)}, nil
+}
+
+// close stops the emulator, which drops its branches, and drops the
+// client's databases.
+func (b *bench) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := b.em.Stop(); err != nil {
+		logf("stop the emulator: %v", err)
+	}
+	for round := 1; round <= b.cfg.rounds; round++ {
+		_, _ = b.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+b.clientDB(round)+"`")
+	}
+	b.admin.Close()
+}
+
+// psflowRound seeds a new branch with the dump through the psflow binary.
+func (b *bench) psflowRound(ctx context.Context, round int) (result, error) {
+	branch := fmt.Sprintf("bench-%d", round)
+	if _, err := b.sdk.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{Organization: benchkit.Org, Database: "app", Name: branch, ParentBranch: "main"}); err != nil {
+		return result{}, fmt.Errorf("create branch %s: %w", branch, err)
+	}
+	out := filepath.Join(b.cfg.work, branch+".env")
+	cmd := exec.CommandContext(ctx, b.cfg.psflow, "seed-branch", "--branch", branch, "--files", b.dump, "--parallelism", strconv.Itoa(b.cfg.parallelism))
+	cmd.Env = b.em.PsflowEnv("app", out)
+	res, err := b.timed(cmd, round, toolPsflow)
+	if err != nil {
+		return res, err
+	}
+	outputs, err := os.ReadFile(out)
+	if err != nil {
+		return res, err
+	}
+	if want := fmt.Sprintf("PSFLOW_ROWS=%d\n", b.stats.totalRows()); !strings.Contains(string(outputs), want) {
+		return res, fmt.Errorf("psflow reported other than %s: %s", strings.TrimSpace(want), outputs)
+	}
+	database, ok := b.em.BranchDatabase("app", branch)
+	if !ok {
+		return res, fmt.Errorf("branch %s has no database", branch)
+	}
+	if err := b.check(ctx, database, toolPsflow); err != nil {
+		return res, err
+	}
+	if err := b.sdk.DatabaseBranches.Delete(ctx, &ps.DeleteDatabaseBranchRequest{Organization: benchkit.Org, Database: "app", Branch: branch}); err != nil {
+		return res, fmt.Errorf("delete branch %s: %w", branch, err)
+	}
+	return res, nil
+}
+
+// clientRound pipes the dump into the client, into a fresh database.
+func (b *bench) clientRound(ctx context.Context, round int) (result, error) {
+	database := b.clientDB(round)
+	if _, err := b.admin.ExecContext(ctx, "CREATE DATABASE `"+database+"`"); err != nil {
+		return result{}, err
+	}
+	in, err := os.Open(b.dump)
+	if err != nil {
+		return result{}, err
+	}
+	defer in.Close()
+	cmd := exec.CommandContext(ctx, b.cfg.client, clientArgs(b.server, database)...)
+	cmd.Stdin = in
+	cmd.Env = append(os.Environ(), "MYSQL_PWD="+b.server.Passwd)
+	res, err := b.timed(cmd, round, toolClient)
+	if err != nil {
+		return res, err
+	}
+	if err := b.check(ctx, database, toolClient); err != nil {
+		return res, err
+	}
+	_, err = b.admin.ExecContext(ctx, "DROP DATABASE `"+database+"`")
+	return res, err
+}
+
+// clientArgs are the client's arguments for the server and a database.
+func clientArgs(server *mysql.Config, database string) []string {
+	host, port, _ := strings.Cut(server.Addr, ":")
+	args := []string{"-h", host}
+	if port != "" {
+		args = append(args, "-P", port)
+	}
+	return append(args, "-u", server.User, database)
+}
+
+// clientDB names the client's database of a round.
+func (b *bench) clientDB(round int) string { return fmt.Sprintf("%s_c%d", b.prefix, round) }
+
+// timed runs a loader and measures its wall time and peak RSS: the
+// ru_maxrss of its rusage, as GNU time reports it (-time).
+//
+// The loader does not get its rusage from this process directly: Go starts
+// children with vfork semantics (CLONE_VM), so the kernel starts a child's
+// high-water mark at this process's own resident size, some 80 MB here.
+// GNU time is small, so the child it forks starts from almost nothing.
+func (b *bench) timed(cmd *exec.Cmd, round int, tool string) (result, error) {
+	rssFile := filepath.Join(b.cfg.work, "maxrss")
+	cmd.Args = append([]string{b.cfg.time, "-q", "-f", "%M %U %S", "-o", rssFile}, cmd.Args...)
+	cmd.Path = b.cfg.time
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	res := result{round: round, tool: tool, wall: time.Since(start)}
+	if err != nil {
+		return res, fmt.Errorf("%s: %w: %s", tool, err, tail(stderr.String()))
+	}
+	data, err := os.ReadFile(rssFile)
+	if err != nil {
+		return res, fmt.Errorf("%s: peak RSS: %w", tool, err)
+	}
+	var kb int64
+	var user, sys float64
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(data)), "%d %f %f", &kb, &user, &sys); err != nil {
+		return res, fmt.Errorf("%s: peak RSS from %s: %q: %w", tool, b.cfg.time, data, err)
+	}
+	res.rss = kb * 1024 // GNU time reports kilobytes
+	res.cpu = time.Duration((user + sys) * float64(time.Second))
+	return res, nil
+}
+
+// tail is the end of a process's stderr, for errors.
+func tail(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 2000 {
+		s = "…" + s[len(s)-2000:]
+	}
+	return s
+}
+
+// check compares the row counts and CHECKSUM TABLE of every table of the
+// dump in database with the dump's and the first load's.
+func (b *bench) check(ctx context.Context, database, tool string) error {
+	got := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(b.stats.Rows)) {
+		q := fmt.Sprintf("`%s`.`%s`", database, name)
+		var n int
+		if err := b.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+q).Scan(&n); err != nil {
+			return fmt.Errorf("%s: count %s: %w", tool, name, err)
+		}
+		if n != b.stats.Rows[name] {
+			return fmt.Errorf("%s: table %s has %d rows, the dump %d", tool, name, n, b.stats.Rows[name])
+		}
+		var table, sum string
+		if err := b.admin.QueryRowContext(ctx, "CHECKSUM TABLE "+q).Scan(&table, &sum); err != nil {
+			return fmt.Errorf("%s: checksum %s: %w", tool, name, err)
+		}
+		got[name] = sum
+	}
+	if b.want == nil {
+		b.want = got
+		return nil
+	}
+	if !maps.Equal(got, b.want) {
+		return fmt.Errorf("%s: table checksums %v differ from the first load's %v", tool, got, b.want)
+	}
+	return nil
+}

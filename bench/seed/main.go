@@ -1,0 +1,124 @@
+// Command seed measures seed-branch against the mariadb client on a
+// generated mysqldump-style dump (at least 100 MB over four tables).
+//
+//	go run ./bench/seed [-mysql-dsn DSN] [-mb 110] [-rounds 3] [-parallelism 4]
+//
+// Each round loads the same dump twice into fresh databases of one
+// MySQL/MariaDB server: once with the psflow binary (`psflow seed-branch`
+// on a new branch of an emulator whose storage is that server, so the
+// whole action is timed: password, connection, content hash, marker table,
+// load and clean-up), once by piping the file into the client
+// (`mariadb -h HOST -P PORT -u USER DB < dump.sql`). The order alternates
+// from round to round. It reports each load's wall time, throughput and
+// peak RSS (rusage of the child process), the medians, and the ratio of
+// the medians; both loads must leave the same tables (CHECKSUM TABLE).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/psflow/psflow/bench/internal/benchkit"
+)
+
+// config holds the command's flags.
+type config struct {
+	dsn         string
+	mb          int
+	rounds      int
+	parallelism int
+	psflow      string
+	client      string
+	time        string
+	work        string
+	keep        bool
+	loadStart   string // load average when the rounds began
+}
+
+func main() {
+	var cfg config
+	dsn := os.Getenv("PSFLOW_TEST_MYSQL_DSN")
+	if dsn == "" {
+		dsn = "root@tcp(127.0.0.1:3306)/"
+	}
+	flag.StringVar(&cfg.dsn, "mysql-dsn", dsn, "MySQL/MariaDB server, with admin rights (default $PSFLOW_TEST_MYSQL_DSN, else root on 127.0.0.1:3306)")
+	flag.IntVar(&cfg.mb, "mb", 110, "size of the generated dump in MB (10^6 bytes)")
+	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds, each loading the dump once with psflow and once with the client")
+	flag.IntVar(&cfg.parallelism, "parallelism", 4, "seed-branch's parallelism input")
+	flag.StringVar(&cfg.psflow, "psflow", "", "psflow binary (default: build ./cmd/psflow)")
+	flag.StringVar(&cfg.client, "client", "mariadb", "the command-line client to compare with")
+	flag.StringVar(&cfg.time, "time", "/usr/bin/time", "GNU time, which reports each loader's peak RSS")
+	flag.StringVar(&cfg.work, "dir", "", "work directory for the dump (default: a temporary one, removed at the end)")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := realMain(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "seed:", err)
+		os.Exit(1)
+	}
+}
+
+func realMain(ctx context.Context, cfg config) error {
+	if cfg.mb < 1 || cfg.rounds < 1 {
+		return fmt.Errorf("-mb and -rounds must be at least 1")
+	}
+	if cfg.work == "" {
+		dir, err := os.MkdirTemp("", "psflow-bench-seed-")
+		if err != nil {
+			return err
+		}
+		cfg.work = dir
+	}
+	if !cfg.keep {
+		defer os.RemoveAll(cfg.work)
+	}
+	if cfg.psflow == "" {
+		bin, err := benchkit.BuildPsflow(cfg.work)
+		if err != nil {
+			return err
+		}
+		cfg.psflow = bin
+	}
+	dump := filepath.Join(cfg.work, "dump.sql")
+	start := time.Now()
+	st, err := generate(dump, int64(cfg.mb)*1_000_000)
+	if err != nil {
+		return fmt.Errorf("generate the dump: %w", err)
+	}
+	logf("generated %s: %.1f MB, %d rows in %d tables, in %s", dump, float64(st.Bytes)/1e6, st.totalRows(), len(st.Rows), time.Since(start).Round(time.Millisecond))
+
+	b, err := newBench(ctx, cfg, dump, st)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	var results []result
+	cfg.loadStart = loadAverage()
+	for round := 1; round <= cfg.rounds; round++ {
+		order := []func(context.Context, int) (result, error){b.psflowRound, b.clientRound}
+		if round%2 == 0 {
+			order[0], order[1] = order[1], order[0]
+		}
+		for _, load := range order {
+			res, err := load(ctx, round)
+			if err != nil {
+				return err
+			}
+			logf("round %d %s: %.2f s, %.1f MB/s, %.0f rows/s, peak RSS %.1f MB", round, res.tool, res.wall.Seconds(), res.mbps(st), res.rowsps(st), res.rssMB())
+			results = append(results, res)
+		}
+	}
+	fmt.Print(report(ctx, cfg, st, results))
+	return nil
+}
+
+// logf prints a progress line on stderr.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().UTC().Format("15:04:05 ")+format+"\n", args...)
+}
