@@ -48,6 +48,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.Reset()
 	for attempt := 1; ; attempt++ {
 		resp, err := t.attempt(req)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+			noteRateLimited(ctx) // a waiter slows down even when a retry gets through
+		}
 		if !retryable(req, resp, err) || ctx.Err() != nil {
 			return t.record(req, resp, err)
 		}

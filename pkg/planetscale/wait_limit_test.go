@@ -2,7 +2,9 @@ package planetscale
 
 import (
 	"context"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,4 +123,39 @@ func TestWaiterSlowsDownWhenRateLimited(t *testing.T) {
 	assert.Check(t, is.Contains(all, "deploy request #3: slowing down to a poll every 1s while the API rate limits this service token"))
 	assert.Check(t, is.Contains(all, "deploy request #3: no longer rate limited"))
 	assert.Equal(t, strings.Count(all, "slowing down"), 1)
+}
+
+// TestWaiterNoticesA429TheTransportRetried polls a real client whose
+// first request is answered 429: the transport's retry gets through, and
+// the waiter still slows down.
+func TestWaiterNoticesA429TheTransportRetried(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int64
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"code":"rate_limited","message":"slow down"}`))
+			return
+		}
+		w.Write([]byte(`{"name":"pr-1","ready":false}`))
+	}, fastRetry)
+	polls := 0
+	w := &Waiter{What: "branch pr-1", Max: time.Second, MaxLimited: 10 * time.Second}
+	sleeps := recordSleeps(w)
+	_, err := w.Wait(context.Background(), func(ctx context.Context) (string, bool, error) {
+		b, err := c.GetBranch(ctx, "app", "pr-1")
+		if err != nil {
+			return "", false, err
+		}
+		polls++
+		return map[bool]string{true: "ready", false: "not ready"}[b.Ready], polls == 2, nil
+	})
+	assert.NilError(t, err)
+	assert.Equal(t, requests.Load(), int64(3))
+	assert.Equal(t, c.Calls(), int64(3))
+	assert.Equal(t, w.RateLimited(), 1)
+	got := sleeps()
+	assert.Equal(t, len(got), 1)
+	assert.Check(t, within(got[0], time.Second), "slept %s after a poll that met a 429, want the cap", got[0])
 }
