@@ -4,13 +4,26 @@
 // compressed by -time-scale. Each lifecycle is create-branch →
 // open-deploy-request → wait-and-deploy → delete-branch on its own branch
 // pr-<i>, run as separate psflow processes with stderr timestamped line by
-// line. The same N lifecycles are then run by a fixed-interval poller like
+// line. The same N lifecycles are run by a fixed-interval poller like
 // pscale's (the planetscale-go SDK, no retries; 5 s for branches, 1 s for
-// deploy requests), against a fresh emulator, so both are compared in one
-// run. It reports failed runs, API calls, 429s, the peak request rate per
-// 10 s window and how long each client took to notice each state change.
+// deploy requests) side by side, against an emulator and token of its
+// own, so both are compared in one run. It reports failed runs, API
+// calls, 429s, the peak request rate per 10 s window and how long each
+// client took to notice each state change.
 //
-//	go run ./bench/scale [-n 10,50,100] [-time-scale 0.23] [-mysql-dsn DSN]
+//	go run ./bench/scale [-n 10,50,100] [-time-scale 0.63] [-mysql-dsn DSN] [-sequential] [-verbose]
+//
+// The default time scale, 0.63, makes a lifecycle take about 80 s: the
+// regime of the real service (about two minutes) relative to the limit,
+// where over one lifecycle the token regains more requests than its burst
+// holds. psflow cannot do a lifecycle in fewer than 26 requests (what it
+// sends with zero timings, when every state changes at once), and 50
+// lifecycles' 1300 fit into the 600 + 10/s × 80 s the token allows
+// during one. Much shorter lifecycles are not a fair test:
+// at 0.23 they need 40 % more than the token allows, whatever the client
+// does. The factor is not round so that a 1 s poller's ticks do not land
+// just after the transitions, which would flatter it: at 0.63 it notices
+// deployment states about half a second late, half its interval.
 //
 // Every lifecycle uses its own database db-<i> (branch pr-<i>): the
 // emulator diffs a deploy request against the current production schema,
@@ -20,12 +33,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/psflow/psflow/bench/internal/benchkit"
@@ -41,27 +56,30 @@ type config struct {
 	psflow    string
 	timeout   time.Duration
 	work      string
+	verbose   bool // print each scenario's API calls by endpoint
 }
 
 func main() {
 	var cfg config
 	ns := flag.String("n", "10,50,100", "comma-separated numbers of concurrent lifecycles")
 	clients := flag.String("clients", "psflow,fixed", "clients to run: psflow, fixed (the pscale-like poller)")
-	flag.Float64Var(&cfg.timeScale, "time-scale", 0.23, "multiply the realistic timing profile by this (0.23: a lifecycle of about 30 s; not whole seconds, so a 1 s poller is not phase-locked to the transitions)")
+	flag.Float64Var(&cfg.timeScale, "time-scale", 0.63, "multiply the realistic timing profile by this (0.63: a lifecycle of about 80 s; not round, so a 1 s poller's ticks do not land just after the transitions)")
 	flag.IntVar(&cfg.rateLimit, "rate-limit", 600, "requests per minute for the one service token")
 	flag.StringVar(&cfg.dsn, "mysql-dsn", os.Getenv("PSFLOW_TEST_MYSQL_DSN"), "MySQL server for the emulator's storage (default $PSFLOW_TEST_MYSQL_DSN; empty: embedded)")
 	flag.StringVar(&cfg.psflow, "psflow", "", "psflow binary (default: build ./cmd/psflow)")
 	flag.DurationVar(&cfg.timeout, "timeout", 8*time.Minute, "give up on a lifecycle after this long")
+	sequential := flag.Bool("sequential", false, "run the clients one after the other instead of side by side")
+	flag.BoolVar(&cfg.verbose, "verbose", false, "print each scenario's API calls by endpoint to stderr")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := realMain(ctx, cfg, *ns, *clients); err != nil {
+	if err := realMain(ctx, cfg, *ns, *clients, *sequential); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
 }
 
-func realMain(ctx context.Context, cfg config, ns, clients string) error {
+func realMain(ctx context.Context, cfg config, ns, clients string, sequential bool) error {
 	var err error
 	if cfg.ns, err = parseNs(ns); err != nil {
 		return err
@@ -86,18 +104,44 @@ func realMain(ctx context.Context, cfg config, ns, clients string) error {
 	}
 	var results []scenarioResult
 	for _, n := range cfg.ns {
-		for _, c := range cfg.clients {
-			fmt.Fprintf(os.Stderr, "scale: N=%d %s ...\n", n, c)
-			res, err := runScenario(ctx, cfg, n, c)
-			if err != nil {
-				return fmt.Errorf("N=%d %s: %w", n, c, err)
-			}
-			fmt.Fprintf(os.Stderr, "scale: N=%d %s: %d/%d ok in %s\n", n, c, n-res.failed, n, res.wall.Round(time.Second))
-			results = append(results, res)
+		res, err := runClients(ctx, cfg, n, sequential)
+		if err != nil {
+			return err
 		}
+		results = append(results, res...)
 	}
 	report(ctx, cfg, results)
 	return nil
+}
+
+// runClients runs n lifecycles of every client, each client against an
+// emulator of its own, side by side unless sequential.
+func runClients(ctx context.Context, cfg config, n int, sequential bool) ([]scenarioResult, error) {
+	results := make([]scenarioResult, len(cfg.clients))
+	errs := make([]error, len(cfg.clients))
+	var wg sync.WaitGroup
+	for i, c := range cfg.clients {
+		run := func() {
+			fmt.Fprintf(os.Stderr, "scale: N=%d %s ...\n", n, c)
+			res, err := runScenario(ctx, cfg, n, c)
+			if err != nil {
+				errs[i] = fmt.Errorf("N=%d %s: %w", n, c, err)
+				return
+			}
+			fmt.Fprintf(os.Stderr, "scale: N=%d %s: %d/%d ok in %s\n", n, c, n-res.failed, n, res.wall.Round(time.Second))
+			if cfg.verbose {
+				printEndpoints(res)
+			}
+			results[i] = res
+		}
+		if sequential {
+			run()
+		} else {
+			wg.Go(run)
+		}
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
 }
 
 // parseNs parses the -n list.

@@ -23,7 +23,8 @@ func (s *scenario) measure(lcs []*lifecycle, start time.Time, wall time.Duration
 		n: len(lcs), client: s.client, wall: wall, start: start,
 		hits: s.em.Hits(), delays: map[string][]time.Duration{},
 	}
-	for _, n := range s.em.Counts() {
+	res.endpoints = s.em.Counts()
+	for _, n := range res.endpoints {
 		res.counted += n
 	}
 	transitions := map[string][]emulator.Transition{}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -93,4 +94,13 @@ func firstDistinct(ss []string, n int) []string {
 		out[i] = fmt.Sprintf("%s (×%d)", s, count[s])
 	}
 	return slices.Clip(out)
+}
+
+// printEndpoints prints a scenario's API requests by endpoint, 429s
+// included, in all and per lifecycle, to stderr.
+func printEndpoints(r scenarioResult) {
+	endpoints := slices.Sorted(maps.Keys(r.endpoints))
+	for _, e := range endpoints {
+		fmt.Fprintf(os.Stderr, "scale: N=%d %s: %6d  %6.1f/run  %s\n", r.n, r.client, r.endpoints[e], float64(r.endpoints[e])/float64(r.n), e)
+	}
 }

@@ -63,7 +63,8 @@ type scenarioResult struct {
 	wall       time.Duration
 	lifecycles []time.Duration // of the runs that succeeded
 	hits       []benchkit.Hit
-	counted    int // the emulator's own count of API requests
+	counted    int            // the emulator's own count of API requests
+	endpoints  map[string]int // the same by endpoint, 429s included
 	delays     map[string][]time.Duration
 	retries    int
 	unseen     int // state changes the client never noticed
