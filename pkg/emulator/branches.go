@@ -240,6 +240,7 @@ func (e *Emulator) removeBranch(db *database, b *branch, now time.Time) dropList
 	for _, p := range b.passwords {
 		drops.users = append(drops.users, p.username)
 	}
+	drops.users = append(drops.users, b.retired...)
 	for id, bk := range db.backups {
 		if bk.branch == b {
 			delete(db.backups, id)

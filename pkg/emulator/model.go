@@ -35,7 +35,8 @@ type branch struct {
 	readyAt        time.Time
 	restoredFrom   *backup
 	passwords      []*password
-	creating       bool // its storage database is still being filled
+	retired        []string // MySQL users of deleted passwords: they may define views, triggers, routines
+	creating       bool     // its storage database is still being filled
 }
 
 // ready reports whether the branch has finished its (emulated) creation.

@@ -135,11 +135,11 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// expirePassword drops the MySQL user of a password whose TTL has passed,
-// so it stops working.
+// expirePassword retires the MySQL user of a password whose TTL has
+// passed, so it stops working while what it defined keeps working.
 func (e *Emulator) expirePassword(ctx context.Context, p *password) {
-	if err := e.store.DropUser(ctx, p.username); err != nil && ctx.Err() == nil {
-		e.log.Error("drop expired password user", "user", p.username, "err", err)
+	if err := e.store.RetireUser(ctx, p.username); err != nil && ctx.Err() == nil {
+		e.log.Error("retire expired password user", "user", p.username, "err", err)
 		return
 	}
 	e.log.Info("password expired", "user", p.username)
@@ -184,8 +184,9 @@ func (e *Emulator) deletePassword(w http.ResponseWriter, r *http.Request) error 
 			break
 		}
 	}
+	b.retired = append(b.retired, p.username) // dropped with the branch
 	e.mu.Unlock()
-	if err := e.store.DropUser(context.WithoutCancel(r.Context()), p.username); err != nil {
+	if err := e.store.RetireUser(context.WithoutCancel(r.Context()), p.username); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -104,6 +105,42 @@ func (s *Server) DropUser(ctx context.Context, user string) error {
 		return err
 	}
 	return s.dropAccounts(ctx, func(name string) bool { return name == user })
+}
+
+// RetireUser makes a user unable to log in while keeping its accounts, as
+// PlanetScale does with a deleted password: views, triggers and routines
+// the user defined keep working (a dropped definer would break them on
+// MySQL and MariaDB). Every account gets a new random password nobody
+// knows. Drop the user with the database it served.
+func (s *Server) RetireUser(ctx context.Context, user string) error {
+	if err := checkUser(user); err != nil {
+		return err
+	}
+	accounts, err := s.accounts(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, a := range accounts {
+		if a.user != user {
+			continue
+		}
+		if err := s.execOne(ctx, s.db, "ALTER USER "+quote(a.user)+"@"+literal(a.host)+" IDENTIFIED BY "+literal(unguessable())); err != nil {
+			errs = append(errs, fmt.Errorf("retire user %s@%s: %w", a.user, a.host, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unguessable returns a random password of 32 letters and digits.
+func unguessable() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }
 
 // DropUsersWithPrefix drops every account whose user name starts with

@@ -140,6 +140,34 @@ func TestWrongPasswordAndDropUser(t *testing.T) {
 	})
 }
 
+func TestRetireUserKeepsWhatItDefined(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, s *Server) {
+		ctx := testCtx(t)
+		n := newNamer(t, s)
+		db := newDatabase(t, s, n, "app", roleFixture...)
+		user := n.name("u")
+		assert.NilError(t, s.CreateUser(ctx, db, user, "right_pw", RoleAdmin))
+		conn := mustLogin(t, s, user, "right_pw", db)
+		if !s.Embedded() {
+			// A view whose definer is the user, as a seed run would make it.
+			_, err := conn.ExecContext(ctx, "CREATE VIEW v AS SELECT v FROM t")
+			assert.NilError(t, err)
+		}
+		conn.Close()
+
+		assert.NilError(t, s.RetireUser(ctx, user))
+		_, err := login(t, s, user, "right_pw", db)
+		assert.Check(t, err != nil, "a retired user must not log in")
+		if !s.Embedded() {
+			rows, err := s.db.QueryContext(ctx, "SELECT COUNT(*) FROM `"+db+"`.v")
+			assert.NilError(t, err, "the view of a retired definer must still work")
+			rows.Close()
+		}
+		assert.NilError(t, s.DropUser(ctx, user))
+	})
+}
+
 func TestCreateUserRejects(t *testing.T) {
 	t.Parallel()
 	s := &Server{}
