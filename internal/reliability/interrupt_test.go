@@ -31,18 +31,20 @@ const interruptSeed = 20251122
 // partway into long work after a request).
 const pointsPerScenario = 3
 
-// point is where a run is interrupted: while API request at (1-based) is
-// in flight, or, with after > 0, that long after it was answered.
+// point is where a run is interrupted: while the first request of a call
+// is in flight, or, with after > 0, that long after it was answered.
+// Requests are picked by call, not by count: how often a wait polls
+// depends on timing.
 type point struct {
-	at    int
+	call  call
 	after time.Duration
 }
 
 func (p point) String() string {
 	if p.after == 0 {
-		return fmt.Sprintf("request%d", p.at)
+		return p.call.short()
 	}
-	return fmt.Sprintf("request%d+%s", p.at, p.after.Round(time.Millisecond))
+	return fmt.Sprintf("%s+%s", p.call.short(), p.after.Round(time.Millisecond))
 }
 
 // TestInterruption interrupts every scenario with SIGTERM and SIGKILL at
@@ -107,18 +109,27 @@ func reference(t *testing.T, sc scenario) (endState, []emulator.Request) {
 	return readEndState(t, em), em.Requests()
 }
 
-// pickPoints chooses where to interrupt a run that made reqs: while a
-// request is in flight, or, where the run works on its own for a while
-// after a request (seed-branch loading), partway into that work.
+// pickPoints chooses where to interrupt a run that made reqs: while the
+// first request of a call is in flight, or, where the run works on its own
+// for a while after it (seed-branch loading), partway into that work.
 func pickPoints(rng *rand.Rand, reqs []emulator.Request) []point {
+	var firsts []int // index of each call's first request
+	seen := map[string]bool{}
+	for i, r := range reqs {
+		if !seen[r.Endpoint] {
+			seen[r.Endpoint] = true
+			firsts = append(firsts, i)
+		}
+	}
 	var pts []point
-	for _, k := range rng.Perm(len(reqs))[:min(pointsPerScenario, len(reqs))] {
-		k++
-		pts = append(pts, point{at: k})
-		if k < len(reqs) {
-			answered := reqs[k-1].Time.Add(reqs[k-1].Duration)
-			if gap := reqs[k].Time.Sub(answered); gap > 200*time.Millisecond {
-				pts = append(pts, point{at: k, after: time.Duration(rng.Int64N(int64(gap * 2 / 5)))})
+	for _, k := range rng.Perm(len(firsts))[:min(pointsPerScenario, len(firsts))] {
+		i := firsts[k]
+		c := newCall(reqs[i].Endpoint)
+		pts = append(pts, point{call: c})
+		if i+1 < len(reqs) {
+			answered := reqs[i].Time.Add(reqs[i].Duration)
+			if gap := reqs[i+1].Time.Sub(answered); gap > 200*time.Millisecond {
+				pts = append(pts, point{call: c, after: time.Duration(rng.Int64N(int64(gap * 2 / 5)))})
 			}
 		}
 	}
@@ -190,7 +201,7 @@ type interrupter struct {
 	armed chan struct{}
 
 	mu    sync.Mutex
-	n     int
+	hit   bool
 	proc  *os.Process
 	sig   os.Signal
 	sent  bool
@@ -203,11 +214,11 @@ func newInterrupter(t *testing.T, target string, p point) *interrupter {
 	ip := &interrupter{p: p, armed: make(chan struct{})}
 	ip.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip.mu.Lock()
-		ip.n++
-		n := ip.n
+		first := !ip.hit && p.call.matches(r)
+		ip.hit = ip.hit || first
 		ip.mu.Unlock()
 		switch {
-		case n != p.at:
+		case !first:
 			proxy.ServeHTTP(w, r)
 		case p.after == 0:
 			ip.fire()

@@ -61,10 +61,7 @@ func reverseProxy(t *testing.T, target string) *httputil.ReverseProxy {
 func (l *loser) take(r *http.Request) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.spent || r.Method != l.call.method {
-		return false
-	}
-	if ok, _ := path.Match(l.call.path, r.URL.Path); !ok {
+	if l.spent || !l.call.matches(r) {
 		return false
 	}
 	l.spent = true
@@ -94,6 +91,12 @@ func newCall(endpoint string) call {
 		}
 	}
 	return call{endpoint: endpoint, method: method, path: strings.Join(segs, "/")}
+}
+
+// matches reports whether r is a request of the call.
+func (c call) matches(r *http.Request) bool {
+	ok, _ := path.Match(c.path, r.URL.Path)
+	return ok && r.Method == c.method
 }
 
 // short names a call in subtest names: "GET_branches_*".
