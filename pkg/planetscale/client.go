@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 
@@ -50,6 +51,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
+	}
+	if u, err := url.Parse(cfg.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("the API URL %q is not an http(s) URL such as %s", cfg.APIURL, DefaultAPIURL)
 	}
 	if cfg.Retry == (RetryPolicy{}) {
 		cfg.Retry = DefaultRetry()

@@ -95,8 +95,10 @@ func classify(op string, rec *record, err error) error {
 	}
 	e := &Error{Op: op, Status: rec.status, Code: rec.code, Message: rec.message, Err: err}
 	switch s := rec.status; {
-	case rec.netErr != nil:
+	case rec.netErr != nil && networkError(rec.netErr):
 		e.Kind = KindTransient
+	case rec.netErr != nil:
+		e.Kind = KindOther
 	case s == http.StatusUnauthorized:
 		e.Kind = KindUnauthorized
 	case s == http.StatusForbidden:

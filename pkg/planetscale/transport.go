@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -127,9 +129,22 @@ func retryable(req *http.Request, resp *http.Response, err error) bool {
 		return err == nil && resp.StatusCode == http.StatusTooManyRequests
 	}
 	if err != nil {
-		return !errors.Is(err, context.Canceled)
+		return networkError(err)
 	}
 	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
+}
+
+// networkError reports whether err is a failure of the network or the
+// server that a later attempt may not meet: a timeout, a refused, reset or
+// closed connection, a failed lookup. A request the client cannot send (a
+// bad URL scheme, a header with a newline) fails the same way every time.
+func networkError(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, errAttemptTimeout) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // retryAfter parses a Retry-After header: delay-seconds or an HTTP date.

@@ -226,3 +226,29 @@ func readAll(t *testing.T, resp *http.Response) string {
 	assert.NilError(t, err)
 	return string(b)
 }
+
+// A request the client cannot send fails the same way every time: it is
+// not retried, and not reported as the API being unavailable.
+func TestClientDoesNotRetryARequestItCannotSend(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{APIURL: srv.URL, TokenID: "id", Token: "bad\ntoken", Org: "acme", Retry: RetryPolicy{Initial: time.Millisecond, Max: time.Millisecond, MaxElapsed: time.Minute, AttemptTimeout: time.Second}})
+	assert.NilError(t, err)
+	start := time.Now()
+	_, err = c.GetBranch(context.Background(), "app", "pr-1")
+	assert.Check(t, is.ErrorContains(err, "invalid header field value"))
+	assert.Check(t, !IsKind(err, KindTransient), "reported as unavailable: %v", err)
+	assert.Check(t, is.Equal(c.Calls(), int64(1)))
+	assert.Check(t, is.Equal(hits.Load(), int64(0)))
+	assert.Check(t, time.Since(start) < time.Second, "took %s", time.Since(start))
+}
+
+func TestNewRefusesAnAPIURLThatIsNotHTTP(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"api.planetscale.com", "htps://api.planetscale.com", "http://", "http://%zz", "mysql://u:p@host/db"} {
+		_, err := New(Config{APIURL: u, TokenID: "id", Token: "secret", Org: "acme"})
+		assert.Check(t, is.ErrorContains(err, "is not an http(s) URL"), "%s", u)
+	}
+}
