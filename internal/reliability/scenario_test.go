@@ -166,10 +166,10 @@ func seedRows(n int) string {
 
 // start runs an emulator for the scenario and sets it up: main gets the
 // base schema, then the scenario's own setup runs. It returns the
-// emulator and the action's arguments.
-func (sc scenario) start(t *testing.T) (*emulator.Emulator, []string) {
+// emulator and the action's arguments. opts choose the storage.
+func (sc scenario) start(t *testing.T, opts ...emulator.Option) (*emulator.Emulator, []string) {
 	t.Helper()
-	em := emulator.Start(t, emulator.WithTimings(sc.timings), emulator.WithRateLimit(0))
+	em := emulator.Start(t, append([]emulator.Option{emulator.WithTimings(sc.timings), emulator.WithRateLimit(0)}, opts...)...)
 	exec(t, em, "main", baseSchema...)
 	if sc.setup != nil {
 		sc.setup(t, em)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -78,16 +79,7 @@ func TestErrorsAreRedacted(t *testing.T) {
 					return r, []string{leaked, em.Token()}
 				}},
 			ecase{name: "mysql-refuses-seed-password", mode: m, code: 1, msg: "connect to branch pr-1 of acme/app at 127.0.0.1:",
-				run: func(t *testing.T, mode string) (modeRun, []string) {
-					sc := scenarios()[slices.IndexFunc(scenarios(), func(s scenario) bool { return s.name == "seed-branch" })]
-					em, args := sc.start(t)
-					rec := newRecorder(t, em, func(user string) {
-						assert.NilError(t, em.Storage().DropUser(context.Background(), user))
-					})
-					r := runInMode(t, mode, env(em, rec.URL), sc.action, args...)
-					assert.Check(t, is.Len(branchState(em, "pr-1").Passwords, 0), "seed-branch left its password")
-					return r, append(rec.passwords(), em.Token())
-				}},
+				run: func(t *testing.T, mode string) (modeRun, []string) { return seedRefused(t, mode) }},
 			ecase{name: "api-url-with-password", mode: m, code: 2, msg: "psflow:***@127.0.0.1",
 				run: func(t *testing.T, mode string) (modeRun, []string) {
 					em := emulator.Start(t)
@@ -96,6 +88,15 @@ func TestErrorsAreRedacted(t *testing.T) {
 					return r, []string{password, em.Token()}
 				}},
 		)
+		// The same against a real server, whose refusal says more.
+		if dsn := os.Getenv(emulator.MySQLDSNEnv); dsn != "" {
+			cases = append(cases, ecase{name: "mariadb-refuses-seed-password", mode: m, code: 1, msg: "Access denied for user",
+				run: func(t *testing.T, mode string) (modeRun, []string) {
+					return seedRefused(t, mode, emulator.WithMySQL(dsn))
+				}})
+		} else if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is not: the tests must run against MySQL/MariaDB too", emulator.MySQLDSNEnv)
+		}
 	}
 	parallel(t, cases, func(c ecase) string { return c.name + "/" + c.mode }, func(t *testing.T, c ecase) {
 		r, secrets := c.run(t, c.mode)
@@ -103,6 +104,19 @@ func TestErrorsAreRedacted(t *testing.T) {
 		assert.Check(t, is.Contains(r.Stderr(), c.msg))
 		checkSecrets(t, r, secrets)
 	})
+}
+
+// seedRefused runs seed-branch with its password's MySQL user dropped as
+// soon as the API made it, so the connection is refused.
+func seedRefused(t *testing.T, mode string, opts ...emulator.Option) (modeRun, []string) {
+	sc := scenarios()[slices.IndexFunc(scenarios(), func(s scenario) bool { return s.name == "seed-branch" })]
+	em, args := sc.start(t, opts...)
+	rec := newRecorder(t, em, func(user string) {
+		assert.NilError(t, em.Storage().DropUser(context.Background(), user))
+	})
+	r := runInMode(t, mode, env(em, rec.URL), sc.action, args...)
+	assert.Check(t, is.Len(branchState(em, "pr-1").Passwords, 0), "seed-branch left its password")
+	return r, append(rec.passwords(), em.Token())
 }
 
 // checkSecrets fails when a secret shows where it must not: stderr, the
