@@ -13,12 +13,12 @@
 //
 //	go run ./bench/scale [-n 10,50,100] [-time-scale 0.63] [-mysql-dsn DSN] [-sequential] [-verbose]
 //
-// The default time scale, 0.63, makes a lifecycle take about 80 s: the
+// The default time scale, 0.63, makes a lifecycle take about 85 s: the
 // regime of the real service (about two minutes) relative to the limit,
 // where over one lifecycle the token regains more requests than its burst
 // holds. psflow cannot do a lifecycle in fewer than 26 requests (what it
 // sends with zero timings, when every state changes at once), and 50
-// lifecycles' 1300 fit into the 600 + 10/s × 80 s the token allows
+// lifecycles' 1300 fit into the 600 + 10/s × 85 s the token allows
 // during one. Much shorter lifecycles are not a fair test:
 // at 0.23 they need 40 % more than the token allows, whatever the client
 // does. The factor is not round so that a 1 s poller's ticks do not land
@@ -63,7 +63,7 @@ func main() {
 	var cfg config
 	ns := flag.String("n", "10,50,100", "comma-separated numbers of concurrent lifecycles")
 	clients := flag.String("clients", "psflow,fixed", "clients to run: psflow, fixed (the pscale-like poller)")
-	flag.Float64Var(&cfg.timeScale, "time-scale", 0.63, "multiply the realistic timing profile by this (0.63: a lifecycle of about 80 s; not round, so a 1 s poller's ticks do not land just after the transitions)")
+	flag.Float64Var(&cfg.timeScale, "time-scale", 0.63, "multiply the realistic timing profile by this (0.63: a lifecycle of about 85 s; not round, so a 1 s poller's ticks do not land just after the transitions)")
 	flag.IntVar(&cfg.rateLimit, "rate-limit", 600, "requests per minute for the one service token")
 	flag.StringVar(&cfg.dsn, "mysql-dsn", os.Getenv("PSFLOW_TEST_MYSQL_DSN"), "MySQL server for the emulator's storage (default $PSFLOW_TEST_MYSQL_DSN; empty: embedded)")
 	flag.StringVar(&cfg.psflow, "psflow", "", "psflow binary (default: build ./cmd/psflow)")
