@@ -259,6 +259,10 @@ func (s *Splitter) leading() (bool, error) {
 		s.pos += len(s.delim)
 	case c == '#' || c == '-' && s.dashComment():
 		s.skipLine()
+	case c == '-' && s.hasPrefix(append([]byte("--"), s.delim...)):
+		// "--" alone before the delimiter is no comment in the script, but
+		// sent on its own it is one, and the server finds the query empty.
+		s.pos += 2
 	case c == '/' && s.hasPrefix([]byte("/*")) && (execMarker(s.peek(4)) == 0 || s.clientCommand()):
 		line := s.lineAt()
 		s.pos += 2

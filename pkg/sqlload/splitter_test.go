@@ -66,6 +66,7 @@ func TestSplitter(t *testing.T) {
 		{"dash comment", "SELECT 1 -- one; two\n, 2;", []Statement{st(1, Other, "", "SELECT 1 -- one; two\n, 2")}},
 		{"dash without blank is minus", "SELECT 1--1;SELECT 2", []Statement{st(1, Other, "", "SELECT 1--1"), st(1, Other, "", "SELECT 2")}},
 		{"dash comment at end of input", "SELECT 1 --", []Statement{st(1, Other, "", "SELECT 1 --")}},
+		{"dashes alone before the delimiter", "--;\nSELECT 1;\n/* a */ --;--", []Statement{st(2, Other, "", "SELECT 1")}},
 		{"dash comment with tab", "SELECT 1 --\tx;y\n;", []Statement{st(1, Other, "", "SELECT 1 --\tx;y")}},
 		{"hash comment", "SELECT 1 # a;b\n;", []Statement{st(1, Other, "", "SELECT 1 # a;b")}},
 		{"block comment inside", "SELECT /* ; */ 1;", []Statement{st(1, Other, "", "SELECT /* ; */ 1")}},
