@@ -60,7 +60,9 @@ func FuzzDecode(f *testing.F) {
 		if rec.Code >= 500 {
 			t.Fatalf("%s %s?%s with %q: %d %s", method, target, query, body, rec.Code, rec.Body)
 		}
-		if slices.Contains(decodingRoutes, pattern) && body != "" && !json.Valid([]byte(body)) && rec.Code < 400 {
+		// A 3xx is no answer to the body: a path with dot segments is
+		// redirected to its clean form unread.
+		if slices.Contains(decodingRoutes, pattern) && body != "" && !json.Valid([]byte(body)) && rec.Code < 300 {
 			t.Fatalf("%s %s with a body that is not JSON (%q): %d", method, target, body, rec.Code)
 		}
 	})
