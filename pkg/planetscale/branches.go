@@ -37,18 +37,26 @@ func (c *Client) GetBranch(ctx context.Context, db, branch string) (*Branch, err
 
 // ListBranches returns every branch of a database, all pages.
 func (c *Client) ListBranches(ctx context.Context, db string) ([]*Branch, error) {
-	const perPage = 100
-	var all []*Branch
+	return allPages(ctx, fmt.Sprintf("list branches of %s/%s", c.org, db), func(ctx context.Context, page int) ([]*Branch, error) {
+		return c.api.DatabaseBranches.List(ctx, &ps.ListDatabaseBranchesRequest{Organization: c.org, Database: db},
+			ps.WithPage(page), ps.WithPerPage(perPage))
+	})
+}
+
+// perPage is the page size of the lists read whole.
+const perPage = 100
+
+// allPages runs one SDK list call per page, from page 1 until a page
+// comes back short, and returns every item.
+func allPages[T any](ctx context.Context, op string, list func(ctx context.Context, page int) ([]T, error)) ([]T, error) {
+	var all []T
 	for page := 1; ; page++ {
-		branches, err := call(ctx, fmt.Sprintf("list branches of %s/%s", c.org, db), func(ctx context.Context) ([]*Branch, error) {
-			return c.api.DatabaseBranches.List(ctx, &ps.ListDatabaseBranchesRequest{Organization: c.org, Database: db},
-				ps.WithPage(page), ps.WithPerPage(perPage))
-		})
+		items, err := call(ctx, op, func(ctx context.Context) ([]T, error) { return list(ctx, page) })
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, branches...)
-		if len(branches) < perPage {
+		all = append(all, items...)
+		if len(items) < perPage {
 			return all, nil
 		}
 	}

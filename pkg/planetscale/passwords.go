@@ -42,21 +42,10 @@ func (c *Client) DeletePassword(ctx context.Context, db, branch, id string) erro
 
 // ListPasswords returns the passwords of a branch, all pages.
 func (c *Client) ListPasswords(ctx context.Context, db, branch string) ([]*Password, error) {
-	const perPage = 100
-	var all []*Password
-	for page := 1; ; page++ {
-		list, err := call(ctx, fmt.Sprintf("list passwords on branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) ([]*Password, error) {
-			return c.api.Passwords.List(ctx, &ps.ListDatabaseBranchPasswordRequest{Organization: c.org, Database: db, Branch: branch},
-				ps.WithPage(page), ps.WithPerPage(perPage))
-		})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, list...)
-		if len(list) < perPage {
-			return all, nil
-		}
-	}
+	return allPages(ctx, fmt.Sprintf("list passwords on branch %s of %s/%s", branch, c.org, db), func(ctx context.Context, page int) ([]*Password, error) {
+		return c.api.Passwords.List(ctx, &ps.ListDatabaseBranchPasswordRequest{Organization: c.org, Database: db, Branch: branch},
+			ps.WithPage(page), ps.WithPerPage(perPage))
+	})
 }
 
 // cleanupTimeout bounds the reconciliation of a password create, which
