@@ -71,8 +71,8 @@ func checkResplit(t *testing.T, data []byte) {
 			}
 			return
 		}
-		if st.Text == "" || strings.TrimSpace(st.Text) != strings.Trim(st.Text, " \t\r\n\f\v") ||
-			strings.TrimRight(st.Text, " \t\r\n\f\v") != st.Text || st.Line < prev {
+		// MySQL's blanks are ASCII: U+2004 and the like are text to it.
+		if st.Text == "" || strings.Trim(st.Text, " \t\r\n\f\v") != st.Text || st.Line < prev {
 			t.Fatalf("split %q: bad statement %+v after line %d", data, st, prev)
 		}
 		prev = st.Line
