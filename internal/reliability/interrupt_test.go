@@ -69,7 +69,6 @@ func TestInterruption(t *testing.T) {
 	var mu sync.Mutex
 	var cases []icase
 	parallel(t, scenarios(), func(sc scenario) string { return "reference/" + sc.name }, func(t *testing.T, sc scenario) {
-		sc = forInterruption(sc)
 		ref, reqs := reference(t, sc)
 		rng := rand.New(rand.NewPCG(seed, nameHash(sc.name)))
 		mu.Lock()
@@ -87,16 +86,6 @@ func TestInterruption(t *testing.T) {
 	parallel(t, cases, func(c icase) string { return c.name }, func(t *testing.T, c icase) {
 		interrupt(t, c.sc, c.ref, c.p, c.sig)
 	})
-}
-
-// forInterruption adapts a scenario for a re-run: wait-and-deploy follows
-// its deploy request by number, since by branch it only finds an open one
-// and a deploy that finished while nobody watched is closed.
-func forInterruption(sc scenario) scenario {
-	if sc.action == "wait-and-deploy" {
-		sc.args = []string{"--number", "1", "--revert-window", "skip"}
-	}
-	return sc
 }
 
 // reference runs a scenario without interruption and returns its end state
