@@ -80,6 +80,12 @@ func Diff(base, branch []string) (Plan, error) {
 	if err != nil {
 		return Plan{}, fmt.Errorf("diff schemas: %w", err)
 	}
+	return planOf(sd)
+}
+
+// planOf lists a schema diff's changes in an order that applies (vitess
+// ordered diffs).
+func planOf(sd *schemadiff.SchemaDiff) (Plan, error) {
 	diffs, err := sd.OrderedDiffs(context.Background())
 	if err != nil {
 		return Plan{}, fmt.Errorf("order schema changes: %w", err)

@@ -1,0 +1,84 @@
+package deploy
+
+import (
+	"slices"
+	"time"
+)
+
+// Entry is one deployment as its database's deploy queue sees it.
+type Entry struct {
+	Number   uint64
+	State    string
+	QueuedAt time.Time
+	// Due reports that a queued deployment has spent the emulated queue
+	// time and may start when it reaches the head.
+	Due bool
+}
+
+// Queue is a database's deploy queue: one deployment runs at a time,
+// first come first served ("Deploy requests are added to a queue and
+// deployed one at a time, in the order they were added",
+// planetscale.com/docs/concepts/deploy-queue).
+type Queue []Entry
+
+// Order returns the deployments in the queue, the running one first, then
+// the queued ones in the order they were queued (ties by number), as
+// GET /deploy-queue lists them. Finished and not yet queued deployments
+// are left out.
+func (q Queue) Order() []Entry {
+	var out []Entry
+	for _, e := range q {
+		if e.State == Queued || Running(e.State) {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Entry) int {
+		switch ra, rb := Running(a.State), Running(b.State); {
+		case ra && !rb:
+			return -1
+		case rb && !ra:
+			return 1
+		}
+		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+			return c
+		}
+		return compareNumbers(a.Number, b.Number)
+	})
+	return out
+}
+
+func compareNumbers(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Ahead lists the deployments ahead of number in the queue: what the
+// spec calls its preceding_deployments. It is empty for a deployment that
+// is not queued.
+func (q Queue) Ahead(number uint64) []Entry {
+	order := q.Order()
+	for i, e := range order {
+		if e.Number == number {
+			if e.State != Queued {
+				return nil
+			}
+			return order[:i]
+		}
+	}
+	return nil
+}
+
+// Next returns the deployment that may start now: the head of the queue,
+// when nothing is running and it is due.
+func (q Queue) Next() (uint64, bool) {
+	order := q.Order()
+	if len(order) == 0 || Running(order[0].State) || !order[0].Due {
+		return 0, false
+	}
+	return order[0].Number, true
+}

@@ -1,0 +1,61 @@
+// Package deploy is the emulator's model of PlanetScale deploy requests,
+// with no HTTP and no MySQL in it: the deployment states, the three-way
+// plan of a branch's changes onto its target with the checks that make a
+// request deployable, the per-database deploy queue, and what a revert
+// must bring back. The emulator's handlers and storage only translate.
+//
+// Sources, cited where each rule is made: the official OpenAPI
+// description (shared/reference/planetscale-openapi.yaml), the pscale CLI
+// (internal/cmd/deployrequest), planetscale.com/docs and the blog post
+// "Database branching: three-way merge for schema changes".
+package deploy
+
+import "slices"
+
+// Deployment states, as the spec's deployment.state enum names them
+// (GET /organizations/{organization}/databases/{database}/deploy-queue).
+const (
+	Pending               = "pending"
+	Ready                 = "ready"
+	NoChanges             = "no_changes"
+	Queued                = "queued"
+	Submitting            = "submitting"
+	InProgress            = "in_progress"
+	PendingCutover        = "pending_cutover"
+	InProgressCutover     = "in_progress_cutover"
+	CompletePendingRevert = "complete_pending_revert"
+	Complete              = "complete"
+	CompleteError         = "complete_error"
+	InProgressRevert      = "in_progress_revert"
+	CompleteRevert        = "complete_revert"
+	CompleteRevertError   = "complete_revert_error"
+	InProgressCancel      = "in_progress_cancel"
+	CompleteCancel        = "complete_cancel"
+	Error                 = "error"
+)
+
+// Deploying reports whether a deployment is queued or under way, so its
+// deploy request cannot be closed.
+func Deploying(state string) bool {
+	return state == Queued || Running(state) && state != CompletePendingRevert
+}
+
+// Running reports whether a deployment holds its database's deploy queue:
+// from the moment it leaves the queue until it is complete, errored,
+// cancelled or reverted. A deploy in its revert window holds the queue
+// too: pscale's skip-revert exists "to unblock the deploy queue"
+// (planetscale.com/docs/concepts/deploy-requests, "Revert a schema
+// change").
+func Running(state string) bool {
+	return slices.Contains([]string{
+		Submitting, InProgress, PendingCutover, InProgressCutover,
+		CompletePendingRevert, InProgressRevert, InProgressCancel,
+	}, state)
+}
+
+// Cancellable reports whether a deployment can still be cancelled: until
+// its cutover starts (spec: POST .../deploy-requests/{number}/cancel,
+// "Cancel a queued deploy request").
+func Cancellable(state string) bool {
+	return slices.Contains([]string{Queued, Submitting, InProgress, PendingCutover}, state)
+}
