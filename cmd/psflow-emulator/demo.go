@@ -71,6 +71,7 @@ func startDemoEmulator(ctx context.Context, dsn string, timings emulator.Timings
 	cfg := emulator.Config{
 		Org: "acme", Databases: []string{"app"}, TokenID: "demo", Token: "pscale_tkn_" + randomHex(16),
 		MySQLDSN: dsn, Timings: timings, TimeScale: 1, RateLimit: emulator.DefaultRateLimit,
+		SafeMigrations: []string{"main"},
 	}
 	em, err := emulator.New(ctx, cfg)
 	if err != nil {

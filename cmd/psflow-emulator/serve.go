@@ -24,6 +24,10 @@ type serveFlags struct {
 	timings   string
 	timeScale float64
 	rateLimit int
+
+	safeMigrations  listFlag
+	requireApproval bool
+	extraTokens     listFlag
 }
 
 // listFlag is a flag that may be repeated.
@@ -42,6 +46,9 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.timings, "timings", emulator.ProfileZero, "timing profile: "+strings.Join(emulator.ProfileNames(), ", "))
 	fs.Float64Var(&f.timeScale, "time-scale", 1, "multiply every timing by this factor")
 	fs.IntVar(&f.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per minute per service token (0 disables)")
+	fs.Var(&f.safeMigrations, "safe-migrations", "branch to start with safe migrations on, in every database (main; off by default, as on a new PlanetScale database)")
+	fs.BoolVar(&f.requireApproval, "require-approval", false, "start every database with require_approval_for_deploy on")
+	fs.Var(&f.extraTokens, "extra-token", "another service token, ID:SECRET, of another administrator (a reviewer); repeatable")
 }
 
 // fromEnv fills every flag not given on the command line from
@@ -87,10 +94,28 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 	if len(dbs) == 0 {
 		dbs = []string{"app"}
 	}
+	var extra []emulator.Token
+	for _, t := range f.extraTokens {
+		id, secret, ok := strings.Cut(t, ":")
+		if !ok || id == "" || secret == "" {
+			return emulator.Config{}, usageError("--extra-token %q: want ID:SECRET", redactSecret(t))
+		}
+		extra = append(extra, emulator.Token{ID: id, Secret: secret})
+	}
 	return emulator.Config{
 		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
+		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval,
 	}, nil
+}
+
+// redactSecret keeps what comes before the first colon of an ID:SECRET
+// value.
+func redactSecret(v string) string {
+	if id, _, ok := strings.Cut(v, ":"); ok {
+		return id + ":***"
+	}
+	return "***"
 }
 
 // serve runs the emulator until ctx is cancelled, then drops everything it

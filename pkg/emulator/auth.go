@@ -9,13 +9,17 @@ import (
 // authenticate checks the service token header, "Authorization:
 // <id>:<token>", and returns the token id.
 func (e *Emulator) authenticate(r *http.Request) (string, bool) {
-	got := r.Header.Get("Authorization")
-	want := e.cfg.TokenID + ":" + e.cfg.Token
-	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+	id, secret, _ := strings.Cut(r.Header.Get("Authorization"), ":")
+	want, known := e.tokens[id]
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 || !known {
 		return "", false
 	}
-	id, _, _ := strings.Cut(got, ":")
 	return id, true
+}
+
+// Token is a service token: its id and secret.
+type Token struct {
+	ID, Secret string
 }
 
 // unauthorized is the API's 401 for a missing or wrong service token.

@@ -21,7 +21,7 @@ func benchStorages(b *testing.B, fn func(b *testing.B, opts ...Option)) {
 func BenchmarkStart(b *testing.B) {
 	benchStorages(b, func(b *testing.B, opts ...Option) {
 		for b.Loop() {
-			cfg := Config{Org: "acme", Databases: []string{"app"}, TokenID: "id", Token: "secret"}
+			cfg := Config{Org: "acme", Databases: []string{"app"}, TokenID: "id", Token: "secret", SafeMigrations: []string{"main"}}
 			for _, o := range opts {
 				if err := o(&cfg); err != nil {
 					b.Fatal(err)

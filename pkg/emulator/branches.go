@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/storage"
 )
 
 func (e *Emulator) listBranches(w http.ResponseWriter, r *http.Request) error {
@@ -83,7 +86,8 @@ func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := e.fillBranch(r.Context(), b.storageDB, src); err != nil {
+	fork, err := e.fillBranch(r.Context(), b.storageDB, src)
+	if err != nil {
 		e.mu.Lock()
 		delete(db.branches, b.name)
 		e.mu.Unlock()
@@ -92,7 +96,7 @@ func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 	now := time.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	b.creating = false
+	b.creating, b.fork = false, fork
 	b.readyAt = now.Add(e.timings.BranchReady)
 	b.updatedAt = now
 	if src.backup != nil {
@@ -161,20 +165,28 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 }
 
 // fillBranch creates a branch's storage database with the source's schema
-// and, for a backup, its rows.
-func (e *Emulator) fillBranch(ctx context.Context, storageDB string, src branchSource) error {
+// and, for a backup, its rows, and returns that schema: the branch's fork
+// point. PlanetScale checks a deploy request "against the production
+// schema at the time the branch was created and against the current
+// production schema" (planetscale.com/docs/vitess/best-practices); no
+// documented operation moves a branch's fork point later.
+func (e *Emulator) fillBranch(ctx context.Context, storageDB string, src branchSource) ([]storage.Table, error) {
 	if err := e.store.CreateDatabase(ctx, storageDB); err != nil {
-		return fmt.Errorf("create branch database: %w", err)
+		return nil, fmt.Errorf("create branch database: %w", err)
 	}
 	if err := e.store.CopySchema(ctx, src.storageDB, storageDB); err != nil {
-		return fmt.Errorf("copy schema: %w", err)
+		return nil, fmt.Errorf("copy schema: %w", err)
 	}
 	if src.backup != nil {
 		if err := e.store.CopyData(ctx, src.storageDB, storageDB); err != nil {
-			return fmt.Errorf("copy data from backup %s: %w", src.backup.id, err)
+			return nil, fmt.Errorf("copy data from backup %s: %w", src.backup.id, err)
 		}
 	}
-	return nil
+	fork, err := e.store.Schema(ctx, storageDB)
+	if err != nil {
+		return nil, fmt.Errorf("read fork point: %w", err)
+	}
+	return fork, nil
 }
 
 func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
@@ -250,7 +262,7 @@ func (e *Emulator) removeBranch(db *database, b *branch, now time.Time) dropList
 	for _, dr := range db.drs {
 		if dr.branch == b.name && !dr.branchDeleted {
 			dr.branchDeleted, dr.branchDeletedAt = true, now
-			if !dr.closed && !deploying(dr.state) {
+			if !dr.closed && !deploy.Deploying(dr.state) {
 				dr.closed, dr.closedAt, dr.updatedAt = true, now, now
 			}
 		}
@@ -264,9 +276,32 @@ func (e *Emulator) promoteBranch(w http.ResponseWriter, r *http.Request) error {
 	return e.updateBranch(w, r, func(b *branch) { b.production = true })
 }
 
-// setSafeMigrations serves the endpoints that turn safe migrations on or off.
+// setSafeMigrations serves the endpoints that turn safe migrations on or
+// off. The branch's existing passwords follow at once: no password runs
+// DDL on a branch while they are on, whenever it was created.
 func (e *Emulator) setSafeMigrations(on bool) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		e.mu.Lock()
+		_, b, err := e.pathBranch(r)
+		var admins []string
+		var storageDB string
+		if err == nil {
+			storageDB = b.storageDB
+			for _, p := range b.passwords {
+				if p.role == string(storage.RoleAdmin) {
+					admins = append(admins, p.username)
+				}
+			}
+		}
+		e.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		for _, user := range admins {
+			if err := e.store.SetRole(r.Context(), storageDB, user, effectiveRole(string(storage.RoleAdmin), on)); err != nil {
+				return err
+			}
+		}
 		return e.updateBranch(w, r, func(b *branch) { b.safeMigrations = on })
 	}
 }

@@ -46,6 +46,10 @@ var specOmits = map[string][]int{
 	"queue_deploy_request": {http.StatusUnprocessableEntity},
 	// Skipping the revert window of a deploy that is not inside it: 422.
 	"skip_revert_period": {http.StatusUnprocessableEntity},
+	// A review whose state is neither approved nor commented, or an
+	// approval of one's own request: 422, as the API refuses other
+	// invalid values.
+	"review_deploy_request": {http.StatusUnprocessableEntity},
 }
 
 // contractRow is one checked response, a row of the logged table.

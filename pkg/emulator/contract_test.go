@@ -14,21 +14,18 @@ import (
 // either implemented (and covered by TestContract) or listed here.
 var notEmulated = map[string]string{
 	// Settings changes psflow never makes.
-	"update_branch":            "branch settings (cluster size, vtgate) are not emulated",
-	"update_password":          "renaming a password is not used by psflow",
-	"update_backup":            "backup protection is not used by psflow",
-	"update_safe_migrations":   "the POST/DELETE safe-migrations pair is emulated instead",
-	"update_auto_apply":        "deploys choose auto_cutover when the request is created",
-	"update_database_settings": "database settings are fixed in the emulator",
-	"update_organization":      "organization settings are fixed in the emulator",
+	"update_branch":          "branch settings (cluster size, vtgate) are not emulated",
+	"update_password":        "renaming a password is not used by psflow",
+	"update_backup":          "backup protection is not used by psflow",
+	"update_safe_migrations": "the POST/DELETE safe-migrations pair is emulated instead",
+	"update_auto_apply":      "deploys choose auto_cutover when the request is created",
+	"update_organization":    "organization settings are fixed in the emulator",
 	// Databases and organizations exist from the emulator's configuration.
 	"create_database": "databases are created at start (--database)",
 	"delete_database": "databases live as long as the emulator",
 	// Deploy request features outside psflow's flow.
 	"complete_errored_deploy":      "an errored deploy ends in complete_error; retrying it is not emulated",
 	"force_cutover_deploy_request": "cutover is immediate after apply-deploy or with auto_cutover",
-	"list_deploy_request_reviews":  "reviews and approvals are not emulated",
-	"review_deploy_request":        "reviews and approvals are not emulated",
 }
 
 // sameRoute reports whether a route pattern ("GET /v1/a/{x}") is the spec
@@ -126,6 +123,8 @@ func contractOrgAndBranches(c *contractRun) {
 	c.call("list_databases", 200, "GET", orgPath(e)+"/databases", nil)
 	c.call("get_database", 200, "GET", db, nil)
 	c.call("get_database", 404, "GET", dbPath(e, "no-such-db"), nil)
+	c.call("update_database_settings", 200, "PATCH", db, map[string]any{"require_approval_for_deploy": false})
+	c.call("update_database_settings", 404, "PATCH", dbPath(e, "no-such-db"), map[string]any{"require_approval_for_deploy": true})
 
 	for _, name := range []string{"feat1", "lint", "promo", "gone"} {
 		c.call("create_branch", 201, "POST", db+"/branches", map[string]string{"name": name, "parent_branch": "main"})
@@ -229,6 +228,11 @@ func contractDeployRequests(c *contractRun) {
 
 	// feat4 → main: closed without deploying.
 	n = open("feat4", false, "CREATE TABLE t4 (id BIGINT PRIMARY KEY)")
+	c.call("review_deploy_request", 201, "POST", drPath(e, n)+"/reviews", map[string]string{"state": "commented", "body": "looks good"})
+	c.call("review_deploy_request", 201, "POST", drPath(e, n)+"/reviews", map[string]string{"state": "approved"})
+	c.call("review_deploy_request", 422, "POST", drPath(e, n)+"/reviews", map[string]string{"state": "rejected"})
+	c.call("list_deploy_request_reviews", 200, "GET", drPath(e, n)+"/reviews", nil)
+	c.call("list_deploy_request_reviews", 404, "GET", drPath(e, 999)+"/reviews", nil)
 	c.call("close_deploy_request", 200, "PATCH", drPath(e, n), map[string]string{"state": "closed"})
 	c.call("close_deploy_request", 422, "PATCH", drPath(e, n), map[string]string{"state": "closed"})
 

@@ -269,7 +269,7 @@ func TestDeployCompletesAfterRevertWindow(t *testing.T) {
 		assert.NilError(t, err)
 		assert.Equal(t, dr.DeploymentState, "pending")
 		_, err = d.deploy(t, dr.Number)
-		assert.ErrorContains(t, err, "pending")
+		assert.ErrorContains(t, err, "currently validating")
 		d.wait(t, dr.Number, "ready")
 		_, err = d.deploy(t, dr.Number)
 		assert.NilError(t, err)

@@ -4,84 +4,158 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
+	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/storage"
 )
 
-// finishDiff computes a pending deploy request's plan: ready when there is
-// something to deploy, no_changes otherwise.
+// planInputs is what a deploy request is planned from, read under e.mu:
+// the branch's fork point and the storage of both branches.
+type planInputs struct {
+	fork       []storage.Table
+	from, into string
+	ok         bool
+}
+
+// inputsOf returns what dr is planned from, if it is still at generation
+// gen. The caller holds e.mu.
+func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs {
+	if dr.gen != gen {
+		return planInputs{}
+	}
+	in := planInputs{ok: true}
+	if b := db.branches[dr.branch]; b != nil {
+		in.fork, in.from = b.fork, b.storageDB
+	}
+	if b := db.branches[dr.into]; b != nil {
+		in.into = b.storageDB
+	}
+	return in
+}
+
+// evaluation is a deploy request's plan with the schemas it came from.
+type evaluation struct {
+	plan   deploy.Plan
+	branch []storage.Table // the branch's schema the plan was made from
+	files  []schemaFile
+}
+
+// evaluate plans a deploy request from its branch's fork point, the
+// branch now and the target now.
+func (e *Emulator) evaluate(ctx context.Context, in planInputs) (evaluation, error) {
+	if in.from == "" || in.into == "" {
+		return evaluation{}, fmt.Errorf("the branch or the branch it deploys into no longer exists")
+	}
+	branch, err := e.store.Schema(ctx, in.from)
+	if err != nil {
+		return evaluation{}, err
+	}
+	return e.planOnto(ctx, in.fork, branch, in.into, nil)
+}
+
+// planOnto plans the changes from fork to branch onto the target's
+// storage database as it will be once the deployments ahead have run
+// (deploy.Evaluate, deploy.Project).
+func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into string, ahead []deploy.Sides) (evaluation, error) {
+	tables, err := e.store.Schema(ctx, into)
+	if err != nil {
+		return evaluation{}, err
+	}
+	target, err := deploy.Project(statements(tables), ahead)
+	if err != nil {
+		return evaluation{}, err
+	}
+	plan, err := deploy.Evaluate(deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: target})
+	if err != nil {
+		return evaluation{}, err
+	}
+	return evaluation{plan: plan, branch: branch, files: diffFiles(plan.Changes, fork, branch)}, nil
+}
+
+// settle records an evaluation on a deploy request and moves it to the
+// state the plan calls for: no_changes when there is nothing to deploy,
+// ready when it can deploy, error when it conflicts with its target or
+// breaks a lint rule (a deploy request with lint errors shows
+// deployment_state "error" and deployable false in PlanetScale's webhook
+// example, planetscale.com/docs/api/webhook-events). An approval is
+// dismissed when the changes it approved change ("an approval is
+// automatically dismissed if the proposed changes are updated after the
+// deploy request is approved", planetscale.com/docs, deploy requests).
+// The caller holds e.mu.
+func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
+	if dr.evaluated && dr.approved && !ev.plan.Same(dr.plan) {
+		dr.approved = false
+		e.log.Info("deploy request approval dismissed", "database", db.name, "number", dr.number)
+	}
+	dr.plan, dr.files, dr.branchTables, dr.evaluated = ev.plan, ev.files, ev.branch, true
+	state := stateReady
+	switch {
+	case ev.plan.Empty():
+		state = stateNoChanges
+	case !ev.plan.Deployable():
+		state = stateError
+	}
+	if state != dr.state {
+		e.transition(db, dr, state)
+	}
+}
+
+// finishDiff computes a pending deploy request's plan.
 func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
-	from, into, ok := e.storageOf(db, dr, gen)
+	in := e.inputsOf(db, dr, gen)
 	e.mu.Unlock()
-	if !ok {
+	if !in.ok {
 		return
 	}
-	var (
-		plan  ddl.Plan
-		files []schemaFile
-		err   error
-	)
-	if from == "" || into == "" {
-		err = fmt.Errorf("branch %s or %s no longer exists", dr.branch, dr.into)
-	} else {
-		plan, files, err = e.diffDatabases(ctx, into, from)
-	}
+	ev, err := e.evaluate(ctx, in)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if dr.gen != gen || ctx.Err() != nil {
 		return
 	}
-	switch {
-	case err != nil:
+	if err != nil {
 		dr.lastErr = err.Error()
 		e.transition(db, dr, stateError)
-	case plan.Empty():
-		e.transition(db, dr, stateNoChanges)
-	default:
-		dr.plan, dr.files = plan, files
-		e.transition(db, dr, stateReady)
+		return
 	}
+	e.settle(db, dr, ev)
 }
 
-// refreshPlan recomputes the plan of the open deploy request in the path
-// when it is ready or no_changes and either branch's schema has changed
-// since, the way the real service keeps a deploy request up to date with
-// its branch. The state follows: ready when there is something to deploy,
-// no_changes otherwise. Only an unknown deploy request is an error; a diff
-// that fails is logged and the old plan kept.
+// refreshable reports whether a deploy request follows its branch: open,
+// planned, and not deploying or deployed. The caller holds e.mu.
+func refreshable(dr *deployRequest) bool {
+	return !dr.closed && dr.evaluated && dr.lastErr == "" &&
+		(dr.state == stateReady || dr.state == stateNoChanges || dr.state == stateError)
+}
+
+// refreshPlan brings the plan of the deploy request in the path up to date
+// with its branch and its target, the way the real service keeps an open
+// deploy request's diff current and checks it again for conflicts. Only
+// an unknown deploy request is an error; a plan that cannot be computed is
+// logged and the old one kept.
 func (e *Emulator) refreshPlan(r *http.Request) error {
 	e.mu.Lock()
 	db, dr, err := e.findDeployRequest(r)
-	if err != nil || dr.closed || (dr.state != stateReady && dr.state != stateNoChanges) {
+	if err != nil || !refreshable(dr) {
 		e.mu.Unlock()
 		return err
 	}
 	gen := dr.gen
-	from, into, _ := e.storageOf(db, dr, gen)
+	in := e.inputsOf(db, dr, gen)
 	e.mu.Unlock()
-	if from == "" || into == "" {
-		return nil
-	}
-	plan, files, err := e.diffDatabases(r.Context(), into, from)
+	ev, err := e.evaluate(r.Context(), in)
 	if err != nil {
-		e.log.Error("refresh deploy request diff", "number", dr.number, "err", err)
+		e.log.Error("refresh deploy request plan", "number", dr.number, "err", err)
 		return nil
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || slices.Equal(plan.Statements(), dr.plan.Statements()) {
+	if dr.gen != gen || ev.plan.Same(dr.plan) {
 		return nil
 	}
-	dr.plan, dr.files = plan, files
-	state := stateReady
-	if plan.Empty() {
-		state = stateNoChanges
-	}
-	if state != dr.state {
-		e.transition(db, dr, state)
-	}
-	e.log.Info("deploy request diff refreshed", "database", db.name, "number", dr.number, "changes", len(plan.Changes))
+	e.settle(db, dr, ev)
+	e.log.Info("deploy request plan refreshed", "database", db.name, "number", dr.number,
+		"statements", len(ev.plan.Merge.Plan.Changes), "deployable", ev.plan.Deployable())
 	return nil
 }

@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
+	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/storage"
 )
 
 // deployRequest is a request to deploy a branch's schema into another
@@ -34,11 +35,25 @@ type deployRequest struct {
 	history []string    // every deployment state, in order
 	times   []time.Time // when each state of history began
 	gen     int         // bumped on every transition; stale scheduled steps compare it
-	plan    ddl.Plan
-	files   []schemaFile
-	before  []string // the into branch's schema before the deploy, for revert
-	lastErr string
-	calls   int // deploy calls received
+	lastErr string      // why the deployment failed, other than its checks
+	calls   int         // deploy calls received
+
+	// The plan: the branch's changes since its fork point, merged onto
+	// the target, with the branch schema it was made from.
+	plan         deploy.Plan
+	files        []schemaFile
+	branchTables []storage.Table
+	evaluated    bool
+
+	creator  string // the service token that opened it
+	approved bool
+	reviews  []*review
+	queued   queuedSides // what deploy was called with
+	due      bool        // queued and past the emulated queue time
+	starting bool        // at the head of its queue, being checked once more
+	before   []string    // the target's schema before the deploy, for revert
+	after    []string    // and after it
+	keepDB   string      // storage database holding the data the deploy dropped
 
 	queuedAt, submittedAt, startedAt time.Time
 	readyToCutoverAt, cutoverAt      time.Time
@@ -59,9 +74,6 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	if req.IntoBranch == "" {
-		req.IntoBranch = defaultBranch
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	db, err := e.pathDatabase(r)
@@ -70,6 +82,15 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 	}
 	if req.Branch == "" {
 		return unprocessable("branch is required")
+	}
+	if req.IntoBranch == "" {
+		// pscale sends no into_branch without --into: "By default, it's
+		// the parent branch (if present) or the database's default
+		// branch" (planetscale/cli internal/cmd/deployrequest/create.go).
+		req.IntoBranch = defaultBranch
+		if b := db.branches[req.Branch]; b != nil && b.parent != "" {
+			req.IntoBranch = b.parent
+		}
 	}
 	from, into := db.branches[req.Branch], db.branches[req.IntoBranch]
 	switch {
@@ -94,7 +115,7 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		id: randomString(12), deploymentID: randomString(12), number: uint64(len(db.drs) + 1),
 		branch: from.name, into: into.name, branchID: from.id, keyspace: db.name, notes: req.Notes,
 		autoCutover: req.AutoCutover, autoDeleteBranch: req.AutoDeleteBranch,
-		createdAt: now, updatedAt: now,
+		createdAt: now, updatedAt: now, creator: tokenOf(r),
 	}
 	db.drs = append(db.drs, dr)
 	e.transition(db, dr, statePending)
@@ -137,7 +158,7 @@ func (e *Emulator) getDeployRequest(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (e *Emulator) getDeployment(w http.ResponseWriter, r *http.Request) error {
-	return e.withDeployRequest(w, r, func(db *database, dr *deployRequest) any { return e.deploymentView(dr) })
+	return e.withDeployRequest(w, r, func(db *database, dr *deployRequest) any { return e.deploymentView(db, dr) })
 }
 
 func (e *Emulator) deployRequestDiff(w http.ResponseWriter, r *http.Request) error {
@@ -194,7 +215,7 @@ func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) er
 	switch {
 	case dr.closed:
 		return unprocessable("deploy request #%d is already closed", dr.number)
-	case deploying(dr.state):
+	case deploy.Deploying(dr.state):
 		return unprocessable("deploy request #%d is deploying (%s) and cannot be closed", dr.number, dr.state)
 	}
 	now := time.Now()

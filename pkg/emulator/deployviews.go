@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"html"
+	"strings"
 )
 
 // deployRequestView is a deploy request as the API returns it.
@@ -37,11 +38,12 @@ type deployRequestView struct {
 // deployRequestView renders a deploy request. The caller holds e.mu.
 func (e *Emulator) deployRequestView(db *database, dr *deployRequest) deployRequestView {
 	v := deployRequestView{
-		ID: dr.id, Number: dr.number, Actor: e.actor(),
+		ID: dr.id, Number: dr.number,
 		Branch: dr.branch, BranchID: dr.branchID, BranchDeleted: dr.branchDeleted,
 		BranchDeletedAt: apiTimePtr(dr.branchDeletedAt),
 		IntoBranch:      dr.into, IntoBranchShardCount: 1, IntoBranchKeyspaceCount: 1,
-		State: "open", DeploymentState: dr.state, Deployment: e.deploymentView(dr),
+		Approved: dr.approved, Actor: tokenActor(dr.creator),
+		State: "open", DeploymentState: dr.state, Deployment: e.deploymentView(db, dr),
 		HTMLURL: e.htmlURL(fmt.Sprintf("/%s/deploy-requests/%d", db.name, dr.number)),
 		Notes:   dr.notes, HTMLBody: "<p>" + html.EscapeString(dr.notes) + "</p>",
 		CreatedAt: apiTime(dr.createdAt), UpdatedAt: apiTime(dr.updatedAt),
@@ -78,10 +80,10 @@ type deploymentView struct {
 	IntoBranch                 string                 `json:"into_branch"`
 	DeployRequestNumber        uint64                 `json:"deploy_request_number"`
 	Deployable                 bool                   `json:"deployable"`
-	PrecedingDeployments       []map[string]any       `json:"preceding_deployments"`
+	PrecedingDeployments       []queuedDeploymentView `json:"preceding_deployments"`
 	DeployOperations           []operationView        `json:"deploy_operations"`
 	DeployOperationSummaries   []operationSummaryView `json:"deploy_operation_summaries"`
-	LintErrors                 []map[string]any       `json:"lint_errors"`
+	LintErrors                 []lintView             `json:"lint_errors"`
 	SequentialDiffDependencies []map[string]any       `json:"sequential_diff_dependencies"`
 	LookupVindexOperations     []map[string]any       `json:"lookup_vindex_operations"`
 	DeploymentRevertRequest    map[string]any         `json:"deployment_revert_request"`
@@ -96,23 +98,31 @@ type deploymentView struct {
 	QueuePauseReason           *string                `json:"queue_pause_reason"`
 }
 
-// deploymentView renders a deploy request's deployment. The caller holds
-// e.mu.
-func (e *Emulator) deploymentView(dr *deployRequest) deploymentView {
+// deploymentView renders a deploy request's deployment: deployable, its
+// deploy_check_errors (conflicts with the target, or why it failed),
+// lint_errors, instant_ddl_eligible and the deployments ahead of it in its
+// queue. The caller holds e.mu.
+func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentView {
+	q, byNumber := queueOf(db, dr.into)
+	preceding := []queuedDeploymentView{}
+	for _, entry := range q.Ahead(dr.number) {
+		preceding = append(preceding, queuedView(byNumber[entry.Number]))
+	}
 	v := deploymentView{
 		ID: dr.deploymentID, AutoCutover: dr.autoCutover, AutoDeleteBranch: dr.autoDeleteBranch,
 		CreatedAt: apiTime(dr.createdAt), CutoverAt: apiTimePtr(dr.cutoverAt),
 		FinishedAt: apiTimePtr(dr.finishedAt), QueuedAt: apiTimePtr(dr.queuedAt),
 		ReadyToCutoverAt: apiTimePtr(dr.readyToCutoverAt), StartedAt: apiTimePtr(dr.startedAt),
 		State: dr.state, SubmittedAt: apiTimePtr(dr.submittedAt), UpdatedAt: apiTime(dr.updatedAt),
-		IntoBranch: dr.into, DeployRequestNumber: dr.number, Deployable: dr.state == stateReady && !dr.closed,
-		PrecedingDeployments: []map[string]any{}, DeployOperations: e.operationViews(dr),
-		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: []map[string]any{},
+		IntoBranch: dr.into, DeployRequestNumber: dr.number,
+		Deployable:           dr.plan.Deployable() && (dr.state == stateReady || dr.state == stateQueued) && !dr.closed,
+		PrecedingDeployments: preceding, DeployOperations: e.operationViews(dr),
+		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: lintViews(dr.plan.Lint, dr.keyspace),
+		InstantDDLEligible:         dr.plan.Merge.InstantEligible,
 		SequentialDiffDependencies: []map[string]any{}, LookupVindexOperations: []map[string]any{},
 		Actor: e.actor(), SchemaLastUpdatedAt: apiTimePtr(dr.createdAt), InstantDDL: dr.instantDDL,
 	}
-	if dr.lastErr != "" {
-		msg := dr.lastErr
+	if msg := deployCheckErrors(dr); msg != "" {
 		v.DeployCheckErrors = &msg
 	}
 	if !dr.cutoverAt.IsZero() {
@@ -170,8 +180,9 @@ func (e *Emulator) operationViews(dr *deployRequest) []operationView {
 	state := operationState(dr.state)
 	progress := map[string]float64{"complete": 100, "in_progress": 50}[state]
 	eta := 0.0
-	out := make([]operationView, 0, len(dr.plan.Changes))
-	for i, c := range dr.plan.Changes {
+	changes := dr.plan.Merge.Plan.Changes
+	out := make([]operationView, 0, len(changes))
+	for i, c := range changes {
 		p := progress
 		v := operationView{
 			ID: fmt.Sprintf("%s-%d", dr.deploymentID, i+1), State: state, KeyspaceName: dr.keyspace,
@@ -245,4 +256,44 @@ func (e *Emulator) operationSummaries(dr *deployRequest) []operationSummaryView 
 		})
 	}
 	return out
+}
+
+// deployCheckErrors is a deployment's deploy_check_errors: why it failed,
+// else what its changes conflict with. Lint errors are listed in
+// lint_errors only, as in PlanetScale's webhook example of a request with
+// NO_UNIQUE_KEY (planetscale.com/docs/api/webhook-events).
+func deployCheckErrors(dr *deployRequest) string {
+	if dr.lastErr != "" {
+		return dr.lastErr
+	}
+	var lines []string
+	for _, c := range dr.plan.Merge.Conflicts {
+		lines = append(lines, "conflict on "+c.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// queuedDeploymentView is a deployment ahead in the queue, with the fields
+// planetscale-go reads (QueuedDeployment).
+type queuedDeploymentView struct {
+	ID                  string     `json:"id"`
+	State               string     `json:"state"`
+	DeployRequestNumber uint64     `json:"deploy_request_number"`
+	IntoBranch          string     `json:"into_branch"`
+	Actor               *actorView `json:"actor"`
+	CreatedAt           string     `json:"created_at"`
+	UpdatedAt           string     `json:"updated_at"`
+	StartedAt           *string    `json:"started_at"`
+	QueuedAt            *string    `json:"queued_at"`
+	FinishedAt          *string    `json:"finished_at"`
+}
+
+// queuedView renders a deployment ahead in a queue. The caller
+// holds e.mu.
+func queuedView(dr *deployRequest) queuedDeploymentView {
+	return queuedDeploymentView{
+		ID: dr.deploymentID, State: dr.state, DeployRequestNumber: dr.number, IntoBranch: dr.into,
+		Actor: tokenActor(dr.creator), CreatedAt: apiTime(dr.createdAt), UpdatedAt: apiTime(dr.updatedAt),
+		StartedAt: apiTimePtr(dr.startedAt), QueuedAt: apiTimePtr(dr.queuedAt), FinishedAt: apiTimePtr(dr.finishedAt),
+	}
 }

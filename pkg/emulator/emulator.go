@@ -22,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,9 +36,18 @@ type Config struct {
 	// Databases are created at start, each with a production branch "main"
 	// with safe migrations on.
 	Databases []string
-	// TokenID and Token are the service token every request must carry.
+	// TokenID and Token are the service token requests carry.
 	TokenID string
 	Token   string
+	// ExtraTokens are more service tokens the API accepts, each another
+	// administrator (a reviewer, say).
+	ExtraTokens []Token
+	// SafeMigrations names the branches, of every database, that start
+	// with safe migrations on; a new PlanetScale database has them off.
+	SafeMigrations []string
+	// RequireApproval turns on require_approval_for_deploy for every
+	// database at start; a new PlanetScale database has it off.
+	RequireApproval bool
 	// MySQLDSN is an external server (go-sql-driver DSN with admin rights)
 	// to keep branches on; empty starts an embedded go-mysql-server.
 	MySQLDSN string
@@ -65,6 +75,8 @@ type Emulator struct {
 	limiter *rateLimiter
 	faults  faultSet
 	reqlog  *requestLog
+
+	tokens map[string]string // service token id → secret
 
 	mu     sync.Mutex
 	org    organization
@@ -98,6 +110,16 @@ func (c Config) validate() error {
 	if c.TokenID == "" || c.Token == "" {
 		return errors.New("a service token id and secret are required")
 	}
+	for _, t := range c.ExtraTokens {
+		if t.ID == "" || t.Secret == "" || t.ID == c.TokenID || strings.Contains(t.ID, ":") {
+			return fmt.Errorf("extra service token %q: want a distinct id without ':' and a secret", t.ID)
+		}
+	}
+	for _, b := range c.SafeMigrations {
+		if b != defaultBranch {
+			return fmt.Errorf("safe migrations on %q: only %s exists at start", b, defaultBranch)
+		}
+	}
 	return nil
 }
 
@@ -128,6 +150,10 @@ func New(ctx context.Context, cfg Config) (*Emulator, error) {
 		reqlog:  newRequestLog(),
 		org:     organization{id: randomString(12), name: cfg.Org, createdAt: now},
 		dbs:     map[string]*database{},
+		tokens:  map[string]string{cfg.TokenID: cfg.Token},
+	}
+	for _, t := range cfg.ExtraTokens {
+		e.tokens[t.ID] = t.Secret
 	}
 	e.handler = e.routes()
 	for _, name := range cfg.Databases {

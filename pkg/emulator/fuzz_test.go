@@ -119,7 +119,7 @@ func fuzzEmulator(tb testing.TB) *Emulator {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	e, err := New(ctx, Config{Org: "acme", Databases: []string{"app"}, TokenID: "fuzz", Token: "fuzz-secret"})
+	e, err := New(ctx, Config{Org: "acme", Databases: []string{"app"}, TokenID: "fuzz", Token: "fuzz-secret", SafeMigrations: []string{"main"}})
 	if err != nil {
 		tb.Fatal(err)
 	}

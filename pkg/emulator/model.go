@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"time"
+
+	"github.com/psflow/psflow/pkg/emulator/storage"
 )
 
 // organization is the one organization an emulator serves.
@@ -20,6 +22,8 @@ type database struct {
 	branches  map[string]*branch
 	backups   map[string]*backup
 	drs       []*deployRequest
+	// requireApproval is the database setting require_approval_for_deploy.
+	requireApproval bool
 }
 
 // branch is a database branch, kept as one storage database.
@@ -37,6 +41,9 @@ type branch struct {
 	passwords      []*password
 	retired        []string // MySQL users of deleted passwords: they may define views, triggers, routines
 	creating       bool     // its storage database is still being filled
+	// fork is the branch's fork point: its parent's schema when it was
+	// created. Its deploy requests carry its changes since then.
+	fork []storage.Table
 }
 
 // ready reports whether the branch has finished its (emulated) creation.

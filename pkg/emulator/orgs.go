@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 )
@@ -100,7 +101,8 @@ func (e *Emulator) databaseView(db *database) databaseView {
 		BranchesCount: len(db.branches), DevelopmentBranchesCount: len(db.branches) - prod, ProductionBranchesCount: prod,
 		Ready: true, Region: defaultRegion(), HTMLURL: e.htmlURL("/" + db.name), State: "ready",
 		DefaultBranchShardCount: 1, DefaultBranch: defaultBranch, AllowDataBranching: true,
-		Plan: "scaler_pro", CreatedAt: apiTime(db.createdAt), UpdatedAt: apiTime(db.createdAt), Kind: "mysql",
+		RequireApprovalForDeploy: db.requireApproval,
+		Plan:                     "scaler_pro", CreatedAt: apiTime(db.createdAt), UpdatedAt: apiTime(db.createdAt), Kind: "mysql",
 	}
 }
 
@@ -117,14 +119,16 @@ func (e *Emulator) createDatabase(ctx context.Context, name string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	main := &branch{
-		id: randomString(12), name: defaultBranch, production: true, safeMigrations: true,
-		storageDB: storageDB, clusterSize: "PS_10", createdAt: now, updatedAt: now, readyAt: now,
+		id: randomString(12), name: defaultBranch, production: true,
+		safeMigrations: slices.Contains(e.cfg.SafeMigrations, defaultBranch),
+		storageDB:      storageDB, clusterSize: "PS_10", createdAt: now, updatedAt: now, readyAt: now,
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.dbs[name] = &database{
 		id: randomString(12), name: name, createdAt: now,
 		branches: map[string]*branch{defaultBranch: main}, backups: map[string]*backup{},
+		requireApproval: e.cfg.RequireApproval,
 	}
 	return nil
 }

@@ -97,12 +97,7 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	storageDB, username, plain := b.storageDB, e.newUsername(), newPassword()
-	grants := storage.Role(req.Role)
-	if grants == storage.RoleAdmin && b.safeMigrations {
-		// Safe migrations block direct DDL: schema changes go through
-		// deploy requests.
-		grants = storage.RoleReadWriter
-	}
+	grants := effectiveRole(req.Role, b.safeMigrations)
 	e.mu.Unlock()
 
 	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, grants); err != nil {
@@ -230,3 +225,16 @@ func (e *Emulator) passwordViews(branches []*branch) []passwordView {
 // that holds the branch. The real API has no such header; psflow reads it
 // when present (planetscale.DatabaseHeader).
 const DatabaseHeader = "X-Psflow-Database"
+
+// effectiveRole is the MySQL role a password gets on its branch: its own,
+// except that safe migrations block direct DDL for every password ("You'll
+// see a `ERROR 1105 (HY000): direct DDL is disabled` message if you
+// attempt to make schema changes in a branch with safe migrations
+// enabled", planetscale.com/docs/vitess/schema-changes/branching), so an
+// admin password runs with readwriter's privileges while they are on.
+func effectiveRole(role string, safeMigrations bool) storage.Role {
+	if r := storage.Role(role); r != storage.RoleAdmin || !safeMigrations {
+		return r
+	}
+	return storage.RoleReadWriter
+}

@@ -26,6 +26,10 @@ func (e *Emulator) routes() http.Handler {
 		"GET " + org:                        e.getOrganization,
 		"GET " + org + "/databases":         e.listDatabases,
 		"GET " + db:                         e.getDatabase,
+		"PATCH " + db:                       e.updateDatabaseSettings,
+		"GET " + db + "/deploy-queue":       e.getDeployQueue,
+		"GET " + dr + "/reviews":            e.listReviews,
+		"POST " + dr + "/reviews":           e.reviewDeployRequest,
 		"GET " + db + "/branches":           e.listBranches,
 		"POST " + db + "/branches":          e.createBranch,
 		"GET " + br:                         e.getBranch,
@@ -116,6 +120,6 @@ func (e *Emulator) apiMiddleware(mux *http.ServeMux) http.Handler {
 				"rate limit of %d requests per minute exceeded for this service token", e.limiter.limit()))
 			return
 		}
-		mux.ServeHTTP(rec, r)
+		mux.ServeHTTP(rec, withToken(r, tokenID))
 	})
 }

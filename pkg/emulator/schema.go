@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/psflow/psflow/pkg/emulator/ddl"
@@ -69,7 +68,14 @@ func (e *Emulator) lintSchema(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return unprocessable("schema cannot be linted: %v", err)
 	}
-	keyspace := r.PathValue("database")
+	views := lintViews(found, r.PathValue("database"))
+	writeJSON(w, http.StatusOK, paginate(r, views))
+	return nil
+}
+
+// lintViews renders lint errors; a finding without a keyspace is in the
+// database's one keyspace.
+func lintViews(found []ddl.LintError, keyspace string) []lintView {
 	views := make([]lintView, 0, len(found))
 	for _, l := range found {
 		ks := l.Keyspace
@@ -82,51 +88,39 @@ func (e *Emulator) lintSchema(w http.ResponseWriter, r *http.Request) error {
 			ForeignKeyColumnNames: []string{}, AutoIncrementColumnNames: []string{},
 		})
 	}
-	writeJSON(w, http.StatusOK, paginate(r, views))
-	return nil
+	return views
 }
 
-// branchDiff serves the SDK's branch diff: the branch's changes against its
-// parent.
+// branchDiff serves the SDK's branch diff: the branch's changes since its
+// fork point (pscale branch diff), not a diff against its parent now,
+// which would show what others deployed since as changes to undo.
 func (e *Emulator) branchDiff(w http.ResponseWriter, r *http.Request) error {
 	e.mu.Lock()
-	db, b, err := e.pathBranch(r)
-	var parentDB string
-	if err == nil && b.parent != "" && db.branches[b.parent] != nil {
-		parentDB = db.branches[b.parent].storageDB
+	_, b, err := e.pathBranch(r)
+	var fork []storage.Table
+	var storageDB string
+	root := false
+	if err == nil {
+		fork, storageDB, root = b.fork, b.storageDB, b.parent == ""
 	}
 	e.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	if parentDB == "" {
+	if root {
 		writeJSON(w, http.StatusOK, wrapData([]schemaFile{}))
 		return nil
 	}
-	_, files, err := e.diffDatabases(r.Context(), parentDB, b.storageDB)
+	now, err := e.store.Schema(r.Context(), storageDB)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wrapData(files))
+	plan, err := ddl.Diff(statements(fork), statements(now))
+	if err != nil {
+		return unprocessable("branch %s cannot be diffed: %v", b.name, err)
+	}
+	writeJSON(w, http.StatusOK, wrapData(diffFiles(plan, fork, now)))
 	return nil
-}
-
-// diffDatabases plans the changes that turn base's schema into branch's,
-// with one diff file per changed table or view.
-func (e *Emulator) diffDatabases(ctx context.Context, base, branch string) (ddl.Plan, []schemaFile, error) {
-	before, err := e.store.Schema(ctx, base)
-	if err != nil {
-		return ddl.Plan{}, nil, err
-	}
-	after, err := e.store.Schema(ctx, branch)
-	if err != nil {
-		return ddl.Plan{}, nil, err
-	}
-	plan, err := ddl.Diff(statements(before), statements(after))
-	if err != nil {
-		return ddl.Plan{}, nil, err
-	}
-	return plan, diffFiles(plan, before, after), nil
 }
 
 // statements lists the CREATE statements of a schema.

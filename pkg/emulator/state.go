@@ -128,7 +128,7 @@ func databaseState(db *database, now time.Time) DatabaseState {
 		ds.DeployRequests = append(ds.DeployRequests, DeployRequestState{
 			Number: dr.number, Branch: dr.branch, IntoBranch: dr.into, State: state,
 			DeploymentState: dr.state, History: append([]string(nil), dr.history...), Transitions: dr.transitions(),
-			DeployCalls: dr.calls, Statements: append([]string{}, dr.plan.Statements()...), Error: dr.lastErr,
+			DeployCalls: dr.calls, Statements: append([]string{}, dr.plan.Merge.Plan.Statements()...), Error: dr.lastErr,
 		})
 	}
 	return ds

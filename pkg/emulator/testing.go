@@ -74,6 +74,27 @@ func WithRateLimit(perMinute int) Option {
 	}
 }
 
+// WithSafeMigrations names the branches that start with safe migrations
+// on (Start's default: main); none leaves them off, as on a new
+// PlanetScale database.
+func WithSafeMigrations(branches ...string) Option {
+	return func(c *Config) error { c.SafeMigrations = append([]string(nil), branches...); return nil }
+}
+
+// WithRequireApproval starts every database with require_approval_for_deploy
+// on.
+func WithRequireApproval() Option {
+	return func(c *Config) error { c.RequireApproval = true; return nil }
+}
+
+// WithExtraToken adds a service token of another administrator.
+func WithExtraToken(id, secret string) Option {
+	return func(c *Config) error {
+		c.ExtraTokens = append(c.ExtraTokens, Token{ID: id, Secret: secret})
+		return nil
+	}
+}
+
 // WithLogger sends the emulator's log lines to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Config) error { c.Logger = l; return nil }
@@ -82,13 +103,14 @@ func WithLogger(l *slog.Logger) Option {
 // Start runs an emulator for a test on 127.0.0.1 with a random port and
 // registers its cleanup, which drops every database and user it made.
 // Defaults: organization "acme", database "app", a random service token,
-// the zero timing profile, embedded storage, 600 requests per minute.
+// the zero timing profile, embedded storage, 600 requests per minute, and
+// safe migrations on main, as a database set up for deploy requests is.
 func Start(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
 	cfg := Config{
 		Org: "acme", Databases: []string{"app"},
 		TokenID: "tok" + randomString(12), Token: "pscale_tkn_" + randomString(32),
-		RateLimit: DefaultRateLimit,
+		RateLimit: DefaultRateLimit, SafeMigrations: []string{defaultBranch},
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {

@@ -35,8 +35,11 @@ type actorView struct {
 	AvatarURL   string `json:"avatar_url"`
 }
 
-func (e *Emulator) actor() *actorView {
-	return &actorView{ID: e.cfg.TokenID, Type: "ServiceToken", DisplayName: e.cfg.TokenID, AvatarURL: ""}
+func (e *Emulator) actor() *actorView { return tokenActor(e.cfg.TokenID) }
+
+// tokenActor is the actor of a service token.
+func tokenActor(id string) *actorView {
+	return &actorView{ID: id, Type: "ServiceToken", DisplayName: id, AvatarURL: ""}
 }
 
 // regionView is the one region every branch lives in.

@@ -75,10 +75,11 @@ type Hit struct {
 }
 
 // StartEmulator starts an emulator for org Org with a random service token
-// and serves it on 127.0.0.1 at a free port.
+// and safe migrations on main, and serves it on 127.0.0.1 at a free port.
 func StartEmulator(ctx context.Context, cfg emulator.Config) (*Emulator, error) {
 	cfg.Org = Org
 	cfg.TokenID, cfg.Token = "bench"+Random(8), "pscale_tkn_"+Random(24)
+	cfg.SafeMigrations = []string{"main"}
 	em, err := emulator.New(ctx, cfg)
 	if err != nil {
 		return nil, err

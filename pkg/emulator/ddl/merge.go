@@ -53,13 +53,16 @@ func joinOr(stmts []string) string {
 
 // ThreeWay merges the changes that turned base into ours onto theirs, the
 // way PlanetScale deploys a branch into a target that moved on since the
-// branch was created ("Database branching: three-way merge for schema
-// changes", planetscale.com/blog): ours' changes are applied onto theirs
-// when they commute with theirs' own changes since base, that is when
-// applying theirs-then-ours and ours-then-theirs from base both succeed and
-// give the same schema. Column, key and constraint order is not compared:
-// two branches each adding a column to one table commute. Each argument is
-// a list of CREATE statements.
+// branch was created (blog post "Database branching: three-way merge for
+// schema changes", planetscale.com/blog/database-branching-three-way-merge-schema-changes:
+// if applying both diffs in either order is valid "but
+// diff1(diff2(main)) != diff2(diff1(main)), there is a conflict"). Ours'
+// changes are applied onto theirs when applying theirs-then-ours and
+// ours-then-theirs from base both succeed and give the same schema.
+// Column, key and constraint order is not compared, so two branches each
+// adding a column to one table commute; where the blog is silent on
+// order, that is the choice that lets both deploy. Each argument is a
+// list of CREATE statements.
 func ThreeWay(base, ours, theirs []string) (Merge, error) {
 	env, err := environment()
 	if err != nil {

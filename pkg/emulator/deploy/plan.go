@@ -70,9 +70,11 @@ func Evaluate(s Sides) (Plan, error) {
 func (p Plan) Empty() bool { return p.Merge.Plan.Empty() && len(p.Merge.Conflicts) == 0 }
 
 // Deployable reports whether the plan may be deployed: its changes apply
-// onto the target without conflict and break no lint rule
-// (planetscale.com/docs: a deploy request with schema lint errors or
-// conflicts with the target cannot be deployed).
+// onto the target without conflict and break no lint rule ("if you try
+// to deploy a branch with no unique key, PlanetScale will block the
+// deployment", planetscale.com/docs/vitess/schema-changes/branching; a
+// request whose branch conflicts with the target "is not deployable",
+// blog post on foreign key constraints and three-way merge).
 func (p Plan) Deployable() bool {
 	return !p.Empty() && len(p.Merge.Conflicts) == 0 && len(p.Lint) == 0
 }
@@ -96,4 +98,21 @@ func (p Plan) Same(o Plan) bool {
 	return slices.Equal(p.Merge.Plan.Statements(), o.Merge.Plan.Statements()) &&
 		slices.Equal(p.Changes.Statements(), o.Changes.Statements()) &&
 		p.CheckErrors() == o.CheckErrors()
+}
+
+// Project returns target as it will be once each deployment ahead, in
+// order, has applied its branch's changes: what a deploy request joining
+// the queue is checked against ("When a developer submits their deploy
+// request, their change is validated against all queued changes", blog
+// post "Database branching: three-way merge for schema changes"). A
+// deployment ahead that conflicts changes nothing; it fails on its own.
+func Project(target []string, ahead []Sides) ([]string, error) {
+	for _, a := range ahead {
+		m, err := ddl.ThreeWay(a.Fork, a.Branch, target)
+		if err != nil {
+			return nil, fmt.Errorf("deployment ahead: %w", err)
+		}
+		target = m.Result
+	}
+	return target, nil
 }

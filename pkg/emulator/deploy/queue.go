@@ -15,10 +15,13 @@ type Entry struct {
 	Due bool
 }
 
-// Queue is a database's deploy queue: one deployment runs at a time,
-// first come first served ("Deploy requests are added to a queue and
-// deployed one at a time, in the order they were added",
-// planetscale.com/docs/concepts/deploy-queue).
+// Queue is the deploy queue of one target branch: "By default, deploy
+// requests on a branch run through a serial deploy queue: only one deploy
+// runs at a time, and later requests wait until earlier ones finish"
+// (planetscale.com/docs/vitess/schema-changes/deploy-requests); "There is
+// a deployment queue, first come first served, that only allows a single
+// deploy request at a time to run" (blog post "Database branching:
+// three-way merge for schema changes").
 type Queue []Entry
 
 // Order returns the deployments in the queue, the running one first, then

@@ -40,12 +40,14 @@ func Deploying(state string) bool {
 	return state == Queued || Running(state) && state != CompletePendingRevert
 }
 
-// Running reports whether a deployment holds its database's deploy queue:
-// from the moment it leaves the queue until it is complete, errored,
-// cancelled or reverted. A deploy in its revert window holds the queue
-// too: pscale's skip-revert exists "to unblock the deploy queue"
-// (planetscale.com/docs/concepts/deploy-requests, "Revert a schema
-// change").
+// Running reports whether a deployment holds its deploy queue: from the
+// moment it leaves the queue until it is complete, errored, cancelled or
+// reverted. A gated deployment holds it ("An open gated deployment holds
+// the serial deploy queue until you apply (or cancel) it",
+// planetscale.com/docs/vitess/schema-changes/deploy-requests), and so does
+// one in its revert window: pscale tells the user "You can skip the revert
+// to unblock the deploy queue" (planetscale/cli
+// internal/cmd/deployrequest/deploy.go).
 func Running(state string) bool {
 	return slices.Contains([]string{
 		Submitting, InProgress, PendingCutover, InProgressCutover,

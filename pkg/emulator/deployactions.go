@@ -1,0 +1,149 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/storage"
+)
+
+// deployRequestBody is the body of POST .../deploy.
+type deployRequestBody struct {
+	InstantDDL bool `json:"instant_ddl"`
+}
+
+// deployDeployRequest queues a deploy request's deployment. It is refused
+// unless the request is ready, approved where the database requires it,
+// eligible for an instant deployment when one is asked for, and still
+// free of conflicts with the deployments queued ahead of it ("If a
+// conflict exists, your deploy request is rejected from the queue, and you
+// are immediately notified of the conflict",
+// planetscale.com/docs/vitess/best-practices).
+func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) error {
+	var req deployRequestBody
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if err := e.refreshPlan(r); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	db, dr, err := e.findDeployRequest(r)
+	if err == nil {
+		dr.calls++
+		err = e.deployable(db, dr, req.InstantDDL)
+	}
+	if err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	gen, fork, branch, ahead := dr.gen, e.forkOf(db, dr), dr.branchTables, aheadOf(db, dr)
+	into := db.branches[dr.into].storageDB
+	e.mu.Unlock()
+
+	ev, err := e.planOnto(r.Context(), fork, branch, into, ahead)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case dr.gen != gen:
+		return unprocessable("deploy request #%d changed while it was being queued (now %s); try again", dr.number, dr.state)
+	case !ev.plan.Deployable() && len(ahead) > 0:
+		return unprocessable("deploy request #%d conflicts with the deployments queued ahead of it:\n%s", dr.number, notDeployable(ev.plan))
+	case !ev.plan.Deployable():
+		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(ev.plan))
+	}
+	dr.instantDDL = req.InstantDDL
+	dr.queued = queuedSides{fork: fork, branch: branch, set: true}
+	e.transition(db, dr, stateQueued)
+	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
+	return nil
+}
+
+// deployable says why a deploy request cannot be deployed now, or nil. The
+// caller holds e.mu.
+func (e *Emulator) deployable(db *database, dr *deployRequest, instant bool) error {
+	switch {
+	case dr.closed:
+		return unprocessable("deploy request #%d is closed", dr.number)
+	case dr.state == statePending:
+		// The message PlanetScale answers a deploy of a request whose diff
+		// is still being computed (HTTP 422, code invalid_params).
+		return newAPIError(http.StatusUnprocessableEntity, "invalid_params",
+			"We're currently validating that these changes are safe to deploy. Please try again in a few moments.")
+	case dr.state == stateNoChanges:
+		return unprocessable("deploy request #%d has no changes to deploy", dr.number)
+	case dr.state == stateError && dr.lastErr == "":
+		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(dr.plan))
+	case dr.state != stateReady:
+		return unprocessable("deploy request #%d cannot be deployed in state %s", dr.number, dr.state)
+	case db.requireApproval && !dr.approved:
+		// Not documented: the error a deploy of an unapproved request gets
+		// when the database requires approval (require_approval_for_deploy).
+		return unprocessable("deploy request #%d must be approved before it can be deployed: this database requires approval for deploys", dr.number)
+	case instant && !dr.plan.Merge.InstantEligible:
+		// Not documented: the error for instant_ddl on an ineligible
+		// request; refusing is safer than deploying it another way.
+		return unprocessable("deploy request #%d is not eligible for an instant deployment", dr.number)
+	case db.branches[dr.into] == nil:
+		return notFound("branch %s not found in database %s", dr.into, db.name)
+	}
+	return nil
+}
+
+// notDeployable lists a plan's conflicts and lint errors.
+func notDeployable(p deploy.Plan) string {
+	if s := p.CheckErrors(); s != "" {
+		return s
+	}
+	return "no changes"
+}
+
+// forkOf returns the fork point of a deploy request's branch. The caller
+// holds e.mu.
+func (e *Emulator) forkOf(db *database, dr *deployRequest) []storage.Table {
+	if b := db.branches[dr.branch]; b != nil {
+		return b.fork
+	}
+	return nil
+}
+
+// deployAction serves an action that moves a deployment from the states
+// allowed to state.
+func (e *Emulator) deployAction(allowed func(string) bool, state, what string) apiHandler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		db, dr, err := e.findDeployRequest(r)
+		if err != nil {
+			return err
+		}
+		if !allowed(dr.state) {
+			return unprocessable("cannot %s deploy request #%d in state %s", what, dr.number, dr.state)
+		}
+		e.transition(db, dr, state)
+		writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
+		return nil
+	}
+}
+
+// stateIs returns a predicate matching one state.
+func stateIs(want string) func(string) bool { return func(s string) bool { return s == want } }
+
+func (e *Emulator) applyDeploy(w http.ResponseWriter, r *http.Request) error {
+	return e.deployAction(stateIs(statePendingCutover), stateInProgressCutover, "apply")(w, r)
+}
+
+func (e *Emulator) skipRevert(w http.ResponseWriter, r *http.Request) error {
+	return e.deployAction(stateIs(stateCompletePendingRevert), stateComplete, "skip the revert of")(w, r)
+}
+
+func (e *Emulator) revertDeploy(w http.ResponseWriter, r *http.Request) error {
+	return e.deployAction(stateIs(stateCompletePendingRevert), stateInProgressRevert, "revert")(w, r)
+}
+
+func (e *Emulator) cancelDeploy(w http.ResponseWriter, r *http.Request) error {
+	return e.deployAction(deploy.Cancellable, stateInProgressCancel, "cancel")(w, r)
+}

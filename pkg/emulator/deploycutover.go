@@ -1,0 +1,193 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/psflow/psflow/pkg/emulator/ddl"
+	"github.com/psflow/psflow/pkg/emulator/storage"
+)
+
+// queuedSides are the schemas a deployment was queued with: its branch's
+// fork point and the branch as it was when deploy was called. Changes to
+// the branch after that are not part of the deployment.
+type queuedSides struct {
+	fork, branch []storage.Table
+	set          bool
+}
+
+// errBranchGone says a branch a deployment needs was deleted.
+func errBranchGone(name string) error { return fmt.Errorf("branch %s no longer exists", name) }
+
+// cutover applies a deployment's plan to its target. Before a change that
+// loses data it saves the tables concerned, so that a revert can bring
+// back their rows ("Any data that was written to the original schema in
+// the time between deploying and reverting will remain in your database
+// after the revert", planetscale.com/docs/concepts/deploy-requests). An
+// instant deployment cannot be reverted ("these schema changes must be
+// auto-applied and cannot be reverted", planetscale.com/docs, instant
+// deployments), so it goes straight to complete and keeps nothing.
+func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest, gen int) {
+	e.mu.Lock()
+	in := e.inputsOf(db, dr, gen)
+	plan, instant := dr.plan, dr.instantDDL
+	keep := ""
+	e.mu.Unlock()
+	if !in.ok {
+		return
+	}
+	var (
+		before []storage.Table
+		err    error
+	)
+	if in.into == "" {
+		err = errBranchGone(dr.into)
+	} else {
+		before, err = e.store.Schema(ctx, in.into)
+	}
+	if err == nil && !instant {
+		keep, err = e.keepLosses(ctx, in.into, statements(before), plan.Merge.Result)
+	}
+	if err == nil {
+		err = e.store.Exec(ctx, in.into, plan.Merge.Plan.Statements()...)
+	}
+	e.mu.Lock()
+	if dr.gen != gen || ctx.Err() != nil {
+		e.mu.Unlock()
+		return
+	}
+	if err != nil {
+		dr.lastErr, dr.keepDB = err.Error(), keep
+		e.transition(db, dr, stateCompleteError)
+		e.mu.Unlock()
+		return
+	}
+	dr.before, dr.after, dr.keepDB = statements(before), plan.Merge.Result, keep
+	if b := db.branches[dr.branch]; b != nil {
+		// Not documented: the branch's changes are in its parent now, so
+		// a later deploy request from it carries only what it changes
+		// next, not the same changes again.
+		b.fork = dr.queued.branch
+	}
+	next := stateCompletePendingRevert
+	if instant {
+		next = stateComplete
+	}
+	e.transition(db, dr, next)
+	var drops dropList
+	if b := db.branches[dr.branch]; dr.autoDeleteBranch && b != nil && !b.production {
+		drops = e.removeBranch(db, b, time.Now())
+	}
+	e.mu.Unlock()
+	if err := drops.run(ctx, e); err != nil {
+		e.log.Error("auto-delete branch", "branch", dr.branch, "err", err)
+	}
+}
+
+// keepLosses saves, in a new storage database, the tables of into whose
+// data turning before into after loses, and names that database (empty
+// when nothing is lost).
+func (e *Emulator) keepLosses(ctx context.Context, into string, before, after []string) (string, error) {
+	losses, err := ddl.Losses(before, after)
+	if err != nil || len(losses) == 0 {
+		return "", err
+	}
+	e.mu.Lock()
+	keep := e.nextStorageName()
+	e.mu.Unlock()
+	tables := make([]string, len(losses))
+	for i, l := range losses {
+		tables[i] = l.Table
+	}
+	if err := e.store.CreateDatabase(ctx, keep); err != nil {
+		return "", err
+	}
+	if err := e.store.SaveTables(ctx, into, keep, tables...); err != nil {
+		return "", errors.Join(err, e.store.DropDatabase(context.WithoutCancel(ctx), keep))
+	}
+	return keep, nil
+}
+
+// revert undoes one deployment's changes, and only them: the target
+// merges "back to the schema before the deploy" three ways
+// (ddl.ThreeWay(after, before, now)), so what others deployed since stays.
+// Data the deployment dropped comes back from what cutover saved; rows
+// written since stay, and data written to tables or columns the deploy
+// added goes with them, as on PlanetScale.
+func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, gen int) {
+	e.mu.Lock()
+	in := e.inputsOf(db, dr, gen)
+	before, after, keep := dr.before, dr.after, dr.keepDB
+	e.mu.Unlock()
+	if !in.ok {
+		return
+	}
+	err := e.undo(ctx, in.into, before, after, keep)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if dr.gen != gen || ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		dr.lastErr = err.Error()
+		e.transition(db, dr, stateCompleteRevertError)
+		return
+	}
+	e.transition(db, dr, stateCompleteRevert)
+}
+
+// undo runs the revert of a deployment on the target's storage database.
+func (e *Emulator) undo(ctx context.Context, into string, before, after []string, keep string) error {
+	if into == "" {
+		return errors.New("the branch deployed into no longer exists")
+	}
+	current, err := e.store.Schema(ctx, into)
+	if err != nil {
+		return err
+	}
+	m, err := ddl.ThreeWay(after, before, statements(current))
+	if err != nil {
+		return err
+	}
+	if len(m.Conflicts) > 0 {
+		return fmt.Errorf("cannot revert: %s", m.Conflicts[0])
+	}
+	if err := e.store.Exec(ctx, into, m.Plan.Statements()...); err != nil {
+		return err
+	}
+	if keep == "" {
+		return nil
+	}
+	losses, err := ddl.Losses(before, after)
+	if err != nil {
+		return err
+	}
+	for _, l := range losses {
+		if l.Dropped {
+			err = e.store.RestoreRows(ctx, keep, into, l.Table)
+		} else {
+			err = e.store.RestoreColumns(ctx, keep, into, l.Table, l.Key, l.Columns)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropKept drops the data a finished deployment saved for its revert, on
+// the scheduler. The caller holds e.mu.
+func (e *Emulator) dropKept(dr *deployRequest) {
+	keep := dr.keepDB
+	if keep == "" {
+		return
+	}
+	dr.keepDB = ""
+	e.sched.after(0, func(ctx context.Context) {
+		if err := e.store.DropDatabase(ctx, keep); err != nil {
+			e.log.Error("drop revert data", "number", dr.number, "err", err)
+		}
+	})
+}

@@ -1,0 +1,423 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// The tests of this file run PlanetScale's deploy model over time through
+// planetscale-go: several branches forked from one main, deployed in
+// either order, through one queue, reverted, with conflicts, lint errors,
+// approvals and safe migrations. Each asserts the end state of main.
+
+// tables lists the tables of a branch.
+func (d drEnv) tables(t *testing.T, branch string) []string {
+	t.Helper()
+	return tableNames(t, d.c, d.e, "app", branch)
+}
+
+// rows returns every row of query on a branch, one string per row.
+func (d drEnv) rows(t *testing.T, branch, query string) []string {
+	t.Helper()
+	rows, err := adminDB(t, d.e, "app", branch).QueryContext(ctx(t), query)
+	assert.NilError(t, err)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	assert.NilError(t, err)
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		assert.NilError(t, rows.Scan(ptrs...))
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			parts[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	assert.NilError(t, rows.Err())
+	return out
+}
+
+// deployed opens a deploy request for branch, deploys it and waits for
+// want.
+func (d drEnv) deployed(t *testing.T, branch, want string) *ps.DeployRequest {
+	t.Helper()
+	dr := d.open(t, branch, true)
+	d.wait(t, dr.Number, "ready")
+	_, err := d.deploy(t, dr.Number)
+	assert.NilError(t, err)
+	return d.wait(t, dr.Number, want)
+}
+
+// statementsOf lists the DDL a deploy request runs, as its operations'
+// ddl_statement show it.
+func (d drEnv) statementsOf(t *testing.T, number uint64) []string {
+	t.Helper()
+	status, body := call(t, d.e, "GET", dbPath(d.e, "app")+fmt.Sprintf("/deploy-requests/%d/operations", number), nil)
+	assert.Equal(t, status, http.StatusOK)
+	var ops struct {
+		Data []struct {
+			DDL string `json:"ddl_statement"`
+		} `json:"data"`
+	}
+	assert.NilError(t, json.Unmarshal(body, &ops))
+	var out []string
+	for _, op := range ops.Data {
+		out = append(out, op.DDL)
+	}
+	return out
+}
+
+func TestTwoBranchesDeployInEitherOrder(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		for _, order := range [][]string{{"pr-a", "pr-b"}, {"pr-b", "pr-a"}} {
+			t.Run(strings.Join(order, "-then-"), func(t *testing.T) {
+				e := Start(t, opts...)
+				d := drEnv{e: e, c: client(t, e)}
+				execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
+				d.branchWith(t, "pr-a", "CREATE TABLE alpha (id BIGINT NOT NULL PRIMARY KEY)")
+				d.branchWith(t, "pr-b", "CREATE TABLE beta (id BIGINT NOT NULL PRIMARY KEY)")
+				first := d.deployed(t, order[0], "complete")
+				second := d.deployed(t, order[1], "complete")
+				assert.DeepEqual(t, d.tables(t, "main"), []string{"alpha", "beta", "users"})
+				for _, dr := range []*ps.DeployRequest{first, second} {
+					stmts := d.statementsOf(t, dr.Number)
+					assert.Assert(t, is.Len(stmts, 1))
+					assert.Assert(t, strings.HasPrefix(stmts[0], "CREATE TABLE"), "%s deployed %q", dr.Branch, stmts)
+				}
+			})
+		}
+	})
+}
+
+func TestColumnsAddedByTwoBranchesKeepTheirRows(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		main := adminDB(t, e, "app", "main")
+		execAll(t, main,
+			"CREATE TABLE invoices (id BIGINT NOT NULL PRIMARY KEY, amount INT NOT NULL)",
+			"INSERT INTO invoices VALUES (1, 100), (2, 200)")
+		d.branchWith(t, "pr-due", "ALTER TABLE invoices ADD COLUMN due_date DATE")
+		d.branchWith(t, "pr-currency", "ALTER TABLE invoices ADD COLUMN currency CHAR(3)")
+		d.deployed(t, "pr-due", "complete")
+		execAll(t, main, "UPDATE invoices SET due_date = '2026-12-24' WHERE id = 1")
+
+		dr := d.deployed(t, "pr-currency", "complete")
+		stmts := d.statementsOf(t, dr.Number)
+		assert.Assert(t, is.Len(stmts, 1))
+		assert.Assert(t, is.Contains(stmts[0], "ADD COLUMN `currency`"))
+		assert.Assert(t, !strings.Contains(stmts[0], "due_date"), "%s", stmts[0])
+		assert.DeepEqual(t, d.rows(t, "main", "SELECT id, amount, due_date, currency FROM invoices ORDER BY id"),
+			[]string{"1|100|2026-12-24|<nil>", "2|200|<nil>|<nil>"})
+
+		diff, err := d.c.DeployRequests.Diff(ctx(t), &ps.DiffRequest{Organization: e.Org(), Database: "app", Number: dr.Number})
+		assert.NilError(t, err)
+		assert.Assert(t, is.Len(diff, 1))
+		assert.Assert(t, is.Contains(diff[0].Raw, "+  `currency`"))
+		assert.Assert(t, !strings.Contains(diff[0].Raw, "due_date"), "the diff shows the branch's own change only:\n%s", diff[0].Raw)
+	})
+}
+
+func TestConflictingChangesAreNotDeployable(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
+		d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
+		d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+		d.deployed(t, "pr-wide", "complete")
+		before := d.mainTable(t, "users")
+
+		dr := d.open(t, "pr-int", true)
+		dr = d.wait(t, dr.Number, "error")
+		assert.Assert(t, !dr.Deployment.Deployable)
+		status, body := call(t, e, "GET", dbPath(e, "app")+fmt.Sprintf("/deploy-requests/%d/deployment", dr.Number), nil)
+		assert.Equal(t, status, http.StatusOK)
+		var view struct {
+			DeployCheckErrors *string `json:"deploy_check_errors"`
+		}
+		assert.NilError(t, json.Unmarshal(body, &view))
+		assert.Assert(t, view.DeployCheckErrors != nil)
+		assert.Assert(t, containsAll(*view.DeployCheckErrors, "conflict on users", "`email` int", "varchar(255)"), "%s", *view.DeployCheckErrors)
+
+		_, err := d.deploy(t, dr.Number)
+		assert.ErrorContains(t, err, "not deployable")
+		assert.Equal(t, d.mainTable(t, "users"), before, "production is untouched")
+	})
+}
+
+func TestDeploysRunOneAtATimeInDeployOrder(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithTimings(Timings{InProgress: 300 * time.Millisecond}))...)
+		d := drEnv{e: e, c: client(t, e)}
+		names := []string{"pr-1", "pr-2", "pr-3"}
+		var numbers []uint64
+		for _, name := range names {
+			d.branchWith(t, name, fmt.Sprintf("CREATE TABLE t_%s (id BIGINT NOT NULL PRIMARY KEY)", strings.ReplaceAll(name, "-", "_")))
+			dr := d.open(t, name, true)
+			d.wait(t, dr.Number, "ready")
+			numbers = append(numbers, dr.Number)
+		}
+		// Deploy in the order 3, 1, 2.
+		order := []uint64{numbers[2], numbers[0], numbers[1]}
+		for _, n := range order {
+			_, err := d.deploy(t, n)
+			assert.NilError(t, err)
+		}
+		last := d.get(t, order[2])
+		var ahead []uint64
+		for _, p := range last.Deployment.PrecedingDeployments {
+			ahead = append(ahead, p.DeployRequestNumber)
+		}
+		assert.DeepEqual(t, ahead, order[:2])
+
+		status, body := call(t, e, "GET", dbPath(e, "app")+"/deploy-queue", nil)
+		assert.Equal(t, status, http.StatusOK)
+		var queue struct {
+			Data []struct {
+				Number uint64 `json:"deploy_request_number"`
+			} `json:"data"`
+		}
+		assert.NilError(t, json.Unmarshal(body, &queue))
+		var listed []uint64
+		for _, q := range queue.Data {
+			listed = append(listed, q.Number)
+		}
+		assert.DeepEqual(t, listed, order)
+
+		for _, n := range order {
+			d.wait(t, n, "complete")
+		}
+		// Each deployment starts after the one before it has finished.
+		var prevEnd time.Time
+		for _, n := range order {
+			st := e.State().Databases[0].DeployRequests[n-1]
+			var start, end time.Time
+			for _, tr := range st.Transitions {
+				switch tr.State {
+				case "submitting":
+					start = tr.At
+				case "complete":
+					end = tr.At
+				}
+			}
+			assert.Assert(t, !start.Before(prevEnd), "#%d started at %v, before #%d ahead of it ended at %v", n, start, n, prevEnd)
+			prevEnd = end
+		}
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"t_pr_1", "t_pr_2", "t_pr_3"})
+	})
+}
+
+func TestRevertUndoesOneDeployAndKeepsRows(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		d := drEnv{e: e, c: client(t, e)}
+		main := adminDB(t, e, "app", "main")
+		execAll(t, main,
+			"CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(50), flag INT)",
+			"INSERT INTO notes VALUES (1, 'one', 1), (2, 'two', 2)")
+		d.branchWith(t, "pr-drop", "ALTER TABLE notes DROP COLUMN body")
+		d.branchWith(t, "pr-beta", "CREATE TABLE beta (id BIGINT NOT NULL PRIMARY KEY)")
+		first := d.deployed(t, "pr-drop", "complete_pending_revert")
+
+		// The revert window holds the queue: the second deploy waits.
+		second := d.open(t, "pr-beta", true)
+		d.wait(t, second.Number, "ready")
+		_, err := d.deploy(t, second.Number)
+		assert.NilError(t, err)
+		held := d.get(t, second.Number)
+		assert.Equal(t, held.DeploymentState, "queued")
+		assert.Assert(t, is.Len(held.Deployment.PrecedingDeployments, 1))
+		assert.Equal(t, held.Deployment.PrecedingDeployments[0].DeployRequestNumber, first.Number)
+
+		// Rows written in the window.
+		execAll(t, main, "INSERT INTO notes (id, flag) VALUES (3, 3)", "UPDATE notes SET flag = 10 WHERE id = 1", "DELETE FROM notes WHERE id = 2")
+		_, err = d.c.DeployRequests.RevertDeploy(ctx(t), &ps.RevertDeployRequestRequest{Organization: e.Org(), Database: "app", Number: first.Number})
+		assert.NilError(t, err)
+		d.wait(t, first.Number, "complete_revert")
+		d.wait(t, second.Number, "complete_pending_revert")
+
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"beta", "notes"})
+		assert.DeepEqual(t, d.rows(t, "main", "SELECT id, body, flag FROM notes ORDER BY id"),
+			[]string{"1|one|10", "3|<nil>|3"})
+	})
+}
+
+func TestDeployRequestIntoParentByDefault(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "staging"})
+		status, _ := call(t, e, "POST", dbPath(e, "app")+"/branches/staging/safe-migrations", nil)
+		assert.Equal(t, status, http.StatusOK)
+		createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "feature", ParentBranch: "staging"})
+		dr, err := d.c.DeployRequests.Create(ctx(t), &ps.CreateDeployRequestRequest{Organization: e.Org(), Database: "app", Branch: "feature"})
+		assert.NilError(t, err)
+		assert.Equal(t, dr.IntoBranch, "staging")
+	})
+}
+
+func TestSafeMigrations(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithSafeMigrations())...)
+		d := drEnv{e: e, c: client(t, e)}
+		main, err := d.c.DatabaseBranches.Get(ctx(t), &ps.GetDatabaseBranchRequest{Organization: e.Org(), Database: "app", Branch: "main"})
+		assert.NilError(t, err)
+		assert.Assert(t, !main.SafeMigrations, "a new database has safe migrations off")
+
+		d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
+		_, err = d.c.DeployRequests.Create(ctx(t), &ps.CreateDeployRequestRequest{Organization: e.Org(), Database: "app", Branch: "feature"})
+		assert.ErrorContains(t, err, "safe migrations must be enabled")
+
+		pw, err := d.c.Passwords.Create(ctx(t), &ps.DatabaseBranchPasswordRequest{Organization: e.Org(), Database: "app", Branch: "main", Role: "admin"})
+		assert.NilError(t, err)
+		name, _ := e.BranchDatabase("app", "main")
+		ddl := func(stmt string) error {
+			conn := passwordDB(t, e, pw, name)
+			_, err := conn.ExecContext(ctx(t), stmt)
+			return err
+		}
+		assert.NilError(t, ddl("CREATE TABLE before_on (id BIGINT NOT NULL PRIMARY KEY)"))
+		status, _ := call(t, e, "POST", dbPath(e, "app")+"/branches/main/safe-migrations", nil)
+		assert.Equal(t, status, http.StatusOK)
+		assert.Assert(t, ddl("DROP TABLE before_on") != nil, "an admin password made before safe migrations were on runs no DDL")
+		assert.Assert(t, ddl("CREATE TABLE while_on (id BIGINT NOT NULL PRIMARY KEY)") != nil)
+		status, _ = call(t, e, "DELETE", dbPath(e, "app")+"/branches/main/safe-migrations", nil)
+		assert.Equal(t, status, http.StatusOK)
+		assert.NilError(t, ddl("DROP TABLE before_on"))
+	})
+}
+
+func TestLintErrorsMakeARequestNotDeployable(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		d.branchWith(t, "keyless", "CREATE TABLE events (body TEXT)")
+		dr := d.open(t, "keyless", true)
+		dr = d.wait(t, dr.Number, "error")
+		assert.Assert(t, !dr.Deployment.Deployable)
+		assert.Assert(t, is.Len(dr.Deployment.LintErrors, 1))
+		assert.Equal(t, dr.Deployment.LintErrors[0].LintError, "NO_UNIQUE_KEY")
+		assert.Equal(t, dr.Deployment.LintErrors[0].Table, "events")
+		_, err := d.deploy(t, dr.Number)
+		assert.ErrorContains(t, err, "NO_UNIQUE_KEY")
+		assert.Equal(t, d.mainTable(t, "events"), "")
+
+		// Fixing the branch makes the same request deployable.
+		execAll(t, adminDB(t, e, "app", "keyless"), "ALTER TABLE events ADD COLUMN id BIGINT NOT NULL PRIMARY KEY")
+		dr = d.wait(t, dr.Number, "ready")
+		assert.Assert(t, dr.Deployment.Deployable)
+		assert.Assert(t, is.Len(dr.Deployment.LintErrors, 0))
+	})
+}
+
+func TestInstantDeploys(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		d := drEnv{e: e, c: client(t, e)}
+		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
+		d.branchWith(t, "newtable", "CREATE TABLE other (id BIGINT NOT NULL PRIMARY KEY)")
+		d.branchWith(t, "addcol", "ALTER TABLE users ADD COLUMN nick VARCHAR(20)")
+
+		dr := d.wait(t, d.open(t, "newtable", false).Number, "ready")
+		assert.Assert(t, !dr.Deployment.InstantDDLEligible)
+		_, err := d.c.DeployRequests.Deploy(ctx(t), &ps.PerformDeployRequest{Organization: e.Org(), Database: "app", Number: dr.Number, InstantDDL: true})
+		assert.ErrorContains(t, err, "not eligible for an instant deployment")
+		assert.Equal(t, d.get(t, dr.Number).DeploymentState, "ready")
+
+		dr = d.wait(t, d.open(t, "addcol", false).Number, "ready")
+		assert.Assert(t, dr.Deployment.InstantDDLEligible)
+		_, err = d.c.DeployRequests.Deploy(ctx(t), &ps.PerformDeployRequest{Organization: e.Org(), Database: "app", Number: dr.Number, InstantDDL: true})
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.Assert(t, !slices.Contains(e.DeployHistory("app", dr.Number), "complete_pending_revert"), "an instant deploy cannot be reverted")
+		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "nick"))
+	})
+}
+
+func TestApprovals(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithRequireApproval(), WithExtraToken("reviewer", "reviewer-secret"))...)
+		d := drEnv{e: e, c: client(t, e)}
+		reviewer, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
+		assert.NilError(t, err)
+		status, body := call(t, e, "GET", dbPath(e, "app"), nil)
+		assert.Equal(t, status, http.StatusOK)
+		assert.Assert(t, is.Contains(string(body), `"require_approval_for_deploy":true`))
+
+		d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
+		dr := d.wait(t, d.open(t, "feature", true).Number, "ready")
+		assert.Assert(t, !dr.Approved)
+		_, err = d.deploy(t, dr.Number)
+		assert.ErrorContains(t, err, "must be approved")
+
+		review := func(c *ps.Client) error {
+			_, err := c.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
+				Organization: e.Org(), Database: "app", Number: dr.Number, ReviewAction: ps.ReviewApprove,
+			})
+			return err
+		}
+		assert.ErrorContains(t, review(d.c), "cannot approve your own deploy request")
+		assert.NilError(t, review(reviewer))
+		assert.Assert(t, d.get(t, dr.Number).Approved)
+
+		// A change to the branch after the approval dismisses it.
+		execAll(t, adminDB(t, e, "app", "feature"), "CREATE TABLE t2 (id BIGINT NOT NULL PRIMARY KEY)")
+		assert.Assert(t, !d.get(t, dr.Number).Approved)
+		_, err = d.deploy(t, dr.Number)
+		assert.ErrorContains(t, err, "must be approved")
+		assert.NilError(t, review(reviewer))
+		_, err = d.deploy(t, dr.Number)
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"t", "t2"})
+	})
+}
+
+func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
+		d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
+		d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+		gated := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
+		other := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
+		_, err := d.deploy(t, gated.Number)
+		assert.NilError(t, err)
+		d.wait(t, gated.Number, "pending_cutover")
+
+		_, err = d.deploy(t, other.Number)
+		assert.ErrorContains(t, err, "conflicts with the deployments queued ahead")
+		assert.Equal(t, d.get(t, other.Number).DeploymentState, "ready", "a request rejected from the queue stays as it was")
+		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(100)"), "production is untouched")
+	})
+}
