@@ -24,6 +24,7 @@ var errNoFiles = errors.New("matches no file")
 type seedFile struct {
 	Path string // as resolved from the input, cleaned, with forward slashes
 	Size int64
+	Sum  string // hex sha256 of the content, set by hashFiles
 }
 
 // seedSet is the ordered scripts of a run and their content hash.
@@ -135,28 +136,30 @@ func unwrapPath(err error) error {
 func hashFiles(files []seedFile) (seedSet, error) {
 	h := sha256.New()
 	set := seedSet{Files: files}
-	for _, f := range files {
-		n, err := hashOne(h, f)
+	for i, f := range files {
+		one := sha256.New()
+		n, err := hashOne(h, one, f)
 		if err != nil {
 			return seedSet{}, err
 		}
+		files[i].Sum = hex.EncodeToString(one.Sum(nil))
 		set.Bytes += n
 	}
 	set.Hash = hex.EncodeToString(h.Sum(nil))
 	return set, nil
 }
 
-// hashOne writes one file's path, size and content into h. The size comes
-// first, from the earlier stat, so no two sets of files hash alike; a file
-// whose size changed since is an error.
-func hashOne(h io.Writer, f seedFile) (int64, error) {
+// hashOne writes one file's path, size and content into h, and its content
+// into content. The size comes first, from the earlier stat, so no two
+// sets of files hash alike; a file whose size changed since is an error.
+func hashOne(h, content io.Writer, f seedFile) (int64, error) {
 	r, err := os.Open(filepath.FromSlash(f.Path))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", f.Path, unwrapPath(err))
 	}
 	defer r.Close()
 	fmt.Fprintf(h, "%s\x00%s\x00", f.Path, strconv.FormatInt(f.Size, 10))
-	n, err := io.Copy(h, r)
+	n, err := io.Copy(io.MultiWriter(h, content), r)
 	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", f.Path, unwrapPath(err))
 	}
@@ -166,22 +169,12 @@ func hashOne(h io.Writer, f seedFile) (int64, error) {
 	return n, nil
 }
 
-// loadFiles is the set as the loader takes it.
-func (set seedSet) loadFiles() []sqlload.File {
-	out := make([]sqlload.File, len(set.Files))
-	for i, f := range set.Files {
+// loadFiles is files as the loader takes them.
+func loadFiles(files []seedFile) []sqlload.File {
+	out := make([]sqlload.File, len(files))
+	for i, f := range files {
 		path := filepath.FromSlash(f.Path)
 		out[i] = sqlload.File{Name: f.Path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 	}
 	return out
-}
-
-// names lists the set's paths, one a line, for the marker table.
-func (set seedSet) names() string {
-	var b strings.Builder
-	for _, f := range set.Files {
-		b.WriteString(f.Path)
-		b.WriteByte('\n')
-	}
-	return b.String()
 }

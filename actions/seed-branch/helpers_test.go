@@ -28,6 +28,22 @@ func newBranch(t *testing.T, em *emulator.Emulator, branch string) map[string]st
 	return env
 }
 
+// branchWithRow gives main the tables of mainDDL and a table settings,
+// then makes branch off it with a row in settings that the branch had
+// before psflow ran, as from Data Branching.
+func branchWithRow(t *testing.T, em *emulator.Emulator, branch string, mainDDL ...string) (map[string]string, *sql.DB) {
+	t.Helper()
+	main, ok := em.BranchDatabase("app", "main")
+	assert.Assert(t, ok)
+	ddl := append(mainDDL, "CREATE TABLE settings (k VARCHAR(20) NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)")
+	assert.NilError(t, em.Storage().Exec(context.Background(), main, ddl...))
+	env := newBranch(t, em, branch)
+	db := branchDB(t, em, branch)
+	_, err := db.Exec("INSERT INTO settings VALUES ('theme', 'dark')")
+	assert.NilError(t, err)
+	return env, db
+}
+
 // branchDB is an admin connection to the storage database of a branch.
 func branchDB(t *testing.T, em *emulator.Emulator, branch string) *sql.DB {
 	t.Helper()
@@ -56,22 +72,22 @@ func passwords(t *testing.T, em *emulator.Emulator, branch string) []emulator.Pa
 	return nil
 }
 
-// markerRun is a row of the marker table, as a test reads it.
+// markerRun is a file row of the marker table, as a test reads it.
 type markerRun struct {
-	Status, Hash, Error string
-	Statements, Rows    int64
+	File, Sum, Status string
 }
 
-// markerRuns reads the marker table of a branch, oldest run first.
+// markerRuns reads the file rows of the marker table of a branch, in the
+// order they were applied.
 func markerRuns(t *testing.T, db *sql.DB) []markerRun {
 	t.Helper()
-	rows, err := db.Query("SELECT `status`, `content_hash`, COALESCE(`error`, ''), `statements`, `rows_affected` FROM `_psflow_seed` ORDER BY `id`")
+	rows, err := db.Query("SELECT `file`, `sha256`, `status` FROM `_psflow_seed` WHERE `file` <> '' ORDER BY `id`")
 	assert.NilError(t, err)
 	defer rows.Close()
 	var out []markerRun
 	for rows.Next() {
 		var r markerRun
-		assert.NilError(t, rows.Scan(&r.Status, &r.Hash, &r.Error, &r.Statements, &r.Rows))
+		assert.NilError(t, rows.Scan(&r.File, &r.Sum, &r.Status))
 		out = append(out, r)
 	}
 	assert.NilError(t, rows.Err())

@@ -59,5 +59,4 @@ func TestSeedBranchTimeout(t *testing.T) {
 	runs := markerRuns(t, db)
 	assert.Equal(t, len(runs), 1)
 	assert.Equal(t, runs[0].Status, "failed")
-	assert.Check(t, is.Contains(runs[0].Error, "deadline exceeded"))
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -12,12 +13,12 @@ import (
 	"github.com/psflow/psflow/actions/shared"
 )
 
-// markerTable is the table seed-branch keeps in the branch's database: one
-// row per run with the content hash of its files, its status, its numbers
-// and what a failed run left behind.
+// markerTable is the table seed-branch keeps in the branch's database:
+// one row for the branch as it was before the first run (its base), and
+// one row per file applied since, in the order they were applied.
 const markerTable = shared.SeedMarkerTable
 
-// The statuses of a run in the marker table.
+// The statuses of a file in the marker table.
 const (
 	statusRunning = "running"
 	statusOK      = "ok"
@@ -25,30 +26,29 @@ const (
 )
 
 // markerDDL creates the marker table; it is valid on MySQL, MariaDB, Vitess
-// and go-mysql-server.
+// and go-mysql-server. The base row has an empty file and holds the
+// snapshot; a file row holds the file's path and content hash.
 const markerDDL = "CREATE TABLE IF NOT EXISTS `" + markerTable + "` (" +
 	"`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, " +
-	"`content_hash` CHAR(64) NOT NULL, " +
-	"`status` VARCHAR(16) NOT NULL, " +
-	"`files` TEXT NOT NULL, " +
-	"`statements` BIGINT NOT NULL DEFAULT 0, " +
-	"`rows_affected` BIGINT NOT NULL DEFAULT 0, " +
-	"`bytes` BIGINT NOT NULL DEFAULT 0, " +
-	"`started_at` DATETIME NOT NULL, " +
-	"`finished_at` DATETIME NULL, " +
-	"`error` TEXT NULL, " +
-	"`snapshot` LONGTEXT NULL, " +
-	"`leftover` LONGTEXT NULL)"
+	"`file` VARCHAR(768) NOT NULL, " +
+	"`sha256` CHAR(64) NOT NULL, " +
+	"`status` VARCHAR(8) NOT NULL, " +
+	"`base` LONGTEXT NULL)"
 
-// pastRun is one row of the marker table: an earlier run.
-type pastRun struct {
-	ID         int64
-	Hash       string
-	Status     string
-	StartedAt  time.Time
-	FinishedAt sql.NullTime
-	Snapshot   sql.NullString // JSON snapshot of the branch before the run
-	Leftover   sql.NullString // JSON leftover of a failed run
+// appliedFile is a file row of the marker table: a file an earlier run
+// applied, or was applying.
+type appliedFile struct {
+	ID     int64
+	File   string
+	Sum    string
+	Status string
+}
+
+// history is what the marker table holds: the base snapshot, when a run
+// recorded one, and the files applied since.
+type history struct {
+	base    *snapshot
+	applied []appliedFile
 }
 
 // control is the run's own connection to the branch: it holds the lock
@@ -113,59 +113,83 @@ func (c *control) release() {
 	_ = c.conn.Close()
 }
 
-// latest creates the marker table when needed and returns its newest row,
-// or nil when there is none.
-func (c *control) latest(ctx context.Context) (*pastRun, error) {
+// history creates the marker table when needed and reads it.
+func (c *control) history(ctx context.Context) (history, error) {
+	var h history
 	if _, err := c.conn.ExecContext(ctx, markerDDL); err != nil {
-		return nil, fmt.Errorf("create table %s: %w", markerTable, err)
+		return h, fmt.Errorf("create table %s: %w", markerTable, err)
 	}
-	r := &pastRun{}
-	err := c.conn.QueryRowContext(ctx, "SELECT `id`, `content_hash`, `status`, `started_at`, `finished_at`, `snapshot`, `leftover` FROM `"+
-		markerTable+"` ORDER BY `id` DESC LIMIT 1").Scan(&r.ID, &r.Hash, &r.Status, &r.StartedAt, &r.FinishedAt, &r.Snapshot, &r.Leftover)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	rows, err := c.conn.QueryContext(ctx, "SELECT `id`, `file`, `sha256`, `status`, COALESCE(`base`, '') FROM `"+markerTable+"` ORDER BY `id`")
 	if err != nil {
-		return nil, fmt.Errorf("read table %s: %w", markerTable, err)
+		return h, fmt.Errorf("read table %s: %w", markerTable, err)
 	}
-	return r, nil
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			f    appliedFile
+			base string
+		)
+		if err := rows.Scan(&f.ID, &f.File, &f.Sum, &f.Status, &base); err != nil {
+			return h, fmt.Errorf("read table %s: %w", markerTable, err)
+		}
+		if f.File != "" {
+			h.applied = append(h.applied, f)
+			continue
+		}
+		var snap snapshot
+		if err := json.Unmarshal([]byte(base), &snap); err != nil {
+			return h, fmt.Errorf("read the base recorded in %s: %w", markerTable, err)
+		}
+		h.base = &snap
+	}
+	if err := rows.Err(); err != nil {
+		return h, fmt.Errorf("read table %s: %w", markerTable, err)
+	}
+	return h, nil
 }
 
-// begin records a run as running, with the snapshot taken before it, and
-// returns its id.
-func (c *control) begin(ctx context.Context, set seedSet, snap string) (int64, error) {
-	res, err := c.conn.ExecContext(ctx, "INSERT INTO `"+markerTable+"` (`content_hash`, `status`, `files`, `bytes`, `started_at`, `snapshot`) VALUES (?, ?, ?, ?, ?, ?)",
-		set.Hash, statusRunning, set.names(), set.Bytes, time.Now().UTC().Truncate(time.Second), snap)
+// recordBase records the branch as it is before the first run.
+func (c *control) recordBase(ctx context.Context, base snapshot) error {
+	data, err := json.Marshal(base)
 	if err != nil {
-		return 0, fmt.Errorf("write table %s: %w", markerTable, err)
+		return err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("write table %s: %w", markerTable, err)
-	}
-	return id, nil
-}
-
-// outcome is how a run ended, for the marker table.
-type outcome struct {
-	status     string
-	statements int64
-	rows       int64
-	err        string // the failure, empty on success
-	leftover   string // JSON leftover of a failed run
-}
-
-// finish records how the run ended.
-func (c *control) finish(ctx context.Context, id int64, o outcome) error {
-	_, err := c.conn.ExecContext(ctx, "UPDATE `"+markerTable+"` SET `status` = ?, `statements` = ?, `rows_affected` = ?, `finished_at` = ?, `error` = ?, `leftover` = ? WHERE `id` = ?",
-		o.status, o.statements, o.rows, time.Now().UTC().Truncate(time.Second), nullable(o.err), nullable(o.leftover), id)
+	_, err = c.conn.ExecContext(ctx, "INSERT INTO `"+markerTable+"` (`file`, `sha256`, `status`, `base`) VALUES ('', '', ?, ?)", statusOK, string(data))
 	if err != nil {
 		return fmt.Errorf("write table %s: %w", markerTable, err)
 	}
 	return nil
 }
 
-// nullable is NULL for an empty string.
-func nullable(s string) sql.NullString {
-	return sql.NullString{String: s, Valid: s != ""}
+// forgetFiles deletes every file row: the branch is back at its base.
+func (c *control) forgetFiles(ctx context.Context) error {
+	if _, err := c.conn.ExecContext(ctx, "DELETE FROM `"+markerTable+"` WHERE `file` <> ''"); err != nil {
+		return fmt.Errorf("write table %s: %w", markerTable, err)
+	}
+	return nil
+}
+
+// begin records files as being applied, in order.
+func (c *control) begin(ctx context.Context, files []seedFile) error {
+	for _, f := range files {
+		_, err := c.conn.ExecContext(ctx, "INSERT INTO `"+markerTable+"` (`file`, `sha256`, `status`) VALUES (?, ?, ?)", f.Path, f.Sum, statusRunning)
+		if err != nil {
+			return fmt.Errorf("write table %s: %w", markerTable, err)
+		}
+	}
+	return nil
+}
+
+// finish records how the files being applied ended: ok for the files
+// applied, failed for the others.
+func (c *control) finish(ctx context.Context, applied []string) error {
+	for _, f := range applied {
+		if _, err := c.conn.ExecContext(ctx, "UPDATE `"+markerTable+"` SET `status` = ? WHERE `status` = ? AND `file` = ?", statusOK, statusRunning, f); err != nil {
+			return fmt.Errorf("write table %s: %w", markerTable, err)
+		}
+	}
+	if _, err := c.conn.ExecContext(ctx, "UPDATE `"+markerTable+"` SET `status` = ? WHERE `status` = ?", statusFailed, statusRunning); err != nil {
+		return fmt.Errorf("write table %s: %w", markerTable, err)
+	}
+	return nil
 }

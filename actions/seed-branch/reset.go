@@ -3,7 +3,6 @@ package seedbranch
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,20 +11,18 @@ import (
 	"strings"
 )
 
-// A failed run leaves behind whatever it had done before the failure:
-// tables, views, routines and triggers it created and rows it committed.
-// The next run starts clean by undoing that first, from a snapshot the
-// failed run recorded before it started:
-//   - objects that did not exist before the failed run are dropped;
-//   - tables that existed and were empty are emptied again, and re-created
-//     from their recorded definition when the run dropped or altered them;
-//   - tables that already held rows, and views, routines and triggers that
-//     already existed, are left as they are (the run's changes to them
-//     cannot be told from earlier ones); the log names the tables.
-//
-// The failed run records what it left at the moment it failed, so objects
-// created by hand after the failure are kept. A run killed outright (no
-// record of its end) is reset against its snapshot instead.
+// A run that must start over brings the branch back to its base, the
+// snapshot the first run recorded before it loaded anything:
+//   - objects that did not exist at the base are dropped;
+//   - tables that were empty are emptied again, and re-created from their
+//     recorded definition when a file dropped or altered them;
+//   - tables that held rows at the base (Data Branching, or rows written
+//     by hand before the first run) keep their rows; one a file altered is
+//     rebuilt with its recorded definition and the rows of the columns it
+//     still has, one a file dropped comes back empty. Rows psflow loaded
+//     into such a table cannot be told from the others and stay;
+//   - views, routines and triggers that existed at the base are left as
+//     they are (the base records them by name).
 
 // snapshot is the state of a branch's database before a run.
 type snapshot struct {
@@ -39,11 +36,12 @@ type tableState struct {
 	Empty bool   `json:"empty"`
 }
 
-// leftover is what a failed run left that the next run undoes.
+// leftover is what brings a branch back to its base.
 type leftover struct {
-	Drop    []string `json:"drop"`    // objects the run created, as "kind name"
-	Restore []string `json:"restore"` // tables that were empty before it
-	Kept    []string `json:"kept"`    // tables that held rows before it, not undone
+	Drop    []string // objects created since, as "kind name"
+	Restore []string // tables that were empty at the base and changed since
+	Rebuild []string // tables that held rows at the base and were altered or dropped since
+	Kept    []string // tables that held rows at the base, unchanged in definition
 }
 
 // The kinds of object a snapshot records, in the order a reset drops them.
@@ -64,7 +62,7 @@ func (c *control) takeSnapshot(ctx context.Context) (snapshot, error) {
 	for _, row := range tables {
 		name := row[0]
 		switch {
-		case name == markerTable:
+		case name == markerTable || name == holdingTable:
 		case row[1] == "VIEW":
 			snap.Objects = append(snap.Objects, "view "+name)
 		default:
@@ -107,7 +105,7 @@ func (c *control) tableState(ctx context.Context, name string) (tableState, erro
 	return tableState{Def: autoIncrement.ReplaceAllString(def, ""), Empty: errors.Is(err, sql.ErrNoRows)}, nil
 }
 
-// diff returns what a run that started at before left in now.
+// diff returns what turns now back into before.
 func diff(before, now snapshot) leftover {
 	var lo leftover
 	had := map[string]bool{}
@@ -128,8 +126,10 @@ func diff(before, now snapshot) leftover {
 		old := before.Tables[name]
 		cur, ok := now.Tables[name]
 		switch {
-		case !old.Empty:
+		case !old.Empty && ok && cur.Def == old.Def:
 			lo.Kept = append(lo.Kept, name)
+		case !old.Empty:
+			lo.Rebuild = append(lo.Rebuild, name)
 		case !ok || cur.Def != old.Def || !cur.Empty:
 			lo.Restore = append(lo.Restore, name)
 		}
@@ -138,33 +138,8 @@ func diff(before, now snapshot) leftover {
 }
 
 // empty reports whether there is nothing to undo.
-func (lo leftover) empty() bool { return len(lo.Drop) == 0 && len(lo.Restore) == 0 }
-
-// leftoverOf is what a previous run that did not succeed left: as it
-// recorded at its failure, or, when it was killed before it could, the
-// difference between its snapshot and the branch now.
-func (c *control) leftoverOf(ctx context.Context, r *pastRun) (leftover, snapshot, error) {
-	var before snapshot
-	if r.Snapshot.Valid {
-		if err := json.Unmarshal([]byte(r.Snapshot.String), &before); err != nil {
-			return leftover{}, before, fmt.Errorf("read the snapshot of run %d: %w", r.ID, err)
-		}
-	}
-	if r.Leftover.Valid {
-		var lo leftover
-		if err := json.Unmarshal([]byte(r.Leftover.String), &lo); err != nil {
-			return leftover{}, before, fmt.Errorf("read what run %d left: %w", r.ID, err)
-		}
-		return lo, before, nil
-	}
-	if !r.Snapshot.Valid {
-		return leftover{}, before, nil
-	}
-	now, err := c.takeSnapshot(ctx)
-	if err != nil {
-		return leftover{}, before, err
-	}
-	return diff(before, now), before, nil
+func (lo leftover) empty() bool {
+	return len(lo.Drop) == 0 && len(lo.Restore) == 0 && len(lo.Rebuild) == 0
 }
 
 // reset undoes a leftover and returns what it did, for the log. It runs
@@ -196,7 +171,63 @@ func (c *control) reset(ctx context.Context, lo leftover, before snapshot) ([]st
 			done = append(done, what+" table "+name)
 		}
 	}
+	for _, name := range lo.Rebuild {
+		what, err := c.rebuild(ctx, name, before.Tables[name])
+		if err != nil {
+			return done, fmt.Errorf("rebuild table %s: %w", name, err)
+		}
+		done = append(done, what+" table "+name)
+	}
 	return done, nil
+}
+
+// holdingTable names the table a rebuild keeps rows in meanwhile.
+const holdingTable = markerTable + "_hold"
+
+// rebuild brings a table that held rows back to its recorded definition:
+// its rows move to a holding table, the table is re-created and the rows
+// come back in the columns both have. A table that is gone comes back
+// empty. It says what it did.
+func (c *control) rebuild(ctx context.Context, name string, old tableState) (string, error) {
+	exists, err := c.strings(ctx, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", name)
+	if err != nil {
+		return "", err
+	}
+	if len(exists) == 0 {
+		_, err := c.conn.ExecContext(ctx, old.Def)
+		return "re-created, without the rows it had,", err
+	}
+	stmts := []string{
+		"DROP TABLE IF EXISTS " + quoteName(holdingTable),
+		"CREATE TABLE " + quoteName(holdingTable) + " AS SELECT * FROM " + quoteName(name),
+		"DROP TABLE " + quoteName(name),
+		old.Def,
+	}
+	for _, stmt := range stmts {
+		if _, err := c.conn.ExecContext(ctx, stmt); err != nil {
+			return "", err
+		}
+	}
+	cols, err := c.strings(ctx, "SELECT a.COLUMN_NAME FROM information_schema.COLUMNS a JOIN information_schema.COLUMNS b "+
+		"ON a.COLUMN_NAME = b.COLUMN_NAME AND b.TABLE_SCHEMA = a.TABLE_SCHEMA AND b.TABLE_NAME = ? "+
+		"WHERE a.TABLE_SCHEMA = DATABASE() AND a.TABLE_NAME = ? AND a.EXTRA NOT LIKE '%GENERATED%' ORDER BY a.ORDINAL_POSITION", holdingTable, name)
+	if err != nil {
+		return "", err
+	}
+	quoted := make([]string, len(cols))
+	for i, col := range cols {
+		quoted[i] = quoteName(col[0])
+	}
+	list := strings.Join(quoted, ", ")
+	for _, stmt := range []string{
+		"INSERT INTO " + quoteName(name) + " (" + list + ") SELECT " + list + " FROM " + quoteName(holdingTable),
+		"DROP TABLE " + quoteName(holdingTable),
+	} {
+		if _, err := c.conn.ExecContext(ctx, stmt); err != nil {
+			return "", err
+		}
+	}
+	return "rebuilt, keeping its rows,", nil
 }
 
 // restore brings a table that was empty back to its recorded definition

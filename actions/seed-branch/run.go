@@ -2,12 +2,12 @@ package seedbranch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/psflow/psflow/actions/shared"
@@ -64,8 +64,9 @@ func run(ctx context.Context, s *step.Step) error {
 	return err
 }
 
-// seed mints the password, loads the files unless they were applied
-// already, and records the run in the marker table.
+// seed mints the password and brings the branch to its base plus the
+// files: with once, by what the marker table says was applied (decide);
+// without, by loading every file on top of what the branch holds.
 func (sd *seeder) seed(ctx context.Context) error {
 	s := sd.s
 	parallelism := s.Int("parallelism")
@@ -86,47 +87,56 @@ func (sd *seeder) seed(ctx context.Context) error {
 	if !locked {
 		s.Warnf("the server has no named locks (GET_LOCK): runs on branch %s are not serialized", sd.branch)
 	}
-	var rec *record // this run's row in the marker table, with once
+	p := plan{result: resultApplied, why: "once is false: every file runs, nothing is recorded in the branch", files: sd.set.Files}
 	if s.Bool("once") {
-		var skip bool
-		if rec, skip, err = sd.prepare(ctx, ctl); err != nil || skip {
-			return err
+		if p, err = sd.prepare(ctx, ctl); err != nil {
+			return sd.wrap(err)
 		}
+	} else {
+		s.Logf("%s: %s", p.result, p.why)
+	}
+	if p.result == resultSkipped {
+		sd.outputs(p, sqlload.Result{})
+		sd.summary(p, sqlload.Result{}, nil)
+		return nil
 	}
 
 	limitMemory()
-	where := "once is false: nothing is recorded in the branch"
-	if rec != nil {
-		where = fmt.Sprintf("run %d in %s", rec.id, markerTable)
-	}
-	s.Logf("loading over %d connection(s) (%s)", parallelism, where)
-	res, loadErr := sqlload.Load(ctx, bc.pool, sd.set.loadFiles(), sqlload.Options{
+	s.Logf("loading over %d connection(s): %d of %d files", parallelism, len(p.files), len(sd.set.Files))
+	var (
+		mu       sync.Mutex
+		complete []string // files whose every statement committed
+	)
+	res, loadErr := sqlload.Load(ctx, bc.pool, loadFiles(p.files), sqlload.Options{
 		Parallelism: parallelism,
 		Progress: func(f sqlload.FileResult) {
 			s.Logf("applied %s: %d statements, %d rows, %s in %s", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
+			mu.Lock()
+			complete = append(complete, f.Name)
+			mu.Unlock()
 		},
 	})
-	sd.outputs(res, false)
-	if loadErr != nil {
-		advice := "what ran before the failure stays in the branch (once is false)"
-		if rec != nil {
-			sd.recordFailure(rec, res, loadErr)
-			advice = "the next run first undoes what this one left"
+	sd.outputs(p, res)
+	if s.Bool("once") {
+		mu.Lock()
+		defer mu.Unlock()
+		if err := sd.record(ctl, complete); err != nil {
+			return sd.wrap(errors.Join(loadErr, err))
 		}
-		sd.summary(res, loadErr)
+	}
+	sd.summary(p, res, loadErr)
+	if loadErr != nil {
 		if ctx.Err() != nil {
 			return loadErr // run says why the context ended
 		}
-		return fmt.Errorf("%w; fix it and run again: %s", sd.wrap(loadErr), advice)
-	}
-	if rec != nil {
-		if err := rec.ctl.finish(ctx, rec.id, outcome{status: statusOK, statements: res.Statements, rows: res.Rows}); err != nil {
-			return sd.wrap(err)
+		advice := "the next run brings the branch back to where it was before the first run, then applies every file"
+		if !s.Bool("once") {
+			advice = "what ran before the failure stays in the branch (once is false)"
 		}
+		return fmt.Errorf("%w; fix it and run again: %s", sd.wrap(loadErr), advice)
 	}
 	s.Logf("branch %s seeded: %d files, %d statements, %d rows in %s (%s/s)", sd.branch, len(res.Files), res.Statements, res.Rows,
 		res.Duration.Round(time.Millisecond), size(int64(float64(res.Bytes)/max(res.Duration.Seconds(), 1e-3))))
-	sd.summary(res, nil)
 	return nil
 }
 
@@ -143,104 +153,76 @@ func limitMemory() {
 	}
 }
 
-// resetPrevious undoes what a previous run that did not succeed left.
-func (sd *seeder) resetPrevious(ctx context.Context, ctl *control, prev *pastRun) error {
-	s := sd.s
-	how := "failed"
-	if prev.Status == statusRunning {
-		how = "did not finish (it was killed, or lost its connection)"
+// prepare reads the marker table, decides what the run does, and gets
+// the branch ready for it: it records the base on the first run, brings
+// the branch back to its base for a reset, and records the files about to
+// be applied as running.
+func (sd *seeder) prepare(ctx context.Context, ctl *control) (plan, error) {
+	h, err := ctl.history(ctx)
+	if err != nil {
+		return plan{}, err
 	}
-	lo, before, err := ctl.leftoverOf(ctx, prev)
+	p := decide(h, sd.set.Files)
+	sd.s.Logf("%s: %s", p.result, p.why)
+	switch {
+	case p.first:
+		base, err := ctl.takeSnapshot(ctx)
+		if err != nil {
+			return plan{}, fmt.Errorf("snapshot before the first run: %w", err)
+		}
+		if err := ctl.recordBase(ctx, base); err != nil {
+			return plan{}, err
+		}
+	case p.result == resultReset:
+		if err := sd.resetToBase(ctx, ctl, *h.base); err != nil {
+			return plan{}, err
+		}
+	case p.result == resultSkipped:
+		return p, nil
+	}
+	return p, ctl.begin(ctx, p.files)
+}
+
+// resetToBase brings the branch back to its base and forgets the files
+// applied.
+func (sd *seeder) resetToBase(ctx context.Context, ctl *control, base snapshot) error {
+	now, err := ctl.takeSnapshot(ctx)
 	if err != nil {
 		return err
 	}
-	s.Logf("run %d of %s %s; undoing what it left before loading", prev.ID, prev.StartedAt.UTC().Format(time.RFC3339), how)
-	done, err := ctl.reset(ctx, lo, before)
+	lo := diff(base, now)
+	done, err := ctl.reset(ctx, lo, base)
 	for _, d := range done {
-		s.Logf("  %s", d)
+		sd.s.Logf("  %s", d)
 	}
 	if err != nil {
-		return fmt.Errorf("undo what run %d left: %w", prev.ID, err)
+		return fmt.Errorf("bring the branch back to before the first run: %w", err)
 	}
 	if len(lo.Kept) > 0 {
-		s.Logf("  left as they were, having held rows before run %d: %s", prev.ID, list(lo.Kept, 10))
+		sd.s.Logf("  kept with their rows, as they held rows before the first run: %s", list(lo.Kept, 10))
 	}
-	return nil
+	return ctl.forgetFiles(ctx)
 }
 
-// record is this run's row in the marker table and the snapshot of the
-// branch taken before it.
-type record struct {
-	ctl    *control
-	id     int64
-	before snapshot
-}
-
-// prepare reads the last run from the marker table and says whether this
-// one has nothing to do. Otherwise it undoes what a last run that did not
-// succeed left, takes the snapshot and records this run as running.
-func (sd *seeder) prepare(ctx context.Context, ctl *control) (*record, bool, error) {
-	prev, err := ctl.latest(ctx)
-	if err != nil {
-		return nil, false, sd.wrap(err)
-	}
-	if prev != nil && prev.Status == statusOK && prev.Hash == sd.set.Hash {
-		sd.skipped(prev)
-		return nil, true, nil
-	}
-	if prev != nil && prev.Status != statusOK {
-		if err := sd.resetPrevious(ctx, ctl, prev); err != nil {
-			return nil, false, sd.wrap(err)
-		}
-	}
-	before, err := ctl.takeSnapshot(ctx)
-	if err != nil {
-		return nil, false, sd.wrap(fmt.Errorf("snapshot before loading: %w", err))
-	}
-	snap, err := json.Marshal(before)
-	if err != nil {
-		return nil, false, err
-	}
-	id, err := ctl.begin(ctx, sd.set, string(snap))
-	if err != nil {
-		return nil, false, sd.wrap(err)
-	}
-	return &record{ctl: ctl, id: id, before: before}, false, nil
-}
-
-// recordFailure marks the run failed with what it left. It uses a fresh
-// context: the run's own may have ended (timeout, SIGTERM).
-func (sd *seeder) recordFailure(rec *record, res sqlload.Result, loadErr error) {
+// record writes how the files of this run ended into the marker table:
+// the complete ones are ok, the others failed. It uses a fresh context:
+// the run's own may have ended (timeout, SIGTERM).
+func (sd *seeder) record(ctl *control, complete []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
-	o := outcome{status: statusFailed, statements: res.Statements, rows: res.Rows, err: loadErr.Error()}
-	if now, err := rec.ctl.takeSnapshot(ctx); err == nil {
-		if data, err := json.Marshal(diff(rec.before, now)); err == nil {
-			o.leftover = string(data)
-		}
-	}
-	if err := rec.ctl.finish(ctx, rec.id, o); err != nil {
-		sd.s.Warnf("could not record the failure in %s: %v; the next run resets against the snapshot taken before this one", markerTable, err)
-	}
+	return ctl.finish(ctx, complete)
 }
 
-// skipped reports a run that had nothing to do.
-func (sd *seeder) skipped(prev *pastRun) {
-	at := prev.StartedAt.UTC().Format(time.RFC3339)
-	sd.s.Logf("branch %s already has these files (run %d of %s, sha256 %.12s); nothing to load", sd.branch, prev.ID, at, sd.set.Hash)
-	sd.outputs(sqlload.Result{}, true)
-	sd.s.Summary(fmt.Sprintf("### Branch `%s` already seeded\n\nThe same %d files (%s, sha256 `%.12s`) were applied by run %d of %s; nothing was loaded.\n",
-		sd.branch, len(sd.set.Files), size(sd.set.Bytes), sd.set.Hash, prev.ID, at))
-}
-
-// outputs sets the step's outputs from a load's numbers.
-func (sd *seeder) outputs(res sqlload.Result, skipped bool) {
+// outputs sets the step's outputs from the plan and a load's numbers.
+func (sd *seeder) outputs(p plan, res sqlload.Result) {
 	s := sd.s
+	s.Output("result", p.result)
+	s.Output("reason", p.why)
 	s.Output("files", strconv.Itoa(len(res.Files)))
 	s.Output("statements", strconv.FormatInt(res.Statements, 10))
 	s.Output("rows", strconv.FormatInt(res.Rows, 10))
 	s.Output("duration_s", strconv.FormatFloat(res.Duration.Seconds(), 'f', 3, 64))
-	s.Output("skipped", strconv.FormatBool(skipped))
+	s.Output("skipped", strconv.FormatBool(p.result == resultSkipped))
 }
 
 // wrap adds the branch and database to an error.

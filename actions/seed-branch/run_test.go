@@ -37,6 +37,7 @@ func TestSeedBranch(t *testing.T) {
 		rows := map[bool]string{true: "10", false: "9"}[len(opts) == 0]
 		assert.DeepEqual(t, r.Outputs, map[string]string{
 			"files": "3", "statements": "12", "rows": rows, "duration_s": r.Outputs["duration_s"], "skipped": "false",
+			"result": "applied", "reason": "first run on this branch",
 		})
 		assertMasked(t, r, em.Token())
 		assert.Check(t, is.Contains(r.Stdout(), "password "))
@@ -69,7 +70,7 @@ func TestSeedBranch(t *testing.T) {
 		md, err := os.ReadFile(summary)
 		assert.NilError(t, err)
 		for _, want := range []string{"### Branch `pr-1` of acme/app seeded", "| File | Statements | Rows | Bytes | Time |",
-			"/01_schema.sql` | 7 | ", "/data/02_hotels.sql` | 2 | 5 |", "/data/03_blobs.sql` | 3 | 4 | 207.1 KiB |", "| **3 of 3 files** | **12** | **" + rows + "** |"} {
+			"**applied**: first run on this branch.", "/01_schema.sql` | 7 | ", "/data/02_hotels.sql` | 2 | 5 |", "/data/03_blobs.sql` | 3 | 4 | 207.1 KiB |", "| **3 of 3 files** | **12** | **" + rows + "** |"} {
 			assert.Check(t, is.Contains(string(md), want))
 		}
 
@@ -77,13 +78,15 @@ func TestSeedBranch(t *testing.T) {
 		again := actiontest.Exec(t, env, "seed-branch", append(token, "--branch", "pr-1", "--files", files)...)
 		again.Assert(t, icmd.Success)
 		assert.Equal(t, again.Outputs["skipped"], "true")
+		assert.Equal(t, again.Outputs["result"], "skipped")
 		assert.Equal(t, again.Outputs["statements"], "0")
-		assert.Check(t, is.Contains(again.Stdout(), "already has these files"))
+		assert.Check(t, is.Contains(again.Stdout(), "skipped: all 3 files were applied before and are unchanged"))
 		assert.DeepEqual(t, queryStrings(t, db, "SELECT COUNT(*) FROM hotels"), [][]string{{"5"}})
 		runs := markerRuns(t, db)
-		assert.Equal(t, len(runs), 1)
-		assert.Equal(t, runs[0].Status, "ok")
-		assert.Equal(t, runs[0].Statements, int64(12))
+		assert.Equal(t, len(runs), 3)
+		for _, r := range runs {
+			assert.Equal(t, r.Status, "ok", r.File)
+		}
 		assert.Equal(t, len(passwords(t, em, "pr-1")), 0, "the skipping run's password was not deleted")
 		counts := em.Counts()
 		const pw = "/v1/organizations/{organization}/databases/{database}/branches/{branch}/passwords"
@@ -95,7 +98,7 @@ func TestSeedBranch(t *testing.T) {
 		forced.Assert(t, icmd.Expected{ExitCode: 1})
 		assert.Check(t, is.Regexp(`01_schema.sql:4: Error 1[0-9]+ \([0-9A-Z]+\): [Tt]able .*hotels.* already exists`, forced.Stdout()))
 		assert.Check(t, is.Contains(forced.Stdout(), "what ran before the failure stays in the branch (once is false)"))
-		assert.Equal(t, len(markerRuns(t, db)), 1)
+		assert.Equal(t, len(markerRuns(t, db)), 3)
 	})
 }
 
