@@ -18,7 +18,6 @@ var notEmulated = map[string]string{
 	"update_password":        "renaming a password is not used by psflow",
 	"update_backup":          "backup protection is not used by psflow",
 	"update_safe_migrations": "the POST/DELETE safe-migrations pair is emulated instead",
-	"update_auto_apply":      "deploys choose auto_cutover when the request is created",
 	"update_organization":    "organization settings are fixed in the emulator",
 	// Databases and organizations exist from the emulator's configuration.
 	"create_database": "databases are created at start (--database)",
@@ -216,6 +215,8 @@ func contractDeployRequests(c *contractRun) {
 
 	// feat2 → main: cancelled while waiting for the cutover.
 	n = open("feat2", false, "CREATE TABLE t2 (id BIGINT PRIMARY KEY)")
+	c.call("update_auto_apply", 200, "PUT", drPath(e, n)+"/auto-apply", map[string]bool{"enable": false})
+	c.call("update_auto_apply", 404, "PUT", drPath(e, 999)+"/auto-apply", map[string]bool{"enable": false})
 	deployUntil(n, statePendingCutover)
 	c.call("cancel_deploy_request", 200, "POST", drPath(e, n)+"/cancel", nil)
 	c.waitDeployState(n, stateCompleteCancel)

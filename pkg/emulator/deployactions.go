@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/deploy"
 	"github.com/psflow/psflow/pkg/emulator/storage"
@@ -55,7 +56,7 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 	case !ev.plan.Deployable():
 		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(ev.plan))
 	}
-	dr.instantDDL = req.InstantDDL
+	dr.instantDDL, dr.deployer = req.InstantDDL, tokenOf(r)
 	dr.queued = queuedSides{fork: fork, branch: branch, set: true}
 	e.transition(db, dr, stateQueued)
 	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
@@ -121,7 +122,10 @@ func (e *Emulator) deployAction(allowed func(string) bool, state, what string) a
 			return err
 		}
 		if !allowed(dr.state) {
-			return unprocessable("cannot %s deploy request #%d in state %s", what, dr.number, dr.state)
+			return unprocessable("cannot %s deploy request #%d in state %s%s", what, dr.number, dr.state, revertWindowClosed(dr.state))
+		}
+		if state == stateInProgressCutover {
+			dr.applier = tokenOf(r)
 		}
 		e.transition(db, dr, state)
 		writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
@@ -136,6 +140,14 @@ func (e *Emulator) applyDeploy(w http.ResponseWriter, r *http.Request) error {
 	return e.deployAction(stateIs(statePendingCutover), stateInProgressCutover, "apply")(w, r)
 }
 
+// revertWindowClosed says why a revert or skip-revert came too late.
+func revertWindowClosed(state string) string {
+	if state == stateComplete {
+		return "; its revert window has closed"
+	}
+	return ""
+}
+
 func (e *Emulator) skipRevert(w http.ResponseWriter, r *http.Request) error {
 	return e.deployAction(stateIs(stateCompletePendingRevert), stateComplete, "skip the revert of")(w, r)
 }
@@ -146,4 +158,35 @@ func (e *Emulator) revertDeploy(w http.ResponseWriter, r *http.Request) error {
 
 func (e *Emulator) cancelDeploy(w http.ResponseWriter, r *http.Request) error {
 	return e.deployAction(deploy.Cancellable, stateInProgressCancel, "cancel")(w, r)
+}
+
+// autoApplyRequest is the body of PUT .../auto-apply, as pscale
+// deploy-request edit sends it (spec operation update_auto_apply).
+type autoApplyRequest struct {
+	Enable bool `json:"enable"`
+}
+
+// updateAutoApply turns the automatic cutover of a deploy request on or
+// off, until its cutover starts.
+func (e *Emulator) updateAutoApply(w http.ResponseWriter, r *http.Request) error {
+	var req autoApplyRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, dr, err := e.findDeployRequest(r)
+	if err != nil {
+		return err
+	}
+	if dr.closed || !dr.cutoverAt.IsZero() {
+		return unprocessable("deploy request #%d is past its cutover or closed; its auto-apply setting can no longer change", dr.number)
+	}
+	dr.autoCutover, dr.updatedAt = req.Enable, time.Now()
+	if req.Enable && dr.state == statePendingCutover {
+		dr.applier = tokenOf(r)
+		e.transition(db, dr, stateInProgressCutover)
+	}
+	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/psflow/psflow/pkg/emulator/deploy"
 	"github.com/psflow/psflow/pkg/emulator/storage"
@@ -80,10 +81,11 @@ func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, i
 // example, planetscale.com/docs/api/webhook-events). An approval is
 // dismissed when the changes it approved change ("an approval is
 // automatically dismissed if the proposed changes are updated after the
-// deploy request is approved", planetscale.com/docs, deploy requests).
+// deploy request is approved", planetscale.com/docs, deploy requests): the
+// branch's own changes, not the target moving under them.
 // The caller holds e.mu.
 func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
-	if dr.evaluated && dr.approved && !ev.plan.Same(dr.plan) {
+	if dr.evaluated && dr.approved && !slices.Equal(ev.plan.Changes.Statements(), dr.plan.Changes.Statements()) {
 		dr.approved = false
 		e.log.Info("deploy request approval dismissed", "database", db.name, "number", dr.number)
 	}
@@ -132,30 +134,52 @@ func refreshable(dr *deployRequest) bool {
 // refreshPlan brings the plan of the deploy request in the path up to date
 // with its branch and its target, the way the real service keeps an open
 // deploy request's diff current and checks it again for conflicts. Only
-// an unknown deploy request is an error; a plan that cannot be computed is
-// logged and the old one kept.
+// an unknown deploy request is an error.
 func (e *Emulator) refreshPlan(r *http.Request) error {
 	e.mu.Lock()
 	db, dr, err := e.findDeployRequest(r)
-	if err != nil || !refreshable(dr) {
-		e.mu.Unlock()
+	e.mu.Unlock()
+	if err != nil {
 		return err
+	}
+	e.replan(r.Context(), db, dr)
+	return nil
+}
+
+// recheck plans again every open deploy request into a branch that a
+// deployment has just changed, so that a request that now conflicts says
+// so on every read, lists included. The caller holds e.mu.
+func (e *Emulator) recheck(db *database, into string) {
+	for _, dr := range db.drs {
+		if dr.into == into && refreshable(dr) {
+			e.sched.after(0, func(ctx context.Context) { e.replan(ctx, db, dr) })
+		}
+	}
+}
+
+// replan brings a deploy request's plan up to date when it follows its
+// branch (refreshable). A plan that cannot be computed is logged and the
+// old one kept.
+func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) {
+	e.mu.Lock()
+	if !refreshable(dr) {
+		e.mu.Unlock()
+		return
 	}
 	gen := dr.gen
 	in := e.inputsOf(db, dr, gen)
 	e.mu.Unlock()
-	ev, err := e.evaluate(r.Context(), in)
+	ev, err := e.evaluate(ctx, in)
 	if err != nil {
 		e.log.Error("refresh deploy request plan", "number", dr.number, "err", err)
-		return nil
+		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if dr.gen != gen || ev.plan.Same(dr.plan) {
-		return nil
+		return
 	}
 	e.settle(db, dr, ev)
 	e.log.Info("deploy request plan refreshed", "database", db.name, "number", dr.number,
 		"statements", len(ev.plan.Merge.Plan.Changes), "deployable", ev.plan.Deployable())
-	return nil
 }

@@ -45,7 +45,9 @@ type deployRequest struct {
 	branchTables []storage.Table
 	evaluated    bool
 
-	creator  string // the service token that opened it
+	creator  string // the service tokens that opened it, deployed it and applied its cutover
+	deployer string
+	applier  string
 	approved bool
 	reviews  []*review
 	queued   queuedSides // what deploy was called with

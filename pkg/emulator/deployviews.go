@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"strings"
@@ -120,13 +121,14 @@ func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentVie
 		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: lintViews(dr.plan.Lint, dr.keyspace),
 		InstantDDLEligible:         dr.plan.Merge.InstantEligible,
 		SequentialDiffDependencies: []map[string]any{}, LookupVindexOperations: []map[string]any{},
-		Actor: e.actor(), SchemaLastUpdatedAt: apiTimePtr(dr.createdAt), InstantDDL: dr.instantDDL,
+		Actor: tokenActor(cmp.Or(dr.deployer, dr.creator)), SchemaLastUpdatedAt: apiTimePtr(dr.createdAt), InstantDDL: dr.instantDDL,
 	}
 	if msg := deployCheckErrors(dr); msg != "" {
 		v.DeployCheckErrors = &msg
 	}
 	if !dr.cutoverAt.IsZero() {
-		v.CutoverActor = e.actor()
+		// An automatic cutover is the deployer's.
+		v.CutoverActor = tokenActor(cmp.Or(dr.applier, dr.deployer, dr.creator))
 	}
 	if dr.state == stateInProgressCancel || dr.state == stateCompleteCancel {
 		v.CancelledActor = e.actor()

@@ -421,3 +421,61 @@ func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(100)"), "production is untouched")
 	})
 }
+
+// TestOpenRequestsFollowTheTarget checks that a deployment that changes
+// the target makes every open request into it say at once whether it
+// still deploys, in lists too, and that an approval survives the target
+// moving under the request.
+func TestOpenRequestsFollowTheTarget(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRequireApproval(),
+			WithExtraToken("reviewer", "reviewer-secret"))...)
+		d := drEnv{e: e, c: client(t, e)}
+		reviewer, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
+		assert.NilError(t, err)
+		approve := func(n uint64) {
+			t.Helper()
+			_, err := reviewer.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
+				Organization: e.Org(), Database: "app", Number: n, ReviewAction: ps.ReviewApprove,
+			})
+			assert.NilError(t, err)
+		}
+		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
+		d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
+		d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+		wide := d.wait(t, d.open(t, "pr-wide", true).Number, "ready")
+		narrow := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
+		approve(wide.Number)
+		approve(narrow.Number)
+
+		_, err = d.deploy(t, wide.Number)
+		assert.NilError(t, err)
+		d.wait(t, wide.Number, "complete_pending_revert")
+		poll := func(want string) {
+			t.Helper()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				list, err := d.c.DeployRequests.List(ctx(t), &ps.ListDeployRequestsRequest{Organization: e.Org(), Database: "app", Branch: "pr-int"})
+				assert.NilError(t, err)
+				assert.Assert(t, is.Len(list, 1))
+				if list[0].DeploymentState == want || time.Now().After(deadline) {
+					assert.Equal(t, list[0].DeploymentState, want)
+					assert.Assert(t, list[0].Approved, "the approval stays: the branch did not change")
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		poll("error")
+
+		_, err = d.c.DeployRequests.RevertDeploy(ctx(t), &ps.RevertDeployRequestRequest{Organization: e.Org(), Database: "app", Number: wide.Number})
+		assert.NilError(t, err)
+		d.wait(t, wide.Number, "complete_revert")
+		poll("ready")
+		_, err = d.deploy(t, narrow.Number)
+		assert.NilError(t, err)
+		d.wait(t, narrow.Number, "complete_pending_revert")
+		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "`email` int"))
+	})
+}

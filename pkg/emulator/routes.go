@@ -58,6 +58,7 @@ func (e *Emulator) routes() http.Handler {
 		"POST " + dr + "/skip-revert":       e.skipRevert,
 		"POST " + dr + "/revert":            e.revertDeploy,
 		"POST " + dr + "/cancel":            e.cancelDeploy,
+		"PUT " + dr + "/auto-apply":         e.updateAutoApply,
 		"GET " + dr + "/deployment":         e.getDeployment,
 		"GET " + dr + "/operations":         e.listDeployOperations,
 		"GET " + dr + "/diff":               e.deployRequestDiff,

@@ -40,7 +40,7 @@ type Conflict struct {
 
 // String describes the conflict in one line.
 func (c Conflict) String() string {
-	return fmt.Sprintf("%s: %s; this branch: %s; deployed since it was created: %s",
+	return fmt.Sprintf("%s: %s; this branch: %s; the target, since the branch was created: %s",
 		c.Name, c.Reason, joinOr(c.Ours), joinOr(c.Theirs))
 }
 
