@@ -115,21 +115,16 @@ func (e *Emulator) forkOf(db *database, dr *deployRequest) []storage.Table {
 // allowed to state.
 func (e *Emulator) deployAction(allowed func(string) bool, state, what string) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		db, dr, err := e.findDeployRequest(r)
-		if err != nil {
-			return err
-		}
-		if !allowed(dr.state) {
-			return unprocessable("cannot %s deploy request #%d in state %s%s", what, dr.number, dr.state, revertWindowClosed(dr.state))
-		}
-		if state == stateInProgressCutover {
-			dr.applier = tokenOf(r)
-		}
-		e.transition(db, dr, state)
-		writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
-		return nil
+		return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
+			if !allowed(dr.state) {
+				return unprocessable("cannot %s deploy request #%d in state %s%s", what, dr.number, dr.state, revertWindowClosed(dr.state))
+			}
+			if state == stateInProgressCutover {
+				dr.applier = tokenOf(r)
+			}
+			e.transition(db, dr, state)
+			return nil
+		})
 	}
 }
 
@@ -170,23 +165,15 @@ type autoApplyRequest struct {
 // off, until its cutover starts.
 func (e *Emulator) updateAutoApply(w http.ResponseWriter, r *http.Request) error {
 	var req autoApplyRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	db, dr, err := e.findDeployRequest(r)
-	if err != nil {
-		return err
-	}
-	if dr.closed || !dr.cutoverAt.IsZero() {
-		return unprocessable("deploy request #%d is past its cutover or closed; its auto-apply setting can no longer change", dr.number)
-	}
-	dr.autoCutover, dr.updatedAt = req.Enable, time.Now()
-	if req.Enable && dr.state == statePendingCutover {
-		dr.applier = tokenOf(r)
-		e.transition(db, dr, stateInProgressCutover)
-	}
-	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
-	return nil
+	return e.changeDeployRequest(w, r, &req, func(db *database, dr *deployRequest) error {
+		if dr.closed || !dr.cutoverAt.IsZero() {
+			return unprocessable("deploy request #%d is past its cutover or closed; its auto-apply setting can no longer change", dr.number)
+		}
+		dr.autoCutover, dr.updatedAt = req.Enable, time.Now()
+		if req.Enable && dr.state == statePendingCutover {
+			dr.applier = tokenOf(r)
+			e.transition(db, dr, stateInProgressCutover)
+		}
+		return nil
+	})
 }

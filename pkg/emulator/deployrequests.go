@@ -202,11 +202,30 @@ type closeDeployRequestRequest struct {
 
 func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) error {
 	var req closeDeployRequestRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if req.State != "closed" {
-		return unprocessable("invalid state %q: a deploy request can only be updated to closed", req.State)
+	return e.changeDeployRequest(w, r, &req, func(db *database, dr *deployRequest) error {
+		switch {
+		case req.State != "closed":
+			return unprocessable("invalid state %q: a deploy request can only be updated to closed", req.State)
+		case dr.closed:
+			return unprocessable("deploy request #%d is already closed", dr.number)
+		case deploy.Deploying(dr.state):
+			return unprocessable("deploy request #%d is deploying (%s) and cannot be closed", dr.number, dr.state)
+		}
+		now := time.Now()
+		dr.closed, dr.closedAt, dr.updatedAt = true, now, now
+		e.log.Info("deploy request closed", "database", db.name, "number", dr.number)
+		return nil
+	})
+}
+
+// changeDeployRequest decodes the request body into body (when not nil),
+// runs change on the deploy request in the path under e.mu and answers
+// with the deploy request.
+func (e *Emulator) changeDeployRequest(w http.ResponseWriter, r *http.Request, body any, change func(*database, *deployRequest) error) error {
+	if body != nil {
+		if err := decodeBody(r, body); err != nil {
+			return err
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -214,15 +233,9 @@ func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	switch {
-	case dr.closed:
-		return unprocessable("deploy request #%d is already closed", dr.number)
-	case deploy.Deploying(dr.state):
-		return unprocessable("deploy request #%d is deploying (%s) and cannot be closed", dr.number, dr.state)
+	if err := change(db, dr); err != nil {
+		return err
 	}
-	now := time.Now()
-	dr.closed, dr.closedAt, dr.updatedAt = true, now, now
-	e.log.Info("deploy request closed", "database", db.name, "number", dr.number)
 	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
 	return nil
 }
