@@ -62,7 +62,7 @@ var cis = []ci{
 	{AzurePipelines, func(env getenv) bool { return strings.EqualFold(env("TF_BUILD"), "true") }, azurePipelines},
 	{Jenkins, func(env getenv) bool { return env("JENKINS_URL") != "" }, jenkins},
 	{GitHubActions, func(env getenv) bool {
-		return env("GITHUB_EVENT_PATH") != "" || env("GITHUB_HEAD_REF") != "" || env("GITHUB_REF_NAME") != ""
+		return first(env("GITHUB_EVENT_PATH"), env("GITHUB_HEAD_REF"), env("GITHUB_REF_NAME"), env("GITHUB_REPOSITORY")) != ""
 	}, gitHub},
 }
 
@@ -100,6 +100,15 @@ func Read(env func(string) string) (Context, error) {
 		return ctx, nil
 	}
 	return Context{}, nil
+}
+
+// OnGitHub reports whether the repository is on github.com, or on the
+// GitHub Enterprise Server whose API is apiURL.
+func (c Context) OnGitHub(apiURL string) bool {
+	if c.Repository == "" || c.Host == "" {
+		return false
+	}
+	return c.Host == "github.com" || hostOf(apiURL, "") == c.Host
 }
 
 // String says in one line what the context holds, for the log.

@@ -17,6 +17,11 @@ func TestDetection(t *testing.T) {
 			want: runctx.Context{CI: runctx.GitHubActions, HeadRef: "main", Host: "github.com", ReportsEnd: true},
 		},
 		{
+			name: "GitHub repository alone",
+			env:  map[string]string{"GITHUB_REPOSITORY": "acme/app"},
+			want: runctx.Context{CI: runctx.GitHubActions, Repository: "acme/app", Host: "github.com", ReportsEnd: true},
+		},
+		{
 			name: "GitHub variables exported in another CI",
 			env:  map[string]string{"GITHUB_REF_NAME": "main", "GITLAB_CI": "true", "CI_COMMIT_BRANCH": "feature"},
 			want: runctx.Context{CI: runctx.GitLab, HeadRef: "feature"},
@@ -43,5 +48,26 @@ func TestString(t *testing.T) {
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.ctx.String(), c.want)
+	}
+}
+
+func TestOnGitHub(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		ctx    runctx.Context
+		apiURL string
+		want   bool
+	}{
+		{"github.com", runctx.Context{Repository: "acme/app", Host: "github.com"}, "https://api.github.com", true},
+		{"github.com with a test API", runctx.Context{Repository: "acme/app", Host: "github.com"}, "http://127.0.0.1:9/", true},
+		{"enterprise server", runctx.Context{Repository: "acme/app", Host: "ghe.acme.example"}, "https://ghe.acme.example/api/v3", true},
+		{"enterprise server, other API", runctx.Context{Repository: "acme/app", Host: "ghe.acme.example"}, "https://api.github.com", false},
+		{"gitlab", runctx.Context{Repository: "acme/app", Host: "gitlab.com"}, "https://api.github.com", false},
+		{"no repository", runctx.Context{Host: "github.com"}, "https://api.github.com", false},
+		{"no host", runctx.Context{Repository: "acme/app"}, "https://api.github.com", false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.ctx.OnGitHub(c.apiURL), c.want, c.name)
 	}
 }
