@@ -39,11 +39,16 @@ func readBuildspec(t *testing.T, name string) buildspec {
 
 // runPhase runs a phase's commands in one bash, as CodeBuild does, with the
 // environment CodeBuild provides: the buildspec's variables, its secrets
-// (here the emulator's token) and no GITHUB_* variable. It returns the
+// (here the emulator's token) and no GITHUB_* variable. As in CodeBuild,
+// the phase fails at the first command that exits non-zero; within a
+// multi-line command only its last line's status counts. It returns the
 // exported variables' values.
 func runPhase(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir string) (map[string]string, string) {
 	t.Helper()
-	script := "set -euo pipefail\n" + strings.Join(b.Phases[phase].Commands, "\n") + "\n"
+	script := "set -euo pipefail\n"
+	for _, c := range b.Phases[phase].Commands {
+		script += "{\n" + c + "\n} || exit $?\n"
+	}
 	for _, v := range b.Env.ExportedVariable {
 		script += "echo \"EXPORTED " + v + "=${" + v + ":-}\"\n"
 	}
