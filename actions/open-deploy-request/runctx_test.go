@@ -23,11 +23,12 @@ func TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub(t *testing.T) {
 	em := emulator.Start(t)
 	gh := ghfake.New(t)
 	cases := []struct {
-		name   string
-		number int
-		vars   map[string]string
-		notes  string
-		notice string
+		name    string
+		number  int
+		vars    map[string]string
+		notes   string
+		notice  string
+		noToken bool
 	}{
 		{
 			name: "codebuild with a github source", number: 44,
@@ -60,6 +61,13 @@ func TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub(t *testing.T) {
 			notice: "notice: pull request #47 is on gitlab.com, not on GitHub: the pull request comment was not written",
 		},
 		{
+			name: "gitlab without a token", number: 49, noToken: true,
+			vars: map[string]string{
+				"GITLAB_CI": "true", "CI_SERVER_HOST": "gitlab.com", "CI_MERGE_REQUEST_IID": "49", "CI_MERGE_REQUEST_PROJECT_PATH": "acme/app",
+			},
+			notice: "notice: pull request #49 is on gitlab.com, not on GitHub: the pull request comment was not written",
+		},
+		{
 			name: "azure repos without a repository", number: 48,
 			vars:   map[string]string{"TF_BUILD": "True", "BUILD_REASON": "PullRequest", "SYSTEM_PULLREQUEST_PULLREQUESTID": "48"},
 			notice: "notice: Azure Pipelines does not say which repository pull request #48 is in: the pull request comment was not written",
@@ -73,6 +81,9 @@ func TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			vars := map[string]string{"PSFLOW_GITHUB_TOKEN": gh.Token, "PSFLOW_GITHUB_API_URL": gh.URL()}
+			if c.noToken {
+				delete(vars, "PSFLOW_GITHUB_TOKEN")
+			}
 			for k, v := range c.vars {
 				vars[k] = v
 			}

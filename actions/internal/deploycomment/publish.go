@@ -26,17 +26,19 @@ func Publish(ctx context.Context, s *step.Step, database, branch, markdown strin
 	if !s.Bool("comment") {
 		return
 	}
-	token := s.String("github_token")
-	if token == "" {
-		s.Noticef("no github_token: the pull request comment was not written (pass github_token: ${{ github.token }} with pull-requests: write)")
-		return
-	}
 	rc, err := s.Context()
 	if err != nil {
 		s.Warnf("the pull request comment was not written: %v", err)
 		return
 	}
 	target, why := commentTarget(rc, s.String("github_api_url"))
+	token := s.String("github_token")
+	// For a pull request that is not on GitHub no token would help: the
+	// notice below says why instead.
+	if token == "" && (why == "" || rc.PullRequest <= 0) {
+		s.Noticef("no github_token: the pull request comment was not written (pass github_token: ${{ github.token }} with pull-requests: write)")
+		return
+	}
 	if why != "" {
 		s.Noticef("%s: the pull request comment was not written", why)
 		return
