@@ -1,7 +1,6 @@
 package examples
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/emulator/storage"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -28,10 +26,8 @@ type prProject struct {
 
 func newPRProject(t *testing.T) *prProject {
 	t.Helper()
-	p := &prProject{em: startEmulator(t), gh: ghfake.New(t), b: readBuildspec(t, "buildspec-pr.yml"), dir: t.TempDir()}
+	p := &prProject{em: startEmulator(t), gh: ghfake.New(t), b: readBuildspec(t, "buildspec-pr.yml"), dir: pullRequestSource(t)}
 	p.gh.AddPull("acme", "bookings-api", 314, "open", false)
-	assert.NilError(t, os.MkdirAll(filepath.Join(p.dir, "db"), 0o755))
-	copyTree(t, filepath.Join("testdata", "pull-request", "db"), filepath.Join(p.dir, "db"))
 	return p
 }
 
@@ -80,9 +76,7 @@ func TestCodeBuildPullRequestMerged(t *testing.T) {
 	p := newPRProject(t)
 	p.created(t)
 
-	// A push to the pull request adds a second schema change.
-	payments := "CREATE TABLE IF NOT EXISTS payments (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, order_id INT UNSIGNED NOT NULL);\n"
-	assert.NilError(t, os.WriteFile(filepath.Join(p.dir, "db", "schema", "002_payments.sql"), []byte(payments), 0o644))
+	pushSecondChange(t, p.dir)
 	exported, out := p.build(t, "PULL_REQUEST_UPDATED")
 	assert.Check(t, is.Contains(out, "AWS CodeBuild: pull request #314 (updated)"))
 	assert.Equal(t, exported["PSFLOW_BRANCH"], "pr-314")
@@ -122,12 +116,4 @@ func TestCodeBuildPullRequestClosed(t *testing.T) {
 	assert.Check(t, !slices.Contains(branchNames(p.em), "pr-314"), "the branch outlived the pull request")
 	assert.Check(t, !hasTable(t, p.em, "orders"), "a closed pull request changed production")
 	assert.Equal(t, p.em.DeployCalls("bookings_api", 1), 0)
-}
-
-// hasTable reports whether production has a table.
-func hasTable(t *testing.T, em *emulator.Emulator, name string) bool {
-	t.Helper()
-	tables, err := em.Storage().Schema(context.Background(), mainDB(t, em))
-	assert.NilError(t, err)
-	return slices.ContainsFunc(tables, func(tb storage.Table) bool { return tb.Name == name })
 }
