@@ -39,11 +39,24 @@ func readBuildspec(t *testing.T, name string) buildspec {
 
 // runPhase runs a phase's commands in one bash, as CodeBuild does, with the
 // environment CodeBuild provides: the buildspec's variables, its secrets
-// (here the emulator's token) and no GITHUB_* variable. It returns the
+// (here the emulator's token) and no GITHUB_* variable. As in CodeBuild,
+// the phase fails at the first command that exits non-zero; within a
+// multi-line command only its last line's status counts. It returns the
 // exported variables' values.
 func runPhase(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir string) (map[string]string, string) {
 	t.Helper()
-	script := "set -euo pipefail\n" + strings.Join(b.Phases[phase].Commands, "\n") + "\n"
+	return runPhaseWith(t, em, b, phase, dir, nil, nil)
+}
+
+// runPhaseWith is runPhase in a build that CodeBuild started with vars
+// (a webhook's variables), and with the values of the buildspec's Secrets
+// Manager references beyond the service token in secrets.
+func runPhaseWith(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir string, vars, secrets map[string]string) (map[string]string, string) {
+	t.Helper()
+	script := "set -euo pipefail\n"
+	for _, c := range b.Phases[phase].Commands {
+		script += "{\n" + c + "\n} || exit $?\n"
+	}
 	for _, v := range b.Env.ExportedVariable {
 		script += "echo \"EXPORTED " + v + "=${" + v + ":-}\"\n"
 	}
@@ -51,22 +64,33 @@ func runPhase(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir strin
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + binDir(t) + ":/usr/bin:/bin", "HOME=" + t.TempDir(), "CODEBUILD_BUILD_ID=psflow-test:1", "CODEBUILD_SRC_DIR=" + dir,
 		"PLANETSCALE_API_URL=" + em.URL()}
+	for k, v := range vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	for k, v := range b.Env.Variables {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	secrets := map[string]string{"PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(), "PLANETSCALE_SERVICE_TOKEN": em.Token()}
+	values := map[string]string{"PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(), "PLANETSCALE_SERVICE_TOKEN": em.Token()}
+	for k, v := range secrets {
+		values[k] = v
+	}
 	var names []string
 	for k := range b.Env.SecretsManager {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		cmd.Env = append(cmd.Env, k+"="+secrets[k])
+		assert.Assert(t, values[k] != "", "no value for the secret %s of the buildspec", k)
+		cmd.Env = append(cmd.Env, k+"="+values[k])
 	}
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s phase:\n%s", phase, out)
 	assert.NilError(t, err, "phase %s failed", phase)
-	assert.Check(t, !strings.Contains(string(out), em.Token()), "the service token was printed")
+	for k, v := range values {
+		if k != "PLANETSCALE_SERVICE_TOKEN_ID" {
+			assert.Check(t, !strings.Contains(string(out), v), "the secret %s was printed", k)
+		}
+	}
 	exported := map[string]string{}
 	for _, line := range strings.Split(string(out), "\n") {
 		if rest, ok := strings.CutPrefix(line, "EXPORTED "); ok {

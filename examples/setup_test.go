@@ -5,11 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/psflow/psflow/internal/testbin"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/storage"
 	"gotest.tools/v3/assert"
 )
 
@@ -50,6 +52,32 @@ func hasColumn(t *testing.T, em *emulator.Emulator, column string) bool {
 		}
 	}
 	return false
+}
+
+// hasTable reports whether production has a table.
+func hasTable(t *testing.T, em *emulator.Emulator, name string) bool {
+	t.Helper()
+	tables, err := em.Storage().Schema(context.Background(), mainDB(t, em))
+	assert.NilError(t, err)
+	return slices.ContainsFunc(tables, func(tb storage.Table) bool { return tb.Name == name })
+}
+
+// pullRequestSource is a checkout of the sample pull request's files
+// (testdata/pull-request), for the CI examples to build.
+func pullRequestSource(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	assert.NilError(t, os.MkdirAll(filepath.Join(dir, "db"), 0o755))
+	copyTree(t, filepath.Join("testdata", "pull-request", "db"), filepath.Join(dir, "db"))
+	return dir
+}
+
+// pushSecondChange adds the pull request's second schema change, a
+// payments table, to the checkout in dir, as a push to it would.
+func pushSecondChange(t *testing.T, dir string) {
+	t.Helper()
+	payments := "CREATE TABLE IF NOT EXISTS payments (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, order_id INT UNSIGNED NOT NULL);\n"
+	assert.NilError(t, os.WriteFile(filepath.Join(dir, "db", "schema", "002_payments.sql"), []byte(payments), 0o644))
 }
 
 // branchNames lists the branches of bookings_api.

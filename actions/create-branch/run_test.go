@@ -3,6 +3,7 @@ package createbranch_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,13 +63,77 @@ func hasTable(tables []storage.Table, name string) bool {
 	return false
 }
 
-func TestCreateBranchFromPullRequestEvent(t *testing.T) {
+// TestCreateBranchFromRunContext names the branch from what each CI says
+// of the run: pr-<n> on a pull request, the sanitized branch on a push, and
+// the branch input whatever the CI says.
+func TestCreateBranchFromRunContext(t *testing.T) {
+	t.Parallel()
 	em := emulator.Start(t)
-	env := actiontest.Env(em, "app")
-	env["GITHUB_EVENT_PATH"] = actiontest.PullRequestEvent(t, "opened", 42, false)
-	r := actiontest.Exec(t, env, "create-branch", "--create-password=false")
-	r.Assert(t, icmd.Success)
-	assert.Equal(t, r.Outputs["branch"], "pr-42")
+	codeBuild := actiontest.CodeBuildPullRequest("acme/app", 314, "PULL_REQUEST_CREATED")
+	cases := []struct {
+		name   string
+		vars   map[string]string
+		args   []string
+		branch string
+		log    string
+	}{
+		{name: "github pull request", vars: map[string]string{"GITHUB_EVENT_PATH": actiontest.PullRequestEvent(t, "opened", 42, false)}, branch: "pr-42",
+			log: "GitHub Actions: pull request #42 (opened) from feature/change-42 into main"},
+		{name: "codebuild pull request", vars: codeBuild, branch: "pr-314",
+			log: "AWS CodeBuild: pull request #314 (opened) from feature/change-314 into main, repository github.com/acme/app"},
+		{name: "codebuild push", vars: map[string]string{
+			"CODEBUILD_BUILD_ID": "bookings:2", "CODEBUILD_WEBHOOK_TRIGGER": "branch/feature/Orders_Webhooks", "CODEBUILD_WEBHOOK_EVENT": "PUSH",
+			"CODEBUILD_WEBHOOK_HEAD_REF": "refs/heads/feature/Orders_Webhooks", "CODEBUILD_SOURCE_VERSION": "4f1d2c",
+		}, branch: "feature-orders-webhooks", log: "AWS CodeBuild: branch feature/Orders_Webhooks (push)"},
+		{name: "branch input wins", vars: codeBuild, args: []string{"--branch", "qa"}, branch: "qa"},
+		{name: "gitlab merge request", vars: map[string]string{
+			"GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "12",
+			"CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feature/orders", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+		}, branch: "pr-12", log: "GitLab CI: pull request #12 (event not reported) from feature/orders into main"},
+		{name: "bitbucket pull request", vars: map[string]string{"BITBUCKET_BUILD_NUMBER": "9", "BITBUCKET_PR_ID": "5", "BITBUCKET_BRANCH": "feature/orders"}, branch: "pr-5"},
+		{name: "buildkite pull request", vars: map[string]string{"BUILDKITE": "true", "BUILDKITE_PULL_REQUEST": "6", "BUILDKITE_BRANCH": "feature/orders"}, branch: "pr-6"},
+		{name: "circleci pull request", vars: map[string]string{"CIRCLECI": "true", "CIRCLE_BRANCH": "feature/orders", "CIRCLE_PULL_REQUEST": "https://github.com/acme/app/pull/8"}, branch: "pr-8"},
+		{name: "azure pull request", vars: map[string]string{"TF_BUILD": "True", "BUILD_REASON": "PullRequest", "SYSTEM_PULLREQUEST_PULLREQUESTID": "10"}, branch: "pr-10"},
+		{name: "jenkins pull request", vars: map[string]string{"JENKINS_URL": "https://ci.example/", "CHANGE_ID": "11", "BRANCH_NAME": "PR-11"}, branch: "pr-11"},
+		{name: "jenkins branch", vars: map[string]string{"JENKINS_URL": "https://ci.example/", "BRANCH_NAME": "release/2.0"}, branch: "release-2-0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			env := actiontest.Env(em, "app")
+			for k, v := range c.vars {
+				env[k] = v
+			}
+			r := actiontest.Exec(t, env, "create-branch", append([]string{"--create-password=false"}, c.args...)...)
+			r.Assert(t, icmd.Success)
+			assert.Equal(t, r.Outputs["branch"], c.branch)
+			if c.log != "" {
+				assert.Equal(t, strings.Count(r.Stderr(), c.log), 1, "the run context is logged once")
+			}
+		})
+	}
+}
+
+func TestCreateBranchNeedsABranchOutsideCI(t *testing.T) {
+	t.Parallel()
+	em := emulator.Start(t)
+	for _, vars := range []map[string]string{
+		{},
+		{"CODEBUILD_BUILD_ID": "bookings:3", "CODEBUILD_SOURCE_VERSION": "4f1d2c"},
+	} {
+		env := actiontest.Env(em, "app")
+		for k, v := range vars {
+			env[k] = v
+		}
+		r := actiontest.Exec(t, env, "create-branch")
+		r.Assert(t, icmd.Expected{ExitCode: 2})
+		assert.Check(t, is.Contains(r.Stderr(), "input branch is required outside a pull request event or a branch build"))
+	}
+	bad := actiontest.Env(em, "app")
+	bad["CODEBUILD_BUILD_ID"], bad["CODEBUILD_WEBHOOK_TRIGGER"] = "bookings:4", "pr/x"
+	r := actiontest.Exec(t, bad, "create-branch")
+	r.Assert(t, icmd.Expected{ExitCode: 2})
+	assert.Check(t, is.Contains(r.Stderr(), `AWS CodeBuild: CODEBUILD_WEBHOOK_TRIGGER: "x" is not a pull request number`))
 }
 
 func TestCreateBranchRace(t *testing.T) {

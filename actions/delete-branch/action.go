@@ -20,7 +20,7 @@ var Action = &step.Action{
 		step.Input{Name: "older_than", Description: "Sweep: only branches created longer ago than this.", Kind: step.Duration, Default: "72h"},
 		step.Input{Name: "keep", Description: "Sweep: branch names never to delete.", Kind: step.List},
 		step.Input{Name: "github_token", Description: "Sweep: with a token, delete only branches whose pull request is closed.", Secret: true},
-		step.Input{Name: "repository", Description: "Sweep: owner/name of the pull requests. Default: this repository.", Env: "GITHUB_REPOSITORY"},
+		step.Input{Name: "repository", Description: "Sweep: owner/name of the pull requests. Default: the run's repository, when it is on GitHub."},
 		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
 		step.Input{Name: "dry_run", Description: "Print what would be deleted and delete nothing.", Kind: step.Bool, Default: "false"},
 	),

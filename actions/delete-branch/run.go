@@ -23,6 +23,9 @@ func run(ctx context.Context, s *step.Step) error {
 	if s.Bool("sweep") {
 		return sweep(ctx, s, c, d)
 	}
+	if done, err := keepOpen(s); done || err != nil {
+		return err
+	}
 	name, err := shared.Branch(s)
 	if err != nil {
 		return err

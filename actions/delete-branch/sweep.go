@@ -23,11 +23,10 @@ func sweep(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetsc
 	}
 	var prs *pullStates
 	if token := s.String("github_token"); token != "" {
-		repo := s.String("repository")
-		if repo == "" {
-			return step.Usagef("input repository is required with github_token; set %s", "--repository, INPUT_REPOSITORY, PSFLOW_REPOSITORY, GITHUB_REPOSITORY")
+		repo, err := sweepRepository(s)
+		if err != nil {
+			return err
 		}
-		var err error
 		if prs, err = newPullStates(s.String("github_api_url"), token, repo); err != nil {
 			return step.Usagef("%w", err)
 		}
@@ -66,6 +65,22 @@ func sweep(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetsc
 	}
 	s.Summary(fmt.Sprintf("### Branch sweep of %s\n\n%s %d of %d branches (prefix `%s`, older than %s).", shared.Where(s), verb, len(deleted), len(branches), prefix, age))
 	return nil
+}
+
+// sweepRepository is the repository input, else the run's repository when
+// it is on GitHub.
+func sweepRepository(s *step.Step) (string, error) {
+	if repo := s.String("repository"); repo != "" {
+		return repo, nil
+	}
+	rc, err := s.Context()
+	if err != nil {
+		return "", step.Usagef("input repository is required with github_token: %w", err)
+	}
+	if !rc.OnGitHub(s.String("github_api_url")) {
+		return "", step.Usagef("input repository is required with github_token (%s); set --repository, INPUT_REPOSITORY or PSFLOW_REPOSITORY", rc)
+	}
+	return rc.Repository, nil
 }
 
 // number parses the PR number of a pr-<n> branch.

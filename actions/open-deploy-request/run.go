@@ -89,17 +89,18 @@ func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch
 	return into, nil
 }
 
-// notes returns the notes input, else the pull request's title and link.
+// notes returns the notes input, else the pull request's title and link
+// as far as the CI gives them.
 func notes(s *step.Step) (string, error) {
 	if n := s.String("notes"); n != "" {
 		return n, nil
 	}
-	ev, err := s.Event()
+	rc, err := s.Context()
 	if err != nil {
 		return "", step.Usagef("%w", err)
 	}
-	if pr := ev.PullRequest; pr != nil {
-		return strings.TrimSpace(pr.Title + "\n\n" + pr.HTMLURL), nil
+	if rc.PullRequest > 0 {
+		return strings.TrimSpace(rc.Title + "\n\n" + rc.URL), nil
 	}
 	return "", nil
 }

@@ -23,7 +23,7 @@ var Scope = []step.Input{
 // BranchInput is the branch an action works on, defaulting to the PR's.
 var BranchInput = step.Input{
 	Name:        "branch",
-	Description: "Branch name. Default: pr-<number> on a pull request event, else the sanitized git ref.",
+	Description: "Branch name. Default: pr-<number> on a pull request, else the sanitized branch the CI builds.",
 }
 
 // Inputs returns the scope inputs followed by an action's own.
@@ -76,9 +76,10 @@ func retryPolicy(s *step.Step) (planetscale.RetryPolicy, error) {
 	return p, nil
 }
 
-// Branch resolves the branch input: as given, else pr-<n> for a pull
-// request event, else the sanitized git ref. It is an input error when
-// none is available or the given name is invalid.
+// Branch resolves the branch input: as given, else pr-<n> for the run's
+// pull request, else the sanitized branch the run builds (see
+// step.Context). It is an input error when none is available or the given
+// name is invalid.
 func Branch(s *step.Step) (string, error) {
 	if b := s.String("branch"); b != "" {
 		if err := planetscale.ValidateBranchName(b); err != nil {
@@ -86,17 +87,17 @@ func Branch(s *step.Step) (string, error) {
 		}
 		return b, nil
 	}
-	ev, err := s.Event()
+	rc, err := s.Context()
 	if err != nil {
 		return "", step.Usagef("%w", err)
 	}
-	if ev.PullRequest != nil && ev.PullRequest.Number > 0 {
-		return planetscale.PRBranch(ev.PullRequest.Number), nil
+	if rc.PullRequest > 0 {
+		return planetscale.PRBranch(rc.PullRequest), nil
 	}
-	if ev.Ref != "" {
-		return planetscale.BranchName(ev.Ref), nil
+	if rc.HeadRef != "" {
+		return planetscale.BranchName(rc.HeadRef), nil
 	}
-	return "", step.Usagef("input branch is required outside a pull request event; set %s", BranchInput.Sources())
+	return "", step.Usagef("input branch is required outside a pull request event or a branch build (%s); set %s", rc, BranchInput.Sources())
 }
 
 // Where names a database for messages: "acme/app".

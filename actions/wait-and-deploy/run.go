@@ -21,6 +21,9 @@ func run(ctx context.Context, s *step.Step) error {
 	if err != nil {
 		return err
 	}
+	if done, err := closedUnmerged(s); done || err != nil {
+		return err
+	}
 	db := s.String("database")
 	n, err := number(ctx, s, c, db)
 	if err != nil {

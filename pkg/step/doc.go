@@ -6,5 +6,7 @@
 // order, then the declared default. It validates every value before the
 // action starts, masks secrets before anything can print them, writes
 // outputs to GITHUB_OUTPUT or to an env file, appends the step summary and
-// turns the action's error into one line and a documented exit code.
+// turns the action's error into one line and a documented exit code. It
+// reads the run's context (the CI, its pull request or branch) once, and
+// logs it, for the actions to ask through Step.Context.
 package step

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/psflow/psflow/pkg/runctx"
 )
 
 // Step is one running action: its resolved inputs, its outputs and its log.
@@ -20,6 +23,9 @@ type Step struct {
 	out     *outputs
 	summary strings.Builder
 	start   time.Time
+	rc      runctx.Context // the run's context, read once by Context
+	rcErr   error
+	rcOnce  sync.Once
 }
 
 // Run resolves the inputs of a, runs it and writes its outputs and summary.
@@ -52,6 +58,7 @@ func (s *Step) run(ctx context.Context) error {
 	}
 	s.out = newOutputs(s, firstNonEmpty(h.outputFile, s.env.Getenv("PSFLOW_OUTPUT_FILE")))
 	summaryFile := firstNonEmpty(h.summaryFile, s.env.Getenv("PSFLOW_SUMMARY_FILE"), s.env.Getenv("GITHUB_STEP_SUMMARY"))
+	s.logContext()
 	runErr := s.action.Run(ctx, s)
 	if err := s.writeSummary(summaryFile); err != nil && runErr == nil {
 		runErr = err
@@ -127,7 +134,8 @@ func (s *Step) Duration(name string) time.Duration { return value[time.Duration]
 // List returns a list input (newline or comma separated).
 func (s *Step) List(name string) []string { return value[[]string](s, name) }
 
-// Getenv reads the step's environment, for context such as GITHUB_REPOSITORY.
+// Getenv reads the step's environment, for psflow's own knobs; the CI's
+// variables are read through Context.
 func (s *Step) Getenv(name string) string { return s.env.Getenv(name) }
 
 // GitHub reports whether the step runs inside GitHub Actions.

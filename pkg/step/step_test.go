@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/psflow/psflow/pkg/runctx"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -299,20 +300,55 @@ func TestHelp(t *testing.T) {
 	assert.Check(t, is.Contains(r.stdout, "also PLANETSCALE_SERVICE_TOKEN"))
 }
 
-func TestEvent(t *testing.T) {
+func TestContext(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "event.json")
 	assert.NilError(t, os.WriteFile(path, []byte(`{"action":"closed","number":7,"pull_request":{"title":"Add users","html_url":"https://github.com/o/r/pull/7","merged":true,"head":{"ref":"feature/x"}}}`), 0o600))
-	var ev Event
+	var first, second runctx.Context
 	a := testAction(func(ctx context.Context, s *Step) error {
 		var err error
-		ev, err = s.Event()
+		if first, err = s.Context(); err != nil {
+			return err
+		}
+		second, err = s.Context()
 		return err
 	})
-	assert.NilError(t, run(t, a, map[string]string{"INPUT_ORG": "a", "GITHUB_EVENT_PATH": path, "GITHUB_REPOSITORY": "o/r"}).err)
-	assert.Equal(t, ev.Action, "closed")
-	assert.Equal(t, ev.Repository, "o/r")
-	assert.Equal(t, ev.Ref, "feature/x")
-	assert.Equal(t, ev.PullRequest.Number, 7)
-	assert.Assert(t, ev.PullRequest.Merged)
+	r := run(t, a, map[string]string{"INPUT_ORG": "a", "GITHUB_EVENT_PATH": path, "GITHUB_REPOSITORY": "o/r"})
+	assert.NilError(t, r.err)
+	assert.DeepEqual(t, first, second)
+	assert.Equal(t, first.CI, runctx.GitHubActions)
+	assert.Equal(t, first.Event, runctx.Merged)
+	assert.Equal(t, first.Repository, "o/r")
+	assert.Equal(t, first.HeadRef, "feature/x")
+	assert.Equal(t, first.PullRequest, 7)
+	assert.Equal(t, first.Title, "Add users")
+	line := "GitHub Actions: pull request #7 (merged) from feature/x, repository github.com/o/r\n"
+	assert.Equal(t, strings.Count(r.stderr, line), 1, "the context is logged once: %q", r.stderr)
+}
+
+func TestContextOutsideCI(t *testing.T) {
+	t.Parallel()
+	var got runctx.Context
+	a := testAction(func(ctx context.Context, s *Step) error {
+		var err error
+		got, err = s.Context()
+		return err
+	})
+	r := run(t, a, map[string]string{"INPUT_ORG": "a"})
+	assert.NilError(t, r.err)
+	assert.DeepEqual(t, got, runctx.Context{})
+	assert.Equal(t, r.stderr, "", "outside a CI nothing is logged")
+}
+
+func TestContextErrorIsTheActionsToReport(t *testing.T) {
+	t.Parallel()
+	var err error
+	a := testAction(func(ctx context.Context, s *Step) error {
+		_, err = s.Context()
+		return nil
+	})
+	r := run(t, a, map[string]string{"INPUT_ORG": "a", "CODEBUILD_BUILD_ID": "b:1", "CODEBUILD_WEBHOOK_TRIGGER": "pr/x"})
+	assert.NilError(t, r.err)
+	assert.ErrorContains(t, err, `CODEBUILD_WEBHOOK_TRIGGER: "x" is not a pull request number`)
+	assert.Check(t, !strings.Contains(r.stderr, "CodeBuild"), "a context that cannot be read is not logged: %q", r.stderr)
 }

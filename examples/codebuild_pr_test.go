@@ -1,0 +1,119 @@
+package examples
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/ghfake"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// prProject is the pull request CodeBuild project of buildspec-pr.yml, for
+// pull request 314 of acme/bookings-api, against an emulator and a fake
+// GitHub.
+type prProject struct {
+	em  *emulator.Emulator
+	gh  *ghfake.Server
+	b   buildspec
+	dir string // the checked-out source
+}
+
+func newPRProject(t *testing.T) *prProject {
+	t.Helper()
+	p := &prProject{em: startEmulator(t), gh: ghfake.New(t), b: readBuildspec(t, "buildspec-pr.yml"), dir: pullRequestSource(t)}
+	p.gh.AddPull("acme", "bookings-api", 314, "open", false)
+	return p
+}
+
+// build runs the buildspec's build as CodeBuild does for a webhook event:
+// the variables CodeBuild sets for it, the secrets from Secrets Manager,
+// and a fresh output file, as each build starts from a fresh source.
+func (p *prProject) build(t *testing.T, event string) (map[string]string, string) {
+	t.Helper()
+	os.Remove(filepath.Join(p.dir, "psflow.env"))
+	vars := actiontest.CodeBuildPullRequest("acme/bookings-api", 314, event)
+	vars["PSFLOW_GITHUB_API_URL"] = p.gh.URL()
+	return runPhaseWith(t, p.em, p.b, "build", p.dir, vars, map[string]string{"PSFLOW_GITHUB_TOKEN": p.gh.Token})
+}
+
+// comments returns the deploy request comments on the pull request.
+func (p *prProject) comments() []string {
+	var out []string
+	for _, c := range p.gh.Comments("acme", "bookings-api", 314) {
+		if strings.HasPrefix(c.Body, "<!-- psflow:deploy-request:bookings_api:pr-314 -->") {
+			out = append(out, c.Body)
+		}
+	}
+	return out
+}
+
+func (p *prProject) created(t *testing.T) {
+	t.Helper()
+	exported, out := p.build(t, "PULL_REQUEST_CREATED")
+	assert.Check(t, is.Contains(out, "AWS CodeBuild: pull request #314 (opened) from feature/change-314 into main, repository github.com/acme/bookings-api"))
+	assert.Equal(t, exported["PSFLOW_BRANCH"], "pr-314")
+	assert.Equal(t, exported["PSFLOW_NUMBER"], "1")
+	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "ready")
+	assert.Check(t, is.Contains(branchNames(p.em), "pr-314"))
+	assert.Check(t, !hasTable(t, p.em, "orders"), "production changed before the merge")
+	comments := p.comments()
+	assert.Assert(t, is.Len(comments, 1))
+	assert.Check(t, is.Contains(comments[0], "CREATE TABLE `orders`"))
+}
+
+// TestCodeBuildPullRequestMerged runs buildspec-pr.yml for a pull request
+// that is opened, updated and merged: the branch follows the pull request,
+// one deploy request and one comment serve it, and the merge deploys the
+// schema and deletes the branch.
+func TestCodeBuildPullRequestMerged(t *testing.T) {
+	t.Parallel()
+	p := newPRProject(t)
+	p.created(t)
+
+	pushSecondChange(t, p.dir)
+	exported, out := p.build(t, "PULL_REQUEST_UPDATED")
+	assert.Check(t, is.Contains(out, "AWS CodeBuild: pull request #314 (updated)"))
+	assert.Equal(t, exported["PSFLOW_BRANCH"], "pr-314")
+	assert.Equal(t, exported["PSFLOW_NUMBER"], "1", "the open deploy request is reused")
+	comments := p.comments()
+	assert.Assert(t, is.Len(comments, 1), "the sticky comment is edited, not repeated")
+	assert.Check(t, is.Contains(comments[0], "CREATE TABLE `payments`"))
+
+	exported, out = p.build(t, "PULL_REQUEST_MERGED")
+	assert.Check(t, is.Contains(out, "pull request #314 was merged: deploying its deploy request"))
+	assert.Equal(t, exported["PSFLOW_NUMBER"], "1")
+	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "complete")
+	assert.Equal(t, exported["PSFLOW_DELETED"], "pr-314")
+	assert.Check(t, !slices.Contains(branchNames(p.em), "pr-314"), "the branch outlived the merge")
+	assert.Check(t, hasTable(t, p.em, "orders"), "production schema unchanged after the merge")
+	assert.Check(t, hasTable(t, p.em, "payments"), "the update was not deployed")
+	assert.Equal(t, p.em.DeployCalls("bookings_api", 1), 1)
+	comments = p.comments()
+	assert.Assert(t, is.Len(comments, 1))
+	assert.Check(t, is.Contains(comments[0], "**Deployed.**"))
+}
+
+// TestCodeBuildPullRequestClosed runs buildspec-pr.yml for a pull request
+// that is opened and closed without merging: nothing is deployed and the
+// branch is deleted.
+func TestCodeBuildPullRequestClosed(t *testing.T) {
+	t.Parallel()
+	p := newPRProject(t)
+	p.created(t)
+
+	exported, out := p.build(t, "PULL_REQUEST_CLOSED")
+	assert.Check(t, is.Contains(out, "AWS CodeBuild: pull request #314 (closed)"))
+	assert.Check(t, is.Contains(out, "pull request #314 was closed without merging: nothing was deployed to acme/bookings_api"))
+	assert.Check(t, is.Contains(out, "pull request #314 was closed: deleting its branch pr-314"))
+	assert.Equal(t, exported["PSFLOW_DELETED"], "pr-314")
+	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "")
+	assert.Check(t, !slices.Contains(branchNames(p.em), "pr-314"), "the branch outlived the pull request")
+	assert.Check(t, !hasTable(t, p.em, "orders"), "a closed pull request changed production")
+	assert.Equal(t, p.em.DeployCalls("bookings_api", 1), 0)
+}

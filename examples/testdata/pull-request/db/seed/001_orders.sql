@@ -1,0 +1,1 @@
+INSERT INTO orders (hotel_id, nights) VALUES (1, 2), (2, 5);

@@ -1,0 +1,85 @@
+package runctx
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// gitHub reads GitHub Actions' default variables GITHUB_REPOSITORY,
+// GITHUB_SERVER_URL, GITHUB_EVENT_NAME, GITHUB_HEAD_REF, GITHUB_BASE_REF,
+// GITHUB_REF_NAME and GITHUB_EVENT_PATH
+// (https://docs.github.com/en/actions/learn-github-actions/variables#default-environment-variables),
+// and from the webhook payload at GITHUB_EVENT_PATH the pull_request
+// event's action, number, title, html_url, merged, head.ref and base.ref
+// (https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
+func gitHub(env getenv) (Context, error) {
+	c := Context{
+		Repository: env("GITHUB_REPOSITORY"),
+		Host:       hostOf(env("GITHUB_SERVER_URL"), "github.com"),
+		HeadRef:    branch(first(env("GITHUB_HEAD_REF"), env("GITHUB_REF_NAME"))),
+		BaseRef:    branch(env("GITHUB_BASE_REF")),
+		ReportsEnd: true,
+	}
+	if env("GITHUB_EVENT_NAME") == "push" {
+		c.Event = Push
+	}
+	path := env("GITHUB_EVENT_PATH")
+	if path == "" {
+		return c, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("read the event payload: %w", err)
+	}
+	var payload struct {
+		Action      string `json:"action"`
+		Number      int    `json:"number"`
+		PullRequest *struct {
+			Number  int    `json:"number"`
+			Title   string `json:"title"`
+			HTMLURL string `json:"html_url"`
+			Merged  bool   `json:"merged"`
+			Head    struct {
+				Ref string `json:"ref"`
+			} `json:"head"`
+			Base struct {
+				Ref string `json:"ref"`
+			} `json:"base"`
+		} `json:"pull_request"`
+	}
+	if err := json.Unmarshal(data, &payload); err != nil {
+		return c, fmt.Errorf("parse the event payload %s: %w", path, err)
+	}
+	pr := payload.PullRequest
+	if pr == nil {
+		return c, nil
+	}
+	c.PullRequest = pr.Number
+	if c.PullRequest == 0 {
+		c.PullRequest = payload.Number
+	}
+	c.Title, c.URL = pr.Title, pr.HTMLURL
+	c.HeadRef = first(branch(pr.Head.Ref), c.HeadRef)
+	c.BaseRef = first(branch(pr.Base.Ref), c.BaseRef)
+	c.Event = gitHubAction(payload.Action, pr.Merged)
+	return c, nil
+}
+
+// gitHubAction maps a pull_request event's activity type to an Event.
+func gitHubAction(action string, merged bool) Event {
+	switch action {
+	case "opened":
+		return Opened
+	case "synchronize":
+		return Updated
+	case "reopened":
+		return Reopened
+	case "closed":
+		if merged {
+			return Merged
+		}
+		return Closed
+	}
+	return Event(action)
+}

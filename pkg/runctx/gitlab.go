@@ -1,0 +1,37 @@
+package runctx
+
+// gitLab reads GitLab CI/CD's predefined variables CI_SERVER_HOST,
+// CI_PROJECT_PATH, CI_PIPELINE_SOURCE and CI_COMMIT_BRANCH, and in a merge
+// request pipeline CI_MERGE_REQUEST_IID, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME,
+// CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_MERGE_REQUEST_TITLE,
+// CI_MERGE_REQUEST_PROJECT_PATH and CI_MERGE_REQUEST_PROJECT_URL
+// (https://docs.gitlab.com/ci/variables/predefined_variables/). A merge
+// request pipeline runs only while the merge request is open and does not
+// say whether it was just opened or updated; merged and closed merge
+// requests run the stop job of an environment instead
+// (https://docs.gitlab.com/ci/environments/#stop-an-environment-when-a-merge-request-is-merged-or-closed),
+// which cannot tell the two apart.
+func gitLab(env getenv) (Context, error) {
+	c := Context{
+		Host:       env("CI_SERVER_HOST"),
+		Repository: env("CI_PROJECT_PATH"),
+		HeadRef:    env("CI_COMMIT_BRANCH"),
+	}
+	if env("CI_PIPELINE_SOURCE") == "push" {
+		c.Event = Push
+	}
+	iid := env("CI_MERGE_REQUEST_IID")
+	n, err := firstNumber(named{"CI_MERGE_REQUEST_IID", iid})
+	if err != nil || n == 0 {
+		return c, err
+	}
+	c.PullRequest, c.Event = n, Unreported
+	c.HeadRef = env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME")
+	c.BaseRef = env("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+	c.Title = env("CI_MERGE_REQUEST_TITLE")
+	c.Repository = first(env("CI_MERGE_REQUEST_PROJECT_PATH"), c.Repository)
+	if u := env("CI_MERGE_REQUEST_PROJECT_URL"); u != "" {
+		c.URL = u + "/-/merge_requests/" + iid
+	}
+	return c, nil
+}

@@ -1,0 +1,147 @@
+// Package runctx reads the context of a CI run once: which CI runs psflow,
+// the pull request it builds (number, head and base branch, what happened
+// to it) or the branch it builds, and the repository. Each CI's variables
+// come from that CI's documentation, named on the function that reads them.
+// psflow's actions ask this package; no other code reads CI variables.
+package runctx
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Event is what happened to the pull request or branch that started the run.
+type Event string
+
+// The events psflow tells apart. A CI's own word for any other event is
+// kept, lower case (GitHub's "ready_for_review", for example).
+const (
+	Unreported Event = ""         // the CI does not say
+	Opened     Event = "opened"   // the pull request was opened
+	Updated    Event = "updated"  // commits were pushed to the pull request
+	Reopened   Event = "reopened" // the pull request was reopened
+	Merged     Event = "merged"   // the pull request was merged
+	Closed     Event = "closed"   // the pull request was closed without merging
+	Push       Event = "push"     // commits were pushed to a branch
+)
+
+// Context is what the CI says about the run.
+type Context struct {
+	CI          string // the CI's name, e.g. "AWS CodeBuild"; empty when none was recognised
+	PullRequest int    // the pull (or merge) request's number; 0 when the run builds none
+	HeadRef     string // the branch built: the pull request's source branch, or the branch pushed
+	BaseRef     string // the branch the pull request merges into
+	Event       Event  // what started the run
+	Title       string // the pull request's title, when the CI gives it
+	URL         string // the pull request's page, when known
+	Repository  string // owner/name of the repository (a GitLab project's path)
+	Host        string // the repository's host: github.com, gitlab.com, bitbucket.org, …
+	ReportsEnd  bool   // the CI runs when a pull request is merged or closed, and says which
+}
+
+// getenv reads one variable of the run's environment.
+type getenv = func(string) string
+
+// ci is one CI psflow knows: how to tell it runs psflow, and how to read it.
+type ci struct {
+	name   string
+	detect func(getenv) bool
+	read   func(getenv) (Context, error)
+}
+
+// cis are tried in order. GitHub Actions comes first because its runners
+// can be hosted by another CI (CodeBuild runs them), and last again for a
+// shell that exports GitHub's event variables without GITHUB_ACTIONS.
+var cis = []ci{
+	{GitHubActions, func(env getenv) bool { return env("GITHUB_ACTIONS") == "true" }, gitHub},
+	{CodeBuild, func(env getenv) bool { return env("CODEBUILD_BUILD_ID") != "" }, codeBuild},
+	{GitLab, func(env getenv) bool { return env("GITLAB_CI") == "true" }, gitLab},
+	{Bitbucket, func(env getenv) bool { return env("BITBUCKET_BUILD_NUMBER") != "" }, bitbucket},
+	{Buildkite, func(env getenv) bool { return env("BUILDKITE") == "true" }, buildkite},
+	{CircleCI, func(env getenv) bool { return env("CIRCLECI") == "true" }, circleCI},
+	{AzurePipelines, func(env getenv) bool { return strings.EqualFold(env("TF_BUILD"), "true") }, azurePipelines},
+	{Jenkins, func(env getenv) bool { return env("JENKINS_URL") != "" }, jenkins},
+	{GitHubActions, func(env getenv) bool {
+		return first(env("GITHUB_EVENT_PATH"), env("GITHUB_HEAD_REF"), env("GITHUB_REF_NAME"), env("GITHUB_REPOSITORY")) != ""
+	}, gitHub},
+}
+
+// The names of the CIs psflow reads.
+const (
+	GitHubActions  = "GitHub Actions"
+	CodeBuild      = "AWS CodeBuild"
+	GitLab         = "GitLab CI"
+	Bitbucket      = "Bitbucket Pipelines"
+	Buildkite      = "Buildkite"
+	CircleCI       = "CircleCI"
+	AzurePipelines = "Azure Pipelines"
+	Jenkins        = "Jenkins"
+)
+
+// Names lists the CIs psflow reads, for messages.
+func Names() []string {
+	return []string{GitHubActions, CodeBuild, GitLab, Bitbucket, Buildkite, CircleCI, AzurePipelines, Jenkins}
+}
+
+// Read recognises the CI from env and reads its context. Outside any CI it
+// returns an empty Context and no error. An error means a variable the CI
+// sets holds something that cannot be read, such as a pull request number
+// that is not a number.
+func Read(env func(string) string) (Context, error) {
+	for _, c := range cis {
+		if !c.detect(env) {
+			continue
+		}
+		ctx, err := c.read(env)
+		ctx.CI = c.name
+		if err != nil {
+			return ctx, fmt.Errorf("%s: %w", c.name, err)
+		}
+		return ctx, nil
+	}
+	return Context{}, nil
+}
+
+// OnGitHub reports whether the repository is on github.com, or on the
+// GitHub Enterprise Server whose API is apiURL.
+func (c Context) OnGitHub(apiURL string) bool {
+	if c.Repository == "" || c.Host == "" {
+		return false
+	}
+	return c.Host == "github.com" || hostOf(apiURL, "") == c.Host
+}
+
+// String says in one line what the context holds, for the log.
+func (c Context) String() string {
+	if c.CI == "" {
+		return "no CI recognised"
+	}
+	var b strings.Builder
+	b.WriteString(c.CI)
+	switch {
+	case c.PullRequest > 0:
+		fmt.Fprintf(&b, ": pull request #%d", c.PullRequest)
+		if c.Event != Unreported {
+			fmt.Fprintf(&b, " (%s)", c.Event)
+		} else {
+			b.WriteString(" (event not reported)")
+		}
+		if c.HeadRef != "" {
+			fmt.Fprintf(&b, " from %s", c.HeadRef)
+		}
+		if c.BaseRef != "" {
+			fmt.Fprintf(&b, " into %s", c.BaseRef)
+		}
+	case c.HeadRef != "":
+		fmt.Fprintf(&b, ": branch %s", c.HeadRef)
+		if c.Event != Unreported {
+			fmt.Fprintf(&b, " (%s)", c.Event)
+		}
+	default:
+		b.WriteString(": no pull request or branch")
+	}
+	if c.Repository != "" {
+		fmt.Fprintf(&b, ", repository %s", strings.TrimPrefix(c.Host+"/"+c.Repository, "/"))
+	}
+	return b.String()
+}
