@@ -49,6 +49,7 @@ type appliedFile struct {
 type history struct {
 	base    *snapshot
 	applied []appliedFile
+	created bool // the table did not exist: the branch's fork point lacks it
 }
 
 // control is the run's own connection to the branch: it holds the lock
@@ -116,6 +117,11 @@ func (c *control) release() {
 // history creates the marker table when needed and reads it.
 func (c *control) history(ctx context.Context) (history, error) {
 	var h history
+	found, err := c.strings(ctx, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", markerTable)
+	if err != nil {
+		return h, fmt.Errorf("look for table %s: %w", markerTable, err)
+	}
+	h.created = len(found) == 0
 	if _, err := c.conn.ExecContext(ctx, markerDDL); err != nil {
 		return h, fmt.Errorf("create table %s: %w", markerTable, err)
 	}

@@ -164,6 +164,11 @@ func (sd *seeder) prepare(ctx context.Context, ctl *control) (plan, error) {
 	}
 	p := decide(h, sd.set.Files)
 	sd.s.Logf("%s: %s", p.result, p.why)
+	if h.created {
+		sd.s.Warnf("table %s is new on branch %s, so its deploy request creates it in production. PlanetScale refuses a second "+
+			"creation of one table: once one such request is deployed, the other open requests that create it conflict. "+
+			"Deploy one first, then branch the others (see the README, seed-branch)", markerTable, sd.branch)
+	}
 	switch {
 	case p.first:
 		base, err := ctl.takeSnapshot(ctx)
