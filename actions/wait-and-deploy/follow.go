@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -45,6 +46,7 @@ type follower struct {
 	apply  bool   // apply the cutover at pending_cutover
 	revert string // leave, skip or wait
 	lock   hostLock
+	check  diffCheck // what the deploy is checked against
 
 	prev     string                     // the state the previous poll reported
 	last     *planetscale.DeployRequest // the newest state read
@@ -53,6 +55,9 @@ type follower struct {
 	refused  error                      // the last action the API refused
 	refusedQ string                     // the state it was refused in
 }
+
+// where names the database for messages: "acme/app".
+func (f *follower) where() string { return shared.Where(f.s) }
 
 // poll reads the deploy request and acts on its state.
 func (f *follower) poll(ctx context.Context) (string, bool, error) {
@@ -117,7 +122,9 @@ func (f *follower) actions() map[string]action {
 
 // act makes the call that moves the deployment on from state. Holding the
 // host lock, it reads the state again and calls only when it is unchanged,
-// so a run that comes second finds the deployment moved on. A refusal (the
+// so a run that comes second finds the deployment moved on. Right before a
+// deploy call, the statements are read, logged and checked against what
+// open-deploy-request reported. A refusal (the
 // deployment moved on, or a run elsewhere called first) is followed by
 // another read; a second refusal in the same state fails the wait. A
 // transient failure goes back to the waiter, which reads the state again
@@ -150,6 +157,11 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	if dr.DeploymentState != state || (state == stateReady && dr.State != "open") {
 		f.s.Logf("deploy request #%d is %s now; not calling %s", f.number, dr.DeploymentState, a.what)
 		return dr.DeploymentState, false, nil
+	}
+	if state == stateReady {
+		if err := f.checkDiff(ctx, dr); err != nil {
+			return state, false, err
+		}
 	}
 	dr, err = a.call(ctx, f.db, f.number)
 	switch {

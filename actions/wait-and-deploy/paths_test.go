@@ -145,6 +145,7 @@ func TestWaitAndDeployRefusals(t *testing.T) {
 		{[]string{"--branch", "pr-12"}, "branch pr-12 of acme/app has no open or deployed deploy request"},
 		{nil, "set number, or branch to use its open deploy request: input branch is required outside a pull request event"},
 		{[]string{"--revert-window", "forever", "--number", "1"}, `input revert_window: "forever" is not valid`},
+		{[]string{"--number", "1", "--reported-diff", "v1 dr=1"}, `input reported_diff: "v1 dr=1" is not a record written by open-deploy-request`},
 	}
 	for _, tc := range cases {
 		r := actiontest.Exec(t, env, "wait-and-deploy", tc.args...)

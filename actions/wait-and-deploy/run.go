@@ -17,6 +17,10 @@ import (
 const cancelTimeout = time.Minute
 
 func run(ctx context.Context, s *step.Step) error {
+	check, err := newDiffCheck(s)
+	if err != nil {
+		return err
+	}
 	c, err := shared.Client(s)
 	if err != nil {
 		return err
@@ -39,7 +43,7 @@ func run(ctx context.Context, s *step.Step) error {
 	f := &follower{
 		s: s, c: c, db: db, number: n, last: dr,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"),
-		lock: newHostLock(s.String("api_url"), s.String("org"), db, n),
+		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check,
 	}
 	w := &planetscale.Waiter{
 		What:    fmt.Sprintf("deploy request #%d of %s", n, shared.Where(s)),
