@@ -54,6 +54,7 @@ type follower struct {
 	failed   string                     // the failure state the deployment ended in
 	refused  error                      // the last action the API refused
 	refusedQ string                     // the state it was refused in
+	approval approvalWait               // a wait for an approval
 }
 
 // where names the database for messages: "acme/app".
@@ -70,7 +71,8 @@ func (f *follower) poll(ctx context.Context) (string, bool, error) {
 
 // look reads the deploy request and decides. A state that calls for an
 // action is first only reported, so the timeline shows it, and acted on
-// when the next read still finds it.
+// when the next read still finds it. A ready request waits while it needs
+// an approval.
 func (f *follower) look(ctx context.Context) (string, bool, error) {
 	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
 	if err != nil {
@@ -93,8 +95,16 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		return state, true, nil
 	case state == stateCompletePendingRevert && f.revert == "leave":
 		return state, true, nil
-	case !seen:
+	}
+	if state == stateReady && f.deploy {
+		if waiting, err := f.awaitApproval(ctx, dr); waiting || err != nil {
+			return state, false, err
+		}
+	}
+	if !seen {
 		return state, false, nil
+	}
+	switch {
 	case state == stateReady && f.deploy,
 		state == statePendingCutover && f.apply,
 		state == stateCompletePendingRevert && f.revert == "skip":
@@ -175,6 +185,7 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	case planetscale.IsKind(err, planetscale.KindInvalid):
 		f.s.Logf("the API refused to %s deploy request #%d in state %s (%v); reading its state again", a.what, f.number, state, err)
 		f.refused, f.refusedQ = err, state
+		f.approval.recheck()
 		return state, false, nil
 	}
 	return state, false, err

@@ -61,6 +61,11 @@ func run(ctx context.Context, s *step.Step) error {
 		s.Logf("deploy request #%d of %s: %s", n, shared.Where(s), what)
 		waitErr = fmt.Errorf("%w; %s", waitErr, what)
 	}
+	if errors.As(waitErr, &timeout) && f.approval.waiting {
+		waitErr = step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s waiting for an approval of deploy request #%d of %s: "+
+			"the database requires approval for deploys and nobody has approved it; ask a database administrator other than its author "+
+			"to approve it on PlanetScale (%s), then run wait-and-deploy again", timeout.After.Round(time.Second), n, shared.Where(s), f.last.HtmlURL))
+	}
 	from := start
 	if !f.deployed.IsZero() {
 		from = f.deployed
