@@ -17,6 +17,7 @@ const (
 	statePending               = "pending"
 	stateReady                 = "ready"
 	stateNoChanges             = "no_changes"
+	stateQueued                = "queued"
 	statePendingCutover        = "pending_cutover"
 	stateCompletePendingRevert = "complete_pending_revert"
 	stateComplete              = "complete"
@@ -26,7 +27,7 @@ const (
 var failureStates = []string{"complete_error", "error", "cancelled", "complete_cancel", "complete_revert", "complete_revert_error"}
 
 // cancellableStates are the states in which a deployment can be cancelled.
-var cancellableStates = []string{"queued", "submitting", "in_progress", statePendingCutover}
+var cancellableStates = []string{stateQueued, "submitting", "in_progress", statePendingCutover}
 
 // maxSettle bounds the random pause before a deploy call. Two runs on
 // different machines that saw the same deploy request become ready at the
@@ -55,6 +56,7 @@ type follower struct {
 	refused  error                      // the last action the API refused
 	refusedQ string                     // the state it was refused in
 	approval approvalWait               // a wait for an approval
+	queue    string                     // the deploy queue ahead, as last logged
 }
 
 // where names the database for messages: "acme/app".
@@ -72,7 +74,7 @@ func (f *follower) poll(ctx context.Context) (string, bool, error) {
 // look reads the deploy request and decides. A state that calls for an
 // action is first only reported, so the timeline shows it, and acted on
 // when the next read still finds it. A ready request waits while it needs
-// an approval.
+// an approval; a queued one logs what is ahead of it.
 func (f *follower) look(ctx context.Context) (string, bool, error) {
 	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
 	if err != nil {
@@ -84,6 +86,9 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		f.refused = nil
 	}
 	seen := state == f.prev
+	if state == stateQueued {
+		f.logQueue(dr)
+	}
 	switch {
 	case state == stateNoChanges || state == stateComplete:
 		return state, true, nil
@@ -136,13 +141,13 @@ func (f *follower) actions() map[string]action {
 // deploy call, the statements are read, logged and checked against what
 // open-deploy-request reported. A refusal (the
 // deployment moved on, or a run elsewhere called first) is followed by
-// another read; a second refusal in the same state fails the wait. A
+// another read; one that finds the same state again fails the wait. A
 // transient failure goes back to the waiter, which reads the state again
 // before the call is retried, so a call that reached the API is not sent
 // twice.
 func (f *follower) act(ctx context.Context, state string) (string, bool, error) {
 	if f.refused != nil && f.refusedQ == state {
-		return state, false, f.refused
+		return state, false, f.refusedError(state)
 	}
 	a := f.actions()[state]
 	if a.pause {
@@ -189,6 +194,17 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		return state, false, nil
 	}
 	return state, false, err
+}
+
+// refusedError is the step's error when the API refused the call from
+// state and a read found it still there. A ready request whose deploy is
+// refused cannot be deployed now (exit 4).
+func (f *follower) refusedError(state string) error {
+	if state != stateReady {
+		return f.refused
+	}
+	return step.DeployFailedf("deploy request #%d of %s cannot be deployed now: %w; %s",
+		f.number, f.where(), f.refused, refusalAdvice(f.refused, f.last))
 }
 
 // cancel cancels the deployment after a timeout when it can still be

@@ -146,6 +146,8 @@ func outcome(ctx context.Context, f *follower, waitErr error) error {
 		return nil
 	case "closed":
 		return step.DeployFailedf("deploy request #%d of %s was closed before it was deployed; see %s", dr.Number, where, dr.HtmlURL)
+	case "error":
+		return f.notDeployable(ctx)
 	}
 	detail := ""
 	if d, err := f.c.GetDeployment(ctx, f.db, dr.Number); err == nil && d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {
