@@ -79,3 +79,27 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 		})
 	}
 }
+
+// A branch that is gone with no request left to follow is a failure (exit
+// 1) that says so, not advice to open a deploy request from it.
+func TestWaitAndDeployBranchGone(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		opened(t, em, "pr-19", []string{postsTable})
+		err := actiontest.SDK(t, em).DatabaseBranches.Delete(context.Background(),
+			&ps.DeleteDatabaseBranchRequest{Organization: "acme", Database: "app", Branch: "pr-19"})
+		assert.NilError(t, err)
+		cases := []struct{ branch, msg string }{
+			{"pr-19", "branch pr-19 of acme/app does not exist (deleted, or never created) and has no open or deployed deploy request, so there is nothing to deploy; its deploy request(s) #1 were closed without being deployed"},
+			{"pr-20", "branch pr-20 of acme/app does not exist (deleted, or never created) and has no open or deployed deploy request, so there is nothing to deploy"},
+		}
+		for _, tc := range cases {
+			r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", tc.branch)
+			r.Assert(t, icmd.Expected{ExitCode: 1})
+			assert.Check(t, is.Contains(r.Stderr(), tc.msg))
+			assert.Check(t, !is.Contains(r.Stderr(), "run open-deploy-request")().Success())
+		}
+		assert.Equal(t, em.DeployCalls("app", 1), 0)
+	})
+}

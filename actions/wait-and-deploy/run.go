@@ -122,16 +122,39 @@ func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, 
 		return 0, err
 	}
 	var last uint64
+	var undeployed []string
 	for _, dr := range closed {
-		if dr.Branch == branch && dr.DeployedAt != nil && dr.Number > last {
-			last = dr.Number
+		switch {
+		case dr.Branch != branch:
+		case dr.DeployedAt != nil:
+			last = max(last, dr.Number)
+		default:
+			undeployed = append(undeployed, fmt.Sprintf("#%d", dr.Number))
 		}
 	}
 	if last == 0 {
-		return 0, step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
+		return 0, noRequest(ctx, s, c, db, branch, undeployed)
 	}
 	s.Logf("branch %s of %s has no open deploy request; following its last deployed request #%d", branch, shared.Where(s), last)
 	return last, nil
+}
+
+// noRequest is the error for a branch with no open or deployed deploy
+// request. A branch that does not exist has nothing to deploy (exit 1);
+// one that exists needs open-deploy-request first (exit 2).
+func noRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string, undeployed []string) error {
+	_, err := c.GetBranch(ctx, db, branch)
+	switch {
+	case planetscale.IsKind(err, planetscale.KindNotFound):
+		closed := ""
+		if len(undeployed) > 0 {
+			closed = fmt.Sprintf("; its deploy request(s) %s were closed without being deployed", strings.Join(undeployed, ", "))
+		}
+		return fmt.Errorf("branch %s of %s does not exist (deleted, or never created) and has no open or deployed deploy request, so there is nothing to deploy%s", branch, shared.Where(s), closed)
+	case err != nil:
+		return err
+	}
+	return step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
 }
 
 // outcome turns how the wait ended into the step's error: nil on success,
