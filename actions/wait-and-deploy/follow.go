@@ -3,7 +3,6 @@ package waitanddeploy
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -28,12 +27,6 @@ var failureStates = []string{"complete_error", "error", "cancelled", "complete_c
 
 // cancellableStates are the states in which a deployment can be cancelled.
 var cancellableStates = []string{stateQueued, "submitting", "in_progress", statePendingCutover}
-
-// maxSettle bounds the random pause before a deploy call. Two runs on
-// different machines that saw the same deploy request become ready at the
-// same moment pause for different times, so the later one most likely
-// finds it already queued (runs on one machine also take the host lock).
-const maxSettle = time.Second
 
 // follower follows one deploy request's deployment, queueing it, cutting
 // it over and ending its revert window as the inputs ask. Its poll runs
@@ -120,26 +113,27 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 
 // action is a call that moves a deployment on from one state.
 type action struct {
-	what  string // "deploy", for messages: "the API refused to deploy …"
-	done  string // "queued the deploy of"
-	call  func(context.Context, string, uint64) (*planetscale.DeployRequest, error)
-	pause bool // pause at random first, so runs on other machines do not call at once
+	what string // "deploy", for messages: "the API refused to deploy …"
+	done string // "queued the deploy of"
+	call func(context.Context, string, uint64) (*planetscale.DeployRequest, error)
 }
 
 // actions are the calls the follower makes, by the state they leave.
 func (f *follower) actions() map[string]action {
 	return map[string]action{
-		stateReady:                 {what: "deploy", done: "queued the deploy of", call: f.c.Deploy, pause: true},
+		stateReady:                 {what: "deploy", done: "queued the deploy of", call: f.c.Deploy},
 		statePendingCutover:        {what: "apply the cutover of", done: "applied the cutover of", call: f.c.ApplyDeploy},
 		stateCompletePendingRevert: {what: "skip the revert window of", done: "skipped the revert window of", call: f.c.SkipRevert},
 	}
 }
 
 // act makes the call that moves the deployment on from state. Holding the
-// host lock, it reads the state again and calls only when it is unchanged,
-// so a run that comes second finds the deployment moved on. Right before a
-// deploy call, the statements are read, logged and checked against what
-// open-deploy-request reported. A refusal (the
+// host lock, it reads the state again and calls only when it is
+// unchanged, so a run on this machine that comes second finds the
+// deployment moved on. Right before a deploy call, the statements are
+// read, logged and checked against what open-deploy-request reported.
+// Runs on other machines are not kept apart by a pause: the API refuses a
+// deploy of a request that is no longer ready, and a refusal (the
 // deployment moved on, or a run elsewhere called first) is followed by
 // another read; one that finds the same state again fails the wait. A
 // transient failure goes back to the waiter, which reads the state again
@@ -150,11 +144,6 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		return state, false, f.refusedError(state)
 	}
 	a := f.actions()[state]
-	if a.pause {
-		if err := planetscale.Pause(ctx, rand.N(maxSettle)); err != nil {
-			return state, false, err
-		}
-	}
 	release, err := f.lock.acquire(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
