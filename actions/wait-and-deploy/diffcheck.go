@@ -18,19 +18,26 @@ type diffCheck struct {
 	input        *deploycomment.Reported // the reported_diff input, when set
 	allowChanged bool                    // deploy a request that changed since, with a warning
 	found        *deploycomment.Lookup   // what was looked up, once
+	lookErr      error                   // why the lookup failed, once
 	statements   []string                // the statements last logged
 }
 
 // lookup returns what open-deploy-request reported about the request of
-// branch, reading it once.
+// branch, looking it up once (a failed lookup is not tried again).
 func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Lookup, error) {
-	if f.check.found != nil {
+	if f.check.found != nil || f.check.lookErr != nil {
+		if f.check.lookErr != nil {
+			return deploycomment.Lookup{}, f.check.lookErr
+		}
 		return *f.check.found, nil
 	}
 	l := deploycomment.Lookup{Reported: f.check.input, From: "the reported_diff input"}
 	if f.check.input == nil {
 		var err error
 		if l, err = deploycomment.FindReported(ctx, f.s, f.db, branch); err != nil {
+			if ctx.Err() == nil {
+				f.check.lookErr = err
+			}
 			return l, err
 		}
 	}
@@ -42,12 +49,13 @@ func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Loo
 // and compares them with what open-deploy-request last reported. It
 // refuses (exit 4), naming what is new, when they differ or the request
 // gained destructive changes since, unless allow_changed_diff is set.
-// Nothing recorded is a notice, not a refusal.
+// Nothing recorded is a notice, not a refusal; a record that cannot be
+// read (GitHub unreachable, a comment edited out of shape) is a warning,
+// as GitHub is a side effect everywhere else in psflow.
 func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest) error {
-	look, err := f.lookup(ctx, dr.Branch)
-	if err != nil {
-		return fmt.Errorf("could not read what open-deploy-request reported about deploy request #%d of %s: %w; run again, or set allow_changed_diff: true to deploy without this check",
-			f.number, f.where(), err)
+	look, lookErr := f.lookup(ctx, dr.Branch)
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	ops, err := f.c.Operations(ctx, f.db, f.number)
 	if err != nil {
@@ -62,6 +70,11 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 			f.s.Logf("%d. %s;", i+1, strings.Join(strings.Fields(st), " "))
 		}
 		f.check.statements = stmts
+	}
+	if lookErr != nil {
+		f.s.Warnf("could not read what open-deploy-request reported about deploy request #%d of %s (%v): its statements are deployed unchecked",
+			f.number, f.where(), lookErr)
+		return nil
 	}
 	if look.Reported == nil {
 		f.s.Noticef("nothing records what open-deploy-request reported about deploy request #%d of %s (%s): its statements are deployed unchecked", f.number, f.where(), look.From)

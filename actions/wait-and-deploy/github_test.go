@@ -117,3 +117,30 @@ func TestWaitAndDeployRefusesWhatThePullRequestDidNotShow(t *testing.T) {
 		assert.Check(t, deploytest.Tables(t, em, "main")["users"] == "")
 	})
 }
+
+// A sticky comment that cannot be read is a warning, as every GitHub call
+// of psflow is: the deploy goes ahead unchecked, and the comment is not
+// rewritten, so it keeps its record.
+func TestWaitAndDeployWhenTheCommentCannotBeRead(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		deploytest.Branch(t, em, "pr-24", postsTable)
+		gh := ghfake.New(t)
+		gh.AddPull("acme", "app", 24, "open", false)
+		env := pullRequestEnv(t, em, gh, 24)
+		open := actiontest.Exec(t, env("synchronize", false), "open-deploy-request")
+		open.Assert(t, icmd.Success)
+		before := stickyBody(t, gh, 24, "pr-24")
+
+		gh.FailNext("GET", "/repos/acme/app/issues/24/comments", 502)
+		deploy := actiontest.Exec(t, env("closed", true), "wait-and-deploy")
+		deploy.Assert(t, icmd.Success)
+		assert.Check(t, is.Contains(deploy.Stderr(), "warning: could not read what open-deploy-request reported about deploy request #1 of acme/app (list comments on acme/app#24 (page 1): "))
+		assert.Check(t, is.Contains(deploy.Stderr(), "): its statements are deployed unchecked"))
+		assert.Check(t, is.Contains(deploy.Stderr(), "warning: the pull request comment was not written: could not read the record"))
+		assert.Equal(t, em.DeployCalls("app", 1), 1)
+		assert.Equal(t, stickyBody(t, gh, 24, "pr-24"), before, "the comment keeps its record")
+		assert.Equal(t, gh.Count(ghfake.PatternEditComment), 0)
+	})
+}
