@@ -20,6 +20,7 @@ type diffCheck struct {
 	found        *deploycomment.Lookup   // what was looked up, once
 	lookErr      error                   // why the lookup failed, once
 	statements   []string                // the statements last logged
+	opsErr       error                   // a permanent failure to read them, not tried again
 }
 
 // lookup returns what open-deploy-request reported about the request of
@@ -59,6 +60,9 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 	}
 	ops, err := f.c.Operations(ctx, f.db, f.number)
 	if err != nil {
+		if !planetscale.Transient(err) && ctx.Err() == nil {
+			f.check.opsErr = err
+		}
 		return err
 	}
 	stmts := deploycomment.Statements(ops)

@@ -31,13 +31,17 @@ func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomm
 		State: dr.DeploymentState, Closed: dr.State == "closed", Timeline: events, Outcome: sentence(dr, err),
 	}
 	if r.State != deploycomment.NoChanges {
-		ops, opErr := f.c.Operations(ctx, f.db, dr.Number)
-		r.Statements = deploycomment.Statements(ops)
-		if opErr != nil {
-			s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
-			r.Statements = f.check.statements
+		// The statements as logged before the deploy, unless they can be
+		// read again (a permanent refusal to list them is not retried).
+		r.Statements = f.check.statements
+		if f.check.opsErr == nil {
+			ops, opErr := f.c.Operations(ctx, f.db, dr.Number)
+			if opErr != nil {
+				s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
+			} else {
+				r.Statements, r.Destructive = deploycomment.Statements(ops), deploycomment.Destructive(ops, nil)
+			}
 		}
-		r.Destructive = deploycomment.Destructive(ops, nil)
 		lint, lintErr := f.c.LintSchema(ctx, f.db, dr.Branch)
 		r.Lint, r.NoLint = lint, lintErr != nil
 	}
