@@ -33,7 +33,7 @@ var Action = &step.Action{
 		{Name: "has_changes", Description: "true when the deploy request changes the schema."},
 		{Name: "destructive", Description: "true when the diff drops a table, column or index, or narrows a column."},
 		{Name: "diff", Description: "The DDL the deploy request will run."},
-		{Name: "deployable", Description: "true when PlanetScale can deploy the request (no conflicts, no lint errors); empty while the diff is pending or once it is deploying."},
+		{Name: "deployable", Description: "true when PlanetScale can deploy the request (no conflicts, no lint errors); empty while the diff is pending and once the deployment has started."},
 		{Name: "conflicts", Description: "What collides with the target (deploy_check_errors), one per line."},
 		{Name: "lint_errors", Description: "Lint errors that keep the request from deploying, one per line."},
 		{Name: "approval_required", Description: "true when the database requires an approval before a deploy."},
