@@ -23,7 +23,7 @@ var Action = &step.Action{
 		step.Input{Name: "comment", Description: "Post or update one sticky comment on the pull request.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "github_token", Description: "Token for the pull request comment.", Secret: true},
 		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
-		step.Input{Name: "fail_on", Description: "Fail when the diff is destructive or the branch has lint errors.", Kind: step.Choice, Choices: []string{"none", "destructive", "lint"}, Default: "none"},
+		step.Input{Name: "fail_on", Description: "Fail (exit 1), after reporting, when: destructive (the diff can lose data), lint (the branch has lint findings), conflict (the request cannot deploy: its changes collide with the target's), lint_error (the request cannot deploy: lint errors). Comma separated; none fails on nothing.", Kind: step.List, Default: "none"},
 		step.Input{Name: "close_if_no_changes", Description: "Close the deploy request when there is nothing to deploy.", Kind: step.Bool, Default: "false"},
 	),
 	Outputs: []step.Output{
@@ -33,6 +33,13 @@ var Action = &step.Action{
 		{Name: "has_changes", Description: "true when the deploy request changes the schema."},
 		{Name: "destructive", Description: "true when the diff drops a table, column or index, or narrows a column."},
 		{Name: "diff", Description: "The DDL the deploy request will run."},
+		{Name: "deployable", Description: "true when PlanetScale can deploy the request (no conflicts, no lint errors); empty while the diff is pending and once the deployment has started."},
+		{Name: "conflicts", Description: "What collides with the target (deploy_check_errors), one per line."},
+		{Name: "lint_errors", Description: "Lint errors that keep the request from deploying, one per line."},
+		{Name: "approval_required", Description: "true when the database requires an approval before a deploy."},
+		{Name: "approved", Description: "true when the request is approved."},
+		{Name: "queue_ahead", Description: "Deployments ahead in the target branch's deploy queue."},
+		{Name: "reported_diff", Description: "A record of the statements reported (digests), for wait-and-deploy's reported_diff input; empty while the diff is pending."},
 	},
 	Run: run,
 }

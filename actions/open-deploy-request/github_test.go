@@ -18,12 +18,7 @@ import (
 // githubEnv is the environment of a pull_request run for pull request n
 // of acme/app against gh.
 func githubEnv(t *testing.T, em *emulator.Emulator, gh *ghfake.Server, n int) map[string]string {
-	return deploytest.Env(em, map[string]string{
-		"GITHUB_REPOSITORY":  "acme/app",
-		"GITHUB_API_URL":     gh.URL(),
-		"INPUT_GITHUB_TOKEN": gh.Token,
-		"GITHUB_EVENT_PATH":  actiontest.PullRequestEvent(t, "synchronize", n, false),
-	})
+	return deploytest.GitHubEnv(t, em, gh, "synchronize", n, false)
 }
 
 // marked returns the comments carrying the deploy request marker of
@@ -36,6 +31,17 @@ func marked(gh *ghfake.Server, n int, branch string) []ghfake.Comment {
 		}
 	}
 	return out
+}
+
+// recordLine returns the hidden line of a comment that records what was
+// reported.
+func recordLine(body string) string {
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "<!-- psflow-reported ") {
+			return line
+		}
+	}
+	return ""
 }
 
 func TestOpenDeployRequestStickyComment(t *testing.T) {
@@ -56,6 +62,10 @@ func TestOpenDeployRequestStickyComment(t *testing.T) {
 	assert.Check(t, is.Contains(comments[0].Body, "```sql\nCREATE TABLE `posts`"))
 	assert.Check(t, is.Contains(comments[0].Body, "[#1](https://app.planetscale.com/acme/app/deploy-requests/1)"))
 	assert.Check(t, is.Contains(first.Stderr(), "pull request comment on acme/app#42 created"))
+	record := recordLine(comments[0].Body)
+	assert.Check(t, strings.HasPrefix(record, "<!-- psflow-reported deploy-request:app:pr-42 v1 dr=1 statements="), comments[0].Body)
+	assert.Check(t, is.Contains(record, " "+first.Outputs["reported_diff"]+" -->"), "the comment records what the output says")
+	assert.Check(t, is.Contains(comments[0].Body, "- Deployable: **yes**\n- Approval: not required\n- Deploy queue of `main`: nothing ahead\n"))
 	dr, err := actiontest.SDK(t, em).DeployRequests.Get(context.Background(), &ps.GetDeployRequestRequest{Organization: "acme", Database: "app", Number: 1})
 	assert.NilError(t, err)
 	assert.Equal(t, dr.Notes, "Change 42\n\nhttps://github.com/acme/app/pull/42")
@@ -75,6 +85,7 @@ func TestOpenDeployRequestStickyComment(t *testing.T) {
 	assert.Equal(t, len(comments), 1)
 	assert.Equal(t, comments[0].ID, id, "the comment on page 3 is edited in place")
 	assert.Check(t, is.Contains(comments[0].Body, "drops column `users`.`bio`"))
+	assert.Check(t, recordLine(comments[0].Body) != record, "the record follows the branch")
 
 	deploytest.Exec(t, em, "pr-42", "DROP TABLE posts", "ALTER TABLE users ADD COLUMN bio TEXT")
 	none := actiontest.Exec(t, env, "open-deploy-request")

@@ -2,10 +2,8 @@ package opendeployrequest
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/psflow/psflow/actions/internal/deploycomment"
 	"github.com/psflow/psflow/actions/shared"
@@ -13,12 +11,9 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// errFailOn is the error of a step failed by its fail_on input.
-var errFailOn = errors.New("fail_on")
-
-// report reads the deploy request's diff, lint findings and destructive
-// changes, writes the outputs, the summary and the pull request comment,
-// then applies fail_on.
+// report reads the deploy request's diff, lint findings, destructive
+// changes and whether it can deploy, writes the outputs, the summary and
+// the pull request comment, then applies fail_on.
 func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string, dr *planetscale.DeployRequest) error {
 	state := dr.DeploymentState
 	var ops []planetscale.Operation
@@ -37,9 +32,9 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 		s.Logf("closed deploy request #%d of %s: it has no schema changes", dr.Number, shared.Where(s))
 	}
 	r := deploycomment.Report{
-		Where: shared.Where(s), Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		Where: shared.Where(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
 		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops),
-		Destructive: deploycomment.Destructive(ops, baseSchema(ctx, s, c, db, dr.IntoBranch, ops)),
+		Destructive: deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
 	}
 	lint, err := c.LintSchema(ctx, db, dr.Branch)
 	if err != nil {
@@ -47,14 +42,17 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 		r.LintProblem = err.Error()
 	}
 	r.Lint = lint
-
-	s.Output("deployment_state", state)
-	s.Output("has_changes", hasChanges(state, r.Statements))
-	s.Output("destructive", strconv.FormatBool(len(r.Destructive) > 0))
-	s.Output("diff", strings.Join(r.Statements, ";\n"))
-	s.Logf("deploy request #%d of %s is %s with %d statement(s), %d destructive change(s), %d lint finding(s)",
-		dr.Number, shared.Where(s), state, len(r.Statements), len(r.Destructive), len(lint))
-	deploycomment.Publish(ctx, s, s.String("database"), dr.Branch, deploycomment.Markdown(r))
+	if slices.Contains([]string{"ready", "error", "queued"}, state) && dr.State == "open" {
+		g := deploycomment.ReadReadiness(ctx, c, db, dr)
+		r.Readiness = &g
+	}
+	if state != "pending" {
+		rec := deploycomment.NewReported(dr.Number, r.Statements, r.Destructive)
+		r.Reported = &rec
+	}
+	outputs(s, r)
+	logReport(s, r)
+	deploycomment.Publish(ctx, s, db, dr.Branch, deploycomment.Markdown(r))
 	return failOn(s, r, err)
 }
 
@@ -88,45 +86,4 @@ func hasChanges(state string, stmts []string) string {
 		return ""
 	}
 	return strconv.FormatBool(len(stmts) > 0)
-}
-
-// baseSchema returns the into branch's CREATE TABLE statements when the
-// operations change a column's definition, so narrowing can be judged.
-func baseSchema(ctx context.Context, s *step.Step, c *planetscale.Client, db, into string, ops []planetscale.Operation) deploycomment.BaseTable {
-	if !deploycomment.NeedsBase(ops) {
-		return nil
-	}
-	files, err := c.BranchSchema(ctx, db, into)
-	if err != nil {
-		s.Warnf("could not read the schema of %s to judge column changes; relying on PlanetScale's can_drop_data: %v", into, err)
-		return nil
-	}
-	tables := make(map[string]string, len(files))
-	for _, f := range files {
-		tables[f.Name] = f.Raw
-	}
-	return func(name string) string { return tables[name] }
-}
-
-// failOn fails the step, after everything has been reported, when the
-// fail_on input's condition holds.
-func failOn(s *step.Step, r deploycomment.Report, lintErr error) error {
-	switch s.String("fail_on") {
-	case "destructive":
-		if len(r.Destructive) > 0 {
-			return fmt.Errorf("%w=destructive: deploy request #%d of %s can lose data: %s", errFailOn, r.Number, r.Where, strings.Join(r.Destructive, "; "))
-		}
-	case "lint":
-		if lintErr != nil {
-			return fmt.Errorf("%w=lint: could not lint branch %s of %s: %w", errFailOn, r.Branch, r.Where, lintErr)
-		}
-		if len(r.Lint) > 0 {
-			found := make([]string, 0, len(r.Lint))
-			for _, l := range r.Lint {
-				found = append(found, fmt.Sprintf("%s on %s", l.LintError, l.Table))
-			}
-			return fmt.Errorf("%w=lint: branch %s of %s has %d schema lint finding(s): %s", errFailOn, r.Branch, r.Where, len(r.Lint), strings.Join(found, ", "))
-		}
-	}
-	return nil
 }

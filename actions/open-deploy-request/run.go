@@ -11,6 +11,9 @@ import (
 )
 
 func run(ctx context.Context, s *step.Step) error {
+	if err := checkFailOn(s); err != nil {
+		return err
+	}
 	c, err := shared.Client(s)
 	if err != nil {
 		return err

@@ -72,39 +72,49 @@ func TestOpenDeployRequestNoChanges(t *testing.T) {
 }
 
 func TestOpenDeployRequestFailOn(t *testing.T) {
-	t.Parallel()
-	em := emulator.Start(t)
-	deploytest.Branch(t, em, "pr-9",
-		"ALTER TABLE users DROP COLUMN bio",
-		"ALTER TABLE users MODIFY name VARCHAR(50) NOT NULL",
-		"CREATE TABLE audit_log (at DATETIME NOT NULL, line TEXT)")
-	env := deploytest.Env(em, nil)
-	cases := []struct {
-		failOn string
-		code   int
-		msg    []string
-	}{
-		{"none", 0, nil},
-		{"destructive", 1, []string{"fail_on=destructive: deploy request #1 of acme/app can lose data:",
-			"drops column `users`.`bio`", "narrows column `users`.`name` from varchar(255) to varchar(50)"}},
-		{"lint", 1, []string{"fail_on=lint: branch pr-9 of acme/app has 1 schema lint finding(s): NO_UNIQUE_KEY on audit_log"}},
-	}
-	for _, tc := range cases {
-		summary := filepath.Join(t.TempDir(), "summary.md")
-		r := actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-9", "--fail-on", tc.failOn, "--summary-file", summary)
-		r.Assert(t, icmd.Expected{ExitCode: tc.code})
-		for _, m := range tc.msg {
-			assert.Check(t, is.Contains(r.Stderr(), m))
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		deploytest.Branch(t, em, "pr-9",
+			"ALTER TABLE users DROP COLUMN bio",
+			"ALTER TABLE users MODIFY name VARCHAR(50) NOT NULL",
+			"CREATE TABLE audit_log (at DATETIME NOT NULL, line TEXT)")
+		env := deploytest.Env(em, nil)
+		destructive := []string{"fail_on=destructive: deploy request #1 of acme/app can lose data:",
+			"drops column `users`.`bio`", "narrows column `users`.`name` from varchar(255) to varchar(50)"}
+		lintError := "fail_on=lint_error: deploy request #1 of acme/app cannot deploy: NO_UNIQUE_KEY on `audit_log`"
+		cases := []struct {
+			failOn string
+			code   int
+			msg    []string
+		}{
+			{"none", 0, []string{"warning: deploy request #1 of acme/app cannot deploy: lint error NO_UNIQUE_KEY on `audit_log`"}},
+			{"destructive", 1, destructive},
+			{"lint", 1, []string{"fail_on=lint: branch pr-9 of acme/app has 1 schema lint finding(s): NO_UNIQUE_KEY on audit_log"}},
+			{"lint_error", 1, []string{lintError, "to deploy it, change branch pr-9 so that its lint errors are fixed, then push again"}},
+			{"conflict", 0, []string{"warning: deploy request #1 of acme/app cannot deploy"}},
+			{"destructive, lint_error", 1, append([]string{lintError + ": "}, destructive...)},
 		}
-		// The outputs and the summary are written before fail_on fails the step.
-		assert.Equal(t, r.Outputs["number"], "1")
-		assert.Equal(t, r.Outputs["destructive"], "true")
-		assert.Check(t, is.Contains(r.Outputs["diff"], "DROP COLUMN `bio`"))
-		md, err := os.ReadFile(summary)
-		assert.NilError(t, err)
-		assert.Check(t, is.Contains(string(md), "> [!WARNING]\n> **Destructive change**"))
-		assert.Check(t, is.Contains(string(md), "| [NO_UNIQUE_KEY]("))
-	}
+		for _, tc := range cases {
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			r := actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-9", "--fail-on", tc.failOn, "--summary-file", summary)
+			r.Assert(t, icmd.Expected{ExitCode: tc.code})
+			for _, m := range tc.msg {
+				assert.Check(t, is.Contains(r.Stderr(), m), tc.failOn)
+			}
+			// The outputs and the summary are written before fail_on fails the step.
+			assert.Equal(t, r.Outputs["number"], "1")
+			assert.Equal(t, r.Outputs["destructive"], "true")
+			assert.Equal(t, r.Outputs["deployable"], "false")
+			assert.Check(t, is.Contains(r.Outputs["lint_errors"], "NO_UNIQUE_KEY on `audit_log`"))
+			assert.Check(t, is.Contains(r.Outputs["diff"], "DROP COLUMN `bio`"))
+			md, err := os.ReadFile(summary)
+			assert.NilError(t, err)
+			assert.Check(t, is.Contains(string(md), "> [!WARNING]\n> **Destructive change**"))
+			assert.Check(t, is.Contains(string(md), "> - lint error NO_UNIQUE_KEY on `audit_log`"))
+			assert.Check(t, is.Contains(string(md), "| [NO_UNIQUE_KEY]("))
+		}
+	})
 }
 
 func TestOpenDeployRequestRefusesBadTargets(t *testing.T) {
@@ -120,7 +130,8 @@ func TestOpenDeployRequestRefusesBadTargets(t *testing.T) {
 		{[]string{"--branch", "main"}, 2, "branch main of acme/app is a production branch"},
 		{[]string{"--branch", "pr-1", "--into", "pr-1"}, 2, "branch pr-1 of acme/app cannot be deployed into itself"},
 		{[]string{"--branch", "pr-404"}, 1, "branch pr-404 of acme/app does not exist; run create-branch first"},
-		{[]string{"--branch", "pr-1", "--fail-on", "always"}, 2, `input fail_on: "always" is not valid`},
+		{[]string{"--branch", "pr-1", "--fail-on", "always"}, 2, `input fail_on: "always" is not valid; use one or more of none, destructive, lint, conflict, lint_error`},
+		{[]string{"--branch", "pr-1", "--fail-on", "conflict,sometimes"}, 2, `input fail_on: "sometimes" is not valid`},
 		{nil, 2, "input branch is required outside a pull request event"},
 	}
 	for _, tc := range cases {

@@ -3,10 +3,10 @@ package waitanddeploy
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
+	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -16,6 +16,7 @@ const (
 	statePending               = "pending"
 	stateReady                 = "ready"
 	stateNoChanges             = "no_changes"
+	stateQueued                = "queued"
 	statePendingCutover        = "pending_cutover"
 	stateCompletePendingRevert = "complete_pending_revert"
 	stateComplete              = "complete"
@@ -25,13 +26,7 @@ const (
 var failureStates = []string{"complete_error", "error", "cancelled", "complete_cancel", "complete_revert", "complete_revert_error"}
 
 // cancellableStates are the states in which a deployment can be cancelled.
-var cancellableStates = []string{"queued", "submitting", "in_progress", statePendingCutover}
-
-// maxSettle bounds the random pause before a deploy call. Two runs on
-// different machines that saw the same deploy request become ready at the
-// same moment pause for different times, so the later one most likely
-// finds it already queued (runs on one machine also take the host lock).
-const maxSettle = time.Second
+var cancellableStates = []string{stateQueued, "submitting", "in_progress", statePendingCutover}
 
 // follower follows one deploy request's deployment, queueing it, cutting
 // it over and ending its revert window as the inputs ask. Its poll runs
@@ -45,6 +40,7 @@ type follower struct {
 	apply  bool   // apply the cutover at pending_cutover
 	revert string // leave, skip or wait
 	lock   hostLock
+	check  diffCheck // what the deploy is checked against
 
 	prev     string                     // the state the previous poll reported
 	last     *planetscale.DeployRequest // the newest state read
@@ -52,7 +48,12 @@ type follower struct {
 	failed   string                     // the failure state the deployment ended in
 	refused  error                      // the last action the API refused
 	refusedQ string                     // the state it was refused in
+	approval approvalWait               // a wait for an approval
+	queue    string                     // the deploy queue ahead, as last logged
 }
+
+// where names the database for messages: "acme/app".
+func (f *follower) where() string { return shared.Where(f.s) }
 
 // poll reads the deploy request and acts on its state.
 func (f *follower) poll(ctx context.Context) (string, bool, error) {
@@ -65,7 +66,8 @@ func (f *follower) poll(ctx context.Context) (string, bool, error) {
 
 // look reads the deploy request and decides. A state that calls for an
 // action is first only reported, so the timeline shows it, and acted on
-// when the next read still finds it.
+// when the next read still finds it. A ready request waits while it needs
+// an approval; a queued one logs what is ahead of it.
 func (f *follower) look(ctx context.Context) (string, bool, error) {
 	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
 	if err != nil {
@@ -77,6 +79,9 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		f.refused = nil
 	}
 	seen := state == f.prev
+	if state == stateQueued {
+		f.logQueue(dr)
+	}
 	switch {
 	case state == stateNoChanges || state == stateComplete:
 		return state, true, nil
@@ -88,8 +93,16 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		return state, true, nil
 	case state == stateCompletePendingRevert && f.revert == "leave":
 		return state, true, nil
-	case !seen:
+	}
+	if state == stateReady && f.deploy {
+		if waiting, err := f.awaitApproval(ctx, dr); waiting || err != nil {
+			return state, false, err
+		}
+	}
+	if !seen {
 		return state, false, nil
+	}
+	switch {
 	case state == stateReady && f.deploy,
 		state == statePendingCutover && f.apply,
 		state == stateCompletePendingRevert && f.revert == "skip":
@@ -100,39 +113,37 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 
 // action is a call that moves a deployment on from one state.
 type action struct {
-	what  string // "deploy", for messages: "the API refused to deploy …"
-	done  string // "queued the deploy of"
-	call  func(context.Context, string, uint64) (*planetscale.DeployRequest, error)
-	pause bool // pause at random first, so runs on other machines do not call at once
+	what string // "deploy", for messages: "the API refused to deploy …"
+	done string // "queued the deploy of"
+	call func(context.Context, string, uint64) (*planetscale.DeployRequest, error)
 }
 
 // actions are the calls the follower makes, by the state they leave.
 func (f *follower) actions() map[string]action {
 	return map[string]action{
-		stateReady:                 {what: "deploy", done: "queued the deploy of", call: f.c.Deploy, pause: true},
+		stateReady:                 {what: "deploy", done: "queued the deploy of", call: f.c.Deploy},
 		statePendingCutover:        {what: "apply the cutover of", done: "applied the cutover of", call: f.c.ApplyDeploy},
 		stateCompletePendingRevert: {what: "skip the revert window of", done: "skipped the revert window of", call: f.c.SkipRevert},
 	}
 }
 
 // act makes the call that moves the deployment on from state. Holding the
-// host lock, it reads the state again and calls only when it is unchanged,
-// so a run that comes second finds the deployment moved on. A refusal (the
+// host lock, it reads the state again and calls only when it is
+// unchanged, so a run on this machine that comes second finds the
+// deployment moved on. Right before a deploy call, the statements are
+// read, logged and checked against what open-deploy-request reported.
+// Runs on other machines are not kept apart by a pause: the API refuses a
+// deploy of a request that is no longer ready, and a refusal (the
 // deployment moved on, or a run elsewhere called first) is followed by
-// another read; a second refusal in the same state fails the wait. A
+// another read; one that finds the same state again fails the wait. A
 // transient failure goes back to the waiter, which reads the state again
 // before the call is retried, so a call that reached the API is not sent
 // twice.
 func (f *follower) act(ctx context.Context, state string) (string, bool, error) {
 	if f.refused != nil && f.refusedQ == state {
-		return state, false, f.refused
+		return state, false, f.refusedError(state)
 	}
 	a := f.actions()[state]
-	if a.pause {
-		if err := planetscale.Pause(ctx, rand.N(maxSettle)); err != nil {
-			return state, false, err
-		}
-	}
 	release, err := f.lock.acquire(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -151,6 +162,11 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		f.s.Logf("deploy request #%d is %s now; not calling %s", f.number, dr.DeploymentState, a.what)
 		return dr.DeploymentState, false, nil
 	}
+	if state == stateReady {
+		if err := f.checkDiff(ctx, dr); err != nil {
+			return state, false, err
+		}
+	}
 	dr, err = a.call(ctx, f.db, f.number)
 	switch {
 	case err == nil:
@@ -163,9 +179,21 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	case planetscale.IsKind(err, planetscale.KindInvalid):
 		f.s.Logf("the API refused to %s deploy request #%d in state %s (%v); reading its state again", a.what, f.number, state, err)
 		f.refused, f.refusedQ = err, state
+		f.approval.recheck()
 		return state, false, nil
 	}
 	return state, false, err
+}
+
+// refusedError is the step's error when the API refused the call from
+// state and a read found it still there. A ready request whose deploy is
+// refused cannot be deployed now (exit 4).
+func (f *follower) refusedError(state string) error {
+	if state != stateReady {
+		return f.refused
+	}
+	return step.DeployFailedf("deploy request #%d of %s cannot be deployed now: %w; %s",
+		f.number, f.where(), f.refused, refusalAdvice(f.refused, f.last))
 }
 
 // cancel cancels the deployment after a timeout when it can still be

@@ -13,8 +13,8 @@ import (
 // the psflow runs on this machine (self-hosted runners, act, a shell): the
 // run that gets it second reads the state after the first run's deploy
 // call, finds the request queued and only waits. Runs on other machines
-// are kept apart by the random pause before the call and by the API, which
-// refuses a deploy that is no longer ready.
+// may both call; the API refuses the second deploy ("cannot be deployed
+// in state queued") and the refused run reads the state back.
 type hostLock struct {
 	path string
 }

@@ -4,6 +4,6 @@ package waitanddeploy
 
 import "context"
 
-// lockFile is a no-op where flock does not exist; runs rely on the random
-// pause and on the API refusing a second deploy.
+// lockFile is a no-op where flock does not exist; runs rely on the API
+// refusing a second deploy.
 func lockFile(context.Context, string) (func(), error) { return func() {}, nil }

@@ -2,7 +2,9 @@ package waitanddeploy_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
@@ -71,6 +73,38 @@ func TestWaitAndDeployConcurrentRunsDeployOnce(t *testing.T) {
 	assert.Equal(t, em.DeployCalls("app", n), 1)
 	assert.DeepEqual(t, em.DeployHistory("app", n), fullFlow)
 	assert.Check(t, deploytest.Tables(t, em, "main")["posts"] != "")
+}
+
+// Runs on two machines (their own temporary directories, so no shared
+// host lock) that both find the request ready both call deploy: held by a
+// slow answer, the second call reaches the API after the first queued the
+// deployment and is refused; that run reads the state back and follows the
+// one deployment.
+func TestWaitAndDeployTwoMachinesDeployOnce(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, append(opts, emulator.WithTimings(emulator.Timings{Queue: 4 * time.Second}))...)
+		n := opened(t, em, "pr-23", []string{postsTable})
+		_, err := em.AddFault(emulator.Fault{Method: "POST", Path: "/v1/organizations/acme/databases/app/deploy-requests/1/deploy", Delay: 2 * time.Second, Count: 2})
+		assert.NilError(t, err)
+		done := make([]<-chan actiontest.Run, 2)
+		for i := range done {
+			done[i] = background(t, deploytest.Env(em, map[string]string{"TMPDIR": t.TempDir()}), "--branch", "pr-23")
+		}
+		refused := 0
+		for _, d := range done {
+			r := <-d
+			r.Assert(t, icmd.Success)
+			if strings.Contains(r.Stderr(), "the API refused to deploy deploy request #1 in state ready") {
+				refused++
+				assert.Check(t, is.Contains(r.Stderr(), "deploy request #1 cannot be deployed in state queued"))
+			}
+		}
+		assert.Equal(t, em.DeployCalls("app", n), 2, "both machines called deploy")
+		assert.Equal(t, refused, 1)
+		assert.DeepEqual(t, em.DeployHistory("app", n), fullFlow)
+		assert.Check(t, deploytest.Tables(t, em, "main")["posts"] != "")
+	})
 }
 
 func TestWaitAndDeployThroughRateLimitStorm(t *testing.T) {
@@ -145,6 +179,7 @@ func TestWaitAndDeployRefusals(t *testing.T) {
 		{[]string{"--branch", "pr-12"}, "branch pr-12 of acme/app has no open or deployed deploy request"},
 		{nil, "set number, or branch to use its open deploy request: input branch is required outside a pull request event"},
 		{[]string{"--revert-window", "forever", "--number", "1"}, `input revert_window: "forever" is not valid`},
+		{[]string{"--number", "1", "--reported-diff", "v1 dr=1"}, `input reported_diff: "v1 dr=1" is not a record written by open-deploy-request`},
 	}
 	for _, tc := range cases {
 		r := actiontest.Exec(t, env, "wait-and-deploy", tc.args...)

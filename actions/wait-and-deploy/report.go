@@ -21,24 +21,41 @@ func timeline(start time.Time, changes []planetscale.Change) []deploycomment.Eve
 }
 
 // publish writes the final state, the timeline and the deploy request's
-// changes into the summary and the pull request's sticky comment.
+// changes into the summary and the pull request's sticky comment. The
+// comment keeps the record of what open-deploy-request reported, so that
+// a later run checks against the same.
 func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomment.Event, err error) {
 	dr := f.last
 	r := deploycomment.Report{
-		Where: shared.Where(s), Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		Where: shared.Where(s), Database: f.db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
 		State: dr.DeploymentState, Closed: dr.State == "closed", Timeline: events, Outcome: sentence(dr, err),
 	}
 	if r.State != deploycomment.NoChanges {
-		ops, opErr := f.c.Operations(ctx, f.db, dr.Number)
-		if opErr != nil {
-			s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
+		// The statements as logged before the deploy, unless they can be
+		// read again (a permanent refusal to list them is not retried).
+		r.Statements = f.check.statements
+		if f.check.opsErr == nil {
+			ops, opErr := f.c.Operations(ctx, f.db, dr.Number)
+			if opErr != nil {
+				s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
+			} else {
+				r.Statements, r.Destructive = deploycomment.Statements(ops), deploycomment.Destructive(ops, nil)
+			}
 		}
-		r.Statements = deploycomment.Statements(ops)
-		r.Destructive = deploycomment.Destructive(ops, nil)
 		lint, lintErr := f.c.LintSchema(ctx, f.db, dr.Branch)
 		r.Lint, r.NoLint = lint, lintErr != nil
 	}
-	deploycomment.Publish(ctx, s, s.String("database"), dr.Branch, deploycomment.Markdown(r))
+	if f.check.found != nil || s.Bool("comment") {
+		look, lookErr := f.lookup(ctx, dr.Branch)
+		if lookErr != nil {
+			// Rewriting the comment would drop the record a later run checks against.
+			s.Warnf("the pull request comment was not written: could not read the record of what open-deploy-request reported in it: %v", lookErr)
+			s.Summary(deploycomment.Markdown(r))
+			return
+		}
+		r.Reported = look.Reported
+	}
+	deploycomment.Publish(ctx, s, f.db, dr.Branch, deploycomment.Markdown(r))
 }
 
 // sentence is the comment's closing line.

@@ -17,6 +17,10 @@ import (
 const cancelTimeout = time.Minute
 
 func run(ctx context.Context, s *step.Step) error {
+	check, err := newDiffCheck(s)
+	if err != nil {
+		return err
+	}
 	c, err := shared.Client(s)
 	if err != nil {
 		return err
@@ -42,7 +46,7 @@ func run(ctx context.Context, s *step.Step) error {
 	f := &follower{
 		s: s, c: c, db: db, number: n, last: dr,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"),
-		lock: newHostLock(s.String("api_url"), s.String("org"), db, n),
+		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check,
 	}
 	w := &planetscale.Waiter{
 		What:    fmt.Sprintf("deploy request #%d of %s", n, shared.Where(s)),
@@ -59,6 +63,11 @@ func run(ctx context.Context, s *step.Step) error {
 		cancel()
 		s.Logf("deploy request #%d of %s: %s", n, shared.Where(s), what)
 		waitErr = fmt.Errorf("%w; %s", waitErr, what)
+	}
+	if errors.As(waitErr, &timeout) && f.approval.waiting {
+		waitErr = step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s waiting for an approval of deploy request #%d of %s: "+
+			"the database requires approval for deploys and nobody has approved it; ask a database administrator other than its author "+
+			"to approve it on PlanetScale (%s), then run wait-and-deploy again", timeout.After.Round(time.Second), n, shared.Where(s), f.last.HtmlURL))
 	}
 	from := start
 	if !f.deployed.IsZero() {
@@ -116,16 +125,39 @@ func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, 
 		return 0, err
 	}
 	var last uint64
+	var undeployed []string
 	for _, dr := range closed {
-		if dr.Branch == branch && dr.DeployedAt != nil && dr.Number > last {
-			last = dr.Number
+		switch {
+		case dr.Branch != branch:
+		case dr.DeployedAt != nil:
+			last = max(last, dr.Number)
+		default:
+			undeployed = append(undeployed, fmt.Sprintf("#%d", dr.Number))
 		}
 	}
 	if last == 0 {
-		return 0, step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
+		return 0, noRequest(ctx, s, c, db, branch, undeployed)
 	}
 	s.Logf("branch %s of %s has no open deploy request; following its last deployed request #%d", branch, shared.Where(s), last)
 	return last, nil
+}
+
+// noRequest is the error for a branch with no open or deployed deploy
+// request. A branch that does not exist has nothing to deploy (exit 1);
+// one that exists needs open-deploy-request first (exit 2).
+func noRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string, undeployed []string) error {
+	_, err := c.GetBranch(ctx, db, branch)
+	switch {
+	case planetscale.IsKind(err, planetscale.KindNotFound):
+		closed := ""
+		if len(undeployed) > 0 {
+			closed = fmt.Sprintf("; its deploy request(s) %s were closed without being deployed", strings.Join(undeployed, ", "))
+		}
+		return fmt.Errorf("branch %s of %s does not exist (deleted, or never created) and has no open or deployed deploy request, so there is nothing to deploy%s", branch, shared.Where(s), closed)
+	case err != nil:
+		return err
+	}
+	return step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
 }
 
 // outcome turns how the wait ended into the step's error: nil on success,
@@ -140,6 +172,8 @@ func outcome(ctx context.Context, f *follower, waitErr error) error {
 		return nil
 	case "closed":
 		return step.DeployFailedf("deploy request #%d of %s was closed before it was deployed; see %s", dr.Number, where, dr.HtmlURL)
+	case "error":
+		return f.notDeployable(ctx)
 	}
 	detail := ""
 	if d, err := f.c.GetDeployment(ctx, f.db, dr.Number); err == nil && d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {

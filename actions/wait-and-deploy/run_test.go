@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,12 @@ func TestWaitAndDeploy(t *testing.T) {
 		assert.DeepEqual(t, em.DeployHistory("app", n), fullFlow)
 		assert.Equal(t, em.DeployCalls("app", n), 1)
 		assert.Check(t, is.Contains(r.Stderr(), "queued the deploy of deploy request #1: now queued"))
+		// The statements are logged before the deploy call; nothing recorded
+		// what open-deploy-request reported, so they are not checked.
+		logged := strings.Index(r.Stderr(), "deploy request #1 of acme/app deploys 2 statement(s) into main:\n1. ALTER TABLE")
+		assert.Check(t, logged >= 0 && logged < strings.Index(r.Stderr(), "queued the deploy of"), r.Stderr())
+		assert.Check(t, is.Contains(r.Stderr(), "\n1. ALTER TABLE `users` ADD COLUMN `email` varchar(320);\n2. CREATE TABLE `posts` ( `id` bigint NOT NULL AUTO_INCREMENT,"))
+		assert.Check(t, is.Contains(r.Stderr(), "notice: nothing records what open-deploy-request reported about deploy request #1 of acme/app (no github_token): its statements are deployed unchecked"))
 		assert.Check(t, is.Regexp(`\d\d:\d\d:\d\d\.\d{3}Z deploy request #1 of acme/app: ready \(after`, r.Stderr()))
 
 		tables := deploytest.Tables(t, em, "main")
@@ -67,6 +74,8 @@ func TestWaitAndDeploy(t *testing.T) {
 		assert.NilError(t, err)
 		assert.Check(t, is.Contains(string(md), "| State | At | After |\n|---|---|---|\n| ready |"))
 		assert.Check(t, is.Contains(string(md), "**Deployed.**"))
+		assert.Check(t, is.Contains(string(md), "**Schema changes** (2 statements):\n\n```sql\n"))
+		assert.Check(t, is.Contains(string(md), "ALTER TABLE `users` ADD COLUMN `email` varchar(320);\n"))
 		actiontest.AssertNoSecrets(t, r, em.Token())
 
 		// Run again, as a re-run of the merged job would: the request is

@@ -76,10 +76,17 @@ var overrides = map[string]outcome{
 	"open-deploy-request GET " + routeBranch + "/schema/lint permanent":  {codes: []int{0}, msg: "could not lint branch pr-1", done: true},
 	"close-deploy-request GET " + routeBranch + "/schema/lint permanent": {codes: []int{0}, msg: "could not lint branch pr-1", done: true},
 	"open-deploy-request GET " + routeBranch + "/schema permanent":       {codes: []int{0}, msg: "could not read the schema of main", done: true},
-	// wait-and-deploy reads the operations and lint findings after the
-	// deploy, for the report only.
-	"wait-and-deploy GET " + routeDR + "/operations permanent":      {codes: []int{0}, msg: "could not read the operations of deploy request #1", done: true},
-	"wait-and-deploy GET " + routeBranch + "/schema/lint permanent": {codes: []int{0}, done: true},
+	// Whether the request can deploy only enriches open-deploy-request's
+	// report: the approval setting and the deploy queue are warnings.
+	"open-deploy-request GET " + routeDB + " permanent":              {codes: []int{0}, msg: "could not read whether the database requires approvals", done: true},
+	"open-deploy-request GET " + routeDB + "/deploy-queue permanent": {codes: []int{0}, msg: "could not read the deploy queue of main", done: true},
+	"wait-and-deploy GET " + routeBranch + "/schema/lint permanent":  {codes: []int{0}, done: true},
+	// wait-and-deploy takes an approval setting it cannot read as not
+	// required: the API still refuses an unapproved deploy where one is.
+	"wait-and-deploy GET " + routeDB + " permanent": {codes: []int{0}, msg: "could not read whether acme/app requires approvals for deploys", done: true},
+	// A deploy the API refuses, of a request still ready when read again,
+	// cannot be deployed now.
+	"wait-and-deploy POST " + routeDR + "/deploy 422": {codes: []int{4}, msg: "deploy request #1 of acme/app cannot be deployed now: deploy deploy request #1 of acme/app: invalid (HTTP 422"},
 	// seed-branch has seeded when its password cannot be deleted: it warns,
 	// and the password expires with its TTL.
 	"seed-branch DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true, passwords: map[string]int{"pr-1": 1}},

@@ -17,6 +17,9 @@ type Database struct {
 	DefaultBranch string `json:"default_branch"`
 	HTMLURL       string `json:"html_url"`
 	State         string `json:"state"`
+	// RequireApprovalForDeploy: a deploy request needs an approval before
+	// it can be deployed.
+	RequireApprovalForDeploy bool `json:"require_approval_for_deploy"`
 }
 
 // GetDatabase returns a database, with its default branch.

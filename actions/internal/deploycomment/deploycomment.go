@@ -6,10 +6,10 @@ package deploycomment
 
 import (
 	"fmt"
-	"github.com/psflow/psflow/actions/shared"
 	"strings"
 	"time"
 
+	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
@@ -19,6 +19,7 @@ const NoChanges = "no_changes"
 // Report is everything the comment shows about one deploy request.
 type Report struct {
 	Where        string // org/database, e.g. "acme/app"
+	Database     string // the database alone, e.g. "app"
 	Branch, Into string
 	Number       uint64
 	URL          string
@@ -31,6 +32,12 @@ type Report struct {
 	NoLint       bool    // leave the lint section out (it was not looked at)
 	Timeline     []Event // the deployment states seen, oldest first
 	Outcome      string  // one closing sentence, e.g. "Deployed after 42s."
+	// Readiness, when set, says whether the request can deploy and what
+	// stands in its way.
+	Readiness *Readiness
+	// Reported, when set, is carried in a hidden line for wait-and-deploy
+	// (see FindReported).
+	Reported *Reported
 }
 
 // Event is one deployment state and when it was first seen.
@@ -44,6 +51,9 @@ type Event struct {
 // gets a short note instead of the full report.
 func Markdown(r Report) string {
 	var b strings.Builder
+	if r.Reported != nil {
+		fmt.Fprintf(&b, "%s\n", recordLine(r.Database, r.Branch, *r.Reported))
+	}
 	fmt.Fprintf(&b, "### PlanetScale deploy request %s: `%s` → `%s` of %s\n\n", link(r), r.Branch, r.Into, r.Where)
 	if r.State == NoChanges {
 		fmt.Fprintf(&b, "**No schema changes**: branch `%s` has nothing to deploy into `%s`.", r.Branch, r.Into)
@@ -55,6 +65,7 @@ func Markdown(r Report) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "Deployment state: **%s**%s\n\n", r.State, closedNote(r))
+	writeReadiness(&b, r)
 	writeDestructive(&b, r.Destructive)
 	writeStatements(&b, r)
 	writeLint(&b, r)

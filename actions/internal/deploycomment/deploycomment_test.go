@@ -36,10 +36,30 @@ func TestMarkdown(t *testing.T) {
 		{State: "complete", At: at.Add(42 * time.Second), After: 42 * time.Second},
 	}
 	deployed.Outcome = "**Deployed.**"
+	rec := NewReported(6, []string{"ALTER TABLE `users` MODIFY COLUMN `email` int"}, nil)
+	blocked := Report{
+		Where: "acme/app", Database: "app", Branch: "pr-11", Into: "main", Number: 6, URL: "https://x/6", State: "error",
+		Statements: []string{"ALTER TABLE `users` MODIFY COLUMN `email` int"},
+		Readiness: &Readiness{
+			Conflicts:        []string{"conflict on users: both change `email`; this branch: int; deployed since it was created: varchar(255)"},
+			LintErrors:       []string{"NO_UNIQUE_KEY on `logs`: table has no unique key"},
+			ApprovalRequired: true,
+			Ahead:            []Ahead{{Number: 4, State: "in_progress"}, {Number: 5, State: "complete_pending_revert"}},
+		},
+		Reported: &rec,
+	}
+	queued := Report{
+		Where: "acme/app", Database: "app", Branch: "pr-12", Into: "main", Number: 7, State: "queued",
+		Statements: []string{"CREATE TABLE `t` (`id` int)"}, NoLint: true,
+		Readiness: &Readiness{Deployable: true, ApprovalRequired: true, Approved: true, Ahead: []Ahead{{Number: 5, State: "pending_cutover"}},
+			Unknown: []string{"the deploy queue of main (unavailable)"}},
+	}
 	cases := []struct {
 		name string
 		r    Report
 	}{
+		{"blocked", blocked},
+		{"queued", queued},
 		{"full", full},
 		{"deployed", deployed},
 		{"no_changes", Report{Where: "acme/app", Branch: "pr-8", Into: "main", Number: 4, URL: "https://x/4", State: NoChanges, Closed: true, Lint: full.Lint}},

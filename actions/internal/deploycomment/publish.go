@@ -2,9 +2,11 @@ package deploycomment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/google/go-github/v60/github"
 	"github.com/psflow/psflow/pkg/gh"
 	"github.com/psflow/psflow/pkg/prcomment"
 	"github.com/psflow/psflow/pkg/runctx"
@@ -26,36 +28,62 @@ func Publish(ctx context.Context, s *step.Step, database, branch, markdown strin
 	if !s.Bool("comment") {
 		return
 	}
-	rc, err := s.Context()
-	if err != nil {
-		s.Warnf("the pull request comment was not written: %v", err)
+	pr, err := pullRequestOf(s)
+	var absent *noPullRequest
+	switch {
+	case errors.As(err, &absent):
+		s.Noticef("%s: the pull request comment was not written%s", absent.why, absent.hint)
 		return
-	}
-	target, why := commentTarget(rc, s.String("github_api_url"))
-	token := s.String("github_token")
-	// For a pull request that is not on GitHub no token would help: the
-	// notice below says why instead.
-	if token == "" && (why == "" || rc.PullRequest <= 0) {
-		s.Noticef("no github_token: the pull request comment was not written (pass github_token: ${{ github.token }} with pull-requests: write)")
-		return
-	}
-	if why != "" {
-		s.Noticef("%s: the pull request comment was not written", why)
-		return
-	}
-	client, err := gh.New(s.String("github_api_url"), token)
-	if err != nil {
+	case err != nil:
 		s.Warnf("the pull request comment was not written: %v", err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	res, err := prcomment.New(client).Upsert(ctx, target, prcomment.Key(database, branch), markdown)
+	res, err := prcomment.New(pr.client).Upsert(ctx, pr.target, prcomment.Key(database, branch), markdown)
 	if err != nil {
 		s.Warnf("the pull request comment was not written: %v", err)
 		return
 	}
-	s.Logf("pull request comment on %s %s: %s", target, res.Action, res.URL)
+	s.Logf("pull request comment on %s %s: %s", pr.target, res.Action, res.URL)
+}
+
+// pullRequest is the run's pull request and a client to reach it.
+type pullRequest struct {
+	client *github.Client
+	target prcomment.Target
+}
+
+// noPullRequest says why the run has no pull request to comment on: no
+// token, or not a pull request event.
+type noPullRequest struct{ why, hint string }
+
+func (e *noPullRequest) Error() string { return e.why }
+
+// pullRequestOf returns the run's pull request, from the run's context
+// and the step's github_token and github_api_url inputs. It is a
+// *noPullRequest without a token, outside a pull request, or for a pull
+// request that is not on GitHub.
+func pullRequestOf(s *step.Step) (pullRequest, error) {
+	rc, err := s.Context()
+	if err != nil {
+		return pullRequest{}, err
+	}
+	target, why := commentTarget(rc, s.String("github_api_url"))
+	token := s.String("github_token")
+	// For a pull request that is not on GitHub no token would help: the
+	// notice says why instead.
+	if token == "" && (why == "" || rc.PullRequest <= 0) {
+		return pullRequest{}, &noPullRequest{why: "no github_token", hint: " (pass github_token: ${{ github.token }} with pull-requests: write)"}
+	}
+	if why != "" {
+		return pullRequest{}, &noPullRequest{why: why}
+	}
+	client, err := gh.New(s.String("github_api_url"), token)
+	if err != nil {
+		return pullRequest{}, err
+	}
+	return pullRequest{client: client, target: target}, nil
 }
 
 // commentTarget is the pull request of the run, when it lives on the

@@ -12,8 +12,10 @@ import (
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
+	"gotest.tools/v3/icmd"
 	"gotest.tools/v3/poll"
 )
 
@@ -113,4 +115,42 @@ func Concurrently(t *testing.T, runs int, env map[string]string, action string, 
 	}
 	wg.Wait()
 	return results
+}
+
+// Reviewer is the service token of a second administrator, for
+// emulator.WithExtraToken, who may approve deploy requests opened with the
+// emulator's own token.
+var Reviewer = emulator.Token{ID: "reviewer", Secret: "pscale_tkn_reviewer"}
+
+// Approve approves deploy request n as Reviewer.
+func Approve(t *testing.T, em *emulator.Emulator, n uint64) {
+	t.Helper()
+	c, err := ps.NewClient(ps.WithBaseURL(em.URL()), ps.WithServiceToken(Reviewer.ID, Reviewer.Secret))
+	assert.NilError(t, err)
+	_, err = c.DeployRequests.CreateReview(context.Background(), &ps.ReviewDeployRequestRequest{
+		Organization: em.Org(), Database: Database, Number: n, ReviewAction: ps.ReviewApprove,
+	})
+	assert.NilError(t, err)
+}
+
+// Run runs an action for branch against em, without GitHub, and requires
+// it to succeed.
+func Run(t *testing.T, em *emulator.Emulator, action, branch string, args ...string) actiontest.Run {
+	t.Helper()
+	r := actiontest.Exec(t, Env(em, nil), action, append([]string{"--branch", branch}, args...)...)
+	r.Assert(t, icmd.Success)
+	return r
+}
+
+// GitHubEnv is Env for a run on a pull_request event (action, merged) of
+// pull request n of acme/app, with gh as the GitHub API and its token as
+// github_token.
+func GitHubEnv(t *testing.T, em *emulator.Emulator, gh *ghfake.Server, action string, n int, merged bool) map[string]string {
+	t.Helper()
+	return Env(em, map[string]string{
+		"GITHUB_REPOSITORY":  "acme/app",
+		"GITHUB_API_URL":     gh.URL(),
+		"INPUT_GITHUB_TOKEN": gh.Token,
+		"GITHUB_EVENT_PATH":  actiontest.PullRequestEvent(t, action, n, merged),
+	})
 }

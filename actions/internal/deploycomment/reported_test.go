@@ -1,0 +1,91 @@
+package deploycomment
+
+import (
+	"strings"
+	"testing"
+
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+func TestReportedRoundTrips(t *testing.T) {
+	t.Parallel()
+	cases := []Reported{
+		NewReported(3, []string{"CREATE TABLE `t` (`id` int)", "DROP TABLE `u`"}, []string{"drops table `u`"}),
+		NewReported(1, nil, nil),
+	}
+	for _, r := range cases {
+		back, err := ParseReported(r.String())
+		assert.NilError(t, err)
+		assert.DeepEqual(t, back, r)
+	}
+	assert.Equal(t, NewReported(1, nil, nil).String(), "v1 dr=1 statements= destructive=")
+}
+
+func TestParseReportedRefusesWhatItDidNotWrite(t *testing.T) {
+	t.Parallel()
+	d := strings.Repeat("ab", 16)
+	cases := []struct{ in, msg string }{
+		{"", "is not a record written by open-deploy-request"},
+		{"v2 dr=1 statements= destructive=", "is not a record written by open-deploy-request"},
+		{"v1 dr=0 statements= destructive=", `"0" is not a deploy request number`},
+		{"v1 number=1 statements= destructive=", "want dr= in field 2"},
+		{"v1 dr=1 statements=xyz destructive=", `"xyz" is not a statement digest`},
+		{"v1 dr=1 statements=" + d + "," + d[:30] + " destructive=", "is not a statement digest"},
+		{"v1 dr=1 destructive= statements=", "want statements= in field 3"},
+	}
+	for _, tc := range cases {
+		_, err := ParseReported(tc.in)
+		assert.Check(t, is.ErrorContains(err, tc.msg), tc.in)
+	}
+}
+
+func TestReportedCompare(t *testing.T) {
+	t.Parallel()
+	a, b, drop := "CREATE TABLE `a` (`id` int)", "ALTER TABLE `b` ADD COLUMN `x` int", "DROP TABLE `alpha`"
+	rec := NewReported(2, []string{a, b}, nil)
+	cases := []struct {
+		name        string
+		stmts, dest []string
+		want        Change
+	}{
+		{"same", []string{a, b}, nil, Change{}},
+		{"same with blanks around", []string{" " + a + "\n", b}, nil, Change{}},
+		{"new statement", []string{a, b, drop}, []string{"drops table `alpha`"}, Change{New: []string{drop}, Destructive: []string{"drops table `alpha`"}}},
+		{"replaced", []string{a, drop}, nil, Change{New: []string{drop}, Gone: 1}},
+		{"gone", []string{a}, nil, Change{Gone: 1}},
+		{"reordered", []string{b, a}, nil, Change{Reordered: true}},
+		{"repeated", []string{a, a, b}, nil, Change{New: []string{a}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := rec.Compare(tc.stmts, tc.dest)
+			assert.DeepEqual(t, got, tc.want)
+			assert.Equal(t, got.Changed(), tc.name != "same" && tc.name != "same with blanks around")
+		})
+	}
+}
+
+func TestRecordIn(t *testing.T) {
+	t.Parallel()
+	rec := NewReported(4, []string{"DROP TABLE `a`"}, nil)
+	line := recordLine("app", "pr-4", rec)
+	prefix := recordPrefix + "deploy-request:app:pr-4 "
+	cases := []struct {
+		name, body string
+		ok         bool
+	}{
+		{"sticky comment", "<!-- psflow:deploy-request:app:pr-4 -->\n<!-- psflow-digest:sha256:00 -->\n" + line + "\n### title", true},
+		{"not a psflow comment", "looks fine\n" + line, false},
+		{"another branch", "<!-- psflow:deploy-request:app:pr-5 -->\n" + recordLine("app", "pr-5", rec), false},
+		{"no record", "<!-- psflow:deploy-request:app:pr-4 -->\n### title", false},
+	}
+	for _, tc := range cases {
+		got, ok := recordIn(tc.body, prefix)
+		assert.Equal(t, ok, tc.ok, tc.name)
+		if ok {
+			assert.Equal(t, got, rec.String(), tc.name)
+		}
+	}
+}

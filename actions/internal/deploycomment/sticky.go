@@ -1,0 +1,91 @@
+package deploycomment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/psflow/psflow/pkg/prcomment"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// recordPrefix starts the hidden line of the sticky comment that carries
+// what open-deploy-request reported, followed by the comment's key.
+const recordPrefix = "<!-- psflow-reported "
+
+// stickyPrefix starts every comment pkg/prcomment keeps (its marker line).
+const stickyPrefix = "<!-- psflow:"
+
+// recordLine is the hidden line that carries r in the comment of database
+// and branch.
+func recordLine(database, branch string, r Reported) string {
+	return recordPrefix + prcomment.Key(database, branch) + " " + r.String() + " -->"
+}
+
+// Lookup is what a search for a Reported record found.
+type Lookup struct {
+	Reported *Reported // nil when nothing recorded what was reported
+	From     string    // where it was read, or why there is nothing to read
+}
+
+// FindReported reads what open-deploy-request last reported about the
+// deploy request of database and branch from the run's pull request: the
+// hidden record line of the oldest psflow comment that carries one for
+// them, which is the sticky comment open-deploy-request keeps current. It
+// needs the step's github_token and github_api_url inputs; without them,
+// outside a pull request, or when no comment carries a record, Reported is
+// nil and From says why. A comment that cannot be read is an error.
+func FindReported(ctx context.Context, s *step.Step, database, branch string) (Lookup, error) {
+	pr, err := pullRequestOf(s)
+	var absent *noPullRequest
+	if errors.As(err, &absent) {
+		return Lookup{From: absent.why}, nil
+	}
+	if err != nil {
+		return Lookup{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	prefix := recordPrefix + prcomment.Key(database, branch) + " "
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: 1}}
+	for {
+		page, resp, err := pr.client.Issues.ListComments(ctx, pr.target.Owner, pr.target.Repo, pr.target.Number, opts)
+		if err != nil {
+			return Lookup{}, fmt.Errorf("list comments on %s (page %d): %w", pr.target, opts.Page, err)
+		}
+		for _, c := range page {
+			line, ok := recordIn(c.GetBody(), prefix)
+			if !ok {
+				continue
+			}
+			r, err := ParseReported(line)
+			if err != nil {
+				return Lookup{}, fmt.Errorf("the comment %s: %w", c.GetHTMLURL(), err)
+			}
+			return Lookup{Reported: &r, From: "the pull request comment " + c.GetHTMLURL()}, nil
+		}
+		if resp.NextPage <= opts.Page {
+			return Lookup{From: fmt.Sprintf("no comment on %s records it", pr.target)}, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// recordIn returns the encoded record of a psflow comment's line that
+// starts with prefix.
+func recordIn(body, prefix string) (string, bool) {
+	if !strings.HasPrefix(body, stickyPrefix) {
+		return "", false
+	}
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			if rec, ok := strings.CutSuffix(rest, " -->"); ok {
+				return rec, true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,61 @@
+package waitanddeploy
+
+import (
+	"context"
+	"time"
+
+	"github.com/psflow/psflow/pkg/planetscale"
+)
+
+// approvalRecheck is how long the database's approval setting is trusted
+// while a deploy waits for an approval before it is read again, so that
+// a setting turned off ends the wait.
+const approvalRecheck = 30 * time.Second
+
+// approvalWait is what the follower knows about approvals: the database's
+// require_approval_for_deploy, when it was read, and whether the deploy
+// waits for an approval.
+type approvalWait struct {
+	required bool
+	readAt   time.Time
+	waiting  bool
+}
+
+// recheck makes the next look read the setting again.
+func (a *approvalWait) recheck() { a.readAt = time.Time{} }
+
+// awaitApproval reports whether the ready request dr waits for an
+// approval: the database requires one and dr has none. It logs once when
+// the wait starts and once when it ends. A setting that cannot be read is
+// taken as not required, with a warning: the API still refuses to deploy
+// an unapproved request where one is required.
+func (f *follower) awaitApproval(ctx context.Context, dr *planetscale.DeployRequest) (bool, error) {
+	a := &f.approval
+	if !dr.Approved && time.Since(a.readAt) >= approvalRecheck {
+		d, err := f.c.GetDatabase(ctx, f.db)
+		switch {
+		case err == nil:
+			a.required = d.RequireApprovalForDeploy
+		case planetscale.Transient(err) || ctx.Err() != nil:
+			return false, err
+		default:
+			f.s.Warnf("could not read whether %s requires approvals for deploys: %v", f.where(), err)
+			a.required = false
+		}
+		a.readAt = time.Now()
+	}
+	if !dr.Approved && a.required {
+		if !a.waiting {
+			a.waiting, f.refused = true, nil
+			f.s.Logf("deploy request #%d of %s needs an approval before it can be deployed: the database requires approval for deploys "+
+				"(require_approval_for_deploy); waiting until a database administrator other than its author approves it on PlanetScale (%s)",
+				f.number, f.where(), dr.HtmlURL)
+		}
+		return true, nil
+	}
+	if a.waiting {
+		a.waiting = false
+		f.s.Logf("deploy request #%d of %s no longer waits for an approval (approved: %t)", f.number, f.where(), dr.Approved)
+	}
+	return false, nil
+}

@@ -1,0 +1,66 @@
+package waitanddeploy_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/icmd"
+)
+
+const getDeployRequestPath = "GET /v1/organizations/{organization}/databases/{database}/deploy-requests/{number}"
+
+// A deploy queued behind others logs its place and what is ahead, once
+// per change, naming a deployment that holds the queue (a gated cutover,
+// a revert window), and keeps waiting within its timeout.
+func TestWaitAndDeployWaitsInTheQueue(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, append(opts, emulator.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
+		first := opened(t, em, "pr-17", []string{postsTable}, "--auto-cutover=false")
+		second := opened(t, em, "pr-18", []string{"CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))"})
+		gated := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-17", "--apply-cutover=false", "--timeout", "3s")
+		gated.Assert(t, icmd.Expected{ExitCode: 3})
+		deploytest.WaitForState(t, em, first, "pending_cutover")
+
+		const (
+			cutover = "deploy request #2 of acme/app is queued at position 2 in the deploy queue of main; ahead of it: " +
+				"#1 waits for its cutover (pending_cutover) and holds the queue until it is applied or cancelled"
+			revert = "deploy request #2 of acme/app is queued at position 2 in the deploy queue of main; ahead of it: " +
+				"#1 is in its revert window (complete_pending_revert) and holds the queue until the revert is skipped, the change reverted or the window closes"
+		)
+		short := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-18", "--timeout", "2s")
+		short.Assert(t, icmd.Expected{ExitCode: 3})
+		assert.Check(t, is.Contains(short.Stderr(), `(last state "queued")`))
+		assert.Equal(t, strings.Count(short.Stderr(), cutover), 1, "logged once however often it is read")
+
+		sdk := actiontest.SDK(t, em)
+		ctx := context.Background()
+		done := background(t, deploytest.Env(em, nil), "--branch", "pr-18", "--timeout", "60s")
+		reads := em.Counts()[getDeployRequestPath]
+		waitForCalls(t, em, getDeployRequestPath, reads+2)
+		_, err := sdk.DeployRequests.ApplyDeploy(ctx, &ps.ApplyDeployRequestRequest{Organization: "acme", Database: "app", Number: first})
+		assert.NilError(t, err)
+		deploytest.WaitForState(t, em, first, "complete_pending_revert")
+		reads = em.Counts()[getDeployRequestPath]
+		waitForCalls(t, em, getDeployRequestPath, reads+2)
+		_, err = sdk.DeployRequests.SkipRevertDeploy(ctx, &ps.SkipRevertDeployRequestRequest{Organization: "acme", Database: "app", Number: first})
+		assert.NilError(t, err)
+
+		r := <-done
+		r.Assert(t, icmd.Success)
+		assert.Equal(t, strings.Count(r.Stderr(), cutover), 1, r.Stderr())
+		assert.Equal(t, strings.Count(r.Stderr(), revert), 1, r.Stderr())
+		assert.Check(t, strings.Index(r.Stderr(), cutover) < strings.Index(r.Stderr(), revert))
+		assert.Equal(t, em.DeployCalls("app", second), 1, "queued once, by the first run")
+		tables := deploytest.Tables(t, em, "main")
+		assert.Check(t, tables["posts"] != "" && tables["tags"] != "")
+	})
+}
