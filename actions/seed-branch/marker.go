@@ -25,15 +25,8 @@ const (
 	statusFailed  = "failed"
 )
 
-// markerDDL creates the marker table; it is valid on MySQL, MariaDB, Vitess
-// and go-mysql-server. The base row has an empty file and holds the
-// snapshot; a file row holds the file's path and content hash.
-const markerDDL = "CREATE TABLE IF NOT EXISTS `" + markerTable + "` (" +
-	"`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, " +
-	"`file` VARCHAR(768) NOT NULL, " +
-	"`sha256` CHAR(64) NOT NULL, " +
-	"`status` VARCHAR(8) NOT NULL, " +
-	"`base` LONGTEXT NULL)"
+// markerDDL creates the marker table.
+const markerDDL = shared.SeedMarkerDDL
 
 // appliedFile is a file row of the marker table: a file an earlier run
 // applied, or was applying.

@@ -27,9 +27,10 @@ type demoFlags struct {
 	timings  string
 }
 
-// demo runs a pull request's whole life against an emulator with the real
-// psflow binary, the way the example workflow does, and shows each step's
-// outputs and summary and the production schema before and after.
+// demo runs two pull requests' whole lives against an emulator with the
+// real psflow binary, the way the example workflow does: both open, then
+// both merge at once and deploy through the deploy queue. It shows each
+// step's outputs and summary and the production schema before and after.
 func demo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("psflow-emulator demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -130,17 +131,17 @@ func writeFiles(dir string, files map[string]string) error {
 }
 
 // pullRequestEvent is the payload GitHub puts at GITHUB_EVENT_PATH.
-func pullRequestEvent(action string, merged bool) string {
+func pullRequestEvent(pr demoPR, action string, merged bool) string {
 	state := "open"
 	if action == "closed" {
 		state = "closed"
 	}
 	data, _ := json.Marshal(map[string]any{
-		"action": action, "number": 42,
+		"action": action, "number": pr.number,
 		"pull_request": map[string]any{
-			"number": 42, "title": "Add hotel descriptions", "state": state, "merged": merged,
-			"html_url": "https://github.com/acme/bookings-api/pull/42",
-			"head":     map[string]any{"ref": "feature/descriptions"}, "base": map[string]any{"ref": "main"},
+			"number": pr.number, "title": pr.title, "state": state, "merged": merged,
+			"html_url": fmt.Sprintf("https://github.com/acme/bookings-api/pull/%d", pr.number),
+			"head":     map[string]any{"ref": pr.head}, "base": map[string]any{"ref": "main"},
 		},
 	})
 	return string(data)

@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/emulator"
 )
 
@@ -24,53 +27,110 @@ type demoRun struct {
 	getenv func(string) string
 }
 
-// The production schema the demo starts from (the AWS guide's bookings
-// API) and the pull request's change and seed data.
-var demoFiles = map[string]string{
-	"db/001_hotels_description.sql": "-- The pull request's schema change.\nALTER TABLE hotels ADD COLUMN description VARCHAR(400);\n",
-	"db/002_seed.sql": "INSERT INTO hotels (name, address, stars, description) VALUES\n" +
-		"  ('Hotel California', '1967 Can Never Leave Ln, San Fancisco CA, 94016', 3.8, 'Such a lovely place'),\n" +
-		"  ('The Galt House', '140 N Fourth St, Louisville, KY 40202', 4, 'On the river');\n",
-	"event-opened.json": pullRequestEvent("opened", false),
-	"event-merged.json": pullRequestEvent("closed", true),
+// demoPR is one pull request of the demo, with its own checkout of the
+// repository's db/ files.
+type demoPR struct {
+	number      int
+	title, head string
+	files       map[string]string
 }
 
-const demoProductionSchema = `CREATE TABLE hotels (
+// The demo's pull requests: both open at once, both merged at once, so
+// their deploys go through the deploy queue one after the other.
+var demoPRs = []demoPR{
+	{42, "Add hotel descriptions", "feature/descriptions", map[string]string{
+		"db/001_hotels_description.sql": "-- The pull request's schema change.\nALTER TABLE hotels ADD COLUMN description VARCHAR(400);\n",
+		"db/002_seed.sql": "INSERT INTO hotels (name, address, stars, description) VALUES\n" +
+			"  ('Hotel California', '1967 Can Never Leave Ln, San Fancisco CA, 94016', 3.8, 'Such a lovely place'),\n" +
+			"  ('The Galt House', '140 N Fourth St, Louisville, KY 40202', 4, 'On the river');\n",
+	}},
+	{43, "Add reviews", "feature/reviews", map[string]string{
+		"db/001_reviews.sql": "CREATE TABLE reviews (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n" +
+			"  hotel_id INT UNSIGNED NOT NULL,\n  stars TINYINT UNSIGNED NOT NULL,\n  body TEXT\n);\n",
+		"db/002_seed.sql": "INSERT INTO reviews (hotel_id, stars, body) VALUES (1, 5, 'Lovely'), (1, 4, 'Loud at night');\n",
+	}},
+}
+
+// The production schema the demo starts from: the AWS guide's bookings
+// API, and seed-branch's record, which psflow's first deploy left there
+// (see the README, seed-branch).
+var demoProductionSchema = []string{`CREATE TABLE hotels (
   id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,
   name VARCHAR(50) NOT NULL,
   address VARCHAR(50) NOT NULL,
   stars FLOAT UNSIGNED
-)`
+)`, shared.SeedMarkerDDL}
+
+// demoStep is one psflow command of the demo, for one pull request.
+type demoStep struct {
+	pr     demoPR
+	action string
+	event  string // the pull request event: opened or merged
+}
 
 func (d *demoRun) run(ctx context.Context) error {
-	if err := writeFiles(d.work, demoFiles); err != nil {
-		return err
+	for _, pr := range demoPRs {
+		files := map[string]string{"event-opened.json": pullRequestEvent(pr, "opened", false), "event-merged.json": pullRequestEvent(pr, "closed", true)}
+		for name, content := range pr.files {
+			files[name] = content
+		}
+		if err := writeFiles(d.prDir(pr), files); err != nil {
+			return err
+		}
 	}
 	mainDB, ok := d.em.BranchDatabase("app", "main")
 	if !ok {
 		return fmt.Errorf("the emulator has no main branch")
 	}
-	if err := d.em.Storage().Exec(ctx, mainDB, demoProductionSchema); err != nil {
+	if err := d.em.Storage().Exec(ctx, mainDB, demoProductionSchema...); err != nil {
 		return fmt.Errorf("create the production schema: %w", err)
 	}
 	fmt.Fprintf(d.out, "psflow demo: PlanetScale emulator on %s, organization acme, database app\n", d.url)
 	if err := d.showSchema(ctx, "Production schema before", mainDB); err != nil {
 		return err
 	}
-	steps := []struct {
-		title, action, event string
-		args                 []string
-	}{
-		{"Pull request #42 opened", "create-branch", "event-opened.json", nil},
-		{"Pull request #42 opened", "seed-branch", "event-opened.json", []string{"--files", filepath.Join(d.work, "db")}},
-		{"Pull request #42 opened", "open-deploy-request", "event-opened.json", nil},
-		{"Pull request #42 merged", "wait-and-deploy", "event-merged.json", nil},
-		{"Pull request #42 merged", "delete-branch", "event-merged.json", nil},
+	// Both pull requests open, then both merge at once: their deploys run
+	// side by side, and the deploy queue takes them one after the other.
+	var stages [][]demoStep
+	for _, pr := range demoPRs {
+		for _, action := range []string{"create-branch", "seed-branch", "open-deploy-request"} {
+			stages = append(stages, []demoStep{{pr, action, "opened"}})
+		}
 	}
-	start := time.Now()
-	for i, st := range steps {
-		fmt.Fprintf(d.out, "\n== %d/5 %s: psflow %s\n", i+1, st.title, st.action)
-		if err := d.step(ctx, st.action, st.event, st.args); err != nil {
+	for _, action := range []string{"wait-and-deploy", "delete-branch"} {
+		var together []demoStep
+		for _, pr := range demoPRs {
+			together = append(together, demoStep{pr, action, "merged"})
+		}
+		stages = append(stages, together)
+	}
+	total := 0
+	for _, st := range stages {
+		total += len(st)
+	}
+	start, n := time.Now(), 0
+	for _, stage := range stages {
+		outs := make([]bytes.Buffer, len(stage))
+		errs := make([]error, len(stage))
+		var wg sync.WaitGroup
+		for i, st := range stage {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = d.step(ctx, &outs[i], st)
+			}()
+		}
+		wg.Wait()
+		for i, st := range stage {
+			n++
+			at := ""
+			if len(stage) > 1 {
+				at = ", at the same time as the other"
+			}
+			fmt.Fprintf(d.out, "\n== %d/%d Pull request #%d %s%s: psflow %s\n", n, total, st.pr.number, st.event, at, st.action)
+			_, _ = outs[i].WriteTo(d.out)
+		}
+		if err := errors.Join(errs...); err != nil {
 			return err
 		}
 	}
@@ -81,34 +141,44 @@ func (d *demoRun) run(ctx context.Context) error {
 	for _, n := range d.em.Counts() {
 		calls += n
 	}
-	fmt.Fprintf(d.out, "\nThe pull request's whole life took %s and %d API calls. Branches left: %s\n", since(start), calls, d.branches())
+	fmt.Fprintf(d.out, "\nTwo pull requests' whole lives took %s and %d API calls. Branches left: %s\n", since(start), calls, d.branches())
 	return nil
 }
 
-// step runs one action as a workflow step would, then shows its outputs
-// and summary.
-func (d *demoRun) step(ctx context.Context, action, event string, args []string) error {
-	outFile := filepath.Join(d.work, action+".env")
-	summary := filepath.Join(d.work, action+".md")
-	cmd := exec.CommandContext(ctx, d.bin, append([]string{action}, args...)...)
+// prDir is the directory holding a pull request's checkout and events.
+func (d *demoRun) prDir(pr demoPR) string {
+	return filepath.Join(d.work, fmt.Sprintf("pr-%d", pr.number))
+}
+
+// step runs one action as a workflow step would, and writes its log,
+// outputs and summary to out.
+func (d *demoRun) step(ctx context.Context, out io.Writer, st demoStep) error {
+	dir := d.prDir(st.pr)
+	outFile := filepath.Join(dir, st.action+".env")
+	summary := filepath.Join(dir, st.action+".md")
+	var args []string
+	if st.action == "seed-branch" {
+		args = []string{"--files", filepath.Join(dir, "db")}
+	}
+	cmd := exec.CommandContext(ctx, d.bin, append([]string{st.action}, args...)...)
 	cmd.Env = append(os.Environ(),
 		"PLANETSCALE_API_URL="+d.url, "PLANETSCALE_ORG=acme",
 		"PLANETSCALE_SERVICE_TOKEN_ID="+d.em.TokenID(), "PLANETSCALE_SERVICE_TOKEN="+d.em.Token(),
-		"PSFLOW_DATABASE=app", "GITHUB_EVENT_PATH="+filepath.Join(d.work, event), "GITHUB_REPOSITORY=acme/bookings-api",
+		"PSFLOW_DATABASE=app", "GITHUB_EVENT_PATH="+filepath.Join(dir, "event-"+st.event+".json"), "GITHUB_REPOSITORY=acme/bookings-api",
 		"PSFLOW_OUTPUT_FILE="+outFile, "PSFLOW_SUMMARY_FILE="+summary, "GITHUB_ACTIONS=", "GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=",
 	)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	indent(d.out, &stderr, "  | ")
-	fmt.Fprintln(d.out, "  outputs:")
-	indent(d.out, &stdout, "    ")
+	indent(out, &stderr, "  | ")
+	fmt.Fprintln(out, "  outputs:")
+	indent(out, &stdout, "    ")
 	if md, rerr := os.ReadFile(summary); rerr == nil {
-		fmt.Fprintln(d.out, "  summary:")
-		indent(d.out, bytes.NewReader(md), "    ")
+		fmt.Fprintln(out, "  summary:")
+		indent(out, bytes.NewReader(md), "    ")
 	}
 	if err != nil {
-		return fmt.Errorf("psflow %s failed: %w", action, err)
+		return fmt.Errorf("psflow %s for pull request #%d failed: %w", st.action, st.pr.number, err)
 	}
 	return nil
 }
