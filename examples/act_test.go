@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -33,49 +34,92 @@ func actBinary(t *testing.T) string {
 // act on this host, psflow/psflow@v1 mapped to this checkout, against an
 // emulator: first for an opened pull request, then for its merge.
 func TestExampleWorkflowUnderAct(t *testing.T) {
+	a := newActRunner(t, startEmulator(t))
+	repo := a.repo(t, map[string]string{})
+	copyTree(t, filepath.Join("testdata", "act", "db"), filepath.Join(repo, "db"))
+	commitAll(t, repo)
+
+	opened := a.mustRun(t, repo, filepath.Join("testdata", "act", "event-opened.json"))
+	assert.Check(t, is.Contains(opened, "branch=pr-7 rows=2 deploy_request=1 state=ready"))
+	assert.Check(t, is.Contains(branchNames(a.em), "pr-7"))
+	assert.Check(t, !hasColumn(t, a.em, "description"), "production changed before the merge")
+
+	merged := a.mustRun(t, repo, filepath.Join("testdata", "act", "event-merged.json"))
+	assert.Check(t, is.Contains(merged, "Success - Main psflow/psflow/actions/wait-and-deploy@v1"))
+	assert.Check(t, !slices.Contains(branchNames(a.em), "pr-7"), "the PR branch outlived the merge")
+	assert.Check(t, hasColumn(t, a.em, "description"), "production schema unchanged after the merge")
+}
+
+// actRunner runs the example pull request workflow under act against an
+// emulator.
+type actRunner struct {
+	act, root, path string
+	em              *emulator.Emulator
+}
+
+func newActRunner(t *testing.T, em *emulator.Emulator) *actRunner {
+	t.Helper()
 	act := actBinary(t)
-	em := startEmulator(t)
 	root, err := filepath.Abs("..")
 	assert.NilError(t, err)
+	return &actRunner{act: act, root: root, path: binDir(t) + ":" + os.Getenv("PATH"), em: em}
+}
 
+// repo makes a git repository holding the example workflow and files
+// (path → content), committed.
+func (a *actRunner) repo(t *testing.T, files map[string]string) string {
+	t.Helper()
 	repo := t.TempDir()
-	assert.NilError(t, os.MkdirAll(filepath.Join(repo, ".github", "workflows"), 0o755))
 	workflow, err := os.ReadFile(filepath.Join("github", "planetscale-pr.yml"))
 	assert.NilError(t, err)
-	assert.NilError(t, os.WriteFile(filepath.Join(repo, ".github", "workflows", "planetscale-pr.yml"), workflow, 0o644))
-	assert.NilError(t, os.MkdirAll(filepath.Join(repo, "db"), 0o755))
-	copyTree(t, filepath.Join("testdata", "act", "db"), filepath.Join(repo, "db"))
+	files[".github/workflows/planetscale-pr.yml"] = string(workflow)
+	writeTree(t, repo, files)
 	git(t, repo, "init", "-q", "-b", "main")
-	git(t, repo, "add", ".")
-	git(t, repo, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "-m", "app")
+	commitAll(t, repo)
+	return repo
+}
 
-	path := binDir(t) + ":" + os.Getenv("PATH")
-	run := func(event string) string {
-		t.Helper()
-		ev, err := filepath.Abs(filepath.Join("testdata", "act", event))
-		assert.NilError(t, err)
-		cmd := exec.Command(act, "pull_request", "-e", ev, "-W", ".github/workflows/planetscale-pr.yml",
-			"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+root, "--action-offline-mode",
-			"--var", "PLANETSCALE_ORG=acme", "--var", "PLANETSCALE_DATABASE=bookings_api", "--var", "PLANETSCALE_API_URL="+em.URL(),
-			"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal")
-		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "PATH="+path, "HOME="+t.TempDir())
-		out, err := cmd.CombinedOutput()
-		t.Logf("act %s:\n%s", event, out)
-		assert.NilError(t, err, "act failed for %s", event)
-		assert.Check(t, !strings.Contains(string(out), em.Token()), "the service token was printed")
-		return string(out)
+// run runs the workflow in repo for the pull request event in the file
+// named, and returns act's output and error.
+func (a *actRunner) run(t *testing.T, repo, event string) (string, error) {
+	t.Helper()
+	ev, err := filepath.Abs(event)
+	assert.NilError(t, err)
+	cmd := exec.Command(a.act, "pull_request", "-e", ev, "-W", ".github/workflows/planetscale-pr.yml",
+		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+a.root, "--action-offline-mode",
+		"--var", "PLANETSCALE_ORG=acme", "--var", "PLANETSCALE_DATABASE=bookings_api", "--var", "PLANETSCALE_API_URL="+a.em.URL(),
+		"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal")
+	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), "PATH="+a.path, "HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	t.Logf("act %s:\n%s", event, out)
+	assert.Check(t, !strings.Contains(string(out), a.em.Token()), "the service token was printed")
+	return string(out), err
+}
+
+// mustRun is run for a workflow that must succeed.
+func (a *actRunner) mustRun(t *testing.T, repo, event string) string {
+	t.Helper()
+	out, err := a.run(t, repo, event)
+	assert.NilError(t, err, "act failed for %s", event)
+	return out
+}
+
+// writeTree writes files (path → content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		assert.NilError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		assert.NilError(t, os.WriteFile(path, []byte(content), 0o644))
 	}
+}
 
-	opened := run("event-opened.json")
-	assert.Check(t, is.Contains(opened, "branch=pr-7 rows=2 deploy_request=1 state=ready"))
-	assert.Check(t, is.Contains(branchNames(em), "pr-7"))
-	assert.Check(t, !hasColumn(t, em, "description"), "production changed before the merge")
-
-	merged := run("event-merged.json")
-	assert.Check(t, is.Contains(merged, "Success - Main psflow/psflow/actions/wait-and-deploy@v1"))
-	assert.Check(t, !slices.Contains(branchNames(em), "pr-7"), "the PR branch outlived the merge")
-	assert.Check(t, hasColumn(t, em, "description"), "production schema unchanged after the merge")
+// commitAll commits every change in repo, as a push would.
+func commitAll(t *testing.T, repo string) {
+	t.Helper()
+	git(t, repo, "add", "-A")
+	git(t, repo, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "--allow-empty", "-m", "push")
 }
 
 func git(t *testing.T, dir string, args ...string) {
