@@ -12,10 +12,18 @@ import (
 // or holds characters other than printable ASCII without backslash.
 var ErrInvalidPassword = errors.New("invalid password")
 
-// grants holds the privileges each role gets on its database.
+// grants holds the privileges each role gets on its database. The roles
+// are PlanetScale's: "Read-only — Can query rows", "Write-only — Can
+// modify rows" (and not query them: "Select command denied to user
+// 'planetscale-writer-…'"), "Read/Write — Can query and modify rows",
+// "Admin — All read/write permissions and can modify schema"
+// (planetscale.com/docs/vitess/security/password-roles). MySQL and
+// MariaDB also want SELECT for the columns an UPDATE or DELETE reads in
+// its WHERE clause; whether PlanetScale lets a writer run those is not
+// documented, and the storage's refusal, the stricter answer, stands.
 var grants = map[Role]string{
 	RoleReader:     "SELECT, SHOW VIEW",
-	RoleWriter:     "SELECT, INSERT, UPDATE, DELETE",
+	RoleWriter:     "INSERT, UPDATE, DELETE",
 	RoleReadWriter: "SELECT, INSERT, UPDATE, DELETE, SHOW VIEW, EXECUTE",
 	RoleAdmin:      "ALL PRIVILEGES",
 }
