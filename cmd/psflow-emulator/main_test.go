@@ -119,6 +119,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad scale", []string{"serve", "--token-id", "a", "--token", "b", "--time-scale", "0"}, nil, "--time-scale"},
 		{"bad rate limit env", []string{"serve", "--token-id", "a", "--token", "b"}, map[string]string{"PSFLOW_EMULATOR_RATE_LIMIT": "many"}, "PSFLOW_EMULATOR_RATE_LIMIT"},
 		{"extra argument", []string{"serve", "now"}, nil, "unexpected arguments"},
+		{"unknown access", []string{"serve", "--token-id", "a", "--token", "b", "--token-access", "create_branch,drop_everything"}, nil, `--token-access "drop_everything"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

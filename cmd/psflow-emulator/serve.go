@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/psflow/psflow/pkg/emulator"
@@ -28,6 +29,7 @@ type serveFlags struct {
 	safeMigrations  listFlag
 	requireApproval bool
 	extraTokens     listFlag
+	tokenAccesses   listFlag
 }
 
 // listFlag is a flag that may be repeated.
@@ -49,6 +51,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.safeMigrations, "safe-migrations", "branch to start with safe migrations on, in every database (main; off by default, as on a new PlanetScale database)")
 	fs.BoolVar(&f.requireApproval, "require-approval", false, "start every database with require_approval_for_deploy on")
 	fs.Var(&f.extraTokens, "extra-token", "another service token, ID:SECRET, of another administrator (a reviewer); repeatable")
+	fs.Var(&f.tokenAccesses, "token-access", "an access of the --token-id service token, e.g. create_branch,delete_branch (comma-separated or repeatable; default every access)")
 }
 
 // fromEnv fills every flag not given on the command line from
@@ -102,10 +105,30 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 		}
 		extra = append(extra, emulator.Token{ID: id, Secret: secret})
 	}
+	var accesses []string
+	for _, a := range f.tokenAccesses {
+		for _, name := range strings.Split(a, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				accesses = append(accesses, name)
+			}
+		}
+	}
+	if len(f.tokenAccesses) > 0 {
+		known := emulator.Accesses()
+		for _, name := range accesses {
+			if !slices.Contains(known, name) {
+				return emulator.Config{}, usageError("--token-access %q: unknown access; known: %s", name, strings.Join(known, ", "))
+			}
+		}
+		if accesses == nil {
+			accesses = []string{}
+		}
+	}
 	return emulator.Config{
 		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
 		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval,
+		TokenAccesses: accesses,
 	}, nil
 }
 

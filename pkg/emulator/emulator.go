@@ -51,6 +51,9 @@ type Config struct {
 	// MySQLDSN is an external server (go-sql-driver DSN with admin rights)
 	// to keep branches on; empty starts an embedded go-mysql-server.
 	MySQLDSN string
+	// TokenAccesses are the accesses of the service token TokenID; nil
+	// gives it every access. ExtraTokens have every access.
+	TokenAccesses []string
 	// Timings are the durations of the asynchronous steps.
 	Timings Timings
 	// TimeScale multiplies every duration of Timings; 0 means 1.
@@ -76,7 +79,8 @@ type Emulator struct {
 	faults  faultSet
 	reqlog  *requestLog
 
-	tokens map[string]string // service token id → secret
+	tokens   map[string]string          // service token id → secret
+	accesses map[string]map[string]bool // service token id → its accesses; nil: all
 
 	mu     sync.Mutex
 	org    organization
@@ -114,6 +118,9 @@ func (c Config) validate() error {
 		if t.ID == "" || t.Secret == "" || t.ID == c.TokenID || strings.Contains(t.ID, ":") {
 			return fmt.Errorf("extra service token %q: want a distinct id without ':' and a secret", t.ID)
 		}
+	}
+	if _, err := accessSet(c.TokenAccesses); err != nil {
+		return err
 	}
 	for _, b := range c.SafeMigrations {
 		if b != defaultBranch {
@@ -154,6 +161,10 @@ func New(ctx context.Context, cfg Config) (*Emulator, error) {
 	}
 	for _, t := range cfg.ExtraTokens {
 		e.tokens[t.ID] = t.Secret
+	}
+	if cfg.TokenAccesses != nil {
+		granted, _ := accessSet(cfg.TokenAccesses) // checked by validate
+		e.accesses = map[string]map[string]bool{cfg.TokenID: granted}
 	}
 	e.handler = e.routes()
 	for _, name := range cfg.Databases {

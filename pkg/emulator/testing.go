@@ -95,6 +95,15 @@ func WithExtraToken(id, secret string) Option {
 	}
 }
 
+// WithTokenAccesses gives the service token only these accesses (see
+// Accesses) instead of all of them.
+func WithTokenAccesses(accesses ...string) Option {
+	return func(c *Config) error {
+		c.TokenAccesses = append([]string{}, accesses...)
+		return nil
+	}
+}
+
 // WithLogger sends the emulator's log lines to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Config) error { c.Logger = l; return nil }
