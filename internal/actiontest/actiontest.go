@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,4 +107,16 @@ func AssertNoSecrets(t *testing.T, r Run, secrets ...string) {
 			assert.Check(t, !strings.Contains(printed, s), "secret %.4s… printed", s)
 		}
 	}
+}
+
+// AccessesWithout is every service token access the emulator knows but
+// names, for emulator.WithTokenAccesses.
+func AccessesWithout(names ...string) []string {
+	var out []string
+	for _, a := range emulator.Accesses() {
+		if !slices.Contains(names, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }

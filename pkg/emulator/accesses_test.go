@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/planetscale"
 	"gotest.tools/v3/assert"
 )
 
@@ -46,6 +47,29 @@ func TestTokenAccessesAreChecked(t *testing.T) {
 	t.Parallel()
 	_, err := New(context.Background(), Config{Org: "acme", TokenID: "id", Token: "secret", TokenAccesses: []string{"delete_everything"}})
 	assert.ErrorContains(t, err, `unknown service token access "delete_everything"`)
+}
+
+// psflow's hint for a 404 (planetscale.AccessFor) names, for every route,
+// an access the emulator accepts there.
+func TestPsflowNamesAnAccessTheRouteTakes(t *testing.T) {
+	t.Parallel()
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	named := 0
+	for route, accepted := range routeAccesses {
+		method, path, _ := strings.Cut(route, " ")
+		access, _ := planetscale.AccessFor(method, "http://api"+param.ReplaceAllString(path, "x"))
+		if access == "" {
+			continue
+		}
+		named++
+		for _, a := range strings.Split(access, " ") {
+			a = strings.Trim(a, "()")
+			if strings.Contains(a, "_") {
+				assert.Check(t, slices.Contains(accepted, a), "%s: psflow names %s, the route takes %v", route, a, accepted)
+			}
+		}
+	}
+	assert.Assert(t, named >= 15, "psflow names an access for %d routes", named)
 }
 
 // tokenAccesses reads the service token accesses an operation's

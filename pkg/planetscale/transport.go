@@ -183,7 +183,7 @@ func (t *transport) record(req *http.Request, resp *http.Response, err error) (*
 		rec.netErr = err
 		return resp, err
 	}
-	rec.status = resp.StatusCode
+	rec.status, rec.method, rec.path = resp.StatusCode, req.Method, req.URL.Path
 	rec.database = resp.Header.Get(DatabaseHeader)
 	if resp.StatusCode >= 400 {
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -206,6 +206,7 @@ type record struct {
 	code, message string
 	netErr        error
 	database      string // DatabaseHeader, from an emulator
+	method, path  string // of the request
 }
 
 // DatabaseHeader is sent by psflow-emulator with a new password: the MySQL
