@@ -57,7 +57,8 @@ func TestExampleWorkflowUnderAct(t *testing.T) {
 		cmd := exec.Command(act, "pull_request", "-e", ev, "-W", ".github/workflows/planetscale-pr.yml",
 			"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+root, "--action-offline-mode",
 			"--var", "PLANETSCALE_ORG=acme", "--var", "PLANETSCALE_DATABASE=bookings_api", "--var", "PLANETSCALE_API_URL="+em.URL(),
-			"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal")
+			"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
+			"--env", "PSFLOW_MYSQL_CA="+em.CAFile())
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "PATH="+path, "HOME="+t.TempDir())
 		out, err := cmd.CombinedOutput()

@@ -30,6 +30,10 @@ type serveFlags struct {
 	requireApproval bool
 	extraTokens     listFlag
 	tokenAccesses   listFlag
+
+	mysqlListen   string
+	insecureMySQL bool
+	caFile        string
 }
 
 // listFlag is a flag that may be repeated.
@@ -52,6 +56,9 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.requireApproval, "require-approval", false, "start every database with require_approval_for_deploy on")
 	fs.Var(&f.extraTokens, "extra-token", "another service token, ID:SECRET, of another administrator (a reviewer); repeatable")
 	fs.Var(&f.tokenAccesses, "token-access", "an access of the --token-id service token, e.g. create_branch,delete_branch (comma-separated or repeatable; default every access)")
+	fs.StringVar(&f.mysqlListen, "mysql-listen", "127.0.0.1:0", "address of the MySQL edge the API hands out (host:port; port 0 picks a free one)")
+	fs.BoolVar(&f.insecureMySQL, "insecure-mysql", false, "accept MySQL connections without TLS, which PlanetScale refuses")
+	fs.StringVar(&f.caFile, "mysql-ca-file", "", "write the MySQL edge's CA certificate (PEM) here; default: a file in a temporary directory, removed on exit")
 }
 
 // fromEnv fills every flag not given on the command line from
@@ -128,7 +135,7 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
 		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval,
-		TokenAccesses: accesses,
+		TokenAccesses: accesses, MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, CAFile: f.caFile,
 	}, nil
 }
 
@@ -177,8 +184,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- e.Serve(l) }()
 	url := "http://" + l.Addr().String()
-	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s: export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s\n",
-		strings.Join(cfg.Databases, ","), url, url, cfg.Org, cfg.TokenID)
+	tls := "TLS required"
+	if cfg.InsecureMySQL {
+		tls = "TLS optional"
+	}
+	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, MySQL on %s (%s): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s\n",
+		strings.Join(cfg.Databases, ","), url, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile())
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down")

@@ -194,35 +194,3 @@ func checkPassword(password string) error {
 
 // literal quotes s as an SQL string literal; s must not hold backslashes.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// SetRole gives every account of user role's privileges on database db
-// instead of the ones it had there. Sessions the user has open keep the
-// database privileges they started with, as MySQL and MariaDB do.
-func (s *Server) SetRole(ctx context.Context, db, user string, role Role) error {
-	if err := errors.Join(checkDatabase(db), checkUser(user)); err != nil {
-		return err
-	}
-	privs, ok := grants[role]
-	if !ok {
-		return fmt.Errorf("role %q: %w", role, ErrInvalidRole)
-	}
-	accounts, err := s.accounts(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range accounts {
-		if a.user != user {
-			continue
-		}
-		account := quote(a.user) + "@" + literal(a.host)
-		for _, stmt := range []string{
-			"REVOKE ALL ON " + quote(db) + ".* FROM " + account,
-			"GRANT " + privs + " ON " + quote(db) + ".* TO " + account,
-		} {
-			if err := s.execOne(ctx, s.db, stmt); err != nil {
-				return fmt.Errorf("set role of %s@%s on %s: %w", a.user, a.host, db, err)
-			}
-		}
-	}
-	return nil
-}
