@@ -88,7 +88,8 @@ func (a *actRunner) run(t *testing.T, repo, event string) (string, error) {
 	cmd := exec.Command(a.act, "pull_request", "-e", ev, "-W", ".github/workflows/planetscale-pr.yml",
 		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+a.root, "--action-offline-mode",
 		"--var", "PLANETSCALE_ORG=acme", "--var", "PLANETSCALE_DATABASE=bookings_api", "--var", "PLANETSCALE_API_URL="+a.em.URL(),
-		"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal")
+		"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
+		"--env", "PSFLOW_MYSQL_CA="+a.em.CAFile())
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "PATH="+a.path, "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()

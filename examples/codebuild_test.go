@@ -63,7 +63,7 @@ func runPhaseWith(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir s
 	cmd := exec.Command("bash", "-c", script)
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + binDir(t) + ":/usr/bin:/bin", "HOME=" + t.TempDir(), "CODEBUILD_BUILD_ID=psflow-test:1", "CODEBUILD_SRC_DIR=" + dir,
-		"PLANETSCALE_API_URL=" + em.URL()}
+		"PLANETSCALE_API_URL=" + em.URL(), "PSFLOW_MYSQL_CA=" + em.CAFile()}
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

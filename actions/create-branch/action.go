@@ -23,6 +23,7 @@ var Action = &step.Action{
 		step.Input{Name: "create_password", Description: "Create a password and output connection details.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "password_role", Description: "Role of the password.", Kind: step.Choice, Choices: []string{"reader", "writer", "readwriter", "admin"}, Default: "admin"},
 		step.Input{Name: "password_ttl", Description: "Lifetime of the password.", Kind: step.Duration, Default: "6h"},
+		shared.MySQLCAInput,
 	),
 	Outputs: []step.Output{
 		{Name: "branch", Description: "Branch name."},

@@ -15,6 +15,9 @@ func run(ctx context.Context, s *step.Step) error {
 	if s.String("seed_data") != "" && s.String("backup_id") != "" {
 		return step.Usagef("set seed_data or backup_id, not both")
 	}
+	if _, err := shared.MySQLCA(s, "auto"); err != nil {
+		return err
+	}
 	c, err := shared.Client(s)
 	if err != nil {
 		return err
@@ -143,7 +146,9 @@ func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 		return err
 	}
 	s.Mask(cred.PlainText)
-	tls := !planetscale.Loopback(cred.Hostname)
+	// The DSN and URL ask for verified TLS unless the host is loopback and
+	// no mysql_ca says the server there speaks TLS.
+	tls := s.String(shared.MySQLCAInput.Name) != "" || !planetscale.Loopback(cred.Hostname)
 	s.Output("host", cred.Hostname)
 	s.Output("username", cred.Username)
 	s.Output("password", cred.PlainText)

@@ -2,13 +2,11 @@ package createbranch_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
@@ -35,11 +33,13 @@ func TestCreateBranch(t *testing.T) {
 		actiontest.AssertNoSecrets(t, first, out["password"], em.Token())
 		assert.Check(t, is.Contains(first.Stdout(), "password=***"))
 
-		// The credentials reach the branch's own database and may run DDL.
-		db, err := sql.Open("mysql", out["dsn"])
-		assert.NilError(t, err)
-		defer db.Close()
-		_, err = db.Exec("CREATE TABLE pr_only (id BIGINT PRIMARY KEY)")
+		// The credentials name the PlanetScale database, reach the branch's
+		// own database over TLS verified with mysql_ca, and may run DDL.
+		assert.Check(t, is.Contains(out["dsn"], "/app?"))
+		assert.Check(t, is.Contains(out["dsn"], "tls=true"))
+		assert.Check(t, is.Contains(out["database_url"], "@"+out["host"]+"/app?sslaccept=strict"))
+		db := actiontest.OpenDSN(t, em, out["dsn"])
+		_, err := db.Exec("CREATE TABLE pr_only (id BIGINT PRIMARY KEY)")
 		assert.NilError(t, err)
 		name, ok := em.BranchDatabase("app", "pr-7")
 		assert.Assert(t, ok)
@@ -244,9 +244,7 @@ func TestCreateBranchWithDataBranching(t *testing.T) {
 
 		r := actiontest.Exec(t, actiontest.Env(em, "app"), "create-branch", "--branch", "pr-11", "--seed-data", "last_successful_backup", "--password-role", "reader")
 		r.Assert(t, icmd.Success)
-		db, err := sql.Open("mysql", r.Outputs["dsn"])
-		assert.NilError(t, err)
-		defer db.Close()
+		db := actiontest.OpenDSN(t, em, r.Outputs["dsn"])
 		var n int
 		assert.NilError(t, db.QueryRow("SELECT COUNT(*) FROM hotels").Scan(&n))
 		assert.Equal(t, n, 2)

@@ -2,6 +2,7 @@ package seedbranch
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"fmt"
 	"time"
@@ -24,15 +25,22 @@ type branchConn struct {
 	database string // PlanetScale database
 	branch   string
 	cred     *planetscale.Credentials
-	tls      bool
+	tls      *tls.Config // nil: plaintext
 	pool     *sql.DB
 }
 
 // openBranch mints an admin password on the branch, masks it at once and
-// connects with it. On error nothing is left behind: a password whose
-// creation may have happened is looked up by name and deleted
+// connects with it, over TLS as the tls and mysql_ca inputs say (the CA
+// file is read first, so a bad one stops the step before anything is
+// created). On error nothing is left behind: a password whose creation
+// may have happened is looked up by name and deleted
 // (planetscale.Client.MintPassword).
 func openBranch(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, conns int) (*branchConn, error) {
+	mode := s.String("tls")
+	ca, err := shared.MySQLCA(s, mode)
+	if err != nil {
+		return nil, err
+	}
 	name := fmt.Sprintf("psflow-seed-%s-%d", branch, time.Now().UnixNano())
 	cred, err := c.MintPassword(ctx, database, branch, name, "admin", s.Duration("password_ttl"), s.Logf)
 	if err != nil {
@@ -40,14 +48,19 @@ func openBranch(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 	}
 	s.Mask(cred.PlainText)
 	bc := &branchConn{s: s, c: c, database: database, branch: branch, cred: cred}
-	switch s.String("tls") {
-	case "true":
-		bc.tls = true
-	case "auto":
-		bc.tls = !planetscale.Loopback(cred.Hostname)
+	if bc.tls, err = shared.MySQLTLS(cred.Hostname, mode, ca); err != nil {
+		bc.close()
+		return nil, err
 	}
-	s.Logf("password %s created on branch %s (expires %s); connecting to %s as %s, TLS %s",
-		cred.PublicID, branch, expiry(cred), cred.Hostname, cred.Username, map[bool]string{true: "on", false: "off"}[bc.tls])
+	how := "off"
+	switch {
+	case bc.tls != nil && ca != nil:
+		how = "on, verified with the system roots and mysql_ca"
+	case bc.tls != nil:
+		how = "on, verified with the system roots"
+	}
+	s.Logf("password %s created on branch %s (expires %s); connecting to %s as %s, database %s, TLS %s",
+		cred.PublicID, branch, expiry(cred), cred.Hostname, cred.Username, cred.Database, how)
 	if err := bc.connect(ctx, conns); err != nil {
 		bc.close()
 		return nil, err
@@ -57,10 +70,7 @@ func openBranch(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 
 // connect opens the pool and checks that the server answers.
 func (bc *branchConn) connect(ctx context.Context, conns int) error {
-	cfg, err := mysql.ParseDSN(bc.cred.DSN(bc.tls))
-	if err != nil {
-		return fmt.Errorf("connection details of password %s: %w", bc.cred.PublicID, err)
-	}
+	cfg := bc.cred.MySQLConfig(bc.tls)
 	// Statements go alone, as text, up to the server's own packet limit,
 	// which the loader checks with a clear message.
 	cfg.MultiStatements, cfg.InterpolateParams = false, false

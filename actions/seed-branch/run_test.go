@@ -40,6 +40,7 @@ func TestSeedBranch(t *testing.T) {
 			"result": "applied", "reason": "first run on this branch",
 		})
 		assertMasked(t, r, em.Token())
+		assert.Check(t, is.Contains(r.Stdout(), "database app, TLS on, verified with the system roots and mysql_ca"))
 		assert.Check(t, is.Contains(r.Stdout(), "password "))
 		assert.Check(t, is.Contains(r.Stdout(), " deleted"))
 

@@ -23,8 +23,9 @@ import (
 
 // Tool names in results.
 const (
-	toolPsflow = "psflow seed-branch"
-	toolClient = "mariadb client"
+	toolPsflow      = "psflow seed-branch"
+	toolPsflowPlain = "psflow seed-branch, no TLS"
+	toolClient      = "mariadb client"
 )
 
 // bench holds what every round uses: the emulator over the server, an
@@ -64,7 +65,9 @@ func newBench(ctx context.Context, cfg config, dump string, st dumpStats) (*benc
 	if err != nil {
 		return nil, err
 	}
-	em, err := benchkit.StartEmulator(ctx, emulator.Config{Databases: []string{"app"}, MySQLDSN: cfg.dsn})
+	// The edge also takes plaintext, so that one run times psflow with and
+	// without TLS; with the emulator's CA as mysql_ca, psflow uses TLS.
+	em, err := benchkit.StartEmulator(ctx, emulator.Config{Databases: []string{"app"}, MySQLDSN: cfg.dsn, InsecureMySQL: true})
 	if err != nil {
 		admin.Close()
 		return nil, fmt.Errorf("start the emulator: %w", err)
@@ -91,16 +94,28 @@ func (b *bench) close() {
 	b.admin.Close()
 }
 
-// psflowRound seeds a new branch with the dump through the psflow binary.
+// psflowRound seeds a new branch with the dump through the psflow binary,
+// through the emulator's MySQL edge over TLS verified with its CA.
 func (b *bench) psflowRound(ctx context.Context, round int) (result, error) {
-	branch := fmt.Sprintf("bench-%d", round)
+	return b.seed(ctx, round, toolPsflow, "tls", "--tls", "true", "--mysql-ca", b.em.CAFile())
+}
+
+// psflowPlainRound is psflowRound without TLS.
+func (b *bench) psflowPlainRound(ctx context.Context, round int) (result, error) {
+	return b.seed(ctx, round, toolPsflowPlain, "plain", "--tls", "false")
+}
+
+// seed runs seed-branch on a new branch named for the round and kind,
+// with args, and checks what it loaded.
+func (b *bench) seed(ctx context.Context, round int, tool, kind string, args ...string) (result, error) {
+	branch := fmt.Sprintf("bench-%d-%s", round, kind)
 	if _, err := b.sdk.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{Organization: benchkit.Org, Database: "app", Name: branch, ParentBranch: "main"}); err != nil {
 		return result{}, fmt.Errorf("create branch %s: %w", branch, err)
 	}
 	out := filepath.Join(b.cfg.work, branch+".env")
-	cmd := exec.CommandContext(ctx, b.cfg.psflow, "seed-branch", "--branch", branch, "--files", b.dump, "--parallelism", strconv.Itoa(b.cfg.parallelism))
-	cmd.Env = b.em.PsflowEnv("app", out)
-	res, err := b.timed(cmd, round, toolPsflow)
+	cmd := exec.CommandContext(ctx, b.cfg.psflow, append([]string{"seed-branch", "--branch", branch, "--files", b.dump, "--parallelism", strconv.Itoa(b.cfg.parallelism)}, args...)...)
+	cmd.Env = append(b.em.PsflowEnv("app", out), "PSFLOW_MYSQL_CA=")
+	res, err := b.timed(cmd, round, tool)
 	if err != nil {
 		return res, err
 	}
@@ -115,7 +130,7 @@ func (b *bench) psflowRound(ctx context.Context, round int) (result, error) {
 	if !ok {
 		return res, fmt.Errorf("branch %s has no database", branch)
 	}
-	if err := b.check(ctx, database, toolPsflow); err != nil {
+	if err := b.check(ctx, database, tool); err != nil {
 		return res, err
 	}
 	if err := b.sdk.DatabaseBranches.Delete(ctx, &ps.DeleteDatabaseBranchRequest{Organization: benchkit.Org, Database: "app", Branch: branch}); err != nil {

@@ -3,15 +3,18 @@
 //
 //	go run ./bench/seed [-mysql-dsn DSN] [-mb 110] [-rounds 3] [-parallelism 4]
 //
-// Each round loads the same dump twice into fresh databases of one
-// MySQL/MariaDB server: once with the psflow binary (`psflow seed-branch`
-// on a new branch of an emulator whose storage is that server, so the
-// whole action is timed: password, connection, content hash, marker table,
-// load and clean-up), once by piping the file into the client
-// (`mariadb -h HOST -P PORT -u USER DB < dump.sql`). The order alternates
-// from round to round. It reports each load's wall time, throughput and
-// peak RSS (rusage of the child process), the medians, and the ratio of
-// the medians; both loads must leave the same tables (CHECKSUM TABLE).
+// Each round loads the same dump three times into fresh databases of one
+// MySQL/MariaDB server: twice with the psflow binary (`psflow seed-branch`
+// on a new branch of an emulator whose storage is that server, through the
+// emulator's MySQL edge, so the whole action is timed: password,
+// connection, content hash, marker table, load and clean-up), once over
+// TLS verified with the emulator's CA and once without TLS, and once by
+// piping the file into the client (`mariadb -h HOST -P PORT -u USER DB <
+// dump.sql`). The order rotates from round to round. It reports each
+// load's wall time, throughput and peak RSS (rusage of the child process),
+// the medians, the ratio of psflow's (with TLS) to the client's, and TLS's
+// cost: the ratio of psflow's medians with and without it. Every load must
+// leave the same tables (CHECKSUM TABLE).
 package main
 
 import (
@@ -48,7 +51,7 @@ func main() {
 	}
 	flag.StringVar(&cfg.dsn, "mysql-dsn", dsn, "MySQL/MariaDB server, with admin rights (default $PSFLOW_TEST_MYSQL_DSN, else root on 127.0.0.1:3306)")
 	flag.IntVar(&cfg.mb, "mb", 110, "size of the generated dump in MB (10^6 bytes)")
-	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds, each loading the dump once with psflow and once with the client")
+	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds, each loading the dump with psflow over TLS, with psflow without TLS and with the client")
 	flag.IntVar(&cfg.parallelism, "parallelism", 4, "seed-branch's parallelism input")
 	flag.StringVar(&cfg.psflow, "psflow", "", "psflow binary (default: build ./cmd/psflow)")
 	flag.StringVar(&cfg.client, "client", "mariadb", "the command-line client to compare with")
@@ -101,9 +104,10 @@ func realMain(ctx context.Context, cfg config) error {
 	var results []result
 	cfg.loadStart = loadAverage()
 	for round := 1; round <= cfg.rounds; round++ {
-		order := []func(context.Context, int) (result, error){b.psflowRound, b.clientRound}
-		if round%2 == 0 {
-			order[0], order[1] = order[1], order[0]
+		loads := []func(context.Context, int) (result, error){b.psflowRound, b.psflowPlainRound, b.clientRound}
+		var order []func(context.Context, int) (result, error)
+		for i := range loads {
+			order = append(order, loads[(i+round-1)%len(loads)])
 		}
 		for _, load := range order {
 			res, err := load(ctx, round)

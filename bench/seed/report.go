@@ -29,13 +29,16 @@ func report(ctx context.Context, cfg config, st dumpStats, results []result) str
 		fmt.Fprintf(&b, "| %d | %s | %.2f | %.1f | %.0f | %.1f | %.2f |\n", r.round, r.tool, r.wall.Seconds(), r.mbps(st), r.rowsps(st), r.rssMB(), r.cpu.Seconds())
 	}
 	medians := map[string]result{}
-	for _, tool := range []string{toolPsflow, toolClient} {
+	for _, tool := range []string{toolPsflow, toolPsflowPlain, toolClient} {
 		m := median(results, tool)
 		medians[tool] = m
 		fmt.Fprintf(&b, "| median | %s | %.2f | %.1f | %.0f | %.1f (max) | |\n", tool, m.wall.Seconds(), m.mbps(st), m.rowsps(st), m.rssMB())
 	}
 	ratio := medians[toolPsflow].mbps(st) / medians[toolClient].mbps(st)
-	fmt.Fprintf(&b, "\nThroughput psflow / client (medians): **%.2f×**. psflow's peak RSS over all rounds: **%.1f MB**.\n", ratio, peakRSS(results, toolPsflow))
+	fmt.Fprintf(&b, "\nThroughput psflow (TLS) / client (medians): **%.2f×**. psflow's peak RSS over all rounds: **%.1f MB**.\n", ratio, peakRSS(results, toolPsflow))
+	cost := medians[toolPsflow].wall.Seconds() / medians[toolPsflowPlain].wall.Seconds()
+	cpu := medianCPU(results, toolPsflow).Seconds() / medianCPU(results, toolPsflowPlain).Seconds()
+	fmt.Fprintf(&b, "TLS cost, psflow with / without TLS (medians): wall time **%.2f×**, psflow's own CPU **%.2f×**.\n", cost, cpu)
 	return b.String()
 }
 
@@ -50,6 +53,18 @@ func median(results []result, tool string) result {
 	}
 	slices.Sort(walls)
 	return result{tool: tool, wall: walls[len(walls)/2], rss: int64(peakRSS(results, tool) * 1e6)}
+}
+
+// medianCPU is the median CPU time of a tool's loads.
+func medianCPU(results []result, tool string) time.Duration {
+	var cpus []time.Duration
+	for _, r := range results {
+		if r.tool == tool {
+			cpus = append(cpus, r.cpu)
+		}
+	}
+	slices.Sort(cpus)
+	return cpus[len(cpus)/2]
 }
 
 // peakRSS is the largest peak RSS of a tool's loads, in MB.

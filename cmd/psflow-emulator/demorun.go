@@ -164,7 +164,7 @@ func (d *demoRun) step(ctx context.Context, out io.Writer, st demoStep) error {
 	cmd.Env = append(os.Environ(),
 		"PLANETSCALE_API_URL="+d.url, "PLANETSCALE_ORG=acme",
 		"PLANETSCALE_SERVICE_TOKEN_ID="+d.em.TokenID(), "PLANETSCALE_SERVICE_TOKEN="+d.em.Token(),
-		"PSFLOW_DATABASE=app", "GITHUB_EVENT_PATH="+filepath.Join(dir, "event-"+st.event+".json"), "GITHUB_REPOSITORY=acme/bookings-api",
+		"PSFLOW_DATABASE=app", "PSFLOW_MYSQL_CA="+d.em.CAFile(), "GITHUB_EVENT_PATH="+filepath.Join(dir, "event-"+st.event+".json"), "GITHUB_REPOSITORY=acme/bookings-api",
 		"PSFLOW_OUTPUT_FILE="+outFile, "PSFLOW_SUMMARY_FILE="+summary, "GITHUB_ACTIONS=", "GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=",
 	)
 	var stdout, stderr bytes.Buffer

@@ -2,7 +2,8 @@
 //
 //	psflow-emulator serve --listen 127.0.0.1:8787 --org acme --database app \
 //	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings zero|fast|realistic] \
-//	    [--time-scale 1] [--rate-limit 600]
+//	    [--time-scale 1] [--rate-limit 600] [--token-access create_branch,…] \
+//	    [--mysql-listen 127.0.0.1:3306] [--mysql-ca-file FILE] [--insecure-mysql]
 //
 // Every flag can also come from PSFLOW_EMULATOR_<FLAG> (e.g.
 // PSFLOW_EMULATOR_TOKEN_ID; PSFLOW_EMULATOR_DATABASE takes a comma-separated

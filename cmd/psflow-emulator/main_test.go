@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"database/sql"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
@@ -41,7 +46,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var urlLine = regexp.MustCompile(`export PLANETSCALE_API_URL=(\S+) PLANETSCALE_ORG=(\S+) PLANETSCALE_SERVICE_TOKEN_ID=(\S+)\n`)
+var urlLine = regexp.MustCompile(`export PLANETSCALE_API_URL=(\S+) PLANETSCALE_ORG=(\S+) PLANETSCALE_SERVICE_TOKEN_ID=(\S+) PSFLOW_MYSQL_CA=(\S+)\n`)
 
 // waitForURL waits until the serve line is printed and returns its URL.
 func waitForURL(t *testing.T, out func() string) string {
@@ -90,6 +95,7 @@ func TestServe(t *testing.T) {
 		assert.NilError(t, err)
 		assert.Equal(t, len(dbs), 2)
 		assert.Equal(t, dbs[1].Name, "billing")
+		checkMySQL(t, c, urlLine.FindStringSubmatch(stdout.String())[4])
 
 		cancel()
 		select {
@@ -102,6 +108,29 @@ func TestServe(t *testing.T) {
 		_, err = c.Databases.List(context.Background(), &ps.ListDatabasesRequest{Organization: "acme"})
 		assert.Assert(t, err != nil, "still serving after shutdown")
 	})
+}
+
+// checkMySQL connects to the MySQL edge with a new password, over TLS
+// verified with the CA in caFile, and creates a table in billing.
+func checkMySQL(t *testing.T, c *ps.Client, caFile string) {
+	t.Helper()
+	pw, err := c.Passwords.Create(context.Background(), &ps.DatabaseBranchPasswordRequest{Organization: "acme", Database: "billing", Branch: "main", Role: "admin"})
+	assert.NilError(t, err)
+	pem, err := os.ReadFile(caFile)
+	assert.NilError(t, err)
+	pool := x509.NewCertPool()
+	assert.Assert(t, pool.AppendCertsFromPEM(pem))
+	host, _, err := net.SplitHostPort(pw.Hostname)
+	assert.NilError(t, err)
+	cfg := mysql.NewConfig()
+	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", pw.Hostname, pw.Username, pw.PlainText, "billing"
+	cfg.TLS = &tls.Config{RootCAs: pool, ServerName: host, MinVersion: tls.VersionTLS12}
+	connector, err := mysql.NewConnector(cfg)
+	assert.NilError(t, err)
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	_, err = db.Exec("CREATE TABLE invoices (id BIGINT NOT NULL PRIMARY KEY)")
+	assert.NilError(t, err)
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -119,6 +148,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad scale", []string{"serve", "--token-id", "a", "--token", "b", "--time-scale", "0"}, nil, "--time-scale"},
 		{"bad rate limit env", []string{"serve", "--token-id", "a", "--token", "b"}, map[string]string{"PSFLOW_EMULATOR_RATE_LIMIT": "many"}, "PSFLOW_EMULATOR_RATE_LIMIT"},
 		{"extra argument", []string{"serve", "now"}, nil, "unexpected arguments"},
+		{"unknown access", []string{"serve", "--token-id", "a", "--token", "b", "--token-access", "create_branch,drop_everything"}, nil, `--token-access "drop_everything"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/psflow/psflow/pkg/emulator"
@@ -28,6 +29,11 @@ type serveFlags struct {
 	safeMigrations  listFlag
 	requireApproval bool
 	extraTokens     listFlag
+	tokenAccesses   listFlag
+
+	mysqlListen   string
+	insecureMySQL bool
+	caFile        string
 }
 
 // listFlag is a flag that may be repeated.
@@ -49,6 +55,10 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.safeMigrations, "safe-migrations", "branch to start with safe migrations on, in every database (main; off by default, as on a new PlanetScale database)")
 	fs.BoolVar(&f.requireApproval, "require-approval", false, "start every database with require_approval_for_deploy on")
 	fs.Var(&f.extraTokens, "extra-token", "another service token, ID:SECRET, of another administrator (a reviewer); repeatable")
+	fs.Var(&f.tokenAccesses, "token-access", "an access of the --token-id service token, e.g. create_branch,delete_branch (comma-separated or repeatable; default every access)")
+	fs.StringVar(&f.mysqlListen, "mysql-listen", "127.0.0.1:0", "address of the MySQL edge the API hands out (host:port; port 0 picks a free one)")
+	fs.BoolVar(&f.insecureMySQL, "insecure-mysql", false, "accept MySQL connections without TLS, which PlanetScale refuses")
+	fs.StringVar(&f.caFile, "mysql-ca-file", "", "write the MySQL edge's CA certificate (PEM) here; default: a file in a temporary directory, removed on exit")
 }
 
 // fromEnv fills every flag not given on the command line from
@@ -102,10 +112,30 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 		}
 		extra = append(extra, emulator.Token{ID: id, Secret: secret})
 	}
+	var accesses []string
+	for _, a := range f.tokenAccesses {
+		for _, name := range strings.Split(a, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				accesses = append(accesses, name)
+			}
+		}
+	}
+	if len(f.tokenAccesses) > 0 {
+		known := emulator.Accesses()
+		for _, name := range accesses {
+			if !slices.Contains(known, name) {
+				return emulator.Config{}, usageError("--token-access %q: unknown access; known: %s", name, strings.Join(known, ", "))
+			}
+		}
+		if accesses == nil {
+			accesses = []string{}
+		}
+	}
 	return emulator.Config{
 		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
 		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval,
+		TokenAccesses: accesses, MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, CAFile: f.caFile,
 	}, nil
 }
 
@@ -154,8 +184,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- e.Serve(l) }()
 	url := "http://" + l.Addr().String()
-	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s: export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s\n",
-		strings.Join(cfg.Databases, ","), url, url, cfg.Org, cfg.TokenID)
+	tls := "TLS required"
+	if cfg.InsecureMySQL {
+		tls = "TLS optional"
+	}
+	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, MySQL on %s (%s): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s\n",
+		strings.Join(cfg.Databases, ","), url, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile())
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down")

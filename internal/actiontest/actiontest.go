@@ -4,11 +4,14 @@ package actiontest
 
 import (
 	"bufio"
+	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/psflow/psflow/internal/testbin"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
@@ -22,7 +25,9 @@ type Run struct {
 }
 
 // Env is the environment of a plain (non-GitHub) CI job pointed at em:
-// the pscale variable names for credentials and scope, and the database.
+// the pscale variable names for credentials and scope, the database, and
+// the emulator's CA as mysql_ca, so every MySQL connection psflow makes
+// runs over TLS verified against it.
 func Env(em *emulator.Emulator, database string) map[string]string {
 	return map[string]string{
 		"PLANETSCALE_API_URL":          em.URL(),
@@ -30,7 +35,24 @@ func Env(em *emulator.Emulator, database string) map[string]string {
 		"PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(),
 		"PLANETSCALE_SERVICE_TOKEN":    em.Token(),
 		"PSFLOW_DATABASE":              database,
+		"PSFLOW_MYSQL_CA":              em.CAFile(),
 	}
+}
+
+// OpenDSN opens a DSN psflow output for a branch of em: a DSN asking for
+// verified TLS (tls=true) trusts em's CA instead of the system roots.
+func OpenDSN(t *testing.T, em *emulator.Emulator, dsn string) *sql.DB {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(dsn)
+	assert.NilError(t, err)
+	if cfg.TLSConfig == "true" {
+		cfg.TLSConfig, cfg.TLS = "", em.ClientTLS()
+	}
+	connector, err := mysql.NewConnector(cfg)
+	assert.NilError(t, err)
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }
 
 // Exec runs `psflow <action> args...` with env (and only env, plus PATH
@@ -106,4 +128,16 @@ func AssertNoSecrets(t *testing.T, r Run, secrets ...string) {
 			assert.Check(t, !strings.Contains(printed, s), "secret %.4s… printed", s)
 		}
 	}
+}
+
+// AccessesWithout is every service token access the emulator knows but
+// names, for emulator.WithTokenAccesses.
+func AccessesWithout(names ...string) []string {
+	var out []string
+	for _, a := range emulator.Accesses() {
+		if !slices.Contains(names, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }

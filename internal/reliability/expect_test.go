@@ -61,9 +61,11 @@ var overrides = map[string]outcome{
 	// A missing branch is the answer create-branch expects first.
 	"create-branch GET " + routeBranch + " 404": {codes: []int{0}, done: true},
 	// delete-branch takes a missing branch for one already deleted.
-	"delete-branch GET " + routeBranch + " 404":    {codes: []int{0}, msg: "branch pr-1 of acme/app does not exist; nothing to delete"},
-	"delete-branch DELETE " + routeBranch + " 404": {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone"},
-	"sweep DELETE " + routeBranch + " 404":         {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone"},
+	"delete-branch GET " + routeBranch + " 404": {codes: []int{0}, msg: "branch pr-1 of acme/app does not exist; nothing to delete"},
+	// A 404 to the DELETE of a branch that is still there is how the API
+	// refuses a token without delete_branch: the step fails and says so.
+	"delete-branch DELETE " + routeBranch + " 404": {codes: []int{1}, msg: "the service token may lack the delete_branch access"},
+	"sweep DELETE " + routeBranch + " 404":         {codes: []int{1}, msg: "the service token may lack the delete_branch access"},
 	// A DELETE whose answer was lost is resent and finds the branch gone:
 	// it is gone, but the run cannot tell that it deleted it.
 	"delete-branch DELETE " + routeBranch + " lost-answer": {codes: []int{0}, msg: "branch pr-1 of acme/app was already gone", check: gone("pr-1")},

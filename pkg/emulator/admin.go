@@ -18,6 +18,7 @@ func (e *Emulator) adminRoutes() http.Handler {
 		"DELETE /__emulator/requests":    e.adminResetRequests,
 		"GET /__emulator/rate-limit":     e.adminRateLimit,
 		"PUT /__emulator/rate-limit":     e.adminSetRateLimit,
+		"GET /__emulator/mysql":          e.adminMySQL,
 	} {
 		mux.Handle(pattern, e.endpoint(h))
 	}
@@ -104,5 +105,19 @@ func (e *Emulator) adminSetRateLimit(w http.ResponseWriter, r *http.Request) err
 	}
 	e.SetRateLimit(v.PerMinute)
 	writeJSON(w, http.StatusOK, rateLimitView{PerMinute: e.RateLimit()})
+	return nil
+}
+
+// mysqlView is the body of GET /__emulator/mysql: where the MySQL edge
+// listens and the CA a client must trust to verify it.
+type mysqlView struct {
+	Address     string `json:"address"`
+	CAFile      string `json:"ca_file"`
+	CAPEM       string `json:"ca_pem"`
+	TLSRequired bool   `json:"tls_required"`
+}
+
+func (e *Emulator) adminMySQL(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, mysqlView{Address: e.MySQLAddr(), CAFile: e.CAFile(), CAPEM: string(e.CAPEM()), TLSRequired: !e.cfg.InsecureMySQL})
 	return nil
 }

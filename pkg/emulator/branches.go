@@ -277,31 +277,11 @@ func (e *Emulator) promoteBranch(w http.ResponseWriter, r *http.Request) error {
 }
 
 // setSafeMigrations serves the endpoints that turn safe migrations on or
-// off. The branch's existing passwords follow at once: no password runs
-// DDL on a branch while they are on, whenever it was created.
+// off. The MySQL edge asks before every DDL statement, so every password
+// of the branch follows at once, whenever it was created, and so do open
+// sessions.
 func (e *Emulator) setSafeMigrations(on bool) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		e.mu.Lock()
-		_, b, err := e.pathBranch(r)
-		var admins []string
-		var storageDB string
-		if err == nil {
-			storageDB = b.storageDB
-			for _, p := range b.passwords {
-				if p.role == string(storage.RoleAdmin) {
-					admins = append(admins, p.username)
-				}
-			}
-		}
-		e.mu.Unlock()
-		if err != nil {
-			return err
-		}
-		for _, user := range admins {
-			if err := e.store.SetRole(r.Context(), storageDB, user, effectiveRole(string(storage.RoleAdmin), on)); err != nil {
-				return err
-			}
-		}
 		return e.updateBranch(w, r, func(b *branch) { b.safeMigrations = on })
 	}
 }

@@ -58,7 +58,7 @@ func (e *Emulator) branchView(db *database, b *branch, now time.Time) branchView
 		CreatedAt: apiTime(b.createdAt), UpdatedAt: apiTime(b.updatedAt),
 		SchemaLastUpdatedAt: apiTimePtr(b.createdAt),
 		Kind:                "mysql",
-		MySQLAddress:        e.store.Addr(), MySQLEdgeAddress: e.store.Addr(),
+		MySQLAddress:        e.edge.Addr(), MySQLEdgeAddress: e.edge.Addr(),
 		State: state, VtgateSize: "", VtgateCount: 1, ClusterName: b.clusterSize,
 		Ready: ready, SchemaReady: ready, Production: b.production, SafeMigrations: b.safeMigrations,
 		ShardCount: 1, KeyspaceCount: 1, Actor: e.actor(), HasReplicas: b.production,

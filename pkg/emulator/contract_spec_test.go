@@ -17,9 +17,13 @@ import (
 // modulePath is the module whose root the contract test looks for.
 const modulePath = "github.com/psflow/psflow"
 
-// subsetSpecFile is the cut-down PlanetScale OpenAPI description, kept
-// beside the checkout in ../shared/reference/.
+// subsetSpecFile is the cut-down PlanetScale OpenAPI description, kept in
+// testdata/openapi/ (its README says where it comes from) and, where CI
+// keeps it, beside the checkout in ../shared/reference/.
 const subsetSpecFile = "planetscale-openapi-subset.yaml"
+
+// subsetSpecPath is the repository's copy of the subset spec.
+var subsetSpecPath = filepath.Join("testdata", "openapi", subsetSpecFile)
 
 // specDoc is the part of an OpenAPI 3.0 document the contract test reads.
 type specDoc struct {
@@ -33,8 +37,9 @@ type specDoc struct {
 
 // specOp is one operation of the spec: a method on a path template.
 type specOp struct {
-	ID        string                  `yaml:"operationId"`
-	Responses map[string]specResponse `yaml:"responses"`
+	ID          string                  `yaml:"operationId"`
+	Description string                  `yaml:"description"`
+	Responses   map[string]specResponse `yaml:"responses"`
 
 	Method string `yaml:"-"` // upper case
 	Path   string `yaml:"-"` // template under /v1, e.g. /organizations/{organization}
@@ -118,18 +123,17 @@ func declaresModule(gomod []byte, path string) bool {
 	return false
 }
 
-// loadSubsetSpec reads the subset spec from ../shared/reference/ beside the
-// module root. A missing file fails the test: the contract must be checked.
+// loadSubsetSpec reads the repository's copy of the subset spec, so that
+// a clone with nothing beside it checks the contract too.
 func loadSubsetSpec(t testing.TB) *specDoc {
 	t.Helper()
-	path := filepath.Join(moduleRoot(t), "..", "shared", "reference", subsetSpecFile)
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(subsetSpecPath)
 	if err != nil {
-		t.Fatalf("the contract test needs the PlanetScale OpenAPI subset at %s (CI keeps ../shared/reference/ beside the checkout): %v", path, err)
+		t.Fatalf("the contract test reads the PlanetScale OpenAPI subset at %s: %v", subsetSpecPath, err)
 	}
 	doc, err := parseSpec(data)
 	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+		t.Fatalf("%s: %v", subsetSpecPath, err)
 	}
 	return doc
 }

@@ -7,8 +7,10 @@
 // official SDK and the pscale CLI work against it unchanged. Each branch is a
 // database on a MySQL-compatible server (an embedded go-mysql-server by
 // default, or an external server such as MariaDB); passwords are real MySQL
-// users; deploy requests diff schemas with vitess schemadiff and really apply
-// the DDL. Test knobs (timing profiles, a per-token rate limit, fault
+// users, reached through a MySQL edge (package edge) at the address the API
+// hands out, over TLS with a CA the emulator makes, by the PlanetScale
+// database's name; deploy requests diff schemas with vitess schemadiff and
+// really apply the DDL. Test knobs (timing profiles, a per-token rate limit, fault
 // injection and a request log) are reachable from Go and, under
 // /__emulator/, over HTTP.
 package emulator
@@ -26,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/psflow/psflow/pkg/emulator/edge"
 	"github.com/psflow/psflow/pkg/emulator/storage"
 )
 
@@ -51,6 +54,18 @@ type Config struct {
 	// MySQLDSN is an external server (go-sql-driver DSN with admin rights)
 	// to keep branches on; empty starts an embedded go-mysql-server.
 	MySQLDSN string
+	// MySQLListen is the host:port of the MySQL edge, the address the API
+	// hands out; empty is 127.0.0.1 at a free port.
+	MySQLListen string
+	// InsecureMySQL lets clients connect to the edge without TLS, which
+	// PlanetScale refuses.
+	InsecureMySQL bool
+	// CAFile is where to write the edge's CA certificate (PEM); empty
+	// writes it in a temporary directory removed by Close.
+	CAFile string
+	// TokenAccesses are the accesses of the service token TokenID; nil
+	// gives it every access. ExtraTokens have every access.
+	TokenAccesses []string
 	// Timings are the durations of the asynchronous steps.
 	Timings Timings
 	// TimeScale multiplies every duration of Timings; 0 means 1.
@@ -68,6 +83,9 @@ type Emulator struct {
 	timings Timings
 	log     *slog.Logger
 	store   *storage.Server
+	edge    *edge.Server
+	caFile  string // the edge's CA certificate
+	caDir   string // a temporary directory holding caFile, removed by Close
 	prefix  string // random, per instance: every storage name starts with it
 	handler http.Handler
 
@@ -76,7 +94,8 @@ type Emulator struct {
 	faults  faultSet
 	reqlog  *requestLog
 
-	tokens map[string]string // service token id → secret
+	tokens   map[string]string          // service token id → secret
+	accesses map[string]map[string]bool // service token id → its accesses; nil: all
 
 	mu     sync.Mutex
 	org    organization
@@ -114,6 +133,9 @@ func (c Config) validate() error {
 		if t.ID == "" || t.Secret == "" || t.ID == c.TokenID || strings.Contains(t.ID, ":") {
 			return fmt.Errorf("extra service token %q: want a distinct id without ':' and a secret", t.ID)
 		}
+	}
+	if _, err := accessSet(c.TokenAccesses); err != nil {
+		return err
 	}
 	for _, b := range c.SafeMigrations {
 		if b != defaultBranch {
@@ -155,7 +177,14 @@ func New(ctx context.Context, cfg Config) (*Emulator, error) {
 	for _, t := range cfg.ExtraTokens {
 		e.tokens[t.ID] = t.Secret
 	}
+	if cfg.TokenAccesses != nil {
+		granted, _ := accessSet(cfg.TokenAccesses) // checked by validate
+		e.accesses = map[string]map[string]bool{cfg.TokenID: granted}
+	}
 	e.handler = e.routes()
+	if err := e.startEdge(); err != nil {
+		return nil, errors.Join(err, e.Close())
+	}
 	for _, name := range cfg.Databases {
 		if err := e.createDatabase(ctx, name); err != nil {
 			return nil, errors.Join(err, e.Close())
@@ -237,6 +266,9 @@ func (e *Emulator) Close() error {
 			cancel()
 		}
 		e.sched.stop()
+		if err := e.closeEdge(); err != nil {
+			errs = append(errs, err)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := e.store.DropUsersWithPrefix(ctx, e.userPrefix()); err != nil {

@@ -85,8 +85,8 @@ func fillRoute(path, name string) string {
 	return strings.Join(segs, "/")
 }
 
-// routeLine matches a route of routes.go: `"GET " + br + "/schema":`.
-var routeLine = regexp.MustCompile(`^\s*"(GET|POST|PATCH|DELETE) ((?:/[^"]*)?)"(?: \+ (org|db|br|dr))?(?: \+ "([^"]*)")?:`)
+// routeLine matches a route of routes.go: `"GET " + brRoute + "/schema":`.
+var routeLine = regexp.MustCompile(`^\s*"(GET|POST|PATCH|DELETE) ((?:/[^"]*)?)"(?: \+ (org|db|br|dr)Route)?(?: \+ "([^"]*)")?:`)
 
 // apiRoutes reads the GET, POST and PATCH routes from routes.go, so the
 // fuzzing follows the emulator as it grows.

@@ -117,14 +117,16 @@ func mustParseAdmin(t *testing.T, e *Emulator) *mysql.Config {
 	return cfg
 }
 
-// passwordDB opens a connection with a password the API returned.
+// passwordDB opens a connection with a password the API returned, to the
+// host the API gave, over TLS verified with the edge's CA, naming
+// database ("app", "@primary", "" for none…).
 func passwordDB(t *testing.T, e *Emulator, pw *ps.DatabaseBranchPassword, database string) *sql.DB {
 	t.Helper()
 	cfg := mysql.NewConfig()
 	cfg.Net, cfg.Addr = "tcp", pw.Hostname
 	cfg.User, cfg.Passwd = pw.Username, pw.PlainText
 	cfg.DBName = database
-	cfg.AllowNativePasswords = true
+	cfg.TLS = e.ClientTLS()
 	cfg.Timeout = 5 * time.Second
 	return openDB(t, cfg)
 }

@@ -295,9 +295,8 @@ func TestSafeMigrations(t *testing.T) {
 
 		pw, err := d.c.Passwords.Create(ctx(t), &ps.DatabaseBranchPasswordRequest{Organization: e.Org(), Database: "app", Branch: "main", Role: "admin"})
 		assert.NilError(t, err)
-		name, _ := e.BranchDatabase("app", "main")
 		ddl := func(stmt string) error {
-			conn := passwordDB(t, e, pw, name)
+			conn := passwordDB(t, e, pw, "app")
 			_, err := conn.ExecContext(ctx(t), stmt)
 			return err
 		}

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"net/http"
+	"net/netip"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,14 +51,24 @@ type branch struct {
 // ready reports whether the branch has finished its (emulated) creation.
 func (b *branch) ready(now time.Time) bool { return !b.creating && !now.Before(b.readyAt) }
 
-// password is a branch password: a real MySQL user on the branch database.
+// password is a branch password: a real MySQL user on the branch database,
+// which the MySQL edge logs in as.
 type password struct {
 	id, name  string
 	username  string
+	plain     string // the secret, which the edge checks and logs in to storage with
 	role      string
+	cidrs     []netip.Prefix // client addresses it may be used from; none: any
+	cidrText  []string       // cidrs as the request gave them, echoed by the API
 	createdAt time.Time
 	ttl       int // seconds; 0 means no expiry
 	expiresAt time.Time
+}
+
+// hasUser reports whether user is the MySQL user of one of the branch's
+// passwords, deleted ones included.
+func (b *branch) hasUser(user string) bool {
+	return slices.ContainsFunc(b.passwords, func(p *password) bool { return p.username == user }) || slices.Contains(b.retired, user)
 }
 
 // expired reports whether the password's TTL has passed.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/storage"
@@ -46,9 +47,9 @@ type passwordBranchView struct {
 
 // passwordView renders a password. The caller holds e.mu.
 func (e *Emulator) passwordView(b *branch, p *password, now time.Time) passwordView {
-	host := e.store.Addr()
+	host := e.edge.Addr()
 	v := passwordView{
-		ID: p.id, Name: p.name, Role: p.role, CreatedAt: apiTime(p.createdAt),
+		ID: p.id, Name: p.name, Role: p.role, CIDRs: p.cidrText, CreatedAt: apiTime(p.createdAt),
 		Expired: p.expired(now), DirectVtgateAddresses: []string{},
 		AccessHostURL: host, AccessHostRegionalURL: host, AccessHostRegionalURLs: []string{host},
 		Actor: e.actor(), Region: defaultRegion(), Username: p.username,
@@ -87,6 +88,10 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 	if req.TTL < 0 {
 		return unprocessable("ttl must not be negative")
 	}
+	cidrs, err := parseCIDRs(req.CIDRs)
+	if err != nil {
+		return err
+	}
 	e.mu.Lock()
 	_, b, err := e.pathBranch(r)
 	if err == nil && b.creating {
@@ -97,14 +102,16 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	storageDB, username, plain := b.storageDB, e.newUsername(), newPassword()
-	grants := effectiveRole(req.Role, b.safeMigrations)
 	e.mu.Unlock()
 
-	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, grants); err != nil {
+	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, storage.Role(req.Role)); err != nil {
 		return err
 	}
 	now := time.Now()
-	p := &password{id: randomString(12), name: req.Name, username: username, role: req.Role, createdAt: now, ttl: req.TTL}
+	p := &password{
+		id: randomString(12), name: req.Name, username: username, plain: plain, role: req.Role,
+		cidrs: cidrs, cidrText: req.CIDRs, createdAt: now, ttl: req.TTL,
+	}
 	if p.name == "" {
 		p.name = "pscale-pw-" + randomString(6)
 	}
@@ -123,15 +130,16 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 	v := e.passwordView(b, p, now)
 	v.PlainText = &plain
 	e.log.Info("password created", "database", db.name, "branch", b.name, "user", username, "role", req.Role, "ttl", req.TTL)
-	// The branch lives in its own MySQL database; say which, since a client
-	// of the real service would name the PlanetScale database instead.
-	w.Header().Set(DatabaseHeader, storageDB)
 	writeJSON(w, http.StatusCreated, v)
 	return nil
 }
 
 // expirePassword retires the MySQL user of a password whose TTL has
-// passed, so it stops working while what it defined keeps working.
+// passed, so it stops working while what it defined keeps working. The
+// edge already refuses its new logins from the moment it expires; the
+// sessions it has open go on, as a MySQL session outlives a change of its
+// user's password. What PlanetScale does to open sessions when a TTL
+// passes is not documented.
 func (e *Emulator) expirePassword(ctx context.Context, p *password) {
 	if err := e.store.RetireUser(ctx, p.username); err != nil && ctx.Err() == nil {
 		e.log.Error("retire expired password user", "user", p.username, "err", err)
@@ -221,20 +229,22 @@ func (e *Emulator) passwordViews(branches []*branch) []passwordView {
 	return out
 }
 
-// DatabaseHeader names, in a password-create response, the MySQL database
-// that holds the branch. The real API has no such header; psflow reads it
-// when present (planetscale.DatabaseHeader).
-const DatabaseHeader = "X-Psflow-Database"
-
-// effectiveRole is the MySQL role a password gets on its branch: its own,
-// except that safe migrations block direct DDL for every password ("You'll
-// see a `ERROR 1105 (HY000): direct DDL is disabled` message if you
-// attempt to make schema changes in a branch with safe migrations
-// enabled", planetscale.com/docs/vitess/schema-changes/branching), so an
-// admin password runs with readwriter's privileges while they are on.
-func effectiveRole(role string, safeMigrations bool) storage.Role {
-	if r := storage.Role(role); r != storage.RoleAdmin || !safeMigrations {
-		return r
+// parseCIDRs reads the cidrs of a password: "List of IP addresses or CIDR
+// ranges that can use this password" (create_password in the API spec).
+// What the API answers for one it cannot read is not documented; 422, as
+// for its other invalid fields, is the emulator's choice.
+func parseCIDRs(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, c := range list {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			a, aerr := netip.ParseAddr(c)
+			if aerr != nil {
+				return nil, unprocessable("invalid cidrs entry %q: want an IP address or a CIDR range such as 10.0.0.0/8", c)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
 	}
-	return storage.RoleReadWriter
+	return out, nil
 }

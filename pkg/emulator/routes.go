@@ -11,58 +11,20 @@ import (
 // response.
 type apiHandler func(w http.ResponseWriter, r *http.Request) error
 
+// The API paths the routes are made of.
+const (
+	orgRoute = "/v1/organizations/{organization}"
+	dbRoute  = orgRoute + "/databases/{database}"
+	brRoute  = dbRoute + "/branches/{branch}"
+	drRoute  = dbRoute + "/deploy-requests/{number}"
+)
+
 // routes builds the handler: the API under /v1 behind the request log,
-// fault injection, auth and rate limit, and the knobs under /__emulator/.
+// fault injection, auth, rate limit and the token's accesses, and the
+// knobs under /__emulator/.
 func (e *Emulator) routes() http.Handler {
 	api := http.NewServeMux()
-	const (
-		org = "/v1/organizations/{organization}"
-		db  = org + "/databases/{database}"
-		br  = db + "/branches/{branch}"
-		dr  = db + "/deploy-requests/{number}"
-	)
-	for pattern, h := range map[string]apiHandler{
-		"GET /v1/organizations":             e.listOrganizations,
-		"GET " + org:                        e.getOrganization,
-		"GET " + org + "/databases":         e.listDatabases,
-		"GET " + db:                         e.getDatabase,
-		"PATCH " + db:                       e.updateDatabaseSettings,
-		"GET " + db + "/deploy-queue":       e.getDeployQueue,
-		"GET " + dr + "/reviews":            e.listReviews,
-		"POST " + dr + "/reviews":           e.reviewDeployRequest,
-		"GET " + db + "/branches":           e.listBranches,
-		"POST " + db + "/branches":          e.createBranch,
-		"GET " + br:                         e.getBranch,
-		"DELETE " + br:                      e.deleteBranch,
-		"POST " + br + "/promote":           e.promoteBranch,
-		"POST " + br + "/safe-migrations":   e.setSafeMigrations(true),
-		"DELETE " + br + "/safe-migrations": e.setSafeMigrations(false),
-		"GET " + br + "/schema":             e.getSchema,
-		"GET " + br + "/schema/lint":        e.lintSchema,
-		"GET " + br + "/diff":               e.branchDiff,
-		"GET " + br + "/passwords":          e.listPasswords,
-		"POST " + br + "/passwords":         e.createPassword,
-		"GET " + br + "/passwords/{id}":     e.getPassword,
-		"DELETE " + br + "/passwords/{id}":  e.deletePassword,
-		"GET " + db + "/passwords":          e.listDatabasePasswords,
-		"GET " + br + "/backups":            e.listBackups,
-		"POST " + br + "/backups":           e.createBackup,
-		"GET " + br + "/backups/{id}":       e.getBackup,
-		"DELETE " + br + "/backups/{id}":    e.deleteBackup,
-		"GET " + db + "/deploy-requests":    e.listDeployRequests,
-		"POST " + db + "/deploy-requests":   e.createDeployRequest,
-		"GET " + dr:                         e.getDeployRequest,
-		"PATCH " + dr:                       e.closeDeployRequest,
-		"POST " + dr + "/deploy":            e.deployDeployRequest,
-		"POST " + dr + "/apply-deploy":      e.applyDeploy,
-		"POST " + dr + "/skip-revert":       e.skipRevert,
-		"POST " + dr + "/revert":            e.revertDeploy,
-		"POST " + dr + "/cancel":            e.cancelDeploy,
-		"PUT " + dr + "/auto-apply":         e.updateAutoApply,
-		"GET " + dr + "/deployment":         e.getDeployment,
-		"GET " + dr + "/operations":         e.listDeployOperations,
-		"GET " + dr + "/diff":               e.deployRequestDiff,
-	} {
+	for pattern, h := range e.apiHandlers() {
 		api.Handle(pattern, e.endpoint(h))
 	}
 	api.Handle("/", e.endpoint(func(w http.ResponseWriter, r *http.Request) error {
@@ -73,6 +35,53 @@ func (e *Emulator) routes() http.Handler {
 	root.Handle("/__emulator/", e.adminRoutes())
 	root.Handle("/", e.apiMiddleware(api))
 	return root
+}
+
+// apiHandlers are the API's endpoints by route pattern; routeAccesses
+// lists the service token accesses of each.
+func (e *Emulator) apiHandlers() map[string]apiHandler {
+	return map[string]apiHandler{
+		"GET /v1/organizations":                  e.listOrganizations,
+		"GET " + orgRoute:                        e.getOrganization,
+		"GET " + orgRoute + "/databases":         e.listDatabases,
+		"GET " + dbRoute:                         e.getDatabase,
+		"PATCH " + dbRoute:                       e.updateDatabaseSettings,
+		"GET " + dbRoute + "/deploy-queue":       e.getDeployQueue,
+		"GET " + drRoute + "/reviews":            e.listReviews,
+		"POST " + drRoute + "/reviews":           e.reviewDeployRequest,
+		"GET " + dbRoute + "/branches":           e.listBranches,
+		"POST " + dbRoute + "/branches":          e.createBranch,
+		"GET " + brRoute:                         e.getBranch,
+		"DELETE " + brRoute:                      e.deleteBranch,
+		"POST " + brRoute + "/promote":           e.promoteBranch,
+		"POST " + brRoute + "/safe-migrations":   e.setSafeMigrations(true),
+		"DELETE " + brRoute + "/safe-migrations": e.setSafeMigrations(false),
+		"GET " + brRoute + "/schema":             e.getSchema,
+		"GET " + brRoute + "/schema/lint":        e.lintSchema,
+		"GET " + brRoute + "/diff":               e.branchDiff,
+		"GET " + brRoute + "/passwords":          e.listPasswords,
+		"POST " + brRoute + "/passwords":         e.createPassword,
+		"GET " + brRoute + "/passwords/{id}":     e.getPassword,
+		"DELETE " + brRoute + "/passwords/{id}":  e.deletePassword,
+		"GET " + dbRoute + "/passwords":          e.listDatabasePasswords,
+		"GET " + brRoute + "/backups":            e.listBackups,
+		"POST " + brRoute + "/backups":           e.createBackup,
+		"GET " + brRoute + "/backups/{id}":       e.getBackup,
+		"DELETE " + brRoute + "/backups/{id}":    e.deleteBackup,
+		"GET " + dbRoute + "/deploy-requests":    e.listDeployRequests,
+		"POST " + dbRoute + "/deploy-requests":   e.createDeployRequest,
+		"GET " + drRoute:                         e.getDeployRequest,
+		"PATCH " + drRoute:                       e.closeDeployRequest,
+		"POST " + drRoute + "/deploy":            e.deployDeployRequest,
+		"POST " + drRoute + "/apply-deploy":      e.applyDeploy,
+		"POST " + drRoute + "/skip-revert":       e.skipRevert,
+		"POST " + drRoute + "/revert":            e.revertDeploy,
+		"PUT " + drRoute + "/auto-apply":         e.updateAutoApply,
+		"POST " + drRoute + "/cancel":            e.cancelDeploy,
+		"GET " + drRoute + "/deployment":         e.getDeployment,
+		"GET " + drRoute + "/operations":         e.listDeployOperations,
+		"GET " + drRoute + "/diff":               e.deployRequestDiff,
+	}
 }
 
 // endpoint adapts an apiHandler, writing its error as an API error.
@@ -89,7 +98,7 @@ func (e *Emulator) endpoint(h apiHandler) http.Handler {
 }
 
 // apiMiddleware logs each request, applies injected faults, checks the
-// service token and the rate limit, then serves it.
+// service token, the rate limit and the token's accesses, then serves it.
 func (e *Emulator) apiMiddleware(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -119,6 +128,10 @@ func (e *Emulator) apiMiddleware(mux *http.ServeMux) http.Handler {
 			rec.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 			writeError(rec, newAPIError(http.StatusTooManyRequests, "rate_limited",
 				"rate limit of %d requests per minute exceeded for this service token", e.limiter.limit()))
+			return
+		}
+		if !e.permits(tokenID, endpoint) {
+			writeError(rec, missingAccess())
 			return
 		}
 		mux.ServeHTTP(rec, withToken(r, tokenID))

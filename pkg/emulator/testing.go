@@ -95,6 +95,21 @@ func WithExtraToken(id, secret string) Option {
 	}
 }
 
+// WithInsecureMySQL lets clients reach the MySQL edge without TLS, which
+// PlanetScale refuses.
+func WithInsecureMySQL() Option {
+	return func(c *Config) error { c.InsecureMySQL = true; return nil }
+}
+
+// WithTokenAccesses gives the service token only these accesses (see
+// Accesses) instead of all of them.
+func WithTokenAccesses(accesses ...string) Option {
+	return func(c *Config) error {
+		c.TokenAccesses = append([]string{}, accesses...)
+		return nil
+	}
+}
+
 // WithLogger sends the emulator's log lines to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Config) error { c.Logger = l; return nil }
@@ -102,9 +117,11 @@ func WithLogger(l *slog.Logger) Option {
 
 // Start runs an emulator for a test on 127.0.0.1 with a random port and
 // registers its cleanup, which drops every database and user it made.
-// Defaults: organization "acme", database "app", a random service token,
-// the zero timing profile, embedded storage, 600 requests per minute, and
-// safe migrations on main, as a database set up for deploy requests is.
+// Defaults: organization "acme", database "app", a random service token
+// with every access, the zero timing profile, embedded storage, 600
+// requests per minute, safe migrations on main, as a database set up for
+// deploy requests is, and a MySQL edge on 127.0.0.1 that requires TLS
+// (ClientTLS, CAFile).
 func Start(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
 	cfg := Config{

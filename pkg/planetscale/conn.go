@@ -1,6 +1,10 @@
 package planetscale
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
 	"net"
 	"net/url"
 
@@ -8,7 +12,7 @@ import (
 )
 
 // Loopback reports whether a host[:port] is this machine, where a local
-// emulator's MySQL speaks no TLS.
+// emulator started with --insecure-mysql may speak no TLS.
 func Loopback(hostport string) bool {
 	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
@@ -29,12 +33,52 @@ func withPort(host string) string {
 	return net.JoinHostPort(host, "3306")
 }
 
-// DSN is the go-sql-driver/mysql DSN for the credentials, with TLS unless
-// tls is false.
-func (c *Credentials) DSN(tls bool) string {
+// ErrNoCA is returned by TLSConfig for extra CA data without a
+// certificate.
+var ErrNoCA = errors.New("no PEM certificate")
+
+// TLSConfig is verified TLS to hostport (the credentials' host): the
+// server's certificate must chain to the system's roots, or to a
+// certificate of extraCA (PEM) when given, and name the host.
+// PlanetScale's certificates chain to the system roots ("we guarantee we
+// will use one that is provided on all common systems by default",
+// planetscale.com/docs/reference/secure-connections); extraCA is for a
+// local emulator's CA.
+func TLSConfig(hostport string, extraCA []byte) (*tls.Config, error) {
+	host, _, err := net.SplitHostPort(withPort(hostport))
+	if err != nil {
+		return nil, fmt.Errorf("mysql host %q: %w", hostport, err)
+	}
+	cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	if len(extraCA) == 0 {
+		return cfg, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(extraCA) {
+		return nil, ErrNoCA
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
+}
+
+// MySQLConfig is the go-sql-driver configuration of the credentials,
+// with t as its TLS (none when t is nil). It names the PlanetScale
+// database, as PlanetScale's connection strings do.
+func (c *Credentials) MySQLConfig(t *tls.Config) *mysql.Config {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = c.Username, c.PlainText, "tcp", withPort(c.Hostname), c.Database
 	cfg.ParseTime = true
+	cfg.TLS = t
+	return cfg
+}
+
+// DSN is the go-sql-driver/mysql DSN for the credentials, with TLS
+// verified against the system roots unless tls is false.
+func (c *Credentials) DSN(tls bool) string {
+	cfg := c.MySQLConfig(nil)
 	if tls {
 		cfg.TLSConfig = "true"
 	}

@@ -36,6 +36,9 @@ type Error struct {
 	Code    string // the API's error code, e.g. "not_found"
 	Message string // the API's message
 	Err     error  // the underlying error
+	// Access is, for a 404, the service token access the endpoint needs
+	// (AccessFor), on Database.
+	Access, Database string
 }
 
 func (e *Error) Error() string {
@@ -59,6 +62,10 @@ func (e *Error) Error() string {
 		s += "; check service_token_id and service_token (PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN)"
 	case KindForbidden:
 		s += "; give the service token this permission on the database"
+	case KindNotFound:
+		if e.Access != "" {
+			s += "; " + accessHint(e.Access, e.Database)
+		}
 	case KindRateLimited, KindTransient:
 		s += "; the API kept failing after retries, try again later"
 	}
@@ -105,6 +112,7 @@ func classify(op string, rec *record, err error) error {
 		e.Kind = KindForbidden
 	case s == http.StatusNotFound:
 		e.Kind = KindNotFound
+		e.Access, e.Database = AccessFor(rec.method, rec.path)
 	case s == http.StatusTooManyRequests:
 		e.Kind = KindRateLimited
 	case s >= 500:

@@ -1,7 +1,6 @@
 package planetscale
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,13 +15,12 @@ type Password = ps.DatabaseBranchPassword
 // Credentials are a new password and where it connects.
 type Credentials struct {
 	*Password
-	Database string // MySQL database to use: the PlanetScale database, or an emulator's
+	Database string // the PlanetScale database: the schema name clients use
 }
 
 // CreatePassword mints a password on a branch with a role and a TTL.
 func (c *Client) CreatePassword(ctx context.Context, db, branch, name, role string, ttl time.Duration) (*Credentials, error) {
-	rec := &record{}
-	pw, err := callRecorded(ctx, fmt.Sprintf("create a %s password on branch %s of %s/%s", role, branch, c.org, db), rec, func(ctx context.Context) (*Password, error) {
+	pw, err := call(ctx, fmt.Sprintf("create a %s password on branch %s of %s/%s", role, branch, c.org, db), func(ctx context.Context) (*Password, error) {
 		return c.api.Passwords.Create(ctx, &ps.DatabaseBranchPasswordRequest{
 			Organization: c.org, Database: db, Branch: branch, Name: name, Role: role, TTL: int(ttl.Seconds()),
 		})
@@ -30,7 +28,7 @@ func (c *Client) CreatePassword(ctx context.Context, db, branch, name, role stri
 	if err != nil {
 		return nil, err
 	}
-	return &Credentials{Password: pw, Database: cmp.Or(rec.database, db)}, nil
+	return &Credentials{Password: pw, Database: db}, nil
 }
 
 // DeletePassword deletes a branch password.

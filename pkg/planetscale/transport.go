@@ -183,8 +183,7 @@ func (t *transport) record(req *http.Request, resp *http.Response, err error) (*
 		rec.netErr = err
 		return resp, err
 	}
-	rec.status = resp.StatusCode
-	rec.database = resp.Header.Get(DatabaseHeader)
+	rec.status, rec.method, rec.path = resp.StatusCode, req.Method, req.URL.Path
 	if resp.StatusCode >= 400 {
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
@@ -205,12 +204,7 @@ type record struct {
 	status        int
 	code, message string
 	netErr        error
-	database      string // DatabaseHeader, from an emulator
+	method, path  string // of the request
 }
-
-// DatabaseHeader is sent by psflow-emulator with a new password: the MySQL
-// database that holds the branch. The real API sends none, and the
-// PlanetScale database name is used.
-const DatabaseHeader = "X-Psflow-Database"
 
 type recordKey struct{}

@@ -17,6 +17,7 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/mysql_db"
 	vmysql "github.com/dolthub/vitess/go/mysql"
 	"github.com/go-sql-driver/mysql"
+	"github.com/psflow/psflow/pkg/emulator/internal/conntrack"
 	"github.com/sirupsen/logrus"
 )
 
@@ -25,7 +26,7 @@ import (
 type embeddedServer struct {
 	srv      *server.Server
 	engine   *sqle.Engine
-	listener *trackingListener
+	listener *conntrack.Listener
 	done     chan struct{}
 
 	// stmtMu serializes the statements this package sends; see
@@ -60,7 +61,7 @@ func StartEmbedded(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen for embedded mysql: %w", err)
 	}
-	tl := newTrackingListener(ln)
+	tl := conntrack.New(ln)
 	cfg := server.Config{Protocol: "tcp", Address: ln.Addr().String(), Listener: tl}
 	srv, err := server.NewServer(cfg, engine, gmssql.NewContext, quietSessionBuilder(pro), nil)
 	if err != nil {
@@ -105,17 +106,8 @@ func newEngine(pro *memory.DbProvider) *sqle.Engine {
 func (e *embeddedServer) close() error {
 	e.once.Do(func() {
 		_ = e.srv.Close()
-		e.listener.closeAll()
-		timeout := time.NewTimer(shutdownTimeout)
-		defer timeout.Stop()
-		select {
-		case <-e.done:
-		case <-timeout.C:
-			e.closeErr = errors.New("embedded mysql: accept loop did not stop")
-			return
-		}
-		if err := e.listener.wait(timeout.C); err != nil {
-			e.closeErr = err
+		if err := e.listener.Shutdown(e.done, shutdownTimeout); err != nil {
+			e.closeErr = fmt.Errorf("embedded mysql: %w", err)
 			return
 		}
 		if err := e.engine.Close(); err != nil && !errors.Is(err, context.Canceled) {

@@ -12,10 +12,18 @@ import (
 // or holds characters other than printable ASCII without backslash.
 var ErrInvalidPassword = errors.New("invalid password")
 
-// grants holds the privileges each role gets on its database.
+// grants holds the privileges each role gets on its database. The roles
+// are PlanetScale's: "Read-only — Can query rows", "Write-only — Can
+// modify rows" (and not query them: "Select command denied to user
+// 'planetscale-writer-…'"), "Read/Write — Can query and modify rows",
+// "Admin — All read/write permissions and can modify schema"
+// (planetscale.com/docs/vitess/security/password-roles). MySQL and
+// MariaDB also want SELECT for the columns an UPDATE or DELETE reads in
+// its WHERE clause; whether PlanetScale lets a writer run those is not
+// documented, and the storage's refusal, the stricter answer, stands.
 var grants = map[Role]string{
 	RoleReader:     "SELECT, SHOW VIEW",
-	RoleWriter:     "SELECT, INSERT, UPDATE, DELETE",
+	RoleWriter:     "INSERT, UPDATE, DELETE",
 	RoleReadWriter: "SELECT, INSERT, UPDATE, DELETE, SHOW VIEW, EXECUTE",
 	RoleAdmin:      "ALL PRIVILEGES",
 }
@@ -186,35 +194,3 @@ func checkPassword(password string) error {
 
 // literal quotes s as an SQL string literal; s must not hold backslashes.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// SetRole gives every account of user role's privileges on database db
-// instead of the ones it had there. Sessions the user has open keep the
-// database privileges they started with, as MySQL and MariaDB do.
-func (s *Server) SetRole(ctx context.Context, db, user string, role Role) error {
-	if err := errors.Join(checkDatabase(db), checkUser(user)); err != nil {
-		return err
-	}
-	privs, ok := grants[role]
-	if !ok {
-		return fmt.Errorf("role %q: %w", role, ErrInvalidRole)
-	}
-	accounts, err := s.accounts(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range accounts {
-		if a.user != user {
-			continue
-		}
-		account := quote(a.user) + "@" + literal(a.host)
-		for _, stmt := range []string{
-			"REVOKE ALL ON " + quote(db) + ".* FROM " + account,
-			"GRANT " + privs + " ON " + quote(db) + ".* TO " + account,
-		} {
-			if err := s.execOne(ctx, s.db, stmt); err != nil {
-				return fmt.Errorf("set role of %s@%s on %s: %w", a.user, a.host, db, err)
-			}
-		}
-	}
-	return nil
-}

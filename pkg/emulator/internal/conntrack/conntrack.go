@@ -1,4 +1,7 @@
-package storage
+// Package conntrack is a listener that remembers the connections it
+// accepted, so that a server can be stopped together with all of its
+// clients.
+package conntrack
 
 import (
 	"errors"
@@ -7,10 +10,9 @@ import (
 	"time"
 )
 
-// trackingListener remembers every connection it accepted until that
-// connection is closed, so that a server can be stopped together with all of
-// its clients.
-type trackingListener struct {
+// Listener remembers every connection it accepted until that connection
+// is closed.
+type Listener struct {
 	net.Listener
 
 	mu     sync.Mutex
@@ -19,12 +21,13 @@ type trackingListener struct {
 	wg     sync.WaitGroup
 }
 
-func newTrackingListener(ln net.Listener) *trackingListener {
-	return &trackingListener{Listener: ln, conns: make(map[*trackedConn]struct{})}
+// New tracks the connections ln accepts.
+func New(ln net.Listener) *Listener {
+	return &Listener{Listener: ln, conns: make(map[*trackedConn]struct{})}
 }
 
 // Accept returns the next connection, tracked until it is closed.
-func (l *trackingListener) Accept() (net.Conn, error) {
+func (l *Listener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
@@ -41,10 +44,10 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 	return tc, nil
 }
 
-// closeAll closes the listener and shuts down the reading side of every
+// CloseAll closes the listener and shuts down the reading side of every
 // open connection, so that the serving goroutines read end-of-file, end the
 // session quietly and close the connection.
-func (l *trackingListener) closeAll() {
+func (l *Listener) CloseAll() {
 	_ = l.Listener.Close()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -54,9 +57,9 @@ func (l *trackingListener) closeAll() {
 	}
 }
 
-// wait blocks until the server closed every accepted connection, or until
+// Wait blocks until the server closed every accepted connection, or until
 // timeout fires.
-func (l *trackingListener) wait(timeout <-chan time.Time) error {
+func (l *Listener) Wait(timeout <-chan time.Time) error {
 	done := make(chan struct{})
 	go func() {
 		l.wg.Wait()
@@ -66,14 +69,14 @@ func (l *trackingListener) wait(timeout <-chan time.Time) error {
 	case <-done:
 		return nil
 	case <-timeout:
-		return errors.New("embedded mysql: connections still open after shutdown")
+		return errors.New("connections still open after shutdown")
 	}
 }
 
 // trackedConn is a connection that reports its Close to its listener.
 type trackedConn struct {
 	net.Conn
-	l    *trackingListener
+	l    *Listener
 	once sync.Once
 }
 
@@ -99,4 +102,19 @@ func (c *trackedConn) Close() error {
 		c.l.wg.Done()
 	})
 	return err
+}
+
+// Shutdown closes the listener and every connection (CloseAll), then
+// waits, up to timeout in all, for the server's accept loop to end
+// (acceptDone closed) and for the server to close every connection.
+func (l *Listener) Shutdown(acceptDone <-chan struct{}, timeout time.Duration) error {
+	l.CloseAll()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-acceptDone:
+	case <-timer.C:
+		return errors.New("accept loop did not stop")
+	}
+	return l.Wait(timer.C)
 }

@@ -1,0 +1,181 @@
+package edge
+
+import (
+	"crypto/subtle"
+	"crypto/x509"
+	"net"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/dolthub/vitess/go/mysql"
+	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+)
+
+// Account is a branch password as the edge sees it.
+type Account struct {
+	// User and Password log in; Password is the plain text, which the edge
+	// checks and logs in to storage with.
+	User, Password string
+	// Database is the PlanetScale database's name, which clients may USE.
+	Database string
+	// Storage is the storage database holding the branch.
+	Storage string
+	// CIDRs are the client addresses the password may be used from; none
+	// means any.
+	CIDRs []netip.Prefix
+	// Expires is when the password stops logging in; zero means never.
+	Expires time.Time
+}
+
+// Directory is the emulator's passwords, asked at every login and before
+// every DDL statement.
+type Directory interface {
+	// Account returns the password whose user name is user.
+	Account(user string) (Account, bool)
+	// DirectDDL reports whether the branch of user's password takes DDL
+	// now: false while it has safe migrations on, or once it is gone.
+	DirectDDL(user string) bool
+	// Refused is told why a login was refused, for the emulator's log.
+	Refused(user, reason string)
+}
+
+// authServer checks logins against a Directory with either method
+// PlanetScale's edge offers: caching_sha2_password (the default of
+// `pscale connect`, planetscale/cli internal/cmd/connect/connect.go) and
+// mysql_native_password.
+type authServer struct {
+	dir        Directory
+	now        func() time.Time
+	requireTLS bool
+}
+
+// AuthMethods offers mysql_native_password first: the method every client
+// speaks, used when the client asks for one the edge does not offer.
+// caching_sha2_password needs TLS for its full exchange.
+func (a *authServer) AuthMethods() []mysql.AuthMethod {
+	return []mysql.AuthMethod{
+		tlsGuard{mysql.NewMysqlNativeAuthMethod(a, a), a.requireTLS},
+		tlsGuard{mysql.NewSha2CachingAuthMethod(a, a, a), a.requireTLS},
+	}
+}
+
+// errInsecure is PlanetScale's refusal of a plaintext connection, as the
+// listener words it (RequireSecureTransport, go/mysql/server.go of
+// vitess): "server does not allow insecure connections, client must use
+// SSL/TLS", ERROR 1105 (HY000), which PlanetScale's users quote.
+var errInsecure = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState,
+	"unknown error: server does not allow insecure connections, client must use SSL/TLS")
+
+// tlsGuard refuses a login over plaintext when TLS is required. The
+// listener refuses such a connection first (RequireSecureTransport), but
+// the fork goes on with the handshake after writing the refusal; this
+// makes sure no plaintext session starts.
+type tlsGuard struct {
+	mysql.AuthMethod
+	required bool
+}
+
+// HandleAuthPluginData checks TLS, then the password.
+func (g tlsGuard) HandleAuthPluginData(c *mysql.Conn, user string, server, client []byte, remote net.Addr) (mysql.Getter, error) {
+	if g.required && !c.TLSEnabled() {
+		return nil, errInsecure
+	}
+	return g.AuthMethod.HandleAuthPluginData(c, user, server, client, remote)
+}
+
+// DefaultAuthMethodDescription is the method of the initial handshake.
+func (a *authServer) DefaultAuthMethodDescription() mysql.AuthMethodDescription {
+	return mysql.MysqlNativePassword
+}
+
+// HandleUser accepts every user name, so that an unknown one is refused
+// with the same "Access denied" as a wrong password.
+func (a *authServer) HandleUser(string, net.Addr) bool { return true }
+
+// UserEntryWithHash checks a mysql_native_password scramble.
+func (a *authServer) UserEntryWithHash(_ []*x509.Certificate, salt []byte, user string, reply []byte, remote net.Addr) (mysql.Getter, error) {
+	return a.login(user, remote, func(acct Account) bool {
+		return equal(mysql.ScrambleMysqlNativePassword(salt, []byte(acct.Password)), reply)
+	})
+}
+
+// UserEntryWithCacheHash checks a caching_sha2_password scramble (its
+// fast path): it always knows the answer.
+func (a *authServer) UserEntryWithCacheHash(_ []*x509.Certificate, salt []byte, user string, reply []byte, remote net.Addr) (mysql.Getter, mysql.CacheState, error) {
+	g, err := a.login(user, remote, func(acct Account) bool {
+		return equal(mysql.ScrambleCachingSha2Password(salt, []byte(acct.Password)), reply)
+	})
+	if err != nil {
+		return nil, mysql.AuthRejected, err
+	}
+	return g, mysql.AuthAccepted, nil
+}
+
+// UserEntryWithPassword checks a password sent in clear over TLS (the
+// full caching_sha2_password exchange).
+func (a *authServer) UserEntryWithPassword(_ []*x509.Certificate, user, password string, remote net.Addr) (mysql.Getter, error) {
+	return a.login(user, remote, func(acct Account) bool { return equal([]byte(acct.Password), []byte(password)) })
+}
+
+// login finds user's password, checks it with match, then its TTL and
+// cidrs. Every refusal is MySQL's "Access denied" (ERROR 1045, 28000),
+// worded as vitess' own auth servers (go/mysql/auth_server_static.go)
+// word it: what PlanetScale answers
+// for an expired password or an address outside cidrs is not documented,
+// so the edge answers as for a wrong password, and the emulator's log
+// says which check failed.
+func (a *authServer) login(user string, remote net.Addr, match func(Account) bool) (mysql.Getter, error) {
+	acct, ok := a.dir.Account(user)
+	reason := ""
+	switch {
+	case !ok:
+		reason = "no such password"
+	case !match(acct):
+		reason = "wrong password"
+	case !acct.Expires.IsZero() && !a.now().Before(acct.Expires):
+		// The password's TTL has passed: "The password will be invalid
+		// when TTL has passed" (create_password, ttl, in the API spec).
+		reason = "password expired"
+	case !allowed(acct.CIDRs, remote):
+		// cidrs: "List of IP addresses or CIDR ranges that can use this
+		// password" (create_password in the API spec).
+		reason = "client address " + addrString(remote) + " is outside the password's cidrs"
+	}
+	if reason != "" {
+		a.dir.Refused(user, reason)
+		return nil, mysql.NewSQLError(mysql.ERAccessDeniedError, mysql.SSAccessDeniedError, "Access denied for user '%v'", user)
+	}
+	return &login{acct: acct}, nil
+}
+
+// allowed reports whether remote is inside one of cidrs; none allows
+// every address.
+func allowed(cidrs []netip.Prefix, remote net.Addr) bool {
+	if len(cidrs) == 0 {
+		return true
+	}
+	ap, err := netip.ParseAddrPort(addrString(remote))
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	return slices.ContainsFunc(cidrs, func(p netip.Prefix) bool { return p.Contains(ip) })
+}
+
+// addrString is an address as text, "" for none.
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+// equal compares secrets in constant time.
+func equal(a, b []byte) bool { return len(a) > 0 && subtle.ConstantTimeCompare(a, b) == 1 }
+
+// login is the account a connection logged in with, kept as its UserData.
+type login struct{ acct Account }
+
+// Get names the caller, as vitess' auth servers do.
+func (l *login) Get() *querypb.VTGateCallerID { return &querypb.VTGateCallerID{Username: l.acct.User} }

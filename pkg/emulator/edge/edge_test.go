@@ -1,0 +1,173 @@
+package edge
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/psflow/psflow/pkg/emulator/storage"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// directory is a Directory of fixed accounts.
+type directory struct {
+	mu       sync.Mutex
+	accounts map[string]Account
+	noDDL    bool
+	refused  []string
+}
+
+func (d *directory) Account(user string) (Account, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	a, ok := d.accounts[user]
+	return a, ok
+}
+
+func (d *directory) DirectDDL(string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.noDDL
+}
+
+func (d *directory) Refused(user, reason string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.refused = append(d.refused, user+": "+reason)
+}
+
+// testEdge is an edge over an embedded storage holding database "edge_app"
+// with one admin user, "edge_admin".
+func testEdge(t *testing.T) (*Server, *directory) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	store, err := storage.StartEmbedded(ctx)
+	assert.NilError(t, err)
+	t.Cleanup(func() { assert.Check(t, store.Close()) })
+	assert.NilError(t, store.CreateDatabase(ctx, "edge_app"))
+	assert.NilError(t, store.CreateUser(ctx, "edge_app", "edge_admin", "s3cret", storage.RoleAdmin))
+	dir := &directory{accounts: map[string]Account{
+		"edge_admin": {User: "edge_admin", Password: "s3cret", Database: "app", Storage: "edge_app"},
+	}}
+	srv, err := Start(Config{Listen: "127.0.0.1:0", Storage: store.Addr(), Directory: dir})
+	assert.NilError(t, err)
+	t.Cleanup(func() { assert.Check(t, srv.Close()) })
+	return srv, dir
+}
+
+// open connects to the edge as user over TLS verified with its CA.
+func open(t *testing.T, srv *Server, user, password, database string) *sql.DB {
+	t.Helper()
+	cfg := mysql.NewConfig()
+	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", srv.Addr(), user, password, database
+	host, _, _ := net.SplitHostPort(srv.Addr())
+	cfg.TLS = srv.CA().ClientConfig(host)
+	connector, err := mysql.NewConnector(cfg)
+	assert.NilError(t, err)
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func TestEdgeRelaysToTheBranch(t *testing.T) {
+	t.Parallel()
+	srv, dir := testEdge(t)
+	db := open(t, srv, "edge_admin", "s3cret", "app")
+	_, err := db.Exec("CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10))")
+	assert.NilError(t, err)
+	res, err := db.Exec("INSERT INTO t VALUES (1, 'a'), (2, ?)", "b")
+	assert.NilError(t, err)
+	n, err := res.RowsAffected()
+	assert.NilError(t, err)
+	assert.Equal(t, n, int64(2))
+	var v string
+	assert.NilError(t, db.QueryRow("SELECT v FROM t WHERE id = ?", 2).Scan(&v))
+	assert.Equal(t, v, "b")
+
+	assert.ErrorContains(t, open(t, srv, "edge_admin", "wrong", "app").Ping(), "Error 1045 (28000): Access denied for user 'edge_admin'")
+	assert.ErrorContains(t, open(t, srv, "nobody", "s3cret", "app").Ping(), "Error 1045 (28000)")
+	assert.DeepEqual(t, dir.refused, []string{"edge_admin: wrong password", "nobody: no such password"})
+
+	dir.mu.Lock()
+	dir.noDDL = true
+	dir.mu.Unlock()
+	_, err = db.Exec("DROP TABLE t")
+	assert.ErrorContains(t, err, "Error 1105 (HY000): direct DDL is disabled")
+}
+
+func TestEdgeCloseEndsOpenSessions(t *testing.T) {
+	t.Parallel()
+	srv, _ := testEdge(t)
+	db := open(t, srv, "edge_admin", "s3cret", "app")
+	db.SetMaxIdleConns(1)
+	assert.NilError(t, db.Ping())
+	assert.NilError(t, srv.Close())
+	assert.Assert(t, db.Ping() != nil, "a session outlived the edge")
+}
+
+func TestStorageName(t *testing.T) {
+	t.Parallel()
+	acct := Account{Database: "app", Storage: "s_app"}
+	for _, c := range []struct {
+		name, want string
+	}{
+		{"app", "s_app"}, {"@primary", "s_app"}, {"app@primary", "s_app"}, {"", "s_app"},
+		{"App", ""}, {"@replica", ""}, {"app@replica", ""}, {"s_app", ""}, {"other", ""},
+	} {
+		got, err := storageName(acct, c.name)
+		if c.want == "" {
+			assert.Check(t, is.ErrorContains(err, "VT05003: unknown database '"+c.name+"' in vschema"), c.name)
+			continue
+		}
+		assert.Check(t, is.Equal(got, c.want), c.name)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		sql  string
+		want stmtKind
+	}{
+		{"USE app", stmtUse},
+		{"  /* hi */ use `@primary`", stmtUse},
+		{"CREATE TABLE t (id INT)", stmtDDL},
+		{"-- note\nalter table t add column v int", stmtDDL},
+		{"DROP VIEW v", stmtDDL},
+		{"RENAME TABLE a TO b", stmtDDL},
+		{"TRUNCATE t", stmtDDL},
+		{"/*!40101 SET NAMES utf8mb4 */", stmtOther},
+		{"SELECT 'create'", stmtOther},
+		{"INSERT INTO created VALUES (1)", stmtOther},
+		{"user_defined()", stmtOther},
+	} {
+		assert.Check(t, is.Equal(classify(c.sql), c.want), c.sql)
+	}
+}
+
+func TestAllowed(t *testing.T) {
+	t.Parallel()
+	tcp := func(s string) net.Addr { return net.TCPAddrFromAddrPort(netip.MustParseAddrPort(s)) }
+	ten := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	for _, c := range []struct {
+		cidrs  []netip.Prefix
+		remote net.Addr
+		want   bool
+	}{
+		{nil, tcp("127.0.0.1:5000"), true},
+		{ten, tcp("127.0.0.1:5000"), false},
+		{ten, tcp("10.1.2.3:5000"), true},
+		{ten, tcp("[::ffff:10.1.2.3]:5000"), true},
+		{[]netip.Prefix{netip.MustParsePrefix("::1/128")}, tcp("[::1]:5000"), true},
+		{ten, nil, false},
+	} {
+		assert.Check(t, is.Equal(allowed(c.cidrs, c.remote), c.want), "%v from %v", c.cidrs, c.remote)
+	}
+}

@@ -1,0 +1,132 @@
+package edge
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/dolthub/vitess/go/mysql"
+	vtlog "github.com/dolthub/vitess/go/vt/log"
+	"github.com/psflow/psflow/pkg/emulator/internal/conntrack"
+)
+
+// Config describes an edge.
+type Config struct {
+	// Listen is the host:port to listen on.
+	Listen string
+	// Storage is the host:port of the storage server.
+	Storage string
+	// Directory holds the passwords.
+	Directory Directory
+	// Insecure accepts plaintext connections too; TLS is still offered.
+	Insecure bool
+}
+
+// Server is a running edge.
+type Server struct {
+	listener *mysql.Listener
+	tracked  *conntrack.Listener
+	handler  *handler
+	ca       *CA
+	addr     string
+	done     chan struct{}
+
+	once     sync.Once
+	closeErr error
+}
+
+// shutdownTimeout bounds how long Close waits for the connections.
+const shutdownTimeout = 10 * time.Second
+
+// Start listens on cfg.Listen and serves until Close. Its certificate
+// names the listening host and, for a wildcard address, the loopback
+// addresses and localhost.
+func Start(cfg Config) (*Server, error) {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	addr := advertised(ln.Addr().(*net.TCPAddr))
+	host, _, _ := net.SplitHostPort(addr)
+	ca, err := NewCA(certHosts(host))
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	tracked := conntrack.New(ln)
+	h := &handler{dir: cfg.Directory, storage: cfg.Storage, sessions: map[*mysql.Conn]*session{}}
+	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
+		Listener:           tracked,
+		AuthServer:         &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure},
+		Handler:            h,
+		ConnReadBufferSize: mysql.DefaultConnBufferSize,
+	})
+	if err != nil {
+		_ = ln.Close()
+		return nil, fmt.Errorf("mysql listener: %w", err)
+	}
+	l.ServerVersion = serverVersion
+	l.TLSConfig = ca.ServerConfig()
+	// PlanetScale refuses plaintext: "server does not allow insecure
+	// connections, client must use SSL/TLS" is vitess' RequireSecureTransport
+	// refusal (go/mysql/server.go), which PlanetScale clients report.
+	l.RequireSecureTransport = !cfg.Insecure
+	s := &Server{listener: l, tracked: tracked, handler: h, ca: ca, addr: addr, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		l.Accept()
+	}()
+	return s, nil
+}
+
+// advertised is the address clients are given: the listening one, with a
+// loopback IP in place of a wildcard.
+func advertised(a *net.TCPAddr) string {
+	ip := a.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
+}
+
+// certHosts are the names the server certificate carries.
+func certHosts(host string) []string {
+	return []string{host, "127.0.0.1", "::1", "localhost"}
+}
+
+// Addr is the host:port clients connect to.
+func (s *Server) Addr() string { return s.addr }
+
+// CA is the authority that signed the edge's certificate.
+func (s *Server) CA() *CA { return s.ca }
+
+// Close stops accepting connections, ends every open one and its storage
+// session, and waits until they are gone.
+func (s *Server) Close() error {
+	s.once.Do(func() {
+		s.listener.Close()
+		s.handler.closeAll()
+		if err := s.tracked.Shutdown(s.done, shutdownTimeout); err != nil {
+			s.closeErr = fmt.Errorf("mysql edge: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// serverVersion is the version the edge announces: vtgate's form, a
+// MySQL version with a -Vitess suffix (vitess go/mysql/config
+// DefaultMySQLVersion), whatever the storage runs.
+const serverVersion = "8.0.40-Vitess"
+
+// init silences the fork's listener, which logs every refused login and
+// closed connection to the standard logger through the variables of its
+// log package. They are process-wide, so they are set before any
+// goroutine could read them; the embedded storage, built on the same
+// listener, is silenced with them.
+func init() {
+	discard := func(...any) {}
+	discardf := func(string, ...any) {}
+	vtlog.Info, vtlog.Warning, vtlog.Error = discard, discard, discard
+	vtlog.Infof, vtlog.Warningf, vtlog.Errorf = discardf, discardf, discardf
+}

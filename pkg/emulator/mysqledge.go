@@ -1,0 +1,117 @@
+package emulator
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/psflow/psflow/pkg/emulator/edge"
+)
+
+// startEdge starts the MySQL edge in front of the storage and writes its
+// CA certificate to cfg.CAFile, or to a file in a new temporary directory
+// that Close removes.
+func (e *Emulator) startEdge() error {
+	listen := e.cfg.MySQLListen
+	if listen == "" {
+		listen = "127.0.0.1:0"
+	}
+	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL})
+	if err != nil {
+		return fmt.Errorf("mysql edge: %w", err)
+	}
+	e.edge = srv
+	path := e.cfg.CAFile
+	if path == "" {
+		dir, err := os.MkdirTemp("", "psflow-emulator-")
+		if err != nil {
+			return fmt.Errorf("mysql edge ca: %w", err)
+		}
+		e.caDir, path = dir, filepath.Join(dir, "mysql-ca.pem")
+	}
+	if err := os.WriteFile(path, srv.CA().PEM, 0o644); err != nil {
+		return fmt.Errorf("write the mysql edge ca: %w", err)
+	}
+	e.caFile = path
+	e.log.Info("mysql edge listening", "address", srv.Addr(), "ca_file", path, "tls_required", !e.cfg.InsecureMySQL)
+	return nil
+}
+
+// closeEdge stops the edge and removes the CA file it wrote in a
+// temporary directory.
+func (e *Emulator) closeEdge() error {
+	if e.edge == nil {
+		return nil
+	}
+	err := e.edge.Close()
+	if e.caDir != "" {
+		err = errors.Join(err, os.RemoveAll(e.caDir))
+	}
+	return err
+}
+
+// MySQLAddr is the host:port of the MySQL edge, which the API hands out
+// with every password (access_host_url) and branch (mysql_address).
+func (e *Emulator) MySQLAddr() string { return e.edge.Addr() }
+
+// CAFile is the PEM file of the certificate authority that signed the
+// MySQL edge's certificate: what a client must trust (psflow's mysql_ca
+// input).
+func (e *Emulator) CAFile() string { return e.caFile }
+
+// CAPEM is the certificate authority of CAFile, PEM-encoded.
+func (e *Emulator) CAPEM() []byte { return e.edge.CA().PEM }
+
+// ClientTLS is a TLS configuration for the MySQL edge: it trusts only the
+// edge's CA and verifies the edge's address.
+func (e *Emulator) ClientTLS() *tls.Config {
+	host, _, _ := net.SplitHostPort(e.edge.Addr())
+	return e.edge.CA().ClientConfig(host)
+}
+
+// edgeDirectory lets the edge look up the emulator's passwords.
+type edgeDirectory struct{ e *Emulator }
+
+// Account finds the live password whose MySQL user is user.
+func (d edgeDirectory) Account(user string) (edge.Account, bool) {
+	e := d.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, db := range e.dbs {
+		for _, b := range db.branches {
+			for _, p := range b.passwords {
+				if p.username == user {
+					return edge.Account{
+						User: user, Password: p.plain, Database: db.name, Storage: b.storageDB,
+						CIDRs: p.cidrs, Expires: p.expiresAt,
+					}, true
+				}
+			}
+		}
+	}
+	return edge.Account{}, false
+}
+
+// DirectDDL reports whether the branch of user's password, deleted or
+// not, takes direct DDL: not while it has safe migrations on.
+func (d edgeDirectory) DirectDDL(user string) bool {
+	e := d.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, db := range e.dbs {
+		for _, b := range db.branches {
+			if b.hasUser(user) {
+				return !b.safeMigrations
+			}
+		}
+	}
+	return false
+}
+
+// Refused logs a refused login; the client only hears "Access denied".
+func (d edgeDirectory) Refused(user, reason string) {
+	d.e.log.Info("mysql login refused", "user", user, "reason", reason)
+}
