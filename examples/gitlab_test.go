@@ -80,7 +80,7 @@ func (mr *mergeRequest) run(t *testing.T, name string) string {
 		"CI_MERGE_REQUEST_TITLE": "Add orders", "CI_MERGE_REQUEST_PROJECT_PATH": "acme/bookings-api",
 		"CI_MERGE_REQUEST_PROJECT_URL": "https://gitlab.com/acme/bookings-api",
 		"PLANETSCALE_SERVICE_TOKEN_ID": mr.em.TokenID(), "PLANETSCALE_SERVICE_TOKEN": mr.em.Token(),
-		"PLANETSCALE_API_URL": mr.em.URL(),
+		"PLANETSCALE_API_URL": mr.em.URL(), "PSFLOW_MYSQL_CA": mr.em.CAFile(),
 	}
 	if job.Environment.Name != "" {
 		vars["CI_ENVIRONMENT_NAME"] = strings.ReplaceAll(job.Environment.Name, "$CI_MERGE_REQUEST_IID", "12")

@@ -36,8 +36,8 @@ func TestDemo(t *testing.T) {
 		} {
 			assert.Check(t, is.Contains(out, step))
 		}
-		// The second deploy waited in the queue behind the first.
-		assert.Check(t, is.Contains(out, "deploy request #2 of acme/app is queued at position 2 in the deploy queue of main; ahead of it: #1"))
+		// One deploy waited in the queue behind the other.
+		assert.Check(t, is.Regexp(`deploy request #[12] of acme/app is queued at position 2 in the deploy queue of main; ahead of it: #[12]`, out))
 		before, after, ok := strings.Cut(out, "Production schema after:")
 		assert.Assert(t, ok)
 		schemaBefore, _, _ := strings.Cut(before, "== 1/10")

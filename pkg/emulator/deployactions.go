@@ -50,7 +50,12 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 	defer e.mu.Unlock()
 	switch {
 	case dr.gen != gen:
-		return unprocessable("deploy request #%d changed while it was being queued (now %s); try again", dr.number, dr.state)
+		// Another call queued it meanwhile, or its plan changed: answer as
+		// a call made now would be answered.
+		if err := e.deployable(db, dr, req.InstantDDL); err != nil {
+			return err
+		}
+		return unprocessable("deploy request #%d changed while it was being queued; try again", dr.number)
 	case !ev.plan.Deployable() && len(ahead) > 0:
 		return unprocessable("deploy request #%d conflicts with the deployments queued ahead of it:\n%s", dr.number, notDeployable(ev.plan))
 	case !ev.plan.Deployable():
