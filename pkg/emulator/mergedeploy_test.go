@@ -69,19 +69,25 @@ func (d drEnv) deployed(t *testing.T, branch, want string) *ps.DeployRequest {
 // ddl_statement show it.
 func (d drEnv) statementsOf(t *testing.T, number uint64) []string {
 	t.Helper()
-	status, body := call(t, d.e, "GET", dbPath(d.e, "app")+fmt.Sprintf("/deploy-requests/%d/operations", number), nil)
-	assert.Equal(t, status, http.StatusOK)
-	var ops struct {
-		Data []struct {
-			DDL string `json:"ddl_statement"`
-		} `json:"data"`
-	}
-	assert.NilError(t, json.Unmarshal(body, &ops))
 	var out []string
-	for _, op := range ops.Data {
+	for _, op := range listData[struct {
+		DDL string `json:"ddl_statement"`
+	}](t, d.e, dbPath(d.e, "app")+fmt.Sprintf("/deploy-requests/%d/operations", number)) {
 		out = append(out, op.DDL)
 	}
 	return out
+}
+
+// listData GETs a list endpoint and decodes its data.
+func listData[T any](t *testing.T, e *Emulator, path string) []T {
+	t.Helper()
+	status, body := call(t, e, "GET", path, nil)
+	assert.Equal(t, status, http.StatusOK, string(body))
+	var list struct {
+		Data []T `json:"data"`
+	}
+	assert.NilError(t, json.Unmarshal(body, &list))
+	return list.Data
 }
 
 func TestTwoBranchesDeployInEitherOrder(t *testing.T) {
@@ -192,16 +198,10 @@ func TestDeploysRunOneAtATimeInDeployOrder(t *testing.T) {
 		}
 		assert.DeepEqual(t, ahead, order[:2])
 
-		status, body := call(t, e, "GET", dbPath(e, "app")+"/deploy-queue", nil)
-		assert.Equal(t, status, http.StatusOK)
-		var queue struct {
-			Data []struct {
-				Number uint64 `json:"deploy_request_number"`
-			} `json:"data"`
-		}
-		assert.NilError(t, json.Unmarshal(body, &queue))
 		var listed []uint64
-		for _, q := range queue.Data {
+		for _, q := range listData[struct {
+			Number uint64 `json:"deploy_request_number"`
+		}](t, e, dbPath(e, "app")+"/deploy-queue") {
 			listed = append(listed, q.Number)
 		}
 		assert.DeepEqual(t, listed, order)
