@@ -34,11 +34,15 @@ func ValidateBranchName(name string) error {
 func PRBranch(n int) string { return "pr-" + strconv.Itoa(n) }
 
 // BranchName turns a git ref such as "feature/Add_Users!" into a valid
-// branch name ("feature-add-users"). The result is deterministic; a name
-// that must be shortened keeps a hash of the whole ref so two long refs
-// with the same beginning do not collide.
+// branch name ("feature-add-users"); a ref that is a valid name already
+// stays as it is. The result is deterministic; a name that must be
+// shortened keeps a hash of the whole ref so two long refs with the same
+// beginning do not collide.
 func BranchName(ref string) string {
 	ref = strings.TrimPrefix(strings.TrimPrefix(ref, "refs/heads/"), "refs/pull/")
+	if ValidateBranchName(ref) == nil {
+		return ref
+	}
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(ref) {

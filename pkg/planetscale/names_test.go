@@ -45,7 +45,7 @@ func TestValidateBranchName(t *testing.T) {
 }
 
 func FuzzBranchName(f *testing.F) {
-	for _, s := range []string{"feature/Add_Users!", "refs/heads/x", "", "ü", strings.Repeat("ab/", 40)} {
+	for _, s := range []string{"feature/Add_Users!", "refs/heads/x", "", "ü", strings.Repeat("ab/", 40), "rhf---f-------eexa"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, ref string) {
