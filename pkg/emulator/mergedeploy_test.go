@@ -90,6 +90,15 @@ func listData[T any](t *testing.T, e *Emulator, path string) []T {
 	return list.Data
 }
 
+// collidingBranches gives main a table users and makes two branches that
+// change its column email two ways: pr-wide to varchar(255), pr-int to int.
+func (d drEnv) collidingBranches(t *testing.T) {
+	t.Helper()
+	execAll(t, adminDB(t, d.e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
+	d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
+	d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+}
+
 func TestTwoBranchesDeployInEitherOrder(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
@@ -148,9 +157,7 @@ func TestConflictingChangesAreNotDeployable(t *testing.T) {
 		t.Parallel()
 		e := Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
-		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
-		d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
-		d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+		d.collidingBranches(t)
 		d.deployed(t, "pr-wide", "complete")
 		before := d.mainTable(t, "users")
 
@@ -405,9 +412,7 @@ func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 		t.Parallel()
 		e := Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
-		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
-		d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
-		d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+		d.collidingBranches(t)
 		gated := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
 		other := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
 		_, err := d.deploy(t, gated.Number)
@@ -440,9 +445,7 @@ func TestOpenRequestsFollowTheTarget(t *testing.T) {
 			})
 			assert.NilError(t, err)
 		}
-		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
-		d.branchWith(t, "pr-wide", "ALTER TABLE users MODIFY email VARCHAR(255)")
-		d.branchWith(t, "pr-int", "ALTER TABLE users MODIFY email INT")
+		d.collidingBranches(t)
 		wide := d.wait(t, d.open(t, "pr-wide", true).Number, "ready")
 		narrow := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
 		approve(wide.Number)
