@@ -83,7 +83,9 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if dr.gen != gen || ctx.Err() != nil {
+		// It changed state meanwhile (a cancel): the head may be another.
 		dr.starting = false
+		e.pump(db, dr.into)
 		return
 	}
 	switch {
