@@ -38,8 +38,13 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 		e.mu.Unlock()
 		return err
 	}
-	gen, fork, branch, ahead := dr.gen, e.forkOf(db, dr), dr.branchTables, aheadOf(db, dr)
-	into := db.branches[dr.into].storageDB
+	fork, branch, ahead := e.forkOf(db, dr), dr.branchTables, aheadOf(db, dr)
+	if len(ahead) == 0 {
+		// The plan refreshPlan made is against the target as it is.
+		defer e.mu.Unlock()
+		return e.enqueue(w, r, db, dr, req, fork, branch)
+	}
+	gen, into := dr.gen, db.branches[dr.into].storageDB
 	e.mu.Unlock()
 
 	ev, err := e.planOnto(r.Context(), fork, branch, into, ahead)
@@ -56,11 +61,15 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		return unprocessable("deploy request #%d changed while it was being queued; try again", dr.number)
-	case !ev.plan.Deployable() && len(ahead) > 0:
-		return unprocessable("deploy request #%d conflicts with the deployments queued ahead of it:\n%s", dr.number, notDeployable(ev.plan))
 	case !ev.plan.Deployable():
-		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(ev.plan))
+		return unprocessable("deploy request #%d conflicts with the deployments queued ahead of it:\n%s", dr.number, notDeployable(ev.plan))
 	}
+	return e.enqueue(w, r, db, dr, req, fork, branch)
+}
+
+// enqueue queues a deploy request's deployment with the branch schema it
+// was planned from, and answers with the request. The caller holds e.mu.
+func (e *Emulator) enqueue(w http.ResponseWriter, r *http.Request, db *database, dr *deployRequest, req deployRequestBody, fork, branch []storage.Table) error {
 	dr.instantDDL, dr.deployer = req.InstantDDL, tokenOf(r)
 	dr.queued = queuedSides{fork: fork, branch: branch, set: true}
 	e.transition(db, dr, stateQueued)
