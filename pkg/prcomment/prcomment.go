@@ -87,9 +87,18 @@ func (c *Client) Upsert(ctx context.Context, t Target, key, markdown string) (Re
 }
 
 // find returns the oldest comment whose first line is key's marker, or nil.
-// GitHub lists issue comments in ascending id order, so the first match
-// is the oldest and the search can stop there.
 func (c *Client) find(ctx context.Context, t Target, key string) (*github.IssueComment, error) {
+	return c.First(ctx, t, func(ic *github.IssueComment) bool {
+		_, ok := parse(key, ic.GetBody())
+		return ok
+	})
+}
+
+// First returns the oldest comment of the pull request that match
+// accepts, or nil, reading every page of its comments. GitHub lists issue
+// comments in ascending id order, so the first match is the oldest and the
+// search can stop there.
+func (c *Client) First(ctx context.Context, t Target, match func(*github.IssueComment) bool) (*github.IssueComment, error) {
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage, Page: 1}}
 	for {
 		page, resp, err := c.gh.Issues.ListComments(ctx, t.Owner, t.Repo, t.Number, opts)
@@ -97,7 +106,7 @@ func (c *Client) find(ctx context.Context, t Target, key string) (*github.IssueC
 			return nil, fmt.Errorf("list comments on %s (page %d): %w", t, opts.Page, err)
 		}
 		for _, ic := range page {
-			if _, ok := parse(key, ic.GetBody()); ok {
+			if match(ic) {
 				return ic, nil
 			}
 		}

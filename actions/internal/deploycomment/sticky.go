@@ -49,28 +49,23 @@ func FindReported(ctx context.Context, s *step.Step, database, branch string) (L
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
 	prefix := recordPrefix + prcomment.Key(database, branch) + " "
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: 1}}
-	for {
-		page, resp, err := pr.client.Issues.ListComments(ctx, pr.target.Owner, pr.target.Repo, pr.target.Number, opts)
-		if err != nil {
-			return Lookup{}, fmt.Errorf("list comments on %s (page %d): %w", pr.target, opts.Page, err)
-		}
-		for _, c := range page {
-			line, ok := recordIn(c.GetBody(), prefix)
-			if !ok {
-				continue
-			}
-			r, err := ParseReported(line)
-			if err != nil {
-				return Lookup{}, fmt.Errorf("the comment %s: %w", c.GetHTMLURL(), err)
-			}
-			return Lookup{Reported: &r, From: "the pull request comment " + c.GetHTMLURL()}, nil
-		}
-		if resp.NextPage <= opts.Page {
-			return Lookup{From: fmt.Sprintf("no comment on %s records it", pr.target)}, nil
-		}
-		opts.Page = resp.NextPage
+	var line string
+	c, err := prcomment.New(pr.client).First(ctx, pr.target, func(ic *github.IssueComment) bool {
+		var ok bool
+		line, ok = recordIn(ic.GetBody(), prefix)
+		return ok
+	})
+	switch {
+	case err != nil:
+		return Lookup{}, err
+	case c == nil:
+		return Lookup{From: fmt.Sprintf("no comment on %s records it", pr.target)}, nil
 	}
+	r, err := ParseReported(line)
+	if err != nil {
+		return Lookup{}, fmt.Errorf("the comment %s: %w", c.GetHTMLURL(), err)
+	}
+	return Lookup{Reported: &r, From: "the pull request comment " + c.GetHTMLURL()}, nil
 }
 
 // recordIn returns the encoded record of a psflow comment's line that
