@@ -193,9 +193,10 @@ func (s *faultSet) take(method, path string) (Fault, bool) {
 	return Fault{}, false
 }
 
-// apply carries out a fault on a request. It reports whether the request
-// was answered (or dropped) and must not be served.
-func (f Fault) apply(w http.ResponseWriter, r *http.Request) (answered bool, status int) {
+// apply carries out a fault on a request, calling beforeDrop right before
+// it drops the connection. It reports whether the request was answered
+// (or dropped) and must not be served.
+func (f Fault) apply(w http.ResponseWriter, r *http.Request, beforeDrop func()) (answered bool, status int) {
 	if f.Delay > 0 {
 		// The server notices a client that hangs up only once the request
 		// body has been read, so read it now: a request whose client gave
@@ -215,6 +216,7 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request) (answered bool, sta
 	}
 	switch {
 	case f.Drop:
+		beforeDrop()
 		dropConnection(w)
 		return true, 0
 	case f.Status != 0:

@@ -108,14 +108,21 @@ func (e *Emulator) apiMiddleware(mux *http.ServeMux) http.Handler {
 		}
 		rec := &statusRecorder{ResponseWriter: w}
 		entry := Request{Time: start, Method: r.Method, Path: r.URL.Path, Endpoint: endpoint}
-		defer func() {
-			entry.Status = rec.status
-			entry.Duration = time.Since(start)
-			e.reqlog.add(entry)
-		}()
+		logged := false
+		log := func() {
+			if !logged {
+				logged = true
+				entry.Status = rec.status
+				entry.Duration = time.Since(start)
+				e.reqlog.add(entry)
+			}
+		}
+		defer log()
 		if f, ok := e.faults.take(r.Method, r.URL.Path); ok {
 			entry.Fault = f.ID
-			if answered, _ := f.apply(rec, r); answered {
+			// A dropped connection reaches the client at once: log the
+			// request before, so the log has it when the client sees it.
+			if answered, _ := f.apply(rec, r, log); answered {
 				return
 			}
 		}
