@@ -154,6 +154,8 @@ func TestGitLabMergeRequestDeployedAndMerged(t *testing.T) {
 
 	out = mr.run(t, "planetscale-deploy")
 	assert.Check(t, is.Contains(out, "GitLab CI does not report whether pull request #12 was merged or closed; the deploy input decides (deploy: true)"))
+	assert.Check(t, is.Contains(out, "these are the statements open-deploy-request reported (the review open-deploy-request wrote on deploy request #1 at "),
+		"the deploy job checks what the branch job's last open-deploy-request recorded")
 	assert.Check(t, is.Contains(out, "deployment_state=complete\n"))
 	assert.Check(t, hasTable(t, mr.em, "orders"), "production schema unchanged after the deploy")
 	assert.Check(t, hasTable(t, mr.em, "payments"), "the update was not deployed")

@@ -13,7 +13,8 @@ import (
 
 // report reads the deploy request's diff, lint findings, destructive
 // changes and whether it can deploy, writes the outputs, the summary and
-// the pull request comment, then applies fail_on.
+// the pull request comment (off GitHub, a review of the deploy request
+// records what was reported), then applies fail_on.
 func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string, dr *planetscale.DeployRequest) error {
 	state := dr.DeploymentState
 	var ops []planetscale.Operation
@@ -53,6 +54,7 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	outputs(s, r)
 	logReport(s, r)
 	deploycomment.Publish(ctx, s, db, dr.Branch, deploycomment.Markdown(r))
+	deploycomment.Remember(ctx, s, c, r)
 	return failOn(s, r, err)
 }
 

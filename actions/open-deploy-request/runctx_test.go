@@ -17,7 +17,8 @@ import (
 
 // TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub writes the
 // sticky comment from any CI that builds a GitHub pull request, and says
-// why not for a pull request elsewhere.
+// why not for a pull request elsewhere, where a review of the deploy
+// request records what was reported instead.
 func TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub(t *testing.T) {
 	t.Parallel()
 	em := emulator.Start(t)
@@ -103,6 +104,11 @@ func TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub(t *testing.T) {
 			assert.NilError(t, err)
 			assert.Equal(t, dr.Branch, branch)
 			assert.Equal(t, dr.Notes, c.notes)
+			if c.notice != "" {
+				assert.Equal(t, len(deploytest.Reviews(t, em, n)), 1, "off GitHub a review of the deploy request records what was reported")
+			} else {
+				assert.Equal(t, len(deploytest.Reviews(t, em, n)), 0, "on GitHub the sticky comment records it")
+			}
 			actiontest.AssertNoSecrets(t, r, gh.Token, em.Token())
 		})
 	}

@@ -27,13 +27,18 @@ func TestSeedBranchConvergesOverPushes(t *testing.T) {
 		seed := "INSERT INTO orders (id, amount) VALUES (1, 10), (2, 20);\n"
 		writeFile(t, dir, "001_schema.sql", schema)
 		writeFile(t, dir, "002_seed.sql", seed)
+		var summary string // the step summary of the last run
 		run := func(wantResult, wantReason string, wantFiles string) actiontest.Run {
 			t.Helper()
-			r := actiontest.Exec(t, env, "seed-branch", "--branch", "pr-9", "--files", dir)
+			file := filepath.Join(t.TempDir(), "summary.md")
+			r := actiontest.Exec(t, env, "seed-branch", "--branch", "pr-9", "--files", dir, "--summary-file", file)
 			r.Assert(t, icmd.Success)
 			assert.Equal(t, r.Outputs["result"], wantResult)
 			assert.Equal(t, r.Outputs["reason"], wantReason)
 			assert.Equal(t, r.Outputs["files"], wantFiles)
+			md, err := os.ReadFile(file)
+			assert.NilError(t, err)
+			summary = string(md)
 			return r
 		}
 		path := func(name string) string { return filepath.ToSlash(filepath.Join(dir, name)) }
@@ -54,6 +59,10 @@ func TestSeedBranchConvergesOverPushes(t *testing.T) {
 		writeFile(t, dir, "001_schema.sql", "CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, amount INT NOT NULL, currency CHAR(3));\n"+
 			"ALTER TABLE settings ADD COLUMN note VARCHAR(20);\n")
 		run("reset", path("001_schema.sql")+" changed since it was applied", "2")
+		assert.Check(t, is.Contains(summary, "### Branch `pr-9` of acme/app seeded\n\n**reset**: "+path("001_schema.sql")+" changed since it was applied.\n\n"+
+			"| File | Statements | Rows | Bytes | Time |\n|---|---:|---:|---:|---:|\n| `"+path("001_schema.sql")+"` | 2 | "))
+		assert.Check(t, is.Contains(summary, "| `"+path("002_seed.sql")+"` | 1 | 2 | "))
+		assert.Check(t, is.Contains(summary, "| **2 of 2 files** | **3** | "))
 		assert.DeepEqual(t, columns("orders"), [][]string{{"id"}, {"amount"}, {"currency"}})
 		assert.DeepEqual(t, queryStrings(t, db, "SELECT id, amount FROM orders ORDER BY id"), [][]string{{"1", "10"}, {"2", "20"}})
 		assert.DeepEqual(t, columns("settings"), [][]string{{"k"}, {"v"}, {"note"}})
@@ -67,10 +76,13 @@ func TestSeedBranchConvergesOverPushes(t *testing.T) {
 
 		// Push 4: nothing changed.
 		run("skipped", "all 3 files were applied before and are unchanged", "0")
+		assert.Check(t, is.Contains(summary, "### Branch `pr-9` of acme/app already seeded\n\nNothing was loaded: all 3 files were applied before and are unchanged (sha256 `"))
 
 		// Push 5: a new file sorting before applied ones.
 		writeFile(t, dir, "000_types.sql", "CREATE TABLE currencies (code CHAR(3) NOT NULL PRIMARY KEY);\nINSERT INTO currencies VALUES ('EUR');\n")
 		run("reset", path("000_types.sql")+" is new and sorts before "+path("001_schema.sql")+", which was applied", "4")
+		assert.Check(t, is.Contains(summary, "**reset**: "+path("000_types.sql")+" is new and sorts before "+path("001_schema.sql")+", which was applied.\n"))
+		assert.Check(t, is.Contains(summary, "| **4 of 4 files** | "))
 		assert.DeepEqual(t, queryStrings(t, db, "SELECT id FROM orders ORDER BY id"), [][]string{{"1"}, {"2"}})
 		assert.DeepEqual(t, queryStrings(t, db, "SELECT code FROM currencies"), [][]string{{"EUR"}})
 

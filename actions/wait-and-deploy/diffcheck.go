@@ -12,8 +12,9 @@ import (
 )
 
 // diffCheck is what a deploy is checked against: what open-deploy-request
-// last reported about the request, from the reported_diff input or else
-// the pull request's sticky comment.
+// last reported about the request, from the reported_diff input, else the
+// pull request's sticky comment on GitHub, else the request's review by
+// open-deploy-request.
 type diffCheck struct {
 	input        *deploycomment.Reported // the reported_diff input, when set
 	allowChanged bool                    // deploy a request that changed since, with a warning
@@ -35,7 +36,7 @@ func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Loo
 	l := deploycomment.Lookup{Reported: f.check.input, From: "the reported_diff input"}
 	if f.check.input == nil {
 		var err error
-		if l, err = deploycomment.FindReported(ctx, f.s, f.db, branch); err != nil {
+		if l, err = deploycomment.FindReported(ctx, f.s, f.c, f.db, f.number, branch); err != nil {
 			if ctx.Err() == nil {
 				f.check.lookErr = err
 			}
@@ -51,8 +52,9 @@ func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Loo
 // refuses (exit 4), naming what is new, when they differ or the request
 // gained destructive changes since, unless allow_changed_diff is set.
 // Nothing recorded is a notice, not a refusal; a record that cannot be
-// read (GitHub unreachable, a comment edited out of shape) is a warning,
-// as GitHub is a side effect everywhere else in psflow.
+// read (GitHub unreachable, a comment edited out of shape, the reviews
+// not listed) is a warning: the record is a side effect, as GitHub is
+// everywhere else in psflow.
 func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest) error {
 	look, lookErr := f.lookup(ctx, dr.Branch)
 	if ctx.Err() != nil {

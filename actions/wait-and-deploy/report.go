@@ -23,7 +23,8 @@ func timeline(start time.Time, changes []planetscale.Change) []deploycomment.Eve
 // publish writes the final state, the timeline and the deploy request's
 // changes into the summary and the pull request's sticky comment. The
 // comment keeps the record of what open-deploy-request reported, so that
-// a later run checks against the same.
+// a later run checks against the same; off GitHub the record stays in the
+// deploy request's review, and is not read again for a comment.
 func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomment.Event, err error) {
 	dr := f.last
 	r := deploycomment.Report{
@@ -45,7 +46,7 @@ func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomm
 		lint, lintErr := f.c.LintSchema(ctx, f.db, dr.Branch)
 		r.Lint, r.NoLint = lint, lintErr != nil
 	}
-	if f.check.found != nil || s.Bool("comment") {
+	if f.check.found != nil || s.Bool("comment") && deploycomment.OnGitHub(s) {
 		look, lookErr := f.lookup(ctx, dr.Branch)
 		if lookErr != nil {
 			// Rewriting the comment would drop the record a later run checks against.

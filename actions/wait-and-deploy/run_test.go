@@ -58,12 +58,12 @@ func TestWaitAndDeploy(t *testing.T) {
 		assert.DeepEqual(t, em.DeployHistory("app", n), fullFlow)
 		assert.Equal(t, em.DeployCalls("app", n), 1)
 		assert.Check(t, is.Contains(r.Stderr(), "queued the deploy of deploy request #1: now queued"))
-		// The statements are logged before the deploy call; nothing recorded
-		// what open-deploy-request reported, so they are not checked.
+		// The statements are logged before the deploy call and checked
+		// against the review open-deploy-request left on the request.
 		logged := strings.Index(r.Stderr(), "deploy request #1 of acme/app deploys 2 statement(s) into main:\n1. ALTER TABLE")
 		assert.Check(t, logged >= 0 && logged < strings.Index(r.Stderr(), "queued the deploy of"), r.Stderr())
 		assert.Check(t, is.Contains(r.Stderr(), "\n1. ALTER TABLE `users` ADD COLUMN `email` varchar(320);\n2. CREATE TABLE `posts` ( `id` bigint NOT NULL AUTO_INCREMENT,"))
-		assert.Check(t, is.Contains(r.Stderr(), "notice: nothing records what open-deploy-request reported about deploy request #1 of acme/app (no github_token): its statements are deployed unchecked"))
+		assert.Check(t, is.Contains(r.Stderr(), "these are the statements open-deploy-request reported (the review open-deploy-request wrote on deploy request #1 at "))
 		assert.Check(t, is.Regexp(`\d\d:\d\d:\d\d\.\d{3}Z deploy request #1 of acme/app: ready \(after`, r.Stderr()))
 
 		tables := deploytest.Tables(t, em, "main")

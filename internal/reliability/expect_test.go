@@ -89,6 +89,13 @@ var overrides = map[string]outcome{
 	// A deploy the API refuses, of a request still ready when read again,
 	// cannot be deployed now.
 	"wait-and-deploy POST " + routeDR + "/deploy 422": {codes: []int{4}, msg: "deploy request #1 of acme/app cannot be deployed now: deploy deploy request #1 of acme/app: invalid (HTTP 422"},
+	// Off GitHub the review that records what open-deploy-request reported
+	// is a side effect: one that cannot be read or written is a warning.
+	"open-deploy-request GET " + routeDR + "/reviews permanent":  {codes: []int{0}, msg: "the review recording what open-deploy-request reported was not written: list the reviews of deploy request #1", done: true},
+	"open-deploy-request POST " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "the review recording what open-deploy-request reported was not written: comment on deploy request #1", done: true},
+	// wait-and-deploy deploys unchecked, with a warning, when it cannot
+	// read the reviews that would say what was reported.
+	"wait-and-deploy GET " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "could not read what open-deploy-request reported about deploy request #1 of acme/app (list the reviews of deploy request #1", done: true},
 	// seed-branch has seeded when its password cannot be deleted: it warns,
 	// and the password expires with its TTL.
 	"seed-branch DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true, passwords: map[string]int{"pr-1": 1}},
@@ -144,6 +151,10 @@ func opOf(c call) string {
 		return "apply the cutover of deploy request #1 of acme/app"
 	case "POST " + routeDR + "/skip-revert":
 		return "skip the revert window of deploy request #1 of acme/app"
+	case "GET " + routeDR + "/reviews":
+		return "list the reviews of deploy request #1 of acme/app"
+	case "POST " + routeDR + "/reviews":
+		return "comment on deploy request #1 of acme/app"
 	}
 	return c.endpoint
 }

@@ -33,7 +33,9 @@ var accessRoutes = []struct {
 	{"GET", "/organizations/{}/databases/{}/deploy-requests/{}", "read_deploy_request"},
 	{"PATCH", "/organizations/{}/databases/{}/deploy-requests/{}", "create_deploy_request"},
 	{"GET", "/organizations/{}/databases/{}/deploy-requests/{}/*", "read_deploy_request"},
-	{"POST", "/organizations/{}/databases/{}/deploy-requests/{}/reviews", "approve_deploy_request"},
+	// psflow only comments (state "commented"), which review_deploy_request
+	// allows; approve_deploy_request also would, but grants approvals.
+	{"POST", "/organizations/{}/databases/{}/deploy-requests/{}/reviews", "review_deploy_request"},
 	{"POST", "/organizations/{}/databases/{}/deploy-requests/{}/*", "create_deploy_request"},
 	{"GET", "/organizations/{}/databases/{}/deploy-queue", "read_deploy_request"},
 }

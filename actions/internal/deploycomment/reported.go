@@ -13,7 +13,8 @@ import (
 // request: its number and a digest of each statement and of each reason it
 // is destructive, so that wait-and-deploy can tell whether the request
 // still deploys what the pull request showed. It travels as one line: the
-// reported_diff output and input, and a hidden line of the sticky comment.
+// reported_diff output and input, a hidden line of the sticky comment on
+// GitHub, and elsewhere a line of a review of the deploy request.
 type Reported struct {
 	Number      uint64
 	Statements  []string // digests, in order

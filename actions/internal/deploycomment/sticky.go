@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/prcomment"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -30,14 +31,23 @@ type Lookup struct {
 	From     string    // where it was read, or why there is nothing to read
 }
 
-// FindReported reads what open-deploy-request last reported about the
-// deploy request of database and branch from the run's pull request: the
-// hidden record line of the oldest psflow comment that carries one for
-// them, which is the sticky comment open-deploy-request keeps current. It
-// needs the step's github_token and github_api_url inputs; without them,
-// outside a pull request, or when no comment carries a record, Reported is
-// nil and From says why. A comment that cannot be read is an error.
-func FindReported(ctx context.Context, s *step.Step, database, branch string) (Lookup, error) {
+// FindReported reads what open-deploy-request last reported about deploy
+// request n of database and branch. When the run's pull request is on
+// GitHub it is the hidden record line of the oldest psflow comment that
+// carries one for them, which is the sticky comment open-deploy-request
+// keeps current; it needs the step's github_token and github_api_url
+// inputs. Elsewhere (another host, no pull request) it is the record of
+// the newest psflow review of the deploy request (see Remember). When
+// nothing records it, Reported is nil and From says why. A comment or
+// review that cannot be read is an error.
+func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, branch string) (Lookup, error) {
+	why, err := offGitHub(s)
+	if err != nil {
+		return Lookup{}, err
+	}
+	if why != "" {
+		return findReview(ctx, c, database, n, why)
+	}
 	pr, err := pullRequestOf(s)
 	var absent *noPullRequest
 	if errors.As(err, &absent) {
@@ -50,7 +60,7 @@ func FindReported(ctx context.Context, s *step.Step, database, branch string) (L
 	defer cancel()
 	prefix := recordPrefix + prcomment.Key(database, branch) + " "
 	var line string
-	c, err := prcomment.New(pr.client).First(ctx, pr.target, func(ic *github.IssueComment) bool {
+	found, err := prcomment.New(pr.client).First(ctx, pr.target, func(ic *github.IssueComment) bool {
 		var ok bool
 		line, ok = recordIn(ic.GetBody(), prefix)
 		return ok
@@ -58,14 +68,14 @@ func FindReported(ctx context.Context, s *step.Step, database, branch string) (L
 	switch {
 	case err != nil:
 		return Lookup{}, err
-	case c == nil:
+	case found == nil:
 		return Lookup{From: fmt.Sprintf("no comment on %s records it", pr.target)}, nil
 	}
 	r, err := ParseReported(line)
 	if err != nil {
-		return Lookup{}, fmt.Errorf("the comment %s: %w", c.GetHTMLURL(), err)
+		return Lookup{}, fmt.Errorf("the comment %s: %w", found.GetHTMLURL(), err)
 	}
-	return Lookup{Reported: &r, From: "the pull request comment " + c.GetHTMLURL()}, nil
+	return Lookup{Reported: &r, From: "the pull request comment " + found.GetHTMLURL()}, nil
 }
 
 // recordIn returns the encoded record of a psflow comment's line that

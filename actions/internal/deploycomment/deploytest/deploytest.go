@@ -5,6 +5,7 @@ package deploytest
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/planetscale"
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/icmd"
 	"gotest.tools/v3/poll"
@@ -131,6 +133,27 @@ func Approve(t *testing.T, em *emulator.Emulator, n uint64) {
 		Organization: em.Org(), Database: Database, Number: n, ReviewAction: ps.ReviewApprove,
 	})
 	assert.NilError(t, err)
+}
+
+// Reviews lists the reviews of deploy request n, read with psflow's own
+// client.
+func Reviews(t *testing.T, em *emulator.Emulator, n uint64) []*planetscale.Review {
+	t.Helper()
+	c, err := planetscale.New(planetscale.Config{APIURL: em.URL(), TokenID: em.TokenID(), Token: em.Token(), Org: em.Org()})
+	assert.NilError(t, err)
+	reviews, err := c.ListReviews(context.Background(), Database, n)
+	assert.NilError(t, err)
+	return reviews
+}
+
+// GitLabEnv is Env for a pipeline of merge request n of acme/app on
+// gitlab.com, as GitLab CI sets it: no GitHub to comment on.
+func GitLabEnv(em *emulator.Emulator, n int) map[string]string {
+	return Env(em, map[string]string{
+		"GITLAB_CI": "true", "CI_SERVER_HOST": "gitlab.com", "CI_PIPELINE_SOURCE": "merge_request_event",
+		"CI_MERGE_REQUEST_IID": strconv.Itoa(n), "CI_MERGE_REQUEST_PROJECT_PATH": "acme/app",
+		"CI_MERGE_REQUEST_PROJECT_URL": "https://gitlab.com/acme/app",
+	})
 }
 
 // Run runs an action for branch against em, without GitHub, and requires

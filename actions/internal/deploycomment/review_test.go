@@ -1,0 +1,49 @@
+package deploycomment
+
+import (
+	"testing"
+	"time"
+
+	"github.com/psflow/psflow/pkg/planetscale"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// The review's body says in words what was reported and carries the
+// record on a line of its own, which is what is read back.
+func TestReviewBodyCarriesTheRecord(t *testing.T) {
+	t.Parallel()
+	rec := NewReported(3, []string{"DROP TABLE `a`", "CREATE TABLE `b` (`id` int)"}, []string{"drops table `a`"})
+	body := reviewBody(Report{Number: 3, Statements: []string{"DROP TABLE `a`", "CREATE TABLE `b` (`id` int)"}, Destructive: []string{"drops table `a`"}, Reported: &rec})
+	assert.Check(t, is.Contains(body, "open-deploy-request (psflow) reported 2 statements for this deploy request, 1 destructive change: drops table `a`."))
+	assert.Check(t, is.Contains(body, "\n\npsflow reported "+rec.String()+"\n"))
+	line, ok := reviewRecord(&planetscale.Review{State: "commented", Body: body})
+	assert.Assert(t, ok)
+	assert.Check(t, sameRecord(line, rec.String()))
+}
+
+// The newest psflow review wins, whatever order the API lists them in;
+// approvals and other people's comments are not records.
+func TestLatestReview(t *testing.T) {
+	t.Parallel()
+	at := func(min int) time.Time { return time.Date(2025, 1, 2, 3, min, 0, 0, time.UTC) }
+	old, newer := NewReported(3, []string{"DROP TABLE `a`"}, nil), NewReported(3, []string{"DROP TABLE `b`"}, nil)
+	reviews := []*planetscale.Review{
+		{ID: "new", State: "commented", Body: "note\n\npsflow reported " + newer.String(), CreatedAt: at(5)},
+		{ID: "old", State: "commented", Body: "psflow reported " + old.String(), CreatedAt: at(1)},
+		{ID: "approval", State: "approved", Body: "psflow reported " + old.String(), CreatedAt: at(9)},
+		{ID: "person", State: "commented", Body: "looks good; psflow reported it fine", CreatedAt: at(8)},
+	}
+	rv, line := latestReview(reviews)
+	assert.Assert(t, rv != nil)
+	assert.Equal(t, rv.ID, "new")
+	assert.Equal(t, line, newer.String())
+
+	// Of reviews created at once, the one listed last.
+	reviews = append(reviews, &planetscale.Review{ID: "same time", State: "commented", Body: "psflow reported " + old.String(), CreatedAt: at(5)})
+	rv, _ = latestReview(reviews)
+	assert.Equal(t, rv.ID, "same time")
+
+	rv, _ = latestReview(reviews[2:4])
+	assert.Check(t, rv == nil)
+}
