@@ -44,6 +44,9 @@ type deployRequest struct {
 	files        []schemaFile
 	branchTables []storage.Table
 	evaluated    bool
+	// Why its last deploy was rejected from the queue: the deployments
+	// queued ahead its changes collide with, kept while that holds.
+	collisions []deploy.Collision
 
 	creator  string // the service tokens that opened it, deployed it and applied its cutover
 	deployer string
@@ -213,6 +216,7 @@ func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) er
 		}
 		now := time.Now()
 		dr.closed, dr.closedAt, dr.updatedAt = true, now, now
+		dr.collisions = nil
 		e.log.Info("deploy request closed", "database", db.name, "number", dr.number)
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/poll"
 )
 
 // The tests of this file run PlanetScale's deploy model over time through
@@ -90,6 +91,40 @@ func listData[T any](t *testing.T, e *Emulator, path string) []T {
 	return list.Data
 }
 
+// checkErrors reads a deployment's deploy_check_errors, "" when null
+// (planetscale-go does not decode it).
+func (d drEnv) checkErrors(t *testing.T, number uint64) string {
+	t.Helper()
+	status, body := call(t, d.e, "GET", dbPath(d.e, "app")+fmt.Sprintf("/deploy-requests/%d/deployment", number), nil)
+	assert.Equal(t, status, http.StatusOK, string(body))
+	var view struct {
+		DeployCheckErrors *string `json:"deploy_check_errors"`
+	}
+	assert.NilError(t, json.Unmarshal(body, &view))
+	if view.DeployCheckErrors == nil {
+		return ""
+	}
+	return *view.DeployCheckErrors
+}
+
+// waitListed polls the deploy request list until the one open request of
+// branch satisfies ok, and returns it: what a client reading only lists
+// sees.
+func (d drEnv) waitListed(t *testing.T, branch, want string, ok func(*ps.DeployRequest) bool) *ps.DeployRequest {
+	t.Helper()
+	var dr *ps.DeployRequest
+	poll.WaitOn(t, func(poll.LogT) poll.Result {
+		list, err := d.c.DeployRequests.List(ctx(t), &ps.ListDeployRequestsRequest{Organization: d.e.Org(), Database: "app", Branch: branch, State: "open"})
+		assert.NilError(t, err)
+		assert.Assert(t, is.Len(list, 1))
+		if dr = list[0]; !ok(dr) {
+			return poll.Continue("#%d is %s, deployable %v; want %s", dr.Number, dr.DeploymentState, dr.Deployment.Deployable, want)
+		}
+		return poll.Success()
+	}, poll.WithDelay(20*time.Millisecond), poll.WithTimeout(10*time.Second))
+	return dr
+}
+
 // collidingBranches gives main a table users and makes two branches that
 // change its column email two ways: pr-wide to varchar(255), pr-int to int.
 func (d drEnv) collidingBranches(t *testing.T) {
@@ -164,14 +199,8 @@ func TestConflictingChangesAreNotDeployable(t *testing.T) {
 		dr := d.open(t, "pr-int", true)
 		dr = d.wait(t, dr.Number, "error")
 		assert.Assert(t, !dr.Deployment.Deployable)
-		status, body := call(t, e, "GET", dbPath(e, "app")+fmt.Sprintf("/deploy-requests/%d/deployment", dr.Number), nil)
-		assert.Equal(t, status, http.StatusOK)
-		var view struct {
-			DeployCheckErrors *string `json:"deploy_check_errors"`
-		}
-		assert.NilError(t, json.Unmarshal(body, &view))
-		assert.Assert(t, view.DeployCheckErrors != nil)
-		assert.Assert(t, containsAll(*view.DeployCheckErrors, "conflict on users", "`email` int", "varchar(255)"), "%s", *view.DeployCheckErrors)
+		checks := d.checkErrors(t, dr.Number)
+		assert.Assert(t, containsAll(checks, "conflict on users", "`email` int", "varchar(255)"), "%s", checks)
 
 		_, err := d.deploy(t, dr.Number)
 		assert.ErrorContains(t, err, "not deployable")
@@ -407,22 +436,59 @@ func TestApprovals(t *testing.T) {
 	})
 }
 
+// TestJoiningTheQueueChecksWhatIsAhead checks that a deploy request
+// rejected from the queue for colliding with a deployment ahead says so
+// (deployable false, deploy_check_errors naming that deployment) until
+// that deployment leaves the queue: cancelled, the request is deployable
+// again; deployed, the check against the target decides.
 func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
 		e := Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.collidingBranches(t)
-		gated := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
 		other := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
-		_, err := d.deploy(t, gated.Number)
-		assert.NilError(t, err)
-		d.wait(t, gated.Number, "pending_cutover")
+		deployable := func(dr *ps.DeployRequest) bool { return dr.Deployment.Deployable }
+		rejectedBehind := func(gated uint64) {
+			t.Helper()
+			_, err := d.deploy(t, gated)
+			assert.NilError(t, err)
+			d.wait(t, gated, "pending_cutover")
+			_, err = d.deploy(t, other.Number)
+			assert.ErrorContains(t, err, "conflicts with the deployments queued ahead")
+			dr := d.get(t, other.Number)
+			assert.Equal(t, dr.DeploymentState, "ready", "a request rejected from the queue does not join it")
+			assert.Assert(t, !dr.Deployment.Deployable)
+			listed := d.waitListed(t, "pr-int", "not deployable", func(dr *ps.DeployRequest) bool { return !deployable(dr) })
+			assert.Equal(t, listed.Number, other.Number)
+			checks := d.checkErrors(t, other.Number)
+			assert.Assert(t, containsAll(checks, fmt.Sprintf("conflict with deploy request #%d queued ahead: users: ", gated),
+				"this branch: ALTER TABLE `users` MODIFY COLUMN `email` int", fmt.Sprintf("deploy request #%d: ALTER TABLE `users` MODIFY COLUMN `email` varchar(255)", gated)), "%s", checks)
+			assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(100)"), "production is untouched")
+		}
 
-		_, err = d.deploy(t, other.Number)
-		assert.ErrorContains(t, err, "conflicts with the deployments queued ahead")
-		assert.Equal(t, d.get(t, other.Number).DeploymentState, "ready", "a request rejected from the queue stays as it was")
-		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(100)"), "production is untouched")
+		first := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
+		rejectedBehind(first.Number)
+		_, err := d.c.DeployRequests.CancelDeploy(ctx(t), &ps.CancelDeployRequestRequest{Organization: e.Org(), Database: "app", Number: first.Number})
+		assert.NilError(t, err)
+		d.wait(t, first.Number, "complete_cancel")
+		again := d.waitListed(t, "pr-int", "deployable", deployable)
+		assert.Equal(t, again.DeploymentState, "ready")
+		assert.Equal(t, d.checkErrors(t, other.Number), "", "the collision went with the cancelled deployment")
+
+		_, err = d.c.DeployRequests.CloseDeploy(ctx(t), &ps.CloseDeployRequestRequest{Organization: e.Org(), Database: "app", Number: first.Number})
+		assert.NilError(t, err)
+		second := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
+		rejectedBehind(second.Number)
+		_, err = d.c.DeployRequests.ApplyDeploy(ctx(t), &ps.ApplyDeployRequestRequest{Organization: e.Org(), Database: "app", Number: second.Number})
+		assert.NilError(t, err)
+		d.wait(t, second.Number, "complete")
+		after := d.waitListed(t, "pr-int", "error", func(dr *ps.DeployRequest) bool { return dr.DeploymentState == "error" })
+		assert.Assert(t, !after.Deployment.Deployable)
+		checks := d.checkErrors(t, other.Number)
+		assert.Assert(t, is.Contains(checks, "conflict on users: "), "the target now has the change it collided with")
+		assert.Assert(t, !strings.Contains(checks, "queued ahead"), "%s", checks)
+		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(255)"))
 	})
 }
 
@@ -456,18 +522,8 @@ func TestOpenRequestsFollowTheTarget(t *testing.T) {
 		d.wait(t, wide.Number, "complete_pending_revert")
 		poll := func(want string) {
 			t.Helper()
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				list, err := d.c.DeployRequests.List(ctx(t), &ps.ListDeployRequestsRequest{Organization: e.Org(), Database: "app", Branch: "pr-int"})
-				assert.NilError(t, err)
-				assert.Assert(t, is.Len(list, 1))
-				if list[0].DeploymentState == want || time.Now().After(deadline) {
-					assert.Equal(t, list[0].DeploymentState, want)
-					assert.Assert(t, list[0].Approved, "the approval stays: the branch did not change")
-					return
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			dr := d.waitListed(t, "pr-int", want, func(dr *ps.DeployRequest) bool { return dr.DeploymentState == want })
+			assert.Assert(t, dr.Approved, "the approval stays: the branch did not change")
 		}
 		poll("error")
 
