@@ -187,6 +187,47 @@ func TestColumnsAddedByTwoBranchesKeepTheirRows(t *testing.T) {
 	})
 }
 
+// TestBranchDiffShowsOnlyTheBranchsChanges checks GET .../branches/{b}/diff
+// after another branch was deployed: it lists the branch's own changes
+// since its fork point, not a DROP of what main gained since, and so does
+// its deploy request, whose deploy keeps both tables.
+func TestBranchDiffShowsOnlyTheBranchsChanges(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
+		d.branchWith(t, "pr-a", "CREATE TABLE alpha (id BIGINT NOT NULL PRIMARY KEY)")
+		d.branchWith(t, "pr-b", "CREATE TABLE beta (id BIGINT NOT NULL PRIMARY KEY)")
+		d.deployed(t, "pr-a", "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"alpha", "users"})
+		// pr-b was forked before alpha was deployed: a diff against main now would drop alpha.
+		assert.DeepEqual(t, d.tables(t, "pr-b"), []string{"beta", "users"})
+
+		onlyBeta := func(files []*ps.Diff) {
+			t.Helper()
+			assert.Assert(t, is.Len(files, 1))
+			assert.Equal(t, files[0].Name, "beta")
+			assert.Assert(t, is.Contains(files[0].Raw, "+CREATE TABLE `beta`"))
+			for _, line := range strings.Split(files[0].Raw, "\n") {
+				assert.Assert(t, strings.HasPrefix(line, "+"), "only added lines: %q", line)
+			}
+		}
+		diff, err := d.c.DatabaseBranches.Diff(ctx(t), &ps.DiffBranchRequest{Organization: e.Org(), Database: "app", Branch: "pr-b"})
+		assert.NilError(t, err)
+		onlyBeta(diff)
+
+		dr := d.wait(t, d.open(t, "pr-b", true).Number, "ready")
+		drDiff, err := d.c.DeployRequests.Diff(ctx(t), &ps.DiffRequest{Organization: e.Org(), Database: "app", Number: dr.Number})
+		assert.NilError(t, err)
+		onlyBeta(drDiff)
+		_, err = d.deploy(t, dr.Number)
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"alpha", "beta", "users"})
+	})
+}
+
 func TestConflictingChangesAreNotDeployable(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
