@@ -287,20 +287,8 @@ func TestDeploysRunOneAtATimeInDeployOrder(t *testing.T) {
 			d.wait(t, n, "complete")
 		}
 		// Each deployment starts after the one before it has finished.
-		var prevEnd time.Time
-		for _, n := range order {
-			st := e.State().Databases[0].DeployRequests[n-1]
-			var start, end time.Time
-			for _, tr := range st.Transitions {
-				switch tr.State {
-				case "submitting":
-					start = tr.At
-				case "complete":
-					end = tr.At
-				}
-			}
-			assert.Assert(t, !start.Before(prevEnd), "#%d started at %v, before #%d ahead of it ended at %v", n, start, n, prevEnd)
-			prevEnd = end
+		for i := 1; i < len(order); i++ {
+			d.startedAfter(t, order[i], order[i-1], "complete")
 		}
 		assert.DeepEqual(t, d.tables(t, "main"), []string{"t_pr_1", "t_pr_2", "t_pr_3"})
 	})
