@@ -125,6 +125,27 @@ func (d drEnv) waitListed(t *testing.T, branch, want string, ok func(*ps.DeployR
 	return dr
 }
 
+// withReviewer adds the service token of another administrator, the one
+// reviewer acts as.
+func withReviewer() Option { return WithExtraToken("reviewer", "reviewer-secret") }
+
+// reviewer is a client of the token withReviewer adds.
+func (d drEnv) reviewer(t *testing.T) *ps.Client {
+	t.Helper()
+	c, err := ps.NewClient(ps.WithBaseURL(d.e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
+	assert.NilError(t, err)
+	return c
+}
+
+// approve approves deploy request n with the token of c.
+func (d drEnv) approve(t *testing.T, c *ps.Client, n uint64) error {
+	t.Helper()
+	_, err := c.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
+		Organization: d.e.Org(), Database: "app", Number: n, ReviewAction: ps.ReviewApprove,
+	})
+	return err
+}
+
 // collidingBranches gives main a table users and makes two branches that
 // change its column email two ways: pr-wide to varchar(255), pr-int to int.
 func (d drEnv) collidingBranches(t *testing.T) {
@@ -428,10 +449,9 @@ func TestInstantDeploys(t *testing.T) {
 func TestApprovals(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithRequireApproval(), WithExtraToken("reviewer", "reviewer-secret"))...)
+		e := Start(t, append(opts, WithRequireApproval(), withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
-		reviewer, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
-		assert.NilError(t, err)
+		reviewer := d.reviewer(t)
 		status, body := call(t, e, "GET", dbPath(e, "app"), nil)
 		assert.Equal(t, status, http.StatusOK)
 		assert.Assert(t, is.Contains(string(body), `"require_approval_for_deploy":true`))
@@ -439,17 +459,11 @@ func TestApprovals(t *testing.T) {
 		d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
 		dr := d.wait(t, d.open(t, "feature", true).Number, "ready")
 		assert.Assert(t, !dr.Approved)
-		_, err = d.deploy(t, dr.Number)
+		_, err := d.deploy(t, dr.Number)
 		assert.ErrorContains(t, err, "must be approved")
 
-		review := func(c *ps.Client) error {
-			_, err := c.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
-				Organization: e.Org(), Database: "app", Number: dr.Number, ReviewAction: ps.ReviewApprove,
-			})
-			return err
-		}
-		assert.ErrorContains(t, review(d.c), "cannot approve your own deploy request")
-		assert.NilError(t, review(reviewer))
+		assert.ErrorContains(t, d.approve(t, d.c, dr.Number), "cannot approve your own deploy request")
+		assert.NilError(t, d.approve(t, reviewer, dr.Number))
 		assert.Assert(t, d.get(t, dr.Number).Approved)
 
 		// A change to the branch after the approval dismisses it.
@@ -457,11 +471,56 @@ func TestApprovals(t *testing.T) {
 		assert.Assert(t, !d.get(t, dr.Number).Approved)
 		_, err = d.deploy(t, dr.Number)
 		assert.ErrorContains(t, err, "must be approved")
-		assert.NilError(t, review(reviewer))
+		assert.NilError(t, d.approve(t, reviewer, dr.Number))
 		_, err = d.deploy(t, dr.Number)
 		assert.NilError(t, err)
 		d.wait(t, dr.Number, "complete")
 		assert.DeepEqual(t, d.tables(t, "main"), []string{"t", "t2"})
+	})
+}
+
+// TestApprovalRequiredThroughTheDatabaseSettings checks that turning on
+// require_approval_for_deploy with PATCH .../databases/{database} (spec
+// operation update_database_settings; planetscale-go has no call for it)
+// blocks the deploy of an unapproved request, and that an approval by
+// another administrator's token unblocks it.
+func TestApprovalRequiredThroughTheDatabaseSettings(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, withReviewer())...)
+		d := drEnv{e: e, c: client(t, e)}
+		required := func() bool { // planetscale-go's Database has no such field
+			t.Helper()
+			var view struct {
+				RequireApproval bool `json:"require_approval_for_deploy"`
+			}
+			status, body := call(t, e, "GET", dbPath(e, "app"), nil)
+			assert.Equal(t, status, http.StatusOK)
+			assert.NilError(t, json.Unmarshal(body, &view))
+			return view.RequireApproval
+		}
+		assert.Assert(t, !required(), "a new database requires no approval")
+		d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
+		dr := d.wait(t, d.open(t, "feature", true).Number, "ready")
+
+		status, body := call(t, e, "PATCH", dbPath(e, "app"), map[string]any{"require_approval_for_deploy": true})
+		assert.Equal(t, status, http.StatusOK, string(body))
+		assert.Assert(t, is.Contains(string(body), `"require_approval_for_deploy":true`))
+		assert.Assert(t, required())
+
+		_, err := d.deploy(t, dr.Number)
+		assert.ErrorContains(t, err, fmt.Sprintf("deploy request #%d must be approved before it can be deployed: this database requires approval for deploys", dr.Number))
+		assert.Equal(t, sdkCode(err), ps.ErrRetry, "planetscale-go's code for an HTTP 422")
+		assert.Equal(t, d.get(t, dr.Number).DeploymentState, "ready")
+		assert.Equal(t, d.mainTable(t, "t"), "", "production is untouched")
+
+		assert.NilError(t, d.approve(t, d.reviewer(t), dr.Number))
+		assert.Assert(t, d.get(t, dr.Number).Approved)
+		_, err = d.deploy(t, dr.Number)
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"t"})
+		assert.Equal(t, e.DeployCalls("app", dr.Number), 2)
 	})
 }
 
@@ -528,17 +587,12 @@ func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 func TestOpenRequestsFollowTheTarget(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRequireApproval(),
-			WithExtraToken("reviewer", "reviewer-secret"))...)
+		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRequireApproval(), withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
-		reviewer, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
-		assert.NilError(t, err)
+		reviewer := d.reviewer(t)
 		approve := func(n uint64) {
 			t.Helper()
-			_, err := reviewer.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
-				Organization: e.Org(), Database: "app", Number: n, ReviewAction: ps.ReviewApprove,
-			})
-			assert.NilError(t, err)
+			assert.NilError(t, d.approve(t, reviewer, n))
 		}
 		d.collidingBranches(t)
 		wide := d.wait(t, d.open(t, "pr-wide", true).Number, "ready")
@@ -546,7 +600,7 @@ func TestOpenRequestsFollowTheTarget(t *testing.T) {
 		approve(wide.Number)
 		approve(narrow.Number)
 
-		_, err = d.deploy(t, wide.Number)
+		_, err := d.deploy(t, wide.Number)
 		assert.NilError(t, err)
 		d.wait(t, wide.Number, "complete_pending_revert")
 		poll := func(want string) {
