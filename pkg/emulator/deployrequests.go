@@ -108,6 +108,15 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 	case from.creating:
 		return unprocessable("branch %s is still being created", from.name)
 	case !into.safeMigrations:
+		// "Before you can create a deploy request, the branch you are
+		// merging into must have safe migrations enabled"
+		// (planetscale.com/docs/vitess/schema-changes/deploy-requests);
+		// "Your database must have a production branch with safe
+		// migrations enabled before you can create a deploy request"
+		// (planetscale.com/docs/cli/deploy-request).
+		// What the API answers then is not documented: neither the spec
+		// nor pscale (internal/cmd/deployrequest/create.go) has it, so
+		// the status (422) and the text are the emulator's.
 		return unprocessable("safe migrations must be enabled on branch %s to deploy into it", into.name)
 	}
 	for _, other := range db.drs {
