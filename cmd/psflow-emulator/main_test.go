@@ -114,7 +114,14 @@ func TestServe(t *testing.T) {
 // verified with the CA in caFile, and creates a table in billing.
 func checkMySQL(t *testing.T, c *ps.Client, caFile string) {
 	t.Helper()
-	pw, err := c.Passwords.Create(context.Background(), &ps.DatabaseBranchPasswordRequest{Organization: "acme", Database: "billing", Branch: "main", Role: "admin"})
+	branchExec(t, c, caFile, "billing", "main", "CREATE TABLE invoices (id BIGINT NOT NULL PRIMARY KEY)")
+}
+
+// branchExec runs stmt on a branch through the MySQL edge, with a new
+// admin password, over TLS verified with the CA in caFile.
+func branchExec(t *testing.T, c *ps.Client, caFile, database, branch, stmt string) {
+	t.Helper()
+	pw, err := c.Passwords.Create(context.Background(), &ps.DatabaseBranchPasswordRequest{Organization: "acme", Database: database, Branch: branch, Role: "admin"})
 	assert.NilError(t, err)
 	pem, err := os.ReadFile(caFile)
 	assert.NilError(t, err)
@@ -123,13 +130,13 @@ func checkMySQL(t *testing.T, c *ps.Client, caFile string) {
 	host, _, err := net.SplitHostPort(pw.Hostname)
 	assert.NilError(t, err)
 	cfg := mysql.NewConfig()
-	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", pw.Hostname, pw.Username, pw.PlainText, "billing"
+	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", pw.Hostname, pw.Username, pw.PlainText, database
 	cfg.TLS = &tls.Config{RootCAs: pool, ServerName: host, MinVersion: tls.VersionTLS12}
 	connector, err := mysql.NewConnector(cfg)
 	assert.NilError(t, err)
 	db := sql.OpenDB(connector)
 	defer db.Close()
-	_, err = db.Exec("CREATE TABLE invoices (id BIGINT NOT NULL PRIMARY KEY)")
+	_, err = db.Exec(stmt)
 	assert.NilError(t, err)
 }
 

@@ -19,7 +19,12 @@ type deployRequestBody struct {
 // free of conflicts with the deployments queued ahead of it ("If a
 // conflict exists, your deploy request is rejected from the queue, and you
 // are immediately notified of the conflict",
-// planetscale.com/docs/vitess/best-practices).
+// planetscale.com/docs/vitess/best-practices). A request rejected so
+// keeps its collisions: deployable is false and deploy_check_errors names
+// the deployments ahead, until they leave the queue (replan). Which
+// deployment_state a rejected request shows is not documented; it stays
+// ready, as it did not join the queue, so a client following states does
+// not take a rejection that clears by itself for a failed deployment.
 func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) error {
 	var req deployRequestBody
 	if err := decodeBody(r, &req); err != nil {
@@ -62,7 +67,12 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 		}
 		return unprocessable("deploy request #%d changed while it was being queued; try again", dr.number)
 	case !ev.plan.Deployable():
-		return unprocessable("deploy request #%d conflicts with the deployments queued ahead of it:\n%s", dr.number, notDeployable(ev.plan))
+		// The target changed since the plan was refreshed.
+		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(ev.plan))
+	case len(ev.collisions) > 0:
+		dr.collisions = ev.collisions
+		e.log.Info("deploy request rejected from the queue", "database", db.name, "number", dr.number, "collisions", len(ev.collisions))
+		return unprocessable("deploy request #%d conflicts with the deployments queued ahead of it:\n%s", dr.number, collisionLines(dr))
 	}
 	return e.enqueue(w, r, db, dr, req, fork, branch)
 }
@@ -72,6 +82,7 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 func (e *Emulator) enqueue(w http.ResponseWriter, r *http.Request, db *database, dr *deployRequest, req deployRequestBody, fork, branch []storage.Table) error {
 	dr.instantDDL, dr.deployer = req.InstantDDL, tokenOf(r)
 	dr.queued = queuedSides{fork: fork, branch: branch, set: true}
+	dr.collisions = nil
 	e.transition(db, dr, stateQueued)
 	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
 	return nil

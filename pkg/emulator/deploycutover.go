@@ -76,7 +76,6 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 		next = stateComplete
 	}
 	e.transition(db, dr, next)
-	e.recheck(db, dr.into)
 	var drops dropList
 	if b := db.branches[dr.branch]; dr.autoDeleteBranch && b != nil && !b.production {
 		drops = e.removeBranch(db, b, time.Now())
@@ -137,7 +136,6 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 		return
 	}
 	e.transition(db, dr, stateCompleteRevert)
-	e.recheck(db, dr.into)
 }
 
 // undo runs the revert of a deployment on the target's storage database.

@@ -36,14 +36,16 @@ func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs
 
 // evaluation is a deploy request's plan with the schemas it came from.
 type evaluation struct {
-	plan   deploy.Plan
-	branch []storage.Table // the branch's schema the plan was made from
-	files  []schemaFile
+	plan       deploy.Plan
+	branch     []storage.Table // the branch's schema the plan was made from
+	files      []schemaFile
+	collisions []deploy.Collision // with the deployments ahead it was checked against
 }
 
 // evaluate plans a deploy request from its branch's fork point, the
-// branch now and the target now.
-func (e *Emulator) evaluate(ctx context.Context, in planInputs) (evaluation, error) {
+// branch now and the target now, and checks it against the deployments
+// ahead when there are any.
+func (e *Emulator) evaluate(ctx context.Context, in planInputs, ahead []deploy.Ahead) (evaluation, error) {
 	if in.from == "" || in.into == "" {
 		return evaluation{}, fmt.Errorf("the branch or the branch it deploys into no longer exists")
 	}
@@ -51,26 +53,30 @@ func (e *Emulator) evaluate(ctx context.Context, in planInputs) (evaluation, err
 	if err != nil {
 		return evaluation{}, err
 	}
-	return e.planOnto(ctx, in.fork, branch, in.into, nil)
+	return e.planOnto(ctx, in.fork, branch, in.into, ahead)
 }
 
 // planOnto plans the changes from fork to branch onto the target's
-// storage database as it will be once the deployments ahead have run
-// (deploy.Evaluate, deploy.Project).
-func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into string, ahead []deploy.Sides) (evaluation, error) {
+// storage database as it is (deploy.Evaluate) and, when that deploys,
+// checks them against it as the deployments ahead will leave it
+// (deploy.CheckQueue).
+func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into string, ahead []deploy.Ahead) (evaluation, error) {
 	tables, err := e.store.Schema(ctx, into)
 	if err != nil {
 		return evaluation{}, err
 	}
-	target, err := deploy.Project(statements(tables), ahead)
+	sides := deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: statements(tables)}
+	plan, err := deploy.Evaluate(sides)
 	if err != nil {
 		return evaluation{}, err
 	}
-	plan, err := deploy.Evaluate(deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: target})
-	if err != nil {
-		return evaluation{}, err
+	ev := evaluation{plan: plan, branch: branch, files: diffFiles(plan.Changes, fork, branch)}
+	if plan.Deployable() {
+		if ev.collisions, err = deploy.CheckQueue(sides, ahead); err != nil {
+			return evaluation{}, err
+		}
 	}
-	return evaluation{plan: plan, branch: branch, files: diffFiles(plan.Changes, fork, branch)}, nil
+	return ev, nil
 }
 
 // settle records an evaluation on a deploy request and moves it to the
@@ -110,7 +116,7 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 	if !in.ok {
 		return
 	}
-	ev, err := e.evaluate(ctx, in)
+	ev, err := e.evaluate(ctx, in, nil)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if dr.gen != gen || ctx.Err() != nil {
@@ -147,8 +153,10 @@ func (e *Emulator) refreshPlan(r *http.Request) error {
 }
 
 // recheck plans again every open deploy request into a branch that a
-// deployment has just changed, so that a request that now conflicts says
-// so on every read, lists included. The caller holds e.mu.
+// deployment has just changed or whose deploy queue a deployment has just
+// left, so that a request that now conflicts says so on every read, lists
+// included, and one rejected from the queue because of that deployment
+// no longer does. The caller holds e.mu.
 func (e *Emulator) recheck(db *database, into string) {
 	for _, dr := range db.drs {
 		if dr.into == into && refreshable(dr) {
@@ -158,8 +166,11 @@ func (e *Emulator) recheck(db *database, into string) {
 }
 
 // replan brings a deploy request's plan up to date when it follows its
-// branch (refreshable). A plan that cannot be computed is logged and the
-// old one kept.
+// branch (refreshable). A request rejected from the queue is checked
+// against what is queued ahead again: its collisions go once the
+// deployments they name have left the queue or its branch no longer
+// collides, and the check against the target alone decides again. A plan
+// that cannot be computed is logged and the old one kept.
 func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) {
 	e.mu.Lock()
 	if !refreshable(dr) {
@@ -168,15 +179,29 @@ func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) 
 	}
 	gen := dr.gen
 	in := e.inputsOf(db, dr, gen)
+	rejected := dr.collisions != nil
+	var ahead []deploy.Ahead
+	if rejected {
+		ahead = aheadOf(db, dr)
+	}
 	e.mu.Unlock()
-	ev, err := e.evaluate(ctx, in)
+	ev, err := e.evaluate(ctx, in, ahead)
 	if err != nil {
 		e.log.Error("refresh deploy request plan", "number", dr.number, "err", err)
 		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || ev.plan.Same(dr.plan) {
+	if dr.gen != gen {
+		return
+	}
+	if rejected && dr.collisions != nil {
+		dr.collisions = ev.collisions
+		if ev.collisions == nil {
+			e.log.Info("deploy request no longer collides with the deployments queued ahead", "database", db.name, "number", dr.number)
+		}
+	}
+	if ev.plan.Same(dr.plan) {
 		return
 	}
 	e.settle(db, dr, ev)

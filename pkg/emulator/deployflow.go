@@ -30,9 +30,14 @@ const (
 
 // transition moves a deploy request to a deployment state, records it and
 // schedules what follows by itself; then the next deployment in its
-// queue may start. The caller holds e.mu.
+// queue may start. When the deployment has changed its target or left
+// its queue, the open requests into the target are checked again
+// (recheck). The caller holds e.mu.
 func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	now := time.Now()
+	if affectsOthers(dr.state, state) {
+		defer e.recheck(db, dr.into)
+	}
 	dr.state = state
 	dr.history = append(dr.history, state)
 	dr.times = append(dr.times, now)
@@ -65,6 +70,20 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	e.log.Info("deploy request state", "database", db.name, "number", dr.number, "state", state)
 	e.scheduleNext(db, dr)
 	e.pump(db, dr.into)
+}
+
+// affectsOthers reports whether a deployment moving from one state to the
+// next has just changed its target (a cutover, a revert) or left its
+// queue without doing so (cancelled, failed). Only the end of a revert
+// window changes neither.
+func affectsOthers(from, to string) bool {
+	switch to {
+	case stateCompletePendingRevert, stateCompleteError, stateCompleteRevert, stateCompleteRevertError, stateCompleteCancel:
+		return true
+	case stateComplete:
+		return from != stateCompletePendingRevert
+	}
+	return false
 }
 
 // scheduleNext schedules the step that moves a deploy request on from its

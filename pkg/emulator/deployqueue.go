@@ -104,19 +104,20 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	e.transition(db, dr, stateSubmitting)
 }
 
-// aheadOf lists the branch sides of the deployments ahead of dr in its
-// queue that have not changed the target yet: a deploy request joining
-// the queue is checked against them. The caller holds e.mu.
-func aheadOf(db *database, dr *deployRequest) []deploy.Sides {
+// aheadOf lists the deployments ahead of dr in its queue (all of the
+// queue, for a request not in it) that have not changed the target yet,
+// with the sides they were queued with: a deploy request joining the
+// queue is checked against them. The caller holds e.mu.
+func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
 	q, byNumber := queueOf(db, dr.into)
-	var out []deploy.Sides
+	var out []deploy.Ahead
 	for _, e := range q.Order() {
 		if e.Number == dr.number {
 			break
 		}
 		a := byNumber[e.Number]
 		if a.deployedAt.IsZero() && a.queued.set {
-			out = append(out, deploy.Sides{Fork: statements(a.queued.fork), Branch: statements(a.queued.branch)})
+			out = append(out, deploy.Ahead{Number: a.number, Fork: statements(a.queued.fork), Branch: statements(a.queued.branch)})
 		}
 	}
 	return out

@@ -44,6 +44,9 @@ type deployRequest struct {
 	files        []schemaFile
 	branchTables []storage.Table
 	evaluated    bool
+	// Why its last deploy was rejected from the queue: the deployments
+	// queued ahead its changes collide with, kept while that holds.
+	collisions []deploy.Collision
 
 	creator  string // the service tokens that opened it, deployed it and applied its cutover
 	deployer string
@@ -105,6 +108,15 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 	case from.creating:
 		return unprocessable("branch %s is still being created", from.name)
 	case !into.safeMigrations:
+		// "Before you can create a deploy request, the branch you are
+		// merging into must have safe migrations enabled"
+		// (planetscale.com/docs/vitess/schema-changes/deploy-requests);
+		// "Your database must have a production branch with safe
+		// migrations enabled before you can create a deploy request"
+		// (planetscale.com/docs/cli/deploy-request).
+		// What the API answers then is not documented: neither the spec
+		// nor pscale (internal/cmd/deployrequest/create.go) has it, so
+		// the status (422) and the text are the emulator's.
 		return unprocessable("safe migrations must be enabled on branch %s to deploy into it", into.name)
 	}
 	for _, other := range db.drs {
@@ -213,6 +225,7 @@ func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) er
 		}
 		now := time.Now()
 		dr.closed, dr.closedAt, dr.updatedAt = true, now, now
+		dr.collisions = nil
 		e.log.Info("deploy request closed", "database", db.name, "number", dr.number)
 		return nil
 	})

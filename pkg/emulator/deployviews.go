@@ -116,7 +116,8 @@ func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentVie
 		ReadyToCutoverAt: apiTimePtr(dr.readyToCutoverAt), StartedAt: apiTimePtr(dr.startedAt),
 		State: dr.state, SubmittedAt: apiTimePtr(dr.submittedAt), UpdatedAt: apiTime(dr.updatedAt),
 		IntoBranch: dr.into, DeployRequestNumber: dr.number,
-		Deployable:           dr.plan.Deployable() && (dr.state == stateReady || dr.state == stateQueued) && !dr.closed,
+		Deployable: dr.plan.Deployable() && len(dr.collisions) == 0 &&
+			(dr.state == stateReady || dr.state == stateQueued) && !dr.closed,
 		PrecedingDeployments: preceding, DeployOperations: e.operationViews(dr),
 		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: lintViews(dr.plan.Lint, dr.keyspace),
 		InstantDDLEligible:         dr.plan.Merge.InstantEligible,
@@ -261,9 +262,11 @@ func (e *Emulator) operationSummaries(dr *deployRequest) []operationSummaryView 
 }
 
 // deployCheckErrors is a deployment's deploy_check_errors: why it failed,
-// else what its changes conflict with. Lint errors are listed in
-// lint_errors only, as in PlanetScale's webhook example of a request with
-// NO_UNIQUE_KEY (planetscale.com/docs/api/webhook-events).
+// else what its changes conflict with, on the target and, when it was
+// rejected from the queue, among the deployments queued ahead. Lint
+// errors are listed in lint_errors only, as in PlanetScale's webhook
+// example of a request with NO_UNIQUE_KEY
+// (planetscale.com/docs/api/webhook-events).
 func deployCheckErrors(dr *deployRequest) string {
 	if dr.lastErr != "" {
 		return dr.lastErr
@@ -271,6 +274,19 @@ func deployCheckErrors(dr *deployRequest) string {
 	var lines []string
 	for _, c := range dr.plan.Merge.Conflicts {
 		lines = append(lines, "conflict on "+c.String())
+	}
+	if s := collisionLines(dr); s != "" {
+		lines = append(lines, s)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// collisionLines describes, one a line, the deployments queued ahead that
+// a deploy request was rejected from the queue for.
+func collisionLines(dr *deployRequest) string {
+	lines := make([]string, len(dr.collisions))
+	for i, c := range dr.collisions {
+		lines[i] = c.String()
 	}
 	return strings.Join(lines, "\n")
 }

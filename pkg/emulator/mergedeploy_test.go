@@ -12,6 +12,7 @@ import (
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/poll"
 )
 
 // The tests of this file run PlanetScale's deploy model over time through
@@ -90,6 +91,61 @@ func listData[T any](t *testing.T, e *Emulator, path string) []T {
 	return list.Data
 }
 
+// checkErrors reads a deployment's deploy_check_errors, "" when null
+// (planetscale-go does not decode it).
+func (d drEnv) checkErrors(t *testing.T, number uint64) string {
+	t.Helper()
+	status, body := call(t, d.e, "GET", dbPath(d.e, "app")+fmt.Sprintf("/deploy-requests/%d/deployment", number), nil)
+	assert.Equal(t, status, http.StatusOK, string(body))
+	var view struct {
+		DeployCheckErrors *string `json:"deploy_check_errors"`
+	}
+	assert.NilError(t, json.Unmarshal(body, &view))
+	if view.DeployCheckErrors == nil {
+		return ""
+	}
+	return *view.DeployCheckErrors
+}
+
+// waitListed polls the deploy request list until the one open request of
+// branch satisfies ok, and returns it: what a client reading only lists
+// sees.
+func (d drEnv) waitListed(t *testing.T, branch, want string, ok func(*ps.DeployRequest) bool) *ps.DeployRequest {
+	t.Helper()
+	var dr *ps.DeployRequest
+	poll.WaitOn(t, func(poll.LogT) poll.Result {
+		list, err := d.c.DeployRequests.List(ctx(t), &ps.ListDeployRequestsRequest{Organization: d.e.Org(), Database: "app", Branch: branch, State: "open"})
+		assert.NilError(t, err)
+		assert.Assert(t, is.Len(list, 1))
+		if dr = list[0]; !ok(dr) {
+			return poll.Continue("#%d is %s, deployable %v; want %s", dr.Number, dr.DeploymentState, dr.Deployment.Deployable, want)
+		}
+		return poll.Success()
+	}, poll.WithDelay(20*time.Millisecond), poll.WithTimeout(10*time.Second))
+	return dr
+}
+
+// withReviewer adds the service token of another administrator, the one
+// reviewer acts as.
+func withReviewer() Option { return WithExtraToken("reviewer", "reviewer-secret") }
+
+// reviewer is a client of the token withReviewer adds.
+func (d drEnv) reviewer(t *testing.T) *ps.Client {
+	t.Helper()
+	c, err := ps.NewClient(ps.WithBaseURL(d.e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
+	assert.NilError(t, err)
+	return c
+}
+
+// approve approves deploy request n with the token of c.
+func (d drEnv) approve(t *testing.T, c *ps.Client, n uint64) error {
+	t.Helper()
+	_, err := c.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
+		Organization: d.e.Org(), Database: "app", Number: n, ReviewAction: ps.ReviewApprove,
+	})
+	return err
+}
+
 // collidingBranches gives main a table users and makes two branches that
 // change its column email two ways: pr-wide to varchar(255), pr-int to int.
 func (d drEnv) collidingBranches(t *testing.T) {
@@ -152,6 +208,47 @@ func TestColumnsAddedByTwoBranchesKeepTheirRows(t *testing.T) {
 	})
 }
 
+// TestBranchDiffShowsOnlyTheBranchsChanges checks GET .../branches/{b}/diff
+// after another branch was deployed: it lists the branch's own changes
+// since its fork point, not a DROP of what main gained since, and so does
+// its deploy request, whose deploy keeps both tables.
+func TestBranchDiffShowsOnlyTheBranchsChanges(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, opts...)
+		d := drEnv{e: e, c: client(t, e)}
+		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
+		d.branchWith(t, "pr-a", "CREATE TABLE alpha (id BIGINT NOT NULL PRIMARY KEY)")
+		d.branchWith(t, "pr-b", "CREATE TABLE beta (id BIGINT NOT NULL PRIMARY KEY)")
+		d.deployed(t, "pr-a", "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"alpha", "users"})
+		// pr-b was forked before alpha was deployed: a diff against main now would drop alpha.
+		assert.DeepEqual(t, d.tables(t, "pr-b"), []string{"beta", "users"})
+
+		onlyBeta := func(files []*ps.Diff) {
+			t.Helper()
+			assert.Assert(t, is.Len(files, 1))
+			assert.Equal(t, files[0].Name, "beta")
+			assert.Assert(t, is.Contains(files[0].Raw, "+CREATE TABLE `beta`"))
+			for _, line := range strings.Split(files[0].Raw, "\n") {
+				assert.Assert(t, strings.HasPrefix(line, "+"), "only added lines: %q", line)
+			}
+		}
+		diff, err := d.c.DatabaseBranches.Diff(ctx(t), &ps.DiffBranchRequest{Organization: e.Org(), Database: "app", Branch: "pr-b"})
+		assert.NilError(t, err)
+		onlyBeta(diff)
+
+		dr := d.wait(t, d.open(t, "pr-b", true).Number, "ready")
+		drDiff, err := d.c.DeployRequests.Diff(ctx(t), &ps.DiffRequest{Organization: e.Org(), Database: "app", Number: dr.Number})
+		assert.NilError(t, err)
+		onlyBeta(drDiff)
+		_, err = d.deploy(t, dr.Number)
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"alpha", "beta", "users"})
+	})
+}
+
 func TestConflictingChangesAreNotDeployable(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
@@ -164,14 +261,8 @@ func TestConflictingChangesAreNotDeployable(t *testing.T) {
 		dr := d.open(t, "pr-int", true)
 		dr = d.wait(t, dr.Number, "error")
 		assert.Assert(t, !dr.Deployment.Deployable)
-		status, body := call(t, e, "GET", dbPath(e, "app")+fmt.Sprintf("/deploy-requests/%d/deployment", dr.Number), nil)
-		assert.Equal(t, status, http.StatusOK)
-		var view struct {
-			DeployCheckErrors *string `json:"deploy_check_errors"`
-		}
-		assert.NilError(t, json.Unmarshal(body, &view))
-		assert.Assert(t, view.DeployCheckErrors != nil)
-		assert.Assert(t, containsAll(*view.DeployCheckErrors, "conflict on users", "`email` int", "varchar(255)"), "%s", *view.DeployCheckErrors)
+		checks := d.checkErrors(t, dr.Number)
+		assert.Assert(t, containsAll(checks, "conflict on users", "`email` int", "varchar(255)"), "%s", checks)
 
 		_, err := d.deploy(t, dr.Number)
 		assert.ErrorContains(t, err, "not deployable")
@@ -217,20 +308,8 @@ func TestDeploysRunOneAtATimeInDeployOrder(t *testing.T) {
 			d.wait(t, n, "complete")
 		}
 		// Each deployment starts after the one before it has finished.
-		var prevEnd time.Time
-		for _, n := range order {
-			st := e.State().Databases[0].DeployRequests[n-1]
-			var start, end time.Time
-			for _, tr := range st.Transitions {
-				switch tr.State {
-				case "submitting":
-					start = tr.At
-				case "complete":
-					end = tr.At
-				}
-			}
-			assert.Assert(t, !start.Before(prevEnd), "#%d started at %v, before #%d ahead of it ended at %v", n, start, n, prevEnd)
-			prevEnd = end
+		for i := 1; i < len(order); i++ {
+			d.startedAfter(t, order[i], order[i-1], "complete")
 		}
 		assert.DeepEqual(t, d.tables(t, "main"), []string{"t_pr_1", "t_pr_2", "t_pr_3"})
 	})
@@ -370,10 +449,9 @@ func TestInstantDeploys(t *testing.T) {
 func TestApprovals(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithRequireApproval(), WithExtraToken("reviewer", "reviewer-secret"))...)
+		e := Start(t, append(opts, WithRequireApproval(), withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
-		reviewer, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
-		assert.NilError(t, err)
+		reviewer := d.reviewer(t)
 		status, body := call(t, e, "GET", dbPath(e, "app"), nil)
 		assert.Equal(t, status, http.StatusOK)
 		assert.Assert(t, is.Contains(string(body), `"require_approval_for_deploy":true`))
@@ -381,17 +459,11 @@ func TestApprovals(t *testing.T) {
 		d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
 		dr := d.wait(t, d.open(t, "feature", true).Number, "ready")
 		assert.Assert(t, !dr.Approved)
-		_, err = d.deploy(t, dr.Number)
+		_, err := d.deploy(t, dr.Number)
 		assert.ErrorContains(t, err, "must be approved")
 
-		review := func(c *ps.Client) error {
-			_, err := c.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
-				Organization: e.Org(), Database: "app", Number: dr.Number, ReviewAction: ps.ReviewApprove,
-			})
-			return err
-		}
-		assert.ErrorContains(t, review(d.c), "cannot approve your own deploy request")
-		assert.NilError(t, review(reviewer))
+		assert.ErrorContains(t, d.approve(t, d.c, dr.Number), "cannot approve your own deploy request")
+		assert.NilError(t, d.approve(t, reviewer, dr.Number))
 		assert.Assert(t, d.get(t, dr.Number).Approved)
 
 		// A change to the branch after the approval dismisses it.
@@ -399,7 +471,7 @@ func TestApprovals(t *testing.T) {
 		assert.Assert(t, !d.get(t, dr.Number).Approved)
 		_, err = d.deploy(t, dr.Number)
 		assert.ErrorContains(t, err, "must be approved")
-		assert.NilError(t, review(reviewer))
+		assert.NilError(t, d.approve(t, reviewer, dr.Number))
 		_, err = d.deploy(t, dr.Number)
 		assert.NilError(t, err)
 		d.wait(t, dr.Number, "complete")
@@ -407,22 +479,104 @@ func TestApprovals(t *testing.T) {
 	})
 }
 
+// TestApprovalRequiredThroughTheDatabaseSettings checks that turning on
+// require_approval_for_deploy with PATCH .../databases/{database} (spec
+// operation update_database_settings; planetscale-go has no call for it)
+// blocks the deploy of an unapproved request, and that an approval by
+// another administrator's token unblocks it.
+func TestApprovalRequiredThroughTheDatabaseSettings(t *testing.T) {
+	EachStorage(t, func(t *testing.T, opts ...Option) {
+		t.Parallel()
+		e := Start(t, append(opts, withReviewer())...)
+		d := drEnv{e: e, c: client(t, e)}
+		required := func() bool { // planetscale-go's Database has no such field
+			t.Helper()
+			var view struct {
+				RequireApproval bool `json:"require_approval_for_deploy"`
+			}
+			status, body := call(t, e, "GET", dbPath(e, "app"), nil)
+			assert.Equal(t, status, http.StatusOK)
+			assert.NilError(t, json.Unmarshal(body, &view))
+			return view.RequireApproval
+		}
+		assert.Assert(t, !required(), "a new database requires no approval")
+		d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
+		dr := d.wait(t, d.open(t, "feature", true).Number, "ready")
+
+		status, body := call(t, e, "PATCH", dbPath(e, "app"), map[string]any{"require_approval_for_deploy": true})
+		assert.Equal(t, status, http.StatusOK, string(body))
+		assert.Assert(t, is.Contains(string(body), `"require_approval_for_deploy":true`))
+		assert.Assert(t, required())
+
+		_, err := d.deploy(t, dr.Number)
+		assert.ErrorContains(t, err, fmt.Sprintf("deploy request #%d must be approved before it can be deployed: this database requires approval for deploys", dr.Number))
+		assert.Equal(t, sdkCode(err), ps.ErrRetry, "planetscale-go's code for an HTTP 422")
+		assert.Equal(t, d.get(t, dr.Number).DeploymentState, "ready")
+		assert.Equal(t, d.mainTable(t, "t"), "", "production is untouched")
+
+		assert.NilError(t, d.approve(t, d.reviewer(t), dr.Number))
+		assert.Assert(t, d.get(t, dr.Number).Approved)
+		_, err = d.deploy(t, dr.Number)
+		assert.NilError(t, err)
+		d.wait(t, dr.Number, "complete")
+		assert.DeepEqual(t, d.tables(t, "main"), []string{"t"})
+		assert.Equal(t, e.DeployCalls("app", dr.Number), 2)
+	})
+}
+
+// TestJoiningTheQueueChecksWhatIsAhead checks that a deploy request
+// rejected from the queue for colliding with a deployment ahead says so
+// (deployable false, deploy_check_errors naming that deployment) until
+// that deployment leaves the queue: cancelled, the request is deployable
+// again; deployed, the check against the target decides.
 func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
 		e := Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.collidingBranches(t)
-		gated := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
 		other := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
-		_, err := d.deploy(t, gated.Number)
-		assert.NilError(t, err)
-		d.wait(t, gated.Number, "pending_cutover")
+		deployable := func(dr *ps.DeployRequest) bool { return dr.Deployment.Deployable }
+		rejectedBehind := func(gated uint64) {
+			t.Helper()
+			_, err := d.deploy(t, gated)
+			assert.NilError(t, err)
+			d.wait(t, gated, "pending_cutover")
+			_, err = d.deploy(t, other.Number)
+			assert.ErrorContains(t, err, "conflicts with the deployments queued ahead")
+			dr := d.get(t, other.Number)
+			assert.Equal(t, dr.DeploymentState, "ready", "a request rejected from the queue does not join it")
+			assert.Assert(t, !dr.Deployment.Deployable)
+			listed := d.waitListed(t, "pr-int", "not deployable", func(dr *ps.DeployRequest) bool { return !deployable(dr) })
+			assert.Equal(t, listed.Number, other.Number)
+			checks := d.checkErrors(t, other.Number)
+			assert.Assert(t, containsAll(checks, fmt.Sprintf("conflict with deploy request #%d queued ahead: users: ", gated),
+				"this branch: ALTER TABLE `users` MODIFY COLUMN `email` int", fmt.Sprintf("deploy request #%d: ALTER TABLE `users` MODIFY COLUMN `email` varchar(255)", gated)), "%s", checks)
+			assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(100)"), "production is untouched")
+		}
 
-		_, err = d.deploy(t, other.Number)
-		assert.ErrorContains(t, err, "conflicts with the deployments queued ahead")
-		assert.Equal(t, d.get(t, other.Number).DeploymentState, "ready", "a request rejected from the queue stays as it was")
-		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(100)"), "production is untouched")
+		first := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
+		rejectedBehind(first.Number)
+		_, err := d.c.DeployRequests.CancelDeploy(ctx(t), &ps.CancelDeployRequestRequest{Organization: e.Org(), Database: "app", Number: first.Number})
+		assert.NilError(t, err)
+		d.wait(t, first.Number, "complete_cancel")
+		again := d.waitListed(t, "pr-int", "deployable", deployable)
+		assert.Equal(t, again.DeploymentState, "ready")
+		assert.Equal(t, d.checkErrors(t, other.Number), "", "the collision went with the cancelled deployment")
+
+		_, err = d.c.DeployRequests.CloseDeploy(ctx(t), &ps.CloseDeployRequestRequest{Organization: e.Org(), Database: "app", Number: first.Number})
+		assert.NilError(t, err)
+		second := d.wait(t, d.open(t, "pr-wide", false).Number, "ready")
+		rejectedBehind(second.Number)
+		_, err = d.c.DeployRequests.ApplyDeploy(ctx(t), &ps.ApplyDeployRequestRequest{Organization: e.Org(), Database: "app", Number: second.Number})
+		assert.NilError(t, err)
+		d.wait(t, second.Number, "complete")
+		after := d.waitListed(t, "pr-int", "error", func(dr *ps.DeployRequest) bool { return dr.DeploymentState == "error" })
+		assert.Assert(t, !after.Deployment.Deployable)
+		checks := d.checkErrors(t, other.Number)
+		assert.Assert(t, is.Contains(checks, "conflict on users: "), "the target now has the change it collided with")
+		assert.Assert(t, !strings.Contains(checks, "queued ahead"), "%s", checks)
+		assert.Assert(t, is.Contains(d.mainTable(t, "users"), "varchar(255)"))
 	})
 }
 
@@ -433,17 +587,12 @@ func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 func TestOpenRequestsFollowTheTarget(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRequireApproval(),
-			WithExtraToken("reviewer", "reviewer-secret"))...)
+		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRequireApproval(), withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
-		reviewer, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken("reviewer", "reviewer-secret"))
-		assert.NilError(t, err)
+		reviewer := d.reviewer(t)
 		approve := func(n uint64) {
 			t.Helper()
-			_, err := reviewer.DeployRequests.CreateReview(ctx(t), &ps.ReviewDeployRequestRequest{
-				Organization: e.Org(), Database: "app", Number: n, ReviewAction: ps.ReviewApprove,
-			})
-			assert.NilError(t, err)
+			assert.NilError(t, d.approve(t, reviewer, n))
 		}
 		d.collidingBranches(t)
 		wide := d.wait(t, d.open(t, "pr-wide", true).Number, "ready")
@@ -451,23 +600,13 @@ func TestOpenRequestsFollowTheTarget(t *testing.T) {
 		approve(wide.Number)
 		approve(narrow.Number)
 
-		_, err = d.deploy(t, wide.Number)
+		_, err := d.deploy(t, wide.Number)
 		assert.NilError(t, err)
 		d.wait(t, wide.Number, "complete_pending_revert")
 		poll := func(want string) {
 			t.Helper()
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				list, err := d.c.DeployRequests.List(ctx(t), &ps.ListDeployRequestsRequest{Organization: e.Org(), Database: "app", Branch: "pr-int"})
-				assert.NilError(t, err)
-				assert.Assert(t, is.Len(list, 1))
-				if list[0].DeploymentState == want || time.Now().After(deadline) {
-					assert.Equal(t, list[0].DeploymentState, want)
-					assert.Assert(t, list[0].Approved, "the approval stays: the branch did not change")
-					return
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			dr := d.waitListed(t, "pr-int", want, func(dr *ps.DeployRequest) bool { return dr.DeploymentState == want })
+			assert.Assert(t, dr.Approved, "the approval stays: the branch did not change")
 		}
 		poll("error")
 

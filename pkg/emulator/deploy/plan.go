@@ -99,20 +99,3 @@ func (p Plan) Same(o Plan) bool {
 		slices.Equal(p.Changes.Statements(), o.Changes.Statements()) &&
 		p.CheckErrors() == o.CheckErrors()
 }
-
-// Project returns target as it will be once each deployment ahead, in
-// order, has applied its branch's changes: what a deploy request joining
-// the queue is checked against ("When a developer submits their deploy
-// request, their change is validated against all queued changes", blog
-// post "Database branching: three-way merge for schema changes"). A
-// deployment ahead that conflicts changes nothing; it fails on its own.
-func Project(target []string, ahead []Sides) ([]string, error) {
-	for _, a := range ahead {
-		m, err := ddl.ThreeWay(a.Fork, a.Branch, target)
-		if err != nil {
-			return nil, fmt.Errorf("deployment ahead: %w", err)
-		}
-		target = m.Result
-	}
-	return target, nil
-}

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Entry is one deployment as its database's deploy queue sees it.
+// Entry is one deployment as the deploy queue of its target branch sees
+// it.
 type Entry struct {
 	Number   uint64
 	State    string
