@@ -87,7 +87,7 @@ func TestTheHeadOfTheQueueChecksTheTargetAgain(t *testing.T) {
 			_, err := d.c.DeployRequests.RevertDeploy(ctx(t), &ps.RevertDeployRequestRequest{Organization: e.Org(), Database: "app", Number: nick.Number})
 			assert.NilError(t, err)
 			d.wait(t, nick.Number, "complete_revert")
-			d.failedAtHead(t, n, "conflict on ", "ADD KEY `idx_nick` (`nick`)", "DROP COLUMN `nick`")
+			d.failedAtHead(t, n, "conflict on users: ", "ADD KEY `idx_nick` (`nick`)", "DROP COLUMN `nick`")
 			users := d.mainTable(t, "users")
 			assert.Assert(t, !strings.Contains(users, "nick"), "production is as the revert left it: %s", users)
 		})

@@ -2,8 +2,8 @@ package ddl
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -149,41 +149,34 @@ func applyConflicts(ours, theirs []schemadiff.EntityDiff, errs ...error) []Confl
 	return out
 }
 
-// failedEntity names the table or view an apply error is about.
+// failedEntity names the table or view an apply or validation error of
+// schemadiff is about. Each of its error types carries the name in a field
+// called Entity, Table or View (vitess go/vt/schemadiff/errors.go), some
+// wrapped or joined with others; the first one found in the chain names it.
 func failedEntity(err error) string {
-	var (
-		dup      *schemadiff.ApplyDuplicateEntityError
-		noTable  *schemadiff.ApplyTableNotFoundError
-		noView   *schemadiff.ApplyViewNotFoundError
-		noKey    *schemadiff.ApplyKeyNotFoundError
-		noCol    *schemadiff.ApplyColumnNotFoundError
-		noAfter  *schemadiff.ApplyColumnAfterNotFoundError
-		dupKey   *schemadiff.ApplyDuplicateKeyError
-		dupCol   *schemadiff.ApplyDuplicateColumnError
-		noConstr *schemadiff.ApplyConstraintNotFoundError
-		dupCons  *schemadiff.ApplyDuplicateConstraintError
-	)
-	switch {
-	case errors.As(err, &dup):
-		return dup.Entity
-	case errors.As(err, &noTable):
-		return noTable.Table
-	case errors.As(err, &noView):
-		return noView.View
-	case errors.As(err, &noKey):
-		return noKey.Table
-	case errors.As(err, &noCol):
-		return noCol.Table
-	case errors.As(err, &noAfter):
-		return noAfter.Table
-	case errors.As(err, &dupKey):
-		return dupKey.Table
-	case errors.As(err, &dupCol):
-		return dupCol.Table
-	case errors.As(err, &noConstr):
-		return noConstr.Table
-	case errors.As(err, &dupCons):
-		return dupCons.Table
+	if err == nil {
+		return ""
+	}
+	v := reflect.ValueOf(err)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		for _, field := range []string{"Entity", "Table", "View"} {
+			if f := v.FieldByName(field); f.Kind() == reflect.String && f.String() != "" {
+				return f.String()
+			}
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return failedEntity(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if name := failedEntity(e); name != "" {
+				return name
+			}
+		}
 	}
 	return ""
 }

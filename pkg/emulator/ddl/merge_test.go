@@ -87,6 +87,11 @@ func TestThreeWay(t *testing.T) {
 			conflict: "orders", conflictMentions: "AFTER `amount`",
 		},
 		{
+			name: "a key added on a column the target dropped",
+			base: []string{users}, ours: []string{usersKeyed}, theirs: []string{usersNoEmail},
+			conflict: "users", conflictMentions: "ADD KEY `email_idx`",
+		},
+		{
 			name: "both sides add the same table differently",
 			base: []string{users}, ours: []string{users, alpha}, theirs: []string{users, strings.Replace(alpha, "bigint", "int", 1)},
 			conflict: "alpha", conflictMentions: "CREATE TABLE `alpha`",
