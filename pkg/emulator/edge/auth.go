@@ -29,13 +29,18 @@ type Account struct {
 }
 
 // Directory is the emulator's passwords, asked at every login and before
-// every DDL statement.
+// every statement that could change the schema.
 type Directory interface {
 	// Account returns the password whose user name is user.
 	Account(user string) (Account, bool)
 	// DirectDDL reports whether the branch of user's password takes DDL
 	// now: false while it has safe migrations on, or once it is gone.
 	DirectDDL(user string) bool
+	// Procedure returns the body of the stored procedure name (lowered) in
+	// the branch database of user's password, read with storage's admin
+	// rights: the password's own user may not see a body it did not
+	// define.
+	Procedure(user, name string) (body string, found bool, err error)
 	// Refused is told why a login was refused, for the emulator's log.
 	Refused(user, reason string)
 }
