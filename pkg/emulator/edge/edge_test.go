@@ -3,12 +3,15 @@ package edge
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
+	vtmysql "github.com/dolthub/vitess/go/mysql"
 	"github.com/go-sql-driver/mysql"
 	"github.com/google/go-cmp/cmp"
 	"github.com/psflow/psflow/pkg/emulator/storage"
@@ -103,6 +106,29 @@ func TestEdgeRelaysToTheBranch(t *testing.T) {
 	dir.mu.Unlock()
 	_, err = db.Exec("DROP TABLE t")
 	assert.ErrorContains(t, err, "Error 1105 (HY000): direct DDL is disabled")
+}
+
+func TestEdgeRefusesPlaintext(t *testing.T) {
+	t.Parallel()
+	srv, dir := testEdge(t)
+	cfg := mysql.NewConfig()
+	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", srv.Addr(), "edge_admin", "s3cret", "app"
+	connector, err := mysql.NewConnector(cfg)
+	assert.NilError(t, err)
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = db.Close() })
+	err = db.Ping()
+	// The listener's refusal, word for word, is errInsecure as an error
+	// packet writes it: one message for both refusals.
+	var me *mysql.MySQLError
+	assert.Assert(t, errors.As(err, &me), "%v", err)
+	assert.Check(t, is.Equal(me.Number, uint16(1105)))
+	assert.Check(t, is.Equal(me.Message, fmt.Sprintf("unknown error: %v", errInsecure)))
+	assert.Check(t, is.Equal(me.Message, "unknown error: Code: UNAVAILABLE\n"+insecureMessage+"\n"))
+	assert.Check(t, is.Len(dir.refused, 0), "no password was checked")
+
+	_, err = tlsGuard{required: true}.HandleAuthPluginData(&vtmysql.Conn{}, "edge_admin", nil, nil, nil)
+	assert.Check(t, is.ErrorIs(err, errInsecure), "the auth methods refuse plaintext too")
 }
 
 func TestEdgeCloseEndsOpenSessions(t *testing.T) {
