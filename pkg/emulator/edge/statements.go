@@ -66,6 +66,14 @@ type statement struct {
 func classify(sql string) statement {
 	l := &lexer{sql: sql}
 	t, ok := l.next()
+	// SET STATEMENT … FOR statement is read as its statement, without
+	// recursion however many are nested.
+	for ok && t.kind == tokWord && t.text == "set" && l.word("statement") {
+		if !skipToFor(l) {
+			return statement{kind: stmtOpaque}
+		}
+		t, ok = l.next()
+	}
 	if !ok || t.kind != tokWord {
 		return statement{}
 	}
@@ -102,11 +110,6 @@ func classify(sql string) statement {
 		return statement{}
 	case "if", "case", "loop", "repeat", "while", "for":
 		return statement{kind: stmtOpaque}
-	case "set":
-		if l.word("statement") {
-			return setStatement(l)
-		}
-		return statement{}
 	}
 	if next, ok := l.next(); ok && next.kind == tokPunct && next.text == ":" {
 		return statement{kind: stmtOpaque} // label: BEGIN NOT ATOMIC …
@@ -142,10 +145,10 @@ func call(l *lexer) statement {
 	return st
 }
 
-// setStatement reads MariaDB's SET STATEMENT var = value, … FOR statement
-// as the statement after FOR (mariadb.com/kb/en/set-statement/); without
-// a FOR outside parentheses it is opaque.
-func setStatement(l *lexer) statement {
+// skipToFor reads MariaDB's SET STATEMENT var = value, … up to the FOR
+// before its statement (mariadb.com/kb/en/set-statement/): the first FOR
+// outside parentheses. False if there is none.
+func skipToFor(l *lexer) bool {
 	depth := 0
 	for t, ok := l.next(); ok; t, ok = l.next() {
 		switch {
@@ -154,10 +157,10 @@ func setStatement(l *lexer) statement {
 		case t.kind == tokPunct && t.text == ")":
 			depth--
 		case t.kind == tokWord && t.text == "for" && depth == 0:
-			return classify(l.sql[l.pos:])
+			return true
 		}
 	}
-	return statement{kind: stmtOpaque}
+	return false
 }
 
 // useTarget is the database a USE statement names ("" for none).
