@@ -36,8 +36,10 @@ import (
 type Config struct {
 	// Org is the one organization the emulator serves.
 	Org string
-	// Databases are created at start, each with a production branch "main"
-	// with safe migrations on.
+	// Databases are created at start, each with a production branch
+	// "main". Its safe migrations are off, as on a new PlanetScale
+	// database, unless SafeMigrations names it (serve --safe-migrations
+	// main).
 	Databases []string
 	// TokenID and Token are the service token requests carry.
 	TokenID string

@@ -1,12 +1,14 @@
 package emulator
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/edge"
 )
@@ -98,18 +100,44 @@ func (d edgeDirectory) Account(user string) (edge.Account, bool) {
 // DirectDDL reports whether the branch of user's password, deleted or
 // not, takes direct DDL: not while it has safe migrations on.
 func (d edgeDirectory) DirectDDL(user string) bool {
-	e := d.e
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, db := range e.dbs {
+	d.e.mu.Lock()
+	defer d.e.mu.Unlock()
+	b := d.branchOf(user)
+	return b != nil && !b.safeMigrations
+}
+
+// branchOf is the branch of user's password, deleted or not; nil if none.
+// The caller holds e.mu.
+func (d edgeDirectory) branchOf(user string) *branch {
+	for _, db := range d.e.dbs {
 		for _, b := range db.branches {
 			if b.hasUser(user) {
-				return !b.safeMigrations
+				return b
 			}
 		}
 	}
-	return false
+	return nil
 }
+
+// Procedure reads the body of a stored procedure in the branch database
+// of user's password, with storage's admin rights.
+func (d edgeDirectory) Procedure(user, name string) (string, bool, error) {
+	d.e.mu.Lock()
+	db := ""
+	if b := d.branchOf(user); b != nil {
+		db = b.storageDB
+	}
+	d.e.mu.Unlock()
+	if db == "" {
+		return "", false, fmt.Errorf("no branch has the password %s", user)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), procedureTimeout)
+	defer cancel()
+	return d.e.store.Procedure(ctx, db, name)
+}
+
+// procedureTimeout bounds the look-up of a procedure's body.
+const procedureTimeout = 10 * time.Second
 
 // Refused logs a refused login; the client only hears "Access denied".
 func (d edgeDirectory) Refused(user, reason string) {

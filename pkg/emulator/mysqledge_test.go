@@ -2,9 +2,14 @@ package emulator
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +18,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/edge"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -89,28 +95,61 @@ func TestMySQLEdgeTLS(t *testing.T) {
 		t.Parallel()
 		e := Start(t, opts...)
 		pw := asSDK(edgePassword(t, e, "main", map[string]any{"role": "reader"}))
-		plain := func(t *testing.T, e *Emulator) *sql.DB {
+		// dial connects with pw, over TLS configured by tlsCfg or named by
+		// tlsName (go-sql-driver's "tls" parameter), or over plaintext.
+		dial := func(t *testing.T, tlsCfg *tls.Config, tlsName string) *sql.DB {
 			cfg := mysql.NewConfig()
 			cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", pw.Hostname, pw.Username, pw.PlainText, "app"
-			cfg.Timeout = 5 * time.Second
+			cfg.TLS, cfg.TLSConfig, cfg.Timeout = tlsCfg, tlsName, 5*time.Second
 			return openDB(t, cfg)
 		}
+		host, _, err := net.SplitHostPort(e.MySQLAddr())
+		assert.NilError(t, err)
 		t.Run("verified TLS", func(t *testing.T) {
-			var cipher string
-			row := oneConn(t, passwordDB(t, e, pw, "app")).QueryRowContext(ctx(t), "SELECT 1")
-			assert.NilError(t, row.Scan(&cipher))
+			// The handshake the driver runs is recorded: a session that
+			// answers queries went through it, verified (the chain and the
+			// address) against the emulator's CA. SHOW STATUS LIKE
+			// 'Ssl_cipher' would tell nothing: the edge relays it, and
+			// storage answers for its own plaintext session with the edge.
+			var states []tls.ConnectionState
+			cfg := e.ClientTLS()
+			cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+				states = append(states, cs)
+				return nil
+			}
+			var one int
+			assert.NilError(t, oneConn(t, dial(t, cfg, "")).QueryRowContext(ctx(t), "SELECT 1").Scan(&one))
+			assert.Equal(t, one, 1)
+			assert.Assert(t, is.Len(states, 1))
+			cs := states[0]
+			assert.Check(t, cs.Version >= tls.VersionTLS12, "TLS version %x", cs.Version)
+			assert.Check(t, tls.CipherSuiteName(cs.CipherSuite) != "", "cipher suite %x", cs.CipherSuite)
+			assert.Assert(t, len(cs.VerifiedChains) > 0, "the certificate was not verified")
+			chain := cs.VerifiedChains[0]
+			root := chain[len(chain)-1]
+			assert.Check(t, is.DeepEqual(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Raw}), e.CAPEM()))
+		})
+		t.Run("another CA is not trusted", func(t *testing.T) {
+			other, err := edge.NewCA([]string{host})
+			assert.NilError(t, err)
+			assertUnknownCA(t, dial(t, other.ClientConfig(host), "").PingContext(ctx(t)))
 		})
 		t.Run("plaintext is refused", func(t *testing.T) {
-			err := plain(t, e).PingContext(ctx(t))
+			err := dial(t, nil, "").PingContext(ctx(t))
 			assert.ErrorContains(t, err, "server does not allow insecure connections, client must use SSL/TLS")
 		})
 		t.Run("the system roots do not know the edge", func(t *testing.T) {
-			cfg := mysql.NewConfig()
-			cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.TLSConfig = "tcp", pw.Hostname, pw.Username, pw.PlainText, "true"
-			cfg.Timeout = 5 * time.Second
-			assert.ErrorContains(t, openDB(t, cfg).PingContext(ctx(t)), "certificate")
+			assertUnknownCA(t, dial(t, nil, "true").PingContext(ctx(t)))
 		})
 	})
+}
+
+// assertUnknownCA checks that err is a TLS handshake's refusal of a
+// certificate signed by an authority the client does not trust.
+func assertUnknownCA(t *testing.T, err error) {
+	t.Helper()
+	var unknown x509.UnknownAuthorityError
+	assert.Assert(t, errors.As(err, &unknown), "want x509.UnknownAuthorityError, got %v", err)
 }
 
 func TestMySQLEdgeInsecure(t *testing.T) {
@@ -132,21 +171,56 @@ func TestMySQLEdgeRolesAndStatements(t *testing.T) {
 		admin := passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": "admin"})), "app")
 		execAll(t, admin, "CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(50))", "INSERT INTO notes VALUES (1, 'one')")
 
-		t.Run("writer modifies rows but cannot read them", func(t *testing.T) {
-			w := passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": "writer"})), "app")
-			execAll(t, w, "INSERT INTO notes VALUES (2, 'two')")
-			_, err := w.QueryContext(ctx(t), "SELECT body FROM notes")
-			assert.ErrorContains(t, err, "command denied to user") // MySQL and MariaDB: "SELECT command denied"
-		})
-		t.Run("readwriter reads and writes, runs no DDL", func(t *testing.T) {
-			rw := passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": "readwriter"})), "app")
-			execAll(t, rw, "INSERT INTO notes VALUES (3, 'three')")
-			var n int
-			assert.NilError(t, rw.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM notes WHERE id = 3").Scan(&n))
-			assert.Equal(t, n, 1)
-			_, err := rw.ExecContext(ctx(t), "CREATE TABLE nope (id INT PRIMARY KEY)")
-			assert.Assert(t, err != nil)
-		})
+		// "Read-only — Can query rows", "Write-only — Can modify rows",
+		// "Read/Write — Can query and modify rows", "Admin — All read/write
+		// permissions and can modify schema" (planetscale.com/docs/vitess/
+		// security/password-roles). Each role works on a table of its own;
+		// the writes name no column to read (a writer cannot).
+		for _, c := range []struct {
+			role             string
+			read, write, ddl bool
+		}{
+			{role: "reader", read: true},
+			{role: "writer", write: true},
+			{role: "readwriter", read: true, write: true},
+			{role: "admin", read: true, write: true, ddl: true},
+		} {
+			t.Run(c.role, func(t *testing.T) {
+				table := "rows_" + c.role
+				execAll(t, admin, "CREATE TABLE "+table+" (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(50))", "INSERT INTO "+table+" VALUES (1, 'one')")
+				db := passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": c.role})), "app")
+				allowed := func(what string, ok bool, err error) {
+					t.Helper()
+					if ok {
+						assert.Check(t, err, what)
+						return
+					}
+					// MySQL, MariaDB and go-mysql-server: "<STATEMENT> command denied to user …"
+					assert.Check(t, is.ErrorContains(err, "command denied to user"), what)
+				}
+				var body string
+				allowed("SELECT", c.read, db.QueryRowContext(ctx(t), "SELECT body FROM "+table).Scan(&body))
+				for _, stmt := range []string{
+					"INSERT INTO " + table + " VALUES (2, 'two')",
+					"UPDATE " + table + " SET body = 'changed'",
+					"DELETE FROM " + table,
+				} {
+					_, err := db.ExecContext(ctx(t), stmt)
+					allowed(stmt, c.write, err)
+				}
+				for _, stmt := range []string{
+					"CREATE TABLE " + table + "_new (id INT PRIMARY KEY)",
+					"ALTER TABLE " + table + " ADD COLUMN extra INT",
+					"DROP TABLE " + table,
+				} {
+					_, err := db.ExecContext(ctx(t), stmt)
+					allowed(stmt, c.ddl, err)
+				}
+				var n int
+				assert.NilError(t, admin.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", table).Scan(&n))
+				assert.Check(t, is.Equal(n == 0, c.ddl), "the table is dropped only by a role that may")
+			})
+		}
 		t.Run("prepared statements", func(t *testing.T) {
 			_, err := admin.ExecContext(ctx(t), "INSERT INTO notes (id, body) VALUES (?, ?)", 10, "it's ten")
 			assert.NilError(t, err)
@@ -202,11 +276,17 @@ func TestMySQLEdgeCIDRsAndTTL(t *testing.T) {
 			assert.NilError(t, held.PingContext(ctx(t)))
 			poll.WaitOn(t, func(poll.LogT) poll.Result {
 				err := passwordDB(t, e, pw, "app").PingContext(ctx(t))
-				if err == nil {
+				var me *mysql.MySQLError
+				switch {
+				case err == nil:
 					return poll.Continue("the expired password still logs in")
+				case !errors.As(err, &me) || me.Number != 1045:
+					return poll.Error(fmt.Errorf("want access denied (1045), got %w", err))
 				}
 				return poll.Success()
 			}, poll.WithDelay(100*time.Millisecond), poll.WithTimeout(10*time.Second))
+			err := passwordDB(t, e, pw, "app").PingContext(ctx(t))
+			assert.ErrorContains(t, err, "Error 1045 (28000): Access denied for user '"+pw.Username+"'")
 			var one int
 			assert.NilError(t, held.QueryRowContext(context.Background(), "SELECT 1").Scan(&one))
 		})

@@ -2,6 +2,8 @@ package ddl
 
 import (
 	"strings"
+
+	"github.com/psflow/psflow/pkg/emulator/internal/sqltext"
 )
 
 // bareDefaultFuncs are the functions MySQL accepts as a column default
@@ -21,7 +23,7 @@ func parenthesizeDefaults(sql string) string {
 		c := sql[i]
 		switch {
 		case c == '\'' || c == '"' || c == '`':
-			end := skipQuoted(sql, i)
+			end := sqltext.QuoteEnd(sql, i)
 			b.WriteString(sql[i:end])
 			i = end
 		case isWordStart(c) && (i == 0 || !isWordByte(sql[i-1])):
@@ -76,7 +78,7 @@ func matchParen(sql string, open int) int {
 	for i := open; i < len(sql); {
 		switch sql[i] {
 		case '\'', '"', '`':
-			i = skipQuoted(sql, i)
+			i = sqltext.QuoteEnd(sql, i)
 			continue
 		case '(':
 			depth++
@@ -89,25 +91,6 @@ func matchParen(sql string, open int) int {
 		i++
 	}
 	return -1
-}
-
-// skipQuoted returns the index just past the quoted token starting at
-// start, honouring doubled quotes and (outside backticks) backslash escapes.
-func skipQuoted(sql string, start int) int {
-	q := sql[start]
-	for i := start + 1; i < len(sql); i++ {
-		switch {
-		case sql[i] == '\\' && q != '`':
-			i++
-		case sql[i] == q:
-			if i+1 < len(sql) && sql[i+1] == q {
-				i++
-				continue
-			}
-			return i + 1
-		}
-	}
-	return len(sql)
 }
 
 func isWordStart(c byte) bool {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/dolthub/vitess/go/mysql"
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+	vtrpcpb "github.com/dolthub/vitess/go/vt/proto/vtrpc"
+	"github.com/dolthub/vitess/go/vt/vterrors"
 )
 
 // Account is a branch password as the edge sees it.
@@ -29,13 +31,18 @@ type Account struct {
 }
 
 // Directory is the emulator's passwords, asked at every login and before
-// every DDL statement.
+// every statement that could change the schema.
 type Directory interface {
 	// Account returns the password whose user name is user.
 	Account(user string) (Account, bool)
 	// DirectDDL reports whether the branch of user's password takes DDL
 	// now: false while it has safe migrations on, or once it is gone.
 	DirectDDL(user string) bool
+	// Procedure returns the body of the stored procedure name (lowered) in
+	// the branch database of user's password, read with storage's admin
+	// rights: the password's own user may not see a body it did not
+	// define.
+	Procedure(user, name string) (body string, found bool, err error)
 	// Refused is told why a login was refused, for the emulator's log.
 	Refused(user, reason string)
 }
@@ -60,12 +67,23 @@ func (a *authServer) AuthMethods() []mysql.AuthMethod {
 	}
 }
 
-// errInsecure is PlanetScale's refusal of a plaintext connection, as the
-// listener words it (RequireSecureTransport, go/mysql/server.go of
-// vitess): "server does not allow insecure connections, client must use
-// SSL/TLS", ERROR 1105 (HY000), which PlanetScale's users quote.
-var errInsecure = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState,
-	"unknown error: server does not allow insecure connections, client must use SSL/TLS")
+// errInsecure is PlanetScale's refusal of a plaintext connection: the
+// error vitess' listener writes when RequireSecureTransport is set
+// (go/mysql/server.go of vitess.io/vitess, and of the dolthub fork the
+// edge runs on), vterrors.New(vtrpcpb.Code_UNAVAILABLE, insecureMessage).
+// Written as an error packet it reads ERROR 1105 (HY000) "unknown error:
+// Code: UNAVAILABLE\nserver does not allow insecure connections, client
+// must use SSL/TLS\n", which PlanetScale (a Vitess service) answers, as
+// its users quote it (github.com/planetscale/docs/issues/227 and
+// issues/244). The guard below returns the same error, so that its
+// refusal reads as the listener's, word for word. PlanetScale's page on
+// TLS, planetscale.com/docs/reference/secure-connections, says how to
+// verify its certificate, not what a plaintext client is told.
+var errInsecure = vterrors.New(vtrpcpb.Code_UNAVAILABLE, insecureMessage)
+
+// insecureMessage is the message of the listener's refusal, copied from
+// the fork's go/mysql/server.go, which does not export it.
+const insecureMessage = "server does not allow insecure connections, client must use SSL/TLS"
 
 // tlsGuard refuses a login over plaintext when TLS is required. The
 // listener refuses such a connection first (RequireSecureTransport), but

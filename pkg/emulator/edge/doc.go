@@ -8,7 +8,9 @@
 // client may give for the database — the PlanetScale database, "@primary",
 // or none — in the handshake, COM_INIT_DB and USE, requires TLS with a
 // certificate of a CA it makes, and refuses direct DDL while the branch
-// has safe migrations on.
+// has safe migrations on, DDL run through another statement (PREPARE and
+// EXECUTE, CALL, executable comments, MariaDB's EXECUTE IMMEDIATE and
+// compound statements) included.
 //
 // It is built on dolthub's fork of vitess' go/mysql, the listener and
 // client under go-mysql-server, weighed against the other kept MySQL
@@ -38,9 +40,12 @@
 // So the fork. What it lacks the edge makes up for: its client has no
 // server-side prepared statements, so a prepared statement is sent as text
 // with its values bound, as vtgate sends it on; its streaming client drops
-// the OK packet's counts, so each result is read whole; after refusing
-// plaintext it goes on with the handshake, so the auth methods refuse it
-// again; and it logs through package variables, which the edge silences.
+// the OK packet's counts, so each result is read whole; its client asks
+// storage for multi statements and cannot turn them off, so the edge sends
+// COM_SET_OPTION itself and a text it relays is one statement to storage;
+// after refusing plaintext it goes on with the handshake, so the auth
+// methods refuse it again; and it logs through package variables, which
+// the edge silences.
 // The emulator's heavy dependencies stay out of the psflow binary: only
 // cmd/psflow-emulator and tests import this package.
 package edge

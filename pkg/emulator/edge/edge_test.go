@@ -3,13 +3,17 @@ package edge
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
+	vtmysql "github.com/dolthub/vitess/go/mysql"
 	"github.com/go-sql-driver/mysql"
+	"github.com/google/go-cmp/cmp"
 	"github.com/psflow/psflow/pkg/emulator/storage"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
@@ -35,6 +39,8 @@ func (d *directory) DirectDDL(string) bool {
 	defer d.mu.Unlock()
 	return !d.noDDL
 }
+
+func (d *directory) Procedure(string, string) (string, bool, error) { return "", false, nil }
 
 func (d *directory) Refused(user, reason string) {
 	d.mu.Lock()
@@ -102,6 +108,29 @@ func TestEdgeRelaysToTheBranch(t *testing.T) {
 	assert.ErrorContains(t, err, "Error 1105 (HY000): direct DDL is disabled")
 }
 
+func TestEdgeRefusesPlaintext(t *testing.T) {
+	t.Parallel()
+	srv, dir := testEdge(t)
+	cfg := mysql.NewConfig()
+	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", srv.Addr(), "edge_admin", "s3cret", "app"
+	connector, err := mysql.NewConnector(cfg)
+	assert.NilError(t, err)
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = db.Close() })
+	err = db.Ping()
+	// The listener's refusal, word for word, is errInsecure as an error
+	// packet writes it: one message for both refusals.
+	var me *mysql.MySQLError
+	assert.Assert(t, errors.As(err, &me), "%v", err)
+	assert.Check(t, is.Equal(me.Number, uint16(1105)))
+	assert.Check(t, is.Equal(me.Message, fmt.Sprintf("unknown error: %v", errInsecure)))
+	assert.Check(t, is.Equal(me.Message, "unknown error: Code: UNAVAILABLE\n"+insecureMessage+"\n"))
+	assert.Check(t, is.Len(dir.refused, 0), "no password was checked")
+
+	_, err = tlsGuard{required: true}.HandleAuthPluginData(&vtmysql.Conn{}, "edge_admin", nil, nil, nil)
+	assert.Check(t, is.ErrorIs(err, errInsecure), "the auth methods refuse plaintext too")
+}
+
 func TestEdgeCloseEndsOpenSessions(t *testing.T) {
 	t.Parallel()
 	srv, _ := testEdge(t)
@@ -134,21 +163,59 @@ func TestClassify(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		sql  string
-		want stmtKind
+		want statement
 	}{
-		{"USE app", stmtUse},
-		{"  /* hi */ use `@primary`", stmtUse},
-		{"CREATE TABLE t (id INT)", stmtDDL},
-		{"-- note\nalter table t add column v int", stmtDDL},
-		{"DROP VIEW v", stmtDDL},
-		{"RENAME TABLE a TO b", stmtDDL},
-		{"TRUNCATE t", stmtDDL},
-		{"/*!40101 SET NAMES utf8mb4 */", stmtOther},
-		{"SELECT 'create'", stmtOther},
-		{"INSERT INTO created VALUES (1)", stmtOther},
-		{"user_defined()", stmtOther},
+		{"USE app", statement{kind: stmtUse}},
+		{"  /* hi */ use `@primary`", statement{kind: stmtUse}},
+		{"CREATE TABLE t (id INT)", statement{kind: stmtDDL}},
+		{"-- note\nalter table t add column v int", statement{kind: stmtDDL}},
+		{"# note\nDROP VIEW v", statement{kind: stmtDDL}},
+		{"RENAME TABLE a TO b", statement{kind: stmtDDL}},
+		{"TRUNCATE t", statement{kind: stmtDDL}},
+		{"/*!50001 CREATE ALGORITHM=UNDEFINED */ /*!50001 VIEW v AS SELECT 1 */", statement{kind: stmtDDL}},
+		{"/*M!100100 DROP TABLE t */", statement{kind: stmtDDL}},
+		{"/*!40101 SET NAMES utf8mb4 */", statement{}},
+		{"/* CREATE */ SELECT 'create'", statement{}},
+		{"--CREATE TABLE t (id INT)", statement{}}, // "--" without a space is no comment
+		{"INSERT INTO created VALUES (1)", statement{}},
+		{"user_defined()", statement{}},
+		{"BEGIN", statement{}},
+		{"PREPARE s FROM 'CREATE TABLE t (id INT)'", statement{kind: stmtPrepare, name: "s", source: "'CREATE TABLE t (id INT)'"}},
+		{"prepare `S` from @q;", statement{kind: stmtPrepare, name: "s", source: "@q"}},
+		{"PREPARE s FROM CONCAT('CREATE', ' TABLE t (id INT)')", statement{kind: stmtPrepare, name: "s"}},
+		{"PREPARE s FROM 'SELECT 1' 'x'", statement{kind: stmtPrepare, name: "s"}},
+		{"PREPARE FROM 'x'", statement{kind: stmtOpaque}},
+		{"EXECUTE S USING @a", statement{kind: stmtExecute, name: "s"}},
+		{"EXECUTE IMMEDIATE 'DROP TABLE t'", statement{kind: stmtExecuteNow, source: "'DROP TABLE t'"}},
+		{"EXECUTE IMMEDIATE 'INSERT INTO t VALUES (?)' USING 1", statement{kind: stmtExecuteNow}},
+		{"DEALLOCATE PREPARE s", statement{kind: stmtDeallocate, name: "s"}},
+		{"DROP PREPARE s", statement{kind: stmtDeallocate, name: "s"}},
+		{"CALL Mk()", statement{kind: stmtCall, name: "mk"}},
+		{"CALL `s_app`.mk", statement{kind: stmtCall, schema: "s_app", name: "mk"}},
+		{"BEGIN NOT ATOMIC CREATE TABLE t (id INT); END", statement{kind: stmtOpaque}},
+		{"IF 1 THEN DROP TABLE t; END IF", statement{kind: stmtOpaque}},
+		{"outer: LOOP LEAVE outer; END LOOP", statement{kind: stmtOpaque}},
+		{"SET STATEMENT max_statement_time = (SELECT 1 FOR UPDATE) FOR DROP TABLE t", statement{kind: stmtDDL}},
+		{"SET STATEMENT max_statement_time = 1 FOR SELECT 1", statement{}},
+		{"SET STATEMENT max_statement_time = 1", statement{kind: stmtOpaque}},
+		{"SET @q = 'CREATE TABLE t (id INT)'", statement{}},
 	} {
-		assert.Check(t, is.Equal(classify(c.sql), c.want), c.sql)
+		assert.Check(t, is.DeepEqual(classify(c.sql), c.want, cmp.AllowUnexported(statement{})), c.sql)
+	}
+}
+
+func TestMayChangeSchema(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]bool{
+		"SELECT COUNT(*) FROM t": false,
+		"BEGIN SELECT TRUNCATE(1.25, 1); INSERT INTO t VALUES (1); END": false,
+		"BEGIN SELECT 'drop table t'; END":                              false,
+		"CREATE TABLE t (id INT PRIMARY KEY)":                           true,
+		"BEGIN INSERT INTO t VALUES (1); TRUNCATE t; END":               true,
+		"BEGIN PREPARE s FROM @q; EXECUTE s; END":                       true,
+		"BEGIN CALL other(); END":                                       true,
+	} {
+		assert.Check(t, is.Equal(mayChangeSchema(body), want), body)
 	}
 }
 

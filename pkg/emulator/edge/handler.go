@@ -38,7 +38,7 @@ func (h *handler) session(c *mysql.Conn) (*session, error) {
 	if !ok {
 		return nil, mysql.NewSQLError(mysql.ERAccessDeniedError, mysql.SSAccessDeniedError, "not logged in")
 	}
-	s := &session{h: h, c: c, acct: l.acct}
+	s := &session{h: h, c: c, acct: l.acct, prepared: map[string]statement{}}
 	h.sessions[c] = s
 	return s, nil
 }

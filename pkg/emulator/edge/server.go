@@ -68,9 +68,8 @@ func Start(cfg Config) (*Server, error) {
 	}
 	l.ServerVersion = serverVersion
 	l.TLSConfig = ca.ServerConfig()
-	// PlanetScale refuses plaintext: "server does not allow insecure
-	// connections, client must use SSL/TLS" is vitess' RequireSecureTransport
-	// refusal (go/mysql/server.go), which PlanetScale clients report.
+	// PlanetScale refuses plaintext with vitess' RequireSecureTransport
+	// refusal (go/mysql/server.go), errInsecure.
 	l.RequireSecureTransport = !cfg.Insecure
 	s := &Server{listener: l, tracked: tracked, handler: h, ca: ca, addr: addr, done: make(chan struct{})}
 	go func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"strconv"
@@ -21,18 +22,15 @@ type session struct {
 	c    *mysql.Conn
 	acct Account
 
+	// prepared is what each statement PREPARE made on the storage
+	// session holds, by name; only the connection's own goroutine uses it.
+	prepared map[string]statement
+
 	mu       sync.Mutex
 	backend  *mysql.Conn
 	closed   bool
 	warnings uint16 // of the last statement
 }
-
-// errDirectDDL is PlanetScale's refusal of DDL on a branch with safe
-// migrations on: "You'll see a `ERROR 1105 (HY000): direct DDL is
-// disabled` message if you attempt to make schema changes in a branch
-// with safe migrations enabled" (planetscale.com/docs/vitess/
-// schema-changes/branching).
-var errDirectDDL = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState, "direct DDL is disabled")
 
 // utf8mb4GeneralCI is the collation of a client that names none: one
 // MySQL and MariaDB both know.
@@ -78,8 +76,49 @@ func (s *session) conn(ctx context.Context) (*mysql.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := singleStatements(b, connectTimeout); err != nil {
+		b.Close()
+		return nil, err
+	}
+	if s.backend != nil {
+		s.prepared = map[string]statement{} // gone with the old session
+	}
 	s.backend = b
 	return b, nil
+}
+
+// singleStatements turns multi statements off on a storage connection
+// (COM_SET_OPTION MYSQL_OPTION_MULTI_STATEMENTS_OFF, dev.mysql.com/doc/
+// dev/mysql-server/latest/page_protocol_com_set_option.html), so that
+// what the edge relays as one statement is one statement to storage as
+// well, whatever reading of quotes or comments would split it: the edge
+// checks the statements it sees, and a second one storage found in the
+// same text ("SELECT 1 --1; DROP TABLE t" is two statements to MySQL,
+// one to vitess' tokenizer) would go unchecked. The fork's client asks
+// for multi statements at login and does not export COM_SET_OPTION, so
+// the packet is written, and its answer read, on the socket itself,
+// which is idle after the login.
+func singleStatements(b *mysql.Conn, timeout time.Duration) error {
+	if err := b.Conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	defer func() { _ = b.Conn.SetDeadline(time.Time{}) }()
+	// Payload length 3, sequence 0; COM_SET_OPTION, option 1 (uint16).
+	if _, err := b.Conn.Write([]byte{3, 0, 0, 0, mysql.ComSetOption, 1, 0}); err != nil {
+		return fmt.Errorf("turn multi statements off on storage: %w", err)
+	}
+	var header [4]byte
+	if _, err := io.ReadFull(b.Conn, header[:]); err != nil {
+		return fmt.Errorf("turn multi statements off on storage: %w", err)
+	}
+	payload := make([]byte, int(header[0])|int(header[1])<<8|int(header[2])<<16)
+	if _, err := io.ReadFull(b.Conn, payload); err != nil {
+		return fmt.Errorf("turn multi statements off on storage: %w", err)
+	}
+	if len(payload) == 0 || payload[0] == mysql.ErrPacket {
+		return fmt.Errorf("turn multi statements off on storage: refused (%q)", payload)
+	}
+	return nil
 }
 
 // close closes the storage connection, which also ends a statement it is
@@ -94,11 +133,11 @@ func (s *session) close() {
 }
 
 // query runs one statement the client sent, as text: a USE is mapped to
-// the branch's storage database, DDL is refused while the branch has safe
-// migrations on, and the rest goes to storage as it came.
+// the branch's storage database, what could change the schema is refused
+// while the branch has safe migrations on (guard), and the rest goes to
+// storage as it came.
 func (s *session) query(ctx context.Context, sql string, more bool, callback mysql.ResultSpoolFn) error {
-	switch classify(sql) {
-	case stmtUse:
+	if st := classify(sql); st.kind == stmtUse {
 		name, err := useTarget(sql)
 		if err != nil {
 			return err
@@ -108,10 +147,8 @@ func (s *session) query(ctx context.Context, sql string, more bool, callback mys
 			return err
 		}
 		sql = "USE " + quoteID(storage)
-	case stmtDDL:
-		if !s.h.dir.DirectDDL(s.acct.User) {
-			return errDirectDDL
-		}
+	} else if err := s.guard(ctx, st); err != nil {
+		return err
 	}
 	res, err := s.relay(ctx, sql)
 	if err != nil {
@@ -135,30 +172,47 @@ func (s *session) use(ctx context.Context, name string) error {
 // streaming client drops the OK packet's counts.
 const maxRows = math.MaxInt32
 
-// relay runs sql on storage and returns its result. A CALL may answer
-// with several results: the client gets the first, and the others are
-// read and dropped, as vtgate passes on one result per statement.
+// relay runs sql on storage and returns its result, keeping its warning
+// count and transaction state for the client.
 func (s *session) relay(ctx context.Context, sql string) (*sqltypes.Result, error) {
-	b, err := s.conn(ctx)
+	res, status, warnings, err := s.run(ctx, sql)
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	s.warnings = warnings
+	s.mu.Unlock()
+	const mask = mysql.ServerInTransaction | mysql.ServerStatusAutocommit
+	s.c.StatusFlags = s.c.StatusFlags&^mask | status&mask
+	return res, nil
+}
+
+// relayQuiet runs a query of the edge's own on storage, leaving what the
+// client sees of the session (warning count, status flags) as it was.
+func (s *session) relayQuiet(ctx context.Context, sql string) (*sqltypes.Result, error) {
+	res, _, _, err := s.run(ctx, sql)
+	return res, err
+}
+
+// run runs sql on storage. A CALL may answer with several results: the
+// first is returned, and the others are read and dropped, as vtgate
+// passes on one result per statement.
+func (s *session) run(ctx context.Context, sql string) (*sqltypes.Result, uint16, uint16, error) {
+	b, err := s.conn(ctx)
+	if err != nil {
+		return nil, 0, 0, err
+	}
 	if err := b.WriteComQuery(sql); err != nil {
-		return nil, s.fail(b, err)
+		return nil, 0, 0, s.fail(b, err)
 	}
 	res, status, warnings, err := b.ReadQueryResult(ctx, maxRows, true)
 	for err == nil && uint16(status)&mysql.ServerMoreResultsExists != 0 {
 		_, status, _, err = b.ReadQueryResult(ctx, maxRows, false)
 	}
 	if err != nil {
-		return nil, s.fail(b, err)
+		return nil, 0, 0, s.fail(b, err)
 	}
-	s.mu.Lock()
-	s.warnings = warnings
-	s.mu.Unlock()
-	const mask = mysql.ServerInTransaction | mysql.ServerStatusAutocommit
-	s.c.StatusFlags = s.c.StatusFlags&^mask | uint16(status)&mask
-	return res, nil
+	return res, uint16(status), warnings, nil
 }
 
 // fail passes a storage error on; a client-side error (the storage

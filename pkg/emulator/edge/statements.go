@@ -2,7 +2,6 @@ package edge
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/vt/sqlparser"
@@ -14,30 +13,154 @@ type stmtKind int
 const (
 	stmtOther stmtKind = iota
 	stmtUse
+	// stmtDDL changes the schema.
 	stmtDDL
+	// stmtOpaque runs statements the edge cannot read: MariaDB's compound
+	// statements outside a stored program, a statement to prepare or run
+	// whose text is not one string literal or user variable, and a
+	// statement whose form the edge does not know.
+	stmtOpaque
+	// stmtPrepare is PREPARE name FROM text.
+	stmtPrepare
+	// stmtExecute is EXECUTE name, of a statement PREPARE made.
+	stmtExecute
+	// stmtExecuteNow is MariaDB's EXECUTE IMMEDIATE text.
+	stmtExecuteNow
+	// stmtDeallocate is DEALLOCATE PREPARE name and DROP PREPARE name.
+	stmtDeallocate
+	// stmtCall is CALL of a stored procedure.
+	stmtCall
 )
 
-// classify tells USE and DDL apart by the statement's first word after
-// its comments, as vitess' sqlparser.Preview does, whose DDL words are
-// create, alter, rename, drop and truncate (vitess
-// go/vt/sqlparser/analyzer.go). A statement in a versioned comment
-// (/*!50001 …*/) is none of them, as for Preview.
-func classify(sql string) stmtKind {
-	t := sqlparser.StripLeadingComments(sql)
-	if strings.HasPrefix(t, "/*!") {
-		return stmtOther
+// statement is a statement as the edge reads it.
+type statement struct {
+	kind stmtKind
+	// name is the prepared statement's name (lowered: the names are not
+	// case-sensitive), or the procedure's name for a CALL.
+	name string
+	// schema is the database a CALL names for its procedure, "" for the
+	// session's.
+	schema string
+	// source is what PREPARE or EXECUTE IMMEDIATE takes the text from, as
+	// written: one string literal or one user variable; "" for anything
+	// else.
+	source string
+}
+
+// classify reads a statement by its first words after its comments, as
+// vitess' sqlparser.Preview does (vitess go/vt/sqlparser/analyzer.go),
+// whose DDL words are create, alter, rename, drop and truncate. Statements
+// that run other statements are told apart, so that the session can look
+// at what they run:
+//   - PREPARE, EXECUTE and DEALLOCATE PREPARE (dev.mysql.com/doc/refman/
+//     8.0/en/sql-prepared-statements.html), which vtgate runs itself,
+//     planning the prepared text at PREPARE and again at EXECUTE (vitess
+//     go/vt/vtgate/planbuilder/prepared_statement.go);
+//   - CALL of a stored procedure;
+//   - MariaDB's EXECUTE IMMEDIATE, SET STATEMENT … FOR statement, and
+//     compound statements outside a stored program (BEGIN NOT ATOMIC, IF,
+//     CASE, LOOP, REPEAT, WHILE, FOR, or a label), which the storage runs
+//     when it is MariaDB (mariadb.com/kb/en/using-compound-statements-
+//     outside-of-stored-programs/). vtgate parses none of them, so none
+//     can run DDL on PlanetScale; here they are opaque.
+func classify(sql string) statement {
+	l := &lexer{sql: sql}
+	t, ok := l.next()
+	// SET STATEMENT … FOR statement is read as its statement, without
+	// recursion however many are nested.
+	for ok && t.kind == tokWord && t.text == "set" && l.word("statement") {
+		if !skipToFor(l) {
+			return statement{kind: stmtOpaque}
+		}
+		t, ok = l.next()
 	}
-	word := strings.ToLower(strings.TrimLeftFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }))
-	if end := strings.IndexFunc(word, func(r rune) bool { return !unicode.IsLetter(r) }); end >= 0 {
-		word = word[:end]
+	if !ok || t.kind != tokWord {
+		return statement{}
 	}
-	switch word {
+	switch t.text {
 	case "use":
-		return stmtUse
-	case "create", "alter", "rename", "drop", "truncate":
-		return stmtDDL
+		return statement{kind: stmtUse}
+	case "drop":
+		if l.word("prepare") {
+			return statement{kind: stmtDeallocate, name: l.name()}
+		}
+		return statement{kind: stmtDDL}
+	case "create", "alter", "rename", "truncate":
+		return statement{kind: stmtDDL}
+	case "deallocate":
+		l.word("prepare")
+		return statement{kind: stmtDeallocate, name: l.name()}
+	case "prepare":
+		name := l.name()
+		if name == "" || !l.word("from") {
+			return statement{kind: stmtOpaque}
+		}
+		return statement{kind: stmtPrepare, name: name, source: source(l)}
+	case "execute":
+		if l.word("immediate") {
+			return statement{kind: stmtExecuteNow, source: source(l)}
+		}
+		return statement{kind: stmtExecute, name: l.name()}
+	case "call":
+		return call(l)
+	case "begin":
+		if l.word("not") {
+			return statement{kind: stmtOpaque}
+		}
+		return statement{}
+	case "if", "case", "loop", "repeat", "while", "for":
+		return statement{kind: stmtOpaque}
 	}
-	return stmtOther
+	if next, ok := l.next(); ok && next.kind == tokPunct && next.text == ":" {
+		return statement{kind: stmtOpaque} // label: BEGIN NOT ATOMIC …
+	}
+	return statement{}
+}
+
+// source reads what PREPARE or EXECUTE IMMEDIATE takes its text from: the
+// rest of the statement, if that is one string literal or one user
+// variable. Anything else — MariaDB takes any expression, and EXECUTE
+// IMMEDIATE … USING — is "", unknown.
+func source(l *lexer) string {
+	from := l.pos
+	t, ok := l.next()
+	if !ok || t.kind != tokString && t.kind != tokVar || !l.atEnd() {
+		return ""
+	}
+	return strings.TrimRight(strings.TrimSpace(l.sql[from:]), ";")
+}
+
+// call reads the procedure a CALL names: name or schema.name.
+func call(l *lexer) statement {
+	st := statement{kind: stmtCall, name: l.name()}
+	save := *l
+	if t, ok := l.next(); ok && t.kind == tokPunct && t.text == "." {
+		st.schema, st.name = st.name, l.name()
+	} else {
+		*l = save
+	}
+	if st.name == "" {
+		st.kind = stmtOpaque
+	}
+	return st
+}
+
+// skipToFor reads MariaDB's SET STATEMENT var = value, … up to the FOR
+// before its statement (mariadb.com/kb/en/set-statement/): the first FOR
+// outside parentheses. False if there is none.
+func skipToFor(l *lexer) bool {
+	depth := 0
+	for t, ok := l.next(); ok; t, ok = l.next() {
+		switch {
+		case t.kind == tokPunct && t.text == "(":
+			depth++
+		case t.kind == tokPunct && t.text == ")":
+			depth--
+		case t.kind == tokWord && t.text == "for" && depth == 0:
+			return true
+		}
+	}
+	return false
 }
 
 // useTarget is the database a USE statement names ("" for none).

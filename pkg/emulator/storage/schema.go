@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // object is one schema object as information_schema lists it.
@@ -94,4 +95,26 @@ func (se session) showCreateAll(ctx context.Context, queries []string, col int) 
 		out = append(out, stmt)
 	}
 	return out, nil
+}
+
+// Procedure returns the body of the stored procedure of db named name
+// (names of routines are not case-sensitive), as information_schema holds
+// it; found is false when db has none of that name. The names are
+// compared here: go-mysql-server lists a database's routines only to a
+// session in it, and compares them as written.
+func (s *Server) Procedure(ctx context.Context, db, name string) (body string, found bool, err error) {
+	err = s.inDatabase(ctx, db, func(se session) error {
+		rows, err := se.rows(ctx, `SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES
+WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = 'PROCEDURE'`, db)
+		for _, r := range rows {
+			if strings.EqualFold(r[0], name) {
+				body, found = r[1], true
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("procedure %s of %s: %w", name, db, err)
+	}
+	return body, found, nil
 }
