@@ -65,6 +65,17 @@ func allPages[T any](ctx context.Context, op string, list func(ctx context.Conte
 	}
 }
 
+// listAll reads every page of the API list at path (no query), as op.
+func listAll[T any](ctx context.Context, c *Client, op, path string) ([]T, error) {
+	return allPages(ctx, op, func(ctx context.Context, page int) ([]T, error) {
+		var list struct {
+			Data []T `json:"data"`
+		}
+		err := c.getJSON(ctx, fmt.Sprintf("%s?page=%d&per_page=%d", path, page, perPage), &list)
+		return list.Data, err
+	})
+}
+
 // CreateBranch is what a new branch is made from.
 type CreateBranch struct {
 	Name     string

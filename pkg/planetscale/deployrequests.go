@@ -98,14 +98,8 @@ type Operation struct {
 
 // Operations returns the DDL a deploy request will run, in order.
 func (c *Client) Operations(ctx context.Context, db string, n uint64) ([]Operation, error) {
-	return call(ctx, c.drOp("list the operations of", db, n), func(ctx context.Context) ([]Operation, error) {
-		var page struct {
-			Data []Operation `json:"data"`
-		}
-		path := fmt.Sprintf("organizations/%s/databases/%s/deploy-requests/%d/operations?per_page=100", url.PathEscape(c.org), url.PathEscape(db), n)
-		err := c.getJSON(ctx, path, &page)
-		return page.Data, err
-	})
+	path := fmt.Sprintf("organizations/%s/databases/%s/deploy-requests/%d/operations", url.PathEscape(c.org), url.PathEscape(db), n)
+	return listAll[Operation](ctx, c, c.drOp("list the operations of", db, n), path)
 }
 
 func (c *Client) drOp(verb, db string, n uint64) string {

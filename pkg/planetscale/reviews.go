@@ -17,13 +17,7 @@ type Review = ps.DeployRequestReview
 // page and per_page).
 func (c *Client) ListReviews(ctx context.Context, db string, n uint64) ([]*Review, error) {
 	path := fmt.Sprintf("organizations/%s/databases/%s/deploy-requests/%d/reviews", url.PathEscape(c.org), url.PathEscape(db), n)
-	return allPages(ctx, c.drOp("list the reviews of", db, n), func(ctx context.Context, page int) ([]*Review, error) {
-		var list struct {
-			Data []*Review `json:"data"`
-		}
-		err := c.getJSON(ctx, fmt.Sprintf("%s?page=%d&per_page=%d", path, page, perPage), &list)
-		return list.Data, err
-	})
+	return listAll[*Review](ctx, c, c.drOp("list the reviews of", db, n), path)
 }
 
 // CommentOnDeployRequest posts a review of state "commented" with body on
