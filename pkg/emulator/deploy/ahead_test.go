@@ -50,7 +50,7 @@ func TestCheckQueue(t *testing.T) {
 			ahead: []Ahead{addAlpha, {Number: 3, Fork: []string{users},
 				Branch: []string{"CREATE TABLE `users` (`id` bigint NOT NULL, PRIMARY KEY (`id`))"}}},
 			numbers: []uint64{3},
-			checks: []string{"conflict with deploy request #3 queued ahead: view `v` references", "non-existent column `email`",
+			checks: []string{"conflict with deploy request #3 queued ahead: v: view `v` references", "non-existent column `email`",
 				"this branch: CREATE VIEW `v` AS SELECT `email` FROM `users`", "deploy request #3: ALTER TABLE `users` DROP COLUMN `email`"},
 		},
 	} {
