@@ -46,7 +46,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var urlLine = regexp.MustCompile(`export PLANETSCALE_API_URL=(\S+) PLANETSCALE_ORG=(\S+) PLANETSCALE_SERVICE_TOKEN_ID=(\S+) PSFLOW_MYSQL_CA=(\S+)\n`)
+var urlLine = regexp.MustCompile(`export PLANETSCALE_API_URL=(\S+) PLANETSCALE_ORG=(\S+) PLANETSCALE_SERVICE_TOKEN_ID=(\S+) PSFLOW_MYSQL_CA=(\S+) PSFLOW_DATABASE=(\S+)\n`)
 
 // waitForURL waits until the serve line is printed and returns its URL.
 func waitForURL(t *testing.T, out func() string) string {
@@ -95,7 +95,9 @@ func TestServe(t *testing.T) {
 		assert.NilError(t, err)
 		assert.Equal(t, len(dbs), 2)
 		assert.Equal(t, dbs[1].Name, "billing")
-		checkMySQL(t, c, urlLine.FindStringSubmatch(stdout.String())[4])
+		line := urlLine.FindStringSubmatch(stdout.String())
+		assert.Equal(t, line[5], "app", "PSFLOW_DATABASE is the first database")
+		checkMySQL(t, c, line[4])
 
 		cancel()
 		select {

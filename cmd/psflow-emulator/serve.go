@@ -188,8 +188,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.InsecureMySQL {
 		tls = "TLS optional"
 	}
-	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, MySQL on %s (%s): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s\n",
-		strings.Join(cfg.Databases, ","), url, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile())
+	// One line to copy into a shell; the token itself is a secret and is
+	// named, not printed.
+	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, MySQL on %s (%s; PLANETSCALE_SERVICE_TOKEN is the --token value): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s PSFLOW_DATABASE=%s\n",
+		strings.Join(cfg.Databases, ","), url, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile(), cfg.Databases[0])
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down")
