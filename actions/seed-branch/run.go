@@ -168,9 +168,9 @@ func (sd *seeder) prepare(ctx context.Context, ctl *control) (plan, error) {
 	p := decide(h, sd.set.Files)
 	sd.s.Logf("%s: %s", p.result, p.why)
 	if h.created {
-		sd.s.Warnf("table %s is new on branch %s, so its deploy request creates it in production. PlanetScale refuses a second "+
-			"creation of one table: once one such request is deployed, the other open requests that create it conflict. "+
-			"Deploy one first, then branch the others (see the README, seed-branch)", markerTable, sd.branch)
+		sd.s.Logf("table %s is new on branch %s, so its deploy request creates it in production, empty. Should another request "+
+			"that creates it deploy first, this one conflicts on it, and wait-and-deploy drops it from branch %s before deploying "+
+			"(see the README, seed-branch)", markerTable, sd.branch, sd.branch)
 	}
 	switch {
 	case p.first:
