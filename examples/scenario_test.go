@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
@@ -25,10 +24,10 @@ func TestPullRequestsOverTime(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
 		em := startEmulator(t, opts...)
-		// Production holds seed-branch's record from psflow's first deploy,
-		// as the README has it: pull requests branched before that would
-		// each create it and collide on it.
-		assert.NilError(t, em.Storage().Exec(context.Background(), mainDB(t, em), shared.SeedMarkerDDL))
+		// Production starts without seed-branch's record: every pull
+		// request's branch creates it, the first deploy brings it to
+		// production, and wait-and-deploy drops it from the others'
+		// branches before deploying them.
 		a := newActRunner(t, em)
 		events := t.TempDir()
 		event := func(pr int, action string, merged bool) string {
@@ -65,7 +64,11 @@ func TestPullRequestsOverTime(t *testing.T) {
 		a.mustRun(t, pr2, event(2, "closed", true))
 		assert.Check(t, hasTable(t, em, "reviews"))
 		assert.Check(t, !hasColumn(t, em, "description"))
-		a.mustRun(t, pr1, event(1, "closed", true))
+		// PR 2's deploy brought seed-branch's record to production; PR 1's
+		// branch creates it too, and wait-and-deploy drops it from there.
+		out = a.mustRun(t, pr1, event(1, "closed", true))
+		assert.Check(t, is.Contains(out, "dropped it from branch pr-1, which is deleted after the deploy"))
+		assert.Check(t, hasTable(t, em, "_psflow_seed"))
 		assert.Check(t, hasTable(t, em, "reviews"), "PR 1's deploy dropped PR 2's table")
 		assert.Check(t, hasColumn(t, em, "description"))
 		assert.Check(t, is.Contains(hotels(t, em), "`description` text"))

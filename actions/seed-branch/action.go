@@ -18,7 +18,7 @@ var Action = &step.Action{
 		step.Input{Name: "parallelism", Description: "Connections loading row data of different tables at once; 1 runs one statement at a time in file order.", Kind: step.Int, Default: "4"},
 		step.Input{Name: "password_ttl", Description: "Lifetime of the password used for loading (deleted at the end).", Kind: step.Duration, Default: "1h"},
 		step.Input{Name: "once", Description: "Record in the table _psflow_seed of the branch the branch before the first run and each file applied, so that every run converges: files applied before and unchanged are skipped, new files sorting after them run alone, and a changed, removed or earlier new file (or a failed run) brings the branch back to before the first run, then applies every file. With false every file runs on top of what the branch holds and nothing is recorded.", Kind: step.Bool, Default: "true"},
-		step.Input{Name: "tls", Description: "auto (TLS unless the host is loopback; always with mysql_ca), true or false.", Kind: step.Choice, Choices: []string{"auto", "true", "false"}, Default: "auto"},
+		shared.TLSInput,
 		shared.MySQLCAInput,
 		step.Input{Name: "timeout", Description: "How long the whole run may take.", Kind: step.Duration, Default: "30m"},
 	),

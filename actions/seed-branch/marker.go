@@ -101,7 +101,7 @@ func (c *control) acquire(ctx context.Context, logf func(string, ...any)) (bool,
 
 // release gives the lock back and closes the connection.
 func (c *control) release() {
-	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), shared.CleanupTimeout)
 	defer cancel()
 	_, _ = c.conn.ExecContext(ctx, "DO RELEASE_LOCK(?)", c.lock)
 	_ = c.conn.Close()

@@ -70,12 +70,15 @@ func run(ctx context.Context, s *step.Step) error {
 func (sd *seeder) seed(ctx context.Context) error {
 	s := sd.s
 	parallelism := s.Int("parallelism")
-	bc, err := openBranch(ctx, s, sd.c, sd.database, sd.branch, parallelism+3)
+	bc, err := shared.OpenBranch(ctx, s, sd.c, sd.database, sd.branch, shared.Password{
+		Name: fmt.Sprintf("psflow-seed-%s-%d", sd.branch, time.Now().UnixNano()),
+		TTL:  s.Duration("password_ttl"), Conns: parallelism + 3,
+	})
 	if err != nil {
 		return err
 	}
-	defer bc.close()
-	ctl, err := newControl(ctx, bc.pool)
+	defer bc.Close()
+	ctl, err := newControl(ctx, bc.Pool)
 	if err != nil {
 		return sd.wrap(err)
 	}
@@ -107,7 +110,7 @@ func (sd *seeder) seed(ctx context.Context) error {
 		mu       sync.Mutex
 		complete []string // files whose every statement committed
 	)
-	res, loadErr := sqlload.Load(ctx, bc.pool, loadFiles(p.files), sqlload.Options{
+	res, loadErr := sqlload.Load(ctx, bc.Pool, loadFiles(p.files), sqlload.Options{
 		Parallelism: parallelism,
 		Progress: func(f sqlload.FileResult) {
 			s.Logf("applied %s: %d statements, %d rows, %s in %s", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
@@ -165,9 +168,9 @@ func (sd *seeder) prepare(ctx context.Context, ctl *control) (plan, error) {
 	p := decide(h, sd.set.Files)
 	sd.s.Logf("%s: %s", p.result, p.why)
 	if h.created {
-		sd.s.Warnf("table %s is new on branch %s, so its deploy request creates it in production. PlanetScale refuses a second "+
-			"creation of one table: once one such request is deployed, the other open requests that create it conflict. "+
-			"Deploy one first, then branch the others (see the README, seed-branch)", markerTable, sd.branch)
+		sd.s.Logf("table %s is new on branch %s, so its deploy request creates it in production, empty. Should another request "+
+			"that creates it deploy first, this one conflicts on it, and wait-and-deploy drops it from branch %s before deploying "+
+			"(see the README, seed-branch)", markerTable, sd.branch, sd.branch)
 	}
 	switch {
 	case p.first:
@@ -213,7 +216,7 @@ func (sd *seeder) resetToBase(ctx context.Context, ctl *control, base snapshot) 
 // the complete ones are ok, the others failed. It uses a fresh context:
 // the run's own may have ended (timeout, SIGTERM).
 func (sd *seeder) record(ctl *control, complete []string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), shared.CleanupTimeout)
 	defer cancel()
 	return ctl.finish(ctx, complete)
 }

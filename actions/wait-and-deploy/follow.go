@@ -42,14 +42,15 @@ type follower struct {
 	lock   hostLock
 	check  diffCheck // what the deploy is checked against
 
-	prev     string                     // the state the previous poll reported
-	last     *planetscale.DeployRequest // the newest state read
-	deployed time.Time                  // when this run queued the deploy
-	failed   string                     // the failure state the deployment ended in
-	refused  error                      // the last action the API refused
-	refusedQ string                     // the state it was refused in
-	approval approvalWait               // a wait for an approval
-	queue    string                     // the deploy queue ahead, as last logged
+	prev      string                     // the state the previous poll reported
+	last      *planetscale.DeployRequest // the newest state read
+	deployed  time.Time                  // when this run queued the deploy
+	failed    string                     // the failure state the deployment ended in
+	refused   error                      // the last action the API refused
+	refusedQ  string                     // the state it was refused in
+	approval  approvalWait               // a wait for an approval
+	seedTried bool                       // whether the request was checked for seed-branch's record (mendSeedRecord)
+	queue     string                     // the deploy queue ahead, as last logged
 }
 
 // where names the database for messages: "acme/app".
@@ -86,6 +87,11 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	case state == stateNoChanges || state == stateComplete:
 		return state, true, nil
 	case slices.Contains(failureStates, state):
+		if state == "error" {
+			if mended, err := f.mendSeedRecord(ctx, dr); mended || err != nil {
+				return state, false, err
+			}
+		}
 		f.failed = state
 		return state, true, nil
 	case dr.State == "closed" && (state == stateReady || state == statePending):

@@ -53,7 +53,11 @@ var demoPRs = []demoPR{
 
 // The production schema the demo starts from: the AWS guide's bookings
 // API, and seed-branch's record, which psflow's first deploy left there
-// (see the README, seed-branch).
+// (see the README, seed-branch). Without it both branches create the
+// record, and as both merge at once, the second's deploy collides on it
+// with the first, queued ahead: wait-and-deploy drops the record from a
+// branch only once production has it, so the second deploy would succeed
+// or fail by timing.
 var demoProductionSchema = []string{`CREATE TABLE hotels (
   id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,
   name VARCHAR(50) NOT NULL,

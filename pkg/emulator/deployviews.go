@@ -184,6 +184,14 @@ func (e *Emulator) operationViews(dr *deployRequest) []operationView {
 	progress := map[string]float64{"complete": 100, "in_progress": 50}[state]
 	eta := 0.0
 	changes := dr.plan.Merge.Plan.Changes
+	if len(dr.plan.Merge.Conflicts) > 0 {
+		// A request that conflicts with its target has no merged plan.
+		// What the real API lists as its operations then is not
+		// documented; the emulator lists the branch's changes since its
+		// fork point, what the request's diff shows, so that a client
+		// sees what the request would deploy once its conflicts go.
+		changes = dr.plan.Changes.Changes
+	}
 	out := make([]operationView, 0, len(changes))
 	for i, c := range changes {
 		p := progress

@@ -1,0 +1,126 @@
+package shared
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// TLSInput is the TLS choice of an action that connects to a branch over
+// MySQL; MySQLCAInput goes with it.
+var TLSInput = step.Input{
+	Name: "tls", Description: "auto (TLS unless the host is loopback; always with mysql_ca), true or false.",
+	Kind: step.Choice, Choices: []string{"auto", "true", "false"}, Default: "auto",
+}
+
+// CleanupTimeout bounds each clean-up call made after the run's own
+// context ended, such as the password deletion after SIGTERM.
+const CleanupTimeout = 10 * time.Second
+
+// Password is the short-lived admin password OpenBranch mints.
+type Password struct {
+	Name  string        // unique to the run, so a create whose answer was lost can be found
+	TTL   time.Duration // its lifetime, should the deletion fail
+	Conns int           // the most connections the pool opens
+}
+
+// BranchConn is a short-lived password on a branch and the connection pool
+// that uses it. Close deletes the password.
+type BranchConn struct {
+	Pool *sql.DB
+	Cred *planetscale.Credentials
+
+	s        *step.Step
+	c        *planetscale.Client
+	database string // PlanetScale database
+	branch   string
+	tls      *tls.Config // nil: plaintext
+}
+
+// OpenBranch mints an admin password on the branch, masks it at once and
+// connects with it, over TLS as the step's tls and mysql_ca inputs say
+// (the CA file is read first, so a bad one stops the step before
+// anything is created). On error nothing is left behind: a password whose
+// creation may have happened is looked up by name and deleted
+// (planetscale.Client.MintPassword).
+func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, p Password) (*BranchConn, error) {
+	mode := s.String(TLSInput.Name)
+	ca, err := MySQLCA(s, mode)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := c.MintPassword(ctx, database, branch, p.Name, "admin", p.TTL, s.Logf)
+	if err != nil {
+		return nil, err
+	}
+	s.Mask(cred.PlainText)
+	bc := &BranchConn{s: s, c: c, database: database, branch: branch, Cred: cred}
+	if bc.tls, err = MySQLTLS(cred.Hostname, mode, ca); err != nil {
+		bc.Close()
+		return nil, err
+	}
+	how := "off"
+	switch {
+	case bc.tls != nil && ca != nil:
+		how = "on, verified with the system roots and mysql_ca"
+	case bc.tls != nil:
+		how = "on, verified with the system roots"
+	}
+	s.Logf("password %s created on branch %s (expires %s); connecting to %s as %s, database %s, TLS %s",
+		cred.PublicID, branch, Expiry(cred), cred.Hostname, cred.Username, cred.Database, how)
+	if err := bc.connect(ctx, p.Conns); err != nil {
+		bc.Close()
+		return nil, err
+	}
+	return bc, nil
+}
+
+// connect opens the pool and checks that the server answers.
+func (bc *BranchConn) connect(ctx context.Context, conns int) error {
+	cfg := bc.Cred.MySQLConfig(bc.tls)
+	// Statements go alone, as text, up to the server's own packet limit,
+	// which the loader checks with a clear message.
+	cfg.MultiStatements, cfg.InterpolateParams = false, false
+	cfg.MaxAllowedPacket = 0
+	cfg.Timeout = 15 * time.Second
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return fmt.Errorf("connection details of password %s: %w", bc.Cred.PublicID, err)
+	}
+	bc.Pool = sql.OpenDB(connector)
+	bc.Pool.SetMaxOpenConns(conns)
+	if err := bc.Pool.PingContext(ctx); err != nil {
+		return fmt.Errorf("connect to branch %s of %s at %s: %w", bc.branch, Where(bc.s), bc.Cred.Hostname, err)
+	}
+	return nil
+}
+
+// Close closes the pool and deletes the password, with a fresh context so
+// that it happens after a timeout or SIGTERM too.
+func (bc *BranchConn) Close() {
+	if bc.Pool != nil {
+		_ = bc.Pool.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), CleanupTimeout)
+	defer cancel()
+	if err := bc.c.DeletePassword(ctx, bc.database, bc.branch, bc.Cred.PublicID); err != nil {
+		bc.s.Warnf("could not delete password %s on branch %s of %s: %v; it expires %s",
+			bc.Cred.PublicID, bc.branch, Where(bc.s), err, Expiry(bc.Cred))
+		return
+	}
+	bc.s.Logf("password %s deleted", bc.Cred.PublicID)
+}
+
+// Expiry says when a password expires, for log lines.
+func Expiry(cred *planetscale.Credentials) string {
+	if cred.ExpiresAt.IsZero() {
+		return "never"
+	}
+	return cred.ExpiresAt.UTC().Format(time.RFC3339)
+}

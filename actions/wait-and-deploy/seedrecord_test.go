@@ -1,0 +1,113 @@
+package waitanddeploy_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/icmd"
+)
+
+// seeded makes branch off main (before either deploys), runs the real
+// seed-branch on it with one file holding stmt, which creates
+// seed-branch's record `_psflow_seed` in the branch, and opens its deploy
+// request.
+func seeded(t *testing.T, em *emulator.Emulator, branch, stmt string) {
+	t.Helper()
+	deploytest.Branch(t, em, branch)
+	dir := t.TempDir()
+	assert.NilError(t, os.WriteFile(filepath.Join(dir, "001.sql"), []byte(stmt+";\n"), 0o644))
+	deploytest.Run(t, em, "seed-branch", branch, "--files", dir)
+	_, ok := deploytest.Tables(t, em, branch)["_psflow_seed"]
+	assert.Assert(t, ok, "seed-branch left no record in branch %s", branch)
+	deploytest.Run(t, em, "open-deploy-request", branch)
+}
+
+// firstDeploys makes pr-1 and pr-2 off main, seeded with one and two,
+// deploys pr-1 and returns production's tables.
+func firstDeploys(t *testing.T, em *emulator.Emulator, one, two string) map[string]string {
+	t.Helper()
+	seeded(t, em, "pr-1", one)
+	seeded(t, em, "pr-2", two)
+	deploytest.Run(t, em, "wait-and-deploy", "pr-1")
+	return deploytest.Tables(t, em, "main")
+}
+
+// passwords lists the passwords left on a branch.
+func passwords(t *testing.T, em *emulator.Emulator, branch string) []*ps.DatabaseBranchPassword {
+	t.Helper()
+	list, err := actiontest.SDK(t, em).Passwords.List(context.Background(),
+		&ps.ListDatabaseBranchPasswordRequest{Organization: em.Org(), Database: deploytest.Database, Branch: branch})
+	assert.NilError(t, err)
+	return list
+}
+
+// Two pull requests branched from one main each run seed-branch, so both
+// branches create seed-branch's record. Once the first deploys, the
+// second's request conflicts on it: wait-and-deploy drops the record from
+// the second's branch, which production has identically, and deploys the
+// rest; production ends with both tables and one record.
+func TestWaitAndDeployDropsSeedRecordProductionHas(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		main := firstDeploys(t, em, "CREATE TABLE a_things (id BIGINT NOT NULL PRIMARY KEY)", "CREATE TABLE b_things (id BIGINT NOT NULL PRIMARY KEY)")
+		for _, name := range []string{"_psflow_seed", "a_things"} {
+			_, ok := main[name]
+			assert.Check(t, ok, "production lacks %s after the first deploy", name)
+		}
+
+		// A push to the second: the request cannot deploy, and both the
+		// log and the comment say what wait-and-deploy will do.
+		summary := filepath.Join(t.TempDir(), "summary.md")
+		odr := actiontest.Exec(t, deploytest.Env(em, nil), "open-deploy-request", "--branch", "pr-2", "--summary-file", summary)
+		odr.Assert(t, icmd.Success)
+		md, err := os.ReadFile(summary)
+		assert.NilError(t, err)
+		assert.Check(t, is.Contains(string(md), "> Note: `main` already has seed-branch's record `_psflow_seed`, defined as branch `pr-2` creates it: wait-and-deploy drops it from branch `pr-2` before deploying"))
+		assert.Equal(t, odr.Outputs["deployable"], "false")
+		assert.Check(t, is.Contains(odr.Stderr(), "main already has seed-branch's record `_psflow_seed`, defined as branch pr-2 creates it: wait-and-deploy drops it from branch pr-2 before deploying"))
+
+		r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-2")
+		r.Assert(t, icmd.Success)
+		assert.Check(t, is.Contains(r.Stderr(), "its branch creates seed-branch's record `_psflow_seed`, which main has had, defined the same, since after branch pr-2 was made"))
+		assert.Check(t, is.Contains(r.Stderr(), "dropped it from branch pr-2, which is deleted after the deploy; the record never deploys twice"))
+		assert.Check(t, is.Contains(r.Stderr(), "these are the statements open-deploy-request reported"))
+		assert.Equal(t, em.DeployCalls(deploytest.Database, 2), 1)
+		main = deploytest.Tables(t, em, "main")
+		for _, name := range []string{"users", "_psflow_seed", "a_things", "b_things"} {
+			_, ok := main[name]
+			assert.Check(t, ok, "production lacks %s", name)
+		}
+		assert.Equal(t, len(main), 4)
+		assert.Check(t, is.Len(passwords(t, em, "pr-2"), 0))
+	})
+}
+
+// When the second request collides with production on more than the
+// record, dropping the record does not make it deployable: exit 4 as for
+// any conflict, production untouched, no password left.
+func TestWaitAndDeploySeedRecordAndARealConflict(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		before := firstDeploys(t, em, "ALTER TABLE users MODIFY name VARCHAR(300) NOT NULL", "ALTER TABLE users MODIFY name VARCHAR(100) NOT NULL")
+		_, ok := before["_psflow_seed"]
+		assert.Assert(t, ok)
+
+		r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-2")
+		r.Assert(t, icmd.Expected{ExitCode: 4})
+		assert.Check(t, is.Contains(r.Stderr(), "dropped it from branch pr-2"))
+		assert.Check(t, is.Contains(r.Stderr(), "deploy request #2 of acme/app cannot be deployed: conflict on users"))
+		assert.Equal(t, em.DeployCalls(deploytest.Database, 2), 0)
+		assert.DeepEqual(t, deploytest.Tables(t, em, "main"), before)
+		assert.Check(t, is.Len(passwords(t, em, "pr-2"), 0))
+	})
+}
