@@ -112,7 +112,7 @@ func newMergeRequest(t *testing.T) *mergeRequest {
 func (mr *mergeRequest) opened(t *testing.T) {
 	t.Helper()
 	out := mr.run(t, "planetscale-branch")
-	assert.Check(t, is.Contains(out, "GitLab CI: pull request #12 (event not reported) from feature/orders into main, repository gitlab.com/acme/bookings-api"))
+	assert.Check(t, is.Contains(out, "GitLab CI: merge request #12 (event not reported) from feature/orders into main, repository gitlab.com/acme/bookings-api"))
 	assert.Check(t, is.Contains(out, "branch=pr-12\n"))
 	assert.Check(t, is.Contains(out, "number=1\n"))
 	assert.Check(t, is.Contains(out, "notice: pull request #12 is on gitlab.com, not on GitHub"))

@@ -155,6 +155,6 @@ func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 	s.Output("password_id", cred.PublicID)
 	s.Output("database_url", cred.URL(tls))
 	s.Output("dsn", cred.DSN(tls))
-	s.Logf("password %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, cred.ExpiresAt.UTC().Format(time.RFC3339), b.Name)
+	s.Logf("password id %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, cred.ExpiresAt.UTC().Format(time.RFC3339), b.Name)
 	return nil
 }

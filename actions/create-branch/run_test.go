@@ -89,7 +89,7 @@ func TestCreateBranchFromRunContext(t *testing.T) {
 		{name: "gitlab merge request", vars: map[string]string{
 			"GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "12",
 			"CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feature/orders", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
-		}, branch: "pr-12", log: "GitLab CI: pull request #12 (event not reported) from feature/orders into main"},
+		}, branch: "pr-12", log: "GitLab CI: merge request #12 (event not reported) from feature/orders into main"},
 		{name: "bitbucket pull request", vars: map[string]string{"BITBUCKET_BUILD_NUMBER": "9", "BITBUCKET_PR_ID": "5", "BITBUCKET_BRANCH": "feature/orders"}, branch: "pr-5"},
 		{name: "buildkite pull request", vars: map[string]string{"BUILDKITE": "true", "BUILDKITE_PULL_REQUEST": "6", "BUILDKITE_BRANCH": "feature/orders"}, branch: "pr-6"},
 		{name: "circleci pull request", vars: map[string]string{"CIRCLECI": "true", "CIRCLE_BRANCH": "feature/orders", "CIRCLE_PULL_REQUEST": "https://github.com/acme/app/pull/8"}, branch: "pr-8"},

@@ -33,7 +33,7 @@ func TestSeedBranchTLS(t *testing.T) {
 		out      string
 	}{
 		{name: "the edge refuses plaintext", env: map[string]string{"PSFLOW_MYSQL_CA": ""}, exit: 1,
-			out: "server does not allow insecure connections, client must use SSL/TLS"},
+			out: "client must use SSL/TLS ; the server requires TLS: set tls: true, and mysql_ca"},
 		{name: "an insecure edge takes plaintext on loopback", insecure: true, env: map[string]string{"PSFLOW_MYSQL_CA": ""},
 			out: "TLS off"},
 		{name: "an insecure edge still verifies TLS with mysql_ca", insecure: true,

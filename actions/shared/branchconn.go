@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -72,7 +73,7 @@ func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 	case bc.tls != nil:
 		how = "on, verified with the system roots"
 	}
-	s.Logf("password %s created on branch %s (expires %s); connecting to %s as %s, database %s, TLS %s",
+	s.Logf("password id %s created on branch %s (expires %s); connecting to %s as %s, database %s, TLS %s",
 		cred.PublicID, branch, Expiry(cred), cred.Hostname, cred.Username, cred.Database, how)
 	if err := bc.connect(ctx, p.Conns); err != nil {
 		bc.Close()
@@ -96,7 +97,13 @@ func (bc *BranchConn) connect(ctx context.Context, conns int) error {
 	bc.Pool = sql.OpenDB(connector)
 	bc.Pool.SetMaxOpenConns(conns)
 	if err := bc.Pool.PingContext(ctx); err != nil {
-		return fmt.Errorf("connect to branch %s of %s at %s: %w", bc.branch, Where(bc.s), bc.Cred.Hostname, err)
+		hint := ""
+		if bc.tls == nil && strings.Contains(err.Error(), "insecure connections") {
+			// PlanetScale (and psflow-emulator) refuse plaintext; tls auto
+			// sends none to a loopback host.
+			hint = "; the server requires TLS: set tls: true, and mysql_ca when the system does not trust its CA (psflow-emulator prints its CA file as PSFLOW_MYSQL_CA)"
+		}
+		return fmt.Errorf("connect to branch %s of %s at %s: %w%s", bc.branch, Where(bc.s), bc.Cred.Hostname, err, hint)
 	}
 	return nil
 }
@@ -114,7 +121,7 @@ func (bc *BranchConn) Close() {
 			bc.Cred.PublicID, bc.branch, Where(bc.s), err, Expiry(bc.Cred))
 		return
 	}
-	bc.s.Logf("password %s deleted", bc.Cred.PublicID)
+	bc.s.Logf("password id %s deleted", bc.Cred.PublicID)
 }
 
 // Expiry says when a password expires, for log lines.

@@ -66,7 +66,7 @@ func (c *Client) MintPassword(ctx context.Context, db, branch, name, role string
 		deleted, derr := c.deletePasswordsNamed(cctx, db, branch, name)
 		cancel()
 		for _, id := range deleted {
-			logf("password %s (%s) of the create whose answer was lost deleted", id, name)
+			logf("password id %s (%s) of the create whose answer was lost deleted", id, name)
 		}
 		if derr != nil {
 			return nil, fmt.Errorf("%w; a password %s may be left on branch %s until it expires: %w", err, name, branch, derr)

@@ -120,7 +120,11 @@ func (c Context) String() string {
 	b.WriteString(c.CI)
 	switch {
 	case c.PullRequest > 0:
-		fmt.Fprintf(&b, ": pull request #%d", c.PullRequest)
+		kind := "pull request"
+		if c.CI == GitLab {
+			kind = "merge request" // GitLab's name for it
+		}
+		fmt.Fprintf(&b, ": %s #%d", kind, c.PullRequest)
 		if c.Event != Unreported {
 			fmt.Fprintf(&b, " (%s)", c.Event)
 		} else {

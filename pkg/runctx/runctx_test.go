@@ -41,7 +41,7 @@ func TestString(t *testing.T) {
 			runctx.Context{CI: runctx.CodeBuild, PullRequest: 314, HeadRef: "feature/x", BaseRef: "main", Event: runctx.Opened, Repository: "acme/app", Host: "github.com"},
 			"AWS CodeBuild: pull request #314 (opened) from feature/x into main, repository github.com/acme/app",
 		},
-		{runctx.Context{CI: runctx.GitLab, PullRequest: 12, HeadRef: "feature/x"}, "GitLab CI: pull request #12 (event not reported) from feature/x"},
+		{runctx.Context{CI: runctx.GitLab, PullRequest: 12, HeadRef: "feature/x"}, "GitLab CI: merge request #12 (event not reported) from feature/x"},
 		{runctx.Context{CI: runctx.Jenkins, HeadRef: "main"}, "Jenkins: branch main"},
 		{runctx.Context{CI: runctx.GitHubActions, HeadRef: "main", Event: runctx.Push, Repository: "acme/app"}, "GitHub Actions: branch main (push), repository acme/app"},
 		{runctx.Context{CI: runctx.Buildkite}, "Buildkite: no pull request or branch"},
