@@ -2,9 +2,12 @@ package waitanddeploy_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
@@ -109,5 +112,44 @@ func TestWaitAndDeploySeedRecordAndARealConflict(t *testing.T) {
 		assert.Equal(t, em.DeployCalls(deploytest.Database, 2), 0)
 		assert.DeepEqual(t, deploytest.Tables(t, em, "main"), before)
 		assert.Check(t, is.Len(passwords(t, em, "pr-2"), 0))
+	})
+}
+
+// Two seeded pull requests merged at once, before production has the
+// record: both wait-and-deploy runs find their requests ready and call
+// deploy; the one that comes second is refused, colliding with the first
+// queued ahead of it on the record. It waits for that deployment, then
+// drops the record from its branch, which production now has, and
+// deploys the rest.
+func TestWaitAndDeploySeededMergedAtOnce(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, append(opts, emulator.WithTimings(emulator.Timings{Queue: 2 * time.Second}))...)
+		seeded(t, em, "pr-1", "CREATE TABLE a_things (id BIGINT NOT NULL PRIMARY KEY)")
+		seeded(t, em, "pr-2", "CREATE TABLE b_things (id BIGINT NOT NULL PRIMARY KEY)")
+		done := []<-chan actiontest.Run{
+			background(t, deploytest.Env(em, map[string]string{"TMPDIR": t.TempDir()}), "--branch", "pr-1"),
+			background(t, deploytest.Env(em, map[string]string{"TMPDIR": t.TempDir()}), "--branch", "pr-2"),
+		}
+		waited := 0
+		for i, d := range done {
+			r := <-d
+			r.Assert(t, icmd.Success)
+			branch, other := fmt.Sprintf("pr-%d", i+1), 2-i
+			if strings.Contains(r.Stderr(), "waiting for it to finish") {
+				waited++
+				assert.Check(t, is.Contains(r.Stderr(), fmt.Sprintf("its branch creates seed-branch's record `_psflow_seed`, as deploy request #%d ahead of it in the deploy queue of main does, defined the same", other)))
+				assert.Check(t, is.Contains(r.Stderr(), fmt.Sprintf("deploy request #%d ahead of deploy request #%d of acme/app left the deploy queue of main", other, i+1)))
+				assert.Check(t, is.Contains(r.Stderr(), fmt.Sprintf("dropped it from branch %s, which is deleted after the deploy", branch)))
+			}
+			assert.Check(t, is.Len(passwords(t, em, branch), 0))
+		}
+		assert.Equal(t, waited, 1)
+		main := deploytest.Tables(t, em, "main")
+		for _, name := range []string{"users", "_psflow_seed", "a_things", "b_things"} {
+			_, ok := main[name]
+			assert.Check(t, ok, "production lacks %s", name)
+		}
+		assert.Equal(t, len(main), 4)
 	})
 }
