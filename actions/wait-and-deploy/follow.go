@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/psflow/psflow/actions/internal/deploycomment"
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -51,6 +52,7 @@ type follower struct {
 	approval  approvalWait               // a wait for an approval
 	seedTried bool                       // whether the request was checked for seed-branch's record (mendSeedRecord)
 	queue     string                     // the deploy queue ahead, as last logged
+	seedAhead []uint64                   // the deployments ahead that create seed-branch's record too, waited for (awaitSeedAhead)
 }
 
 // where names the database for messages: "acme/app".
@@ -80,6 +82,15 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		f.refused = nil
 	}
 	seen := state == f.prev
+	if len(f.seedAhead) > 0 {
+		done, err := f.seedAheadDone(ctx, dr)
+		if err != nil || !done {
+			return state, false, err
+		}
+		if mended, err := f.mendSeedRecord(ctx, dr, deploycomment.RecordInTarget); mended || err != nil {
+			return state, false, err
+		}
+	}
 	if state == stateQueued {
 		f.logQueue(dr)
 	}
@@ -88,7 +99,10 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		return state, true, nil
 	case slices.Contains(failureStates, state):
 		if state == "error" {
-			if mended, err := f.mendSeedRecord(ctx, dr); mended || err != nil {
+			if mended, err := f.mendSeedRecord(ctx, dr, deploycomment.FindSeedRecord); mended || err != nil {
+				return state, false, err
+			}
+			if waiting, err := f.awaitSeedAhead(ctx, dr); waiting || err != nil {
 				return state, false, err
 			}
 		}
@@ -184,8 +198,13 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		return dr.DeploymentState, false, nil
 	case planetscale.IsKind(err, planetscale.KindInvalid):
 		f.s.Logf("the API refused to %s deploy request #%d in state %s (%v); reading its state again", a.what, f.number, state, err)
-		f.refused, f.refusedQ = err, state
 		f.approval.recheck()
+		if state == stateReady {
+			if waiting, err := f.awaitSeedAhead(ctx, f.last); waiting || err != nil {
+				return state, false, err
+			}
+		}
+		f.refused, f.refusedQ = err, state
 		return state, false, nil
 	}
 	return state, false, err

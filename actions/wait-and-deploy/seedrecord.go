@@ -14,6 +14,9 @@ import (
 // seed-branch's record from a branch, should its deletion fail.
 const seedRecordPasswordTTL = 5 * time.Minute
 
+// seedFinder tells whether a deploy request is a deploycomment.SeedRecord.
+type seedFinder func(context.Context, *planetscale.Client, string, *planetscale.DeployRequest, []planetscale.Operation) (deploycomment.SeedRecord, bool, error)
+
 // mendSeedRecord drops seed-branch's record from the branch of the
 // request dr, which cannot deploy, when the facts say the record is
 // already in the target as the branch has it (deploycomment.SeedRecord):
@@ -21,8 +24,11 @@ const seedRecordPasswordTTL = 5 * time.Minute
 // one that would be created twice. It then waits until the request's
 // operations follow the branch, and reports true: the follower reads the
 // request again and carries on. It tries once per run, only before this
-// run queued a deploy, and never on a production branch.
-func (f *follower) mendSeedRecord(ctx context.Context, dr *planetscale.DeployRequest) (bool, error) {
+// run queued a deploy, and never on a production branch. find tells the
+// facts: deploycomment.FindSeedRecord, or RecordInTarget once the
+// deployments ahead that kept the request from deploying are done
+// (awaitSeedAhead).
+func (f *follower) mendSeedRecord(ctx context.Context, dr *planetscale.DeployRequest, find seedFinder) (bool, error) {
 	if f.seedTried || !f.deploy || !f.deployed.IsZero() {
 		return false, nil
 	}
@@ -30,7 +36,7 @@ func (f *follower) mendSeedRecord(ctx context.Context, dr *planetscale.DeployReq
 	if err != nil {
 		return false, err
 	}
-	rec, ok, err := deploycomment.FindSeedRecord(ctx, f.c, f.db, dr, ops)
+	rec, ok, err := find(ctx, f.c, f.db, dr, ops)
 	if err != nil {
 		return false, err
 	}

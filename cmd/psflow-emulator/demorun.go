@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/emulator"
 )
 
@@ -52,18 +51,13 @@ var demoPRs = []demoPR{
 }
 
 // The production schema the demo starts from: the AWS guide's bookings
-// API, and seed-branch's record, which psflow's first deploy left there
-// (see the README, seed-branch). Without it both branches create the
-// record, and as both merge at once, the second's deploy collides on it
-// with the first, queued ahead: wait-and-deploy drops the record from a
-// branch only once production has it, so the second deploy would succeed
-// or fail by timing.
+// API.
 var demoProductionSchema = []string{`CREATE TABLE hotels (
   id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,
   name VARCHAR(50) NOT NULL,
   address VARCHAR(50) NOT NULL,
   stars FLOAT UNSIGNED
-)`, shared.SeedMarkerDDL}
+)`}
 
 // demoStep is one psflow command of the demo, for one pull request.
 type demoStep struct {

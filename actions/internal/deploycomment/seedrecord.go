@@ -27,18 +27,19 @@ type SeedRecord struct {
 // read through the API (both have the table, with the same definition).
 // It never reads deploy_check_errors, whose format is not documented.
 func FindSeedRecord(ctx context.Context, c *planetscale.Client, db string, dr *planetscale.DeployRequest, ops []planetscale.Operation) (SeedRecord, bool, error) {
-	if dr.State != "open" || dr.DeploymentState != "error" {
+	if dr.DeploymentState != "error" {
 		return SeedRecord{}, false, nil
 	}
-	var rec SeedRecord
-	for _, op := range ops {
-		if op.Table == shared.SeedMarkerTable && strings.EqualFold(op.Name, "create") {
-			if st := Statements([]planetscale.Operation{op}); len(st) == 1 {
-				rec.Statement = st[0]
-			}
-		}
-	}
-	if rec.Statement == "" {
+	return RecordInTarget(ctx, c, db, dr, ops)
+}
+
+// RecordInTarget is FindSeedRecord for a request known by other facts not
+// to deploy now (its deploy was refused), whatever its deployment state:
+// dr is open, one of its operations ops creates the record table, and its
+// branch and its target both have the table, with the same definition.
+func RecordInTarget(ctx context.Context, c *planetscale.Client, db string, dr *planetscale.DeployRequest, ops []planetscale.Operation) (SeedRecord, bool, error) {
+	rec := SeedRecord{Statement: RecordCreate(ops)}
+	if dr.State != "open" || rec.Statement == "" {
 		return SeedRecord{}, false, nil
 	}
 	into, err := recordDefinition(ctx, c, db, dr.IntoBranch)
@@ -50,6 +51,33 @@ func FindSeedRecord(ctx context.Context, c *planetscale.Client, db string, dr *p
 		return SeedRecord{}, false, err
 	}
 	return rec, true, nil
+}
+
+// RecordCreate returns the statement among ops that creates seed-branch's
+// record table, as Statements gives it, or "".
+func RecordCreate(ops []planetscale.Operation) string {
+	stmt := ""
+	for _, op := range ops {
+		if op.Table == shared.SeedMarkerTable && strings.EqualFold(op.Name, "create") {
+			if st := Statements([]planetscale.Operation{op}); len(st) == 1 {
+				stmt = st[0]
+			}
+		}
+	}
+	return stmt
+}
+
+// SameRecord reports whether two CREATE TABLE statements of the record
+// table define it the same: whitespace and the AUTO_INCREMENT=n option
+// aside.
+func SameRecord(a, b string) bool {
+	return normalRecord(a) == normalRecord(b)
+}
+
+// normalRecord is a CREATE TABLE statement with its whitespace and
+// AUTO_INCREMENT=n option left out.
+func normalRecord(stmt string) string {
+	return strings.Join(strings.Fields(autoIncrement.ReplaceAllString(stmt, "")), " ")
 }
 
 // autoIncrement is the AUTO_INCREMENT=n table option, which says how many
@@ -65,7 +93,7 @@ func recordDefinition(ctx context.Context, c *planetscale.Client, db, branch str
 	}
 	for _, f := range files {
 		if f.Name == shared.SeedMarkerTable {
-			return strings.Join(strings.Fields(autoIncrement.ReplaceAllString(f.Raw, "")), " "), nil
+			return normalRecord(f.Raw), nil
 		}
 	}
 	return "", nil
