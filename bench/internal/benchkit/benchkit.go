@@ -148,12 +148,13 @@ func (e *Emulator) Stop() error {
 
 // PsflowEnv is the environment of a psflow step against e for a database,
 // the way a CodeBuild project sets it: no GitHub variables, outputs to
-// outFile.
+// outFile, and the emulator's CA trusted for MySQL (its edge, like
+// PlanetScale, refuses plaintext).
 func (e *Emulator) PsflowEnv(database, outFile string) []string {
 	return append(os.Environ(),
 		"PLANETSCALE_API_URL="+e.URL(), "PLANETSCALE_ORG="+Org,
 		"PLANETSCALE_SERVICE_TOKEN_ID="+e.TokenID(), "PLANETSCALE_SERVICE_TOKEN="+e.Token(),
-		"PSFLOW_DATABASE="+database, "PSFLOW_OUTPUT_FILE="+outFile,
+		"PSFLOW_DATABASE="+database, "PSFLOW_OUTPUT_FILE="+outFile, "PSFLOW_MYSQL_CA="+e.CAFile(),
 		"GITHUB_ACTIONS=", "GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=", "GITHUB_EVENT_PATH=",
 	)
 }
