@@ -3,7 +3,9 @@ package planetscale
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
+	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
 )
@@ -20,6 +22,32 @@ type Database struct {
 	// RequireApprovalForDeploy: a deploy request needs an approval before
 	// it can be deployed.
 	RequireApprovalForDeploy bool `json:"require_approval_for_deploy"`
+	// SchemaLastUpdatedAt is when the default branch's schema last
+	// changed; nil when it never did.
+	SchemaLastUpdatedAt *time.Time `json:"schema_last_updated_at"`
+	MigrationSettings
+}
+
+// MigrationSettings are the database settings of "automatically copy
+// migration data": with AutomaticMigrations on, PlanetScale copies the
+// rows of the table MigrationTableName into every new branch and, in a
+// deploy request, from the branch into its target (blog post
+// "Automatically Copy Migration Data in PlanetScale Branches", 2021-08-23;
+// PATCH /organizations/{organization}/databases/{database}).
+type MigrationSettings struct {
+	AutomaticMigrations bool   `json:"automatic_migrations"`
+	MigrationFramework  string `json:"migration_framework,omitempty"`
+	MigrationTableName  string `json:"migration_table_name,omitempty"`
+}
+
+// UpdateMigrationSettings changes a database's migration settings and
+// returns the database as it is then.
+func (c *Client) UpdateMigrationSettings(ctx context.Context, db string, m MigrationSettings) (*Database, error) {
+	return call(ctx, fmt.Sprintf("update the migration settings of %s/%s", c.org, db), func(ctx context.Context) (*Database, error) {
+		var d Database
+		err := c.sendJSON(ctx, http.MethodPatch, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db), m, &d)
+		return &d, err
+	})
 }
 
 // GetDatabase returns a database, with its default branch.

@@ -4,10 +4,12 @@
 package planetscale
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,19 +105,36 @@ func callRecorded[T any](ctx context.Context, op string, rec *record, fn func(co
 // getJSON GETs a path under /v1 of the API into v, for the fields the SDK
 // does not decode (a database's default branch, a deploy operation's DDL).
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"v1/"+path, nil)
+	return c.sendJSON(ctx, http.MethodGet, path, nil, v)
+}
+
+// sendJSON sends a request with an optional JSON body to a path under /v1
+// of the API and decodes the answer into v, for calls the SDK lacks.
+func (c *Client) sendJSON(ctx context.Context, method, path string, body, v any) error {
+	var r io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+"v1/"+path, r)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", c.auth)
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
-		return fmt.Errorf("GET %s: %s", path, resp.Status)
+		return fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		return fmt.Errorf("decode %s: %w", path, err)
