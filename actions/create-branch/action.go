@@ -25,16 +25,10 @@ var Action = &step.Action{
 		step.Input{Name: "password_ttl", Description: "Lifetime of the password.", Kind: step.Duration, Default: "6h"},
 		shared.MySQLCAInput,
 	),
-	Outputs: []step.Output{
+	Outputs: append([]step.Output{
 		{Name: "branch", Description: "Branch name."},
 		{Name: "created", Description: "true when this run created the branch, false when it already existed."},
 		{Name: "html_url", Description: "Branch page on PlanetScale."},
-		{Name: "host", Description: "MySQL host of the branch."},
-		{Name: "username", Description: "MySQL username."},
-		{Name: "password", Description: "MySQL password.", Secret: true},
-		{Name: "password_id", Description: "Id of the password, to delete it later."},
-		{Name: "database_url", Description: "mysql://user:password@host/database URL.", Secret: true},
-		{Name: "dsn", Description: "go-sql-driver/mysql DSN.", Secret: true},
-	},
+	}, shared.CredentialOutputs...),
 	Run: run,
 }

@@ -51,14 +51,14 @@ func run(ctx context.Context, s *step.Step) error {
 
 	start := time.Now()
 	if !b.Ready && s.Bool("wait") {
-		if b, err = waitReady(ctx, s, c, db, b.Name); err != nil {
+		if b, err = shared.WaitBranchReady(ctx, s, c, db, b.Name, s.Duration("timeout")); err != nil {
 			return err
 		}
 	}
 	ready := time.Since(start)
 
 	if s.Bool("create_password") {
-		if err := mintPassword(ctx, s, c, db, b); err != nil {
+		if err := shared.OutputPassword(ctx, s, c, db, b, s.String("password_role"), s.Duration("password_ttl")); err != nil {
 			return err
 		}
 	}
@@ -114,47 +114,5 @@ func checkExisting(s *step.Step, b *planetscale.Branch, parent string) error {
 		return step.Usagef("branch %s of %s already exists with parent %s, not %s; delete it or set parent_branch: %s",
 			b.Name, shared.Where(s), b.ParentBranch, parent, b.ParentBranch)
 	}
-	return nil
-}
-
-func waitReady(ctx context.Context, s *step.Step, c *planetscale.Client, db, name string) (*planetscale.Branch, error) {
-	var b *planetscale.Branch
-	w := &planetscale.Waiter{
-		What:    fmt.Sprintf("branch %s of %s to be ready", name, shared.Where(s)),
-		Timeout: s.Duration("timeout"),
-		Logf:    s.Logf,
-	}
-	_, err := w.Wait(ctx, func(ctx context.Context) (string, bool, error) {
-		var err error
-		if b, err = c.GetBranch(ctx, db, name); err != nil {
-			return "", false, err
-		}
-		if b.Ready {
-			return "ready", true, nil
-		}
-		return "not ready", false, nil
-	})
-	return b, err
-}
-
-// mintPassword creates the branch's password and outputs its connection
-// details, masking every secret form before it is written anywhere.
-func mintPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch) error {
-	name := fmt.Sprintf("psflow-%s-%d", b.Name, time.Now().UnixNano())
-	cred, err := c.MintPassword(ctx, db, b.Name, name, s.String("password_role"), s.Duration("password_ttl"), s.Logf)
-	if err != nil {
-		return err
-	}
-	s.Mask(cred.PlainText)
-	// The DSN and URL ask for verified TLS unless the host is loopback and
-	// no mysql_ca says the server there speaks TLS.
-	tls := s.String(shared.MySQLCAInput.Name) != "" || !planetscale.Loopback(cred.Hostname)
-	s.Output("host", cred.Hostname)
-	s.Output("username", cred.Username)
-	s.Output("password", cred.PlainText)
-	s.Output("password_id", cred.PublicID)
-	s.Output("database_url", cred.URL(tls))
-	s.Output("dsn", cred.DSN(tls))
-	s.Logf("password id %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, cred.ExpiresAt.UTC().Format(time.RFC3339), b.Name)
 	return nil
 }

@@ -1,5 +1,8 @@
-// Package seedbranch is the seed-branch action: stream .sql files into a
-// branch over a real MySQL connection with an ephemeral password.
+// Package seedbranch is the seed-branch action: make a branch hold the
+// repository's SQL on top of production as it is now, over a real MySQL
+// connection with a short-lived password. Schema files are the desired
+// state, migrations run once in the database's life, data rows stay in
+// the branch.
 package seedbranch
 
 import (
@@ -10,26 +13,31 @@ import (
 // Action declares seed-branch.
 var Action = &step.Action{
 	Name:        "seed-branch",
-	Description: "Load .sql files into a branch over MySQL with a short-lived password.",
+	Description: "Make a branch hold the repository's schema or migrations and its seed data, on top of production as it is now.",
 	Icon:        "database",
 	Inputs: shared.Inputs(
 		shared.BranchInput,
-		step.Input{Name: "files", Description: "SQL files, globs or directories (their *.sql files at any depth), newline or comma separated; all are applied in order of their paths, byte by byte (name them 001_schema.sql, 002_data.sql).", Kind: step.List, Required: true},
-		step.Input{Name: "parallelism", Description: "Connections loading row data of different tables at once; 1 runs one statement at a time in file order.", Kind: step.Int, Default: "4"},
-		step.Input{Name: "password_ttl", Description: "Lifetime of the password used for loading (deleted at the end).", Kind: step.Duration, Default: "1h"},
-		step.Input{Name: "once", Description: "Record in the table _psflow_seed of the branch the branch before the first run and each file applied, so that every run converges: files applied before and unchanged are skipped, new files sorting after them run alone, and a changed, removed or earlier new file (or a failed run) brings the branch back to before the first run, then applies every file. With false every file runs on top of what the branch holds and nothing is recorded.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "schema", Kind: step.List, Description: "The desired schema: files, globs or directories (their *.sql files at any depth) of CREATE TABLE and CREATE VIEW statements. " +
+			"The branch's schema is made equal to them: what is missing is created, what differs is rebuilt keeping the rows of the columns it keeps, what they no longer define is dropped. Not with migrations."},
+		step.Input{Name: "migrations", Kind: step.List, Description: "Versioned migration files (NNN_name.sql or NNN_name.up.sql; *.down.sql are left out), applied in order of their names, each once in the database's life. " +
+			"They are recorded in the database's migration table, which PlanetScale copies into new branches and in deploy requests (run setup-migrations once). Not with schema."},
+		step.Input{Name: "data", Kind: step.List, Description: "Rows for the branch only (INSERT, REPLACE, UPDATE, DELETE), loaded after schema or migrations on every run into the tables they write, emptied first " +
+			"(on a branch with Data Branching rows, on top of them). Deploy requests never carry rows."},
+		step.Input{Name: "parallelism", Description: "Connections loading rows of different tables at once; 1 runs one statement at a time in file order.", Kind: step.Int, Default: "4"},
+		step.Input{Name: "password_ttl", Description: "Lifetime of the passwords seed-branch creates: the one it loads with (deleted at the end) and the one it outputs when it recreates the branch.", Kind: step.Duration, Default: "1h"},
 		shared.TLSInput,
 		shared.MySQLCAInput,
 		step.Input{Name: "timeout", Description: "How long the whole run may take.", Kind: step.Duration, Default: "30m"},
 	),
-	Outputs: []step.Output{
-		{Name: "result", Description: "What ran: applied (the files not applied before), reset (back to before the first run, then every file) or skipped (nothing new)."},
-		{Name: "reason", Description: "Why, in one line: which file is new, changed or gone."},
-		{Name: "files", Description: "Number of files applied."},
-		{Name: "statements", Description: "Number of statements run."},
+	Outputs: append([]step.Output{
+		{Name: "result", Description: "unchanged when the branch already held the schema or every migration, changed otherwise."},
+		{Name: "reason", Description: "What changed, in one line."},
+		{Name: "recreated", Description: "true when production's schema moved since the branch was created (or a migration that ran on it changed), so the branch was recreated off production as it is now; the credential outputs below are then new."},
+		{Name: "changes", Description: "Tables and views created, rebuilt or dropped (schema), or migrations applied."},
+		{Name: "dropped", Description: "Tables and views dropped, comma separated: their deploy request drops them in production."},
+		{Name: "statements", Description: "Statements run from the files."},
 		{Name: "rows", Description: "Rows affected."},
-		{Name: "duration_s", Description: "Seconds spent loading."},
-		{Name: "skipped", Description: "true when every file was applied before, unchanged."},
-	},
+		{Name: "duration_s", Description: "Seconds spent."},
+	}, shared.CredentialOutputs...),
 	Run: run,
 }

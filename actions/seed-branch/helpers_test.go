@@ -72,28 +72,6 @@ func passwords(t *testing.T, em *emulator.Emulator, branch string) []emulator.Pa
 	return nil
 }
 
-// markerRun is a file row of the marker table, as a test reads it.
-type markerRun struct {
-	File, Sum, Status string
-}
-
-// markerRuns reads the file rows of the marker table of a branch, in the
-// order they were applied.
-func markerRuns(t *testing.T, db *sql.DB) []markerRun {
-	t.Helper()
-	rows, err := db.Query("SELECT `file`, `sha256`, `status` FROM `_psflow_seed` WHERE `file` <> '' ORDER BY `id`")
-	assert.NilError(t, err)
-	defer rows.Close()
-	var out []markerRun
-	for rows.Next() {
-		var r markerRun
-		assert.NilError(t, rows.Scan(&r.File, &r.Sum, &r.Status))
-		out = append(out, r)
-	}
-	assert.NilError(t, rows.Err())
-	return out
-}
-
 // queryStrings runs a query and returns its rows, each column as a string.
 func queryStrings(t *testing.T, db *sql.DB, query string) [][]string {
 	t.Helper()

@@ -7,7 +7,7 @@ import (
 	"math"
 	"runtime/debug"
 	"strconv"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/psflow/psflow/actions/shared"
@@ -22,20 +22,25 @@ type seeder struct {
 	c        *planetscale.Client
 	database string
 	branch   string
-	set      seedSet
+	src      *sources
+
+	db        *planetscale.Database
+	b         *planetscale.Branch
+	recreated string // why the branch was recreated, or ""
+	changes   []change
+	res       sqlload.Result
 }
 
 func run(ctx context.Context, s *step.Step) error {
-	files, err := resolveFiles(s.List("files"))
+	src, err := readSources(s.List("schema"), s.List("migrations"), s.List("data"))
 	if err != nil {
-		return step.Usagef("input files: %w", err)
-	}
-	set, err := hashFiles(files)
-	if err != nil {
-		return step.Usagef("input files: %w", err)
+		return step.Usagef("%w", err)
 	}
 	if p := s.Int("parallelism"); p < 1 {
 		return step.Usagef("input parallelism: %d is not a number of connections; use 1 or more", p)
+	}
+	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
+		return err
 	}
 	c, err := shared.Client(s)
 	if err != nil {
@@ -45,13 +50,13 @@ func run(ctx context.Context, s *step.Step) error {
 	if err != nil {
 		return err
 	}
-	sd := &seeder{s: s, c: c, database: s.String("database"), branch: branch, set: set}
-	s.Logf("seeding branch %s of %s with %d files, %s (sha256 %.12s)", branch, shared.Where(s), len(set.Files), size(set.Bytes), set.Hash)
-
+	sd := &seeder{s: s, c: c, database: s.String("database"), branch: branch, src: src}
 	timeout := s.Duration("timeout")
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err = sd.seed(ctx)
+	sd.outputs()
+	sd.summary(err)
 	switch {
 	case err == nil:
 		return nil
@@ -64,82 +69,142 @@ func run(ctx context.Context, s *step.Step) error {
 	return err
 }
 
-// seed mints the password and brings the branch to its base plus the
-// files: with once, by what the marker table says was applied (decide);
-// without, by loading every file on top of what the branch holds.
+// seed brings the branch onto production as it is now when production
+// moved, then makes it hold the schema or migrations, then the data.
 func (sd *seeder) seed(ctx context.Context) error {
-	s := sd.s
-	parallelism := s.Int("parallelism")
-	bc, err := shared.OpenBranch(ctx, s, sd.c, sd.database, sd.branch, shared.Password{
-		Name: fmt.Sprintf("psflow-seed-%s-%d", sd.branch, time.Now().UnixNano()),
-		TTL:  s.Duration("password_ttl"), Conns: parallelism + 3,
-	})
+	if err := sd.load(ctx); err != nil {
+		return err
+	}
+	table, err := sd.migrationTable(ctx)
 	if err != nil {
 		return err
 	}
-	defer bc.Close()
-	ctl, err := newControl(ctx, bc.Pool)
-	if err != nil {
-		return sd.wrap(err)
+	if why := sd.moved(); why != "" {
+		if err := sd.recreate(ctx, why); err != nil {
+			return err
+		}
 	}
-	defer ctl.release()
-	locked, err := ctl.acquire(ctx, s.Logf)
+	for {
+		again, err := sd.connected(ctx, table)
+		if err != nil || again == "" {
+			return err
+		}
+		if sd.recreated != "" {
+			return fmt.Errorf("branch %s of %s: %s, again after it was recreated", sd.branch, shared.Where(sd.s), again)
+		}
+		if err := sd.recreate(ctx, again); err != nil {
+			return err
+		}
+	}
+}
+
+// load reads the database and the branch, and refuses a production
+// branch.
+func (sd *seeder) load(ctx context.Context) error {
+	var err error
+	if sd.db, err = sd.c.GetDatabase(ctx, sd.database); err != nil {
+		return err
+	}
+	if sd.b, err = sd.c.GetBranch(ctx, sd.database, sd.branch); err != nil {
+		return err
+	}
+	if sd.b.Production || sd.b.Name == sd.db.DefaultBranch {
+		return step.Usagef("branch %s of %s is a production branch; seed-branch only changes development branches (create one with create-branch)", sd.branch, shared.Where(sd.s))
+	}
+	return nil
+}
+
+// connected does the run's work over one password: the schema or the
+// migrations, then the data. It returns why the branch must be recreated
+// first, when a migration the branch ran changed.
+func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
+	parallelism := sd.s.Int("parallelism")
+	bc, err := shared.OpenBranch(ctx, sd.s, sd.c, sd.database, sd.branch, shared.Password{
+		Name: fmt.Sprintf("psflow-seed-%s-%d", sd.branch, time.Now().UnixNano()),
+		TTL:  sd.s.Duration("password_ttl"), Conns: parallelism + 3,
+	})
 	if err != nil {
-		return sd.wrap(err)
+		return "", err
+	}
+	defer bc.Close()
+	c, err := newConn(ctx, bc.Pool)
+	if err != nil {
+		return "", sd.wrap(err)
+	}
+	defer c.release()
+	locked, err := c.acquire(ctx, sd.s.Logf)
+	if err != nil {
+		return "", sd.wrap(err)
 	}
 	if !locked {
-		s.Warnf("the server has no named locks (GET_LOCK): runs on branch %s are not serialized", sd.branch)
+		sd.s.Warnf("the server has no named locks (GET_LOCK): runs on branch %s are not serialized", sd.branch)
 	}
-	p := plan{result: resultApplied, why: "once is false: every file runs, nothing is recorded in the branch", files: sd.set.Files}
-	if s.Bool("once") {
-		if p, err = sd.prepare(ctx, ctl); err != nil {
-			return sd.wrap(err)
+	switch {
+	case len(sd.src.migrations) > 0:
+		applied, err := c.readApplied(ctx, table, sd.b.CreatedAt)
+		if err != nil {
+			return "", sd.wrap(err)
 		}
-	} else {
-		s.Logf("%s: %s", p.result, p.why)
+		if why := sd.stale(applied); why != "" {
+			return why, nil
+		}
+		changes, res, err := sd.migrate(ctx, bc, c, table, applied)
+		sd.changes, sd.res = append(sd.changes, changes...), addResult(sd.res, res)
+		if err != nil {
+			return "", sd.wrap(err)
+		}
+	case len(sd.src.tables)+len(sd.src.views)+len(sd.src.others) > 0:
+		changes, err := sd.convergeSchema(ctx, c, table)
+		sd.changes = append(sd.changes, changes...)
+		var unmanaged errUnmanaged
+		if errors.As(err, &unmanaged) {
+			return "", step.Usagef("%w", sd.wrap(err))
+		}
+		if err != nil {
+			return "", sd.wrap(err)
+		}
 	}
-	if p.result == resultSkipped {
-		sd.outputs(p, sqlload.Result{})
-		sd.summary(p, sqlload.Result{}, nil)
-		return nil
+	if len(sd.src.data) > 0 {
+		if err := sd.loadData(ctx, bc, c); err != nil {
+			return "", err
+		}
 	}
+	return "", nil
+}
 
+// loadData empties the tables the data files write, unless the branch
+// holds Data Branching rows, and loads the files.
+func (sd *seeder) loadData(ctx context.Context, bc *shared.BranchConn, c *conn) error {
+	restored, err := sd.c.BranchRestored(ctx, sd.database, sd.branch)
+	if err != nil {
+		return err
+	}
+	if restored {
+		sd.s.Logf("branch %s holds rows from a backup (Data Branching): the data files run on top of them, so write them to run twice (REPLACE, INSERT … ON DUPLICATE KEY UPDATE)", sd.branch)
+	} else {
+		for _, t := range sd.src.dataTables {
+			if err := c.exec(ctx, "TRUNCATE TABLE "+quoteName(t)); err != nil {
+				return sd.wrap(fmt.Errorf("empty table %s before loading the data files: %w", t, err))
+			}
+		}
+		sd.s.Logf("emptied %d tables the data files write: %s", len(sd.src.dataTables), list(sd.src.dataTables, 10))
+	}
 	limitMemory()
-	s.Logf("loading over %d connection(s): %d of %d files", parallelism, len(p.files), len(sd.set.Files))
-	var (
-		mu       sync.Mutex
-		complete []string // files whose every statement committed
-	)
-	res, loadErr := sqlload.Load(ctx, bc.Pool, loadFiles(p.files), sqlload.Options{
+	parallelism := sd.s.Int("parallelism")
+	res, err := sqlload.Load(ctx, bc.Pool, loadFiles(sd.src.data), sqlload.Options{
 		Parallelism: parallelism,
 		Progress: func(f sqlload.FileResult) {
-			s.Logf("applied %s: %d statements, %d rows, %s in %s", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
-			mu.Lock()
-			complete = append(complete, f.Name)
-			mu.Unlock()
+			sd.s.Logf("loaded %s: %d statements, %d rows, %s in %s", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
 		},
 	})
-	sd.outputs(p, res)
-	if s.Bool("once") {
-		mu.Lock()
-		defer mu.Unlock()
-		if err := sd.record(ctl, complete); err != nil {
-			return sd.wrap(errors.Join(loadErr, err))
-		}
-	}
-	sd.summary(p, res, loadErr)
-	if loadErr != nil {
+	sd.res = addResult(sd.res, res)
+	if err != nil {
 		if ctx.Err() != nil {
-			return loadErr // run says why the context ended
+			return err // run says why the context ended
 		}
-		advice := "the next run brings the branch back to where it was before the first run, then applies every file"
-		if !s.Bool("once") {
-			advice = "what ran before the failure stays in the branch (once is false)"
-		}
-		return fmt.Errorf("%w; fix it and run again: %s", sd.wrap(loadErr), advice)
+		return fmt.Errorf("%w; fix it and run again: the next run empties the tables again and loads every data file", sd.wrap(err))
 	}
-	s.Logf("branch %s seeded: %d files, %d statements, %d rows in %s (%s/s)", sd.branch, len(res.Files), res.Statements, res.Rows,
-		res.Duration.Round(time.Millisecond), size(int64(float64(res.Bytes)/max(res.Duration.Seconds(), 1e-3))))
+	sd.s.Logf("loaded %d data files: %d statements, %d rows in %s over %d connections", len(res.Files), res.Statements, res.Rows, res.Duration.Round(time.Millisecond), parallelism)
 	return nil
 }
 
@@ -156,81 +221,63 @@ func limitMemory() {
 	}
 }
 
-// prepare reads the marker table, decides what the run does, and gets
-// the branch ready for it: it records the base on the first run, brings
-// the branch back to its base for a reset, and records the files about to
-// be applied as running.
-func (sd *seeder) prepare(ctx context.Context, ctl *control) (plan, error) {
-	h, err := ctl.history(ctx)
-	if err != nil {
-		return plan{}, err
-	}
-	p := decide(h, sd.set.Files)
-	sd.s.Logf("%s: %s", p.result, p.why)
-	if h.created {
-		sd.s.Logf("table %s is new on branch %s, so its deploy request creates it in production, empty. Should another request "+
-			"that creates it deploy first, this one conflicts on it, and wait-and-deploy drops it from branch %s before deploying "+
-			"(see the README, seed-branch)", markerTable, sd.branch, sd.branch)
-	}
-	switch {
-	case p.first:
-		base, err := ctl.takeSnapshot(ctx)
-		if err != nil {
-			return plan{}, fmt.Errorf("snapshot before the first run: %w", err)
-		}
-		if err := ctl.recordBase(ctx, base); err != nil {
-			return plan{}, err
-		}
-	case p.result == resultReset:
-		if err := sd.resetToBase(ctx, ctl, *h.base); err != nil {
-			return plan{}, err
-		}
-	case p.result == resultSkipped:
-		return p, nil
-	}
-	return p, ctl.begin(ctx, p.files)
-}
-
-// resetToBase brings the branch back to its base and forgets the files
-// applied.
-func (sd *seeder) resetToBase(ctx context.Context, ctl *control, base snapshot) error {
-	now, err := ctl.takeSnapshot(ctx)
-	if err != nil {
-		return err
-	}
-	lo := diff(base, now)
-	done, err := ctl.reset(ctx, lo, base)
-	for _, d := range done {
-		sd.s.Logf("  %s", d)
-	}
-	if err != nil {
-		return fmt.Errorf("bring the branch back to before the first run: %w", err)
-	}
-	if len(lo.Kept) > 0 {
-		sd.s.Logf("  kept with their rows, as they held rows before the first run: %s", list(lo.Kept, 10))
-	}
-	return ctl.forgetFiles(ctx)
-}
-
-// record writes how the files of this run ended into the marker table:
-// the complete ones are ok, the others failed. It uses a fresh context:
-// the run's own may have ended (timeout, SIGTERM).
-func (sd *seeder) record(ctl *control, complete []string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), shared.CleanupTimeout)
-	defer cancel()
-	return ctl.finish(ctx, complete)
-}
-
-// outputs sets the step's outputs from the plan and a load's numbers.
-func (sd *seeder) outputs(p plan, res sqlload.Result) {
+// outputs sets the step's outputs.
+func (sd *seeder) outputs() {
 	s := sd.s
-	s.Output("result", p.result)
-	s.Output("reason", p.why)
-	s.Output("files", strconv.Itoa(len(res.Files)))
-	s.Output("statements", strconv.FormatInt(res.Statements, 10))
-	s.Output("rows", strconv.FormatInt(res.Rows, 10))
-	s.Output("duration_s", strconv.FormatFloat(res.Duration.Seconds(), 'f', 3, 64))
-	s.Output("skipped", strconv.FormatBool(p.result == resultSkipped))
+	result, reason := "unchanged", "the branch already held "+sd.what()
+	if len(sd.changes) > 0 {
+		result, reason = "changed", summarize(sd.changes)
+	}
+	if sd.recreated != "" {
+		reason = "recreated off production as it is now (" + sd.recreated + "); " + reason
+	}
+	var dropped []string
+	for _, ch := range sd.changes {
+		if ch.verb == "dropped" {
+			dropped = append(dropped, ch.kind+" "+ch.name)
+		}
+	}
+	s.Output("result", result)
+	s.Output("reason", reason)
+	s.Output("recreated", strconv.FormatBool(sd.recreated != ""))
+	s.Output("changes", strconv.Itoa(len(sd.changes)))
+	s.Output("dropped", strings.Join(dropped, ", "))
+	s.Output("statements", strconv.FormatInt(sd.res.Statements, 10))
+	s.Output("rows", strconv.FormatInt(sd.res.Rows, 10))
+	s.Output("duration_s", strconv.FormatFloat(s.Elapsed().Seconds(), 'f', 3, 64))
+}
+
+// what names what the branch is made to hold, for messages.
+func (sd *seeder) what() string {
+	if len(sd.src.migrations) > 0 {
+		return "every migration"
+	}
+	if len(sd.src.tables)+len(sd.src.views)+len(sd.src.others) > 0 {
+		return "the schema"
+	}
+	return "its schema"
+}
+
+// summarize counts changes by verb and kind: "created 2 tables, dropped 1 view".
+func summarize(changes []change) string {
+	var order []string
+	count := map[string]int{}
+	for _, ch := range changes {
+		key := ch.verb + " " + ch.kind
+		if count[key] == 0 {
+			order = append(order, key)
+		}
+		count[key]++
+	}
+	parts := make([]string, len(order))
+	for i, key := range order {
+		verb, kind, _ := strings.Cut(key, " ")
+		if count[key] > 1 {
+			kind += "s"
+		}
+		parts[i] = fmt.Sprintf("%s %d %s", verb, count[key], kind)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // wrap adds the branch and database to an error.

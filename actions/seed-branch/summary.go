@@ -6,34 +6,35 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/actions/shared"
-	"github.com/psflow/psflow/pkg/sqlload"
 )
 
-// summary writes the step summary of a run: what it did and why, then
-// one row per file loaded with its statements, rows, bytes and time, then
-// the totals.
-func (sd *seeder) summary(p plan, res sqlload.Result, loadErr error) {
+// summary writes the step summary of a run: what it did to the branch
+// and why, then the files loaded.
+func (sd *seeder) summary(runErr error) {
 	var b strings.Builder
-	switch {
-	case loadErr != nil:
-		fmt.Fprintf(&b, "### Seeding branch `%s` of %s failed\n\n```\n%s\n```\n\n", sd.branch, shared.Where(sd.s), loadErr)
-	case p.result == resultSkipped:
-		fmt.Fprintf(&b, "### Branch `%s` of %s already seeded\n\nNothing was loaded: %s (sha256 `%.12s`).\n", sd.branch, shared.Where(sd.s), p.why, sd.set.Hash)
-		sd.s.Summary(b.String())
-		return
-	default:
+	if runErr != nil {
+		fmt.Fprintf(&b, "### Seeding branch `%s` of %s failed\n\n```\n%s\n```\n\n", sd.branch, shared.Where(sd.s), runErr)
+	} else {
 		fmt.Fprintf(&b, "### Branch `%s` of %s seeded\n\n", sd.branch, shared.Where(sd.s))
 	}
-	fmt.Fprintf(&b, "**%s**: %s.\n\n", p.result, p.why)
-	b.WriteString("| File | Statements | Rows | Bytes | Time |\n|---|---:|---:|---:|---:|\n")
-	for _, f := range res.Files {
-		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s |\n", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
+	if sd.recreated != "" {
+		fmt.Fprintf(&b, "**Recreated** off production as it is now: %s.\n\n", sd.recreated)
 	}
-	fmt.Fprintf(&b, "| **%d of %d files** | **%d** | **%d** | **%s** | **%s** |\n",
-		len(res.Files), len(p.files), res.Statements, res.Rows, size(res.Bytes), res.Duration.Round(time.Millisecond))
-	if secs := res.Duration.Seconds(); loadErr == nil && secs > 0 {
-		fmt.Fprintf(&b, "\n%s/s, %.0f rows/s over %d connections; files sha256 `%.12s`.\n",
-			size(int64(float64(res.Bytes)/secs)), float64(res.Rows)/secs, sd.s.Int("parallelism"), sd.set.Hash)
+	if len(sd.changes) == 0 && runErr == nil {
+		fmt.Fprintf(&b, "The branch already held %s.\n\n", sd.what())
+	}
+	for _, ch := range sd.changes {
+		note := ""
+		if ch.verb == "dropped" {
+			note = " — its deploy request drops it in production"
+		}
+		fmt.Fprintf(&b, "- %s %s `%s`%s\n", ch.verb, ch.kind, ch.name, note)
+	}
+	if len(sd.res.Files) > 0 {
+		b.WriteString("\n| File | Statements | Rows | Bytes | Time |\n|---|---:|---:|---:|---:|\n")
+		for _, f := range sd.res.Files {
+			fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s |\n", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
+		}
 	}
 	sd.s.Summary(b.String())
 }

@@ -140,3 +140,17 @@ func (c *Client) LintSchema(ctx context.Context, db, branch string) ([]*LintErro
 		return c.api.DatabaseBranches.LintSchema(ctx, &ps.LintSchemaRequest{Organization: c.org, Database: db, Branch: branch})
 	})
 }
+
+// BranchRestored reports whether a branch was created with data from a
+// backup (Data Branching): the API names the branch it was restored from.
+func (c *Client) BranchRestored(ctx context.Context, db, branch string) (bool, error) {
+	return call(ctx, fmt.Sprintf("get branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) (bool, error) {
+		var b struct {
+			RestoredFrom *struct {
+				Name string `json:"name"`
+			} `json:"restored_from_branch"`
+		}
+		err := c.getJSON(ctx, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db)+"/branches/"+url.PathEscape(branch), &b)
+		return b.RestoredFrom != nil, err
+	})
+}

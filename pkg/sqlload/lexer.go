@@ -15,8 +15,9 @@ const (
 
 // token is one lexical token of a statement.
 type token struct {
-	kind tokKind
-	text string
+	kind     tokKind
+	text     string
+	pos, end int // byte range in the statement text
 }
 
 // is reports whether t is the unquoted keyword kw (case-insensitive).
@@ -37,9 +38,16 @@ type lexer struct {
 
 // next returns the next token, or a tokEnd token at the end.
 func (l *lexer) next() token {
+	t := l.token()
+	t.end = min(l.i, len(l.s))
+	return t
+}
+
+// token reads the next token; next sets its end.
+func (l *lexer) token() token {
 	l.skip()
 	if l.i >= len(l.s) {
-		return token{kind: tokEnd}
+		return token{kind: tokEnd, pos: len(l.s)}
 	}
 	s, start := l.s, l.i
 	c := s[start]
@@ -47,21 +55,21 @@ func (l *lexer) next() token {
 	case c == '`':
 		end := closeQuote(s, start+1, '`', false)
 		l.i = end + 1
-		return token{kind: tokIdent, text: strings.ReplaceAll(s[start+1:min(end, len(s))], "``", "`")}
+		return token{kind: tokIdent, text: strings.ReplaceAll(s[start+1:min(end, len(s))], "``", "`"), pos: start}
 	case c == '\'' || c == '"':
 		end := closeQuote(s, start+1, c, true)
 		l.i = end + 1
-		return token{kind: tokString, text: s[start:min(end+1, len(s))]}
+		return token{kind: tokString, text: s[start:min(end+1, len(s))], pos: start}
 	case isWordByte(c):
 		j := start
 		for j < len(s) && isWordByte(s[j]) {
 			j++
 		}
 		l.i = j
-		return token{kind: tokWord, text: s[start:j]}
+		return token{kind: tokWord, text: s[start:j], pos: start}
 	}
 	l.i++
-	return token{kind: tokPunct, text: s[start : start+1]}
+	return token{kind: tokPunct, text: s[start : start+1], pos: start}
 }
 
 // skip moves past blanks, comments and executable-comment markers.
