@@ -130,4 +130,3 @@ func (c *conn) showCreate(ctx context.Context, name string) (string, error) {
 
 // quoteName quotes an identifier with backticks.
 var quoteName = shared.QuoteName
-
