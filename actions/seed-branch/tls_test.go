@@ -61,7 +61,7 @@ func TestSeedBranchTLS(t *testing.T) {
 					env[k] = v
 				}
 			}
-			r := actiontest.Exec(t, env, "seed-branch", append([]string{"--branch", "pr-1", "--files", seedFile(t)}, c.args...)...)
+			r := actiontest.Exec(t, env, "seed-branch", append([]string{"--branch", "pr-1", "--schema", seedFile(t)}, c.args...)...)
 			r.Assert(t, icmd.Expected{ExitCode: c.exit})
 			assert.Check(t, is.Contains(r.Stdout()+r.Stderr(), c.out))
 			assert.Check(t, is.Len(passwords(t, em, "pr-1"), 0), "a password was left behind")

@@ -39,8 +39,8 @@ type scenario struct {
 	args    []string
 	timings emulator.Timings
 	setup   func(t *testing.T, em *emulator.Emulator)
-	// seed, when set, is written to files in a fresh folder, which is
-	// passed as the files input.
+	// seed, when set, is written to files in a fresh folder by path; its
+	// schema and data folders are passed as the inputs of those names.
 	seed map[string]string
 	// keep are the branches besides main the run may leave, and passwords
 	// how many passwords it may leave on each.
@@ -117,11 +117,12 @@ func scenarios() []scenario {
 			keep:  []string{"pr-1"},
 			setup: func(t *testing.T, em *emulator.Emulator) { branchWith(t, em, "pr-1") },
 			seed: map[string]string{
-				"01_schema.sql": "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL);\n",
-				"02_data.sql":   seedRows(seedStatements),
+				"schema/users.sql":  baseSchema[0] + ";\n",
+				"schema/hotels.sql": "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL);\n",
+				"data/hotels.sql":   seedRows(seedStatements),
 			},
 			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
-				assert.Check(t, is.Equal(r.Outputs["files"], "2"))
+				assert.Check(t, is.Equal(r.Outputs["reason"], "created 1 table"))
 				assert.Check(t, is.Equal(r.Outputs["rows"], strconv.Itoa(seedStatements)))
 				_, ok := tables(t, em, "pr-1")["hotels"]
 				assert.Check(t, ok, "branch pr-1 lacks the seeded table")
@@ -178,9 +179,11 @@ func (sc scenario) start(t *testing.T, opts ...emulator.Option) (*emulator.Emula
 	if sc.seed != nil {
 		dir := t.TempDir()
 		for name, sql := range sc.seed {
-			assert.NilError(t, os.WriteFile(filepath.Join(dir, name), []byte(sql), 0o600))
+			path := filepath.Join(dir, filepath.FromSlash(name))
+			assert.NilError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+			assert.NilError(t, os.WriteFile(path, []byte(sql), 0o600))
 		}
-		args = append(slices.Clip(args), "--files", dir)
+		args = append(slices.Clip(args), "--schema", filepath.Join(dir, "schema"), "--data", filepath.Join(dir, "data"))
 	}
 	return em, args
 }
