@@ -1,0 +1,140 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+)
+
+// Runner runs the example workflow's jobs for pull request events.
+type Runner interface {
+	// Push runs the job of an opened or pushed pull request on its tree:
+	// create-branch, seed-branch, open-deploy-request.
+	Push(t *testing.T, n int, tree map[string]string) Result
+	// Merge runs the job of a merged pull request on main's tree then:
+	// create-branch, seed-branch, open-deploy-request, wait-and-deploy,
+	// delete-branch.
+	Merge(t *testing.T, n int, tree map[string]string) Result
+	// Race merges two pull requests whose jobs overlap: both are seeded
+	// and open their deploy requests before the first deploys, so the
+	// second deploys onto a production that moved under it.
+	Race(t *testing.T, first, second int, firstTree, secondTree map[string]string) (Result, Result)
+}
+
+// Result is what a job printed and whether it succeeded.
+type Result struct {
+	Output string
+	OK     bool
+}
+
+// Binary runs each job's steps as the psflow binary, as a shell CI does.
+type Binary struct {
+	em  *emulator.Emulator
+	env map[string]string
+	// Steps records every step's outputs, for the scenario's report.
+	Steps []Step
+}
+
+// Step is one step a Binary runner ran.
+type Step struct {
+	PR      int
+	Action  string
+	Exit    int
+	Outputs map[string]string
+	Log     string
+}
+
+// NewBinary returns a runner against em's database "app".
+func NewBinary(em *emulator.Emulator) *Binary {
+	return &Binary{em: em, env: actiontest.Env(em, "app")}
+}
+
+// step runs one action for pull request n in dir.
+func (b *Binary) step(t *testing.T, n int, dir, action string, args ...string) actiontest.Run {
+	t.Helper()
+	args = append([]string{"--branch", "pr-" + strconv.Itoa(n)}, args...)
+	env := b.env
+	if dir != "" {
+		env = map[string]string{}
+		for k, v := range b.env {
+			env[k] = v
+		}
+		env["PSFLOW_SCHEMA"] = filepath.Join(dir, "db", "schema")
+		if _, err := os.Stat(filepath.Join(dir, "db", "data")); err == nil {
+			env["PSFLOW_DATA"] = filepath.Join(dir, "db", "data")
+		}
+	}
+	r := actiontest.Exec(t, env, action, args...)
+	b.Steps = append(b.Steps, Step{PR: n, Action: action, Exit: r.ExitCode, Outputs: r.Outputs, Log: r.Stderr()})
+	return r
+}
+
+// checkout writes a tree into a fresh directory.
+func checkout(t *testing.T, tree map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range tree {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		assert.NilError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		assert.NilError(t, os.WriteFile(path, []byte(content), 0o644))
+	}
+	return dir
+}
+
+// run runs steps in order until one fails.
+func (b *Binary) run(t *testing.T, n int, tree map[string]string, steps ...[]string) Result {
+	t.Helper()
+	dir := checkout(t, tree)
+	var res Result
+	for _, s := range steps {
+		d := ""
+		if s[0] == "seed-branch" {
+			d = dir
+		}
+		r := b.step(t, n, d, s[0], s[1:]...)
+		res.Output += r.Stdout() + r.Stderr()
+		if r.ExitCode != 0 {
+			return res
+		}
+	}
+	res.OK = true
+	return res
+}
+
+// The steps of the example workflow's jobs.
+var (
+	prepare = [][]string{{"create-branch", "--create-password=false"}, {"seed-branch"}, {"open-deploy-request"}}
+	deploy  = [][]string{{"wait-and-deploy", "--revert-window", "skip"}, {"delete-branch"}}
+)
+
+// Push runs create-branch, seed-branch and open-deploy-request.
+func (b *Binary) Push(t *testing.T, n int, tree map[string]string) Result {
+	return b.run(t, n, tree, prepare...)
+}
+
+// Merge runs the push job's steps on main's tree, then wait-and-deploy
+// and delete-branch.
+func (b *Binary) Merge(t *testing.T, n int, tree map[string]string) Result {
+	return b.run(t, n, tree, append(concat(prepare), deploy...)...)
+}
+
+// Race prepares both, then deploys the first, then the second.
+func (b *Binary) Race(t *testing.T, first, second int, firstTree, secondTree map[string]string) (Result, Result) {
+	r1 := b.run(t, first, firstTree, prepare...)
+	r2 := b.run(t, second, secondTree, prepare...)
+	if r1.OK {
+		r1 = b.run(t, first, nil, deploy...)
+	}
+	if r2.OK {
+		r2 = b.run(t, second, nil, deploy...)
+	}
+	return r1, r2
+}
+
+// concat copies a list of steps.
+func concat(steps [][]string) [][]string { return append([][]string{}, steps...) }

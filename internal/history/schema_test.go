@@ -1,0 +1,18 @@
+package history_test
+
+import (
+	"testing"
+
+	"github.com/psflow/psflow/internal/history"
+	"github.com/psflow/psflow/pkg/emulator"
+)
+
+// One repository's life in schema mode, through the psflow binary, on
+// both storages.
+func TestSchemaHistory(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		history.SchemaHistory(t, em, history.NewBinary(em))
+	})
+}
