@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
@@ -34,8 +35,9 @@ type Result struct {
 
 // Binary runs each job's steps as the psflow binary, as a shell CI does.
 type Binary struct {
-	em  *emulator.Emulator
-	env map[string]string
+	em     *emulator.Emulator
+	env    map[string]string
+	inputs map[string]string // seed-branch input → folder of the tree
 	// Steps records every step's outputs, for the scenario's report.
 	Steps []Step
 }
@@ -49,9 +51,16 @@ type Step struct {
 	Log     string
 }
 
-// NewBinary returns a runner against em's database "app".
+// NewBinary returns a runner against em's database "app" whose
+// seed-branch takes db/schema as schema and db/data as data.
 func NewBinary(em *emulator.Emulator) *Binary {
-	return &Binary{em: em, env: actiontest.Env(em, "app")}
+	return &Binary{em: em, env: actiontest.Env(em, "app"), inputs: map[string]string{"schema": "db/schema", "data": "db/data"}}
+}
+
+// NewMigrationsBinary returns a runner whose seed-branch takes
+// db/migrations as migrations and db/data as data.
+func NewMigrationsBinary(em *emulator.Emulator) *Binary {
+	return &Binary{em: em, env: actiontest.Env(em, "app"), inputs: map[string]string{"migrations": "db/migrations", "data": "db/data"}}
 }
 
 // step runs one action for pull request n in dir.
@@ -64,9 +73,10 @@ func (b *Binary) step(t *testing.T, n int, dir, action string, args ...string) a
 		for k, v := range b.env {
 			env[k] = v
 		}
-		env["PSFLOW_SCHEMA"] = filepath.Join(dir, "db", "schema")
-		if _, err := os.Stat(filepath.Join(dir, "db", "data")); err == nil {
-			env["PSFLOW_DATA"] = filepath.Join(dir, "db", "data")
+		for input, folder := range b.inputs {
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(folder))); err == nil {
+				env["PSFLOW_"+strings.ToUpper(input)] = filepath.Join(dir, filepath.FromSlash(folder))
+			}
 		}
 	}
 	r := actiontest.Exec(t, env, action, args...)

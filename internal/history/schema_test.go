@@ -16,3 +16,14 @@ func TestSchemaHistory(t *testing.T) {
 		history.SchemaHistory(t, em, history.NewBinary(em))
 	})
 }
+
+// One repository's life in migrations mode, through the psflow binary,
+// on both storages.
+func TestMigrationsHistory(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		history.SetupMigrations(t, em)
+		history.MigrationsHistory(t, em, history.NewMigrationsBinary(em))
+	})
+}
