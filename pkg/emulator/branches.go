@@ -65,6 +65,8 @@ type createBranchRequest struct {
 type branchSource struct {
 	storageDB string
 	backup    *backup // set when the data comes from a backup
+	// migrationTable is the table automatic migrations copy, "" for none.
+	migrationTable string
 }
 
 func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
@@ -119,7 +121,7 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 	if db.branches[req.Name] != nil {
 		return nil, nil, branchSource{}, unprocessable("branch %s already exists in database %s", req.Name, db.name)
 	}
-	now := time.Now()
+	now := e.stamp.next()
 	var src branchSource
 	parentName := req.ParentBranch
 	if req.BackupID != "" {
@@ -149,6 +151,7 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 		}
 	}
 	src.storageDB = parent.storageDB
+	src.migrationTable = db.migrations.copyTable()
 	if src.backup != nil {
 		src.storageDB = src.backup.storageDB
 	}
@@ -181,6 +184,9 @@ func (e *Emulator) fillBranch(ctx context.Context, storageDB string, src branchS
 		if err := e.store.CopyData(ctx, src.storageDB, storageDB); err != nil {
 			return nil, fmt.Errorf("copy data from backup %s: %w", src.backup.id, err)
 		}
+	}
+	if err := e.copyParentMigrations(ctx, src, storageDB); err != nil {
+		return nil, err
 	}
 	fork, err := e.store.Schema(ctx, storageDB)
 	if err != nil {

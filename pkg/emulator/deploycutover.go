@@ -33,7 +33,8 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)
 	plan, instant := dr.plan, dr.instantDDL
-	keep := ""
+	table, branchDB := e.migrationSource(db, dr)
+	keep, rows := "", ""
 	e.mu.Unlock()
 	if !in.ok {
 		return
@@ -52,9 +53,18 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	}
 	if err == nil {
 		err = e.store.Exec(ctx, in.into, plan.Merge.Plan.Statements()...)
+		e.noteDefaultSchema(ctx, db, dr.into, in.into)
+	}
+	if err == nil {
+		var saveErr error
+		if rows, saveErr = e.saveMigrationRows(ctx, branchDB, table); saveErr != nil {
+			e.log.Error("save migration data", "database", db.name, "number", dr.number, "table", table, "err", saveErr)
+		}
 	}
 	e.mu.Lock()
+	dr.migrationRows, dr.migrationTable = rows, table
 	if dr.gen != gen || ctx.Err() != nil {
+		e.finishMigrationRows(db, dr, false)
 		e.mu.Unlock()
 		return
 	}
@@ -125,6 +135,7 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 		return
 	}
 	err := e.undo(ctx, in.into, before, after, keep)
+	e.noteDefaultSchema(ctx, db, dr.into, in.into)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if dr.gen != gen || ctx.Err() != nil {

@@ -65,6 +65,7 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 		if state == stateComplete && dr.deployedAt.IsZero() {
 			dr.deployedAt, dr.closed, dr.closedAt = now, true, now
 		}
+		e.finishMigrationRows(db, dr, state == stateComplete)
 		e.dropKept(dr)
 	}
 	e.log.Info("deploy request state", "database", db.name, "number", dr.number, "state", state)

@@ -59,6 +59,10 @@ type deployRequest struct {
 	before   []string    // the target's schema before the deploy, for revert
 	after    []string    // and after it
 	keepDB   string      // storage database holding the data the deploy dropped
+	// migrationRows is a storage database holding the branch's migration
+	// table as the cutover found it, to move into the target when the
+	// revert window closes; migrationTable names the table.
+	migrationRows, migrationTable string
 
 	queuedAt, submittedAt, startedAt time.Time
 	readyToCutoverAt, cutoverAt      time.Time

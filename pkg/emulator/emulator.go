@@ -99,7 +99,9 @@ type Emulator struct {
 	tokens   map[string]string          // service token id → secret
 	accesses map[string]map[string]bool // service token id → its accesses; nil: all
 
+	noteMu sync.Mutex // serializes noteSchema; taken before mu, never under it
 	mu     sync.Mutex
+	stamp  stampClock
 	org    organization
 	dbs    map[string]*database
 	dbSeq  int

@@ -26,6 +26,14 @@ type database struct {
 	drs       []*deployRequest
 	// requireApproval is the database setting require_approval_for_deploy.
 	requireApproval bool
+	// migrations are the settings of automatically copying migration
+	// data.
+	migrations migrationSettings
+	updatedAt  time.Time
+	// schemaUpdatedAt is when the default branch's schema last changed,
+	// zero if never; schemaPrint is that schema, to tell a change.
+	schemaUpdatedAt time.Time
+	schemaPrint     string
 }
 
 // branch is a database branch, kept as one storage database.

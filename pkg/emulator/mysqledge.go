@@ -139,6 +139,29 @@ func (d edgeDirectory) Procedure(user, name string) (string, bool, error) {
 // procedureTimeout bounds the look-up of a procedure's body.
 const procedureTimeout = 10 * time.Second
 
+// SchemaChanged notes the schema of the default branch when user's
+// password is of it: direct DDL there moves schema_last_updated_at.
+func (d edgeDirectory) SchemaChanged(user string) {
+	e := d.e
+	e.mu.Lock()
+	var (
+		db        *database
+		storageDB string
+	)
+	for _, cand := range e.dbs {
+		if b := cand.branches[defaultBranch]; b != nil && b.hasUser(user) {
+			db, storageDB = cand, b.storageDB
+		}
+	}
+	e.mu.Unlock()
+	if db == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), procedureTimeout)
+	defer cancel()
+	e.noteSchema(ctx, db, storageDB)
+}
+
 // Refused logs a refused login; the client only hears "Access denied".
 func (d edgeDirectory) Refused(user, reason string) {
 	d.e.log.Info("mysql login refused", "user", user, "reason", reason)

@@ -17,11 +17,14 @@ func TestMySQLEdgeSafeMigrationsIndirectDDL(t *testing.T) {
 		e := Start(t, append(opts, WithSafeMigrations())...)
 		pw := asSDK(edgePassword(t, e, "main", map[string]any{"role": "admin"}))
 		conn := oneConn(t, passwordDB(t, e, pw, "app"))
+		// Procedures cannot be made through the edge (stored routines are
+		// not supported); these are made on storage, to check the CALL guard.
+		execAll(t, adminDB(t, e, "app", "main"),
+			"CREATE PROCEDURE make_table() CREATE TABLE by_procedure (id INT PRIMARY KEY)",
+			"CREATE PROCEDURE add_note(v BIGINT) INSERT INTO notes VALUES (v)")
 		// Made while safe migrations are still off.
 		for _, stmt := range []string{
 			"CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY)",
-			"CREATE PROCEDURE make_table() CREATE TABLE by_procedure (id INT PRIMARY KEY)",
-			"CREATE PROCEDURE add_note(v BIGINT) INSERT INTO notes VALUES (v)",
 			"PREPARE early FROM 'CREATE TABLE prepared_early (id INT PRIMARY KEY)'",
 			"SET @ddl = 'CREATE TABLE t (id int primary key)'",
 		} {
@@ -43,7 +46,6 @@ func TestMySQLEdgeSafeMigrationsIndirectDDL(t *testing.T) {
 			"EXECUTE early",
 			"PREPARE s FROM CONCAT('CREATE TABLE t', ' (id int primary key)')", // MariaDB takes an expression
 			"EXECUTE IMMEDIATE 'CREATE TABLE t (id int primary key)'",          // MariaDB
-			"CREATE PROCEDURE p() CREATE TABLE t (id int primary key)",
 			"CALL make_table()",
 			"PREPARE s FROM 'CALL make_table()'",
 			"/*!50001 CREATE TABLE t (id int primary key) */",
@@ -69,6 +71,9 @@ func TestMySQLEdgeSafeMigrationsIndirectDDL(t *testing.T) {
 				assert.NilError(t, rows.Close())
 			}
 		}
+
+		_, routine := conn.ExecContext(ctx(t), "CREATE PROCEDURE p() CREATE TABLE t (id int primary key)")
+		assert.Check(t, is.ErrorContains(routine, "Error 1235 (42000)"))
 
 		after, err := e.Storage().Schema(ctx(t), storageDB)
 		assert.NilError(t, err)

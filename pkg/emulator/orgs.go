@@ -74,11 +74,14 @@ type databaseView struct {
 	ConfigChangeQueued                bool       `json:"config_change_queued"`
 	AllowDataBranching                bool       `json:"allow_data_branching"`
 	ForeignKeysEnabled                bool       `json:"foreign_keys_enabled"`
+	AutomaticMigrations               *bool      `json:"automatic_migrations"`
 	RestrictBranchRegion              bool       `json:"restrict_branch_region"`
 	InsightsRawQueries                bool       `json:"insights_raw_queries"`
 	Plan                              string     `json:"plan"`
 	InsightsEnabled                   bool       `json:"insights_enabled"`
 	ProductionBranchWebConsole        bool       `json:"production_branch_web_console"`
+	MigrationTableName                *string    `json:"migration_table_name"`
+	MigrationFramework                *string    `json:"migration_framework"`
 	CreatedAt                         string     `json:"created_at"`
 	UpdatedAt                         string     `json:"updated_at"`
 	SchemaLastUpdatedAt               *string    `json:"schema_last_updated_at"`
@@ -88,6 +91,7 @@ type databaseView struct {
 
 // databaseView renders a database. The caller holds e.mu.
 func (e *Emulator) databaseView(db *database) databaseView {
+	automatic := db.migrations.automatic
 	prod := 0
 	for _, b := range db.branches {
 		if b.production {
@@ -102,7 +106,13 @@ func (e *Emulator) databaseView(db *database) databaseView {
 		Ready: true, Region: defaultRegion(), HTMLURL: e.htmlURL("/" + db.name), State: "ready",
 		DefaultBranchShardCount: 1, DefaultBranch: defaultBranch, AllowDataBranching: true,
 		RequireApprovalForDeploy: db.requireApproval,
-		Plan:                     "scaler_pro", CreatedAt: apiTime(db.createdAt), UpdatedAt: apiTime(db.createdAt), Kind: "mysql",
+		AutomaticMigrations:      &automatic,
+		MigrationTableName:       nullable(db.migrations.table), MigrationFramework: nullable(db.migrations.framework),
+		Plan: "scaler_pro", CreatedAt: apiTime(db.createdAt), UpdatedAt: apiTime(db.updatedAt),
+		// "When the default branch schema was last changed" (spec); null
+		// until it first changes.
+		SchemaLastUpdatedAt: apiTimePtr(db.schemaUpdatedAt),
+		Kind:                "mysql",
 	}
 }
 
@@ -126,7 +136,7 @@ func (e *Emulator) createDatabase(ctx context.Context, name string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.dbs[name] = &database{
-		id: randomString(12), name: name, createdAt: now,
+		id: randomString(12), name: name, createdAt: now, updatedAt: now,
 		branches: map[string]*branch{defaultBranch: main}, backups: map[string]*backup{},
 		requireApproval: e.cfg.RequireApproval,
 	}

@@ -96,31 +96,6 @@ func (e *Emulator) listReviews(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// databaseSettingsRequest is the body of PATCH .../databases/{database}
-// (spec operation update_database_settings); only the setting the deploy
-// model uses is taken, the others are accepted and left as they are.
-type databaseSettingsRequest struct {
-	RequireApprovalForDeploy *bool `json:"require_approval_for_deploy"`
-}
-
-func (e *Emulator) updateDatabaseSettings(w http.ResponseWriter, r *http.Request) error {
-	var req databaseSettingsRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	db, err := e.pathDatabase(r)
-	if err != nil {
-		return err
-	}
-	if req.RequireApprovalForDeploy != nil {
-		db.requireApproval = *req.RequireApprovalForDeploy
-	}
-	writeJSON(w, http.StatusOK, e.databaseView(db))
-	return nil
-}
-
 // tokenKey carries the id of the service token a request authenticated
 // with.
 type tokenKey struct{}

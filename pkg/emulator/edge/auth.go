@@ -45,6 +45,10 @@ type Directory interface {
 	Procedure(user, name string) (body string, found bool, err error)
 	// Refused is told why a login was refused, for the emulator's log.
 	Refused(user, reason string)
+	// SchemaChanged is told, before the client hears the answer, that a
+	// statement that may have changed the schema of the branch of user's
+	// password ran there.
+	SchemaChanged(user string)
 }
 
 // authServer checks logins against a Directory with either method

@@ -42,6 +42,8 @@ func (d *directory) DirectDDL(string) bool {
 
 func (d *directory) Procedure(string, string) (string, bool, error) { return "", false, nil }
 
+func (d *directory) SchemaChanged(string) {}
+
 func (d *directory) Refused(user, reason string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

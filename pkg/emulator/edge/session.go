@@ -137,7 +137,8 @@ func (s *session) close() {
 // while the branch has safe migrations on (guard), and the rest goes to
 // storage as it came.
 func (s *session) query(ctx context.Context, sql string, more bool, callback mysql.ResultSpoolFn) error {
-	if st := classify(sql); st.kind == stmtUse {
+	st := classify(sql)
+	if st.kind == stmtUse {
 		name, err := useTarget(sql)
 		if err != nil {
 			return err
@@ -153,6 +154,9 @@ func (s *session) query(ctx context.Context, sql string, more bool, callback mys
 	res, err := s.relay(ctx, sql)
 	if err != nil {
 		return err
+	}
+	if st.changesSchema() {
+		s.h.dir.SchemaChanged(s.acct.User)
 	}
 	return callback(res, more)
 }

@@ -30,7 +30,22 @@ const (
 	stmtDeallocate
 	// stmtCall is CALL of a stored procedure.
 	stmtCall
+	// stmtTemporary creates or drops a temporary table.
+	stmtTemporary
+	// stmtRoutine creates, alters or drops a trigger, stored procedure,
+	// stored function or event.
+	stmtRoutine
 )
+
+// changesSchema reports whether a statement of this kind, once run, may
+// have changed the schema.
+func (st statement) changesSchema() bool {
+	switch st.kind {
+	case stmtDDL, stmtOpaque, stmtExecute, stmtExecuteNow, stmtCall:
+		return true
+	}
+	return false
+}
 
 // statement is a statement as the edge reads it.
 type statement struct {
@@ -84,8 +99,10 @@ func classify(sql string) statement {
 		if l.word("prepare") {
 			return statement{kind: stmtDeallocate, name: l.name()}
 		}
-		return statement{kind: stmtDDL}
-	case "create", "alter", "rename", "truncate":
+		return statement{kind: ddlObject(l)}
+	case "create", "alter":
+		return statement{kind: ddlObject(l)}
+	case "rename", "truncate":
 		return statement{kind: stmtDDL}
 	case "deallocate":
 		l.word("prepare")
@@ -116,6 +133,47 @@ func classify(sql string) statement {
 	}
 	return statement{}
 }
+
+// ddlObject reads what a CREATE, ALTER or DROP is of, from its first word
+// that names a kind of object, past OR REPLACE, DEFINER = user, ALGORITHM
+// = …, SQL SECURITY … and the like:
+//   - TEMPORARY (CREATE TEMPORARY TABLE, DROP TEMPORARY TABLE) is a
+//     temporary table, which vtgate runs without the check of direct DDL
+//     (vitess go/vt/vtgate/engine/ddl.go: a DDL with CreateTempTable set,
+//     as planbuilder/ddl.go sets it for CREATE and DROP TEMPORARY TABLE,
+//     goes straight to the keyspace), in unsharded keyspaces only:
+//     "Vitess has limited support for temporary tables. It works only for
+//     unsharded keyspaces" (vitess.io/docs/21.0/reference/compatibility/
+//     mysql-compatibility, Temporary Tables). A PlanetScale branch here is
+//     one unsharded keyspace.
+//   - TRIGGER, PROCEDURE, FUNCTION, EVENT (and MariaDB's PACKAGE) are
+//     stored routines, which PlanetScale does not support in any form.
+//   - anything else is DDL.
+func ddlObject(l *lexer) stmtKind {
+	for range maxObjectScan {
+		t, ok := l.next()
+		if !ok {
+			break
+		}
+		if t.kind != tokWord {
+			continue
+		}
+		switch t.text {
+		case "temporary":
+			return stmtTemporary
+		case "trigger", "procedure", "function", "event", "package":
+			return stmtRoutine
+		case "table", "view", "index", "database", "schema", "user", "role", "sequence", "server",
+			"tablespace", "logfile", "unique", "fulltext", "spatial", "resource", "spatial_reference_system":
+			return stmtDDL
+		}
+	}
+	return stmtDDL
+}
+
+// maxObjectScan bounds the words ddlObject reads before the object's kind:
+// OR REPLACE, DEFINER = 'u'@'h', ALGORITHM = x, SQL SECURITY y fit.
+const maxObjectScan = 16
 
 // source reads what PREPARE or EXECUTE IMMEDIATE takes its text from: the
 // rest of the statement, if that is one string literal or one user
