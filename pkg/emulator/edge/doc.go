@@ -10,7 +10,11 @@
 // certificate of a CA it makes, and refuses direct DDL while the branch
 // has safe migrations on, DDL run through another statement (PREPARE and
 // EXECUTE, CALL, executable comments, MariaDB's EXECUTE IMMEDIATE and
-// compound statements) included.
+// compound statements) included. Temporary tables pass whatever the safe
+// migrations, as vtgate runs them; triggers, procedures, functions and
+// events are refused on every branch, as PlanetScale supports no stored
+// routines. After a statement that may have changed the schema it tells
+// the Directory (SchemaChanged).
 //
 // It is built on dolthub's fork of vitess' go/mysql, the listener and
 // client under go-mysql-server, weighed against the other kept MySQL
