@@ -153,7 +153,7 @@ func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
 		if err != nil {
 			return "", sd.wrap(err)
 		}
-	case len(sd.src.tables)+len(sd.src.views)+len(sd.src.others) > 0:
+	case len(sd.src.tables)+len(sd.src.views) > 0:
 		changes, err := sd.convergeSchema(ctx, c, table)
 		sd.changes = append(sd.changes, changes...)
 		var unmanaged errUnmanaged
@@ -252,7 +252,7 @@ func (sd *seeder) what() string {
 	if len(sd.src.migrations) > 0 {
 		return "every migration"
 	}
-	if len(sd.src.tables)+len(sd.src.views)+len(sd.src.others) > 0 {
+	if len(sd.src.tables)+len(sd.src.views) > 0 {
 		return "the schema"
 	}
 	return "its schema"

@@ -113,12 +113,7 @@ func (sd *seeder) convergeSchema(ctx context.Context, c *conn, keep string) ([]c
 		}
 	}
 	views, err := sd.convergeViews(ctx, c, a)
-	done = append(done, views...)
-	if err != nil {
-		return done, err
-	}
-	others, err := sd.replaceOthers(ctx, c)
-	return append(done, others...), err
+	return append(done, views...), err
 }
 
 // checkManaged refuses to drop the tables of a branch when the files
@@ -271,22 +266,3 @@ func (sd *seeder) convergeView(ctx context.Context, c *conn, a actual, d definit
 	}
 	return change{verb, "view", d.obj.Name}, nil
 }
-
-// replaceOthers drops and creates the triggers, routines and events the
-// schema files define, saying that deploy requests leave them out.
-func (sd *seeder) replaceOthers(ctx context.Context, c *conn) ([]change, error) {
-	var done []change
-	for _, d := range sd.src.others {
-		kind := strings.ToUpper(d.obj.Kind)
-		if err := c.exec(ctx, "DROP "+kind+" IF EXISTS "+quoteName(d.obj.Name), d.text); err != nil {
-			return done, fmt.Errorf("%s: %s %s: %w", d.at, d.obj.Kind, d.obj.Name, err)
-		}
-		done = append(done, change{"replaced", d.obj.Kind, d.obj.Name})
-		sd.s.Warnf("%s: %s %s is on branch %s for its tests, but a deploy request does not carry a %s: %s", d.at, d.obj.Kind, d.obj.Name, sd.branch, d.obj.Kind, notCarried)
-	}
-	return done, nil
-}
-
-// notCarried says what to do about an object that deploy requests do not
-// carry.
-const notCarried = "create it in production yourself, or leave it to the application"

@@ -73,6 +73,8 @@ func TestSchemaRefusesChanges(t *testing.T) {
 		{"INSERT INTO a VALUES (1);\n", "a.sql:1: INSERT INTO writes rows; schema files hold the desired CREATE TABLE and CREATE VIEW statements: put rows in data"},
 		{"DROP TABLE a;\n", "use migrations instead of schema"},
 		{"CREATE TABLE a (id INT);\nCREATE TABLE A (id INT);\n", "a.sql:2 defines table A again (first at "},
+		{"DELIMITER ;;\nCREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.id = 1; END;;\n",
+			"a.sql:2: CREATE TRIGGER t: PlanetScale supports no stored routines, triggers or events (planetscale.com/docs/vitess/mysql-compatibility)"},
 	} {
 		dir := t.TempDir()
 		writeFile(t, dir, "a.sql", tc.sql)

@@ -23,7 +23,6 @@ type definition struct {
 // anything is created.
 type sources struct {
 	tables, views []definition // in file order
-	others        []definition // triggers, routines and events
 	migrations    []migration  // in order of their versions
 	data          []seedFile
 	dataTables    []string // tables the data files write, lowercased
@@ -129,13 +128,10 @@ func (src *sources) readSchema(files []seedFile) error {
 				return fmt.Errorf("input schema: %s defines %s %s again (first at %s)", at, d.obj.Kind, d.obj.Name, prev)
 			}
 			where[key] = at
-			switch d.obj.Kind {
-			case "table":
+			if d.obj.Kind == "table" {
 				src.tables = append(src.tables, d)
-			case "view":
+			} else {
 				src.views = append(src.views, d)
-			default:
-				src.others = append(src.others, d)
 			}
 			return nil
 		})
@@ -158,6 +154,9 @@ func checkDefinition(st sqlload.Statement, o sqlload.Object) error {
 	case o.Kind == "":
 		return fmt.Errorf("%s is a change, not a definition; schema files hold the desired CREATE TABLE and CREATE VIEW statements: "+
 			"write the table as it should be (its deploy request computes the ALTER), or use migrations instead of schema", verb)
+	case o.Kind != "table" && o.Kind != "view":
+		return fmt.Errorf("%s %s: PlanetScale supports no stored routines, triggers or events (planetscale.com/docs/vitess/mysql-compatibility), "+
+			"so no deploy request can carry it; do its work in the application", verb, o.Name)
 	case strings.Contains(o.Name, "."):
 		return fmt.Errorf("%s %s names its database; name the %s alone", verb, o.Name, o.Kind)
 	case o.Temporary || o.Derived:
