@@ -82,6 +82,8 @@ func (sd *seeder) recreate(ctx context.Context, why string) error {
 	req := planetscale.CreateBranch{Name: old.Name, Parent: old.ParentBranch, Region: old.Region.Slug}
 	if restored {
 		req.SeedData = "last_successful_backup"
+		sd.s.Logf("branch %s had rows from a backup (Data Branching), so it comes back with the newest backup of %s; "+
+			"the branch then has that backup's schema, so back %s up after each deploy", old.Name, old.ParentBranch, old.ParentBranch)
 	}
 	b, err := sd.c.CreateBranch(ctx, sd.database, req)
 	if err != nil {
