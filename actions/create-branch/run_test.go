@@ -14,7 +14,6 @@ import (
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
-	"gotest.tools/v3/poll"
 )
 
 func TestCreateBranch(t *testing.T) {
@@ -228,19 +227,7 @@ func TestCreateBranchWithDataBranching(t *testing.T) {
 		assert.NilError(t, em.Storage().Exec(ctx, main,
 			"CREATE TABLE hotels (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50) NOT NULL)",
 			"INSERT INTO hotels (name) VALUES ('Hotel California'), ('The Galt House')"))
-		c := actiontest.SDK(t, em)
-		backup, err := c.Backups.Create(ctx, &ps.CreateBackupRequest{Organization: "acme", Database: "app", Branch: "main"})
-		assert.NilError(t, err)
-		poll.WaitOn(t, func(poll.LogT) poll.Result {
-			b, err := c.Backups.Get(ctx, &ps.GetBackupRequest{Organization: "acme", Database: "app", Branch: "main", Backup: backup.PublicID})
-			if err != nil {
-				return poll.Error(err)
-			}
-			if b.State != "success" {
-				return poll.Continue("backup is %s", b.State)
-			}
-			return poll.Success()
-		}, poll.WithTimeout(10*time.Second))
+		actiontest.Backup(t, em, "main")
 
 		r := actiontest.Exec(t, actiontest.Env(em, "app"), "create-branch", "--branch", "pr-11", "--seed-data", "last_successful_backup", "--password-role", "reader")
 		r.Assert(t, icmd.Success)
@@ -248,7 +235,7 @@ func TestCreateBranchWithDataBranching(t *testing.T) {
 		var n int
 		assert.NilError(t, db.QueryRow("SELECT COUNT(*) FROM hotels").Scan(&n))
 		assert.Equal(t, n, 2)
-		_, err = db.Exec("INSERT INTO hotels (name) VALUES ('x')")
+		_, err := db.Exec("INSERT INTO hotels (name) VALUES ('x')")
 		assert.Assert(t, err != nil, "a reader password could write")
 	})
 }

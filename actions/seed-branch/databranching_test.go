@@ -3,35 +3,13 @@ package seedbranch_test
 import (
 	"context"
 	"testing"
-	"time"
 
-	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
-	"gotest.tools/v3/poll"
 )
-
-// backupMain makes a backup of main and waits until it succeeded.
-func backupMain(t *testing.T, em *emulator.Emulator) {
-	t.Helper()
-	ctx := context.Background()
-	c := actiontest.SDK(t, em)
-	backup, err := c.Backups.Create(ctx, &ps.CreateBackupRequest{Organization: "acme", Database: "app", Branch: "main"})
-	assert.NilError(t, err)
-	poll.WaitOn(t, func(poll.LogT) poll.Result {
-		b, err := c.Backups.Get(ctx, &ps.GetBackupRequest{Organization: "acme", Database: "app", Branch: "main", Backup: backup.PublicID})
-		if err != nil {
-			return poll.Error(err)
-		}
-		if b.State != "success" {
-			return poll.Continue("backup is %s", b.State)
-		}
-		return poll.Success()
-	}, poll.WithTimeout(10*time.Second))
-}
 
 // A branch with Data Branching rows keeps them: the data files run on
 // top. When production moves, the branch is recreated with data from the
@@ -44,7 +22,7 @@ func TestDataBranching(t *testing.T) {
 		assert.Assert(t, ok)
 		hotels := "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)"
 		assert.NilError(t, em.Storage().Exec(context.Background(), main, hotels, "INSERT INTO hotels VALUES (1, 'Hotel California'), (2, 'The Galt House')"))
-		backupMain(t, em)
+		actiontest.Backup(t, em, "main")
 		env := actiontest.Env(em, "app")
 		actiontest.Exec(t, env, "create-branch", "--branch", "pr-1", "--seed-data", "last_successful_backup", "--create-password=false").Assert(t, icmd.Success)
 
@@ -68,7 +46,7 @@ func TestDataBranching(t *testing.T) {
 		seed("pr-2").Assert(t, icmd.Success)
 		actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-2").Assert(t, icmd.Success)
 		actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-2", "--revert-window", "skip").Assert(t, icmd.Success)
-		backupMain(t, em)
+		actiontest.Backup(t, em, "main")
 
 		r := seed("pr-1")
 		r.Assert(t, icmd.Success)

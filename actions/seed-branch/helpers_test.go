@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
@@ -47,15 +46,7 @@ func branchWithRow(t *testing.T, em *emulator.Emulator, branch string, mainDDL .
 // branchDB is an admin connection to the storage database of a branch.
 func branchDB(t *testing.T, em *emulator.Emulator, branch string) *sql.DB {
 	t.Helper()
-	name, ok := em.BranchDatabase("app", branch)
-	assert.Assert(t, ok, "branch %s has no database", branch)
-	cfg, err := mysql.ParseDSN(em.AdminDSN())
-	assert.NilError(t, err)
-	cfg.DBName = name
-	db, err := sql.Open("mysql", cfg.FormatDSN())
-	assert.NilError(t, err)
-	t.Cleanup(func() { db.Close() })
-	return db
+	return actiontest.BranchDB(t, em, branch)
 }
 
 // passwords lists the passwords a branch has in the emulator's state.
@@ -72,31 +63,8 @@ func passwords(t *testing.T, em *emulator.Emulator, branch string) []emulator.Pa
 	return nil
 }
 
-// queryStrings runs a query and returns its rows, each column as a string.
-func queryStrings(t *testing.T, db *sql.DB, query string) [][]string {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), query)
-	assert.NilError(t, err)
-	defer rows.Close()
-	cols, err := rows.Columns()
-	assert.NilError(t, err)
-	var out [][]string
-	for rows.Next() {
-		vals := make([]sql.RawBytes, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		assert.NilError(t, rows.Scan(ptrs...))
-		row := make([]string, len(cols))
-		for i, v := range vals {
-			row[i] = string(v)
-		}
-		out = append(out, row)
-	}
-	assert.NilError(t, rows.Err())
-	return out
-}
+// queryStrings runs a query and returns its rows as strings.
+var queryStrings = actiontest.Query
 
 // copySeed copies testdata/seed into a fresh directory and adds
 // data/03_blobs.sql with binary rows; it returns the directory and the

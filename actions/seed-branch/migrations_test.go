@@ -1,34 +1,17 @@
 package seedbranch_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/history"
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/planetscale"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
 )
-
-// migrationsOn turns on automatic migrations for schema_migrations and
-// gives production the table, as setup-migrations does.
-func migrationsOn(t *testing.T, em *emulator.Emulator) {
-	t.Helper()
-	c, err := planetscale.New(planetscale.Config{APIURL: em.URL(), TokenID: em.TokenID(), Token: em.Token(), Org: em.Org()})
-	assert.NilError(t, err)
-	_, err = c.UpdateMigrationSettings(context.Background(), "app", planetscale.MigrationSettings{
-		AutomaticMigrations: true, MigrationFramework: "other", MigrationTableName: shared.DefaultMigrationTable,
-	})
-	assert.NilError(t, err)
-	main, ok := em.BranchDatabase("app", "main")
-	assert.Assert(t, ok)
-	assert.NilError(t, em.Storage().Exec(context.Background(), main, shared.MigrationTableDDL(shared.DefaultMigrationTable)))
-}
 
 // A PR's pushes in migrations mode: each migration runs once on the
 // branch; one edited after it ran there gets the branch recreated off
@@ -37,7 +20,7 @@ func TestMigrationsPushes(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
 		em := emulator.Start(t, opts...)
-		migrationsOn(t, em)
+		history.SetupMigrations(t, em)
 		env := newBranch(t, em, "pr-1")
 		dir := t.TempDir()
 		writeFile(t, dir, "001_rooms.sql", "CREATE TABLE rooms (id BIGINT NOT NULL PRIMARY KEY);\nINSERT INTO rooms VALUES (1);\n")

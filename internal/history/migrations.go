@@ -20,11 +20,7 @@ import (
 // written in production kept, and no branch but main.
 func MigrationsHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	repo := NewRepo(map[string]string{"README.md": "# bookings\n"})
-	must := func(res Result, what string) Result {
-		t.Helper()
-		assert.Assert(t, res.OK, "%s failed:\n%s", what, res.Output)
-		return res
-	}
+	must := func(res Result, what string) Result { t.Helper(); return must(t, res, what) }
 
 	pr1 := repo.Open(1).Set("db/migrations/001_rooms.sql", rooms).Set("db/data/rooms.sql", "INSERT INTO rooms (id, name) VALUES (1, 'Ada');\n")
 	must(r.Push(t, 1, repo.Tree(pr1)), "#1 push")

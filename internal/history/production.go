@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
+	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/sqlload"
 	"gotest.tools/v3/assert"
@@ -21,16 +21,7 @@ import (
 var autoIncrement = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
 
 // Open connects to a storage database of em as its admin.
-func Open(t *testing.T, em *emulator.Emulator, name string) *sql.DB {
-	t.Helper()
-	cfg, err := mysql.ParseDSN(em.AdminDSN())
-	assert.NilError(t, err)
-	cfg.DBName = name
-	db, err := sql.Open("mysql", cfg.FormatDSN())
-	assert.NilError(t, err)
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+var Open = actiontest.StorageDB
 
 // Production connects to the storage database of app's main.
 func Production(t *testing.T, em *emulator.Emulator) *sql.DB {
@@ -107,30 +98,7 @@ func Expected(t *testing.T, em *emulator.Emulator, tree map[string]string, prod 
 }
 
 // Query runs a query and returns its rows as strings.
-func Query(t *testing.T, db *sql.DB, query string, args ...any) [][]string {
-	t.Helper()
-	rows, err := db.Query(query, args...)
-	assert.NilError(t, err, query)
-	defer rows.Close()
-	cols, err := rows.Columns()
-	assert.NilError(t, err)
-	var out [][]string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		assert.NilError(t, rows.Scan(ptrs...))
-		row := make([]string, len(cols))
-		for i, v := range vals {
-			row[i] = v.String
-		}
-		out = append(out, row)
-	}
-	assert.NilError(t, rows.Err())
-	return out
-}
+var Query = actiontest.Query
 
 // Branches lists app's branches.
 func Branches(em *emulator.Emulator) []string {

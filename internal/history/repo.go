@@ -9,6 +9,9 @@ package history
 import (
 	"maps"
 	"slices"
+	"testing"
+
+	"gotest.tools/v3/assert"
 )
 
 // Repo is a repository: main's files, path → content.
@@ -75,3 +78,10 @@ func (r *Repo) Merge(p *PR) map[string]string {
 
 // Main returns main's files.
 func (r *Repo) Main() map[string]string { return maps.Clone(r.main) }
+
+// must fails the test unless a job succeeded, and returns its result.
+func must(t *testing.T, res Result, what string) Result {
+	t.Helper()
+	assert.Assert(t, res.OK, "%s failed:\n%s", what, res.Output)
+	return res
+}

@@ -32,11 +32,7 @@ func roomsNamed(n string) string {
 // table of psflow's, and no branch but main.
 func SchemaHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	repo := NewRepo(map[string]string{"README.md": "# bookings\n"})
-	must := func(res Result, what string) Result {
-		t.Helper()
-		assert.Assert(t, res.OK, "%s failed:\n%s", what, res.Output)
-		return res
-	}
+	must := func(res Result, what string) Result { t.Helper(); return must(t, res, what) }
 
 	// #1 adds the first table and its seed rows; every step runs again.
 	pr1 := repo.Open(1).Set("db/schema/rooms.sql", rooms).Set("db/data/rooms.sql", "INSERT INTO rooms (id, name) VALUES (1, 'Ada'), (2, 'Grace');\n")
