@@ -105,7 +105,7 @@ func (c *conn) normalizeView(ctx context.Context, d definition, i int) (viewDef,
 	if dropErr := c.exec(ctx, "DROP VIEW IF EXISTS "+quoteName(scratch)); err == nil {
 		err = dropErr
 	}
-	v.body = strings.ReplaceAll(v.body, scratch, d.obj.Name)
+	v.body = strings.ReplaceAll(v.body, scratch, strings.ToLower(d.obj.Name))
 	return v, err
 }
 
@@ -118,5 +118,42 @@ func (c *conn) view(ctx context.Context, name string) (viewDef, error) {
 	if len(rows) == 0 {
 		return viewDef{}, fmt.Errorf("view %s is not in information_schema.VIEWS", name)
 	}
-	return viewDef{body: rows[0][0], check: rows[0][1]}, nil
+	return viewDef{body: canonicalView(rows[0][0]), check: rows[0][1]}, nil
+}
+
+// canonicalView is a view's definition with backticks dropped, words
+// lowercased and blanks collapsed outside string literals. MySQL and
+// MariaDB print a definition of their own; go-mysql-server keeps the text
+// it was given, which a deploy gives quoted.
+func canonicalView(def string) string {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(def); i++ {
+		c := def[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(def) && def[j] != c {
+				if def[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			b.WriteString(def[i:min(j+1, len(def))])
+			i, space = j, false
+		case c == '`':
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = true
+		default:
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			space = false
+		}
+	}
+	return strings.TrimSpace(b.String())
 }

@@ -13,7 +13,9 @@ func TestSchemaHistory(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
 		em := emulator.Start(t, opts...)
-		history.SchemaHistory(t, em, history.NewBinary(em))
+		r := history.NewBinary(em)
+		history.SchemaHistory(t, em, r)
+		r.WriteReport(t)
 	})
 }
 
