@@ -21,10 +21,6 @@ func run(ctx context.Context, s *step.Step) error {
 	if err != nil {
 		return err
 	}
-	// A bad mysql_ca stops the step before anything is created.
-	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
-		return err
-	}
 	c, err := shared.Client(s)
 	if err != nil {
 		return err
