@@ -34,7 +34,7 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	}
 	r := deploycomment.Report{
 		Where: shared.Where(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
-		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops),
+		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops), PR: deploycomment.PROf(s),
 		Destructive: deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
 	}
 	lint, err := c.LintSchema(ctx, db, dr.Branch)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/psflow/psflow/actions/internal/deploycomment"
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -40,7 +41,8 @@ type follower struct {
 	apply  bool   // apply the cutover at pending_cutover
 	revert string // leave, skip or wait
 	lock   hostLock
-	check  diffCheck // what the deploy is checked against
+	check  diffCheck        // what the deploy is checked against
+	pr     deploycomment.PR // the pull request behind it, for advice
 
 	prev     string                     // the state the previous poll reported
 	last     *planetscale.DeployRequest // the newest state read
@@ -193,7 +195,7 @@ func (f *follower) refusedError(state string) error {
 		return f.refused
 	}
 	return step.DeployFailedf("deploy request #%d of %s cannot be deployed now: %w; %s",
-		f.number, f.where(), f.refused, refusalAdvice(f.refused, f.last))
+		f.number, f.where(), f.refused, f.refusalAdvice())
 }
 
 // cancel cancels the deployment after a timeout when it can still be

@@ -34,6 +34,9 @@ type Report struct {
 	// Readiness, when set, says whether the request can deploy and what
 	// stands in its way.
 	Readiness *Readiness
+	// PR is the pull request behind the request, for what to do when it
+	// cannot deploy.
+	PR PR
 	// Reported, when set, is carried in a hidden line for wait-and-deploy
 	// (see FindReported).
 	Reported *Reported

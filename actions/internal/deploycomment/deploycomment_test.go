@@ -45,6 +45,7 @@ func TestMarkdown(t *testing.T) {
 			Ahead:            []Ahead{{Number: 4, State: "in_progress"}, {Number: 5, State: "complete_pending_revert"}},
 		},
 		Reported: &rec,
+		PR:       PR{Stage: BeforeMerge, Base: "main"},
 	}
 	queued := Report{
 		Where: "acme/app", Database: "app", Branch: "pr-12", Into: "main", Number: 7, State: "queued",

@@ -5,21 +5,6 @@ import (
 	"strings"
 )
 
-// Remedy says what makes a deploy request with these blockers deployable.
-func (g Readiness) Remedy(branch, into string) string {
-	var fixes []string
-	if len(g.Conflicts) > 0 {
-		fixes = append(fixes, fmt.Sprintf("its changes apply onto %s as it is now", into))
-	}
-	if len(g.LintErrors) > 0 {
-		fixes = append(fixes, "its lint errors are fixed")
-	}
-	if len(fixes) == 0 {
-		return fmt.Sprintf("see the deploy request on PlanetScale for why %s cannot take it", into)
-	}
-	return fmt.Sprintf("change branch %s so that %s, then push again (the deploy request follows the branch)", branch, strings.Join(fixes, " and "))
-}
-
 // Approval describes the approval a deploy request has or needs.
 func (g Readiness) Approval() string {
 	switch {
@@ -54,7 +39,11 @@ func writeReadiness(b *strings.Builder, r Report) {
 		for _, l := range blockers {
 			fmt.Fprintf(b, "> - %s\n", oneLine(l))
 		}
-		fmt.Fprintf(b, ">\n> To deploy it, %s.\n", g.Remedy("`"+r.Branch+"`", "`"+r.Into+"`"))
+		pr := r.PR
+		if pr.Base != "" {
+			pr.Base = "`" + pr.Base + "`"
+		}
+		fmt.Fprintf(b, ">\n> What to do: %s.\n", g.Remedy("`"+r.Branch+"`", "`"+r.Into+"`", pr))
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "- Deployable: **%s**\n", yesNo(g.Deployable))
