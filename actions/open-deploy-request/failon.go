@@ -70,6 +70,6 @@ func blocked(cond string, r deploycomment.Report, found []string, g *deploycomme
 	if len(found) == 0 {
 		return fmt.Sprintf("fail_on=%s: could not read what keeps deploy request #%d of %s from deploying (%s)", cond, r.Number, r.Where, strings.Join(g.Unknown, "; "))
 	}
-	return fmt.Sprintf("fail_on=%s: deploy request #%d of %s cannot deploy: %s; to deploy it, %s",
-		cond, r.Number, r.Where, strings.Join(found, "; "), g.Remedy(r.Branch, r.Into))
+	return fmt.Sprintf("fail_on=%s: deploy request #%d of %s cannot deploy: %s; %s",
+		cond, r.Number, r.Where, strings.Join(found, "; "), g.Remedy(r.Branch, r.Into, r.PR))
 }

@@ -61,11 +61,8 @@ func logReport(s *step.Step, r deploycomment.Report) {
 	if len(blockers) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("deploy request #%d of %s cannot deploy: %s; to deploy it, %s",
-		r.Number, r.Where, strings.Join(blockers, "; "), g.Remedy(r.Branch, r.Into))
-	if note := g.SeedRecordNote(r.Branch, r.Into); note != "" {
-		msg += "; note: " + note
-	}
+	msg := fmt.Sprintf("deploy request #%d of %s cannot deploy: %s; %s",
+		r.Number, r.Where, strings.Join(blockers, "; "), g.Remedy(r.Branch, r.Into, r.PR))
 	if failsOn(s, "conflict") && len(g.Conflicts) > 0 || failsOn(s, "lint_error") && len(g.LintErrors) > 0 {
 		s.Logf("%s", msg)
 		return

@@ -16,8 +16,9 @@ import (
 
 // A request whose change collides with what main got since the branch was
 // made is reported, not a crash: outputs, summary and a warning say what
-// collides and what to do; fail_on conflict fails the check (exit 1). When
-// the branch is fixed, the same request follows it and can deploy.
+// collides and what a push to the pull request does about it; fail_on
+// conflict fails the check (exit 1). When the branch is fixed, the same
+// request follows it and can deploy.
 func TestOpenDeployRequestReportsAConflict(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
@@ -40,10 +41,12 @@ func TestOpenDeployRequestReportsAConflict(t *testing.T) {
 		}
 		for _, tc := range cases {
 			summary := filepath.Join(t.TempDir(), "summary.md")
-			r := actiontest.Exec(t, deploytest.Env(em, nil), "open-deploy-request", "--branch", "pr-2", "--fail-on", tc.failOn, "--summary-file", summary)
+			env := deploytest.Env(em, map[string]string{"GITHUB_EVENT_PATH": actiontest.PullRequestEvent(t, "synchronize", 2, false)})
+			r := actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-2", "--fail-on", tc.failOn, "--summary-file", summary)
 			r.Assert(t, icmd.Expected{ExitCode: tc.code})
 			assert.Check(t, is.Contains(r.Stderr(), tc.msg), tc.failOn)
-			assert.Check(t, is.Contains(r.Stderr(), "to deploy it, change branch pr-2 so that its changes apply onto main as it is now, then push again"))
+			assert.Check(t, is.Contains(r.Stderr(), "; the schema of main changed since branch pr-2 was created: merge main into the pull request and push: "+
+				"seed-branch brings pr-2 onto main as it is now"))
 			assert.Equal(t, r.Outputs["number"], "2", "the request is reused")
 			assert.Equal(t, r.Outputs["deployment_state"], "error")
 			assert.Equal(t, r.Outputs["deployable"], "false")
@@ -53,6 +56,7 @@ func TestOpenDeployRequestReportsAConflict(t *testing.T) {
 			md, err := os.ReadFile(summary)
 			assert.NilError(t, err)
 			assert.Check(t, is.Contains(string(md), "> [!CAUTION]\n> **Cannot deploy**:\n> - conflict on users"))
+			assert.Check(t, is.Contains(string(md), "> What to do: the schema of `main` changed since branch `pr-2` was created: merge `main` into the pull request and push"))
 			assert.Check(t, is.Contains(string(md), "- Deployable: **no**"))
 		}
 

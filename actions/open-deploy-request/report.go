@@ -2,7 +2,6 @@ package opendeployrequest
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -35,7 +34,7 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	}
 	r := deploycomment.Report{
 		Where: shared.Where(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
-		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops),
+		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops), PR: deploycomment.PROf(s),
 		Destructive: deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
 	}
 	lint, err := c.LintSchema(ctx, db, dr.Branch)
@@ -46,12 +45,6 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	r.Lint = lint
 	if slices.Contains([]string{"ready", "error", "queued"}, state) && dr.State == "open" {
 		g := deploycomment.ReadReadiness(ctx, c, db, dr)
-		if !g.Deployable {
-			var seedErr error
-			if _, g.SeedRecord, seedErr = deploycomment.FindSeedRecord(ctx, c, db, dr, ops); seedErr != nil {
-				g.Unknown = append(g.Unknown, fmt.Sprintf("whether the request only creates seed-branch's record twice (%v)", seedErr))
-			}
-		}
 		r.Readiness = &g
 	}
 	if state != "pending" {

@@ -91,7 +91,7 @@ func TestOpenDeployRequestFailOn(t *testing.T) {
 			{"none", 0, []string{"warning: deploy request #1 of acme/app cannot deploy: lint error NO_UNIQUE_KEY on `audit_log`"}},
 			{"destructive", 1, destructive},
 			{"lint", 1, []string{"fail_on=lint: branch pr-9 of acme/app has 1 schema lint finding(s): NO_UNIQUE_KEY on audit_log"}},
-			{"lint_error", 1, []string{lintError, "to deploy it, change branch pr-9 so that its lint errors are fixed, then push again"}},
+			{"lint_error", 1, []string{lintError, "; fix the lint errors in the files, run seed-branch again (it makes branch pr-9 match them), then open-deploy-request and wait-and-deploy"}},
 			{"conflict", 0, []string{"warning: deploy request #1 of acme/app cannot deploy"}},
 			{"destructive, lint_error", 1, append([]string{lintError + ": "}, destructive...)},
 		}

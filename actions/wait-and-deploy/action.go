@@ -25,8 +25,6 @@ var Action = &step.Action{
 		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
 		step.Input{Name: "reported_diff", Description: "What open-deploy-request reported (its reported_diff output); the deploy is refused when the request's statements differ. Default: the record in the pull request's sticky comment on GitHub, else in the deploy request's review by open-deploy-request."},
 		step.Input{Name: "allow_changed_diff", Description: "Deploy even when the statements differ from what open-deploy-request reported, or gained destructive changes since.", Kind: step.Bool, Default: "false"},
-		shared.TLSInput,
-		shared.MySQLCAInput,
 	),
 	Outputs: []step.Output{
 		{Name: "number", Description: "Deploy request number."},

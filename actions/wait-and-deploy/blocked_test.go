@@ -14,17 +14,19 @@ import (
 )
 
 // A request that cannot deploy ends the step with exit 4, what collides
-// and what to do; production is untouched.
+// and what to do, as a merged pull request's job can do it (or, with no
+// pull request said, as any run can); production is untouched.
 func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 	const (
 		wide   = "ALTER TABLE users MODIFY name VARCHAR(300) NOT NULL"
 		narrow = "ALTER TABLE users MODIFY name VARCHAR(100) NOT NULL"
 	)
 	cases := []struct {
-		name  string
-		setup func(t *testing.T, em *emulator.Emulator) // leaves pr-2's request #2 unable to deploy
-		msg   []string
-		calls int // deploy calls #2 gets
+		name   string
+		setup  func(t *testing.T, em *emulator.Emulator) // leaves pr-2's request #2 unable to deploy
+		merged bool                                      // run on pull request #2's merge
+		msg    []string
+		calls  int // deploy calls #2 gets
 	}{
 		{
 			name: "conflict with what main got",
@@ -33,8 +35,21 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 				opened(t, em, "pr-2", []string{narrow})
 				deploytest.Run(t, em, "wait-and-deploy", "pr-1")
 			},
+			merged: true,
 			msg: []string{"deploy request #2 of acme/app cannot be deployed: conflict on users: ",
-				"to deploy it, change branch pr-2 so that its changes apply onto main as it is now, then push again (the deploy request follows the branch); see https://app.planetscale.com/acme/app/deploy-requests/2"},
+				"; the schema of main changed since branch pr-2 was created: run seed-branch again with the merged files (it brings pr-2 onto main as it is now), " +
+					"then open-deploy-request and wait-and-deploy; re-running this job does all three; see https://app.planetscale.com/acme/app/deploy-requests/2"},
+		},
+		{
+			name: "conflict with what main got, no pull request said",
+			setup: func(t *testing.T, em *emulator.Emulator) {
+				opened(t, em, "pr-1", []string{wide})
+				opened(t, em, "pr-2", []string{narrow})
+				deploytest.Run(t, em, "wait-and-deploy", "pr-1")
+			},
+			msg: []string{"deploy request #2 of acme/app cannot be deployed: conflict on users: ",
+				"; the schema of main changed since branch pr-2 was created: run seed-branch again (it brings pr-2 onto main as it is now; " +
+					"while the pull request is open, merge its base branch into it first), then open-deploy-request and wait-and-deploy; see https://app.planetscale.com/acme/app/deploy-requests/2"},
 		},
 		{
 			name: "lint error",
@@ -42,8 +57,9 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 				opened(t, em, "pr-1", []string{postsTable})
 				opened(t, em, "pr-2", []string{"CREATE TABLE events (body TEXT)"})
 			},
+			merged: true,
 			msg: []string{"deploy request #2 of acme/app cannot be deployed: lint error NO_UNIQUE_KEY on `events`",
-				"to deploy it, change branch pr-2 so that its lint errors are fixed, then push again"},
+				"; the merged files have lint errors: fix them in a new pull request, whose branch, made off main as it is then, deploys these changes too; see "},
 		},
 		{
 			name: "conflict with a deployment queued ahead",
@@ -54,9 +70,11 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 				assert.NilError(t, err)
 				deploytest.WaitForState(t, em, 1, "pending_cutover")
 			},
+			merged: true,
 			msg: []string{"deploy request #2 of acme/app cannot be deployed now: ",
 				"conflicts with the deployments queued ahead of it",
-				"its changes collide with a deployment queued ahead of it: once that one is done, change branch pr-2 so that it applies onto main as it is then"},
+				"its changes collide with a deployment queued ahead of it: once that one is done, run seed-branch again with the merged files (it brings pr-2 onto main as it is now), " +
+					"then open-deploy-request and wait-and-deploy; re-running this job does all three (see https://app.planetscale.com/acme/app/deploy-requests/2)"},
 			calls: 1,
 		},
 	}
@@ -68,7 +86,11 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 				em := emulator.Start(t, opts...)
 				tc.setup(t, em)
 				before := deploytest.Tables(t, em, "main")
-				r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-2")
+				env := deploytest.Env(em, nil)
+				if tc.merged {
+					env["GITHUB_EVENT_PATH"] = actiontest.PullRequestEvent(t, "closed", 2, true)
+				}
+				r := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-2")
 				r.Assert(t, icmd.Expected{ExitCode: 4})
 				for _, m := range tc.msg {
 					assert.Check(t, is.Contains(r.Stderr(), m))

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -23,7 +22,6 @@ type diffCheck struct {
 	lookErr      error                   // why the lookup failed, once
 	statements   []string                // the statements last logged
 	opsErr       error                   // a permanent failure to read them, not tried again
-	dropped      string                  // the statement this run took out of the request (mendSeedRecord)
 }
 
 // lookup returns what open-deploy-request reported about the request of
@@ -88,15 +86,7 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		f.s.Noticef("nothing records what open-deploy-request reported about deploy request #%d of %s (%s): its statements are deployed unchecked", f.number, f.where(), look.From)
 		return nil
 	}
-	reported := *look.Reported
-	if f.check.dropped != "" {
-		var had bool
-		if reported, had = reported.Without(f.check.dropped); had {
-			f.s.Logf("the statement creating `%s` that open-deploy-request reported is gone from the request: psflow dropped the record from branch %s itself",
-				shared.SeedMarkerTable, dr.Branch)
-		}
-	}
-	change := reported.Compare(stmts, destructive)
+	change := look.Reported.Compare(stmts, destructive)
 	if !change.Changed() {
 		f.s.Logf("these are the statements open-deploy-request reported (%s)", look.From)
 		return nil

@@ -41,18 +41,17 @@ type follower struct {
 	apply  bool   // apply the cutover at pending_cutover
 	revert string // leave, skip or wait
 	lock   hostLock
-	check  diffCheck // what the deploy is checked against
+	check  diffCheck        // what the deploy is checked against
+	pr     deploycomment.PR // the pull request behind it, for advice
 
-	prev      string                     // the state the previous poll reported
-	last      *planetscale.DeployRequest // the newest state read
-	deployed  time.Time                  // when this run queued the deploy
-	failed    string                     // the failure state the deployment ended in
-	refused   error                      // the last action the API refused
-	refusedQ  string                     // the state it was refused in
-	approval  approvalWait               // a wait for an approval
-	seedTried bool                       // whether the request was checked for seed-branch's record (mendSeedRecord)
-	queue     string                     // the deploy queue ahead, as last logged
-	seedAhead []uint64                   // the deployments ahead that create seed-branch's record too, waited for (awaitSeedAhead)
+	prev     string                     // the state the previous poll reported
+	last     *planetscale.DeployRequest // the newest state read
+	deployed time.Time                  // when this run queued the deploy
+	failed   string                     // the failure state the deployment ended in
+	refused  error                      // the last action the API refused
+	refusedQ string                     // the state it was refused in
+	approval approvalWait               // a wait for an approval
+	queue    string                     // the deploy queue ahead, as last logged
 }
 
 // where names the database for messages: "acme/app".
@@ -82,15 +81,6 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		f.refused = nil
 	}
 	seen := state == f.prev
-	if len(f.seedAhead) > 0 {
-		done, err := f.seedAheadDone(ctx, dr)
-		if err != nil || !done {
-			return state, false, err
-		}
-		if mended, err := f.mendSeedRecord(ctx, dr, deploycomment.RecordInTarget); mended || err != nil {
-			return state, false, err
-		}
-	}
 	if state == stateQueued {
 		f.logQueue(dr)
 	}
@@ -98,14 +88,6 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	case state == stateNoChanges || state == stateComplete:
 		return state, true, nil
 	case slices.Contains(failureStates, state):
-		if state == "error" {
-			if mended, err := f.mendSeedRecord(ctx, dr, deploycomment.FindSeedRecord); mended || err != nil {
-				return state, false, err
-			}
-			if waiting, err := f.awaitSeedAhead(ctx, dr); waiting || err != nil {
-				return state, false, err
-			}
-		}
 		f.failed = state
 		return state, true, nil
 	case dr.State == "closed" && (state == stateReady || state == statePending):
@@ -199,11 +181,6 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	case planetscale.IsKind(err, planetscale.KindInvalid):
 		f.s.Logf("the API refused to %s deploy request #%d in state %s (%v); reading its state again", a.what, f.number, state, err)
 		f.approval.recheck()
-		if state == stateReady {
-			if waiting, err := f.awaitSeedAhead(ctx, f.last); waiting || err != nil {
-				return state, false, err
-			}
-		}
 		f.refused, f.refusedQ = err, state
 		return state, false, nil
 	}
@@ -218,7 +195,7 @@ func (f *follower) refusedError(state string) error {
 		return f.refused
 	}
 	return step.DeployFailedf("deploy request #%d of %s cannot be deployed now: %w; %s",
-		f.number, f.where(), f.refused, refusalAdvice(f.refused, f.last))
+		f.number, f.where(), f.refused, f.refusalAdvice())
 }
 
 // cancel cancels the deployment after a timeout when it can still be

@@ -52,16 +52,16 @@ func (f *follower) notDeployable(ctx context.Context) error {
 			why += fmt.Sprintf(" (why could not be read: %v)", err)
 		}
 	}
-	return step.DeployFailedf("deploy request #%d of %s cannot be deployed: %s; to deploy it, %s; see %s",
-		dr.Number, f.where(), why, g.Remedy(dr.Branch, dr.IntoBranch), dr.HtmlURL)
+	return step.DeployFailedf("deploy request #%d of %s cannot be deployed: %s; %s; see %s",
+		dr.Number, f.where(), why, g.Remedy(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
 }
 
 // refusalAdvice says what to do about a deploy the API keeps refusing.
-func refusalAdvice(err error, dr *planetscale.DeployRequest) string {
-	if strings.Contains(err.Error(), "queued ahead") {
-		return fmt.Sprintf("its changes collide with a deployment queued ahead of it: once that one is done, change branch %s "+
-			"so that it applies onto %s as it is then, push, and run open-deploy-request and wait-and-deploy again (see %s)",
-			dr.Branch, dr.IntoBranch, dr.HtmlURL)
+func (f *follower) refusalAdvice() string {
+	dr := f.last
+	if strings.Contains(f.refused.Error(), "queued ahead") {
+		return fmt.Sprintf("its changes collide with a deployment queued ahead of it: once that one is done, %s (see %s)",
+			deploycomment.Rebase(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
 	}
 	return "see " + dr.HtmlURL
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/psflow/psflow/actions/internal/deploycomment"
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -19,10 +20,6 @@ const cancelTimeout = time.Minute
 func run(ctx context.Context, s *step.Step) error {
 	check, err := newDiffCheck(s)
 	if err != nil {
-		return err
-	}
-	// A bad mysql_ca stops the step before anything is created.
-	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
 		return err
 	}
 	c, err := shared.Client(s)
@@ -50,7 +47,7 @@ func run(ctx context.Context, s *step.Step) error {
 	f := &follower{
 		s: s, c: c, db: db, number: n, last: dr,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"),
-		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check,
+		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deploycomment.PROf(s),
 	}
 	w := &planetscale.Waiter{
 		What:    fmt.Sprintf("deploy request #%d of %s", n, shared.Where(s)),

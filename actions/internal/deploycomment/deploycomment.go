@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
@@ -35,6 +34,9 @@ type Report struct {
 	// Readiness, when set, says whether the request can deploy and what
 	// stands in its way.
 	Readiness *Readiness
+	// PR is the pull request behind the request, for what to do when it
+	// cannot deploy.
+	PR PR
 	// Reported, when set, is carried in a hidden line for wait-and-deploy
 	// (see FindReported).
 	Reported *Reported
@@ -109,12 +111,6 @@ func writeStatements(b *strings.Builder, r Report) {
 	sql := strings.Join(r.Statements, ";\n") + ";"
 	fence := fenceFor(sql)
 	fmt.Fprintf(b, "**Schema changes** (%s):\n\n%ssql\n%s\n%s\n\n", plural(len(r.Statements), "statement"), fence, sql, fence)
-	for _, st := range r.Statements {
-		if strings.HasPrefix(st, "CREATE TABLE `"+shared.SeedMarkerTable+"`") {
-			fmt.Fprintf(b, "`%s` is seed-branch's record of its runs (`once: true`); it reaches production empty, "+
-				"like a migration tool's history table. Run seed-branch with `once: false` to leave it out.\n\n", shared.SeedMarkerTable)
-		}
-	}
 }
 
 func writeLint(b *strings.Builder, r Report) {

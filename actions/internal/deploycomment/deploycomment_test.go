@@ -1,13 +1,11 @@
 package deploycomment
 
 import (
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/psflow/psflow/pkg/planetscale"
 	"gotest.tools/v3/assert"
-	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/golden"
 )
 
@@ -47,6 +45,7 @@ func TestMarkdown(t *testing.T) {
 			Ahead:            []Ahead{{Number: 4, State: "in_progress"}, {Number: 5, State: "complete_pending_revert"}},
 		},
 		Reported: &rec,
+		PR:       PR{Stage: BeforeMerge, Base: "main"},
 	}
 	queued := Report{
 		Where: "acme/app", Database: "app", Branch: "pr-12", Into: "main", Number: 7, State: "queued",
@@ -79,12 +78,4 @@ func TestFenceFor(t *testing.T) {
 	assert.Equal(t, fenceFor("SELECT 1"), "```")
 	assert.Equal(t, fenceFor("a ``` b"), "````")
 	assert.Equal(t, fenceFor("`x` ````` y"), "``````")
-}
-
-func TestMarkdownExplainsTheSeedMarkerTable(t *testing.T) {
-	r := Report{Branch: "pr-1", Into: "main", Where: "acme/app", State: "ready",
-		Statements: []string{"ALTER TABLE `t` ADD COLUMN `x` int", "CREATE TABLE `_psflow_seed` (\n\t`id` bigint NOT NULL\n)"}}
-	assert.Check(t, is.Contains(Markdown(r), "`_psflow_seed` is seed-branch's record of its runs"))
-	r.Statements = r.Statements[:1]
-	assert.Check(t, !strings.Contains(Markdown(r), "_psflow_seed"))
 }

@@ -20,7 +20,6 @@ type Readiness struct {
 	Ahead            []Ahead  // deployments ahead in the target's queue, running one first
 	Unknown          []string // what could not be read, and why
 	ChecksUnread     bool     // it is not deployable and deploy_check_errors could not be read
-	SeedRecord       bool     // it cannot deploy and creates seed-branch's record, which the target has the same (FindSeedRecord)
 }
 
 // Ahead is a deployment ahead in a deploy queue.

@@ -3,34 +3,7 @@ package deploycomment
 import (
 	"fmt"
 	"strings"
-
-	"github.com/psflow/psflow/actions/shared"
 )
-
-// Remedy says what makes a deploy request with these blockers deployable.
-func (g Readiness) Remedy(branch, into string) string {
-	var fixes []string
-	if len(g.Conflicts) > 0 {
-		fixes = append(fixes, fmt.Sprintf("its changes apply onto %s as it is now", into))
-	}
-	if len(g.LintErrors) > 0 {
-		fixes = append(fixes, "its lint errors are fixed")
-	}
-	if len(fixes) == 0 {
-		return fmt.Sprintf("see the deploy request on PlanetScale for why %s cannot take it", into)
-	}
-	return fmt.Sprintf("change branch %s so that %s, then push again (the deploy request follows the branch)", branch, strings.Join(fixes, " and "))
-}
-
-// SeedRecordNote says, for a request whose SeedRecord is set, what
-// wait-and-deploy does about the record; "" for the others.
-func (g Readiness) SeedRecordNote(branch, into string) string {
-	if !g.SeedRecord {
-		return ""
-	}
-	return fmt.Sprintf("%s already has seed-branch's record %s, defined as branch %s creates it: wait-and-deploy drops it from branch %s before deploying, "+
-		"so that it is not created twice (the branch is deleted after the deploy)", into, "`"+shared.SeedMarkerTable+"`", branch, branch)
-}
 
 // Approval describes the approval a deploy request has or needs.
 func (g Readiness) Approval() string {
@@ -66,10 +39,11 @@ func writeReadiness(b *strings.Builder, r Report) {
 		for _, l := range blockers {
 			fmt.Fprintf(b, "> - %s\n", oneLine(l))
 		}
-		fmt.Fprintf(b, ">\n> To deploy it, %s.\n", g.Remedy("`"+r.Branch+"`", "`"+r.Into+"`"))
-		if note := g.SeedRecordNote("`"+r.Branch+"`", "`"+r.Into+"`"); note != "" {
-			fmt.Fprintf(b, ">\n> Note: %s.\n", note)
+		pr := r.PR
+		if pr.Base != "" {
+			pr.Base = "`" + pr.Base + "`"
 		}
+		fmt.Fprintf(b, ">\n> What to do: %s.\n", g.Remedy("`"+r.Branch+"`", "`"+r.Into+"`", pr))
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "- Deployable: **%s**\n", yesNo(g.Deployable))

@@ -81,19 +81,6 @@ func (c Change) Changed() bool {
 	return len(c.New) > 0 || c.Gone > 0 || c.Reordered || len(c.Destructive) > 0
 }
 
-// Without is r as if statement st had not been reported, and whether r
-// reported it: wait-and-deploy compares a request whose statement it
-// removed itself (seed-branch's record, SeedRecord) with what was
-// reported less that one statement, so that its removal is no change.
-func (r Reported) Without(st string) (Reported, bool) {
-	i := slices.Index(r.Statements, digest(st))
-	if i < 0 {
-		return r, false
-	}
-	r.Statements = slices.Delete(slices.Clone(r.Statements), i, i+1)
-	return r, true
-}
-
 // Compare says how statements and destructive reasons differ from r.
 func (r Reported) Compare(statements, destructive []string) Change {
 	var c Change

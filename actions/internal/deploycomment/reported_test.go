@@ -67,22 +67,6 @@ func TestReportedCompare(t *testing.T) {
 	}
 }
 
-// Without takes out one reported statement alone: anything else gone or
-// new is still a change.
-func TestReportedWithout(t *testing.T) {
-	t.Parallel()
-	seed, b, c := "CREATE TABLE `_psflow_seed` (`id` bigint)", "CREATE TABLE `b` (`id` int)", "CREATE TABLE `c` (`id` int)"
-	rec := NewReported(2, []string{seed, b}, nil)
-	less, had := rec.Without(seed)
-	assert.Check(t, had)
-	assert.Check(t, !less.Compare([]string{b}, nil).Changed())
-	assert.DeepEqual(t, less.Compare(nil, nil), Change{Gone: 1})
-	assert.DeepEqual(t, less.Compare([]string{b, c}, nil), Change{New: []string{c}})
-	assert.DeepEqual(t, rec.Compare([]string{b}, nil), Change{Gone: 1}) // rec itself is unchanged
-	_, had = NewReported(2, []string{b}, nil).Without(seed)
-	assert.Check(t, !had)
-}
-
 func TestRecordIn(t *testing.T) {
 	t.Parallel()
 	rec := NewReported(4, []string{"DROP TABLE `a`"}, nil)
