@@ -104,19 +104,3 @@ func Branch(s *step.Step) (string, error) {
 func Where(s *step.Step) string {
 	return fmt.Sprintf("%s/%s", s.String("org"), s.String("database"))
 }
-
-// SeedMarkerTable is the table where seed-branch records its runs in a
-// branch (input once). Like a migration tool's history table, it is part
-// of the branch's schema and so of its deploy request.
-const SeedMarkerTable = "_psflow_seed"
-
-// SeedMarkerDDL creates SeedMarkerTable; it is valid on MySQL, MariaDB,
-// Vitess and go-mysql-server. The base row has an empty file and holds the
-// snapshot of the branch before the first run; a file row holds the
-// file's path and content hash.
-const SeedMarkerDDL = "CREATE TABLE IF NOT EXISTS `" + SeedMarkerTable + "` (" +
-	"`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, " +
-	"`file` VARCHAR(768) NOT NULL, " +
-	"`sha256` CHAR(64) NOT NULL, " +
-	"`status` VARCHAR(8) NOT NULL, " +
-	"`base` LONGTEXT NULL)"

@@ -99,7 +99,7 @@ func SchemaHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	r8, r9 := r.Race(t, 8, 9, tree8, tree9)
 	must(r8, "#8 merge")
 	assert.Assert(t, !r9.OK, "#9 deployed over #8's change without a conflict:\n%s", r9.Output)
-	assert.Check(t, is.Contains(r9.Output, "run this job again"))
+	assert.Check(t, is.Contains(r9.Output, "re-running this job does all three"))
 	res = must(r.Merge(t, 9, tree9), "#9 merge, run again as advised")
 	assert.Check(t, is.Contains(res.Output, "recreating branch pr-9 off main as it is now"))
 
