@@ -164,6 +164,9 @@ func (sd *seeder) convergeTable(ctx context.Context, c *conn, a actual, d defini
 		}
 		return change{"created", "table", d.obj.Name}, nil
 	}
+	if d.obj.ForeignKeys && c.sameWithForeignKeys(ctx, d, i, a.tables[name]) {
+		return change{}, nil
+	}
 	want, err := c.normalizeTable(ctx, d, i)
 	if err != nil {
 		return change{}, err

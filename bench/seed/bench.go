@@ -150,9 +150,7 @@ func (b *bench) clientRound(ctx context.Context, round int) (result, error) {
 		return result{}, err
 	}
 	defer in.Close()
-	cmd := exec.CommandContext(ctx, b.cfg.client, clientArgs(b.server, database)...)
-	cmd.Stdin = in
-	cmd.Env = append(os.Environ(), "MYSQL_PWD="+b.server.Passwd)
+	cmd := benchkit.ClientCommand(ctx, b.cfg.client, b.server, database, in)
 	res, err := b.timed(cmd, round, toolClient)
 	if err != nil {
 		return res, err
@@ -162,16 +160,6 @@ func (b *bench) clientRound(ctx context.Context, round int) (result, error) {
 	}
 	_, err = b.admin.ExecContext(ctx, "DROP DATABASE `"+database+"`")
 	return res, err
-}
-
-// clientArgs are the client's arguments for the server and a database.
-func clientArgs(server *mysql.Config, database string) []string {
-	host, port, _ := strings.Cut(server.Addr, ":")
-	args := []string{"-h", host}
-	if port != "" {
-		args = append(args, "-P", port)
-	}
-	return append(args, "-u", server.User, database)
 }
 
 // clientDB names the client's database of a round.
@@ -194,7 +182,7 @@ func (b *bench) timed(cmd *exec.Cmd, round int, tool string) (result, error) {
 	err := cmd.Run()
 	res := result{round: round, tool: tool, wall: time.Since(start)}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w: %s", tool, err, tail(stderr.String()))
+		return res, fmt.Errorf("%s: %w: %s", tool, err, benchkit.Tail(stderr.String()))
 	}
 	data, err := os.ReadFile(rssFile)
 	if err != nil {
@@ -208,15 +196,6 @@ func (b *bench) timed(cmd *exec.Cmd, round int, tool string) (result, error) {
 	res.rss = kb * 1024 // GNU time reports kilobytes
 	res.cpu = time.Duration((user + sys) * float64(time.Second))
 	return res, nil
-}
-
-// tail is the end of a process's stderr, for errors.
-func tail(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 2000 {
-		s = "…" + s[len(s)-2000:]
-	}
-	return s
 }
 
 // check compares the row counts and CHECKSUM TABLE of every table of the

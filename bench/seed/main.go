@@ -45,11 +45,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	dsn := os.Getenv("PSFLOW_TEST_MYSQL_DSN")
-	if dsn == "" {
-		dsn = "root@tcp(127.0.0.1:3306)/"
-	}
-	flag.StringVar(&cfg.dsn, "mysql-dsn", dsn, "MySQL/MariaDB server, with admin rights (default $PSFLOW_TEST_MYSQL_DSN, else root on 127.0.0.1:3306)")
+	flag.StringVar(&cfg.dsn, "mysql-dsn", benchkit.DefaultDSN(), "MySQL/MariaDB server, with admin rights (default $PSFLOW_TEST_MYSQL_DSN, else root on 127.0.0.1:3306)")
 	flag.IntVar(&cfg.mb, "mb", 110, "size of the generated dump in MB (10^6 bytes)")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "rounds, each loading the dump with psflow over TLS, with psflow without TLS and with the client")
 	flag.IntVar(&cfg.parallelism, "parallelism", 4, "seed-branch's parallelism input")
@@ -71,23 +67,12 @@ func realMain(ctx context.Context, cfg config) error {
 	if cfg.mb < 1 || cfg.rounds < 1 {
 		return fmt.Errorf("-mb and -rounds must be at least 1")
 	}
-	if cfg.work == "" {
-		dir, err := os.MkdirTemp("", "psflow-bench-seed-")
-		if err != nil {
-			return err
-		}
-		cfg.work = dir
+	work, bin, cleanup, err := benchkit.WorkDir(cfg.work, "psflow-bench-seed-", cfg.psflow, cfg.keep)
+	if err != nil {
+		return err
 	}
-	if !cfg.keep {
-		defer os.RemoveAll(cfg.work)
-	}
-	if cfg.psflow == "" {
-		bin, err := benchkit.BuildPsflow(cfg.work)
-		if err != nil {
-			return err
-		}
-		cfg.psflow = bin
-	}
+	defer cleanup()
+	cfg.work, cfg.psflow = work, bin
 	dump := filepath.Join(cfg.work, "dump.sql")
 	start := time.Now()
 	st, err := generate(dump, int64(cfg.mb)*1_000_000)
@@ -102,7 +87,7 @@ func realMain(ctx context.Context, cfg config) error {
 	}
 	defer b.close()
 	var results []result
-	cfg.loadStart = loadAverage()
+	cfg.loadStart = benchkit.LoadAverage()
 	for round := 1; round <= cfg.rounds; round++ {
 		loads := []func(context.Context, int) (result, error){b.psflowRound, b.psflowPlainRound, b.clientRound}
 		var order []func(context.Context, int) (result, error)

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -22,8 +20,8 @@ func report(ctx context.Context, cfg config, st dumpStats, results []result) str
 	}
 	fmt.Fprintf(&b, "- Dump: %.1f MB (10^6 bytes), %d rows (%s), extended INSERTs of at most 1 MiB.\n",
 		float64(st.Bytes)/1e6, st.totalRows(), strings.Join(names, ", "))
-	fmt.Fprintf(&b, "- Machine: %s.\n- Server: %s.\n- Client: %s.\n", benchkit.Machine(), benchkit.StorageName(ctx, cfg.dsn), clientVersion(cfg.client))
-	fmt.Fprintf(&b, "- seed-branch parallelism %d; load average (1 min) %s at the start, %s at the end.\n\n", cfg.parallelism, cfg.loadStart, loadAverage())
+	fmt.Fprintf(&b, "- Machine: %s.\n- Server: %s.\n- Client: %s.\n", benchkit.Machine(), benchkit.StorageName(ctx, cfg.dsn), benchkit.ClientVersion(cfg.client))
+	fmt.Fprintf(&b, "- seed-branch parallelism %d; load average (1 min) %s at the start, %s at the end.\n\n", cfg.parallelism, cfg.loadStart, benchkit.LoadAverage())
 	b.WriteString("| Round | Loader | Wall time (s) | MB/s | rows/s | Peak RSS (MB) | Loader CPU (s) |\n|---:|---|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "| %d | %s | %.2f | %.1f | %.0f | %.1f | %.2f |\n", r.round, r.tool, r.wall.Seconds(), r.mbps(st), r.rowsps(st), r.rssMB(), r.cpu.Seconds())
@@ -76,23 +74,4 @@ func peakRSS(results []result, tool string) float64 {
 		}
 	}
 	return peak
-}
-
-// loadAverage is the 1-minute load average of the machine, which tells
-// whether other work competed for the CPUs.
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Fields(string(data))[0]
-}
-
-// clientVersion is the client's own version line.
-func clientVersion(client string) string {
-	out, err := exec.Command(client, "--version").Output()
-	if err != nil {
-		return client
-	}
-	return strings.TrimSpace(string(out))
 }
