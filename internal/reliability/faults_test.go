@@ -91,6 +91,7 @@ func TestFaultMatrix(t *testing.T) {
 // it made, in the order first made.
 func discover(t *testing.T, sc scenario) []call {
 	em, args := sc.start(t)
+	sc.needs(t, em)
 	before := takeSnapshot(t, em)
 	em.ResetRequests()
 	r := actiontest.Exec(t, env(em, em.URL()), sc.action, args...)

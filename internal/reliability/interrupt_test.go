@@ -92,6 +92,7 @@ func TestInterruption(t *testing.T) {
 // and its requests.
 func reference(t *testing.T, sc scenario) (endState, []emulator.Request) {
 	em, args := sc.start(t)
+	sc.needs(t, em)
 	em.ResetRequests()
 	r := actiontest.Exec(t, env(em, em.URL()), sc.action, args...)
 	r.Assert(t, icmd.Success)

@@ -1,8 +1,11 @@
 package reliability
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +53,11 @@ type scenario struct {
 	deploys string
 	// done checks the end state of a run that exited 0.
 	done func(t *testing.T, em *emulator.Emulator, r actiontest.Run)
+	// dirFlag, when set, is the flag a fresh folder is passed as.
+	dirFlag string
+	// settings: the run changes the database's migration settings, so it
+	// succeeds only on an emulator that returns them (see needs).
+	settings bool
 }
 
 // scenarios are the runs the fault matrix and the interruption tests
@@ -137,6 +145,31 @@ func scenarios() []scenario {
 			},
 		},
 		{
+			name: "dump-schema", action: "dump-schema", dirFlag: "--dir",
+			setup: func(t *testing.T, em *emulator.Emulator) {
+				exec(t, em, "main", "CREATE VIEW names AS SELECT name FROM users")
+			},
+			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
+				assert.Check(t, is.Equal(r.Outputs["tables"], "users"))
+				assert.Check(t, is.Equal(r.Outputs["views"], "names"))
+				data, err := os.ReadFile(filepath.Join(r.Outputs["dir"], "users.sql"))
+				assert.Check(t, err)
+				assert.Check(t, is.Equal(string(data), tables(t, em, "main")["users"]+";\n"))
+			},
+		},
+		{
+			name: "setup-migrations", action: "setup-migrations", settings: true,
+			timings: emulator.Timings{RevertWindow: time.Hour}, deploys: shared.DefaultMigrationTable,
+			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
+				assert.Check(t, is.Equal(r.Outputs["changed_settings"], "true"))
+				assert.Check(t, is.Equal(r.Outputs["deploy_request"], "1"))
+				assert.Check(t, is.Equal(em.DeployCalls(database, 1), 1))
+				_, ok := tables(t, em, "main")[shared.DefaultMigrationTable]
+				assert.Check(t, ok, "main lacks the migration table")
+				assert.Check(t, branchState(em, "psflow-setup-migrations") == nil, "the setup branch is left")
+			},
+		},
+		{
 			name: "sweep", action: "delete-branch", args: []string{"--sweep", "--older-than", "0s"},
 			keep: []string{"pr-1", "pr-2"},
 			setup: func(t *testing.T, em *emulator.Emulator) {
@@ -175,14 +208,36 @@ func (sc scenario) start(t *testing.T, opts ...emulator.Option) (*emulator.Emula
 		sc.setup(t, em)
 	}
 	args := sc.args
-	if sc.seed != nil {
+	if sc.seed != nil || sc.dirFlag != "" {
 		dir := t.TempDir()
 		for name, sql := range sc.seed {
 			assert.NilError(t, os.WriteFile(filepath.Join(dir, name), []byte(sql), 0o600))
 		}
-		args = append(slices.Clip(args), "--files", dir)
+		flag := cmp.Or(sc.dirFlag, "--files")
+		args = append(slices.Clip(args), flag, dir)
 	}
 	return em, args
+}
+
+// needs skips a test of a clean run that em cannot serve: a run that
+// changes the database's migration settings, on an emulator that does
+// not return them yet.
+func (sc scenario) needs(t *testing.T, em *emulator.Emulator) {
+	t.Helper()
+	if !sc.settings {
+		return
+	}
+	req, err := http.NewRequest(http.MethodGet, em.URL()+"/v1/organizations/"+em.Org()+"/databases/"+database, nil)
+	assert.NilError(t, err)
+	req.Header.Set("Authorization", em.TokenID()+":"+em.Token())
+	resp, err := http.DefaultClient.Do(req)
+	assert.NilError(t, err)
+	defer resp.Body.Close()
+	var d map[string]any
+	assert.NilError(t, json.NewDecoder(resp.Body).Decode(&d))
+	if _, ok := d["automatic_migrations"]; !ok {
+		t.Skipf("the emulator does not return a database's migration settings yet, so %s cannot succeed; it runs once it does", sc.name)
+	}
 }
 
 // env is the scenario's environment against apiURL (the emulator's, or a

@@ -42,6 +42,7 @@ func TestSecretsStayHidden(t *testing.T) {
 	}
 	parallel(t, cases, func(c scase) string { return c.sc.name + "/" + c.mode }, func(t *testing.T, c scase) {
 		em, args := c.sc.start(t)
+		c.sc.needs(t, em)
 		rec := newRecorder(t, em, nil)
 		gh := pullRequest(t)
 		vars := withGitHub(t, env(em, rec.URL), gh)
