@@ -2,7 +2,6 @@ package setupmigrations
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -21,7 +20,9 @@ const maxRefusals = 3
 // skips the revert window: the change only adds an empty table, which a
 // revert would only drop, and a deploy in its revert window holds the
 // database's deploy queue (30 minutes) from every other deploy. Whatever
-// fails, the branch and the request are cleaned up.
+// fails before the deploy is sent, the request is closed and the branch
+// deleted; a deploy that was taken is left to finish, and a second run
+// sees it through.
 type deploy struct {
 	s        *step.Step
 	c        *planetscale.Client
@@ -30,7 +31,9 @@ type deploy struct {
 	approval bool // the database requires an approval for deploys
 
 	created  bool                       // this run created the setup branch
-	dr       *planetscale.DeployRequest // the request, once opened
+	adopted  bool                       // the branch was left by an interrupted run, and this run carries on with it
+	dr       *planetscale.DeployRequest // the request, once opened or found
+	deployed bool                       // a deploy was sent: it may have been taken
 	waiting  bool                       // logged that the request waits for an approval
 	refused  int                        // refusals in a row
 	refusedQ string                     // the state they were refused in
@@ -69,24 +72,35 @@ func (u *deploy) steps(ctx context.Context) error {
 }
 
 // createBranch creates the setup branch off production. A branch of that
-// name is refused: it belongs to a run going on now, or to one that was
-// killed before it could clean up. A create whose answer was lost is
-// reconciled by reading the branch.
+// name off production is one an interrupted run left: this run carries on
+// with it (the table is created with IF NOT EXISTS, an open request from
+// it is taken up, and checkOperations keeps any other change from being
+// deployed). A create whose answer was lost is reconciled by reading the
+// branch.
 func (u *deploy) createBranch(ctx context.Context) error {
-	_, err := u.c.GetBranch(ctx, u.db, SetupBranch)
+	b, err := u.c.GetBranch(ctx, u.db, SetupBranch)
 	switch {
+	case err == nil && b.ParentBranch != u.prod:
+		return step.Usagef("branch %s of %s exists already with parent %s, not %s; delete it (psflow delete-branch --branch %s) and run setup-migrations again",
+			SetupBranch, shared.Where(u.s), b.ParentBranch, u.prod, SetupBranch)
 	case err == nil:
-		return step.Usagef("branch %s of %s exists already, from a setup-migrations run going on now or one that was interrupted; "+
-			"when none is running, delete it (psflow delete-branch --branch %s) and run setup-migrations again", SetupBranch, shared.Where(u.s), SetupBranch)
+		u.adopted = true
+		u.s.Logf("branch %s of %s exists already, left by an earlier run; carrying on with it", SetupBranch, shared.Where(u.s))
+		return nil
 	case !planetscale.IsKind(err, planetscale.KindNotFound):
 		return err
 	}
-	_, err = u.c.CreateBranch(ctx, u.db, planetscale.CreateBranch{Name: SetupBranch, Parent: u.prod})
-	if err != nil && planetscale.Transient(err) {
-		if _, gerr := u.c.GetBranch(ctx, u.db, SetupBranch); gerr == nil {
-			err = nil
-		}
-	}
+	_, err = reconciled(ctx, u.s, "creating branch "+SetupBranch,
+		func(ctx context.Context) (*planetscale.Branch, error) {
+			return u.c.CreateBranch(ctx, u.db, planetscale.CreateBranch{Name: SetupBranch, Parent: u.prod})
+		},
+		func(ctx context.Context) (*planetscale.Branch, bool, error) {
+			b, err := u.c.GetBranch(ctx, u.db, SetupBranch)
+			if planetscale.IsKind(err, planetscale.KindNotFound) {
+				return nil, false, nil
+			}
+			return b, err == nil, err
+		})
 	if err != nil {
 		return err
 	}
@@ -114,15 +128,31 @@ func (u *deploy) waitReady(ctx context.Context) error {
 // open opens the deploy request into production. A create whose answer
 // was lost is reconciled by listing the branch's open requests.
 func (u *deploy) open(ctx context.Context) error {
-	dr, err := u.c.CreateDeployRequest(ctx, u.db, planetscale.CreateDeploy{
-		Branch: SetupBranch, Into: u.prod, AutoCutover: true,
-		Notes: fmt.Sprintf("psflow setup-migrations: create the migration table %s", u.table),
-	})
-	if err != nil && planetscale.Transient(err) {
-		if open, lerr := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch}); lerr == nil && len(open) == 1 {
-			dr, err = open[0], nil
+	if u.adopted {
+		open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
+		if err != nil {
+			return err
+		}
+		if len(open) > 0 {
+			u.dr = open[0]
+			u.s.Logf("taking up deploy request #%d from %s into %s of %s", u.dr.Number, SetupBranch, u.dr.IntoBranch, shared.Where(u.s))
+			return nil
 		}
 	}
+	dr, err := reconciled(ctx, u.s, "opening a deploy request from "+SetupBranch,
+		func(ctx context.Context) (*planetscale.DeployRequest, error) {
+			return u.c.CreateDeployRequest(ctx, u.db, planetscale.CreateDeploy{
+				Branch: SetupBranch, Into: u.prod, AutoCutover: true,
+				Notes: fmt.Sprintf("psflow setup-migrations: create the migration table %s", u.table),
+			})
+		},
+		func(ctx context.Context) (*planetscale.DeployRequest, bool, error) {
+			open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
+			if err != nil || len(open) != 1 {
+				return nil, false, err
+			}
+			return open[0], true, nil
+		})
 	if err != nil {
 		return err
 	}
@@ -160,7 +190,10 @@ func (u *deploy) poll(ctx context.Context) (string, bool, error) {
 		}
 		return state, false, nil
 	case state == planetscale.StateReady:
-		call, did = u.c.Deploy, "queued the deploy of"
+		if err := u.checkOperations(ctx); err != nil {
+			return state, false, err
+		}
+		call, did, u.deployed = u.c.Deploy, "queued the deploy of", true
 	case state == planetscale.StatePendingCutover:
 		call, did = u.c.ApplyDeploy, "applied the cutover of"
 	case state == planetscale.StateCompletePendingRevert:
@@ -201,52 +234,74 @@ func (u *deploy) failed(ctx context.Context, state string) error {
 // the run's own deadline or SIGTERM too.
 const cleanupBudget = time.Minute
 
-// fail cleans up after err: it cancels the deployment if it can still be
-// cancelled, closes the request and deletes the branch, then says what is
-// left to do.
+// fail cleans up after err: it closes the request and deletes the
+// branch, and says what is left to do. A deploy that was taken is left to
+// finish, and the branch to the run that sees it through.
 func (u *deploy) fail(ctx context.Context, err error) error {
-	if !u.created {
+	if !u.created && !u.adopted {
 		return err
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupBudget)
 	defer cancel()
-	var left []error
 	if u.dr != nil {
-		left = append(left, u.closeRequest(cctx))
+		deploying, cerr := u.closeRequest(cctx)
+		switch {
+		case cerr != nil:
+			return fmt.Errorf("%w; closing deploy request #%d failed too (%v): close it on PlanetScale, delete the branch (psflow delete-branch --branch %s), and run setup-migrations again",
+				err, u.dr.Number, cerr, SetupBranch)
+		case deploying:
+			return fmt.Errorf("%w; deploy request #%d is deploying the table into %s: run setup-migrations again to see it through (it ends the revert window and deletes branch %s)",
+				err, u.dr.Number, u.prod, SetupBranch)
+		}
 	}
-	left = append(left, u.deleteBranch(cctx))
-	if lerr := errors.Join(left...); lerr != nil {
-		return fmt.Errorf("%w; cleaning up failed too (%v): delete the branch with: psflow delete-branch --branch %s", err, lerr, SetupBranch)
+	if !u.created {
+		return fmt.Errorf("%w; branch %s, left by an earlier run, is kept: delete it (psflow delete-branch --branch %s) and run setup-migrations again",
+			err, SetupBranch, SetupBranch)
+	}
+	if derr := u.deleteBranch(cctx); derr != nil {
+		return fmt.Errorf("%w; cleaning up failed too (%v): delete the branch with: psflow delete-branch --branch %s", err, derr, SetupBranch)
 	}
 	return fmt.Errorf("%w; branch %s and its deploy request were removed, run setup-migrations again once that is fixed", err, SetupBranch)
 }
 
-// closeRequest cancels the deployment when it runs and closes the request
-// when it is open.
-func (u *deploy) closeRequest(ctx context.Context) error {
-	dr, err := u.c.GetDeployRequest(ctx, u.db, u.dr.Number)
-	if err != nil {
-		return err
-	}
-	if planetscale.CancellableState(dr.DeploymentState) {
-		if dr, err = u.c.CancelDeploy(ctx, u.db, dr.Number); err != nil {
-			return err
+// closeRequest closes the request unless its deploy was taken, which it
+// reports. After a deploy was sent, the request is read again to know;
+// otherwise its last read holds, so that a read that failed for good is
+// not sent again.
+func (u *deploy) closeRequest(ctx context.Context) (deploying bool, err error) {
+	dr := u.dr
+	if u.deployed {
+		if dr, err = u.c.GetDeployRequest(ctx, u.db, dr.Number); err != nil {
+			return false, err
 		}
-		u.s.Logf("cancelled the deployment of deploy request #%d", dr.Number)
+	}
+	switch dr.DeploymentState {
+	case planetscale.StatePending, planetscale.StateReady, planetscale.StateNoChanges:
+	default:
+		if !planetscale.FailedState(dr.DeploymentState) {
+			return true, nil
+		}
 	}
 	if dr.State == "open" {
 		if _, err := u.c.CloseDeployRequest(ctx, u.db, dr.Number); err != nil {
-			return err
+			return false, err
 		}
 		u.s.Logf("closed deploy request #%d", dr.Number)
 	}
-	return nil
+	return false, nil
 }
 
-// deleteBranch deletes the setup branch; one already gone is fine.
+// deleteBranch deletes the setup branch. One already gone is fine; one
+// still there after the API answered its deletion 404 is kept from a
+// token without the delete_branch access, which the API answers so.
 func (u *deploy) deleteBranch(ctx context.Context) error {
 	err := u.c.DeleteBranch(ctx, u.db, SetupBranch)
-	if err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
+	if planetscale.IsKind(err, planetscale.KindNotFound) {
+		if _, gerr := u.c.GetBranch(ctx, u.db, SetupBranch); planetscale.IsKind(gerr, planetscale.KindNotFound) {
+			err = nil
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("branch %s could not be deleted: %w", SetupBranch, err)
 	}
 	u.s.Logf("deleted branch %s of %s", SetupBranch, shared.Where(u.s))

@@ -158,20 +158,47 @@ func tableSQL(t *testing.T, em *emulator.Emulator, table string) string {
 	return ""
 }
 
-// A branch of the setup branch's name belongs to a run going on, or to
-// one that was killed: it is left alone.
-func TestSetupMigrationsRefusesAnExistingSetupBranch(t *testing.T) {
+// A setup branch left by an interrupted run is carried on with.
+func TestSetupMigrationsCarriesOnWithALeftoverBranch(t *testing.T) {
 	em := start(t)
+	honoured := honoursSettings(t, em)
 	env := actiontest.Env(em, "app")
 	actiontest.Exec(t, env, "create-branch", "--branch", "psflow-setup-migrations", "--create-password=false").Assert(t, icmd.Success)
 	r := actiontest.Exec(t, env, "setup-migrations")
+	assert.Check(t, is.Contains(r.Stderr(), "branch psflow-setup-migrations of acme/app exists already, left by an earlier run; carrying on with it"))
+	_, ok := mainTables(t, em)["schema_migrations"]
+	assert.Check(t, ok, "main lacks the migration table")
+	assertNothingLeft(t, em)
+	if !honoured {
+		notHonoured(t, r)
+	}
+	r.Assert(t, icmd.Success)
+}
+
+// A branch of the setup branch's name with other changes is not deployed,
+// and kept.
+func TestSetupMigrationsDeploysNothingElse(t *testing.T) {
+	em := start(t)
+	env := actiontest.Env(em, "app")
+	actiontest.Exec(t, env, "create-branch", "--branch", "psflow-setup-migrations", "--create-password=false").Assert(t, icmd.Success)
+	name, ok := em.BranchDatabase("app", "psflow-setup-migrations")
+	assert.Assert(t, ok)
+	assert.NilError(t, em.Storage().Exec(context.Background(), name, "CREATE TABLE extra (id INT NOT NULL PRIMARY KEY)"))
+
+	r := actiontest.Exec(t, env, "setup-migrations")
 	r.Assert(t, icmd.Expected{ExitCode: 2})
-	assert.Check(t, is.Contains(r.Stderr(), "psflow setup-migrations: branch psflow-setup-migrations of acme/app exists already, "+
-		"from a setup-migrations run going on now or one that was interrupted; when none is running, delete it "+
-		"(psflow delete-branch --branch psflow-setup-migrations) and run setup-migrations again\n"))
-	_, ok := em.BranchDatabase("app", "psflow-setup-migrations")
+	assert.Check(t, is.Contains(r.Stderr(), "psflow setup-migrations: deploy request #1 from psflow-setup-migrations of acme/app would do more than create the migration table schema_migrations (CREATE TABLE `extra`"))
+	assert.Check(t, is.Contains(r.Stderr(), "branch psflow-setup-migrations, left by an earlier run, is kept"))
+	tables := mainTables(t, em)
+	_, hasMigrations := tables["schema_migrations"]
+	_, hasExtra := tables["extra"]
+	assert.Check(t, !hasMigrations && !hasExtra, "main changed: %v", tables)
+	drs := deployRequests(em)
+	assert.Assert(t, is.Len(drs, 1))
+	assert.Check(t, is.Equal(drs[0].State, "closed"))
+	assert.Check(t, is.Equal(drs[0].DeployCalls, 0))
+	_, ok = em.BranchDatabase("app", "psflow-setup-migrations")
 	assert.Check(t, ok, "the branch was deleted")
-	assert.Check(t, is.Len(deployRequests(em), 0))
 }
 
 // When the deploy fails, the request is closed and the branch and its

@@ -24,7 +24,15 @@ func ensureSettings(ctx context.Context, s *step.Step, c *planetscale.Client, d 
 		s.Warnf("automatic migrations of %s copied table %s; from now on they copy %s instead", shared.Where(s), m.MigrationTableName, table)
 	}
 	want := planetscale.MigrationSettings{AutomaticMigrations: true, MigrationFramework: s.String("framework"), MigrationTableName: table}
-	got, err := c.UpdateMigrationSettings(ctx, s.String("database"), want)
+	db := s.String("database")
+	got, err := reconciled(ctx, s, "changing the migration settings",
+		func(ctx context.Context) (*planetscale.Database, error) {
+			return c.UpdateMigrationSettings(ctx, db, want)
+		},
+		func(ctx context.Context) (*planetscale.Database, bool, error) {
+			d, err := c.GetDatabase(ctx, db)
+			return d, err == nil && d.AutomaticMigrations && d.MigrationTableName == table, err
+		})
 	if err != nil {
 		return false, err
 	}

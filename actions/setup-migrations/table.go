@@ -28,7 +28,7 @@ func ensureTable(ctx context.Context, s *step.Step, c *planetscale.Client, d *pl
 	}
 	if has {
 		s.Logf("production branch %s of %s has the migration table %s", prod, shared.Where(s), table)
-		removeLeftover(ctx, s, c, db)
+		tidy(ctx, s, c, db)
 		return 0, nil
 	}
 	b, err := c.GetBranch(ctx, db, prod)
@@ -74,21 +74,42 @@ func createTable(ctx context.Context, s *step.Step, c *planetscale.Client, db, b
 	return nil
 }
 
-// removeLeftover deletes the setup branch an interrupted run left behind,
-// once production has the table and no deploy request from it is open.
-func removeLeftover(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
+// tidy finishes what an interrupted run left once production has the
+// table: it ends the revert window of a deploy from the setup branch, and
+// deletes the branch when no request from it is open.
+func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
+	drs, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{Branch: SetupBranch})
+	if err != nil {
+		s.Warnf("could not list the deploy requests from %s of %s, left by an earlier run: %v", SetupBranch, shared.Where(s), err)
+		return
+	}
+	open := 0
+	for _, dr := range drs {
+		if dr.Branch != SetupBranch {
+			continue
+		}
+		if dr.State == "open" {
+			open++
+		}
+		if dr.DeploymentState == planetscale.StateCompletePendingRevert {
+			if _, err := c.SkipRevert(ctx, db, dr.Number); err != nil {
+				s.Warnf("could not end the revert window of deploy request #%d of %s, left by an earlier run: %v", dr.Number, shared.Where(s), err)
+			} else {
+				s.Logf("skipped the revert window of deploy request #%d of %s, left by an earlier run", dr.Number, shared.Where(s))
+			}
+		}
+	}
 	if _, err := c.GetBranch(ctx, db, SetupBranch); err != nil {
 		return
 	}
-	open, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
-	if err == nil && len(open) == 0 {
-		err = c.DeleteBranch(ctx, db, SetupBranch)
-	} else if err == nil {
-		err = fmt.Errorf("deploy request #%d from it is open", open[0].Number)
+	if open > 0 {
+		s.Warnf("branch %s of %s, left by an earlier run, has an open deploy request and is kept; close the request and delete the branch (psflow delete-branch --branch %s)",
+			SetupBranch, shared.Where(s), SetupBranch)
+		return
 	}
-	if err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
+	if err := c.DeleteBranch(ctx, db, SetupBranch); err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
 		s.Warnf("branch %s of %s is left from an earlier run and was not deleted: %v; delete it with: psflow delete-branch --branch %s", SetupBranch, shared.Where(s), err, SetupBranch)
 		return
 	}
-	s.Logf("deleted branch %s of %s, left from an earlier run", SetupBranch, shared.Where(s))
+	s.Logf("deleted branch %s of %s, left by an earlier run", SetupBranch, shared.Where(s))
 }
