@@ -55,6 +55,9 @@ type scenario struct {
 	done func(t *testing.T, em *emulator.Emulator, r actiontest.Run)
 	// dirFlag, when set, is the flag a fresh folder is passed as.
 	dirFlag string
+	// branch is the development branch the run works on, named in its
+	// messages; default pr-1.
+	branch string
 	// settings: the run changes the database's migration settings, so it
 	// succeeds only on an emulator that returns them (see needs).
 	settings bool
@@ -158,7 +161,9 @@ func scenarios() []scenario {
 			},
 		},
 		{
-			name: "setup-migrations", action: "setup-migrations", settings: true,
+			name: "setup-migrations", action: "setup-migrations", settings: true, branch: "psflow-setup-migrations",
+			// A branch whose deletion the API refuses is left, and said so.
+			keep:    []string{"psflow-setup-migrations"},
 			timings: emulator.Timings{RevertWindow: time.Hour}, deploys: shared.DefaultMigrationTable,
 			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
 				assert.Check(t, is.Equal(r.Outputs["changed_settings"], "true"))
