@@ -1,13 +1,15 @@
 // Package actions lists psflow's actions in the order of a pull request's
-// life. The psflow binary dispatches to them and the generator writes their
+// life, then the commands that onboard a database. The psflow binary dispatches to them and the generator writes their
 // action.yml files and README tables from these declarations.
 package actions
 
 import (
 	createbranch "github.com/psflow/psflow/actions/create-branch"
 	deletebranch "github.com/psflow/psflow/actions/delete-branch"
+	dumpschema "github.com/psflow/psflow/actions/dump-schema"
 	opendeployrequest "github.com/psflow/psflow/actions/open-deploy-request"
 	seedbranch "github.com/psflow/psflow/actions/seed-branch"
+	setupmigrations "github.com/psflow/psflow/actions/setup-migrations"
 	waitanddeploy "github.com/psflow/psflow/actions/wait-and-deploy"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -22,6 +24,8 @@ func All() []*step.Action {
 		opendeployrequest.Action,
 		waitanddeploy.Action,
 		deletebranch.Action,
+		dumpschema.Action,
+		setupmigrations.Action,
 	}
 }
 

@@ -16,13 +16,13 @@ func TestHelpListsEveryAction(t *testing.T) {
 	for _, a := range actions.All() {
 		assert.Check(t, is.Contains(res.Stdout(), "  "+a.Name+" "))
 	}
-	assert.Equal(t, len(actions.All()), 5)
+	assert.Equal(t, len(actions.All()), 7)
 }
 
 func TestUnknownActionExitsTwo(t *testing.T) {
 	res := icmd.RunCommand(testbin.Psflow(t), "create-brunch")
 	res.Assert(t, icmd.Expected{ExitCode: 2})
-	assert.Check(t, is.Contains(res.Stderr(), `unknown action "create-brunch"; the actions are create-branch, seed-branch, open-deploy-request, wait-and-deploy, delete-branch`))
+	assert.Check(t, is.Contains(res.Stderr(), `unknown action "create-brunch"; the actions are create-branch, seed-branch, open-deploy-request, wait-and-deploy, delete-branch, dump-schema, setup-migrations`))
 }
 
 func TestNoActionExitsTwo(t *testing.T) {

@@ -37,6 +37,9 @@ func expect(c faultCase) outcome {
 		return outcome{codes: []int{0}, done: true}
 	}
 	op := opOf(c.call)
+	if c.sc.branch != "" {
+		op = strings.ReplaceAll(op, "pr-1", c.sc.branch)
+	}
 	switch c.fault.name {
 	case "401":
 		return outcome{codes: []int{2}, msg: op + ": unauthorized (HTTP 401"}
@@ -99,6 +102,18 @@ var overrides = map[string]outcome{
 	// seed-branch has seeded when its password cannot be deleted: it warns,
 	// and the password expires with its TTL.
 	"seed-branch DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true, passwords: map[string]int{"pr-1": 1}},
+	// setup-migrations reads production's branch first, for its safe
+	// migrations.
+	"setup-migrations GET " + routeBranch + " permanent": {codes: []int{1, 2}, msg: "get branch main of acme/app"},
+	// Its password is deleted with its branch when its own deletion fails.
+	"setup-migrations DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true},
+	// The table is in production, and the branch is left: the step says
+	// how to delete it.
+	"setup-migrations DELETE " + routeBranch + " permanent": {codes: []int{1, 2}, msg: "but branch psflow-setup-migrations could not be deleted"},
+	// A call refused once is tried again after the deployment is read
+	// again; the next one goes through.
+	"setup-migrations POST " + routeDR + "/deploy 422":      {codes: []int{0}, done: true},
+	"setup-migrations POST " + routeDR + "/skip-revert 422": {codes: []int{0}, done: true},
 }
 
 // gone checks that the branches no longer exist.
@@ -117,6 +132,8 @@ func opOf(c call) string {
 	switch c.method + " " + route {
 	case "GET " + routeDB:
 		return "get database acme/app"
+	case "PATCH " + routeDB:
+		return "update the migration settings of acme/app"
 	case "GET " + routeBranches:
 		return "list branches of acme/app"
 	case "POST " + routeBranches:

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -165,7 +166,8 @@ func interrupt(t *testing.T, sc scenario, ref endState, p point, sig syscall.Sig
 		// Nothing cleans up after SIGKILL: a password being made or used
 		// stays until its TTL.
 		killed := sc
-		killed.passwords = map[string]int{"pr-1": sc.passwords["pr-1"] + 1}
+		b := cmp.Or(sc.branch, "pr-1")
+		killed.passwords = map[string]int{b: sc.passwords[b] + 1}
 		checkInvariants(t, em, killed, before)
 	}
 

@@ -58,6 +58,7 @@ func runInMode(t *testing.T, mode string, vars map[string]string, action string,
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	cmd.Timeout = 2 * time.Minute
+	cmd.Dir = t.TempDir() // a run's workspace: what an action writes stays out of the source tree
 	res := icmd.RunCmd(cmd)
 	t.Logf("psflow %s %v (%s mode): exit %d\nstdout:\n%s\nstderr:\n%s", action, args, mode, res.ExitCode, res.Stdout(), res.Stderr())
 	r := modeRun{Result: res, github: github, summary: readFile(t, summary)}

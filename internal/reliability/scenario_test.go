@@ -50,6 +50,11 @@ type scenario struct {
 	deploys string
 	// done checks the end state of a run that exited 0.
 	done func(t *testing.T, em *emulator.Emulator, r actiontest.Run)
+	// dirFlag, when set, is the flag a fresh folder is passed as.
+	dirFlag string
+	// branch is the development branch the run works on, named in its
+	// messages; default pr-1.
+	branch string
 }
 
 // scenarios are the runs the fault matrix and the interruption tests
@@ -138,6 +143,33 @@ func scenarios() []scenario {
 			},
 		},
 		{
+			name: "dump-schema", action: "dump-schema", dirFlag: "--dir",
+			setup: func(t *testing.T, em *emulator.Emulator) {
+				exec(t, em, "main", "CREATE VIEW names AS SELECT name FROM users")
+			},
+			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
+				assert.Check(t, is.Equal(r.Outputs["tables"], "users"))
+				assert.Check(t, is.Equal(r.Outputs["views"], "names"))
+				data, err := os.ReadFile(filepath.Join(r.Outputs["dir"], "users.sql"))
+				assert.Check(t, err)
+				assert.Check(t, is.Equal(string(data), tables(t, em, "main")["users"]+";\n"))
+			},
+		},
+		{
+			name: "setup-migrations", action: "setup-migrations", branch: "psflow-setup-migrations",
+			// A branch whose deletion the API refuses is left, and said so.
+			keep:    []string{"psflow-setup-migrations"},
+			timings: emulator.Timings{RevertWindow: time.Hour}, deploys: shared.DefaultMigrationTable,
+			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
+				assert.Check(t, is.Equal(r.Outputs["changed_settings"], "true"))
+				assert.Check(t, is.Equal(r.Outputs["deploy_request"], "1"))
+				assert.Check(t, is.Equal(em.DeployCalls(database, 1), 1))
+				_, ok := tables(t, em, "main")[shared.DefaultMigrationTable]
+				assert.Check(t, ok, "main lacks the migration table")
+				assert.Check(t, branchState(em, "psflow-setup-migrations") == nil, "the setup branch is left")
+			},
+		},
+		{
 			name: "sweep", action: "delete-branch", args: []string{"--sweep", "--older-than", "0s"},
 			keep: []string{"pr-1", "pr-2"},
 			setup: func(t *testing.T, em *emulator.Emulator) {
@@ -176,14 +208,18 @@ func (sc scenario) start(t *testing.T, opts ...emulator.Option) (*emulator.Emula
 		sc.setup(t, em)
 	}
 	args := sc.args
-	if sc.seed != nil {
+	if sc.seed != nil || sc.dirFlag != "" {
 		dir := t.TempDir()
 		for name, sql := range sc.seed {
 			path := filepath.Join(dir, filepath.FromSlash(name))
 			assert.NilError(t, os.MkdirAll(filepath.Dir(path), 0o700))
 			assert.NilError(t, os.WriteFile(path, []byte(sql), 0o600))
 		}
-		args = append(slices.Clip(args), "--schema", filepath.Join(dir, "schema"), "--data", filepath.Join(dir, "data"))
+		if sc.dirFlag != "" {
+			args = append(slices.Clip(args), sc.dirFlag, dir)
+		} else {
+			args = append(slices.Clip(args), "--schema", filepath.Join(dir, "schema"), "--data", filepath.Join(dir, "data"))
+		}
 	}
 	return em, args
 }

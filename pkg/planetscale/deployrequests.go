@@ -105,13 +105,3 @@ func (c *Client) Operations(ctx context.Context, db string, n uint64) ([]Operati
 func (c *Client) drOp(verb, db string, n uint64) string {
 	return fmt.Sprintf("%s deploy request #%d of %s/%s", verb, n, c.org, db)
 }
-
-// Deploying reports whether a deployment state is queued or under way:
-// its deploy request is deploying and its branch must stay.
-func Deploying(state string) bool {
-	switch state {
-	case "queued", "submitting", "in_progress", "pending_cutover", "in_progress_cutover", "in_progress_revert", "in_progress_cancel":
-		return true
-	}
-	return false
-}

@@ -1,0 +1,35 @@
+// Package setupmigrations is the setup-migrations action: the one
+// idempotent command that sets a database up for migrations mode. It
+// gets psflow's migration table into production and turns on PlanetScale's
+// automatic migrations for it, so that every new branch and every deploy
+// request carries the table's rows.
+package setupmigrations
+
+import (
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// SetupBranch is the development branch the migration table is created on
+// when production takes schema changes only through deploy requests.
+const SetupBranch = "psflow-setup-migrations"
+
+// Action declares setup-migrations.
+var Action = &step.Action{
+	Name:        "setup-migrations",
+	Description: "Set a database up for migrations: the migration table in production, and automatic migrations copying it.",
+	Icon:        "settings",
+	Inputs: shared.Inputs(
+		step.Input{Name: "table", Description: "The migration table: created in production when missing, and named in the database's automatic migrations.", Default: shared.DefaultMigrationTable},
+		step.Input{Name: "framework", Description: "The database's migration_framework setting, which the API takes as free text (the dashboard offers Rails, Phoenix, Django, .NET, Prisma, Sequelize or another tool); it describes who writes the table.", Default: "other"},
+		shared.TLSInput,
+		shared.MySQLCAInput,
+		step.Input{Name: "timeout", Description: "How long the whole run may take, the deploy of the table included.", Kind: step.Duration, Default: "30m"},
+	),
+	Outputs: []step.Output{
+		{Name: "table", Description: "The migration table."},
+		{Name: "changed_settings", Description: "true when this run turned on automatic migrations or changed their table."},
+		{Name: "deploy_request", Description: "Number of the deploy request that brought the table into production; empty when none was needed."},
+	},
+	Run: run,
+}

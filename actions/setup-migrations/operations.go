@@ -1,0 +1,38 @@
+package setupmigrations
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+var createTableRE = regexp.MustCompile(`(?i)^\s*CREATE\s+TABLE\b`)
+
+// checkOperations reads the statements the request will run and refuses
+// to deploy any but the creation of the migration table: a branch of the
+// setup branch's name may hold someone else's changes.
+func (u *deploy) checkOperations(ctx context.Context) error {
+	ops, err := u.c.Operations(ctx, u.db, u.dr.Number)
+	if err != nil {
+		return err
+	}
+	var other []string
+	for _, op := range ops {
+		if op.Table != u.table || !createTableRE.MatchString(op.DDL) {
+			other = append(other, strings.TrimSpace(op.DDL))
+		}
+	}
+	if len(other) > 0 {
+		return step.Usagef("deploy request #%d from %s of %s would do more than create the migration table %s (%s); it is not deployed: "+
+			"close it, delete the branch (psflow delete-branch --branch %s) and run setup-migrations again",
+			u.dr.Number, SetupBranch, shared.Where(u.s), u.table, strings.Join(other, "; "), SetupBranch)
+	}
+	if len(ops) == 0 {
+		return fmt.Errorf("deploy request #%d from %s of %s is ready but lists no statement", u.dr.Number, SetupBranch, shared.Where(u.s))
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package setupmigrations
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/pkg/planetscale"
+	"github.com/psflow/psflow/pkg/step"
+)
+
+// passwordTTL is the lifetime of the password that creates the table,
+// should its deletion fail.
+const passwordTTL = 10 * time.Minute
+
+// ensureTable gets table into the database's default branch when it
+// lacks it and returns the number of the deploy request that did, 0 when
+// none was needed. A branch with safe migrations on takes schema changes
+// only through a deploy request, so the table is created on a development
+// branch and deployed; one with them off takes DDL directly, and
+// PlanetScale opens no deploy request into it.
+func ensureTable(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetscale.Database, table string) (uint64, error) {
+	db, prod := s.String("database"), d.DefaultBranch
+	has, err := hasTable(ctx, c, db, prod, table)
+	if err != nil {
+		return 0, err
+	}
+	if has {
+		s.Logf("production branch %s of %s has the migration table %s", prod, shared.Where(s), table)
+		tidy(ctx, s, c, db)
+		return 0, nil
+	}
+	b, err := c.GetBranch(ctx, db, prod)
+	if err != nil {
+		return 0, err
+	}
+	if !b.SafeMigrations {
+		s.Logf("production branch %s of %s has safe migrations off, so it takes DDL directly; creating the migration table %s on it", prod, shared.Where(s), table)
+		return 0, createTable(ctx, s, c, db, prod, table)
+	}
+	u := &deploy{s: s, c: c, db: db, prod: prod, table: table, approval: d.RequireApprovalForDeploy}
+	return u.run(ctx)
+}
+
+// hasTable reports whether a branch's schema has the table.
+func hasTable(ctx context.Context, c *planetscale.Client, db, branch, table string) (bool, error) {
+	schema, err := c.BranchSchema(ctx, db, branch)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range schema {
+		if f.Name == table {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// createTable creates the migration table on a branch over MySQL, with a
+// short-lived admin password deleted right after.
+func createTable(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch, table string) error {
+	bc, err := shared.OpenBranch(ctx, s, c, db, branch, shared.Password{
+		Name: fmt.Sprintf("psflow-setup-migrations-%d", time.Now().UnixNano()), TTL: passwordTTL, Conns: 1,
+	})
+	if err != nil {
+		return err
+	}
+	defer bc.Close()
+	if _, err := bc.Pool.ExecContext(ctx, shared.MigrationTableDDL(table)); err != nil {
+		return fmt.Errorf("create the migration table %s on branch %s of %s: %w", table, branch, shared.Where(s), err)
+	}
+	s.Logf("created the migration table %s on branch %s of %s", table, branch, shared.Where(s))
+	return nil
+}
+
+// tidy finishes what an interrupted run left once production has the
+// table: it ends the revert window of a deploy from the setup branch, and
+// deletes the branch when no request from it is open.
+func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
+	drs, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{Branch: SetupBranch})
+	if err != nil {
+		s.Warnf("could not list the deploy requests from %s of %s, left by an earlier run: %v", SetupBranch, shared.Where(s), err)
+		return
+	}
+	open := 0
+	for _, dr := range drs {
+		if dr.Branch != SetupBranch {
+			continue
+		}
+		if dr.State == "open" {
+			open++
+		}
+		if dr.DeploymentState == planetscale.StateCompletePendingRevert {
+			if _, err := c.SkipRevert(ctx, db, dr.Number); err != nil {
+				s.Warnf("could not end the revert window of deploy request #%d of %s, left by an earlier run: %v", dr.Number, shared.Where(s), err)
+			} else {
+				s.Logf("skipped the revert window of deploy request #%d of %s, left by an earlier run", dr.Number, shared.Where(s))
+			}
+		}
+	}
+	if _, err := c.GetBranch(ctx, db, SetupBranch); err != nil {
+		return
+	}
+	if open > 0 {
+		s.Warnf("branch %s of %s, left by an earlier run, has an open deploy request and is kept; close the request and delete the branch (psflow delete-branch --branch %s)",
+			SetupBranch, shared.Where(s), SetupBranch)
+		return
+	}
+	if err := c.DeleteBranch(ctx, db, SetupBranch); err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
+		s.Warnf("branch %s of %s is left from an earlier run and was not deleted: %v; delete it with: psflow delete-branch --branch %s", SetupBranch, shared.Where(s), err, SetupBranch)
+		return
+	}
+	s.Logf("deleted branch %s of %s, left by an earlier run", SetupBranch, shared.Where(s))
+}
