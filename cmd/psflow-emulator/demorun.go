@@ -3,14 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/psflow/psflow/pkg/emulator"
@@ -26,38 +26,38 @@ type demoRun struct {
 	getenv func(string) string
 }
 
-// demoPR is one pull request of the demo, with its own checkout of the
-// repository's db/ files.
+// demoPR is one pull request of the demo: its changes to main's files
+// (path → content).
 type demoPR struct {
 	number      int
 	title, head string
-	files       map[string]string
+	changes     map[string]string
 }
 
-// The demo's pull requests: both open at once, both merged at once, so
-// their deploys go through the deploy queue one after the other.
+// The repository's files on main when the demo starts: the AWS guide's
+// bookings API, whose schema production already has.
+var demoMain = map[string]string{
+	"db/schema/hotels.sql": "CREATE TABLE hotels (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n  name VARCHAR(50) NOT NULL,\n" +
+		"  address VARCHAR(50) NOT NULL,\n  stars FLOAT UNSIGNED\n);\n",
+}
+
+// The demo's pull requests, one after the other on one repository: #43
+// is opened after #42 deployed, so its branch starts from a production
+// that already has #42's column, and its files hold #42's as well.
 var demoPRs = []demoPR{
 	{42, "Add hotel descriptions", "feature/descriptions", map[string]string{
-		"db/001_hotels_description.sql": "-- The pull request's schema change.\nALTER TABLE hotels ADD COLUMN description VARCHAR(400);\n",
-		"db/002_seed.sql": "INSERT INTO hotels (name, address, stars, description) VALUES\n" +
+		"db/schema/hotels.sql": "CREATE TABLE hotels (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n  name VARCHAR(50) NOT NULL,\n" +
+			"  address VARCHAR(50) NOT NULL,\n  stars FLOAT UNSIGNED,\n  description VARCHAR(400)\n);\n",
+		"db/data/hotels.sql": "INSERT INTO hotels (name, address, stars, description) VALUES\n" +
 			"  ('Hotel California', '1967 Can Never Leave Ln, San Fancisco CA, 94016', 3.8, 'Such a lovely place'),\n" +
 			"  ('The Galt House', '140 N Fourth St, Louisville, KY 40202', 4, 'On the river');\n",
 	}},
 	{43, "Add reviews", "feature/reviews", map[string]string{
-		"db/001_reviews.sql": "CREATE TABLE reviews (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n" +
+		"db/schema/reviews.sql": "CREATE TABLE reviews (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n" +
 			"  hotel_id INT UNSIGNED NOT NULL,\n  stars TINYINT UNSIGNED NOT NULL,\n  body TEXT\n);\n",
-		"db/002_seed.sql": "INSERT INTO reviews (hotel_id, stars, body) VALUES (1, 5, 'Lovely'), (1, 4, 'Loud at night');\n",
+		"db/data/reviews.sql": "INSERT INTO reviews (hotel_id, stars, body) VALUES (1, 5, 'Lovely'), (1, 4, 'Loud at night');\n",
 	}},
 }
-
-// The production schema the demo starts from: the AWS guide's bookings
-// API.
-var demoProductionSchema = []string{`CREATE TABLE hotels (
-  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,
-  name VARCHAR(50) NOT NULL,
-  address VARCHAR(50) NOT NULL,
-  stars FLOAT UNSIGNED
-)`}
 
 // demoStep is one psflow command of the demo, for one pull request.
 type demoStep struct {
@@ -66,74 +66,54 @@ type demoStep struct {
 	event  string // the pull request event: opened or merged
 }
 
+// The steps of the example workflow's jobs: an opened (or pushed) pull
+// request's, and a merged one's, which seeds the branch from main's files
+// again before it deploys.
+var (
+	openedSteps = []string{"create-branch", "seed-branch", "open-deploy-request"}
+	mergedSteps = []string{"create-branch", "seed-branch", "open-deploy-request", "wait-and-deploy", "delete-branch"}
+)
+
 func (d *demoRun) run(ctx context.Context) error {
-	for _, pr := range demoPRs {
-		files := map[string]string{"event-opened.json": pullRequestEvent(pr, "opened", false), "event-merged.json": pullRequestEvent(pr, "closed", true)}
-		for name, content := range pr.files {
-			files[name] = content
-		}
-		if err := writeFiles(d.prDir(pr), files); err != nil {
-			return err
-		}
-	}
 	mainDB, ok := d.em.BranchDatabase("app", "main")
 	if !ok {
 		return fmt.Errorf("the emulator has no main branch")
 	}
-	if err := d.em.Storage().Exec(ctx, mainDB, demoProductionSchema...); err != nil {
+	if err := d.em.Storage().Exec(ctx, mainDB, strings.TrimSuffix(strings.TrimSpace(demoMain["db/schema/hotels.sql"]), ";")); err != nil {
 		return fmt.Errorf("create the production schema: %w", err)
 	}
 	fmt.Fprintf(d.out, "psflow demo: PlanetScale emulator on %s, organization acme, database app\n", d.url)
+	fmt.Fprintln(d.out, "One repository, two pull requests one after the other; each job runs on the files its checkout holds.")
 	if err := d.showSchema(ctx, "Production schema before", mainDB); err != nil {
 		return err
 	}
-	// Both pull requests open, then both merge at once: their deploys run
-	// side by side, and the deploy queue takes them one after the other.
-	var stages [][]demoStep
-	for _, pr := range demoPRs {
-		for _, action := range []string{"create-branch", "seed-branch", "open-deploy-request"} {
-			stages = append(stages, []demoStep{{pr, action, "opened"}})
-		}
-	}
-	for _, action := range []string{"wait-and-deploy", "delete-branch"} {
-		var together []demoStep
-		for _, pr := range demoPRs {
-			together = append(together, demoStep{pr, action, "merged"})
-		}
-		stages = append(stages, together)
-	}
-	total := 0
-	for _, st := range stages {
-		total += len(st)
-	}
+	main := maps.Clone(demoMain)
+	total := len(demoPRs) * (len(openedSteps) + len(mergedSteps))
 	start, n := time.Now(), 0
-	for _, stage := range stages {
-		outs := make([]bytes.Buffer, len(stage))
-		errs := make([]error, len(stage))
-		var wg sync.WaitGroup
-		for i, st := range stage {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = d.step(ctx, &outs[i], st)
-			}()
-		}
-		wg.Wait()
-		for i, st := range stage {
-			n++
-			at := ""
-			if len(stage) > 1 {
-				at = ", at the same time as the other"
+	for _, pr := range demoPRs {
+		// The pull request's checkout: main as it is now with its changes.
+		tree := maps.Clone(main)
+		maps.Copy(tree, pr.changes)
+		for _, job := range []struct {
+			event string
+			steps []string
+		}{{"opened", openedSteps}, {"merged", mergedSteps}} {
+			if err := d.checkout(pr, job.event, tree); err != nil {
+				return err
 			}
-			fmt.Fprintf(d.out, "\n== %d/%d Pull request #%d %s%s: psflow %s\n", n, total, st.pr.number, st.event, at, st.action)
-			_, _ = outs[i].WriteTo(d.out)
+			fmt.Fprintf(d.out, "\n== Pull request #%d %s, files: %s\n", pr.number, job.event, strings.Join(slices.Sorted(maps.Keys(tree)), ", "))
+			for _, action := range job.steps {
+				n++
+				fmt.Fprintf(d.out, "\n== %d/%d Pull request #%d %s: psflow %s\n", n, total, pr.number, job.event, action)
+				if err := d.step(ctx, d.out, demoStep{pr, action, job.event}); err != nil {
+					return err
+				}
+			}
+			main = tree // the merge
 		}
-		if err := errors.Join(errs...); err != nil {
+		if err := d.showSchema(ctx, fmt.Sprintf("\nProduction schema after #%d", pr.number), mainDB); err != nil {
 			return err
 		}
-	}
-	if err := d.showSchema(ctx, "\nProduction schema after", mainDB); err != nil {
-		return err
 	}
 	calls := 0
 	for _, n := range d.em.Counts() {
@@ -141,6 +121,19 @@ func (d *demoRun) run(ctx context.Context) error {
 	}
 	fmt.Fprintf(d.out, "\nTwo pull requests' whole lives took %s and %d API calls. Branches left: %s\n", since(start), calls, d.branches())
 	return nil
+}
+
+// checkout writes a pull request's files for one event into its
+// directory, with the event payload, replacing what an earlier event's
+// job wrote.
+func (d *demoRun) checkout(pr demoPR, event string, tree map[string]string) error {
+	dir := d.prDir(pr)
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	files := maps.Clone(tree)
+	files["event-"+event+".json"] = pullRequestEvent(pr, map[string]string{"opened": "opened", "merged": "closed"}[event], event == "merged")
+	return writeFiles(dir, files)
 }
 
 // prDir is the directory holding a pull request's checkout and events.
@@ -156,7 +149,7 @@ func (d *demoRun) step(ctx context.Context, out io.Writer, st demoStep) error {
 	summary := filepath.Join(dir, st.action+".md")
 	var args []string
 	if st.action == "seed-branch" {
-		args = []string{"--files", filepath.Join(dir, "db")}
+		args = []string{"--schema", filepath.Join(dir, "db", "schema"), "--data", filepath.Join(dir, "db", "data")}
 	}
 	cmd := exec.CommandContext(ctx, d.bin, append([]string{st.action}, args...)...)
 	cmd.Env = append(os.Environ(),
