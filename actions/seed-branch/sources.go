@@ -182,7 +182,7 @@ func (src *sources) readData(files []seedFile) error {
 		src.bytes += f.Size
 		err := eachStatement(f, func(st sqlload.Statement) error {
 			switch {
-			case st.Kind == sqlload.Schema:
+			case st.Kind == sqlload.Schema && !sqlload.TogglesKeys(st.Text):
 				return fmt.Errorf("input data: %s:%d: %s changes the schema; data files hold rows: put it in schema or migrations", f.Path, st.Line, leadingWords(st.Text, 2))
 			case st.Kind == sqlload.Data && st.Table != "":
 				name := st.Table

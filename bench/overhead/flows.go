@@ -34,14 +34,18 @@ func psflowFlow() flow {
 	}
 }
 
-// seedStep is psflow seed-branch loading a two-row seed file.
+// seedStep is psflow seed-branch checking the branch's schema against a
+// schema file (production's hotels table) and loading a two-row data file.
 func seedStep(cmd func(string, ...string) step) step {
 	return step{name: "psflow seed-branch", run: func(ctx context.Context, r *run) error {
-		file := filepath.Join(r.dir, "seed.sql")
-		if err := os.WriteFile(file, []byte(seedSQL), 0o600); err != nil {
+		schema, data := filepath.Join(r.dir, "schema.sql"), filepath.Join(r.dir, "data.sql")
+		if err := os.WriteFile(schema, []byte(schemaSQL), 0o600); err != nil {
 			return err
 		}
-		return cmd("seed-branch", "--files", file).run(ctx, r)
+		if err := os.WriteFile(data, []byte(seedSQL), 0o600); err != nil {
+			return err
+		}
+		return cmd("seed-branch", "--schema", schema, "--data", data).run(ctx, r)
 	}}
 }
 

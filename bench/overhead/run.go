@@ -22,6 +22,10 @@ const (
 	branch   = "dev"
 )
 
+// schemaSQL is the schema file psflow seed-branch makes the branch hold:
+// production's, as the pull request's change is made after it.
+const schemaSQL = benchkit.ProductionSchema + ";\n"
+
 // seedSQL is the data psflow seed-branch loads.
 const seedSQL = "INSERT INTO hotels (name, address, stars) VALUES\n" +
 	"  ('Hotel California', '1967 Can Never Leave Ln, San Fancisco CA, 94016', 3.8),\n" +

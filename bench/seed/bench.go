@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -32,7 +33,8 @@ const (
 // admin pool on the server and the checksums of the first load.
 type bench struct {
 	cfg    config
-	dump   string
+	dump   string // the rows, as mysqldump --no-create-info writes them
+	schema string // the tables' CREATE statements
 	stats  dumpStats
 	em     *benchkit.Emulator
 	sdk    *ps.Client
@@ -56,7 +58,7 @@ func (r result) rowsps(st dumpStats) float64 { return float64(st.totalRows()) / 
 func (r result) rssMB() float64              { return float64(r.rss) / 1e6 }
 
 // newBench starts the emulator on the server and connects to it.
-func newBench(ctx context.Context, cfg config, dump string, st dumpStats) (*bench, error) {
+func newBench(ctx context.Context, cfg config, dump, schema string, st dumpStats) (*bench, error) {
 	server, err := mysql.ParseDSN(cfg.dsn)
 	if err != nil {
 		return nil, fmt.Errorf("-mysql-dsn: %w", err)
@@ -77,7 +79,7 @@ func newBench(ctx context.Context, cfg config, dump string, st dumpStats) (*benc
 		admin.Close()
 		return nil, errors.Join(err, em.Stop())
 	}
-	return &bench{cfg: cfg, dump: dump, stats: st, em: em, sdk: sdk, admin: admin, server: server, prefix: "psflow_bench_" + benchkit.Random(8)}, nil
+	return &bench{cfg: cfg, dump: dump, schema: schema, stats: st, em: em, sdk: sdk, admin: admin, server: server, prefix: "psflow_bench_" + benchkit.Random(8)}, nil
 }
 
 // close stops the emulator, which drops its branches, and drops the
@@ -113,7 +115,7 @@ func (b *bench) seed(ctx context.Context, round int, tool, kind string, args ...
 		return result{}, fmt.Errorf("create branch %s: %w", branch, err)
 	}
 	out := filepath.Join(b.cfg.work, branch+".env")
-	cmd := exec.CommandContext(ctx, b.cfg.psflow, append([]string{"seed-branch", "--branch", branch, "--files", b.dump, "--parallelism", strconv.Itoa(b.cfg.parallelism)}, args...)...)
+	cmd := exec.CommandContext(ctx, b.cfg.psflow, append([]string{"seed-branch", "--branch", branch, "--schema", b.schema, "--data", b.dump, "--parallelism", strconv.Itoa(b.cfg.parallelism)}, args...)...)
 	cmd.Env = append(b.em.PsflowEnv("app", out), "PSFLOW_MYSQL_CA=")
 	res, err := b.timed(cmd, round, tool)
 	if err != nil {
@@ -139,18 +141,24 @@ func (b *bench) seed(ctx context.Context, round int, tool, kind string, args ...
 	return res, nil
 }
 
-// clientRound pipes the dump into the client, into a fresh database.
+// clientRound pipes the schema and the dump into the client, into a
+// fresh database.
 func (b *bench) clientRound(ctx context.Context, round int) (result, error) {
 	database := b.clientDB(round)
 	if _, err := b.admin.ExecContext(ctx, "CREATE DATABASE `"+database+"`"); err != nil {
 		return result{}, err
 	}
+	schema, err := os.Open(b.schema)
+	if err != nil {
+		return result{}, err
+	}
+	defer schema.Close()
 	in, err := os.Open(b.dump)
 	if err != nil {
 		return result{}, err
 	}
 	defer in.Close()
-	cmd := benchkit.ClientCommand(ctx, b.cfg.client, b.server, database, in)
+	cmd := benchkit.ClientCommand(ctx, b.cfg.client, b.server, database, io.MultiReader(schema, in))
 	res, err := b.timed(cmd, round, toolClient)
 	if err != nil {
 		return res, err

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -93,10 +94,11 @@ func (d dumpStats) totalRows() int {
 	return n
 }
 
-// generate writes a mysqldump-style dump of about size bytes to path, the
-// same bytes for the same size: the session settings saved and restored
-// around everything, and for each table DROP and CREATE TABLE, then its
-// rows in extended INSERTs between LOCK TABLES and DISABLE KEYS.
+// generate writes a mysqldump --no-create-info style dump of about size
+// bytes to path, the same bytes for the same size: the session settings
+// saved and restored around everything, and each table's rows in extended
+// INSERTs between LOCK TABLES and DISABLE KEYS. writeSchema writes the
+// tables' definitions, which seed-branch takes as its schema input.
 func generate(path string, size int64) (dumpStats, error) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -109,7 +111,7 @@ func generate(path string, size int64) (dumpStats, error) {
 	r := rand.New(rand.NewPCG(20240601, 6))
 	fmt.Fprint(cw, dumpHeader)
 	for _, t := range tables {
-		fmt.Fprintf(cw, tableHeader, t.name, t.name, t.create, t.name, t.name, t.name)
+		fmt.Fprintf(cw, tableHeader, t.name, t.name, t.name)
 		budget := cw.n + int64(float64(size)*t.share)
 		w := &rowWriter{}
 		for i := 1; cw.n < budget; {
@@ -158,16 +160,6 @@ const dumpHeader = `-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-l
 
 const tableHeader = `
 --
--- Table structure for table ` + "`%s`" + `
---
-
-DROP TABLE IF EXISTS ` + "`%s`" + `;
-/*!40101 SET @saved_cs_client     = @@character_set_client */;
-/*!40101 SET character_set_client = utf8 */;
-%s;
-/*!40101 SET character_set_client = @saved_cs_client */;
-
---
 -- Dumping data for table ` + "`%s`" + `
 --
 
@@ -189,6 +181,16 @@ const dumpFooter = `/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
 
 -- Dump completed on 2024-06-01 12:00:00
 `
+
+// writeSchema writes the CREATE TABLE statement of every table of the
+// dump to path.
+func writeSchema(path string) error {
+	var b strings.Builder
+	for _, t := range tables {
+		b.WriteString(t.create + ";\n\n")
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o600)
+}
 
 // rowWriter builds the "(v1,v2,…)" tuples of an extended INSERT.
 type rowWriter struct {

@@ -73,15 +73,18 @@ func realMain(ctx context.Context, cfg config) error {
 	}
 	defer cleanup()
 	cfg.work, cfg.psflow = work, bin
-	dump := filepath.Join(cfg.work, "dump.sql")
+	dump, schema := filepath.Join(cfg.work, "dump.sql"), filepath.Join(cfg.work, "schema.sql")
 	start := time.Now()
 	st, err := generate(dump, int64(cfg.mb)*1_000_000)
+	if err == nil {
+		err = writeSchema(schema)
+	}
 	if err != nil {
 		return fmt.Errorf("generate the dump: %w", err)
 	}
 	logf("generated %s: %.1f MB, %d rows in %d tables, in %s", dump, float64(st.Bytes)/1e6, st.totalRows(), len(st.Rows), time.Since(start).Round(time.Millisecond))
 
-	b, err := newBench(ctx, cfg, dump, st)
+	b, err := newBench(ctx, cfg, dump, schema, st)
 	if err != nil {
 		return err
 	}

@@ -124,3 +124,18 @@ func Classify(text string) Kind {
 	k, _ := classify(text)
 	return k
 }
+
+// TogglesKeys reports whether a statement is ALTER TABLE t DISABLE KEYS or
+// ENABLE KEYS, which mysqldump writes around a table's rows: it changes
+// no definition.
+func TogglesKeys(text string) bool {
+	l := lexer{s: text}
+	if !l.next().is("ALTER") || !l.next().is("TABLE") {
+		return false
+	}
+	name, t := readName(&l, l.next())
+	if name == "" || !t.is("DISABLE") && !t.is("ENABLE") {
+		return false
+	}
+	return l.next().is("KEYS") && l.next().kind == tokEnd
+}

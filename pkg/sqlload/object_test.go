@@ -59,3 +59,12 @@ func TestClassifyExported(t *testing.T) {
 	assert.Equal(t, Classify("SET NAMES utf8mb4"), Session)
 	assert.Equal(t, Classify("SELECT 1"), Other)
 }
+
+func TestTogglesKeys(t *testing.T) {
+	t.Parallel()
+	assert.Check(t, TogglesKeys("/*!40000 ALTER TABLE `t` DISABLE KEYS */"))
+	assert.Check(t, TogglesKeys("alter table t enable keys"))
+	assert.Check(t, !TogglesKeys("ALTER TABLE t DISABLE KEYS, ADD COLUMN b INT"))
+	assert.Check(t, !TogglesKeys("ALTER TABLE t ADD COLUMN b INT"))
+	assert.Check(t, !TogglesKeys("DROP TABLE t"))
+}
