@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
@@ -66,24 +64,6 @@ func passwords(t *testing.T, em *emulator.Emulator, branch string) []emulator.Pa
 // queryStrings runs a query and returns its rows as strings.
 var queryStrings = actiontest.Query
 
-// copySeed copies testdata/seed into a fresh directory and adds
-// data/03_blobs.sql with binary rows; it returns the directory and the
-// blobs by id.
-func copySeed(t *testing.T) (string, map[int][]byte) {
-	t.Helper()
-	dir := t.TempDir()
-	err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "seed")))
-	assert.NilError(t, err)
-	blobs := map[int][]byte{1: allBytes(), 2: randomBytes(7, 200<<10), 3: {}}
-	var b strings.Builder
-	b.WriteString("LOCK TABLES `blobs` WRITE;\n")
-	fmt.Fprintf(&b, "INSERT INTO `blobs` VALUES (1,_binary '%s'),(2,_binary '%s');\n", dumpEscape(blobs[1]), dumpEscape(blobs[2]))
-	fmt.Fprintf(&b, "INSERT INTO `blobs` VALUES (3,X'');\nINSERT INTO `blobs` VALUES (4,X'%X');\nUNLOCK TABLES;\n", blobs[1])
-	blobs[4] = blobs[1]
-	assert.NilError(t, os.WriteFile(filepath.Join(dir, "data", "03_blobs.sql"), []byte(b.String()), 0o644))
-	return dir, blobs
-}
-
 // allBytes is every byte value, twice, the second time in reverse.
 func allBytes() []byte {
 	var b []byte
@@ -129,25 +109,6 @@ func dumpEscape(data []byte) string {
 		}
 	}
 	return b.String()
-}
-
-// holdLock takes a named lock with a random name on its own connection to
-// db until the test ends and returns the name: a script that asks for the
-// lock waits there, with nothing left running on the server afterwards.
-func holdLock(t *testing.T, db *sql.DB) string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	assert.NilError(t, err)
-	name := fmt.Sprintf("psflow_test_%d", rand.Uint64())
-	var got int
-	assert.NilError(t, conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got))
-	assert.Equal(t, got, 1, "lock %s is taken", name)
-	t.Cleanup(func() {
-		_, _ = conn.ExecContext(ctx, "DO RELEASE_LOCK(?)", name)
-		conn.Close()
-	})
-	return name
 }
 
 // writeFile writes a script and returns its path.
