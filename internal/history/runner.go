@@ -1,6 +1,7 @@
 package history
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -63,16 +64,15 @@ func NewMigrationsBinary(em *emulator.Emulator) *Binary {
 	return &Binary{em: em, env: actiontest.Env(em, "app"), inputs: map[string]string{"migrations": "db/migrations", "data": "db/data"}}
 }
 
-// step runs one action for pull request n in dir.
-func (b *Binary) step(t *testing.T, n int, dir, action string, args ...string) actiontest.Run {
+// step runs one action for pull request n in dir (the checkout, for
+// seed-branch), on the pull request event in the file event names, as a
+// GitHub job does.
+func (b *Binary) step(t *testing.T, n int, dir, event, action string, args ...string) actiontest.Run {
 	t.Helper()
 	args = append([]string{"--branch", "pr-" + strconv.Itoa(n)}, args...)
-	env := b.env
+	env := maps.Clone(b.env)
+	env["GITHUB_EVENT_NAME"], env["GITHUB_EVENT_PATH"], env["GITHUB_REPOSITORY"] = "pull_request", event, "acme/app"
 	if dir != "" {
-		env = map[string]string{}
-		for k, v := range b.env {
-			env[k] = v
-		}
 		for input, folder := range b.inputs {
 			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(folder))); err == nil {
 				env["PSFLOW_"+strings.ToUpper(input)] = filepath.Join(dir, filepath.FromSlash(folder))
@@ -96,17 +96,22 @@ func checkout(t *testing.T, tree map[string]string) string {
 	return dir
 }
 
-// run runs steps in order until one fails.
-func (b *Binary) run(t *testing.T, n int, tree map[string]string, steps ...[]string) Result {
+// run runs steps in order until one fails, on the event of a pull
+// request that was pushed to, or merged.
+func (b *Binary) run(t *testing.T, n int, merged bool, tree map[string]string, steps ...[]string) Result {
 	t.Helper()
 	dir := checkout(t, tree)
+	event := actiontest.PullRequestEvent(t, "synchronize", n, false)
+	if merged {
+		event = actiontest.PullRequestEvent(t, "closed", n, true)
+	}
 	var res Result
 	for _, s := range steps {
 		d := ""
 		if s[0] == "seed-branch" {
 			d = dir
 		}
-		r := b.step(t, n, d, s[0], s[1:]...)
+		r := b.step(t, n, d, event, s[0], s[1:]...)
 		res.Output += r.Stdout() + r.Stderr()
 		if r.ExitCode != 0 {
 			return res
@@ -124,24 +129,24 @@ var (
 
 // Push runs create-branch, seed-branch and open-deploy-request.
 func (b *Binary) Push(t *testing.T, n int, tree map[string]string) Result {
-	return b.run(t, n, tree, prepare...)
+	return b.run(t, n, false, tree, prepare...)
 }
 
 // Merge runs the push job's steps on main's tree, then wait-and-deploy
 // and delete-branch.
 func (b *Binary) Merge(t *testing.T, n int, tree map[string]string) Result {
-	return b.run(t, n, tree, append(concat(prepare), deploy...)...)
+	return b.run(t, n, true, tree, append(concat(prepare), deploy...)...)
 }
 
 // Race prepares both, then deploys the first, then the second.
 func (b *Binary) Race(t *testing.T, first, second int, firstTree, secondTree map[string]string) (Result, Result) {
-	r1 := b.run(t, first, firstTree, prepare...)
-	r2 := b.run(t, second, secondTree, prepare...)
+	r1 := b.run(t, first, true, firstTree, prepare...)
+	r2 := b.run(t, second, true, secondTree, prepare...)
 	if r1.OK {
-		r1 = b.run(t, first, nil, deploy...)
+		r1 = b.run(t, first, true, nil, deploy...)
 	}
 	if r2.OK {
-		r2 = b.run(t, second, nil, deploy...)
+		r2 = b.run(t, second, true, nil, deploy...)
 	}
 	return r1, r2
 }

@@ -29,3 +29,13 @@ func TestMigrationsHistory(t *testing.T) {
 		history.MigrationsHistory(t, em, history.NewMigrationsBinary(em))
 	})
 }
+
+// The advice on a conflict before the merge, followed, through the psflow
+// binary, on both storages.
+func TestAdviceBeforeMerge(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		history.AdviceBeforeMerge(t, em, history.NewBinary(em))
+	})
+}
