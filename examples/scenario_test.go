@@ -24,7 +24,7 @@ func TestPullRequestsOverTime(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
 		em := startEmulator(t, opts...)
-		a := newActRunner(t, em)
+		a := newActRunner(t, em, "bookings_api")
 		events := t.TempDir()
 		event := func(pr int, action string, merged bool) string {
 			return prEvent(t, events, pr, action, merged)
