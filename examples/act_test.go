@@ -87,8 +87,6 @@ var checkoutPin = regexp.MustCompile(`uses:\s+actions/checkout@([0-9a-f]{40})`)
 func newActRunner(t *testing.T, em *emulator.Emulator, database string) *actRunner {
 	t.Helper()
 	act := actBinary(t)
-	root, err := filepath.Abs("..")
-	assert.NilError(t, err)
 	workflow, err := os.ReadFile(filepath.Join("github", "planetscale-pr.yml"))
 	assert.NilError(t, err)
 	pin := checkoutPin.FindSubmatch(workflow)
@@ -96,11 +94,37 @@ func newActRunner(t *testing.T, em *emulator.Emulator, database string) *actRunn
 	stand, err := filepath.Abs(filepath.Join("testdata", "act", "checkout"))
 	assert.NilError(t, err)
 	return &actRunner{
-		act: act, root: root, path: binDir(t) + ":" + os.Getenv("PATH"), em: em, database: database, apiURL: em.URL(),
+		act: act, root: actionTree(t), path: binDir(t) + ":" + os.Getenv("PATH"), em: em, database: database, apiURL: em.URL(),
 		// act copies the working tree for a checkout of the event's
 		// commit; one of another ref clones the repository.
 		checkout: "actions/checkout@" + string(pin[1]) + "=" + stand,
 	}
+}
+
+// actionTree copies what psflow's actions run (each action.yml and the
+// entrypoint shim, which runs psflow from PATH) from this checkout into a
+// directory for act to map psflow/psflow@v1 to: act reads the whole
+// directory mapped for every step of every action, before, during and
+// after the job, which for the checkout itself costs seconds per run.
+func actionTree(t *testing.T) string {
+	t.Helper()
+	root := filepath.Join("..")
+	files, err := filepath.Glob(filepath.Join(root, "actions", "*", "action.yml"))
+	assert.NilError(t, err)
+	assert.Assert(t, len(files) > 0)
+	files = append(files, filepath.Join(root, "action.yml"), filepath.Join(root, "entrypoint", "psflow.sh"))
+	dir := t.TempDir()
+	for _, f := range files {
+		rel, err := filepath.Rel(root, f)
+		assert.NilError(t, err)
+		data, err := os.ReadFile(f)
+		assert.NilError(t, err)
+		info, err := os.Stat(f)
+		assert.NilError(t, err)
+		assert.NilError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755))
+		assert.NilError(t, os.WriteFile(filepath.Join(dir, rel), data, info.Mode().Perm()))
+	}
+	return dir
 }
 
 // repo makes a git repository holding the example workflow and files
