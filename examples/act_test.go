@@ -36,6 +36,7 @@ func actBinary(t *testing.T) string {
 // act on this host, psflow/psflow@v1 mapped to this checkout, against an
 // emulator: first for an opened pull request, then for its merge.
 func TestExampleWorkflowUnderAct(t *testing.T) {
+	t.Parallel()
 	a := newActRunner(t, startEmulator(t), "bookings_api")
 	repo := a.repo(t, map[string]string{})
 	copyTree(t, filepath.Join("testdata", "act", "db"), filepath.Join(repo, "db"))

@@ -69,20 +69,16 @@ func newDeployGate(t *testing.T, em *emulator.Emulator) *deployGate {
 	g := &deployGate{em: em}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		branch, r2 := g.branchOf(r)
-		if r2 == nil {
+		branch, rc := g.branchOf(r)
+		switch {
+		case rc != nil && branch == rc.first:
+			rc.arrived[branch].fire()
+			rc.arrived[rc.second].wait()
 			proxy.ServeHTTP(w, r)
-			return
-		}
-		switch branch {
-		case r2.first:
-			r2.arrived[branch].fire()
-			r2.arrived[r2.second].wait()
-			proxy.ServeHTTP(w, r)
-			r2.done[branch].fire()
-		case r2.second:
-			r2.arrived[branch].fire()
-			r2.done[r2.first].wait()
+			rc.done[branch].fire()
+		case rc != nil && branch == rc.second:
+			rc.arrived[branch].fire()
+			rc.done[rc.first].wait()
 			proxy.ServeHTTP(w, r)
 		default:
 			proxy.ServeHTTP(w, r)
