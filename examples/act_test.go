@@ -1,9 +1,11 @@
 package examples
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -34,35 +36,96 @@ func actBinary(t *testing.T) string {
 // act on this host, psflow/psflow@v1 mapped to this checkout, against an
 // emulator: first for an opened pull request, then for its merge.
 func TestExampleWorkflowUnderAct(t *testing.T) {
-	a := newActRunner(t, startEmulator(t))
+	t.Parallel()
+	a := newActRunner(t, startEmulator(t), "bookings_api")
 	repo := a.repo(t, map[string]string{})
 	copyTree(t, filepath.Join("testdata", "act", "db"), filepath.Join(repo, "db"))
-	commitAll(t, repo)
+	sha := commitAll(t, repo)
 
 	opened := a.mustRun(t, repo, filepath.Join("testdata", "act", "event-opened.json"))
-	assert.Check(t, is.Contains(opened, "branch=pr-7 rows=2 deploy_request=1 state=ready"))
+	assert.Check(t, is.Contains(opened, "branch=pr-7 seed=changed recreated=false rows=2 deploy_request=1 state=ready"))
 	assert.Check(t, is.Contains(branchNames(a.em), "pr-7"))
 	assert.Check(t, !hasColumn(t, a.em, "description"), "production changed before the merge")
 
-	merged := a.mustRun(t, repo, filepath.Join("testdata", "act", "event-merged.json"))
+	merged := a.mustRun(t, repo, mergedEvent(t, filepath.Join("testdata", "act", "event-merged.json"), sha))
+	assert.Check(t, is.Contains(merged, "checked out "+sha))
 	assert.Check(t, is.Contains(merged, "Success - Main psflow/psflow/actions/wait-and-deploy@v1"))
+	assert.Check(t, is.Contains(merged, "branch=pr-7 seed=unchanged recreated=false deploy_request=1 state=complete"))
 	assert.Check(t, !slices.Contains(branchNames(a.em), "pr-7"), "the PR branch outlived the merge")
 	assert.Check(t, hasColumn(t, a.em, "description"), "production schema unchanged after the merge")
 }
 
-// actRunner runs the example pull request workflow under act against an
-// emulator.
-type actRunner struct {
-	act, root, path string
-	em              *emulator.Emulator
+// mergedEvent writes the merged event in the file named with its merge
+// commit set to sha, and returns the new file's path.
+func mergedEvent(t *testing.T, path, sha string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	assert.NilError(t, err)
+	var ev map[string]any
+	assert.NilError(t, json.Unmarshal(data, &ev))
+	ev["pull_request"].(map[string]any)["merge_commit_sha"] = sha
+	data, err = json.Marshal(ev)
+	assert.NilError(t, err)
+	out := filepath.Join(t.TempDir(), filepath.Base(path))
+	assert.NilError(t, os.WriteFile(out, data, 0o644))
+	return out
 }
 
-func newActRunner(t *testing.T, em *emulator.Emulator) *actRunner {
+// actRunner runs the example pull request workflow under act against an
+// emulator's database.
+type actRunner struct {
+	act, root, path, checkout string
+	em                        *emulator.Emulator
+	database                  string
+	// apiURL is where the workflow reaches the API: the emulator's, or a
+	// proxy in front of it.
+	apiURL string
+}
+
+// checkoutPin finds the commit actions/checkout is pinned to in a workflow.
+var checkoutPin = regexp.MustCompile(`uses:\s+actions/checkout@([0-9a-f]{40})`)
+
+func newActRunner(t *testing.T, em *emulator.Emulator, database string) *actRunner {
 	t.Helper()
 	act := actBinary(t)
-	root, err := filepath.Abs("..")
+	workflow, err := os.ReadFile(filepath.Join("github", "planetscale-pr.yml"))
 	assert.NilError(t, err)
-	return &actRunner{act: act, root: root, path: binDir(t) + ":" + os.Getenv("PATH"), em: em}
+	pin := checkoutPin.FindSubmatch(workflow)
+	assert.Assert(t, pin != nil, "the workflow uses no pinned actions/checkout")
+	stand, err := filepath.Abs(filepath.Join("testdata", "act", "checkout"))
+	assert.NilError(t, err)
+	return &actRunner{
+		act: act, root: actionTree(t), path: binDir(t) + ":" + os.Getenv("PATH"), em: em, database: database, apiURL: em.URL(),
+		// act copies the working tree for a checkout of the event's
+		// commit; one of another ref clones the repository.
+		checkout: "actions/checkout@" + string(pin[1]) + "=" + stand,
+	}
+}
+
+// actionTree copies what psflow's actions run (each action.yml and the
+// entrypoint shim, which runs psflow from PATH) from this checkout into a
+// directory for act to map psflow/psflow@v1 to: act reads the whole
+// directory mapped for every step of every action, before, during and
+// after the job, which for the checkout itself costs seconds per run.
+func actionTree(t *testing.T) string {
+	t.Helper()
+	root := filepath.Join("..")
+	files, err := filepath.Glob(filepath.Join(root, "actions", "*", "action.yml"))
+	assert.NilError(t, err)
+	assert.Assert(t, len(files) > 0)
+	files = append(files, filepath.Join(root, "action.yml"), filepath.Join(root, "entrypoint", "psflow.sh"))
+	dir := t.TempDir()
+	for _, f := range files {
+		rel, err := filepath.Rel(root, f)
+		assert.NilError(t, err)
+		data, err := os.ReadFile(f)
+		assert.NilError(t, err)
+		info, err := os.Stat(f)
+		assert.NilError(t, err)
+		assert.NilError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755))
+		assert.NilError(t, os.WriteFile(filepath.Join(dir, rel), data, info.Mode().Perm()))
+	}
+	return dir
 }
 
 // repo makes a git repository holding the example workflow and files
@@ -70,13 +133,19 @@ func newActRunner(t *testing.T, em *emulator.Emulator) *actRunner {
 func (a *actRunner) repo(t *testing.T, files map[string]string) string {
 	t.Helper()
 	repo := t.TempDir()
-	workflow, err := os.ReadFile(filepath.Join("github", "planetscale-pr.yml"))
-	assert.NilError(t, err)
-	files[".github/workflows/planetscale-pr.yml"] = string(workflow)
+	files[".github/workflows/planetscale-pr.yml"] = exampleWorkflow(t)
 	writeTree(t, repo, files)
 	git(t, repo, "init", "-q", "-b", "main")
 	commitAll(t, repo)
 	return repo
+}
+
+// exampleWorkflow is examples/github/planetscale-pr.yml.
+func exampleWorkflow(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("github", "planetscale-pr.yml"))
+	assert.NilError(t, err)
+	return string(data)
 }
 
 // run runs the workflow in repo for the pull request event in the file
@@ -85,11 +154,18 @@ func (a *actRunner) run(t *testing.T, repo, event string) (string, error) {
 	t.Helper()
 	ev, err := filepath.Abs(event)
 	assert.NilError(t, err)
-	cmd := exec.Command(a.act, "pull_request", "-e", ev, "-W", ".github/workflows/planetscale-pr.yml",
-		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+a.root, "--action-offline-mode",
-		"--var", "PLANETSCALE_ORG=acme", "--var", "PLANETSCALE_DATABASE=bookings_api", "--var", "PLANETSCALE_API_URL="+a.em.URL(),
+	return a.runAbs(t, repo, ev)
+}
+
+// runAbs is run for an event file's absolute path; it may be called from
+// another goroutine than the test's.
+func (a *actRunner) runAbs(t *testing.T, repo, event string) (string, error) {
+	cmd := exec.Command(a.act, "pull_request", "-e", event, "-W", ".github/workflows/planetscale-pr.yml",
+		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+a.root,
+		"--local-repository", a.checkout, "--action-offline-mode",
+		"--var", "PLANETSCALE_ORG="+a.em.Org(), "--var", "PLANETSCALE_DATABASE="+a.database, "--var", "PLANETSCALE_API_URL="+a.apiURL,
 		"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
-		"--env", "PSFLOW_MYSQL_CA="+a.em.CAFile())
+		"--env", "PSFLOW_MYSQL_CA="+a.em.CAFile(), "--env", "CHECKOUT_STAND_IN_REPOSITORY="+repo)
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "PATH="+a.path, "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()
@@ -116,17 +192,21 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-// commitAll commits every change in repo, as a push would.
-func commitAll(t *testing.T, repo string) {
+// commitAll commits every change in repo, as a push would, and returns
+// the commit.
+func commitAll(t *testing.T, repo string) string {
 	t.Helper()
 	git(t, repo, "add", "-A")
 	git(t, repo, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "--allow-empty", "-m", "push")
+	return git(t, repo, "rev-parse", "HEAD")
 }
 
-func git(t *testing.T, dir string, args ...string) {
+// git runs git in dir and returns its output, trimmed.
+func git(t *testing.T, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	assert.NilError(t, err, string(out))
+	return strings.TrimSpace(string(out))
 }

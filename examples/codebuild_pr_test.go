@@ -18,28 +18,46 @@ import (
 // pull request 314 of acme/bookings-api, against an emulator and a fake
 // GitHub.
 type prProject struct {
-	em  *emulator.Emulator
-	gh  *ghfake.Server
-	b   buildspec
-	dir string // the checked-out source
+	em     *emulator.Emulator
+	gh     *ghfake.Server
+	b      buildspec
+	dir    string // the checked-out source: a clone at the pull request's head
+	origin string // the repository on GitHub, a bare repository here
 }
 
 func newPRProject(t *testing.T) *prProject {
 	t.Helper()
-	p := &prProject{em: startEmulator(t), gh: ghfake.New(t), b: readBuildspec(t, "buildspec-pr.yml"), dir: pullRequestSource(t)}
+	p := &prProject{em: startEmulator(t), gh: ghfake.New(t), b: readBuildspec(t, "buildspec-pr.yml"), dir: pullRequestSource(t), origin: t.TempDir()}
 	p.gh.AddPull("acme", "bookings-api", 314, "open", false)
+	git(t, p.dir, "init", "-q", "-b", "feature/change-314")
+	commitAll(t, p.dir)
+	git(t, p.origin, "init", "-q", "--bare")
 	return p
 }
 
 // build runs the buildspec's build as CodeBuild does for a webhook event:
 // the variables CodeBuild sets for it, the secrets from Secrets Manager,
-// and a fresh output file, as each build starts from a fresh source.
+// and a fresh output file, as each build starts from a fresh source. git
+// reaches the repository on GitHub at the bare repository.
 func (p *prProject) build(t *testing.T, event string) (map[string]string, string) {
 	t.Helper()
 	os.Remove(filepath.Join(p.dir, "psflow.env"))
 	vars := actiontest.CodeBuildPullRequest("acme/bookings-api", 314, event)
 	vars["PSFLOW_GITHUB_API_URL"] = p.gh.URL()
+	vars["GIT_CONFIG_COUNT"] = "1"
+	vars["GIT_CONFIG_KEY_0"] = "url." + p.origin + ".insteadOf"
+	vars["GIT_CONFIG_VALUE_0"] = vars["CODEBUILD_SOURCE_REPO_URL"]
 	return runPhaseWith(t, p.em, p.b, "build", p.dir, vars, map[string]string{"PSFLOW_GITHUB_TOKEN": p.gh.Token})
+}
+
+// merge merges the pull request on GitHub: main gets a merge commit of
+// its files, which it returns, and the source stays at the head.
+func (p *prProject) merge(t *testing.T) string {
+	t.Helper()
+	head := git(t, p.dir, "rev-parse", "HEAD")
+	merge := git(t, p.dir, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit-tree", head+"^{tree}", "-p", head, "-m", "Merge pull request #314")
+	git(t, p.dir, "push", "-q", p.origin, merge+":refs/heads/main")
+	return merge
 }
 
 // comments returns the deploy request comments on the pull request.
@@ -69,14 +87,16 @@ func (p *prProject) created(t *testing.T) {
 
 // TestCodeBuildPullRequestMerged runs buildspec-pr.yml for a pull request
 // that is opened, updated and merged: the branch follows the pull request,
-// one deploy request and one comment serve it, and the merge deploys the
-// schema and deletes the branch.
+// one deploy request and one comment serve it, and the merge seeds the
+// branch from main's merge commit, deploys the schema and deletes the
+// branch.
 func TestCodeBuildPullRequestMerged(t *testing.T) {
 	t.Parallel()
 	p := newPRProject(t)
 	p.created(t)
 
 	pushSecondChange(t, p.dir)
+	commitAll(t, p.dir)
 	exported, out := p.build(t, "PULL_REQUEST_UPDATED")
 	assert.Check(t, is.Contains(out, "AWS CodeBuild: pull request #314 (updated)"))
 	assert.Equal(t, exported["PSFLOW_BRANCH"], "pr-314")
@@ -85,8 +105,11 @@ func TestCodeBuildPullRequestMerged(t *testing.T) {
 	assert.Assert(t, is.Len(comments, 1), "the sticky comment is edited, not repeated")
 	assert.Check(t, is.Contains(comments[0], "CREATE TABLE `payments`"))
 
+	merge := p.merge(t)
 	exported, out = p.build(t, "PULL_REQUEST_MERGED")
+	assert.Check(t, is.Contains(out, "seeding the files of refs/heads/main at "+merge))
 	assert.Check(t, is.Contains(out, "pull request #314 was merged: deploying its deploy request"))
+	assert.Check(t, is.Contains(out, "these are the statements open-deploy-request reported (the reported_diff input)"))
 	assert.Equal(t, exported["PSFLOW_NUMBER"], "1")
 	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "complete")
 	assert.Equal(t, exported["PSFLOW_DELETED"], "pr-314")
@@ -109,7 +132,6 @@ func TestCodeBuildPullRequestClosed(t *testing.T) {
 
 	exported, out := p.build(t, "PULL_REQUEST_CLOSED")
 	assert.Check(t, is.Contains(out, "AWS CodeBuild: pull request #314 (closed)"))
-	assert.Check(t, is.Contains(out, "pull request #314 was closed without merging: nothing was deployed to acme/bookings_api"))
 	assert.Check(t, is.Contains(out, "pull request #314 was closed: deleting its branch pr-314"))
 	assert.Equal(t, exported["PSFLOW_DELETED"], "pr-314")
 	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "")

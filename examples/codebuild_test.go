@@ -105,16 +105,21 @@ func TestCodeBuildPipeline(t *testing.T) {
 	em := startEmulator(t)
 	dir := t.TempDir()
 	copyTree(t, "testdata/codebuild", dir)
-	assert.NilError(t, os.MkdirAll(filepath.Join(dir, "db"), 0o755))
-	assert.NilError(t, os.Rename(filepath.Join(dir, "seed.sql"), filepath.Join(dir, "db", "seed.sql")))
 
-	// QA: the dev branch is created, seeded, and has credentials for the container.
+	// QA: the dev branch is created, gets its rows, and has credentials for
+	// the container.
 	qa := readBuildspec(t, "buildspec-qa.yml")
 	exported, out := runPhase(t, em, qa, "pre_build", dir)
 	assert.Equal(t, exported["PSFLOW_BRANCH"], "dev")
 	assert.Check(t, exported["PSFLOW_PASSWORD_ID"] != "")
 	assert.Check(t, is.Contains(out, "created=true"))
+	assert.Check(t, is.Contains(out, "loaded db/data/hotels.sql: 1 statements, 2 rows"))
 	assert.Check(t, is.Contains(branchNames(em), "dev"))
+
+	// The next QA build reuses dev as it is: its rows and schema stay.
+	_, out = runPhase(t, em, qa, "pre_build", dir)
+	assert.Check(t, is.Contains(out, "created=false"))
+	assert.Check(t, !strings.Contains(out, "loaded db/data"), "dev was seeded again")
 
 	// A developer changes dev's schema; the production build deploys it.
 	devDB, ok := em.BranchDatabase("bookings_api", "dev")

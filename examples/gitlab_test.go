@@ -153,9 +153,10 @@ func TestGitLabMergeRequestDeployedAndMerged(t *testing.T) {
 	assert.Check(t, is.Contains(out, "reusing deploy request #1 of acme/bookings_api"))
 
 	out = mr.run(t, "planetscale-deploy")
+	assert.Check(t, is.Contains(out, "result=unchanged\n"), "the deploy job's seed-branch changed the branch")
 	assert.Check(t, is.Contains(out, "GitLab CI does not report whether pull request #12 was merged or closed; the deploy input decides (deploy: true)"))
 	assert.Check(t, is.Contains(out, "these are the statements open-deploy-request reported (the review open-deploy-request wrote on deploy request #1 at "),
-		"the deploy job checks what the branch job's last open-deploy-request recorded")
+		"the deploy job checks what its open-deploy-request recorded")
 	assert.Check(t, is.Contains(out, "deployment_state=complete\n"))
 	assert.Check(t, hasTable(t, mr.em, "orders"), "production schema unchanged after the deploy")
 	assert.Check(t, hasTable(t, mr.em, "payments"), "the update was not deployed")

@@ -2,113 +2,106 @@ package examples
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/psflow/psflow/internal/history"
 	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
 
+// The desired schema files of the pull requests over time.
+const (
+	// hotelsFile is production's hotels table, as main holds it.
+	hotelsFile = "CREATE TABLE hotels (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n  name VARCHAR(50) NOT NULL,\n  address VARCHAR(50) NOT NULL,\n  stars FLOAT UNSIGNED\n);\n"
+	// hotelsRows is the rows the repository's branches get.
+	hotelsRows  = "INSERT INTO hotels (name, address, stars) VALUES ('Hotel California', 'Can Never Leave Ln', 3.8), ('The Galt House', '140 N Fourth St', 4);\n"
+	reviewsFile = "CREATE TABLE reviews (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, hotel_id INT UNSIGNED NOT NULL, stars TINYINT UNSIGNED NOT NULL);\n"
+)
+
+// hotelsWith is hotels with a description column of the definition given.
+func hotelsWith(description string) string {
+	return strings.Replace(hotelsFile, "  stars FLOAT UNSIGNED\n", "  stars FLOAT UNSIGNED,\n  description "+description+"\n", 1)
+}
+
 // TestPullRequestsOverTime runs the example workflow under act for three
-// pull requests over time, on both storages: each is opened, two get
-// more pushes, they merge in another order than they were opened, and the
-// third collides with the first. Production ends with the final schema of
-// the two that merged cleanly, and the third changes nothing.
+// pull requests of one repository over time, on both storages: each is
+// opened, two get more pushes, they merge in another order than they were
+// opened, and the third changes the column the first added, differently.
+// Each merge brings its branch onto production as it is then, so every
+// deploy keeps what the others deployed, and the third's request turns
+// the first's column into its own, reported destructive.
 func TestPullRequestsOverTime(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
 		em := startEmulator(t, opts...)
-		a := newActRunner(t, em)
-		events := t.TempDir()
-		event := func(pr int, action string, merged bool) string {
-			return prEvent(t, events, pr, action, merged)
+		r := newActHistory(t, em, "bookings_api")
+		repo := history.NewRepo(map[string]string{"db/schema/hotels.sql": hotelsFile, "db/data/hotels.sql": hotelsRows})
+		push := func(pr *history.PR) string {
+			t.Helper()
+			res := r.Push(t, pr.N, repo.Tree(pr))
+			assert.Assert(t, res.OK, "#%d push failed", pr.N)
+			return res.Output
+		}
+		merge := func(pr *history.PR) string {
+			t.Helper()
+			res := r.Merge(t, pr.N, repo.Merge(pr))
+			assert.Assert(t, res.OK, "#%d merge failed", pr.N)
+			return res.Output
 		}
 
-		// PR 1 adds a column, PR 2 a table, PR 3 the same column as PR 1,
+		// #1 adds a column, #2 a table, #3 the same column as #1,
 		// differently.
-		const noRows = "-- no seed rows yet\n"
-		pr1 := a.repo(t, map[string]string{"db/schema/001_description.sql": "ALTER TABLE hotels ADD COLUMN description VARCHAR(400);\n", "db/seed/000.sql": noRows})
-		pr2 := a.repo(t, map[string]string{"db/schema/001_reviews.sql": "CREATE TABLE reviews (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, hotel_id INT UNSIGNED NOT NULL, stars TINYINT UNSIGNED NOT NULL);\n", "db/seed/000.sql": noRows})
-		pr3 := a.repo(t, map[string]string{"db/schema/001_description.sql": "ALTER TABLE hotels ADD COLUMN description VARCHAR(50) NOT NULL DEFAULT '';\n", "db/seed/000.sql": noRows})
-		out := a.mustRun(t, pr1, event(1, "opened", false))
-		assert.Check(t, is.Contains(out, "branch=pr-1 rows=0 deploy_request=1 state=ready"))
-		a.mustRun(t, pr2, event(2, "opened", false))
-		a.mustRun(t, pr3, event(3, "opened", false))
+		pr1 := repo.Open(1).Set("db/schema/hotels.sql", hotelsWith("VARCHAR(400)"))
+		pr2 := repo.Open(2).Set("db/schema/reviews.sql", reviewsFile)
+		pr3 := repo.Open(3).Set("db/schema/hotels.sql", hotelsWith("VARCHAR(50) NOT NULL DEFAULT ''"))
+		out := push(pr1)
+		assert.Check(t, is.Contains(out, "branch=pr-1 seed=changed recreated=false rows=2 deploy_request=1 state=ready"))
+		push(pr2)
+		push(pr3)
 
-		// PR 1 edits its schema file: the branch is reset and the file runs
-		// again; the request follows.
-		writeTree(t, pr1, map[string]string{"db/schema/001_description.sql": "ALTER TABLE hotels ADD COLUMN description TEXT;\n"})
-		commitAll(t, pr1)
-		out = a.mustRun(t, pr1, event(1, "synchronize", false))
-		assert.Check(t, is.Contains(out, "reset: db/schema/001_description.sql changed since it was applied"))
+		// #1 edits its schema file: the table is rebuilt to match it, and
+		// the request follows.
+		pr1.Set("db/schema/hotels.sql", hotelsWith("TEXT"))
+		out = push(pr1)
+		assert.Check(t, is.Contains(out, "rebuilt table hotels (db/schema/hotels.sql:"))
 		assert.Check(t, is.Contains(out, "reusing deploy request #1"))
 
-		// PR 2 adds a file sorting after the others: it runs alone.
-		writeTree(t, pr2, map[string]string{"db/seed/001_reviews.sql": "INSERT INTO reviews (hotel_id, stars) VALUES (1, 5), (1, 4);\n"})
-		commitAll(t, pr2)
-		out = a.mustRun(t, pr2, event(2, "synchronize", false))
-		assert.Check(t, is.Contains(out, "applied: db/seed/001_reviews.sql is new and sorts after every applied file"))
-		assert.Check(t, is.Contains(out, "branch=pr-2 rows=2 deploy_request=2 state=ready"))
+		// #2 adds rows: they load into the branch alone; the schema is
+		// as it was.
+		pr2.Set("db/data/reviews.sql", "INSERT INTO reviews (hotel_id, stars) VALUES (1, 5), (1, 4);\n")
+		out = push(pr2)
+		assert.Check(t, is.Contains(out, "branch=pr-2 seed=unchanged recreated=false rows=4 deploy_request=2 state=ready"))
 
-		// PR 2 merges first, then PR 1.
-		a.mustRun(t, pr2, event(2, "closed", true))
+		// #2 merges first, then #1, whose branch is brought onto
+		// production with #2's table before it deploys.
+		merge(pr2)
 		assert.Check(t, hasTable(t, em, "reviews"))
 		assert.Check(t, !hasColumn(t, em, "description"))
-		a.mustRun(t, pr1, event(1, "closed", true))
-		assert.Check(t, hasTable(t, em, "reviews"), "PR 1's deploy dropped PR 2's table")
-		assert.Check(t, hasColumn(t, em, "description"))
+		out = merge(pr1)
+		assert.Check(t, is.Contains(out, "recreating branch pr-1 off main as it is now"))
+		assert.Check(t, hasTable(t, em, "reviews"), "#1's deploy dropped #2's table")
 		assert.Check(t, is.Contains(hotels(t, em), "`description` text"))
 
-		// PR 3 pushes again: its change collides with PR 1's, and the check
-		// fails.
-		writeTree(t, pr3, map[string]string{"db/seed/001_note.sql": "-- no rows yet\n"})
-		commitAll(t, pr3)
-		out, err := a.run(t, pr3, event(3, "synchronize", false))
-		// act may drop a failed step's last log lines; its outputs and
-		// the step's result always come through.
-		assert.Check(t, err != nil, "the check passed for a request that cannot deploy")
-		assert.Check(t, is.Contains(out, "::set-output:: conflicts=conflict on hotels"))
-		assert.Check(t, is.Contains(out, "Failure - Main psflow/psflow/actions/open-deploy-request@v1"))
-		before := hotels(t, em)
+		// #3 pushes again on main as it is now: its branch is brought onto
+		// production, and its request changes #1's column into its own,
+		// reported destructive (a narrower column); no conflict remains.
+		out = push(pr3)
+		assert.Check(t, is.Contains(out, "recreating branch pr-3 off main as it is now"))
+		assert.Check(t, is.Contains(out, "deploy request #3 closed with the old branch; open-deploy-request opens a new one"))
+		assert.Check(t, is.Contains(out, "::set-output:: destructive=true"))
+		assert.Check(t, is.Contains(out, "::set-output:: deployable=true"))
+		assert.Check(t, is.Contains(out, "branch=pr-3 seed=changed recreated=true rows=4 deploy_request="))
+		assert.Check(t, is.Contains(out, "state=ready"))
 
-		// Merged all the same, it does not deploy.
-		out, err = a.run(t, pr3, event(3, "closed", true))
-		assert.Check(t, err != nil, "wait-and-deploy succeeded for a request that cannot deploy")
-		assert.Check(t, is.Contains(out, "Failure - Main psflow/psflow/actions/wait-and-deploy@v1"))
-		assert.Check(t, is.Contains(out, "::set-output:: deployment_state=error"))
-		assert.Equal(t, em.DeployCalls("bookings_api", 3), 0, "wait-and-deploy called deploy")
-		assert.Equal(t, hotels(t, em), before, "production changed")
-		assert.Check(t, !slices.Contains(branchNames(em), "pr-1"))
-		assert.Check(t, !slices.Contains(branchNames(em), "pr-2"))
+		// Merged, it deploys what it reported.
+		out = merge(pr3)
+		assert.Check(t, is.Contains(out, "state=complete"))
+		assert.Check(t, is.Contains(hotels(t, em), "`description` varchar(50) not null default ''"))
+		assert.Check(t, hasTable(t, em, "reviews"))
+		assert.DeepEqual(t, branchNames(em), []string{"main"})
 	})
-}
-
-// prEvent writes a pull_request event for act and returns its path.
-func prEvent(t *testing.T, dir string, number int, action string, merged bool) string {
-	t.Helper()
-	state := "open"
-	if action == "closed" {
-		state = "closed"
-	}
-	data, err := json.Marshal(map[string]any{
-		"action": action, "number": number,
-		"pull_request": map[string]any{
-			"number": number, "title": fmt.Sprintf("Change %d", number), "state": state, "merged": merged,
-			"html_url": fmt.Sprintf("https://github.com/acme/bookings-api/pull/%d", number),
-			"head":     map[string]any{"ref": fmt.Sprintf("feature/change-%d", number)}, "base": map[string]any{"ref": "main"},
-		},
-		"repository": map[string]any{"full_name": "acme/bookings-api", "name": "bookings-api", "owner": map[string]any{"login": "acme"}},
-	})
-	assert.NilError(t, err)
-	path := filepath.Join(dir, fmt.Sprintf("pr-%d-%s-%t.json", number, action, merged))
-	assert.NilError(t, os.WriteFile(path, data, 0o644))
-	return path
 }
 
 // hotels is production's CREATE TABLE of hotels.

@@ -76,8 +76,8 @@ func pullRequestSource(t *testing.T) string {
 // payments table, to the checkout in dir, as a push to it would.
 func pushSecondChange(t *testing.T, dir string) {
 	t.Helper()
-	payments := "CREATE TABLE IF NOT EXISTS payments (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, order_id INT UNSIGNED NOT NULL);\n"
-	assert.NilError(t, os.WriteFile(filepath.Join(dir, "db", "schema", "002_payments.sql"), []byte(payments), 0o644))
+	payments := "CREATE TABLE payments (id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT, order_id INT UNSIGNED NOT NULL);\n"
+	assert.NilError(t, os.WriteFile(filepath.Join(dir, "db", "schema", "payments.sql"), []byte(payments), 0o644))
 }
 
 // branchNames lists the branches of bookings_api.

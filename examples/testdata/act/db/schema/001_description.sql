@@ -1,2 +1,0 @@
--- The pull request's schema change.
-ALTER TABLE hotels ADD COLUMN description VARCHAR(400);
