@@ -52,7 +52,7 @@ func TestCreateBranchReRunsKeepOnePassword(t *testing.T) {
 		}
 
 		var got []string
-		for _, p := range branchPasswords(t, em, "pr-3") {
+		for _, p := range actiontest.Passwords(t, em, "pr-3") {
 			got = append(got, p.ID)
 		}
 		want := []string{mine.PublicID, lookalike.PublicID, reader.Outputs["password_id"], runs[2].Outputs["password_id"]}
@@ -98,18 +98,4 @@ func TestDeleteBranchLeavesNoPassword(t *testing.T) {
 			assert.Check(t, actiontest.OpenDSN(t, em, dsn).Ping() != nil, "a password of a deleted branch still connects")
 		}
 	})
-}
-
-// branchPasswords lists the passwords of a branch in the emulator's state.
-func branchPasswords(t *testing.T, em *emulator.Emulator, branch string) []emulator.PasswordState {
-	t.Helper()
-	for _, d := range em.State().Databases {
-		for _, b := range d.Branches {
-			if d.Name == "app" && b.Name == branch {
-				return b.Passwords
-			}
-		}
-	}
-	t.Fatalf("branch %s not in the emulator's state", branch)
-	return nil
 }
