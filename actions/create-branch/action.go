@@ -20,7 +20,7 @@ var Action = &step.Action{
 		step.Input{Name: "backup_id", Description: "Restore this backup's data into the new branch (Data Branching)."},
 		step.Input{Name: "wait", Description: "Wait until the branch is ready.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "timeout", Description: "How long to wait for the branch.", Kind: step.Duration, Default: "10m"},
-		step.Input{Name: "create_password", Description: "Create a password and output connection details.", Kind: step.Bool, Default: "true"},
+		step.Input{Name: "create_password", Description: "Create a password and output connection details; it replaces the one an earlier run made for this branch and role.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "password_role", Description: "Role of the password.", Kind: step.Choice, Choices: []string{"reader", "writer", "readwriter", "admin"}, Default: "admin"},
 		step.Input{Name: "password_ttl", Description: "Lifetime of the password.", Kind: step.Duration, Default: "6h"},
 		shared.MySQLCAInput,

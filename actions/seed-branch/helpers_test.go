@@ -48,18 +48,7 @@ func branchDB(t *testing.T, em *emulator.Emulator, branch string) *sql.DB {
 }
 
 // passwords lists the passwords a branch has in the emulator's state.
-func passwords(t *testing.T, em *emulator.Emulator, branch string) []emulator.PasswordState {
-	t.Helper()
-	for _, d := range em.State().Databases {
-		for _, b := range d.Branches {
-			if d.Name == "app" && b.Name == branch {
-				return b.Passwords
-			}
-		}
-	}
-	t.Fatalf("branch %s not in the emulator's state", branch)
-	return nil
-}
+var passwords = actiontest.Passwords
 
 // queryStrings runs a query and returns its rows as strings.
 var queryStrings = actiontest.Query

@@ -120,7 +120,7 @@ func (sd *seeder) load(ctx context.Context) error {
 func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
 	parallelism := sd.s.Int("parallelism")
 	bc, err := shared.OpenBranch(ctx, sd.s, sd.c, sd.database, sd.branch, shared.Password{
-		Name: fmt.Sprintf("psflow-seed-%s-%d", sd.branch, time.Now().UnixNano()),
+		Kind: shared.PasswordKind{Purpose: shared.PurposeSeed, Role: "admin"},
 		TTL:  sd.s.Duration("password_ttl"), Conns: parallelism + 3,
 	})
 	if err != nil {

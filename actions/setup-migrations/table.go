@@ -14,6 +14,9 @@ import (
 // should its deletion fail.
 const passwordTTL = 10 * time.Minute
 
+// passwordKind is the password a run creates the table with.
+var passwordKind = shared.PasswordKind{Purpose: shared.PurposeSetupMigrations, Role: "admin"}
+
 // ensureTable gets table into the database's default branch when it
 // lacks it and returns the number of the deploy request that did, 0 when
 // none was needed. A branch with safe migrations on takes schema changes
@@ -28,6 +31,8 @@ func ensureTable(ctx context.Context, s *step.Step, c *planetscale.Client, d *pl
 	}
 	if has {
 		s.Logf("production branch %s of %s has the migration table %s", prod, shared.Where(s), table)
+		// A run killed while it created the table there left its password.
+		shared.DeleteLeftovers(ctx, s, c, db, prod, passwordKind)
 		tidy(ctx, s, c, db)
 		return 0, nil
 	}
@@ -61,7 +66,7 @@ func hasTable(ctx context.Context, c *planetscale.Client, db, branch, table stri
 // short-lived admin password deleted right after.
 func createTable(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch, table string) error {
 	bc, err := shared.OpenBranch(ctx, s, c, db, branch, shared.Password{
-		Name: fmt.Sprintf("psflow-setup-migrations-%d", time.Now().UnixNano()), TTL: passwordTTL, Conns: 1,
+		Kind: passwordKind, TTL: passwordTTL, Conns: 1,
 	})
 	if err != nil {
 		return err

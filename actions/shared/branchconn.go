@@ -24,11 +24,11 @@ var TLSInput = step.Input{
 // context ended, such as the password deletion after SIGTERM.
 const CleanupTimeout = 10 * time.Second
 
-// Password is the short-lived admin password OpenBranch mints.
+// Password is the short-lived password OpenBranch mints for one run.
 type Password struct {
-	Name  string        // unique to the run, so a create whose answer was lost can be found
+	Kind  PasswordKind  // its purpose and role, which name it
 	TTL   time.Duration // its lifetime, should the deletion fail
-	Conns int           // the most connections the pool opens
+	Conns int           // the most connections the pool opens for the run
 }
 
 // BranchConn is a short-lived password on a branch and the connection pool
@@ -39,29 +39,32 @@ type BranchConn struct {
 
 	s        *step.Step
 	c        *planetscale.Client
+	kind     PasswordKind
 	database string // PlanetScale database
 	branch   string
 	tls      *tls.Config // nil: plaintext
+	held     *sql.Conn   // holds the password's named lock while the run lasts
 }
 
-// OpenBranch mints an admin password on the branch, masks it at once and
-// connects with it, over TLS as the step's tls and mysql_ca inputs say
+// OpenBranch mints a password of p's kind on the branch, masks it at once
+// and connects with it, over TLS as the step's tls and mysql_ca inputs say
 // (the CA file is read first, so a bad one stops the step before
 // anything is created). On error nothing is left behind: a password whose
 // creation may have happened is looked up by name and deleted
-// (planetscale.Client.MintPassword).
+// (planetscale.Client.MintPassword). While the run lasts, one connection
+// holds a named lock that says the password is in use (see Close).
 func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, p Password) (*BranchConn, error) {
 	mode := s.String(TLSInput.Name)
 	ca, err := MySQLCA(s, mode)
 	if err != nil {
 		return nil, err
 	}
-	cred, err := c.MintPassword(ctx, database, branch, p.Name, "admin", p.TTL, s.Logf)
+	cred, err := c.MintPassword(ctx, database, branch, p.Kind.NewName(), p.Kind.Role, p.TTL, s.Logf)
 	if err != nil {
 		return nil, err
 	}
 	s.Mask(cred.PlainText)
-	bc := &BranchConn{s: s, c: c, database: database, branch: branch, Cred: cred}
+	bc := &BranchConn{s: s, c: c, kind: p.Kind, database: database, branch: branch, Cred: cred}
 	if bc.tls, err = MySQLTLS(cred.Hostname, mode, ca); err != nil {
 		bc.Close()
 		return nil, err
@@ -74,11 +77,12 @@ func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 		how = "on, verified with the system roots"
 	}
 	s.Logf("password id %s created on branch %s (expires %s); connecting to %s as %s, database %s, TLS %s",
-		cred.PublicID, branch, Expiry(cred), cred.Hostname, cred.Username, cred.Database, how)
-	if err := bc.connect(ctx, p.Conns); err != nil {
+		cred.PublicID, branch, Expiry(cred.Password), cred.Hostname, cred.Username, cred.Database, how)
+	if err := bc.connect(ctx, p.Conns+1); err != nil {
 		bc.Close()
 		return nil, err
 	}
+	bc.hold(ctx)
 	return bc, nil
 }
 
@@ -108,26 +112,28 @@ func (bc *BranchConn) connect(ctx context.Context, conns int) error {
 	return nil
 }
 
-// Close closes the pool and deletes the password, with a fresh context so
-// that it happens after a timeout or SIGTERM too.
+// Close deletes what earlier runs of the kind left (see sweepLeftovers),
+// closes the pool and deletes the password, with a fresh context so that
+// it happens after a timeout or SIGTERM too.
 func (bc *BranchConn) Close() {
-	if bc.Pool != nil {
-		_ = bc.Pool.Close()
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), CleanupTimeout)
 	defer cancel()
+	if bc.Pool != nil {
+		bc.sweepLeftovers(ctx)
+		_ = bc.Pool.Close()
+	}
 	if err := bc.c.DeletePassword(ctx, bc.database, bc.branch, bc.Cred.PublicID); err != nil {
 		bc.s.Warnf("could not delete password %s on branch %s of %s: %v; it expires %s",
-			bc.Cred.PublicID, bc.branch, Where(bc.s), err, Expiry(bc.Cred))
+			bc.Cred.PublicID, bc.branch, Where(bc.s), err, Expiry(bc.Cred.Password))
 		return
 	}
 	bc.s.Logf("password id %s deleted", bc.Cred.PublicID)
 }
 
 // Expiry says when a password expires, for log lines.
-func Expiry(cred *planetscale.Credentials) string {
-	if cred.ExpiresAt.IsZero() {
+func Expiry(p *planetscale.Password) string {
+	if p.ExpiresAt.IsZero() {
 		return "never"
 	}
-	return cred.ExpiresAt.UTC().Format(time.RFC3339)
+	return p.ExpiresAt.UTC().Format(time.RFC3339)
 }

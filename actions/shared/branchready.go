@@ -43,10 +43,12 @@ var CredentialOutputs = []step.Output{
 // OutputPassword mints a password on branch b and outputs its connection
 // details, masking every secret form before it is written anywhere. The
 // DSN and URL ask for verified TLS unless the host is loopback and no
-// mysql_ca says the server there speaks TLS.
+// mysql_ca says the server there speaks TLS. It then deletes the passwords
+// earlier runs handed out on b with that role (PurposeCI): a branch keeps
+// one, the newest.
 func OutputPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, role string, ttl time.Duration) error {
-	name := fmt.Sprintf("psflow-%s-%d", b.Name, time.Now().UnixNano())
-	cred, err := c.MintPassword(ctx, db, b.Name, name, role, ttl, s.Logf)
+	kind := PasswordKind{Purpose: PurposeCI, Role: role}
+	cred, err := c.MintPassword(ctx, db, b.Name, kind.NewName(), role, ttl, s.Logf)
 	if err != nil {
 		return err
 	}
@@ -58,6 +60,7 @@ func OutputPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db
 	s.Output("password_id", cred.PublicID)
 	s.Output("database_url", cred.URL(tls))
 	s.Output("dsn", cred.DSN(tls))
-	s.Logf("password id %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, Expiry(cred), b.Name)
+	s.Logf("password id %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, Expiry(cred.Password), b.Name)
+	replaceEarlier(ctx, s, c, db, b.Name, kind, cred.Password)
 	return nil
 }

@@ -17,7 +17,7 @@ var Scope = []step.Input{
 	{Name: "database", Description: "Database name.", Required: true},
 	{Name: "service_token_id", Description: "Service token id.", Required: true, Env: "PLANETSCALE_SERVICE_TOKEN_ID"},
 	{Name: "service_token", Description: "Service token secret.", Required: true, Secret: true, Env: "PLANETSCALE_SERVICE_TOKEN"},
-	{Name: "api_url", Description: "PlanetScale API URL (an emulator's, in tests).", Default: planetscale.DefaultAPIURL, Env: "PLANETSCALE_API_URL"},
+	{Name: "api_url", Description: "PlanetScale API URL: https, or http only to a loopback host (an emulator's, in tests).", Default: planetscale.DefaultAPIURL, Env: "PLANETSCALE_API_URL"},
 }
 
 // BranchInput is the branch an action works on, defaulting to the PR's.
@@ -44,6 +44,9 @@ func Client(s *step.Step) (*planetscale.Client, error) {
 	retry, err := retryPolicy(s)
 	if err != nil {
 		return nil, err
+	}
+	if err := planetscale.CheckAPIURL(s.String("api_url")); err != nil {
+		return nil, step.Usagef("input api_url: %w", err)
 	}
 	c, err := planetscale.New(planetscale.Config{
 		APIURL:  s.String("api_url"),

@@ -80,3 +80,18 @@ func Backup(t *testing.T, em *emulator.Emulator, branch string) {
 		return poll.Success()
 	}, poll.WithTimeout(10*time.Second))
 }
+
+// Passwords lists the passwords a branch of em's database app has in the
+// emulator's state.
+func Passwords(t *testing.T, em *emulator.Emulator, branch string) []emulator.PasswordState {
+	t.Helper()
+	for _, d := range em.State().Databases {
+		for _, b := range d.Branches {
+			if d.Name == "app" && b.Name == branch {
+				return b.Passwords
+			}
+		}
+	}
+	t.Fatalf("branch %s not in the emulator's state", branch)
+	return nil
+}

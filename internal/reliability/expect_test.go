@@ -99,6 +99,11 @@ var overrides = map[string]outcome{
 	// wait-and-deploy deploys unchecked, with a warning, when it cannot
 	// read the reviews that would say what was reported.
 	"wait-and-deploy GET " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "could not read what open-deploy-request reported about deploy request #1 of acme/app (list the reviews of deploy request #1", done: true},
+	// Looking for psflow's earlier passwords, to replace or delete them, is
+	// a clean-up: its failure is a warning, and they expire with their TTL.
+	"create-branch GET " + routeBranch + "/passwords permanent":    {codes: []int{0}, msg: "could not look for psflow's earlier passwords on branch pr-1 of acme/app", done: true},
+	"seed-branch GET " + routeBranch + "/passwords permanent":      {codes: []int{0}, msg: "could not look for psflow's earlier passwords on branch pr-1 of acme/app", done: true},
+	"setup-migrations GET " + routeBranch + "/passwords permanent": {codes: []int{0}, msg: "could not look for psflow's earlier passwords on branch psflow-setup-migrations of acme/app", done: true},
 	// seed-branch has seeded when its password cannot be deleted: it warns,
 	// and the password expires with its TTL.
 	"seed-branch DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true, passwords: map[string]int{"pr-1": 1}},

@@ -54,8 +54,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
-	if u, err := url.Parse(cfg.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("the API URL %q is not an http(s) URL such as %s", cfg.APIURL, DefaultAPIURL)
+	if err := CheckAPIURL(cfg.APIURL); err != nil {
+		return nil, err
 	}
 	if cfg.Retry == (RetryPolicy{}) {
 		cfg.Retry = DefaultRetry()
@@ -80,6 +80,20 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.api = api
 	return c, nil
+}
+
+// CheckAPIURL accepts an https URL, and an http one only for a loopback
+// host (127.0.0.0/8, ::1, localhost), such as a local emulator's: over
+// plain http to any other host the service token would travel unencrypted.
+func CheckAPIURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL such as %s", raw, DefaultAPIURL)
+	}
+	if u.Scheme == "http" && !Loopback(strings.ToLower(u.Hostname())) {
+		return fmt.Errorf("%s would send the service token unencrypted; use https://, or plain http only to a loopback host (127.0.0.1, ::1, localhost) such as a local psflow-emulator", raw)
+	}
+	return nil
 }
 
 // Org is the organization the client is scoped to.

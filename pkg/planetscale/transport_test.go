@@ -252,3 +252,15 @@ func TestNewRefusesAnAPIURLThatIsNotHTTP(t *testing.T) {
 		assert.Check(t, is.ErrorContains(err, "is not an http(s) URL"), "%s", u)
 	}
 }
+
+func TestNewTakesPlainHTTPOnlyToLoopback(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://api.example.com", "http://10.0.0.1:8787", "http://0.0.0.0:8787", "http://[::2]/", "http://localhost.example.com"} {
+		_, err := New(Config{APIURL: u, TokenID: "id", Token: "secret", Org: "acme"})
+		assert.Check(t, is.ErrorContains(err, u+" would send the service token unencrypted; use https://"), "%s", u)
+	}
+	for _, u := range []string{"https://api.example.com", "http://127.0.0.1:8787", "http://127.8.9.10", "http://[::1]:8787/", "http://localhost:8787", "HTTP://LOCALHOST"} {
+		_, err := New(Config{APIURL: u, TokenID: "id", Token: "secret", Org: "acme"})
+		assert.Check(t, is.Nil(err), "%s", u)
+	}
+}

@@ -1,0 +1,66 @@
+package shared
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+)
+
+// passwordLock is the named lock a run holds while its password is in use.
+// Named locks are server-wide, and a password id is unique.
+func passwordLock(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "psflow_pw_" + hex.EncodeToString(sum[:12])
+}
+
+// hold takes the password's named lock on a connection of its own, kept
+// until Close. A server without named locks leaves bc.held nil.
+func (bc *BranchConn) hold(ctx context.Context) {
+	conn, err := bc.Pool.Conn(ctx)
+	if err != nil {
+		return
+	}
+	var got sql.NullInt64
+	err = conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", passwordLock(bc.Cred.PublicID)).Scan(&got)
+	if err != nil || got.Int64 != 1 {
+		_ = conn.Close()
+		if ctx.Err() == nil {
+			bc.s.Logf("the server has no named locks: passwords of psflow runs killed on branch %s are not looked for, and expire with their TTL", bc.branch)
+		}
+		return
+	}
+	bc.held = conn
+}
+
+// sweepLeftovers deletes the passwords of the run's kind that an earlier
+// run of the action created on the branch and did not delete, because it
+// was killed (SIGKILL, a lost runner). A run's password is in use while
+// its named lock is held, and the lock goes when the run's connection
+// does; so a password psflow created before this run's, whose lock is
+// free, has no run left. A password of a run that is still going (waiting
+// for seed-branch's branch lock, say) holds its lock and is left alone,
+// as is every password psflow did not create. Without named locks (see
+// hold), the leftovers are left to expire with their TTL.
+func (bc *BranchConn) sweepLeftovers(ctx context.Context) {
+	if bc.held == nil {
+		return
+	}
+	defer func() {
+		_, _ = bc.held.ExecContext(ctx, "DO RELEASE_LOCK(?)", passwordLock(bc.Cred.PublicID))
+		_ = bc.held.Close()
+		bc.held = nil
+	}()
+	old, err := earlier(ctx, bc.c, bc.database, bc.branch, bc.kind, bc.Cred.Password)
+	if err != nil {
+		bc.s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", bc.branch, Where(bc.s), err)
+		return
+	}
+	for _, p := range old {
+		var free sql.NullInt64
+		if err := bc.held.QueryRowContext(ctx, "SELECT IS_FREE_LOCK(?)", passwordLock(p.PublicID)).Scan(&free); err != nil || free.Int64 != 1 {
+			continue // in use by a run that is still going
+		}
+		removePassword(ctx, bc.s, bc.c, bc.database, bc.branch, p, leftoverLog)
+	}
+}
