@@ -69,7 +69,7 @@ func FuzzOutputFile(f *testing.F) {
 		if err := Run(context.Background(), a, MapEnv(map[string]string{"INPUT_ORG": "acme"}, []string{"--output-file", path}, &out, &errb)); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command("bash", "-c", `set -e; source "$1"; printf '%s' "$PSFLOW_NOTES"; compgen -v PSFLOW_ | grep -vx PSFLOW_NOTES && exit 7 || true`, "bash", path)
+		cmd := exec.Command("bash", "-c", `set -e; source "$1"; printf '%s' "$PSFLOW_OUT_NOTES"; compgen -v PSFLOW_ | grep -vx PSFLOW_OUT_NOTES && exit 7 || true`, "bash", path)
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 		got, err := cmd.Output()
 		if err != nil {
