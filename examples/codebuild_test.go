@@ -110,8 +110,8 @@ func TestCodeBuildPipeline(t *testing.T) {
 	// the container.
 	qa := readBuildspec(t, "buildspec-qa.yml")
 	exported, out := runPhase(t, em, qa, "pre_build", dir)
-	assert.Equal(t, exported["PSFLOW_BRANCH"], "dev")
-	assert.Check(t, exported["PSFLOW_PASSWORD_ID"] != "")
+	assert.Equal(t, exported["PSFLOW_OUT_BRANCH"], "dev")
+	assert.Check(t, exported["PSFLOW_OUT_PASSWORD_ID"] != "")
 	assert.Check(t, is.Contains(out, "created=true"))
 	assert.Check(t, is.Contains(out, "loaded db/data/hotels.sql: 1 statements, 2 rows"))
 	assert.Check(t, is.Contains(branchNames(em), "dev"))
@@ -127,13 +127,13 @@ func TestCodeBuildPipeline(t *testing.T) {
 	assert.NilError(t, em.Storage().Exec(t.Context(), devDB, "ALTER TABLE hotels ADD COLUMN description VARCHAR(400)"))
 	prod := readBuildspec(t, "buildspec-prod.yml")
 	exported, _ = runPhase(t, em, prod, "pre_build", dir)
-	assert.Equal(t, exported["PSFLOW_NUMBER"], "1")
-	assert.Check(t, is.Contains([]string{"complete", "complete_pending_revert"}, exported["PSFLOW_DEPLOYMENT_STATE"]))
+	assert.Equal(t, exported["PSFLOW_OUT_NUMBER"], "1")
+	assert.Check(t, is.Contains([]string{"complete", "complete_pending_revert"}, exported["PSFLOW_OUT_DEPLOYMENT_STATE"]))
 	assert.Assert(t, hasColumn(t, em, "description"), "production schema unchanged")
 
 	// Run again with nothing to deploy: the request is closed, nothing deployed.
 	exported, out = runPhase(t, em, prod, "pre_build", dir)
-	assert.Equal(t, exported["PSFLOW_NUMBER"], "2")
-	assert.Equal(t, exported["PSFLOW_DEPLOYMENT_STATE"], "no_changes")
+	assert.Equal(t, exported["PSFLOW_OUT_NUMBER"], "2")
+	assert.Equal(t, exported["PSFLOW_OUT_DEPLOYMENT_STATE"], "no_changes")
 	assert.Check(t, is.Contains(out, "ended no_changes"))
 }

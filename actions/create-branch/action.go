@@ -26,7 +26,7 @@ var Action = &step.Action{
 		shared.MySQLCAInput,
 	),
 	Outputs: append([]step.Output{
-		{Name: "branch", Description: "Branch name."},
+		{Name: "branch", Description: "Branch name.", HandOver: true},
 		{Name: "created", Description: "true when this run created the branch, false when it already existed."},
 		{Name: "html_url", Description: "Branch page on PlanetScale."},
 	}, shared.CredentialOutputs...),

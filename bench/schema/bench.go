@@ -235,19 +235,19 @@ func (b *bench) expect(cas string, data bool, got map[string]string) error {
 	return nil
 }
 
-// parseOutputs reads the one-line PSFLOW_NAME=value lines of an output
+// parseOutputs reads the one-line PSFLOW_OUT_NAME=value lines of an output
 // file into NAME → value, unquoting single-quoted values as a shell does.
 func parseOutputs(text string) map[string]string {
 	out := map[string]string{}
 	for _, line := range strings.Split(text, "\n") {
 		k, v, ok := strings.Cut(line, "=")
-		if !ok || !strings.HasPrefix(k, "PSFLOW_") {
+		if !ok || !strings.HasPrefix(k, "PSFLOW_OUT_") {
 			continue
 		}
 		if len(v) >= 2 && strings.HasPrefix(v, "'") && strings.HasSuffix(v, "'") {
 			v = strings.ReplaceAll(v[1:len(v)-1], `'\''`, "'")
 		}
-		out[strings.TrimPrefix(k, "PSFLOW_")] = v
+		out[strings.TrimPrefix(k, "PSFLOW_OUT_")] = v
 	}
 	return out
 }

@@ -16,7 +16,7 @@ func TestLaterCases(t *testing.T) {
 
 func TestParseOutputs(t *testing.T) {
 	t.Parallel()
-	got := parseOutputs("PSFLOW_RESULT=changed\nPSFLOW_REASON='created 2 tables, it'\\''s'\nOTHER=x\nPSFLOW_ROWS=300\n")
+	got := parseOutputs("PSFLOW_OUT_RESULT=changed\nPSFLOW_OUT_REASON='created 2 tables, it'\\''s'\nOTHER=x\nPSFLOW_BRANCH=pr-1\nPSFLOW_OUT_ROWS=300\n")
 	assert.DeepEqual(t, got, map[string]string{"RESULT": "changed", "REASON": "created 2 tables, it's", "ROWS": "300"})
 }
 

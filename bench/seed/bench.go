@@ -125,7 +125,7 @@ func (b *bench) seed(ctx context.Context, round int, tool, kind string, args ...
 	if err != nil {
 		return res, err
 	}
-	if want := fmt.Sprintf("PSFLOW_ROWS=%d\n", b.stats.totalRows()); !strings.Contains(string(outputs), want) {
+	if want := fmt.Sprintf("PSFLOW_OUT_ROWS=%d\n", b.stats.totalRows()); !strings.Contains(string(outputs), want) {
 		return res, fmt.Errorf("psflow reported other than %s: %s", strings.TrimSpace(want), outputs)
 	}
 	database, ok := b.em.BranchDatabase("app", branch)

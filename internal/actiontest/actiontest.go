@@ -14,14 +14,16 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/psflow/psflow/internal/testbin"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/step"
 	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
 )
 
 // Run is one finished run of an action.
 type Run struct {
 	*icmd.Result
-	Outputs map[string]string // from the output file, without the PSFLOW_ prefix, lower case
+	Outputs map[string]string // from the output file, without the PSFLOW_OUT_ prefix, lower case
 }
 
 // Env is the environment of a plain (non-GitHub) CI job pointed at em:
@@ -89,7 +91,7 @@ var (
 // ReadOutputs parses an output file the way `source` would.
 func ReadOutputs(t *testing.T, path string) map[string]string {
 	t.Helper()
-	outputs := map[string]string{}
+	outputs, handOvers := map[string]string{}, map[string]string{}
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return outputs
@@ -108,7 +110,15 @@ func ReadOutputs(t *testing.T, path string) map[string]string {
 			}
 			val = strings.ReplaceAll(val[1:len(val)-1], `'\''`, "'")
 		}
-		outputs[strings.ToLower(strings.TrimPrefix(key, "PSFLOW_"))] = val
+		if name, ok := strings.CutPrefix(key, step.OutputPrefix); ok {
+			outputs[strings.ToLower(name)] = val
+			continue
+		}
+		handOvers[strings.ToLower(strings.TrimPrefix(key, "PSFLOW_"))] = val
+	}
+	// A hand-over (PSFLOW_BRANCH, say) repeats the output of its name.
+	for name, val := range handOvers {
+		assert.Check(t, is.Equal(outputs[name], val), "hand-over PSFLOW_%s", strings.ToUpper(name))
 	}
 	return outputs
 }

@@ -15,6 +15,9 @@ import (
 // generate renders every generated file under root and returns those whose
 // content differs, writing them when write is set.
 func generate(root string, write bool) ([]string, error) {
+	if err := step.CheckEnvNames(actions.All()); err != nil {
+		return nil, fmt.Errorf("sourcing an output file would change a step's input: %w", err)
+	}
 	files := map[string][]byte{}
 	for _, a := range actions.All() {
 		files[filepath.Join("actions", a.Name, "action.yml")] = actionYAML(a)
@@ -134,6 +137,9 @@ func tables(a *step.Action) string {
 		desc := o.Description
 		if o.Secret {
 			desc += " Secret: masked."
+		}
+		if o.HandOver {
+			desc += fmt.Sprintf(" Hand-over: also written as `%s`, the `%s` input of the steps after it.", o.HandOverEnv(), o.Name)
 		}
 		fmt.Fprintf(&b, "| `%s` | %s |\n", o.Name, mdCell(desc))
 	}

@@ -7,9 +7,14 @@ import (
 
 // Output declares one output of an action.
 type Output struct {
-	Name        string // snake_case id; PSFLOW_<NAME> in env files
+	Name        string // snake_case id; PSFLOW_OUT_<NAME> in output files
 	Description string
 	Secret      bool // masked; never printed; written only to output files
+	// HandOver also writes the output as PSFLOW_<NAME>, which the input
+	// of the same name of the steps after it reads once the output file
+	// is sourced: create-branch's branch, say. Only a hand-over may set
+	// an input; CheckEnvNames enforces it.
+	HandOver bool
 }
 
 // Action is one psflow step: its declaration and its logic.

@@ -29,6 +29,7 @@ var errHelp = errors.New("help requested")
 type harnessFlags struct {
 	outputFile  string
 	summaryFile string
+	showInputs  bool
 }
 
 // parseFlags reads the command line into raw input values.
@@ -44,6 +45,8 @@ func parseFlags(a *Action, args []string) (map[string]*flagValue, harnessFlags, 
 	var h harnessFlags
 	fs.StringVar(&h.outputFile, "output-file", "", "")
 	fs.StringVar(&h.summaryFile, "summary-file", "", "")
+	fs.BoolVar(&h.showInputs, "show-inputs", false, "")
+	args, after := joinBoolValues(fs, args)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, h, errHelp
@@ -51,14 +54,83 @@ func parseFlags(a *Action, args []string) (map[string]*flagValue, harnessFlags, 
 		return nil, h, usagef("%v (see psflow %s --help)", err, a.Name)
 	}
 	if fs.NArg() > 0 {
+		if b, ok := after[len(args)-fs.NArg()]; ok {
+			return nil, h, usagef("unexpected argument %q after %s: %s takes true or false, as %s=true, %s=false, %s true or %s alone for true (see psflow %s --help)",
+				fs.Arg(0), b, b, b, b, b, b, a.Name)
+		}
 		return nil, h, usagef("unexpected argument %q; every input is a --flag (see psflow %s --help)", fs.Arg(0), a.Name)
 	}
 	return values, h, nil
 }
 
+// joinBoolValues lets a boolean flag take its value as the next argument:
+// `--wait false` becomes `--wait=false`. It follows the flag package's own
+// reading of args, so it joins only a word that would otherwise be an
+// unexpected argument: the value of a flag that takes one (`--branch
+// true`) and the next flag (`--wait --branch x`) are left alone, and so is
+// everything after "--" or the first argument that is not a flag. Only
+// the words a boolean input accepts are joined; after returns, by index in
+// the returned args, the boolean flag a word that was not joined follows,
+// for the error message.
+func joinBoolValues(fs *flag.FlagSet, args []string) (out []string, after map[int]string) {
+	after = map[int]string{}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		name, ok := flagName(arg)
+		if !ok {
+			return append(out, args[i:]...), after // "--", or the first positional argument
+		}
+		out = append(out, arg)
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // flag.Parse reports it
+		}
+		if b, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool || !b.IsBoolFlag() {
+			if i+1 < len(args) {
+				i++
+				out = append(out, args[i]) // the flag's value, whatever it looks like
+			}
+			continue
+		}
+		if i+1 < len(args) {
+			if _, isFlag := flagName(args[i+1]); !isFlag && args[i+1] != "--" {
+				if isBoolWord(args[i+1]) {
+					i++
+					out[len(out)-1] = arg + "=" + args[i]
+					continue
+				}
+				after[len(out)] = arg
+			}
+		}
+	}
+	return out, after
+}
+
+// flagName returns the name of a flag argument, "-name" or "--name"
+// (with any "=value"), as the flag package reads it.
+func flagName(arg string) (string, bool) {
+	if len(arg) < 2 || arg[0] != '-' || arg == "--" {
+		return "", false
+	}
+	name := strings.TrimPrefix(arg[1:], "-")
+	if name == "" || name[0] == '-' || name[0] == '=' {
+		return "", false
+	}
+	return name, true
+}
+
+// isBoolWord reports whether s is a value a boolean input accepts.
+func isBoolWord(s string) bool {
+	_, ok := parseBool(s)
+	return ok && s != ""
+}
+
 // Usage writes the help text of an action: its inputs and outputs.
 func Usage(w io.Writer, a *Action) {
-	fmt.Fprintf(w, "Usage: psflow %s [flags]\n\n%s\n\nInputs (flag, or INPUT_<NAME> / PSFLOW_<NAME>):\n", a.Name, a.Description)
+	fmt.Fprintf(w, "Usage: psflow %s [flags]\n\n%s\n\nInputs (flag, or INPUT_<NAME> / PSFLOW_<NAME>; a true/false input takes --flag, --flag=false or --flag false):\n", a.Name, a.Description)
 	for _, in := range a.Inputs {
 		extra := ""
 		if in.Required {
@@ -71,9 +143,16 @@ func Usage(w io.Writer, a *Action) {
 		}
 		fmt.Fprintf(w, "  %-24s %s%s\n", in.Flag(), in.Description, extra)
 	}
-	fmt.Fprintf(w, "  %-24s %s\n  %-24s %s\n\nOutputs:\n", "--output-file", "append PSFLOW_<OUTPUT>=value lines here (or PSFLOW_OUTPUT_FILE)",
-		"--summary-file", "append the markdown summary here (or PSFLOW_SUMMARY_FILE)")
+	fmt.Fprintf(w, "  %-24s %s\n  %-24s %s\n  %-24s %s\n\nOutputs (%s<OUTPUT> in the output file):\n",
+		"--output-file", "append "+OutputPrefix+"<OUTPUT>=value lines here (or PSFLOW_OUTPUT_FILE)",
+		"--summary-file", "append the markdown summary here (or PSFLOW_SUMMARY_FILE)",
+		"--show-inputs", "print every input's value and where it came from, and run nothing",
+		OutputPrefix)
 	for _, o := range a.Outputs {
-		fmt.Fprintf(w, "  %-24s %s\n", o.Name, o.Description)
+		extra := ""
+		if o.HandOver {
+			extra = fmt.Sprintf(" (also %s, the %s input of the steps after it)", o.HandOverEnv(), o.Name)
+		}
+		fmt.Fprintf(w, "  %-24s %s%s\n", o.Name, o.Description, extra)
 	}
 }

@@ -3,6 +3,7 @@ package step
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,7 +70,7 @@ func FuzzOutputFile(f *testing.F) {
 		if err := Run(context.Background(), a, MapEnv(map[string]string{"INPUT_ORG": "acme"}, []string{"--output-file", path}, &out, &errb)); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command("bash", "-c", `set -e; source "$1"; printf '%s' "$PSFLOW_NOTES"; compgen -v PSFLOW_ | grep -vx PSFLOW_NOTES && exit 7 || true`, "bash", path)
+		cmd := exec.Command("bash", "-c", `set -e; source "$1"; printf '%s' "$PSFLOW_OUT_NOTES"; compgen -v PSFLOW_ | grep -vx PSFLOW_OUT_NOTES && exit 7 || true`, "bash", path)
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 		got, err := cmd.Output()
 		if err != nil {
@@ -77,6 +78,30 @@ func FuzzOutputFile(f *testing.F) {
 		}
 		if string(got) != value {
 			t.Fatalf("value %q came back as %q", value, got)
+		}
+	})
+}
+
+// FuzzBoolFlags parses arbitrary command lines: it never panics, a
+// refusal is a bad-input error, and a boolean flag holds a word a boolean
+// takes unless the command line gave it another with "=".
+func FuzzBoolFlags(f *testing.F) {
+	for _, s := range []string{"--dry-run true", "--dry-run --branch x", "--branch --dry-run", "--dry-run -- true", "-dry-run=no stray", "--wait maybe", "--branch=true --wait 0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		values, _, err := parseFlags(boolAction(map[string]any{}), args)
+		if err != nil {
+			if ExitCode(err) != ExitUsage && !errors.Is(err, errHelp) {
+				t.Fatalf("%q: %v", args, err)
+			}
+			return
+		}
+		for _, name := range []string{"dry_run", "wait"} {
+			if v := values[name]; v.set && v.raw != "true" && !isBoolWord(v.raw) && !strings.Contains(line, "="+v.raw) {
+				t.Fatalf("%q: %s took %q", args, name, v.raw)
+			}
 		}
 	})
 }

@@ -35,8 +35,8 @@ type Input struct {
 // Flag is the command-line flag that sets the input.
 func (in Input) Flag() string { return "--" + strings.ReplaceAll(in.Name, "_", "-") }
 
-// envNames lists the variables read for the input, most important first.
-func (in Input) envNames() []string {
+// EnvNames lists the variables read for the input, most important first.
+func (in Input) EnvNames() []string {
 	up := strings.ToUpper(in.Name)
 	names := []string{"INPUT_" + up, "PSFLOW_" + up}
 	if in.Env != "" {
@@ -47,7 +47,7 @@ func (in Input) envNames() []string {
 
 // Sources says every way to set the input, for error messages and docs.
 func (in Input) Sources() string {
-	return strings.Join(append([]string{in.Flag()}, in.envNames()...), ", ")
+	return strings.Join(append([]string{in.Flag()}, in.EnvNames()...), ", ")
 }
 
 // accepted describes the values the input takes.
@@ -72,11 +72,8 @@ func (in Input) parse(raw string) (any, error) {
 	}
 	switch in.Kind {
 	case Bool:
-		switch strings.ToLower(raw) {
-		case "true", "1", "yes", "on":
-			return true, nil
-		case "false", "0", "no", "off", "":
-			return false, nil
+		if b, ok := parseBool(raw); ok {
+			return b, nil
 		}
 		return nil, bad()
 	case Int:
@@ -111,6 +108,17 @@ func (in Input) parse(raw string) (any, error) {
 		return nil, bad()
 	}
 	return raw, nil
+}
+
+// parseBool reads a boolean input; empty is false.
+func parseBool(raw string) (value, ok bool) {
+	switch strings.ToLower(raw) {
+	case "true", "1", "yes", "on":
+		return true, true
+	case "false", "0", "no", "off", "":
+		return false, true
+	}
+	return false, false
 }
 
 // splitList splits on newlines and commas, trimming blanks.

@@ -20,7 +20,8 @@ type outputs struct {
 func newOutputs(s *Step, file string) *outputs { return &outputs{s: s, file: file} }
 
 // Output sets an output. Secret outputs are masked before they are written
-// and never printed. Outside GitHub, non-secret outputs are also printed as
+// and never printed. In an output file it is PSFLOW_OUT_<NAME>, and a
+// hand-over is PSFLOW_<NAME> too (see Output.HandOver). Outside GitHub, non-secret outputs are also printed as
 // name=value lines on stdout, and so is every output when GitHub gave no
 // GITHUB_OUTPUT file.
 func (s *Step) Output(name, value string) {
@@ -46,8 +47,11 @@ func (w *outputs) write(o Output, value string) {
 		s.gha(s.env.Stdout, false).SetOutput(o.Name, value)
 	}
 	if w.file != "" {
-		line := "PSFLOW_" + strings.ToUpper(o.Name) + "=" + shellQuote(value) + "\n"
-		if err := appendFile(w.file, line, true); err != nil {
+		var lines strings.Builder
+		for _, name := range o.EnvNames() {
+			lines.WriteString(name + "=" + shellQuote(value) + "\n")
+		}
+		if err := appendFile(w.file, lines.String(), true); err != nil {
 			w.fail(fmt.Errorf("write output %s: %w", o.Name, err))
 		}
 	}

@@ -18,6 +18,7 @@ type Step struct {
 	env     Env
 	github  bool
 	values  map[string]any
+	shown   []string // each input as --show-inputs prints it
 	red     *redactor
 	log     io.Writer // redacted; stdout on GitHub, stderr elsewhere
 	out     *outputs
@@ -56,6 +57,12 @@ func (s *Step) run(ctx context.Context) error {
 	if err := s.resolve(flags); err != nil {
 		return err
 	}
+	if h.showInputs {
+		for _, line := range s.shown {
+			fmt.Fprintln(redactWriter{r: s.red, w: s.env.Stdout}, line)
+		}
+		return nil
+	}
 	s.out = newOutputs(s, firstNonEmpty(h.outputFile, s.env.Getenv("PSFLOW_OUTPUT_FILE")))
 	summaryFile := firstNonEmpty(h.summaryFile, s.env.Getenv("PSFLOW_SUMMARY_FILE"), s.env.Getenv("GITHUB_STEP_SUMMARY"))
 	s.logContext()
@@ -71,24 +78,8 @@ func (s *Step) resolve(flags map[string]*flagValue) error {
 	s.values = make(map[string]any, len(s.action.Inputs))
 	var problems []string
 	for _, in := range s.action.Inputs {
-		raw, ok := "", false
-		if f := flags[in.Name]; f != nil && f.set {
-			raw, ok = f.raw, true
-			if in.Kind == Bool && raw == "" {
-				raw = "true"
-			}
-		}
-		for _, name := range in.envNames() {
-			if ok {
-				break
-			}
-			if v := s.env.Getenv(name); v != "" {
-				raw, ok = v, true
-			}
-		}
-		if !ok {
-			raw = in.Default
-		}
+		raw, from := s.lookup(in, flags[in.Name])
+		s.shown = append(s.shown, showInput(in, raw, from))
 		if in.Secret {
 			s.Mask(raw)
 		}
@@ -107,6 +98,38 @@ func (s *Step) resolve(flags map[string]*flagValue) error {
 		return usagef("%s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// lookup returns an input's raw value and where it came from: its flag,
+// the first variable set, else its default.
+func (s *Step) lookup(in Input, f *flagValue) (raw, from string) {
+	if f != nil && f.set {
+		if in.Kind == Bool && f.raw == "" {
+			return "true", in.Flag()
+		}
+		return f.raw, in.Flag()
+	}
+	for _, name := range in.EnvNames() {
+		if v := s.env.Getenv(name); v != "" {
+			return v, name
+		}
+	}
+	if in.Default == "" {
+		return "", "unset"
+	}
+	return in.Default, "default"
+}
+
+// showInput is the line --show-inputs prints for an input.
+func showInput(in Input, raw, from string) string {
+	v := ""
+	switch raw = strings.TrimSpace(raw); {
+	case in.Secret && raw != "":
+		v = Redacted
+	case raw != "":
+		v = shellQuote(raw)
+	}
+	return fmt.Sprintf("%s=%s (%s)", in.Name, v, from)
 }
 
 // value returns an input's parsed value, panicking on a programming error

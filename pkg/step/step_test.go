@@ -212,7 +212,7 @@ func TestOutputFile(t *testing.T) {
 	assert.Equal(t, info.Mode().Perm(), os.FileMode(0o600))
 	data, err := os.ReadFile(path)
 	assert.NilError(t, err)
-	want := "PSFLOW_ORG=acme\nPSFLOW_NOTES='two\nlines with '\\''quotes'\\''\nPSFLOW_ORG=evil'\nPSFLOW_PASSWORD=" + secretPassword + "\n"
+	want := "PSFLOW_OUT_ORG=acme\nPSFLOW_OUT_NOTES='two\nlines with '\\''quotes'\\''\nPSFLOW_ORG=evil'\nPSFLOW_OUT_PASSWORD=" + secretPassword + "\n"
 	assert.Equal(t, string(data), want)
 	assert.Check(t, is.Contains(r.stdout, "org=acme\n"))
 	assert.Check(t, !strings.Contains(r.stdout, secretPassword))
