@@ -22,7 +22,7 @@ func TestWaitAndDeployChecksTheReportedDiff(t *testing.T) {
 		deploytest.Branch(t, em, "pr-14", postsTable)
 		open := deploytest.Run(t, em, "open-deploy-request", "pr-14")
 		reported := open.Outputs["reported_diff"]
-		assert.Check(t, is.Contains(reported, "v1 dr=1 statements="))
+		assert.Check(t, is.Contains(reported, "v2 dr=1 statements="))
 
 		// A push after the report: the request now drops a column too.
 		deploytest.Exec(t, em, "pr-14", "ALTER TABLE users DROP COLUMN bio")
