@@ -100,6 +100,20 @@ func (s *Server) AddComment(owner, repo string, number int, login, body string) 
 	return s.addCommentLocked(k, body, userNamed(login)).id
 }
 
+// EditCommentBody replaces the body of comment id, as its author may at
+// any time, without a request through the API.
+func (s *Server) EditCommentBody(id int64, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.comments {
+		if c.id == id {
+			c.body, c.updated = body, s.tick()
+			return
+		}
+	}
+	s.t.Errorf("ghfake: EditCommentBody: no comment %d", id)
+}
+
 // userNamed is the account of login, with a stable id.
 func userNamed(login string) User {
 	h := fnv.New32a()
