@@ -40,7 +40,7 @@ var Action = &step.Action{
 		{Name: "approval_required", Description: "true when the database requires an approval before a deploy."},
 		{Name: "approved", Description: "true when the request is approved."},
 		{Name: "queue_ahead", Description: "Deployments ahead in the target branch's deploy queue."},
-		{Name: "reported_diff", Description: "A record of the statements reported (digests), for wait-and-deploy's reported_diff input; empty while the diff is pending."},
+		{Name: "reported_diff", Description: "A record of the statements reported (digests and first characters), for wait-and-deploy's reported_diff input; empty while the diff is pending."},
 	},
 	Run: run,
 }

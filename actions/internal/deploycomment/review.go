@@ -10,7 +10,7 @@ import (
 )
 
 // reviewMarker starts the line of a deploy request review that carries
-// what open-deploy-request reported: "psflow reported v1 dr=…".
+// what open-deploy-request reported: "psflow reported v2 dr=…".
 const reviewMarker = "psflow reported "
 
 // reviewAccess is the service token access that lets psflow write its
