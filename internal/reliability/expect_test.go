@@ -96,9 +96,9 @@ var overrides = map[string]outcome{
 	// is a side effect: one that cannot be read or written is a warning.
 	"open-deploy-request GET " + routeDR + "/reviews permanent":  {codes: []int{0}, msg: "the review recording what open-deploy-request reported was not written: list the reviews of deploy request #1", done: true},
 	"open-deploy-request POST " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "the review recording what open-deploy-request reported was not written: comment on deploy request #1", done: true},
-	// wait-and-deploy deploys unchecked, with a warning, when it cannot
+	// wait-and-deploy fails closed: it refuses to deploy when it cannot
 	// read the reviews that would say what was reported.
-	"wait-and-deploy GET " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "could not read what open-deploy-request reported about deploy request #1 of acme/app (list the reviews of deploy request #1", done: true},
+	"wait-and-deploy GET " + routeDR + "/reviews permanent": {codes: []int{4}, msg: "refusing to deploy deploy request #1 of acme/app: could not read what open-deploy-request reported about it (list the reviews of deploy request #1"},
 	// seed-branch has seeded when its password cannot be deleted: it warns,
 	// and the password expires with its TTL.
 	"seed-branch DELETE " + routeBranch + "/passwords/{id} permanent": {codes: []int{0}, msg: "could not delete password", done: true, passwords: map[string]int{"pr-1": 1}},
