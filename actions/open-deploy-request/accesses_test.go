@@ -24,8 +24,8 @@ func TestOpenDeployRequestWithoutTheReviewAccess(t *testing.T) {
 		"comment on deploy request #1 of acme/app: not found (HTTP 404 not_found): Not Found; "+
 		"if it exists, the service token may lack the review_deploy_request access: grant it on database app "+
 		"(pscale service-token add-access <SERVICE_TOKEN_ID> review_deploy_request --database app); "+
-		"wait-and-deploy in another build deploys the request unchecked unless given reported_diff"))
-	assert.Check(t, is.Contains(r.Outputs["reported_diff"], "v1 dr=1 statements="))
+		"wait-and-deploy in another build refuses to deploy the request unless given reported_diff or allow_unchecked"))
+	assert.Check(t, is.Contains(r.Outputs["reported_diff"], "v2 dr=1 statements="))
 	assert.Equal(t, r.Outputs["deployable"], "true")
 	assert.Equal(t, len(deploytest.Reviews(t, em, 1)), 0)
 }

@@ -22,6 +22,7 @@ var Action = &step.Action{
 		step.Input{Name: "timeout", Description: "How long to wait for the diff.", Kind: step.Duration, Default: "10m"},
 		step.Input{Name: "comment", Description: "Post or update one sticky comment on the pull request.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "github_token", Description: "Token for the pull request comment.", Secret: true},
+		step.Input{Name: "comment_author", Description: "GitHub login psflow's pull request comments are by: only its comments carry a record of what was reported that wait-and-deploy trusts. Default: the github_token's user (GET /user), or github-actions[bot] for an installation token such as GITHUB_TOKEN; set <app-slug>[bot] for a GitHub App's token."},
 		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
 		step.Input{Name: "fail_on", Description: "Fail (exit 1), after reporting, when: destructive (the diff can lose data), lint (the branch has lint findings), conflict (the request cannot deploy: its changes collide with the target's), lint_error (the request cannot deploy: lint errors). Comma separated; none fails on nothing.", Kind: step.List, Default: "none"},
 		step.Input{Name: "close_if_no_changes", Description: "Close the deploy request when there is nothing to deploy.", Kind: step.Bool, Default: "false"},
@@ -39,7 +40,7 @@ var Action = &step.Action{
 		{Name: "approval_required", Description: "true when the database requires an approval before a deploy."},
 		{Name: "approved", Description: "true when the request is approved."},
 		{Name: "queue_ahead", Description: "Deployments ahead in the target branch's deploy queue."},
-		{Name: "reported_diff", Description: "A record of the statements reported (digests), for wait-and-deploy's reported_diff input; empty while the diff is pending.", HandOver: true},
+		{Name: "reported_diff", Description: "A record of the statements reported (digests and first characters), for wait-and-deploy's reported_diff input; empty while the diff is pending.", HandOver: true},
 	},
 	Run: run,
 }

@@ -53,8 +53,8 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	}
 	outputs(s, r)
 	logReport(s, r)
-	deploycomment.Publish(ctx, s, db, dr.Branch, deploycomment.Markdown(r))
-	deploycomment.Remember(ctx, s, c, r)
+	why := deploycomment.Publish(ctx, s, db, dr.Branch, deploycomment.Markdown(r))
+	deploycomment.Remember(ctx, s, c, r, why)
 	return failOn(s, r, err)
 }
 

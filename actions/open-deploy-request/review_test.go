@@ -34,7 +34,7 @@ func TestOpenDeployRequestReviewFailures(t *testing.T) {
 			fault: emulator.Fault{Method: "POST", Path: reviews, Status: 403},
 			log: "warning: the review recording what open-deploy-request reported was not written: comment on deploy request #1 of acme/app: forbidden (HTTP 403 forbidden)" +
 				": injected fault fault-1; give the service token this permission on the database (review_deploy_request on database app); " +
-				"wait-and-deploy in another build deploys the request unchecked unless given reported_diff",
+				"wait-and-deploy in another build refuses to deploy the request unless given reported_diff or allow_unchecked",
 		},
 	}
 	for _, c := range cases {

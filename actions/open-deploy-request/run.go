@@ -31,12 +31,29 @@ func run(ctx context.Context, s *step.Step) error {
 	if err != nil {
 		return err
 	}
-	dr, created, err := getOrOpen(ctx, s, c, db, planetscale.CreateDeploy{
+	d := planetscale.CreateDeploy{
 		Branch: branch, Into: into, Notes: notes,
 		AutoCutover: s.Bool("auto_cutover"), AutoDeleteBranch: s.Bool("auto_delete_branch"),
-	})
+	}
+	dr, err := findOpen(ctx, c, db, d)
 	if err != nil {
 		return err
+	}
+	if dr == nil {
+		prev, err := previous(ctx, s, c, db, d)
+		if err != nil {
+			return err
+		}
+		if prev != nil {
+			reportPrevious(s, prev)
+			return nil
+		}
+	}
+	created := false
+	if dr == nil {
+		if dr, created, err = open(ctx, s, c, db, d); err != nil {
+			return err
+		}
 	}
 	verb := "reusing"
 	if created {
@@ -108,18 +125,14 @@ func notes(s *step.Step) (string, error) {
 	return "", nil
 }
 
-// getOrOpen returns the open deploy request of d.Branch into d.Into,
-// opening it when there is none. A create that fails ambiguously, or loses
-// a race with another run, is reconciled by listing the open requests
-// again, so a second request is never opened.
-func getOrOpen(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy) (*planetscale.DeployRequest, bool, error) {
-	if dr, err := findOpen(ctx, c, db, d); dr != nil || err != nil {
-		return dr, false, err
-	}
+// open opens a deploy request of d.Branch into d.Into, which had none
+// open; created is false when one opened meanwhile is returned instead. A
+// create that fails ambiguously, or loses a race with another run, is
+// reconciled by listing the open requests again, so a second request is
+// never opened.
+func open(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy) (dr *planetscale.DeployRequest, created bool, err error) {
 	const attempts = 2
-	var err error
 	for range attempts {
-		var dr *planetscale.DeployRequest
 		if dr, err = c.CreateDeployRequest(ctx, db, d); err == nil {
 			return dr, true, nil
 		}

@@ -22,8 +22,10 @@ var Action = &step.Action{
 		step.Input{Name: "cancel_on_timeout", Description: "Cancel the deployment when the timeout passes.", Kind: step.Bool, Default: "false"},
 		step.Input{Name: "comment", Description: "Update the pull request's sticky comment.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "github_token", Description: "Token to read and update the pull request's sticky comment.", Secret: true},
+		step.Input{Name: "comment_author", Description: "GitHub login psflow's pull request comments are by: only its comments carry a record of what was reported that wait-and-deploy trusts. Default: the github_token's user (GET /user), or github-actions[bot] for an installation token such as GITHUB_TOKEN; set <app-slug>[bot] for a GitHub App's token."},
 		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
 		step.Input{Name: "reported_diff", Description: "What open-deploy-request reported (its reported_diff output); the deploy is refused when the request's statements differ. Default: the record in the pull request's sticky comment on GitHub, else in the deploy request's review by open-deploy-request."},
+		step.Input{Name: "allow_unchecked", Description: "Deploy, with a warning, when nothing readable records what open-deploy-request reported (no record, GitHub unreachable, the record's comment or review not written by psflow's identity); by default such a deploy is refused (exit 4).", Kind: step.Bool, Default: "false"},
 		step.Input{Name: "allow_changed_diff", Description: "Deploy even when the statements differ from what open-deploy-request reported, or gained destructive changes since.", Kind: step.Bool, Default: "false"},
 	),
 	Outputs: []step.Output{

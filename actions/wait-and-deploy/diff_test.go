@@ -22,7 +22,7 @@ func TestWaitAndDeployChecksTheReportedDiff(t *testing.T) {
 		deploytest.Branch(t, em, "pr-14", postsTable)
 		open := deploytest.Run(t, em, "open-deploy-request", "pr-14")
 		reported := open.Outputs["reported_diff"]
-		assert.Check(t, is.Contains(reported, "v1 dr=1 statements="))
+		assert.Check(t, is.Contains(reported, "v2 dr=1 statements="))
 
 		// A push after the report: the request now drops a column too.
 		deploytest.Exec(t, em, "pr-14", "ALTER TABLE users DROP COLUMN bio")
@@ -64,4 +64,24 @@ func TestWaitAndDeployDeploysWhatWasReported(t *testing.T) {
 		assert.Check(t, !is.Contains(r.Stderr(), "warning")().Success())
 		assert.Equal(t, em.DeployCalls("app", 1), 1)
 	})
+}
+
+// A refusal names the statements added and those reported but no longer
+// in the request, each cut to its first characters.
+func TestWaitAndDeployNamesWhatWasAddedAndRemoved(t *testing.T) {
+	t.Parallel()
+	em := emulator.Start(t)
+	deploytest.Branch(t, em, "pr-15", postsTable)
+	reported := deploytest.Run(t, em, "open-deploy-request", "pr-15").Outputs["reported_diff"]
+
+	// A push after the report replaces the new table by another.
+	deploytest.Exec(t, em, "pr-15", "DROP TABLE posts",
+		"CREATE TABLE comments (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, body_of_the_comment_as_written TEXT NOT NULL, author_id BIGINT NOT NULL)")
+	refused := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-15", "--reported-diff", reported)
+	refused.Assert(t, icmd.Expected{ExitCode: 4})
+	assert.Check(t, is.Contains(refused.Stderr(), "refusing to deploy deploy request #1 of acme/app: it changed since open-deploy-request reported it (the reported_diff input): "+
+		"new statements: `CREATE TABLE `comments` ( `id` bigint NOT NULL AUTO_INCREMEN…`; "+
+		"reported statements no longer in it: `CREATE TABLE `posts` ( `id` bigint NOT NULL AUTO_INCREMENT, …`; "+
+		"review the change and run open-deploy-request again"))
+	assert.Equal(t, em.DeployCalls("app", 1), 0)
 }

@@ -16,12 +16,13 @@ import (
 // pull request's sticky comment on GitHub, else the request's review by
 // open-deploy-request.
 type diffCheck struct {
-	input        *deploycomment.Reported // the reported_diff input, when set
-	allowChanged bool                    // deploy a request that changed since, with a warning
-	found        *deploycomment.Lookup   // what was looked up, once
-	lookErr      error                   // why the lookup failed, once
-	statements   []string                // the statements last logged
-	opsErr       error                   // a permanent failure to read them, not tried again
+	input          *deploycomment.Reported // the reported_diff input, when set
+	allowChanged   bool                    // deploy a request that changed since, with a warning
+	allowUnchecked bool                    // deploy a request nothing readable records, with a warning
+	found          *deploycomment.Lookup   // what was looked up, once
+	lookErr        error                   // why the lookup failed, once
+	statements     []string                // the statements last logged
+	opsErr         error                   // a permanent failure to read them, not tried again
 }
 
 // lookup returns what open-deploy-request reported about the request of
@@ -49,12 +50,12 @@ func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Loo
 
 // checkDiff reads the statements the ready request dr deploys, logs them
 // and compares them with what open-deploy-request last reported. It
-// refuses (exit 4), naming what is new, when they differ or the request
-// gained destructive changes since, unless allow_changed_diff is set.
-// Nothing recorded is a notice, not a refusal; a record that cannot be
-// read (GitHub unreachable, a comment edited out of shape, the reviews
-// not listed) is a warning: the record is a side effect, as GitHub is
-// everywhere else in psflow.
+// refuses (exit 4), naming what was added and removed, when they differ or
+// the request gained destructive changes since, unless allow_changed_diff
+// is set. It fails closed: when nothing records what was reported, or the
+// record cannot be read (GitHub unreachable, a comment edited out of
+// shape, the reviews not listed), it refuses too, unless allow_unchecked
+// is set.
 func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest) error {
 	look, lookErr := f.lookup(ctx, dr.Branch)
 	if ctx.Err() != nil {
@@ -78,13 +79,10 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		f.check.statements = stmts
 	}
 	if lookErr != nil {
-		f.s.Warnf("could not read what open-deploy-request reported about deploy request #%d of %s (%v): its statements are deployed unchecked",
-			f.number, f.where(), lookErr)
-		return nil
+		return f.unchecked(fmt.Sprintf("could not read what open-deploy-request reported about it (%v)", lookErr))
 	}
 	if look.Reported == nil {
-		f.s.Noticef("nothing records what open-deploy-request reported about deploy request #%d of %s (%s): its statements are deployed unchecked", f.number, f.where(), look.From)
-		return nil
+		return f.unchecked(fmt.Sprintf("nothing records what open-deploy-request reported about it (%s)", look.From))
 	}
 	change := look.Reported.Compare(stmts, destructive)
 	if !change.Changed() {
@@ -101,19 +99,28 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		f.number, f.where(), look.From, describeChange(change))
 }
 
-// describeChange names what changed: the new statements, how many
-// reported ones are gone, new destructive changes.
+// unchecked refuses to deploy a request whose statements cannot be checked
+// against what open-deploy-request reported (exit 4), saying why, unless
+// allow_unchecked is set: then it warns and the deploy goes ahead.
+func (f *follower) unchecked(why string) error {
+	if f.check.allowUnchecked {
+		f.s.Warnf("deploy request #%d of %s: %s; deploying its statements unchecked (allow_unchecked)", f.number, f.where(), why)
+		return nil
+	}
+	return step.DeployFailedf("refusing to deploy deploy request #%d of %s: %s; run open-deploy-request again so that it records what it reports, "+
+		"pass its reported_diff output as reported_diff, or set allow_unchecked: true to deploy the statements above unchecked", f.number, f.where(), why)
+}
+
+// describeChange names what changed: the new statements and the
+// reported ones no longer in it, each cut to its first characters, and
+// new destructive changes.
 func describeChange(c deploycomment.Change) string {
 	var parts []string
 	if len(c.New) > 0 {
-		quoted := make([]string, 0, len(c.New))
-		for _, st := range c.New {
-			quoted = append(quoted, "`"+strings.Join(strings.Fields(st), " ")+"`")
-		}
-		parts = append(parts, "new statements: "+strings.Join(quoted, ", "))
+		parts = append(parts, "new statements: "+quoteAll(c.New, deploycomment.Short))
 	}
-	if c.Gone > 0 {
-		parts = append(parts, fmt.Sprintf("%d reported statement(s) no longer in it", c.Gone))
+	if len(c.Gone) > 0 {
+		parts = append(parts, "reported statements no longer in it: "+quoteAll(c.Gone, func(s string) string { return s }))
 	}
 	if c.Reordered {
 		parts = append(parts, "the same statements in another order")
@@ -124,9 +131,18 @@ func describeChange(c deploycomment.Change) string {
 	return strings.Join(parts, "; ")
 }
 
+// quoteAll quotes each statement, shortened by short, in backticks.
+func quoteAll(stmts []string, short func(string) string) string {
+	quoted := make([]string, 0, len(stmts))
+	for _, st := range stmts {
+		quoted = append(quoted, "`"+short(st)+"`")
+	}
+	return strings.Join(quoted, ", ")
+}
+
 // newDiffCheck reads the reported_diff and allow_changed_diff inputs.
 func newDiffCheck(s *step.Step) (diffCheck, error) {
-	check := diffCheck{allowChanged: s.Bool("allow_changed_diff")}
+	check := diffCheck{allowChanged: s.Bool("allow_changed_diff"), allowUnchecked: s.Bool("allow_unchecked")}
 	if v := s.String("reported_diff"); v != "" {
 		r, err := deploycomment.ParseReported(v)
 		if err != nil {

@@ -56,6 +56,11 @@ func TestWaitAndDeployUpdatesTheStickyComment(t *testing.T) {
 		actiontest.AssertNoSecrets(t, r, gh.Token, em.Token())
 	}
 	for _, req := range gh.Requests() {
+		if req.Pattern == ghfake.PatternGetUser {
+			// GITHUB_TOKEN is an installation token: psflow posts as github-actions[bot].
+			assert.Check(t, is.Equal(req.Status, 403))
+			continue
+		}
 		assert.Check(t, req.Status < 300, "%s %s answered %d", req.Method, req.Path, req.Status)
 	}
 }
@@ -118,9 +123,10 @@ func TestWaitAndDeployRefusesWhatThePullRequestDidNotShow(t *testing.T) {
 	})
 }
 
-// A sticky comment that cannot be read is a warning, as every GitHub call
-// of psflow is: the deploy goes ahead unchecked, and the comment is not
-// rewritten, so it keeps its record.
+// A sticky comment that cannot be read fails closed: the deploy is
+// refused (exit 4), saying why and what to do, and the comment is not
+// rewritten, so it keeps its record. With allow_unchecked the deploy goes
+// ahead with a warning.
 func TestWaitAndDeployWhenTheCommentCannotBeRead(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
@@ -134,13 +140,22 @@ func TestWaitAndDeployWhenTheCommentCannotBeRead(t *testing.T) {
 		before := stickyBody(t, gh, 24, "pr-24")
 
 		gh.FailNext("GET", "/repos/acme/app/issues/24/comments", 502)
-		deploy := actiontest.Exec(t, env("closed", true), "wait-and-deploy")
-		deploy.Assert(t, icmd.Success)
-		assert.Check(t, is.Contains(deploy.Stderr(), "warning: could not read what open-deploy-request reported about deploy request #1 of acme/app (list comments on acme/app#24 (page 1): "))
-		assert.Check(t, is.Contains(deploy.Stderr(), "): its statements are deployed unchecked"))
-		assert.Check(t, is.Contains(deploy.Stderr(), "warning: the pull request comment was not written: could not read the record"))
-		assert.Equal(t, em.DeployCalls("app", 1), 1)
+		refused := actiontest.Exec(t, env("closed", true), "wait-and-deploy")
+		refused.Assert(t, icmd.Expected{ExitCode: 4})
+		assert.Check(t, is.Contains(refused.Stderr(), "refusing to deploy deploy request #1 of acme/app: could not read what open-deploy-request reported about it (list comments on acme/app#24 (page 1): "))
+		assert.Check(t, is.Contains(refused.Stderr(), "); run open-deploy-request again so that it records what it reports, pass its reported_diff output as reported_diff, "+
+			"or set allow_unchecked: true to deploy the statements above unchecked"))
+		assert.Check(t, is.Contains(refused.Stderr(), "warning: the pull request comment was not written: could not read the record"))
+		assert.Equal(t, em.DeployCalls("app", 1), 0)
 		assert.Equal(t, stickyBody(t, gh, 24, "pr-24"), before, "the comment keeps its record")
 		assert.Equal(t, gh.Count(ghfake.PatternEditComment), 0)
+
+		gh.FailNext("GET", "/repos/acme/app/issues/24/comments", 502)
+		allowed := actiontest.Exec(t, env("closed", true), "wait-and-deploy", "--allow-unchecked")
+		allowed.Assert(t, icmd.Success)
+		assert.Check(t, is.Contains(allowed.Stderr(), "warning: deploy request #1 of acme/app: could not read what open-deploy-request reported about it (list comments on acme/app#24 (page 1): "))
+		assert.Check(t, is.Contains(allowed.Stderr(), "); deploying its statements unchecked (allow_unchecked)"))
+		assert.Equal(t, em.DeployCalls("app", 1), 1)
+		assert.Equal(t, stickyBody(t, gh, 24, "pr-24"), before, "the comment keeps its record")
 	})
 }

@@ -112,8 +112,9 @@ func bitbucketBuild(em *emulator.Emulator, n int, event string) map[string]strin
 	})
 }
 
-// A deploy request nobody reported, without GitHub, is deployed with a
-// notice that says its statements went unchecked and why.
+// A deploy request nobody reported, without GitHub, is refused (exit 4):
+// the refusal says why nothing could be checked and what to do; with
+// allow_unchecked it is deployed with a warning.
 func TestWaitAndDeployWithNothingRecorded(t *testing.T) {
 	t.Parallel()
 	em := emulator.Start(t)
@@ -122,8 +123,18 @@ func TestWaitAndDeployWithNothingRecorded(t *testing.T) {
 		Organization: "acme", Database: "app", Branch: "pr-9", IntoBranch: "main",
 	})
 	assert.NilError(t, err)
-	r := deploytest.Run(t, em, "wait-and-deploy", "pr-9")
-	assert.Check(t, is.Contains(r.Stderr(), "notice: nothing records what open-deploy-request reported about deploy request #1 of acme/app "+
-		"(not a pull request event, and no review of deploy request #1 records it): its statements are deployed unchecked"))
+	refused := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-9")
+	refused.Assert(t, icmd.Expected{ExitCode: 4})
+	assert.Check(t, is.Contains(refused.Stderr(), "refusing to deploy deploy request #1 of acme/app: nothing records what open-deploy-request reported about it "+
+		"(not a pull request event, and no review of deploy request #1 by service token "+em.TokenID()+" records it); "+
+		"run open-deploy-request again so that it records what it reports, pass its reported_diff output as reported_diff, "+
+		"or set allow_unchecked: true to deploy the statements above unchecked"))
+	assert.Check(t, is.Contains(refused.Stderr(), "deploy request #1 of acme/app deploys 1 statement(s) into main:\n1. CREATE TABLE `posts`"),
+		"the statements are logged before the refusal")
+	assert.Equal(t, em.DeployCalls("app", 1), 0)
+
+	r := deploytest.Run(t, em, "wait-and-deploy", "pr-9", "--allow-unchecked")
+	assert.Check(t, is.Contains(r.Stderr(), "warning: deploy request #1 of acme/app: nothing records what open-deploy-request reported about it "+
+		"(not a pull request event, and no review of deploy request #1 by service token "+em.TokenID()+" records it); deploying its statements unchecked (allow_unchecked)"))
 	assert.Equal(t, em.DeployCalls("app", 1), 1)
 }

@@ -161,11 +161,32 @@ func TestTokenSchemes(t *testing.T) {
 	t.Parallel()
 	s := ghfake.New(t)
 	s.AddPull("octo", "app", 7, "open", false)
+	s.SetUser("octocat", "User")
 	for _, scheme := range []string{"Bearer", "token"} {
 		a := call{method: "GET", path: "/user", edit: func(h http.Header) { h.Set("Authorization", scheme+" "+s.Token) }}.do(t, s)
 		assert.Equal(t, a.status, 200, scheme)
-		assert.Equal(t, a.doc["login"], ghfake.DefaultLogin)
-		assert.Equal(t, a.doc["type"], "Bot")
+		assert.Equal(t, a.doc["login"], "octocat")
+		assert.Equal(t, a.doc["type"], "User")
 	}
 	assert.Equal(t, s.Count(ghfake.PatternGetUser), 2)
+}
+
+// GET /user refuses an installation token, as GITHUB_TOKEN is, the way
+// api.github.com does; the comments it creates are by its bot.
+func TestGetUserRefusesAnInstallationToken(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	s.AddPull("octo", "app", 7, "open", false)
+	a := call{method: "GET", path: "/user"}.do(t, s)
+	assert.Equal(t, a.status, 403)
+	assert.Equal(t, a.doc["message"], "Resource not accessible by integration")
+	assert.Equal(t, a.doc["documentation_url"], "https://docs.github.com/rest/users/users#get-the-authenticated-user")
+	made := call{method: "POST", path: commentsPath, body: `{"body":"hi"}`}.do(t, s)
+	assert.Equal(t, made.status, 201)
+	assert.DeepEqual(t, made.doc["user"].(map[string]any)["login"], ghfake.DefaultLogin)
+	assert.DeepEqual(t, made.doc["user"].(map[string]any)["type"], "Bot")
+	id := s.AddComment("octo", "app", 7, "mallory", "forged")
+	got := s.Comments("octo", "app", 7)
+	assert.Equal(t, got[1].ID, id)
+	assert.Equal(t, got[1].Author, "mallory")
 }

@@ -25,7 +25,8 @@ const (
 )
 
 // DefaultLogin is the login of the token's owner unless SetUser changes it:
-// the user GITHUB_TOKEN acts as in a workflow.
+// the user GITHUB_TOKEN acts as in a workflow. Its token is an
+// installation token, so GET /user refuses it (403).
 const DefaultLogin = "github-actions[bot]"
 
 // epoch is the fake clock's start; each change to the state advances it by
@@ -104,7 +105,9 @@ func New(t testing.TB) *Server {
 func (s *Server) URL() string { return s.srv.URL + "/" }
 
 // SetUser changes the token's owner, who authors the comments the API
-// creates.
+// creates: typ "User" for a user's token (a personal access token, which
+// GET /user answers), "Bot" for an installation token (GET /user answers
+// 403).
 func (s *Server) SetUser(login, typ string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -81,15 +81,48 @@ func (s *Server) SeedComments(owner, repo string, number, n int, author string) 
 	if s.pulls[k] == nil {
 		s.addPullLocked(owner, repo, number, "open", false)
 	}
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(author))
-	u := User{Login: author, ID: 5000000 + int64(h.Sum32()%1000000), Type: "User"}
-	if strings.HasSuffix(author, "[bot]") {
-		u.Type = "Bot"
-	}
+	u := userNamed(author)
 	for i := 1; i <= n; i++ {
 		s.addCommentLocked(k, fmt.Sprintf("seed comment %d", i), u)
 	}
+}
+
+// AddComment adds a comment with body by login, a "User" or, for a login
+// ending in "[bot]", a "Bot", to the pull request (registering it as open
+// if it is unknown), as if someone else had posted it, and returns its id.
+func (s *Server) AddComment(owner, repo string, number int, login, body string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := newIssueKey(owner, repo, number)
+	if s.pulls[k] == nil {
+		s.addPullLocked(owner, repo, number, "open", false)
+	}
+	return s.addCommentLocked(k, body, userNamed(login)).id
+}
+
+// EditCommentBody replaces the body of comment id, as its author may at
+// any time, without a request through the API.
+func (s *Server) EditCommentBody(id int64, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.comments {
+		if c.id == id {
+			c.body, c.updated = body, s.tick()
+			return
+		}
+	}
+	s.t.Errorf("ghfake: EditCommentBody: no comment %d", id)
+}
+
+// userNamed is the account of login, with a stable id.
+func userNamed(login string) User {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(login))
+	u := User{Login: login, ID: 5000000 + int64(h.Sum32()%1000000), Type: "User"}
+	if strings.HasSuffix(login, "[bot]") {
+		u.Type = "Bot"
+	}
+	return u
 }
 
 // Comments returns the comments on the pull request, oldest first.

@@ -96,9 +96,9 @@ var overrides = map[string]outcome{
 	// is a side effect: one that cannot be read or written is a warning.
 	"open-deploy-request GET " + routeDR + "/reviews permanent":  {codes: []int{0}, msg: "the review recording what open-deploy-request reported was not written: list the reviews of deploy request #1", done: true},
 	"open-deploy-request POST " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "the review recording what open-deploy-request reported was not written: comment on deploy request #1", done: true},
-	// wait-and-deploy deploys unchecked, with a warning, when it cannot
+	// wait-and-deploy fails closed: it refuses to deploy when it cannot
 	// read the reviews that would say what was reported.
-	"wait-and-deploy GET " + routeDR + "/reviews permanent": {codes: []int{0}, msg: "could not read what open-deploy-request reported about deploy request #1 of acme/app (list the reviews of deploy request #1", done: true},
+	"wait-and-deploy GET " + routeDR + "/reviews permanent": {codes: []int{4}, msg: "refusing to deploy deploy request #1 of acme/app: could not read what open-deploy-request reported about it (list the reviews of deploy request #1"},
 	// Looking for psflow's earlier passwords, to replace or delete them, is
 	// a clean-up: its failure is a warning, and they expire with their TTL.
 	"create-branch GET " + routeBranch + "/passwords permanent":    {codes: []int{0}, msg: "could not look for psflow's earlier passwords on branch pr-1 of acme/app", done: true},

@@ -294,6 +294,11 @@ func openDeployRequest(t *testing.T, em *emulator.Emulator, branch string) {
 		}
 		return poll.Success()
 	}, poll.WithTimeout(30*time.Second), poll.WithDelay(10*time.Millisecond))
+	// open-deploy-request reports the request and records it in a review,
+	// which wait-and-deploy checks the deploy against (it refuses one that
+	// nothing records).
+	r := actiontest.Exec(t, actiontest.Env(em, database), "open-deploy-request", "--branch", branch)
+	assert.Assert(t, r.ExitCode == 0, "open-deploy-request: %s", r.Stderr())
 }
 
 // branchState returns a branch of the scenario's database, or nil.

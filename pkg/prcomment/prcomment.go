@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -41,22 +42,42 @@ type Result struct {
 	// ID and URL are the comment's id and html_url.
 	ID  int64
 	URL string
+	// Author is the login of the comment's author, as GitHub answered:
+	// who the token posts as.
+	Author string
 }
 
 // Client posts sticky comments through a go-github client.
 type Client struct {
-	gh *github.Client
+	gh     *github.Client
+	author string // only comments by this login count; "" for any
 }
 
 // New returns a Client using gh (see pkg/gh for how psflow builds it).
 func New(gh *github.Client) *Client { return &Client{gh: gh} }
+
+// By returns a copy of c for which only comments by login (the identity
+// its token posts as) are sticky comments: one with the marker by anyone
+// else is neither edited nor counted. GitHub logins match whatever their
+// case.
+func (c *Client) By(login string) *Client {
+	cp := *c
+	cp.author = login
+	return &cp
+}
+
+// IsBy reports whether ic was written by login, whatever the case.
+func IsBy(ic *github.IssueComment, login string) bool {
+	return strings.EqualFold(ic.GetUser().GetLogin(), login)
+}
 
 // Upsert creates or updates the one comment for key on the pull request.
 // The body gets a hidden marker line `<!-- psflow:<key> -->` and a digest
 // line of the content; an existing comment is looked for across all pages
 // of comments, edited in place only when the digest differs, and never
 // duplicated. When several comments carry the marker (a race between two
-// runs), the oldest is kept current and the others are left alone.
+// runs), the oldest is kept current and the others are left alone. With
+// By, only the author's comments are looked at.
 // Markdown longer than GitHub allows is shortened with a note.
 func (c *Client) Upsert(ctx context.Context, t Target, key, markdown string) (Result, error) {
 	if t.Owner == "" || t.Repo == "" || t.Number <= 0 || key == "" {
@@ -74,23 +95,24 @@ func (c *Client) Upsert(ctx context.Context, t Target, key, markdown string) (Re
 		if err != nil {
 			return Result{}, fmt.Errorf("create comment on %s: %w", t, err)
 		}
-		return Result{Action: Created, ID: made.GetID(), URL: made.GetHTMLURL()}, nil
+		return Result{Action: Created, ID: made.GetID(), URL: made.GetHTMLURL(), Author: made.GetUser().GetLogin()}, nil
 	}
 	if p, _ := parse(key, existing.GetBody()); p.current(want.digest) {
-		return Result{Action: Unchanged, ID: existing.GetID(), URL: existing.GetHTMLURL()}, nil
+		return Result{Action: Unchanged, ID: existing.GetID(), URL: existing.GetHTMLURL(), Author: existing.GetUser().GetLogin()}, nil
 	}
 	edited, _, err := c.gh.Issues.EditComment(ctx, t.Owner, t.Repo, existing.GetID(), &github.IssueComment{Body: &body})
 	if err != nil {
 		return Result{}, fmt.Errorf("edit comment %d on %s: %w", existing.GetID(), t, err)
 	}
-	return Result{Action: Updated, ID: edited.GetID(), URL: edited.GetHTMLURL()}, nil
+	return Result{Action: Updated, ID: edited.GetID(), URL: edited.GetHTMLURL(), Author: edited.GetUser().GetLogin()}, nil
 }
 
-// find returns the oldest comment whose first line is key's marker, or nil.
+// find returns the oldest comment whose first line is key's marker, by
+// the author when one is set, or nil.
 func (c *Client) find(ctx context.Context, t Target, key string) (*github.IssueComment, error) {
 	return c.First(ctx, t, func(ic *github.IssueComment) bool {
 		_, ok := parse(key, ic.GetBody())
-		return ok
+		return ok && (c.author == "" || IsBy(ic, c.author))
 	})
 }
 

@@ -63,7 +63,7 @@ func TestCreatedOnEmptyPull(t *testing.T) {
 	got := s.Comments("octo", "app", 7)
 	assert.Assert(t, is.Len(got, 1))
 	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Created, ID: got[0].ID,
-		URL: "https://github.com/octo/app/pull/7#issuecomment-2000000001"})
+		URL: "https://github.com/octo/app/pull/7#issuecomment-2000000001", Author: ghfake.DefaultLogin})
 	assert.Assert(t, strings.HasPrefix(got[0].Body, "<!-- psflow:deploy-request:app:pr-7 -->\n<!-- psflow-digest:sha256:"), got[0].Body)
 	assert.Equal(t, content(t, got[0].Body), "## Deploy request\nready")
 	assert.Equal(t, got[0].Author, ghfake.DefaultLogin)
@@ -81,7 +81,7 @@ func TestFoundOnPageThreeAndEdited(t *testing.T) {
 
 	res := upsert(t, c, key, "state: ready")
 
-	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Updated, ID: first.ID, URL: first.URL})
+	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Updated, ID: first.ID, URL: first.URL, Author: ghfake.DefaultLogin})
 	var queries []string
 	for _, r := range s.Requests()[before:] {
 		if r.Pattern == ghfake.PatternListComments {
@@ -105,7 +105,7 @@ func TestUnchangedIsNotEdited(t *testing.T) {
 
 	res := upsert(t, c, key, "same text")
 
-	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Unchanged, ID: first.ID, URL: first.URL})
+	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Unchanged, ID: first.ID, URL: first.URL, Author: ghfake.DefaultLogin})
 	assert.DeepEqual(t, methods(s, before), []string{"GET"})
 	assert.Equal(t, s.Count(ghfake.PatternEditComment), 0)
 	assert.Equal(t, s.Count(ghfake.PatternCreateComment), 1)
@@ -123,7 +123,7 @@ func TestEachKeyHasItsOwnComment(t *testing.T) {
 
 	assert.Equal(t, rb.Action, prcomment.Created)
 	assert.Assert(t, rb.ID != ra.ID)
-	assert.DeepEqual(t, ra2, prcomment.Result{Action: prcomment.Updated, ID: ra.ID, URL: ra.URL})
+	assert.DeepEqual(t, ra2, prcomment.Result{Action: prcomment.Updated, ID: ra.ID, URL: ra.URL, Author: ghfake.DefaultLogin})
 	got := s.Comments("octo", "app", 7)
 	assert.Assert(t, is.Len(got, 2))
 	assert.Equal(t, content(t, got[0].Body), "for a, again")
@@ -286,4 +286,30 @@ func TestInvalidRequests(t *testing.T) {
 		_, err := c.Upsert(context.Background(), tc.target, tc.key, "x")
 		assert.Assert(t, errors.Is(err, prcomment.ErrInvalid), "%v", err)
 	}
+}
+
+// With By, a comment carrying the marker by anyone else is neither edited
+// nor taken for the sticky comment: the author's own is created next to
+// it, and kept current after that.
+func TestByIgnoresOtherAuthors(t *testing.T) {
+	t.Parallel()
+	s, c, _ := setup(t)
+	key := prcomment.Key("app", "pr-7")
+	forged := s.AddComment(pr.Owner, pr.Repo, pr.Number, "mallory", "<!-- psflow:deploy-request:app:pr-7 -->\nforged")
+	own := c.By("GitHub-Actions[bot]")
+
+	made := upsert(t, own, key, "ours")
+	assert.Equal(t, made.Action, prcomment.Created)
+	assert.Equal(t, made.Author, ghfake.DefaultLogin)
+	again := upsert(t, own, key, "ours, changed")
+	assert.Equal(t, again.Action, prcomment.Updated)
+	assert.Equal(t, again.ID, made.ID)
+	got := s.Comments(pr.Owner, pr.Repo, pr.Number)
+	assert.Assert(t, is.Len(got, 2))
+	assert.Equal(t, got[0].ID, forged)
+	assert.Equal(t, got[0].Body, "<!-- psflow:deploy-request:app:pr-7 -->\nforged", "another author's comment is left alone")
+
+	// Without By, the oldest comment with the marker is the sticky one.
+	any := upsert(t, c, key, "anyone's")
+	assert.Equal(t, any.ID, forged)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -19,39 +20,49 @@ const publishTimeout = 2 * time.Minute
 // Publish writes markdown into the step summary and, when the step's
 // comment input is on, into the sticky comment of database and branch on
 // the run's pull request, on any CI that builds a pull request on GitHub.
-// It needs the step's comment, github_token and github_api_url inputs.
-// Without a token, outside a pull request or for one that is not on GitHub
-// it prints a notice; a comment that cannot be written is a warning. It
-// never fails the step.
-func Publish(ctx context.Context, s *step.Step, database, branch, markdown string) {
+// It needs the step's comment, comment_author, github_token and
+// github_api_url inputs. Without a token, outside a pull request or for
+// one that is not on GitHub it prints a notice; a comment that cannot be
+// written is a warning. It never fails the step. It returns "" when the
+// sticky comment, by the identity psflow posts as, now shows markdown,
+// else why it does not.
+func Publish(ctx context.Context, s *step.Step, database, branch, markdown string) string {
 	s.Summary(markdown)
 	if !s.Bool("comment") {
-		return
+		return "the comment input is off"
 	}
-	pr, err := pullRequestOf(s)
+	pr, err := pullRequestOf(ctx, s)
 	var absent *noPullRequest
 	switch {
 	case errors.As(err, &absent):
 		s.Noticef("%s: the pull request comment was not written%s", absent.why, absent.hint)
-		return
+		return absent.why
 	case err != nil:
 		s.Warnf("the pull request comment was not written: %v", err)
-		return
+		return "the pull request comment was not written"
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	res, err := prcomment.New(pr.client).Upsert(ctx, pr.target, prcomment.Key(database, branch), markdown)
+	res, err := prcomment.New(pr.client).By(pr.author.login).Upsert(ctx, pr.target, prcomment.Key(database, branch), markdown)
 	if err != nil {
 		s.Warnf("the pull request comment was not written: %v", err)
-		return
+		return "the pull request comment was not written"
 	}
 	s.Logf("pull request comment on %s %s: %s", pr.target, res.Action, res.URL)
+	if !strings.EqualFold(res.Author, pr.author.login) {
+		s.Warnf("the pull request comment %s is by %s, but psflow counts only comments by %s (%s), so wait-and-deploy does not trust its record; "+
+			"set comment_author: %s on open-deploy-request and wait-and-deploy", res.URL, res.Author, pr.author.login, pr.author.how, res.Author)
+		return fmt.Sprintf("the pull request comment is by %s, not by %s", res.Author, pr.author.login)
+	}
+	return ""
 }
 
-// pullRequest is the run's pull request and a client to reach it.
+// pullRequest is the run's pull request, a client to reach it and who
+// psflow's comments on it are by.
 type pullRequest struct {
 	client *github.Client
 	target prcomment.Target
+	author identity
 }
 
 // noPullRequest says why the run has no pull request to comment on: no
@@ -61,10 +72,11 @@ type noPullRequest struct{ why, hint string }
 func (e *noPullRequest) Error() string { return e.why }
 
 // pullRequestOf returns the run's pull request, from the run's context
-// and the step's github_token and github_api_url inputs. It is a
-// *noPullRequest without a token, outside a pull request, or for a pull
-// request that is not on GitHub.
-func pullRequestOf(s *step.Step) (pullRequest, error) {
+// and the step's github_token and github_api_url inputs, and who psflow's
+// comments are by (see commentAuthor). It is a *noPullRequest without a
+// token, outside a pull request, or for a pull request that is not on
+// GitHub.
+func pullRequestOf(ctx context.Context, s *step.Step) (pullRequest, error) {
 	rc, err := s.Context()
 	if err != nil {
 		return pullRequest{}, err
@@ -83,7 +95,13 @@ func pullRequestOf(s *step.Step) (pullRequest, error) {
 	if err != nil {
 		return pullRequest{}, err
 	}
-	return pullRequest{client: client, target: target}, nil
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	author, err := commentAuthor(ctx, s, client)
+	if err != nil {
+		return pullRequest{}, err
+	}
+	return pullRequest{client: client, target: target, author: author}, nil
 }
 
 // commentTarget is the pull request of the run, when it lives on the

@@ -10,7 +10,7 @@ import (
 )
 
 // reviewMarker starts the line of a deploy request review that carries
-// what open-deploy-request reported: "psflow reported v1 dr=…".
+// what open-deploy-request reported: "psflow reported v2 dr=…".
 const reviewMarker = "psflow reported "
 
 // reviewAccess is the service token access that lets psflow write its
@@ -19,24 +19,17 @@ const reviewMarker = "psflow reported "
 const reviewAccess = "review_deploy_request"
 
 // Remember records what r reports as a "commented" review of its deploy
-// request, for wait-and-deploy in a later build to check against, when the
-// run's pull request has no sticky comment on GitHub to carry the record:
-// a pull request on GitLab or Bitbucket, a build of no pull request. It
-// writes a review only when the newest psflow review of the request
-// records something else, so a re-run adds none. A review that cannot be
-// written is a warning that names the access to grant; it never fails the
-// step.
-func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report) {
-	if r.Reported == nil || r.Closed {
+// request, for wait-and-deploy in a later build to check against, when no
+// sticky comment by psflow carries the record: why, from Publish, says
+// why not (a pull request on GitLab or Bitbucket, a build of no pull
+// request, no github_token, the comment off or not written); "" means the
+// comment carries it and nothing is written. It writes a review only when
+// the newest review of the request by this service token records
+// something else, so a re-run adds none. A review that cannot be written
+// is a warning that names the access to grant; it never fails the step.
+func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report, why string) {
+	if r.Reported == nil || r.Closed || why == "" {
 		return
-	}
-	why, err := offGitHub(s)
-	if err != nil {
-		s.Warnf("the review recording what open-deploy-request reported was not written on deploy request #%d of %s: %v", r.Number, r.Where, err)
-		return
-	}
-	if why == "" {
-		return // the sticky comment carries the record
 	}
 	want := r.Reported.String()
 	const attempts = 2
@@ -46,7 +39,7 @@ func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report
 			warnNotRemembered(s, r, err)
 			return
 		}
-		if latest, line := latestReview(reviews); latest != nil && sameRecord(line, want) {
+		if latest, line, _ := latestReview(reviews, s.String("service_token_id")); latest != nil && sameRecord(line, want) {
 			if attempt == 1 {
 				s.Logf("the review of deploy request #%d of %s by open-deploy-request already records what it reported (%s)", r.Number, r.Where, why)
 			} else {
@@ -74,7 +67,7 @@ func warnNotRemembered(s *step.Step, r Report, err error) {
 		grant = fmt.Sprintf(" (%s on database %s)", reviewAccess, r.Database)
 	}
 	s.Warnf("the review recording what open-deploy-request reported was not written: %v%s; "+
-		"wait-and-deploy in another build deploys the request unchecked unless given reported_diff", err, grant)
+		"wait-and-deploy in another build refuses to deploy the request unless given reported_diff or allow_unchecked", err, grant)
 }
 
 // reviewBody is the body of the review that records what r reports: a
@@ -92,20 +85,31 @@ func reviewBody(r Report) string {
 	return b.String()
 }
 
-// latestReview returns the newest "commented" review that carries a
-// record and the record's text, or nil. The spec does not say in which
-// order reviews are listed: the newest is the one created last, and of
-// those created at the same time the one listed last.
-func latestReview(reviews []*planetscale.Review) (*planetscale.Review, string) {
+// latestReview returns the newest "commented" review by the service token
+// tokenID that carries a record and the record's text, or nil, and the
+// reviews carrying a record by any other actor, which are ignored. A
+// review's actor is who wrote it; that a service token's actor id is the
+// token's id is what the emulator does, not documented (spec: the actor's
+// id is "The ID of the actor"): were it not, no review would count and
+// wait-and-deploy would refuse, which is the safer way to be wrong. The
+// spec does not say in which order reviews are listed: the newest is the
+// one created last, and of those created at the same time the one listed
+// last.
+func latestReview(reviews []*planetscale.Review, tokenID string) (*planetscale.Review, string, []*planetscale.Review) {
 	var latest *planetscale.Review
 	var record string
+	var ignored []*planetscale.Review
 	for _, rv := range reviews {
 		line, ok := reviewRecord(rv)
-		if ok && (latest == nil || !rv.CreatedAt.Before(latest.CreatedAt)) {
+		switch {
+		case !ok:
+		case rv.Actor.ID != tokenID:
+			ignored = append(ignored, rv)
+		case latest == nil || !rv.CreatedAt.Before(latest.CreatedAt):
 			latest, record = rv, line
 		}
 	}
-	return latest, record
+	return latest, record, ignored
 }
 
 // reviewRecord returns the encoded record a psflow review carries.
@@ -128,16 +132,26 @@ func sameRecord(line, want string) bool {
 }
 
 // findReview reads what open-deploy-request reported about deploy request
-// n from its newest psflow review; why says why the run has no sticky
-// comment to read it from.
-func findReview(ctx context.Context, c *planetscale.Client, database string, n uint64, why string) (Lookup, error) {
+// n from its newest psflow review by this run's service token; why says
+// why no sticky comment gave it. Reviews carrying a record by another
+// actor are ignored, and the log says so once.
+func findReview(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, why string) (Lookup, error) {
 	reviews, err := c.ListReviews(ctx, database, n)
 	if err != nil {
 		return Lookup{}, err
 	}
-	rv, line := latestReview(reviews)
+	token := s.String("service_token_id")
+	rv, line, ignored := latestReview(reviews, token)
+	if len(ignored) > 0 {
+		who := make([]string, 0, len(ignored))
+		for _, o := range ignored {
+			who = append(who, fmt.Sprintf("%s by %s", o.ID, actorName(o)))
+		}
+		s.Logf("ignored %d review(s) of deploy request #%d carrying a record of what open-deploy-request reported, not written by this service token (%s): %s",
+			len(ignored), n, token, strings.Join(who, ", "))
+	}
 	if rv == nil {
-		return Lookup{From: fmt.Sprintf("%s, and no review of deploy request #%d records it", why, n)}, nil
+		return Lookup{From: fmt.Sprintf("%s, and no review of deploy request #%d by service token %s records it", why, n, token)}, nil
 	}
 	r, err := ParseReported(line)
 	if err == nil && r.Number != n {
@@ -148,6 +162,14 @@ func findReview(ctx context.Context, c *planetscale.Client, database string, n u
 	}
 	return Lookup{Reported: &r, From: fmt.Sprintf("the review open-deploy-request wrote on deploy request #%d at %s",
 		n, rv.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"))}, nil
+}
+
+// actorName names a review's actor: its display name and id.
+func actorName(rv *planetscale.Review) string {
+	if rv.Actor.Name == "" || rv.Actor.Name == rv.Actor.ID {
+		return rv.Actor.ID
+	}
+	return fmt.Sprintf("%s (%s)", rv.Actor.Name, rv.Actor.ID)
 }
 
 // offGitHub says why the run's pull request has no sticky comment on

@@ -33,25 +33,27 @@ type Lookup struct {
 
 // FindReported reads what open-deploy-request last reported about deploy
 // request n of database and branch. When the run's pull request is on
-// GitHub it is the hidden record line of the oldest psflow comment that
-// carries one for them, which is the sticky comment open-deploy-request
-// keeps current; it needs the step's github_token and github_api_url
-// inputs. Elsewhere (another host, no pull request) it is the record of
-// the newest psflow review of the deploy request (see Remember). When
-// nothing records it, Reported is nil and From says why. A comment or
-// review that cannot be read is an error.
+// GitHub and the step has a github_token, it is the hidden record line of
+// the oldest comment by the identity psflow posts as (see commentAuthor)
+// that carries one for them: the sticky comment open-deploy-request keeps
+// current. A comment carrying a record by anyone else is ignored, and the
+// log says so once. Otherwise, or when no such comment records it, it is
+// the record of the newest psflow review of the deploy request by this
+// run's service token (see Remember). When nothing records it, Reported
+// is nil and From says why. A comment or review that cannot be read is an
+// error.
 func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, branch string) (Lookup, error) {
 	why, err := offGitHub(s)
 	if err != nil {
 		return Lookup{}, err
 	}
 	if why != "" {
-		return findReview(ctx, c, database, n, why)
+		return findReview(ctx, s, c, database, n, why)
 	}
-	pr, err := pullRequestOf(s)
+	pr, err := pullRequestOf(ctx, s)
 	var absent *noPullRequest
 	if errors.As(err, &absent) {
-		return Lookup{From: absent.why}, nil
+		return findReview(ctx, s, c, database, n, absent.why)
 	}
 	if err != nil {
 		return Lookup{}, err
@@ -60,16 +62,25 @@ func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, data
 	defer cancel()
 	prefix := recordPrefix + prcomment.Key(database, branch) + " "
 	var line string
+	var ignored []string
 	found, err := prcomment.New(pr.client).First(ctx, pr.target, func(ic *github.IssueComment) bool {
-		var ok bool
-		line, ok = recordIn(ic.GetBody(), prefix)
+		rec, ok := recordIn(ic.GetBody(), prefix)
+		if ok && !prcomment.IsBy(ic, pr.author.login) {
+			ignored = append(ignored, fmt.Sprintf("%s by %s", ic.GetHTMLURL(), ic.GetUser().GetLogin()))
+			return false
+		}
+		line = rec
 		return ok
 	})
+	if len(ignored) > 0 {
+		s.Logf("ignored %d comment(s) on %s carrying a record of what open-deploy-request reported, not written by %s, the identity psflow posts as (%s): %s",
+			len(ignored), pr.target, pr.author.login, pr.author.how, strings.Join(ignored, ", "))
+	}
 	switch {
 	case err != nil:
 		return Lookup{}, err
 	case found == nil:
-		return Lookup{From: fmt.Sprintf("no comment on %s records it", pr.target)}, nil
+		return findReview(ctx, s, c, database, n, fmt.Sprintf("no comment on %s by %s records it", pr.target, pr.author.login))
 	}
 	r, err := ParseReported(line)
 	if err != nil {
