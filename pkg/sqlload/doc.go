@@ -49,20 +49,13 @@
 // line 1234: …)"), else the line where the statement starts ("seed.sql:1234:
 // Error 1062 (23000): Duplicate entry …"). Errors quote at most 80 bytes of
 // a statement and none of its string literals ('…'), also in the server's
-// own message, since a seed file may hold credentials. Nothing later in the file that touches
-// the failing statement's table has run, nor anything that waits for all
-// rows (views, routines, other statements). Loading in parallel means that
+// own message, since a seed file may hold credentials. Nothing later in
+// the file that touches the failing statement's table has run, nor
+// anything that waits for all rows (views, routines, other statements). Loading in parallel means that
 // schema statements and committed batches of other tables that come later
 // in the file may have run, and that rows before the failure in a batch not
 // yet committed are rolled back. With Parallelism 1 nothing after the
 // failing statement has run.
-//
-// # Progress
-//
-// Options.Progress hears of each file once all of it has committed;
-// Options.Heartbeat hears every Options.HeartbeatInterval (10 s) how far
-// the load got: the file being loaded, the bytes of its statements that
-// ran out of File.Size, and the rows so far.
 //
 // Known limits, when Parallelism is above 1: a statement that reads other
 // tables through a stored function or a trigger may run before earlier rows
@@ -70,4 +63,11 @@
 // interleave with the script's own rows for that table; session statements
 // are replayed, so a SET whose value reads table data sees the rows loaded
 // so far. Parallelism 1 has none of these limits.
+//
+// # Progress
+//
+// Options.Progress hears of each file once all of it has committed;
+// Options.Heartbeat hears every Options.HeartbeatInterval (10 s) how far
+// the load got: the file being loaded, the bytes of its statements that
+// ran out of File.Size, and the rows so far.
 package sqlload
