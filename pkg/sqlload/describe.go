@@ -75,17 +75,6 @@ func literals(text string) []string {
 	return out
 }
 
-// fromLiteral reports whether a quoted value of a message holds, or is
-// part of, a literal.
-func fromLiteral(v string, lits []string) bool {
-	for _, l := range lits {
-		if strings.Contains(v, l) {
-			return true
-		}
-	}
-	return len(v) >= minSecret && partOfLiteral(v, lits)
-}
-
 // partOfLiteral reports whether a literal holds v.
 func partOfLiteral(v string, lits []string) bool {
 	for _, l := range lits {
@@ -96,29 +85,40 @@ func partOfLiteral(v string, lits []string) bool {
 	return false
 }
 
-// elideValues elides the single-quoted values of a message that come from
-// the statement's literals.
+// elideValues elides from a message every literal of the statement, and
+// every value quoted ('…', or […] as go-mysql-server writes keys) that a
+// literal holds, as a server shortens a long one.
 func elideValues(msg string, lits []string) string {
-	if len(lits) == 0 {
-		return msg
+	for _, l := range lits {
+		msg = strings.ReplaceAll(msg, l, "…")
 	}
+	for _, q := range [][2]byte{{'\'', '\''}, {'[', ']'}} {
+		msg = elideQuoted(msg, q[0], q[1], lits)
+	}
+	return msg
+}
+
+// elideQuoted elides the values between open and end in a message that
+// a literal holds.
+func elideQuoted(msg string, open, end byte, lits []string) string {
 	var b strings.Builder
 	for {
-		open := strings.IndexByte(msg, '\'')
-		if open < 0 {
+		i := strings.IndexByte(msg, open)
+		if i < 0 {
 			break
 		}
-		n := strings.IndexByte(msg[open+1:], '\'')
+		n := strings.IndexByte(msg[i+1:], end)
 		if n < 0 {
 			break
 		}
-		v := msg[open+1 : open+1+n]
-		b.WriteString(msg[:open+1])
-		if fromLiteral(v, lits) {
+		v := msg[i+1 : i+1+n]
+		b.WriteString(msg[:i+1])
+		if len(v) >= minSecret && partOfLiteral(v, lits) {
 			v = "…"
 		}
-		b.WriteString(v + "'")
-		msg = msg[open+2+n:]
+		b.WriteString(v)
+		b.WriteByte(end)
+		msg = msg[i+2+n:]
 	}
 	b.WriteString(msg)
 	return b.String()

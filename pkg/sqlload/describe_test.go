@@ -66,7 +66,21 @@ func TestStatementErrorNamesTheLine(t *testing.T) {
 			name: "a value from a literal",
 			st:   Statement{Text: "INSERT INTO t VALUES ('wJalrXUtnFEMI', 1)", Line: 7},
 			err:  &mysql.MySQLError{Number: 1062, SQLState: [5]byte([]byte("23000")), Message: "Duplicate entry 'wJalrXUtnFEMI-1' for key 'PRIMARY'"},
-			want: "db/001_schema.sql:7: Error 1062 (23000): Duplicate entry '…' for key 'PRIMARY' (statement: INSERT INTO t VALUES ('…', 1))",
+			want: "db/001_schema.sql:7: Error 1062 (23000): Duplicate entry '…-1' for key 'PRIMARY' (statement: INSERT INTO t VALUES ('…', 1))",
+			line: 7,
+		},
+		{
+			name: "a long value from a literal, shortened",
+			st:   Statement{Text: "INSERT INTO t VALUES ('wJalrXUtnFEMI/K7MDENG')", Line: 7},
+			err:  &mysql.MySQLError{Number: 1062, SQLState: [5]byte([]byte("23000")), Message: "Duplicate entry 'wJalrXUtnFEMI/K7' for key 'PRIMARY'"},
+			want: "db/001_schema.sql:7: Error 1062 (23000): Duplicate entry '…' for key 'PRIMARY' (statement: INSERT INTO t VALUES ('…'))",
+			line: 7,
+		},
+		{
+			name: "go-mysql-server's key",
+			st:   Statement{Text: "INSERT INTO t VALUES ('wJalrXUtnFEMI/K7MDENG')", Line: 7},
+			err:  &mysql.MySQLError{Number: 1062, SQLState: [5]byte([]byte("HY000")), Message: "duplicate primary key given: [wJalrXUtnFEMI/K7MDENG]"},
+			want: "db/001_schema.sql:7: Error 1062 (HY000): duplicate primary key given: […] (statement: INSERT INTO t VALUES ('…'))",
 			line: 7,
 		},
 		{
