@@ -177,25 +177,30 @@ func checkDefinition(st sqlload.Statement, o sqlload.Object) error {
 }
 
 // leadingWords returns the first n words of a statement, uppercased, for
-// messages ("ALTER TABLE"). Only keywords count, words of letters and
-// underscores of at most maxWord bytes: a file that is no SQL (a
-// credentials file) shows nothing of itself, and "a statement" stands for
-// a statement without one.
+// messages ("ALTER TABLE"). Only what looks like a keyword counts: letters
+// and underscores in one case (or capitalized), at most maxWord bytes, up
+// to a blank or punctuation. A file that is no SQL (a credentials file)
+// shows nothing of itself, and "a statement" stands for a statement
+// without such a word.
 func leadingWords(text string, n int) string {
 	var words []string
 	for _, w := range strings.Fields(text) {
 		if len(words) == n {
 			break
 		}
-		end := strings.IndexFunc(w, func(r rune) bool { return r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') })
-		if end >= 0 {
+		end := strings.IndexFunc(w, func(r rune) bool { return r != '_' && !isLetter(r) })
+		cut := end >= 0
+		if cut {
+			if r := w[end]; r >= '0' && r <= '9' || r >= 0x80 {
+				break // a word with digits or other letters is no keyword
+			}
 			w = w[:end]
 		}
-		if w == "" || len(w) > maxWord {
+		if w == "" || len(w) > maxWord || !oneCase(w) {
 			break
 		}
 		words = append(words, strings.ToUpper(w))
-		if end >= 0 {
+		if cut {
 			break
 		}
 	}
@@ -203,6 +208,16 @@ func leadingWords(text string, n int) string {
 		return "a statement"
 	}
 	return strings.Join(words, " ")
+}
+
+// isLetter reports whether r is an ASCII letter.
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// oneCase reports whether a word is in upper or lower case, or
+// capitalized.
+func oneCase(w string) bool {
+	rest := w[1:]
+	return w == strings.ToUpper(w) || w == strings.ToLower(w) || rest == strings.ToLower(rest)
 }
 
 // maxWord is the longest word leadingWords shows.
