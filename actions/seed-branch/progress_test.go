@@ -42,7 +42,7 @@ func TestProgressHeartbeat(t *testing.T) {
 		// While SLEEP runs, both INSERTs have committed: the bytes up to
 		// the second one's semicolon.
 		line := fmt.Sprintf("loading %s: %d B of %d B (%d%%), 3 rows in ", data, len(rows)-1, len(script), (len(rows)-1)*100/len(script))
-		beats := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(line) + `[0-9.]+m?s, [0-9]+ rows/s$`).FindAllString(r.Stderr(), -1)
+		beats := regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(line)+`[0-9.]+m?s, [0-9]+ rows/s$`).FindAllString(r.Stderr(), -1)
 		assert.Check(t, len(beats) > 0, "no line %q… in\n%s", line, r.Stderr())
 		assert.Check(t, is.Contains(r.Stderr(), fmt.Sprintf("loaded 1 data file: 4 statements, 4 rows, %d B in ", len(script))))
 		summary := readSummary(t, env)
