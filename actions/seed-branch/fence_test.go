@@ -69,6 +69,7 @@ func TestSeedFilesStayInWorkingDirectory(t *testing.T) {
 			assert.Check(t, is.Equal(strings.TrimSpace(r.Stderr()), fmt.Sprintf(tc.line, tc.input)))
 			assertNoPartOf(t, r, "", secret)
 			assert.Check(t, is.Equal(r.Outputs["result"], "failed"))
+			assert.Check(t, is.Equal(r.Outputs["reason"], "failed before it changed anything"))
 		})
 	}
 	assert.Check(t, is.Len(passwords(t, em, "pr-1"), 0), "nothing ran")

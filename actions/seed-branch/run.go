@@ -39,7 +39,7 @@ func run(ctx context.Context, s *step.Step) error {
 	sd, err := setUp(s)
 	if err != nil {
 		s.Output("result", "failed")
-		s.Output("reason", "nothing was done: the inputs or the configuration are wrong")
+		s.Output("reason", "failed before it changed anything")
 		return err
 	}
 	branch := sd.branch
