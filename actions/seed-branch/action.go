@@ -30,8 +30,8 @@ var Action = &step.Action{
 		step.Input{Name: "timeout", Description: "How long the whole run may take.", Kind: step.Duration, Default: "30m"},
 	),
 	Outputs: append([]step.Output{
-		{Name: "result", Description: "unchanged when the branch already held the schema or every migration, changed otherwise."},
-		{Name: "reason", Description: "What changed, in one line."},
+		{Name: "result", Description: "unchanged when the branch already held the schema or every migration, changed otherwise; failed when the run failed."},
+		{Name: "reason", Description: "What changed, in one line; for a failed run, what it did before the failure."},
 		{Name: "recreated", Description: "true when production's schema moved since the branch was created (or a migration that ran on it changed), so the branch was recreated off production as it is now; the credential outputs below are then new."},
 		{Name: "changes", Description: "Tables and views created, rebuilt or dropped (schema), or migrations applied."},
 		{Name: "dropped", Description: "Tables and views dropped, comma separated: their deploy request drops them in production."},

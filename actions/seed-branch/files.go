@@ -40,8 +40,13 @@ type seedSet struct {
 // a directory). The union, without duplicates, is sorted by path, byte by
 // byte, with forward slashes: prefix names with zero-padded numbers
 // (001_schema.sql, 002_data.sql) to order them. An entry that names no
-// file is an error.
+// file is an error, and so is a file outside the working directory that
+// the fence does not allow.
 func resolveFiles(entries []string) ([]seedFile, error) {
+	f, err := newFence()
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var files []seedFile
 	for _, entry := range entries {
@@ -49,7 +54,7 @@ func resolveFiles(entries []string) ([]seedFile, error) {
 		if entry == "" {
 			continue
 		}
-		found, err := resolveEntry(entry)
+		found, err := resolveEntry(f, entry)
 		if err != nil {
 			return nil, err
 		}
@@ -71,13 +76,15 @@ func resolveFiles(entries []string) ([]seedFile, error) {
 }
 
 // resolveEntry returns the files one entry names.
-func resolveEntry(entry string) ([]seedFile, error) {
+func resolveEntry(f *fence, entry string) ([]seedFile, error) {
 	paths := []string{entry}
+	g := f.gate(entry)
 	if strings.ContainsAny(entry, "*?[") {
 		var err error
 		if paths, err = filepath.Glob(entry); err != nil {
 			return nil, fmt.Errorf("glob %s: %w", entry, err)
 		}
+		g = f.gate(globRoot(entry))
 	}
 	var files []seedFile
 	for _, p := range paths {
@@ -86,10 +93,13 @@ func resolveEntry(entry string) ([]seedFile, error) {
 			return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
 		}
 		if !info.IsDir() {
+			if err := g.check(p); err != nil {
+				return nil, err
+			}
 			files = append(files, seedFile{Path: filepath.ToSlash(filepath.Clean(p)), Size: info.Size()})
 			continue
 		}
-		found, err := sqlFilesUnder(p)
+		found, err := sqlFilesUnder(g, p)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +109,7 @@ func resolveEntry(entry string) ([]seedFile, error) {
 }
 
 // sqlFilesUnder lists the *.sql files under dir, at any depth.
-func sqlFilesUnder(dir string) ([]seedFile, error) {
+func sqlFilesUnder(g gate, dir string) ([]seedFile, error) {
 	var files []seedFile
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -112,9 +122,13 @@ func sqlFilesUnder(dir string) ([]seedFile, error) {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, unwrapPath(err))
 		}
-		if !info.IsDir() {
-			files = append(files, seedFile{Path: filepath.ToSlash(filepath.Clean(p)), Size: info.Size()})
+		if info.IsDir() {
+			return nil
 		}
+		if err := g.check(p); err != nil {
+			return err
+		}
+		files = append(files, seedFile{Path: filepath.ToSlash(filepath.Clean(p)), Size: info.Size()})
 		return nil
 	})
 	return files, err
@@ -174,7 +188,7 @@ func loadFiles(files []seedFile) []sqlload.File {
 	out := make([]sqlload.File, len(files))
 	for i, f := range files {
 		path := filepath.FromSlash(f.Path)
-		out[i] = sqlload.File{Name: f.Path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+		out[i] = sqlload.File{Name: f.Path, Size: f.Size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 	}
 	return out
 }

@@ -35,7 +35,7 @@ func (c *conn) sameWithForeignKeys(ctx context.Context, d definition, i int, hav
 		}
 		haveKeys = slices.Delete(haveKeys, j, j+1)
 	}
-	stripped := definition{obj: sqlload.Defines(rest), text: rest, at: d.at}
+	stripped := definition{obj: sqlload.Defines(rest), text: rest, file: d.file, line: d.line, at: d.at}
 	if stripped.obj.Kind != "table" || stripped.obj.ForeignKeys {
 		return false
 	}

@@ -116,7 +116,7 @@ func (sd *seeder) migrate(ctx context.Context, bc *shared.BranchConn, c *conn, t
 		if _, err := c.c.ExecContext(ctx, "INSERT INTO "+quoteName(table)+" (`version`, `checksum`, `applied_at`) VALUES (?, '', UTC_TIMESTAMP(6))", m.version); err != nil {
 			return done, total, fmt.Errorf("record migration %s in %s: %w", m.version, table, err)
 		}
-		res, err := sqlload.Load(ctx, bc.Pool, loadFiles([]seedFile{m.file}), sqlload.Options{Parallelism: 1})
+		res, err := sqlload.Load(ctx, bc.Pool, loadFiles([]seedFile{m.file}), sd.loadOptions(1))
 		total = addResult(total, res)
 		if err != nil {
 			return done, total, fmt.Errorf("migration %s: %w", m.version, err)

@@ -68,7 +68,7 @@ func (c *conn) normalizeTable(ctx context.Context, d definition, i int) (string,
 		def, err = c.scratchTable(ctx, rename(d, scratch, constraints), scratch, "DROP TABLE ")
 	}
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", d.at, err)
+		return "", d.failed(err)
 	}
 	def = createTable.ReplaceAllString(def, "CREATE TABLE ")
 	def = strings.ReplaceAll(def, "`"+constraints, "`")

@@ -28,34 +28,26 @@ type seeder struct {
 	b         *planetscale.Branch
 	recreated string // why the branch was recreated, or ""
 	changes   []change
+	emptied   int           // tables the data files write, emptied
+	loading   bool          // the data files started loading
+	loaded    int           // data files loaded whole
+	interval  time.Duration // between two progress lines of a load; 0 for the default
 	res       sqlload.Result
 }
 
 func run(ctx context.Context, s *step.Step) error {
-	src, err := readSources(s.List("schema"), s.List("migrations"), s.List("data"))
+	sd, err := setUp(s)
 	if err != nil {
-		return step.Usagef("%w", err)
-	}
-	if p := s.Int("parallelism"); p < 1 {
-		return step.Usagef("input parallelism: %d is not a number of connections; use 1 or more", p)
-	}
-	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
+		s.Output("result", "failed")
+		s.Output("reason", "failed before it changed anything")
 		return err
 	}
-	c, err := shared.Client(s)
-	if err != nil {
-		return err
-	}
-	branch, err := shared.Branch(s)
-	if err != nil {
-		return err
-	}
-	sd := &seeder{s: s, c: c, database: s.String("database"), branch: branch, src: src}
+	branch := sd.branch
 	timeout := s.Duration("timeout")
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err = sd.seed(ctx)
-	sd.outputs()
+	sd.outputs(err)
 	sd.summary(err)
 	switch {
 	case err == nil:
@@ -67,6 +59,33 @@ func run(ctx context.Context, s *step.Step) error {
 		return fmt.Errorf("seeding branch %s of %s was cancelled after %s: %w", branch, shared.Where(s), s.Elapsed().Round(time.Millisecond), err)
 	}
 	return err
+}
+
+// setUp reads the inputs and the files they name.
+func setUp(s *step.Step) (*seeder, error) {
+	src, err := readSources(s.List("schema"), s.List("migrations"), s.List("data"))
+	if err != nil {
+		return nil, step.Usagef("%w", err)
+	}
+	if p := s.Int("parallelism"); p < 1 {
+		return nil, step.Usagef("input parallelism: %d is not a number of connections; use 1 or more", p)
+	}
+	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
+		return nil, err
+	}
+	c, err := shared.Client(s)
+	if err != nil {
+		return nil, err
+	}
+	branch, err := shared.Branch(s)
+	if err != nil {
+		return nil, err
+	}
+	interval, err := heartbeatInterval(s)
+	if err != nil {
+		return nil, err
+	}
+	return &seeder{s: s, c: c, database: s.String("database"), branch: branch, src: src, interval: interval}, nil
 }
 
 // seed brings the branch onto production as it is now when production
@@ -187,16 +206,18 @@ func (sd *seeder) loadData(ctx context.Context, bc *shared.BranchConn, c *conn) 
 				return sd.wrap(fmt.Errorf("empty table %s before loading the data files: %w", t, err))
 			}
 		}
-		sd.s.Logf("emptied %d tables the data files write: %s", len(sd.src.dataTables), list(sd.src.dataTables, 10))
+		sd.emptied = len(sd.src.dataTables)
+		sd.s.Logf("emptied %d %s the data files write: %s", len(sd.src.dataTables), plural(len(sd.src.dataTables), "table"), list(sd.src.dataTables, 10))
 	}
 	limitMemory()
 	parallelism := sd.s.Int("parallelism")
-	res, err := sqlload.Load(ctx, bc.Pool, loadFiles(sd.src.data), sqlload.Options{
-		Parallelism: parallelism,
-		Progress: func(f sqlload.FileResult) {
-			sd.s.Logf("loaded %s: %d statements, %d rows, %s in %s", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
-		},
-	})
+	opt := sd.loadOptions(parallelism)
+	sd.loading = true
+	opt.Progress = func(f sqlload.FileResult) {
+		sd.loaded++
+		sd.s.Logf("loaded %s: %d statements, %d rows, %s in %s", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
+	}
+	res, err := sqlload.Load(ctx, bc.Pool, loadFiles(sd.src.data), opt)
 	sd.res = addResult(sd.res, res)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -204,7 +225,8 @@ func (sd *seeder) loadData(ctx context.Context, bc *shared.BranchConn, c *conn) 
 		}
 		return fmt.Errorf("%w; fix it and run again: the next run empties the tables again and loads every data file", sd.wrap(err))
 	}
-	sd.s.Logf("loaded %d data files: %d statements, %d rows in %s over %d connections", len(res.Files), res.Statements, res.Rows, res.Duration.Round(time.Millisecond), parallelism)
+	sd.s.Logf("loaded %d data %s: %d statements, %d rows, %s in %s (%s) over %d connections", len(res.Files), plural(len(res.Files), "file"), res.Statements, res.Rows,
+		size(res.Bytes), res.Duration.Round(time.Millisecond), rate(res.Rows, res.Duration), parallelism)
 	return nil
 }
 
@@ -221,11 +243,18 @@ func limitMemory() {
 	}
 }
 
-// outputs sets the step's outputs.
-func (sd *seeder) outputs() {
+// outputs sets the step's outputs; runErr is the run's error. A failed
+// run says result=failed and what it did before the failure.
+func (sd *seeder) outputs(runErr error) {
 	s := sd.s
 	result, reason := "unchanged", "the branch already held "+sd.what()
-	if len(sd.changes) > 0 {
+	switch {
+	case runErr != nil:
+		result, reason = "failed", "failed before it changed anything"
+		if done := sd.done(); done != "" {
+			reason = "failed after it " + done
+		}
+	case len(sd.changes) > 0:
 		result, reason = "changed", summarize(sd.changes)
 	}
 	if sd.recreated != "" {
@@ -245,6 +274,30 @@ func (sd *seeder) outputs() {
 	s.Output("statements", strconv.FormatInt(sd.res.Statements, 10))
 	s.Output("rows", strconv.FormatInt(sd.res.Rows, 10))
 	s.Output("duration_s", strconv.FormatFloat(s.Elapsed().Seconds(), 'f', 3, 64))
+}
+
+// done says what a run did to the branch, for a failed run's reason:
+// "created 2 tables, emptied 1 table, loaded 1 of 3 data files", or "".
+func (sd *seeder) done() string {
+	var parts []string
+	if len(sd.changes) > 0 {
+		parts = append(parts, summarize(sd.changes))
+	}
+	if sd.emptied > 0 {
+		parts = append(parts, fmt.Sprintf("emptied %d %s", sd.emptied, plural(sd.emptied, "table")))
+	}
+	if sd.loading {
+		parts = append(parts, fmt.Sprintf("loaded %d of %d data files", sd.loaded, len(sd.src.data)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural adds an s to a word unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // what names what the branch is made to hold, for messages.

@@ -160,7 +160,7 @@ func (sd *seeder) convergeTable(ctx context.Context, c *conn, a actual, d defini
 	name, ok := a.names[strings.ToLower(d.obj.Name)]
 	if !ok {
 		if err := c.exec(ctx, d.text); err != nil {
-			return change{}, fmt.Errorf("%s: create table %s: %w", d.at, d.obj.Name, err)
+			return change{}, d.failed(fmt.Errorf("create table %s: %w", d.obj.Name, err))
 		}
 		return change{"created", "table", d.obj.Name}, nil
 	}
@@ -175,7 +175,7 @@ func (sd *seeder) convergeTable(ctx context.Context, c *conn, a actual, d defini
 		return change{}, nil
 	}
 	if err := c.rebuild(ctx, name, d); err != nil {
-		return change{}, fmt.Errorf("%s: rebuild table %s: %w", d.at, name, err)
+		return change{}, d.failed(fmt.Errorf("rebuild table %s: %w", name, err))
 	}
 	return change{"rebuilt", "table", name}, nil
 }
@@ -230,7 +230,7 @@ func (sd *seeder) convergeViews(ctx context.Context, c *conn, a actual) ([]chang
 		for i, d := range pending {
 			ch, err := sd.convergeView(ctx, c, a, d, i)
 			if err != nil {
-				failed, lastErr = append(failed, d), fmt.Errorf("%s: view %s: %w", d.at, d.obj.Name, err)
+				failed, lastErr = append(failed, d), d.failed(fmt.Errorf("view %s: %w", d.obj.Name, err))
 				continue
 			}
 			if ch.verb != "" {

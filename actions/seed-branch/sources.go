@@ -16,7 +16,16 @@ import (
 type definition struct {
 	obj  sqlload.Object
 	text string
+	file string // the file, for messages
+	line int    // the line where the statement starts
 	at   string // file:line, for messages
+}
+
+// failed describes err, the failure of something done with the
+// definition: "db/t.sql:6: create table t: Error 1064 …", naming the line
+// the server points at, and quoting no literal of the statement.
+func (d definition) failed(err error) error {
+	return sqlload.NewStatementError(d.file, sqlload.Statement{Text: d.text, Line: d.line}, err)
 }
 
 // sources are the files of the three inputs, read and checked before
@@ -113,7 +122,7 @@ func (src *sources) readSchema(files []seedFile) error {
 		src.bytes += f.Size
 		err := eachStatement(f, func(st sqlload.Statement) error {
 			at := fmt.Sprintf("%s:%d", f.Path, st.Line)
-			d := definition{obj: sqlload.Defines(st.Text), text: st.Text, at: at}
+			d := definition{obj: sqlload.Defines(st.Text), text: st.Text, file: f.Path, line: st.Line, at: at}
 			if err := checkDefinition(st, d.obj); err != nil {
 				return fmt.Errorf("input schema: %s: %w", at, err)
 			}
@@ -168,11 +177,51 @@ func checkDefinition(st sqlload.Statement, o sqlload.Object) error {
 }
 
 // leadingWords returns the first n words of a statement, uppercased, for
-// messages ("ALTER TABLE").
+// messages ("ALTER TABLE"). Only what looks like a keyword counts: letters
+// and underscores in one case (or capitalized), at most maxWord bytes, up
+// to a blank or punctuation. A file that is no SQL (a credentials file)
+// shows nothing of itself, and "a statement" stands for a statement
+// without such a word.
 func leadingWords(text string, n int) string {
-	words := strings.Fields(text)
-	return strings.ToUpper(strings.Join(words[:min(n, len(words))], " "))
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if len(words) == n {
+			break
+		}
+		end := strings.IndexFunc(w, func(r rune) bool { return r != '_' && !isLetter(r) })
+		cut := end >= 0
+		if cut {
+			if r := w[end]; r >= '0' && r <= '9' || r >= 0x80 {
+				break // a word with digits or other letters is no keyword
+			}
+			w = w[:end]
+		}
+		if w == "" || len(w) > maxWord || !oneCase(w) {
+			break
+		}
+		words = append(words, strings.ToUpper(w))
+		if cut {
+			break
+		}
+	}
+	if len(words) == 0 {
+		return "a statement"
+	}
+	return strings.Join(words, " ")
 }
+
+// isLetter reports whether r is an ASCII letter.
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// oneCase reports whether a word is in upper or lower case, or
+// capitalized.
+func oneCase(w string) bool {
+	rest := w[1:]
+	return w == strings.ToUpper(w) || w == strings.ToLower(w) || rest == strings.ToLower(rest)
+}
+
+// maxWord is the longest word leadingWords shows.
+const maxWord = 24
 
 // readData checks that the data files hold no schema change and collects
 // the tables they write.

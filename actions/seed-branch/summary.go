@@ -30,13 +30,27 @@ func (sd *seeder) summary(runErr error) {
 		}
 		fmt.Fprintf(&b, "- %s %s `%s`%s\n", ch.verb, ch.kind, ch.name, note)
 	}
-	if len(sd.res.Files) > 0 {
-		b.WriteString("\n| File | Statements | Rows | Bytes | Time |\n|---|---:|---:|---:|---:|\n")
-		for _, f := range sd.res.Files {
-			fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s |\n", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond))
+	if runErr != nil {
+		done := sd.done()
+		if done == "" {
+			done = "changed nothing"
 		}
+		fmt.Fprintf(&b, "\nBefore the failure the run %s.\n", done)
+	}
+	if len(sd.res.Files) > 0 {
+		b.WriteString("\n| File | Statements | Rows | Bytes | Time | Rows/s |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, f := range sd.res.Files {
+			fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %s |\n", f.Name, f.Statements, f.Rows, size(f.Bytes), f.Duration.Round(time.Millisecond), perSecond(f.Rows, f.Duration))
+		}
+		r := sd.res
+		fmt.Fprintf(&b, "| **Total** | %d | %d | %s | %s | %s |\n", r.Statements, r.Rows, size(r.Bytes), r.Duration.Round(time.Millisecond), perSecond(r.Rows, r.Duration))
 	}
 	sd.s.Summary(b.String())
+}
+
+// perSecond is rate without its unit, for a table column.
+func perSecond(rows int64, d time.Duration) string {
+	return strings.TrimSuffix(rate(rows, d), " rows/s")
 }
 
 // size formats a byte count with a binary unit: "512 B", "1.5 MiB".

@@ -61,8 +61,15 @@ func OpenDSN(t *testing.T, em *emulator.Emulator, dsn string) *sql.DB {
 // and HOME), writing outputs to a fresh file that it parses.
 func Exec(t *testing.T, env map[string]string, action string, args ...string) Run {
 	t.Helper()
+	return ExecIn(t, "", env, action, args...)
+}
+
+// ExecIn is Exec in the working directory dir ("" for the test's own).
+func ExecIn(t *testing.T, dir string, env map[string]string, action string, args ...string) Run {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "outputs.env")
 	cmd := icmd.Command(testbin.Psflow(t), append([]string{action, "--output-file", out}, args...)...)
+	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

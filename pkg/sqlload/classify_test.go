@@ -3,7 +3,6 @@ package sqlload
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"gotest.tools/v3/assert"
@@ -152,11 +151,19 @@ func TestMentionsSelect(t *testing.T) {
 
 func TestSnippet(t *testing.T) {
 	t.Parallel()
-	assert.Check(t, is.Equal(snippet("INSERT INTO t\r\n  VALUES\t(1,\x00'\xff')"), "INSERT INTO t VALUES (1,?'?')"))
-	long := snippet(strings.Repeat("é", 300))
-	assert.Check(t, is.Equal(utf8.RuneCountInString(long), snippetRunes+1))
-	assert.Check(t, strings.HasSuffix(long, "é…"))
-	assert.Check(t, is.Equal(snippet(strings.Repeat("a", snippetRunes)+"  \n"), strings.Repeat("a", snippetRunes)))
-	spaced := snippet(strings.Repeat("a ", 100))
-	assert.Check(t, is.Equal(spaced, strings.Repeat("a ", 59)+"a…"))
+	for text, want := range map[string]string{
+		"INSERT INTO t\r\n  VALUES\t(1,\x00'\xff')":                                   "INSERT INTO t VALUES (1,?'…')",
+		"INSERT INTO t VALUES ('AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI', \"x\")":         `INSERT INTO t VALUES ('…', "…")`,
+		`INSERT INTO t VALUES ('it''s', 'a \' b', 'c\\'), ('d')`:                      `INSERT INTO t VALUES ('…', '…', '…'), ('…')`,
+		"INSERT INTO `it's` VALUES ('x')":                                             "INSERT INTO `it's` VALUES ('…')",
+		"INSERT INTO t VALUES ('unterminated secret":                                  "INSERT INTO t VALUES ('…'",
+		strings.Repeat("a", snippetBytes) + "  \n":                                    strings.Repeat("a", snippetBytes),
+		strings.Repeat("a ", 100):                                                     strings.Repeat("a ", 39) + "a…",
+		strings.Repeat("é", 100):                                                      strings.Repeat("é", snippetBytes/2) + "…",
+		"SELECT '" + strings.Repeat("s", 200) + "'" + strings.Repeat(", '", 30) + "'": "SELECT '…', '…', '…', '…', '…', '…', '…', '…', '…', '…',…",
+	} {
+		got := snippet(text)
+		assert.Check(t, is.Equal(got, want), "%q", text)
+		assert.Check(t, len(got) <= snippetBytes+len("…"), "%q", text)
+	}
 }

@@ -27,6 +27,7 @@ type loader struct {
 	budget  *budget   // shared with workers
 	tr      *tracker  // shared with workers
 	session []session // session statements run so far, replayed by workers
+	span    int64     // bytes of its file the statement being dispatched spans
 
 	maxPacket    int64
 	fkChecks     bool
@@ -74,7 +75,7 @@ func (ld *loader) dispatch(fs *fileState, st Statement) error {
 // runSession runs a session statement on main and logs it for the workers.
 func (ld *loader) runSession(fs *fileState, st Statement) error {
 	if skippedSession(st.Text) {
-		fs.skipped()
+		fs.skipped(ld.span)
 		return nil
 	}
 	if err := ld.runMain(fs, st); err != nil {
@@ -192,7 +193,7 @@ func (ld *loader) send(w *worker, fs *fileState, st Statement, batch bool) error
 	fs.queued()
 	w.queued.Add(int64(len(st.Text)))
 	select {
-	case w.jobs <- job{st: st, fs: fs, session: ld.session, batch: batch, size: size}:
+	case w.jobs <- job{st: st, fs: fs, session: ld.session, batch: batch, size: size, span: ld.span}:
 		return nil
 	case <-ld.ctx.Done():
 		ld.budget.release(size)
@@ -247,7 +248,7 @@ func (ld *loader) runMain(fs *fileState, st Statement) error {
 	if err != nil {
 		return err
 	}
-	fs.ran(1, rows, false)
+	fs.ran(1, rows, ld.span, false)
 	return nil
 }
 
@@ -275,7 +276,7 @@ func execStatement(ctx context.Context, e execer, file string, st Statement) (in
 
 // statementError wraps err with the statement's place in its file.
 func statementError(file string, st Statement, err error) error {
-	return &StatementError{File: file, Line: st.Line, Statement: snippet(st.Text), Err: err}
+	return NewStatementError(file, st, err)
 }
 
 // skippedSession reports whether a session statement is one the loader

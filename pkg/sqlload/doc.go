@@ -44,10 +44,14 @@
 //
 // The first failing statement stops the load: the other connections are
 // cancelled, their open transactions are rolled back, and the error names
-// the file and the line where the statement starts ("seed.sql:1234: Error
-// 1062 (23000): Duplicate entry …"). Nothing later in the file that touches
-// the failing statement's table has run, nor anything that waits for all
-// rows (views, routines, other statements). Loading in parallel means that
+// the file and the line: the line the server points at when it says
+// ("seed.sql:1236: Error 1064 (42000): … near ',, x INT' (statement from
+// line 1234: …)"), else the line where the statement starts ("seed.sql:1234:
+// Error 1062 (23000): Duplicate entry …"). Errors quote at most 80 bytes of
+// a statement and none of its string literals ('…'), also in the server's
+// own message, since a seed file may hold credentials. Nothing later in
+// the file that touches the failing statement's table has run, nor
+// anything that waits for all rows (views, routines, other statements). Loading in parallel means that
 // schema statements and committed batches of other tables that come later
 // in the file may have run, and that rows before the failure in a batch not
 // yet committed are rolled back. With Parallelism 1 nothing after the
@@ -59,4 +63,11 @@
 // interleave with the script's own rows for that table; session statements
 // are replayed, so a SET whose value reads table data sees the rows loaded
 // so far. Parallelism 1 has none of these limits.
+//
+// # Progress
+//
+// Options.Progress hears of each file once all of it has committed;
+// Options.Heartbeat hears every Options.HeartbeatInterval (10 s) how far
+// the load got: the file being loaded, the bytes of its statements that
+// ran out of File.Size, and the rows so far.
 package sqlload

@@ -3,13 +3,7 @@ package sqlload
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 )
-
-// snippetRunes is how much of a statement an error message quotes.
-const snippetRunes = 120
 
 // ErrSyntax marks a script the splitter cannot cut into statements, such as
 // one with an unterminated string or comment.
@@ -40,56 +34,63 @@ func (e *SyntaxError) Error() string {
 func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // StatementError reports a statement that failed, with its place in the
-// script. The statement is quoted shortened to 120 characters.
+// script. Make one with [NewStatementError].
 type StatementError struct {
 	// File is the script's name as given in File.Name.
 	File string
-	// Line is the 1-based line where the statement starts.
+	// Line is the 1-based line of the script the error points at: where
+	// the server says the error is ("… at line 3" of the statement), else
+	// StatementLine.
 	Line int
-	// Statement is the start of the statement, on one line, at most 120
-	// characters.
+	// StatementLine is the 1-based line where the statement starts.
+	StatementLine int
+	// Statement is the start of the statement on one line, at most 80
+	// bytes, with the content of its string literals elided ('…').
 	Statement string
-	// Err is the server's or the driver's error.
+	// Err is the server's or the driver's error. Its message quotes no
+	// string literal of the statement (see NewStatementError); Unwrap
+	// gives the error as the driver returned it.
 	Err error
 }
 
-// Error returns "file:line: error (statement: …)".
+// Error returns "file:line: error (statement: …)", or "file:line: error
+// (statement from line N: …)" when the error is on a later line of the
+// statement than its first.
 func (e *StatementError) Error() string {
+	if e.Line != e.StatementLine {
+		return fmt.Sprintf("%s:%d: %v (statement from line %d: %s)", e.File, e.Line, e.Err, e.StatementLine, e.Statement)
+	}
 	return fmt.Sprintf("%s:%d: %v (statement: %s)", e.File, e.Line, e.Err, e.Statement)
 }
 
 // Unwrap returns the underlying error.
 func (e *StatementError) Unwrap() error { return e.Err }
 
-// snippet returns the start of a statement on one line, with blanks
-// collapsed, control bytes and invalid UTF-8 shown as '?', cut to
-// snippetRunes runes plus "…" when there is more.
-func snippet(text string) string {
-	var b strings.Builder
-	n := 0
-	space := false
-	for _, r := range text {
-		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
-			space = n > 0
-			continue
-		}
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
-			r = '?'
-		}
-		need := 1
-		if space {
-			need = 2
-		}
-		if n+need > snippetRunes {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			n, space = n+1, false
-		}
-		b.WriteRune(r)
-		n++
+// NewStatementError describes err, the failure of statement st of file.
+// When the server says where in the statement the error is (MySQL and
+// MariaDB: "… near '…' at line 3"; go-mysql-server: "syntax error at
+// position 58 near '…'"), Line is that line of the file. The message
+// keeps no string literal of the statement: the server's "near" quote is
+// shortened with its literals elided, and any quoted value that comes from
+// a literal (Duplicate entry '…') is elided, since a seed file may hold
+// credentials and errors go to the job's log.
+func NewStatementError(file string, st Statement, err error) *StatementError {
+	msg, rel := describe(st.Text, err.Error())
+	e := &StatementError{File: file, Line: st.Line, StatementLine: st.Line, Statement: snippet(st.Text), Err: err}
+	if rel > 1 {
+		e.Line = st.Line + rel - 1
 	}
-	return b.String()
+	if msg != err.Error() {
+		e.Err = &redacted{msg: msg, err: err}
+	}
+	return e
 }
+
+// redacted is an error whose message was rewritten by describe.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r *redacted) Error() string { return r.msg }
+func (r *redacted) Unwrap() error { return r.err }

@@ -11,7 +11,8 @@ import (
 
 // FuzzSplit checks that the splitter never panics, that every statement it
 // returns splits again into exactly itself (so its text holds no delimiter
-// outside quotes and comments), and that scripts built from generated
+// outside quotes and comments) and lies where its offset says, that its
+// snippet stays short, and that scripts built from generated
 // statements split back into those statements at the right lines.
 func FuzzSplit(f *testing.F) {
 	for _, in := range splitterSeeds() {
@@ -59,6 +60,7 @@ func checkResplit(t *testing.T, data []byte) {
 	}
 	sp := newSplitter(bytes.NewReader(data), size)
 	prev := 0
+	var prevOff int64
 	for {
 		st, err := sp.Next()
 		if errors.Is(err, io.EOF) {
@@ -76,6 +78,16 @@ func checkResplit(t *testing.T, data []byte) {
 			t.Fatalf("split %q: bad statement %+v after line %d", data, st, prev)
 		}
 		prev = st.Line
+		// The statement lies between the end of the one before and the
+		// offset, which counts every byte read up to its delimiter.
+		off := sp.offset()
+		if off < prevOff || off > int64(len(data)) || !bytes.Contains(data[prevOff:off], []byte(st.Text)) {
+			t.Fatalf("split %q: statement %q is not within bytes %d to %d", data, st.Text, prevOff, off)
+		}
+		prevOff = off
+		if q := snippet(st.Text); len(q) > snippetBytes+len("…") {
+			t.Fatalf("split %q: snippet %q is longer than %d bytes", data, q, snippetBytes)
+		}
 		// The delimiter in force for st: a DELIMITER command can only come
 		// before a statement, never between it and its delimiter.
 		again := newSplitter(strings.NewReader(st.Text), 0)

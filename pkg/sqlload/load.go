@@ -15,6 +15,8 @@ const (
 	DefaultParallelism = 4
 	DefaultBatchBytes  = 4 << 20
 	DefaultMaxBuffered = 32 << 20
+	// DefaultHeartbeatInterval is the time between two Heartbeat calls.
+	DefaultHeartbeatInterval = 10 * time.Second
 )
 
 // File is one script to load.
@@ -23,6 +25,9 @@ type File struct {
 	Name string
 	// Open returns the script's content; the loader closes it.
 	Open func() (io.ReadCloser, error)
+	// Size is the script's size in bytes, when known: Options.Heartbeat
+	// reports bytes done out of it.
+	Size int64
 }
 
 // Options tune Load. The zero value uses the defaults.
@@ -45,6 +50,15 @@ type Options struct {
 	// of the file's statements have committed. Calls come from the loader's
 	// goroutines, one at a time, and hold up the load until they return.
 	Progress func(FileResult)
+	// Heartbeat, when set, is called every HeartbeatInterval while the
+	// load runs (so never for a load shorter than that), with how far it
+	// got: for a log that shows a long load moving. Calls come from a
+	// goroutine of the loader, one at a time and never alongside
+	// Progress.
+	Heartbeat func(Status)
+	// HeartbeatInterval is the time between two Heartbeat calls
+	// (default 10 s).
+	HeartbeatInterval time.Duration
 }
 
 // FileResult describes the load of one file.
@@ -100,9 +114,14 @@ func Load(ctx context.Context, db *sql.DB, files []File, opt Options) (Result, e
 		fail:   cancel,
 		opt:    opt,
 		budget: newBudget(int64(opt.MaxBuffered)),
-		tr:     &tracker{progress: opt.Progress},
+		tr:     &tracker{progress: opt.Progress, all: files, start: start},
 		assign: map[string]*worker{},
 		temp:   map[string]bool{},
+	}
+	if opt.Heartbeat != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go ld.tr.heartbeat(opt.HeartbeatInterval, opt.Heartbeat, stop)
 	}
 	err := ld.connect(db)
 	if err == nil {
@@ -124,6 +143,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBuffered <= 0 {
 		o.MaxBuffered = DefaultMaxBuffered
+	}
+	if o.HeartbeatInterval <= 0 {
+		o.HeartbeatInterval = DefaultHeartbeatInterval
 	}
 	return o
 }
@@ -212,7 +234,7 @@ func (ld *loader) run(files []File) error {
 
 // loadFile reads one file and hands out its statements.
 func (ld *loader) loadFile(f File) error {
-	fs := ld.tr.open(f.Name)
+	fs := ld.tr.open(f)
 	rc, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("%s: open: %w", f.Name, err)
@@ -232,6 +254,7 @@ func (ld *loader) loadFile(f File) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
+		ld.span = fs.span(sp.offset())
 		if err := ld.dispatch(fs, st); err != nil {
 			return err
 		}

@@ -214,8 +214,7 @@ func TestLoadFailureStopsAtLine(t *testing.T) {
 				"CREATE TABLE other (id INT);\n" + // may run: it is about another table
 				"CREATE VIEW after_failure AS SELECT * FROM t;\n",
 			line: 5, number: 1062,
-			errText: "bad.sql:5: Error 1062 (23000): Duplicate entry '1' for key 'PRIMARY' (statement: INSERT INTO t VALUES (4, 'x'), " +
-				"(1, 'again; and a long text that the error message must cut short because it goes on and…)",
+			errText: "bad.sql:5: Error 1062 (23000): Duplicate entry '1' for key 'PRIMARY' (statement: INSERT INTO t VALUES (4, '…'), (1, '…'))",
 		},
 		{
 			name:   "schema error on the session connection",
@@ -262,6 +261,23 @@ func testFailure(t *testing.T, script, errText string, line int, number uint16, 
 		tables += " AND TABLE_NAME <> 'other'"
 	}
 	assert.DeepEqual(t, queryRows(t, s.db, tables), [][]string(nil))
+}
+
+// A syntax error names the line of the file the server points at, and
+// quotes no literal of the statement.
+func TestLoadSyntaxErrorNamesItsLine(t *testing.T) {
+	t.Parallel()
+	s := newScratch(t)
+	script := "CREATE TABLE t (id INT PRIMARY KEY, v TEXT);\n\nINSERT INTO t VALUES\n  (2, 'two'),\n  (3, 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI' 3);\n"
+	_, err := Load(context.Background(), s.db, []File{textFile("bad.sql", script)}, Options{})
+	var se *StatementError
+	assert.Assert(t, errors.As(err, &se), "got %v", err)
+	assert.Check(t, is.Equal(se.Line, 5))
+	assert.Check(t, is.Equal(se.StatementLine, 3))
+	assert.Check(t, is.ErrorContains(err, "bad.sql:5: Error 1064 (42000): You have an error in your SQL syntax"))
+	assert.Check(t, is.ErrorContains(err, "near '3)' (statement from line 3: INSERT INTO t VALUES (2, '…'), (3, '…' 3))"))
+	assert.Check(t, !strings.Contains(err.Error(), "wJalr"))
+	assert.Check(t, !strings.Contains(err.Error(), "at line"))
 }
 
 func TestLoadStatementOverMaxAllowedPacket(t *testing.T) {

@@ -10,32 +10,46 @@ import (
 type fileState struct {
 	idx   int
 	name  string
+	size  int64 // File.Size, 0 when unknown
 	start time.Time
 	tr    *tracker
+	read  int64 // offset of the end of the last statement read; dispatcher only
 
 	mu          sync.Mutex
 	res         FileResult
-	outstanding int // statements handed to workers and not yet committed
+	done        int64 // bytes of the statements that ran or were skipped
+	outstanding int   // statements handed to workers and not yet committed
 	readDone    bool
 	complete    bool
 	last        time.Time
 }
 
-// tracker reports finished files to Options.Progress in file order.
+// tracker reports finished files to Options.Progress in file order, and
+// the load's status to Options.Heartbeat.
 type tracker struct {
 	mu       sync.Mutex
+	all      []File // every file of the load
 	files    []*fileState
 	next     int
 	progress func(FileResult)
+	start    time.Time
 }
 
 // open starts following a script.
-func (t *tracker) open(name string) *fileState {
+func (t *tracker) open(f File) *fileState {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	fs := &fileState{idx: len(t.files), name: name, start: time.Now(), tr: t, res: FileResult{Name: name}}
+	fs := &fileState{idx: len(t.files), name: f.Name, size: f.Size, start: time.Now(), tr: t, res: FileResult{Name: f.Name}}
 	t.files = append(t.files, fs)
 	return fs
+}
+
+// span returns the bytes of the script from the end of the statement
+// read before to offset, the end of the statement just read.
+func (f *fileState) span(offset int64) int64 {
+	n := offset - f.read
+	f.read = offset
+	return n
 }
 
 // queued notes a statement handed to a worker.
@@ -45,12 +59,13 @@ func (f *fileState) queued() {
 	f.mu.Unlock()
 }
 
-// ran records committed statements; queued says whether they had been
-// counted by queued.
-func (f *fileState) ran(statements, rows int64, queued bool) {
+// ran records committed statements, which span bytes of the script;
+// queued says whether they had been counted by queued.
+func (f *fileState) ran(statements, rows, bytes int64, queued bool) {
 	f.mu.Lock()
 	f.res.Statements += statements
 	f.res.Rows += rows
+	f.done += bytes
 	if queued {
 		f.outstanding -= int(statements)
 	}
@@ -62,10 +77,12 @@ func (f *fileState) ran(statements, rows int64, queued bool) {
 	}
 }
 
-// skipped records a statement the loader does not run.
-func (f *fileState) skipped() {
+// skipped records a statement the loader does not run, which spans
+// bytes of the script.
+func (f *fileState) skipped(bytes int64) {
 	f.mu.Lock()
 	f.res.Skipped++
+	f.done += bytes
 	f.mu.Unlock()
 }
 
@@ -90,6 +107,7 @@ func (f *fileState) finished() bool {
 		return false
 	}
 	f.complete = true
+	f.done = f.res.Bytes
 	f.res.Duration = f.last.Sub(f.start)
 	return true
 }
@@ -140,4 +158,79 @@ func (t *tracker) results() Result {
 		r.Bytes += fr.Bytes
 	}
 	return r
+}
+
+// Status is how far a load has got, for Options.Heartbeat.
+type Status struct {
+	// File is the first file not completely loaded (the last one when
+	// all are); FileDone counts the bytes of its statements that ran, and
+	// FileSize is its File.Size (0 when not given).
+	File               string
+	FileDone, FileSize int64
+	// Done counts the bytes of every file's statements that ran; Size is
+	// the sum of File.Size over the load's files (0 when one is not
+	// given).
+	Done, Size int64
+	// Statements and Rows count what ran so far: statements and rows
+	// affected.
+	Statements, Rows int64
+	// Elapsed is the time since the load started.
+	Elapsed time.Duration
+}
+
+// RowsPerSecond is the rate of rows so far.
+func (s Status) RowsPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Rows) / s.Elapsed.Seconds()
+}
+
+// status returns the load's status; t.mu is held.
+func (t *tracker) status() Status {
+	st := Status{Elapsed: time.Since(t.start)}
+	for _, f := range t.all {
+		if f.Size <= 0 {
+			st.Size = 0
+			break
+		}
+		st.Size += f.Size
+	}
+	var last Status
+	for _, fs := range t.files {
+		fs.mu.Lock()
+		st.Done += fs.done
+		st.Statements += fs.res.Statements
+		st.Rows += fs.res.Rows
+		last.File, last.FileDone, last.FileSize = fs.name, fs.done, fs.size
+		if st.File == "" && !fs.complete {
+			st.File, st.FileDone, st.FileSize = last.File, last.FileDone, last.FileSize
+		}
+		fs.mu.Unlock()
+	}
+	switch n := len(t.files); {
+	case st.File != "":
+	case n < len(t.all): // between two files
+		st.File, st.FileSize = t.all[n].Name, t.all[n].Size
+	default:
+		st.File, st.FileDone, st.FileSize = last.File, last.FileDone, last.FileSize
+	}
+	return st
+}
+
+// heartbeat calls fn with the load's status every interval until stop is
+// closed. Calls are serialized with Options.Progress.
+func (t *tracker) heartbeat(interval time.Duration, fn func(Status), stop <-chan struct{}) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			t.mu.Lock()
+			fn(t.status())
+			t.mu.Unlock()
+		}
+	}
 }

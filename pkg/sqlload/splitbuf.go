@@ -59,6 +59,10 @@ func (s *Splitter) peek(n int) []byte {
 	return s.buf[s.pos : s.pos+n]
 }
 
+// offset returns how many bytes of the script lie before pos: after Next,
+// the bytes up to the end of the statement returned and its delimiter.
+func (s *Splitter) offset() int64 { return s.base + int64(s.pos) }
+
 // lineAt returns the line number at pos.
 func (s *Splitter) lineAt() int {
 	s.line += bytes.Count(s.buf[s.lineP:s.pos], []byte{'\n'})
@@ -87,6 +91,7 @@ func (s *Splitter) fill() {
 		}
 		s.text.Write(s.buf[s.mark:s.pos])
 	}
+	s.base += int64(s.pos)
 	n := copy(s.buf, s.buf[s.pos:s.end])
 	s.pos, s.end, s.mark, s.lineP, s.qch = 0, n, 0, 0, 0
 	for range emptyReads {

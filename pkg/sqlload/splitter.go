@@ -59,9 +59,10 @@ var execStops = newByteSet("'\"`*")
 type Splitter struct {
 	r     io.Reader
 	buf   []byte
-	pos   int  // next byte to look at
-	end   int  // end of the buffered bytes
-	eof   bool // r has no more bytes
+	pos   int   // next byte to look at
+	end   int   // end of the buffered bytes
+	base  int64 // offset in the script of buf[0]
+	eof   bool  // r has no more bytes
 	rerr  error
 	err   error // sticky error returned by Next
 	line  int   // line number at linePos

@@ -17,6 +17,7 @@ type job struct {
 	session []session // session statements to have run before st
 	batch   bool      // run st inside the batch transaction
 	size    int64     // budget to give back
+	span    int64     // bytes of its file st spans
 	flush   chan struct{}
 }
 
@@ -40,6 +41,7 @@ type ranStep struct {
 	fs         *fileState
 	statements int64
 	rows       int64
+	bytes      int64
 }
 
 // run takes jobs until the queue is closed or the load is cancelled.
@@ -103,7 +105,7 @@ func (w *worker) do(ctx context.Context, j job) error {
 		if err != nil {
 			return err
 		}
-		j.fs.ran(1, rows, true)
+		j.fs.ran(1, rows, j.span, true)
 		return nil
 	}
 	if w.tx == nil {
@@ -120,8 +122,9 @@ func (w *worker) do(ctx context.Context, j job) error {
 	if n := len(w.txRan); n > 0 && w.txRan[n-1].fs == j.fs {
 		w.txRan[n-1].statements++
 		w.txRan[n-1].rows += rows
+		w.txRan[n-1].bytes += j.span
 	} else {
-		w.txRan = append(w.txRan, ranStep{fs: j.fs, statements: 1, rows: rows})
+		w.txRan = append(w.txRan, ranStep{fs: j.fs, statements: 1, rows: rows, bytes: j.span})
 	}
 	w.txBytes += len(j.st.Text)
 	if w.txBytes >= w.ld.opt.BatchBytes {
@@ -141,7 +144,7 @@ func (w *worker) commit() error {
 		return statementError(w.txFirst.file, w.txFirst.st, fmt.Errorf("commit of the transaction starting here: %w", err))
 	}
 	for _, r := range w.txRan {
-		r.fs.ran(r.statements, r.rows, true)
+		r.fs.ran(r.statements, r.rows, r.bytes, true)
 	}
 	w.txRan = w.txRan[:0]
 	return nil
