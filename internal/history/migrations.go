@@ -23,13 +23,8 @@ func MigrationsHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	must := func(res Result, what string) Result { t.Helper(); return must(t, res, what) }
 
 	pr1 := repo.Open(1).Set("db/migrations/001_rooms.sql", rooms).Set("db/data/rooms.sql", "INSERT INTO rooms (id, name) VALUES (1, 'Ada');\n")
-	must(r.Push(t, 1, repo.Tree(pr1)), "#1 push")
-	res := must(r.Push(t, 1, repo.Tree(pr1)), "#1 push, run again")
-	assert.Check(t, is.Contains(res.Output, "result=unchanged"))
-	must(r.Merge(t, 1, repo.Merge(pr1)), "#1 merge")
-	prod := Production(t, em)
-	_, err := prod.Exec("INSERT INTO rooms (id, name) VALUES (100, 'written in production')")
-	assert.NilError(t, err)
+	prod := firstPR(t, em, r, repo, pr1)
+	var res Result
 
 	// #2 branches after #1 deployed: only its own migration runs.
 	pr2 := repo.Open(2).Set("db/migrations/002_floor.up.sql", "ALTER TABLE rooms ADD COLUMN floor INT NOT NULL DEFAULT 0;\n").

@@ -7,11 +7,14 @@
 package history
 
 import (
+	"database/sql"
 	"maps"
 	"slices"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
 )
 
 // Repo is a repository: main's files, path → content.
@@ -84,4 +87,20 @@ func must(t *testing.T, res Result, what string) Result {
 	t.Helper()
 	assert.Assert(t, res.OK, "%s failed:\n%s", what, res.Output)
 	return res
+}
+
+// firstPR plays a repository's first pull request through r: pushed,
+// pushed again (the re-run changes nothing), merged; then a row is written
+// in production's rooms, which the rest of the history must keep. It
+// returns production's connection.
+func firstPR(t *testing.T, em *emulator.Emulator, r Runner, repo *Repo, pr *PR) *sql.DB {
+	t.Helper()
+	must(t, r.Push(t, pr.N, repo.Tree(pr)), "#1 push")
+	res := must(t, r.Push(t, pr.N, repo.Tree(pr)), "#1 push, run again")
+	assert.Check(t, is.Contains(res.Output, "result=unchanged"))
+	must(t, r.Merge(t, pr.N, repo.Merge(pr)), "#1 merge")
+	prod := Production(t, em)
+	_, err := prod.Exec("INSERT INTO rooms (id, name) VALUES (100, 'written in production')")
+	assert.NilError(t, err)
+	return prod
 }

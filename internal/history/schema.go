@@ -36,13 +36,8 @@ func SchemaHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 
 	// #1 adds the first table and its seed rows; every step runs again.
 	pr1 := repo.Open(1).Set("db/schema/rooms.sql", rooms).Set("db/data/rooms.sql", "INSERT INTO rooms (id, name) VALUES (1, 'Ada'), (2, 'Grace');\n")
-	must(r.Push(t, 1, repo.Tree(pr1)), "#1 push")
-	res := must(r.Push(t, 1, repo.Tree(pr1)), "#1 push, run again")
-	assert.Check(t, is.Contains(res.Output, "result=unchanged"))
-	must(r.Merge(t, 1, repo.Merge(pr1)), "#1 merge")
-	prod := Production(t, em)
-	_, err := prod.Exec("INSERT INTO rooms (id, name) VALUES (100, 'written in production')")
-	assert.NilError(t, err)
+	prod := firstPR(t, em, r, repo, pr1)
+	var res Result
 
 	// #2 branches from production after #1 deployed, adds a column, and
 	// edits its data file between pushes: the branch holds the new rows
