@@ -131,9 +131,12 @@ func TestCodeBuildPipeline(t *testing.T) {
 	assert.Check(t, is.Contains([]string{"complete", "complete_pending_revert"}, exported["PSFLOW_OUT_DEPLOYMENT_STATE"]))
 	assert.Assert(t, hasColumn(t, em, "description"), "production schema unchanged")
 
-	// Run again with nothing to deploy: the request is closed, nothing deployed.
+	// Run again with nothing to deploy: no request is opened, the outputs
+	// are the deployed one's, and nothing is deployed again.
 	exported, out = runPhase(t, em, prod, "pre_build", dir)
-	assert.Equal(t, exported["PSFLOW_OUT_NUMBER"], "2")
-	assert.Equal(t, exported["PSFLOW_OUT_DEPLOYMENT_STATE"], "no_changes")
-	assert.Check(t, is.Contains(out, "ended no_changes"))
+	assert.Equal(t, exported["PSFLOW_OUT_NUMBER"], "1")
+	assert.Equal(t, exported["PSFLOW_OUT_DEPLOYMENT_STATE"], "complete")
+	assert.Check(t, is.Contains(out, "branch dev of acme/bookings_api has no schema changes since deploy request #1 into main"))
+	assert.Check(t, is.Len(em.State().Databases[0].DeployRequests, 1), "a request was opened with nothing to deploy")
+	assert.Equal(t, em.DeployCalls("bookings_api", 1), 1)
 }
