@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -140,7 +141,7 @@ func (src *sources) readSchema(files []seedFile) error {
 			if d.obj.Kind == "table" {
 				src.tables = append(src.tables, d)
 			} else {
-				src.views = append(src.views, d)
+				src.views = append(src.views, withoutDefiner(d))
 			}
 			return nil
 		})
@@ -252,4 +253,23 @@ func (src *sources) readData(files []seedFile) error {
 	src.data = files
 	slices.Sort(src.dataTables)
 	return nil
+}
+
+// definer matches a DEFINER clause: DEFINER = user[@host], each part
+// quoted or not, or CURRENT_USER[()].
+var definer = regexp.MustCompile("(?i)\\bDEFINER\\s*=\\s*(`[^`]*`|'[^']*'|[^\\s@]+)(\\s*@\\s*(`[^`]*`|'[^']*'|\\S+))?\\s*")
+
+// withoutDefiner drops a view's DEFINER clause, as SHOW CREATE VIEW and
+// dumps of it write it: creating a view for another user takes a
+// privilege a branch password does not have, and which user defines a
+// view is not part of the schema a deploy request carries.
+func withoutDefiner(d definition) definition {
+	head := d.text[:d.obj.NameAt[0]]
+	stripped := definer.ReplaceAllString(head, "")
+	if stripped == head {
+		return d
+	}
+	d.text = stripped + d.text[d.obj.NameAt[0]:]
+	d.obj = sqlload.Defines(d.text)
+	return d
 }
