@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/psflow/psflow/pkg/step"
@@ -32,10 +33,32 @@ type identity struct {
 // identity carry a record wait-and-deploy trusts, and open-deploy-request
 // edits no other. A GitHub App's installation token posts as
 // <app-slug>[bot], which nothing it may call reveals: set comment_author.
+// The identity is asked of GitHub once per step: a step that reads the
+// record and then edits the comment asks for it twice.
 func commentAuthor(ctx context.Context, s *step.Step, client *github.Client) (identity, error) {
 	if login := strings.TrimSpace(s.String("comment_author")); login != "" {
 		return identity{login: login, how: "comment_author"}, nil
 	}
+	authorsMu.Lock()
+	defer authorsMu.Unlock()
+	if id, ok := authors[s]; ok {
+		return id, nil
+	}
+	id, err := askAuthor(ctx, client)
+	if err == nil {
+		authors[s] = id
+	}
+	return id, err
+}
+
+// authors are the identities GitHub named, by step.
+var (
+	authorsMu sync.Mutex
+	authors   = map[*step.Step]identity{}
+)
+
+// askAuthor asks GitHub who the token is (see commentAuthor).
+func askAuthor(ctx context.Context, client *github.Client) (identity, error) {
 	u, _, err := client.Users.Get(ctx, "")
 	var refused *github.ErrorResponse
 	switch {
