@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/psflow/psflow/actions/shared"
@@ -66,19 +67,25 @@ func setup(ctx context.Context, s *step.Step, c *planetscale.Client, table strin
 	return nil
 }
 
-// checkTable checks a table name as MySQL takes it: 1 to 64 characters,
-// not ending in a space.
+// checkTable checks the table name is one MySQL takes unquoted: 1 to 64
+// of the letters, digits, $ and _ of dev.mysql.com/doc/refman/8.0/en/
+// identifiers.html ("Permitted characters in unquoted identifiers", its
+// basic Latin part). Migration tools name theirs so (schema_migrations,
+// goose_db_version, flyway_schema_history); a name that needs quoting is
+// refused rather than carried into the database's settings.
 func checkTable(name string) error {
 	switch {
 	case name == "":
 		return errors.New("the table name is empty")
-	case len([]rune(name)) > 64:
-		return fmt.Errorf("%q is longer than MySQL's 64 characters", name)
-	case strings.HasSuffix(name, " ") || strings.ContainsAny(name, "\x00\n\r"):
-		return fmt.Errorf("%q is not a valid MySQL table name", name)
+	case len(name) > 64:
+		return fmt.Errorf("%.20q… is longer than MySQL's 64 characters", name)
+	case !tableNameRE.MatchString(name):
+		return fmt.Errorf("%q is not a table name psflow takes: use letters, digits, $ and _", name)
 	}
 	return nil
 }
+
+var tableNameRE = regexp.MustCompile(`^[A-Za-z0-9$_]+$`)
 
 // summarize writes the step summary.
 func summarize(s *step.Step, prod, table string, changed bool, number uint64) {

@@ -187,3 +187,21 @@ func TestSetupMigrationsCleansUpAfterAFailedDeploy(t *testing.T) {
 	assertNothingLeft(t, em)
 	assert.Check(t, is.Len(r.Outputs, 1)) // table
 }
+
+// A table name that would need quoting is refused before anything is
+// created or changed.
+func TestSetupMigrationsRefusesAQuotedTableName(t *testing.T) {
+	t.Parallel()
+	em := start(t)
+	env := actiontest.Env(em, "app")
+	for _, name := range []string{"\xff\xfe", "schema migrations", "pr-1%0A::warning::x", strings.Repeat("m", 65)} {
+		em.ResetRequests()
+		r := actiontest.Exec(t, env, "setup-migrations", "--table", name)
+		r.Assert(t, icmd.Expected{ExitCode: 2, Err: "psflow setup-migrations: input table: "})
+		for _, req := range em.Requests() {
+			assert.Check(t, is.Equal(req.Method, "GET"), "%q: the run sent %s %s", name, req.Method, req.Path)
+		}
+	}
+	assertNothingLeft(t, em)
+	assert.Check(t, is.Len(deployRequests(em), 0))
+}

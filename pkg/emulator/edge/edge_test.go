@@ -110,6 +110,19 @@ func TestEdgeRelaysToTheBranch(t *testing.T) {
 	assert.ErrorContains(t, err, "Error 1105 (HY000): direct DDL is disabled")
 }
 
+// TestEdgeRefusesNamesThatAreNotUTF8 checks a table name MySQL would
+// refuse is refused, and the schema stays readable after.
+func TestEdgeRefusesNamesThatAreNotUTF8(t *testing.T) {
+	t.Parallel()
+	srv, _ := testEdge(t)
+	db := open(t, srv, "edge_admin", "s3cret", "app")
+	_, err := db.Exec("CREATE TABLE `\xff\xfe` (id BIGINT NOT NULL PRIMARY KEY)")
+	assert.ErrorContains(t, err, "Error 1300 (HY000): Invalid utf8mb4 character string: 'FFFE")
+	var n int
+	assert.NilError(t, db.QueryRow("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").Scan(&n))
+	assert.Equal(t, n, 0)
+}
+
 func TestEdgeRefusesPlaintext(t *testing.T) {
 	t.Parallel()
 	srv, dir := testEdge(t)

@@ -3,6 +3,7 @@ package edge
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dolthub/vitess/go/mysql"
 )
@@ -26,6 +27,23 @@ var errDirectDDL = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLSta
 // statement (VT12001).
 var errStoredRoutine = mysql.NewSQLError(mysql.ERNotSupportedYet, mysql.SSClientError,
 	"VT12001: unsupported: PlanetScale does not support stored routines (triggers, procedures, functions, events)")
+
+// invalidUTF8 refuses DDL whose text is not UTF-8, as MySQL refuses a
+// name that is not valid in the connection's character set: error 1300
+// ER_INVALID_CHARACTER_STRING, "Invalid utf8mb4 character string: 'FFFE'"
+// (dev.mysql.com/doc/mysql-errors/8.0/en/server-error-reference.html).
+// Names are what DDL holds; a table or column so named would break every
+// later read of the schema.
+func invalidUTF8(sql string) error {
+	bad := sql
+	for i, r := range sql {
+		if r == utf8.RuneError {
+			bad = sql[i:]
+			break
+		}
+	}
+	return mysql.NewSQLError(1300, mysql.SSUnknownSQLState, "Invalid utf8mb4 character string: '%X'", bad[:min(len(bad), 32)])
+}
 
 // guard refuses st while the branch has safe migrations on if it could
 // change the schema: "no password runs DDL on that branch". A statement

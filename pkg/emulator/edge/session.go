@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
@@ -150,6 +151,8 @@ func (s *session) query(ctx context.Context, sql string, more bool, callback mys
 		sql = "USE " + quoteID(storage)
 	} else if err := s.guard(ctx, st); err != nil {
 		return err
+	} else if st.kind == stmtDDL && !utf8.ValidString(sql) {
+		return invalidUTF8(sql)
 	}
 	res, err := s.relay(ctx, sql)
 	if err != nil {
