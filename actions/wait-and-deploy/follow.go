@@ -3,7 +3,6 @@ package waitanddeploy
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/psflow/psflow/actions/internal/deploycomment"
@@ -14,20 +13,14 @@ import (
 
 // Deployment states, as the API names them.
 const (
-	statePending               = "pending"
-	stateReady                 = "ready"
-	stateNoChanges             = "no_changes"
-	stateQueued                = "queued"
-	statePendingCutover        = "pending_cutover"
-	stateCompletePendingRevert = "complete_pending_revert"
-	stateComplete              = "complete"
+	statePending               = planetscale.StatePending
+	stateReady                 = planetscale.StateReady
+	stateNoChanges             = planetscale.StateNoChanges
+	stateQueued                = planetscale.StateQueued
+	statePendingCutover        = planetscale.StatePendingCutover
+	stateCompletePendingRevert = planetscale.StateCompletePendingRevert
+	stateComplete              = planetscale.StateComplete
 )
-
-// failureStates end a deployment badly (exit 4).
-var failureStates = []string{"complete_error", "error", "cancelled", "complete_cancel", "complete_revert", "complete_revert_error"}
-
-// cancellableStates are the states in which a deployment can be cancelled.
-var cancellableStates = []string{stateQueued, "submitting", "in_progress", statePendingCutover}
 
 // follower follows one deploy request's deployment, queueing it, cutting
 // it over and ending its revert window as the inputs ask. Its poll runs
@@ -40,9 +33,12 @@ type follower struct {
 	deploy bool   // queue the deploy when it is ready
 	apply  bool   // apply the cutover at pending_cutover
 	revert string // leave, skip or wait
-	lock   hostLock
-	check  diffCheck        // what the deploy is checked against
-	pr     deploycomment.PR // the pull request behind it, for advice
+	// skipAhead ends the revert window of a deployment that holds the
+	// queue ahead of this one.
+	skipAhead bool
+	lock      hostLock
+	check     diffCheck        // what the deploy is checked against
+	pr        deploycomment.PR // the pull request behind it, for advice
 
 	prev     string                     // the state the previous poll reported
 	last     *planetscale.DeployRequest // the newest state read
@@ -83,11 +79,14 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	seen := state == f.prev
 	if state == stateQueued {
 		f.logQueue(dr)
+		if err := f.skipRevertAhead(ctx, dr); err != nil {
+			return state, false, err
+		}
 	}
 	switch {
 	case state == stateNoChanges || state == stateComplete:
 		return state, true, nil
-	case slices.Contains(failureStates, state):
+	case planetscale.FailedState(state):
 		f.failed = state
 		return state, true, nil
 	case dr.State == "closed" && (state == stateReady || state == statePending):
@@ -199,20 +198,24 @@ func (f *follower) refusedError(state string) error {
 }
 
 // cancel cancels the deployment after a timeout when it can still be
-// cancelled, and says what happened.
+// cancelled, so that a failed job does not deploy later, and says what
+// happened.
 func (f *follower) cancel(ctx context.Context) string {
 	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
 	if err != nil {
-		return fmt.Sprintf("not cancelled: %v", err)
+		return fmt.Sprintf("not cancelled, its state could not be read (%v): it may still deploy; cancel it on PlanetScale (%s)", err, f.last.HtmlURL)
 	}
 	f.last = dr
-	if !slices.Contains(cancellableStates, dr.DeploymentState) {
-		return fmt.Sprintf("not cancelled: a deployment in state %s cannot be cancelled", dr.DeploymentState)
+	switch state := dr.DeploymentState; {
+	case state == stateReady || state == statePending:
+		return fmt.Sprintf("nothing to cancel: it was never queued (state %s), so it does not deploy later", state)
+	case !planetscale.CancellableState(state):
+		return fmt.Sprintf("not cancelled: a deployment in state %s is past the point where it can be cancelled", state)
 	}
 	dr, err = f.c.CancelDeploy(ctx, f.db, f.number)
 	if err != nil {
-		return fmt.Sprintf("cancelling failed: %v", err)
+		return fmt.Sprintf("cancelling failed (%v): it may still deploy; cancel it on PlanetScale (%s)", err, f.last.HtmlURL)
 	}
 	f.last = dr
-	return fmt.Sprintf("cancelled the deployment (now %s)", dr.DeploymentState)
+	return fmt.Sprintf("cancelled its deployment (now %s, on_timeout: cancel), so that it does not deploy after this job failed", dr.DeploymentState)
 }

@@ -31,6 +31,38 @@ func (f *follower) logQueue(dr *planetscale.DeployRequest) {
 		f.number, f.where(), len(ahead)+1, dr.IntoBranch, desc)
 }
 
+// skipRevertAhead ends the revert window of a deployment that holds the
+// deploy queue ahead of the queued request dr, when skip_revert_ahead is
+// on. A deployment in its revert window holds the queue for the whole
+// window, 30 minutes on PlanetScale, and pscale tells the user "You can
+// skip the revert to unblock the deploy queue" (planetscale/cli
+// internal/cmd/deployrequest/deploy.go). Ending it only when another
+// deploy waits behind it keeps the revert for as long as nothing is held
+// back, and lets a burst of merges deploy in order within their timeouts.
+// A refusal means the window ended meanwhile (its own run, or another
+// waiting run, skipped it; or it closed), and is only logged.
+func (f *follower) skipRevertAhead(ctx context.Context, dr *planetscale.DeployRequest) error {
+	if !f.skipAhead || dr.Deployment == nil {
+		return nil
+	}
+	for _, d := range dr.Deployment.PrecedingDeployments {
+		if d.State != stateCompletePendingRevert {
+			continue
+		}
+		ahead, err := f.c.SkipRevert(ctx, f.db, d.DeployRequestNumber)
+		switch {
+		case err == nil:
+			f.s.Logf("ended the revert window of deploy request #%d (branch %s) of %s, which held the deploy queue of %s ahead of #%d: it can no longer be reverted, and is now %s (skip_revert_ahead: false waits for the window to close instead)",
+				ahead.Number, ahead.Branch, f.where(), dr.IntoBranch, f.number, ahead.DeploymentState)
+		case planetscale.IsKind(err, planetscale.KindInvalid):
+			f.s.Logf("deploy request #%d of %s is no longer in its revert window (%v)", d.DeployRequestNumber, f.where(), err)
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
 // notDeployable is the step's error for a request in deployment state
 // error: what keeps it from deploying (its conflicts with the target, its
 // lint errors) and what to do.

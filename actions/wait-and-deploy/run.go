@@ -46,7 +46,7 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	f := &follower{
 		s: s, c: c, db: db, number: n, last: dr,
-		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"),
+		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"),
 		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deploycomment.PROf(s),
 	}
 	w := &planetscale.Waiter{
@@ -58,12 +58,8 @@ func run(ctx context.Context, s *step.Step) error {
 	_, waitErr := w.Wait(ctx, f.poll)
 	end := time.Now()
 	var timeout *planetscale.TimeoutError
-	if errors.As(waitErr, &timeout) && s.Bool("cancel_on_timeout") && ctx.Err() == nil {
-		cctx, cancel := context.WithTimeout(ctx, cancelTimeout)
-		what := f.cancel(cctx)
-		cancel()
-		s.Logf("deploy request #%d of %s: %s", n, shared.Where(s), what)
-		waitErr = fmt.Errorf("%w; %s", waitErr, what)
+	if errors.As(waitErr, &timeout) && !f.approval.waiting && ctx.Err() == nil {
+		waitErr = fmt.Errorf("%w; %s", waitErr, f.onTimeout(ctx))
 	}
 	if errors.As(waitErr, &timeout) && f.approval.waiting {
 		waitErr = step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s waiting for an approval of deploy request #%d of %s: "+
@@ -80,6 +76,22 @@ func run(ctx context.Context, s *step.Step) error {
 	err = outcome(ctx, f, waitErr)
 	publish(ctx, s, f, timeline(start, w.Changes()), err)
 	return err
+}
+
+// onTimeout does what on_timeout asks with the deployment once the wait
+// timed out, and says what it did: cancelled, so that the failed job
+// never deploys later, or left to deploy when its turn comes.
+func (f *follower) onTimeout(ctx context.Context) string {
+	var what string
+	if f.s.String("on_timeout") == "leave" {
+		what = fmt.Sprintf("left in state %s (on_timeout: leave): it goes on without this job, and deploys when its turn comes", f.last.DeploymentState)
+	} else {
+		cctx, cancel := context.WithTimeout(ctx, cancelTimeout)
+		what = f.cancel(cctx)
+		cancel()
+	}
+	f.s.Logf("deploy request #%d of %s: %s", f.number, f.where(), what)
+	return what
 }
 
 // number resolves the deploy request: the number input, else the one open

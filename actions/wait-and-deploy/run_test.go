@@ -153,8 +153,8 @@ func TestWaitAndDeployTimeout(t *testing.T) {
 		last   string
 		cancel int
 	}{
-		{"wait", nil, `waiting for deploy request #1 of acme/app (last state "pending_cutover")`, "pending_cutover", "pending_cutover", 0},
-		{"cancel", []string{"--cancel-on-timeout"}, "; cancelled the deployment (now in_progress_cancel)", "in_progress_cancel", "complete_cancel", 1},
+		{"leave", []string{"--on-timeout", "leave"}, "; left in state pending_cutover (on_timeout: leave): it goes on without this job", "pending_cutover", "pending_cutover", 0},
+		{"cancel", nil, "; cancelled its deployment (now in_progress_cancel, on_timeout: cancel), so that it does not deploy after this job failed", "in_progress_cancel", "complete_cancel", 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
