@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
@@ -39,6 +40,7 @@ type Binary struct {
 	em     *emulator.Emulator
 	env    map[string]string
 	inputs map[string]string // seed-branch input → folder of the tree
+	mu     sync.Mutex        // guards Steps: jobs may overlap
 	// Steps records every step's outputs, for the scenario's report.
 	Steps []Step
 }
@@ -80,7 +82,9 @@ func (b *Binary) step(t *testing.T, n int, dir, event, action string, args ...st
 		}
 	}
 	r := actiontest.Exec(t, env, action, args...)
+	b.mu.Lock()
 	b.Steps = append(b.Steps, Step{PR: n, Action: action, Exit: r.ExitCode, Outputs: r.Outputs, Log: r.Stderr()})
+	b.mu.Unlock()
 	return r
 }
 
@@ -136,6 +140,12 @@ func (b *Binary) Push(t *testing.T, n int, tree map[string]string) Result {
 // and delete-branch.
 func (b *Binary) Merge(t *testing.T, n int, tree map[string]string) Result {
 	return b.run(t, n, true, tree, append(concat(prepare), deploy...)...)
+}
+
+// MergeWith is Merge with wait-and-deploy under its defaults and args, as
+// the example workflow runs it, rather than with --revert-window skip.
+func (b *Binary) MergeWith(t *testing.T, n int, tree map[string]string, args ...string) Result {
+	return b.run(t, n, true, tree, append(concat(prepare), append([]string{"wait-and-deploy"}, args...), []string{"delete-branch"})...)
 }
 
 // Race prepares both, then deploys the first, then the second.
