@@ -58,7 +58,7 @@ func run(ctx context.Context, s *step.Step) error {
 	ready := time.Since(start)
 
 	if s.Bool("create_password") {
-		if err := shared.OutputPassword(ctx, s, c, db, b, s.String("password_role"), s.Duration("password_ttl")); err != nil {
+		if err := shared.OutputPassword(ctx, s, c, db, b, s.String("password_role"), s.Duration("password_ttl"), created); err != nil {
 			return err
 		}
 	}

@@ -11,7 +11,7 @@ import (
 
 // previous returns the branch's last deploy request into d.Into when the
 // branch has no open one and no schema changes since: its newest deployed
-// request, else its newest closed one. It returns nil when there is none,
+// request, else its newest closed one, among the branch's requests mine. It returns nil when there is none,
 // or when the branch has changes, which a new request is opened for.
 //
 // Whether the branch has changes is read from the branch's diff (GET
@@ -23,14 +23,10 @@ import (
 // and prints the API's answer (planetscale/cli,
 // internal/cmd/deployrequest/create.go), which after a deploy is a new
 // request with no_changes.
-func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy) (*planetscale.DeployRequest, error) {
-	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "closed", Branch: d.Branch, IntoBranch: d.Into})
-	if err != nil {
-		return nil, err
-	}
+func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy, mine []*planetscale.DeployRequest) (*planetscale.DeployRequest, error) {
 	var deployed, last *planetscale.DeployRequest
-	for _, dr := range closed {
-		if dr.Branch != d.Branch || dr.IntoBranch != d.Into {
+	for _, dr := range mine {
+		if dr.State != "closed" {
 			continue
 		}
 		if last == nil || dr.Number > last.Number {

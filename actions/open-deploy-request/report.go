@@ -14,8 +14,9 @@ import (
 // report reads the deploy request's diff, lint findings, destructive
 // changes and whether it can deploy, writes the outputs, the summary and
 // the pull request comment (off GitHub, a review of the deploy request
-// records what was reported), then applies fail_on.
-func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string, dr *planetscale.DeployRequest) error {
+// records what was reported), then applies fail_on. created: this run
+// opened the request.
+func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string, dr *planetscale.DeployRequest, created bool) error {
 	state := dr.DeploymentState
 	var ops []planetscale.Operation
 	if state != "pending" && state != deploycomment.NoChanges {
@@ -54,7 +55,7 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	outputs(s, r)
 	logReport(s, r)
 	why := deploycomment.Publish(ctx, s, db, dr.Branch, deploycomment.Markdown(r))
-	deploycomment.Remember(ctx, s, c, r, why)
+	deploycomment.Remember(ctx, s, c, r, why, created)
 	return failOn(s, r, err)
 }
 

@@ -3,6 +3,7 @@ package opendeployrequest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/psflow/psflow/actions/shared"
@@ -35,12 +36,15 @@ func run(ctx context.Context, s *step.Step) error {
 		Branch: branch, Into: into, Notes: notes,
 		AutoCutover: s.Bool("auto_cutover"), AutoDeleteBranch: s.Bool("auto_delete_branch"),
 	}
-	dr, err := findOpen(ctx, c, db, d)
+	// One list serves both: the open request to reuse, else the closed
+	// ones a re-run after the deploy reports.
+	mine, err := listOf(ctx, c, db, d)
 	if err != nil {
 		return err
 	}
+	dr := openOf(mine)
 	if dr == nil {
-		prev, err := previous(ctx, s, c, db, d)
+		prev, err := previous(ctx, s, c, db, d, mine)
 		if err != nil {
 			return err
 		}
@@ -64,8 +68,11 @@ func run(ctx context.Context, s *step.Step) error {
 	s.Output("url", dr.HtmlURL)
 
 	// A listed deploy request's state can lag behind its branch: read it.
-	if dr, err = c.GetDeployRequest(ctx, db, dr.Number); err != nil {
-		return err
+	// One this run opened is as the answer to its creation says.
+	if !created {
+		if dr, err = c.GetDeployRequest(ctx, db, dr.Number); err != nil {
+			return err
+		}
 	}
 	if dr.DeploymentState == "pending" && s.Bool("wait_for_diff") {
 		waited, err := waitForDiff(ctx, s, c, db, dr.Number)
@@ -75,7 +82,7 @@ func run(ctx context.Context, s *step.Step) error {
 		}
 		dr = waited
 	}
-	return report(ctx, s, c, db, dr)
+	return report(ctx, s, c, db, dr, created)
 }
 
 // target resolves the branch to deploy into: the into input, else the
@@ -155,18 +162,33 @@ func open(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d
 	return nil, false, err
 }
 
-// findOpen returns the open deploy request of d.Branch into d.Into, or nil.
-func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetscale.CreateDeploy) (*planetscale.DeployRequest, error) {
-	open, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "open", Branch: d.Branch, IntoBranch: d.Into})
+// listOf lists the deploy requests of d.Branch into d.Into, open and
+// closed.
+func listOf(ctx context.Context, c *planetscale.Client, db string, d planetscale.CreateDeploy) ([]*planetscale.DeployRequest, error) {
+	all, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{Branch: d.Branch, IntoBranch: d.Into})
 	if err != nil {
 		return nil, err
 	}
-	for _, dr := range open {
-		if dr.Branch == d.Branch && dr.IntoBranch == d.Into && dr.State == "open" {
-			return dr, nil
+	return slices.DeleteFunc(all, func(dr *planetscale.DeployRequest) bool { return dr.Branch != d.Branch || dr.IntoBranch != d.Into }), nil
+}
+
+// openOf returns the open deploy request among list, or nil.
+func openOf(list []*planetscale.DeployRequest) *planetscale.DeployRequest {
+	for _, dr := range list {
+		if dr.State == "open" {
+			return dr
 		}
 	}
-	return nil, nil
+	return nil
+}
+
+// findOpen returns the open deploy request of d.Branch into d.Into, or nil.
+func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetscale.CreateDeploy) (*planetscale.DeployRequest, error) {
+	list, err := listOf(ctx, c, db, d)
+	if err != nil {
+		return nil, err
+	}
+	return openOf(list), nil
 }
 
 // waitForDiff waits until the deploy request leaves pending.

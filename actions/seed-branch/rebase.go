@@ -71,10 +71,7 @@ func (sd *seeder) recreate(ctx context.Context, why string) error {
 				old.Name, shared.Where(sd.s), why, dr.Number, dr.DeploymentState)
 		}
 	}
-	restored, err := sd.c.BranchRestored(ctx, sd.database, old.Name)
-	if err != nil {
-		return err
-	}
+	restored := sd.restored
 	sd.s.Logf("recreating branch %s off %s as it is now: %s", old.Name, old.ParentBranch, why)
 	if err := sd.c.DeleteBranch(ctx, sd.database, old.Name); err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
 		return err
@@ -102,5 +99,5 @@ func (sd *seeder) recreate(ctx context.Context, why string) error {
 		sd.s.Logf("deploy request #%d closed with the old branch; open-deploy-request opens a new one", dr.Number)
 	}
 	sd.b, sd.recreated = b, why
-	return shared.OutputPassword(ctx, sd.s, sd.c, sd.database, b, "admin", sd.s.Duration("password_ttl"))
+	return shared.OutputPassword(ctx, sd.s, sd.c, sd.database, b, "admin", sd.s.Duration("password_ttl"), true)
 }

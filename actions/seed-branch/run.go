@@ -26,6 +26,7 @@ type seeder struct {
 
 	db        *planetscale.Database
 	b         *planetscale.Branch
+	restored  bool   // the branch holds rows from a backup (Data Branching)
 	recreated string // why the branch was recreated, or ""
 	changes   []change
 	emptied   int           // tables the data files write, emptied
@@ -124,7 +125,7 @@ func (sd *seeder) load(ctx context.Context) error {
 	if sd.db, err = sd.c.GetDatabase(ctx, sd.database); err != nil {
 		return err
 	}
-	if sd.b, err = sd.c.GetBranch(ctx, sd.database, sd.branch); err != nil {
+	if sd.b, sd.restored, err = sd.c.GetBranchOrigin(ctx, sd.database, sd.branch); err != nil {
 		return err
 	}
 	if sd.b.Production || sd.b.Name == sd.db.DefaultBranch {
@@ -194,11 +195,7 @@ func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
 // loadData empties the tables the data files write, unless the branch
 // holds Data Branching rows, and loads the files.
 func (sd *seeder) loadData(ctx context.Context, bc *shared.BranchConn, c *conn) error {
-	restored, err := sd.c.BranchRestored(ctx, sd.database, sd.branch)
-	if err != nil {
-		return err
-	}
-	if restored {
+	if sd.restored {
 		sd.s.Logf("branch %s holds rows from a backup (Data Branching): the data files run on top of them, so write them to run twice (REPLACE, INSERT … ON DUPLICATE KEY UPDATE)", sd.branch)
 	} else {
 		for _, t := range sd.src.dataTables {

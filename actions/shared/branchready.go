@@ -45,8 +45,9 @@ var CredentialOutputs = []step.Output{
 // DSN and URL ask for verified TLS unless the host is loopback and no
 // mysql_ca says the server there speaks TLS. It then deletes the passwords
 // earlier runs handed out on b with that role (PurposeCI): a branch keeps
-// one, the newest.
-func OutputPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, role string, ttl time.Duration) error {
+// one, the newest. On a branch this run created (created), there are none
+// to look for.
+func OutputPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, role string, ttl time.Duration, created bool) error {
 	kind := PasswordKind{Purpose: PurposeCI, Role: role}
 	cred, err := c.MintPassword(ctx, db, b.Name, kind.NewName(), role, ttl, s.Logf)
 	if err != nil {
@@ -61,6 +62,8 @@ func OutputPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db
 	s.Output("database_url", cred.URL(tls))
 	s.Output("dsn", cred.DSN(tls))
 	s.Logf("password id %s (%s, expires %s) created on branch %s", cred.PublicID, cred.Role, Expiry(cred.Password), b.Name)
-	replaceEarlier(ctx, s, c, db, b.Name, kind, cred.Password)
+	if !created {
+		replaceEarlier(ctx, s, c, db, b.Name, kind, cred.Password)
+	}
 	return nil
 }

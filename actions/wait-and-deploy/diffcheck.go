@@ -22,6 +22,7 @@ type diffCheck struct {
 	found          *deploycomment.Lookup   // what was looked up, once
 	lookErr        error                   // why the lookup failed, once
 	statements     []string                // the statements last logged
+	destructive    []string                // why they are destructive, as last checked
 	opsErr         error                   // a permanent failure to read them, not tried again
 }
 
@@ -78,6 +79,7 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		}
 		f.check.statements = stmts
 	}
+	f.check.destructive = destructive
 	if lookErr != nil {
 		return f.unchecked(fmt.Sprintf("could not read what open-deploy-request reported about it (%v)", lookErr))
 	}

@@ -40,8 +40,9 @@ type follower struct {
 	check     diffCheck        // what the deploy is checked against
 	pr        deploycomment.PR // the pull request behind it, for advice
 
-	prev     string                     // the state the previous poll reported
 	last     *planetscale.DeployRequest // the newest state read
+	fresh    bool                       // last was read just before the wait: the first look uses it
+	w        *planetscale.Waiter        // the wait that looks
 	deployed time.Time                  // when this run queued the deploy
 	failed   string                     // the failure state the deployment ended in
 	refused  error                      // the last action the API refused
@@ -53,30 +54,24 @@ type follower struct {
 // where names the database for messages: "acme/app".
 func (f *follower) where() string { return shared.Where(f.s) }
 
-// poll reads the deploy request and acts on its state.
-func (f *follower) poll(ctx context.Context) (string, bool, error) {
-	state, done, err := f.look(ctx)
-	if state != "" {
-		f.prev = state
-	}
-	return state, done, err
-}
-
-// look reads the deploy request and decides. A state that calls for an
-// action is first only reported, so the timeline shows it, and acted on
-// when the next read still finds it. A ready request waits while it needs
-// an approval; a queued one logs what is ahead of it.
+// look reads the deploy request, unless the run has just read it
+// (fresh), and decides. A state that calls for an action is acted on at
+// once; the wait is told of it first, so that the timeline shows it. A ready request waits while it needs an
+// approval; a queued one logs what is ahead of it.
 func (f *follower) look(ctx context.Context) (string, bool, error) {
-	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
-	if err != nil {
-		return "", false, err
+	dr := f.last
+	if !f.fresh {
+		var err error
+		if dr, err = f.c.GetDeployRequest(ctx, f.db, f.number); err != nil {
+			return "", false, err
+		}
+		f.last = dr
 	}
-	f.last = dr
+	f.fresh = false
 	state := dr.DeploymentState
 	if state != f.refusedQ {
 		f.refused = nil
 	}
-	seen := state == f.prev
 	if state == stateQueued {
 		f.logQueue(dr)
 		if err := f.skipRevertAhead(ctx, dr); err != nil {
@@ -100,13 +95,11 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 			return state, false, err
 		}
 	}
-	if !seen {
-		return state, false, nil
-	}
 	switch {
 	case state == stateReady && f.deploy,
 		state == statePendingCutover && f.apply,
 		state == stateCompletePendingRevert && f.revert == "skip":
+		f.w.Observe(state)
 		return f.act(ctx, state)
 	}
 	return state, false, nil

@@ -32,10 +32,11 @@ func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomm
 		State: dr.DeploymentState, Closed: dr.State == "closed", Timeline: events, Outcome: sentence(dr, err),
 	}
 	if r.State != deploycomment.NoChanges {
-		// The statements as logged before the deploy, unless they can be
-		// read again (a permanent refusal to list them is not retried).
-		r.Statements = f.check.statements
-		if f.check.opsErr == nil {
+		// The statements this run checked before its deploy call are what
+		// deployed; otherwise they are read, unless a permanent refusal to
+		// list them was met already.
+		r.Statements, r.Destructive = f.check.statements, f.check.destructive
+		if f.check.statements == nil && f.check.opsErr == nil {
 			ops, opErr := f.c.Operations(ctx, f.db, dr.Number)
 			if opErr != nil {
 				s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
@@ -43,8 +44,12 @@ func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomm
 				r.Statements, r.Destructive = deploycomment.Statements(ops), deploycomment.Destructive(ops, nil)
 			}
 		}
-		lint, lintErr := f.c.LintSchema(ctx, f.db, dr.Branch)
-		r.Lint, r.NoLint = lint, lintErr != nil
+		// Lint findings matter while the request is still to deploy.
+		r.NoLint = true
+		if f.failed != "" || err != nil {
+			lint, lintErr := f.c.LintSchema(ctx, f.db, dr.Branch)
+			r.Lint, r.NoLint = lint, lintErr != nil
+		}
 	}
 	if f.check.found != nil || s.Bool("comment") && deploycomment.OnGitHub(s) {
 		look, lookErr := f.lookup(ctx, dr.Branch)

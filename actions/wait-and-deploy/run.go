@@ -45,7 +45,7 @@ func run(ctx context.Context, s *step.Step) error {
 		return step.Usagef("deploy request #%d of %s is closed and was never deployed; open a new one (%s)", n, shared.Where(s), dr.HtmlURL)
 	}
 	f := &follower{
-		s: s, c: c, db: db, number: n, last: dr,
+		s: s, c: c, db: db, number: n, last: dr, fresh: true,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"),
 		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deploycomment.PROf(s),
 	}
@@ -54,8 +54,9 @@ func run(ctx context.Context, s *step.Step) error {
 		Timeout: s.Duration("timeout"),
 		Logf:    stamped(s),
 	}
+	f.w = w
 	start := time.Now()
-	_, waitErr := w.Wait(ctx, f.poll)
+	_, waitErr := w.Wait(ctx, f.look)
 	end := time.Now()
 	var timeout *planetscale.TimeoutError
 	if errors.As(waitErr, &timeout) && !f.approval.waiting && ctx.Err() == nil {

@@ -58,9 +58,10 @@ type run struct {
 
 // stepResult is one timed step of a run.
 type stepResult struct {
-	name  string
-	took  time.Duration
-	calls int
+	name      string
+	took      time.Duration
+	calls     int
+	endpoints []string // the calls, in order: "GET …/branches/{branch}"
 }
 
 // runResult is one run of a flow.
@@ -103,11 +104,20 @@ func runFlow(ctx context.Context, cfg config, f flow, round int) runResult {
 			return res
 		}
 		if !s.untimed {
-			res.steps = append(res.steps, stepResult{name: s.name, took: took, calls: len(em.Requests()) - before})
+			var endpoints []string
+			for _, req := range em.Requests()[before:] {
+				endpoints = append(endpoints, strings.TrimPrefix(req.Endpoint, "/v1/organizations/{organization}/databases/{database}"))
+			}
+			res.steps = append(res.steps, stepResult{name: s.name, took: took, calls: len(endpoints), endpoints: endpoints})
 			res.total += took
 		}
 		if cfg.verbose {
 			fmt.Fprintf(os.Stderr, "  %s %s: %s\n", f.name, s.name, took.Round(time.Millisecond))
+			if !s.untimed {
+				for _, e := range res.steps[len(res.steps)-1].endpoints {
+					fmt.Fprintf(os.Stderr, "    %s\n", e)
+				}
+			}
 		}
 	}
 	for _, req := range em.Requests() {

@@ -141,16 +141,24 @@ func (c *Client) LintSchema(ctx context.Context, db, branch string) ([]*LintErro
 	})
 }
 
-// BranchRestored reports whether a branch was created with data from a
-// backup (Data Branching): the API names the branch it was restored from.
-func (c *Client) BranchRestored(ctx context.Context, db, branch string) (bool, error) {
-	return call(ctx, fmt.Sprintf("get branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) (bool, error) {
-		var b struct {
-			RestoredFrom *struct {
-				Name string `json:"name"`
-			} `json:"restored_from_branch"`
-		}
-		err := c.getJSON(ctx, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db)+"/branches/"+url.PathEscape(branch), &b)
-		return b.RestoredFrom != nil, err
+// GetBranchOrigin returns one branch of a database, and whether it was
+// created with data from a backup (Data Branching): the API names the
+// branch it was restored from (restored_from_branch), which the SDK's
+// type leaves out. One read serves both.
+func (c *Client) GetBranchOrigin(ctx context.Context, db, branch string) (*Branch, bool, error) {
+	type origin struct {
+		ps.DatabaseBranch
+		RestoredFrom *struct {
+			Name string `json:"name"`
+		} `json:"restored_from_branch"`
+	}
+	o, err := call(ctx, fmt.Sprintf("get branch %s of %s/%s", branch, c.org, db), func(ctx context.Context) (*origin, error) {
+		var o origin
+		err := c.getJSON(ctx, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db)+"/branches/"+url.PathEscape(branch), &o)
+		return &o, err
 	})
+	if err != nil {
+		return nil, false, err
+	}
+	return &o.DatabaseBranch, o.RestoredFrom != nil, nil
 }

@@ -53,7 +53,10 @@ type Waiter struct {
 
 	polls   int
 	limited int
+	start   time.Time
+	state   string // the last state seen
 	changes []Change
+	logf    func(format string, args ...any)
 	sleep   func(context.Context, time.Duration) error // sleepCtx; tests replace it
 }
 
@@ -89,37 +92,36 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 	if sleep == nil {
 		sleep = sleepCtx
 	}
-	start := time.Now()
+	w.start = time.Now()
+	start := w.start
 	waitCtx := ctx
 	if w.Timeout > 0 {
 		var cancel context.CancelFunc
 		waitCtx, cancel = context.WithTimeout(ctx, w.Timeout)
 		defer cancel()
 	}
-	state := ""
+	w.state, w.logf = "", logf
 	for {
 		w.polls++
 		var seen rateLimitNote
+		before := len(w.changes)
 		s, done, err := poll(context.WithValue(waitCtx, rateLimitKey{}, &seen))
 		changed, limited := false, seen.n.Load() > 0 || IsKind(err, KindRateLimited)
 		switch {
 		case err == nil:
-			changed = s != state
-			if changed || w.polls == 1 {
-				at := time.Since(start)
-				w.changes = append(w.changes, Change{State: s, At: at})
-				logf("%s: %s (after %s)", w.What, s, at.Round(time.Millisecond))
-				state = s
+			changed = s != w.state || len(w.changes) > before
+			if s != w.state || w.polls == 1 && len(w.changes) == before {
+				w.Observe(s)
 			}
 			if done {
-				return state, nil
+				return w.state, nil
 			}
 		case IsKind(err, KindTransient) || IsKind(err, KindRateLimited):
 			logf("%s: still waiting after an API error: %v", w.What, err)
 		case ctx.Err() == nil && waitCtx.Err() != nil:
 			// the poll was cut short by the wait's own deadline
 		default:
-			return state, err
+			return w.state, err
 		}
 		if limited {
 			w.limited++
@@ -135,11 +137,24 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 		}
 		if err := sleep(waitCtx, jitter(d)); err != nil {
 			if ctx.Err() != nil {
-				return state, fmt.Errorf("waiting for %s: %w", w.What, ctx.Err())
+				return w.state, fmt.Errorf("waiting for %s: %w", w.What, ctx.Err())
 			}
-			return state, &TimeoutError{What: w.What, State: state, After: time.Since(start)}
+			return w.state, &TimeoutError{What: w.What, State: w.state, After: time.Since(start)}
 		}
 	}
+}
+
+// Observe records a state seen within a poll, before the poll moved it on
+// (a deploy request seen ready, then queued by the poll): it is logged and
+// kept among the changes like a state a poll returned.
+func (w *Waiter) Observe(state string) {
+	if state == w.state && len(w.changes) > 0 {
+		return
+	}
+	at := time.Since(w.start)
+	w.changes = append(w.changes, Change{State: state, At: at})
+	w.logf("%s: %s (after %s)", w.What, state, at.Round(time.Millisecond))
+	w.state = state
 }
 
 // Polls is the number of polls made so far.

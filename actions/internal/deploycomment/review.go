@@ -26,18 +26,22 @@ const reviewAccess = "review_deploy_request"
 // comment carries it and nothing is written. It writes a review only when
 // the newest review of the request by this service token records
 // something else, so a re-run adds none. A review that cannot be written
-// is a warning that names the access to grant; it never fails the step.
-func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report, why string) {
+// is a warning that names the access to grant; it never fails the step. A
+// request the run just opened (created) has no reviews to read first.
+func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report, why string, created bool) {
 	if r.Reported == nil || r.Closed || why == "" {
 		return
 	}
 	want := r.Reported.String()
 	const attempts = 2
 	for attempt := 1; ; attempt++ {
-		reviews, err := c.ListReviews(ctx, r.Database, r.Number)
-		if err != nil {
-			warnNotRemembered(s, r, err)
-			return
+		var reviews []*planetscale.Review
+		if !created || attempt > 1 {
+			var err error
+			if reviews, err = c.ListReviews(ctx, r.Database, r.Number); err != nil {
+				warnNotRemembered(s, r, err)
+				return
+			}
 		}
 		if latest, line, _ := latestReview(reviews, s.String("service_token_id")); latest != nil && sameRecord(line, want) {
 			if attempt == 1 {
@@ -47,7 +51,8 @@ func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report
 			}
 			return
 		}
-		if _, err = c.CommentOnDeployRequest(ctx, r.Database, r.Number, reviewBody(r)); err == nil {
+		_, err := c.CommentOnDeployRequest(ctx, r.Database, r.Number, reviewBody(r))
+		if err == nil {
 			s.Logf("recorded what open-deploy-request reported as a review of deploy request #%d of %s, where wait-and-deploy reads it (%s)", r.Number, r.Where, why)
 			return
 		}
