@@ -59,4 +59,3 @@ func serveState(t *testing.T, s served) emulator.State {
 	assert.NilError(t, json.NewDecoder(resp.Body).Decode(&st))
 	return st
 }
-
