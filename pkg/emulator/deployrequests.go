@@ -56,9 +56,12 @@ type deployRequest struct {
 	queued   queuedSides // what deploy was called with
 	due      bool        // queued and past the emulated queue time
 	starting bool        // at the head of its queue, being checked once more
-	before   []string    // the target's schema before the deploy, for revert
-	after    []string    // and after it
-	keepDB   string      // storage database holding the data the deploy dropped
+	// completed: complete-deploy was called on it after it failed, so it
+	// blocks its queue no more (deploy.Entry.Blocking).
+	completed bool
+	before    []string // the target's schema before the deploy, for revert
+	after     []string // and after it
+	keepDB    string   // storage database holding the data the deploy dropped
 	// migrationRows is a storage database holding the branch's migration
 	// table as the cutover found it, to move into the target when the
 	// revert window closes; migrationTable names the table.

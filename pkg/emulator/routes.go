@@ -76,6 +76,7 @@ func (e *Emulator) apiHandlers() map[string]apiHandler {
 		"POST " + drRoute + "/apply-deploy":      e.applyDeploy,
 		"POST " + drRoute + "/skip-revert":       e.skipRevert,
 		"POST " + drRoute + "/revert":            e.revertDeploy,
+		"POST " + drRoute + "/complete-deploy":   e.completeErroredDeploy,
 		"PUT " + drRoute + "/auto-apply":         e.updateAutoApply,
 		"POST " + drRoute + "/cancel":            e.cancelDeploy,
 		"GET " + drRoute + "/deployment":         e.getDeployment,
