@@ -82,9 +82,9 @@ func TestThreeWay(t *testing.T) {
 			wantInstantEligible: true,
 		},
 		{
-			name: "partial overlap: the same column and key, the key in another order",
-			base: []string{users},
-			ours: []string{"CREATE TABLE `users` (`id` bigint NOT NULL, `email` varchar(100) NOT NULL, `name` text, PRIMARY KEY (`id`), KEY `b_idx` (`id`, `email`), KEY `email_idx` (`email`))"},
+			name:   "partial overlap: the same column and key, the key in another order",
+			base:   []string{users},
+			ours:   []string{"CREATE TABLE `users` (`id` bigint NOT NULL, `email` varchar(100) NOT NULL, `name` text, PRIMARY KEY (`id`), KEY `b_idx` (`id`, `email`), KEY `email_idx` (`email`))"},
 			theirs: []string{"CREATE TABLE `users` (`id` bigint NOT NULL, `email` varchar(100) NOT NULL, PRIMARY KEY (`id`), KEY `email_idx` (`email`), KEY `b_idx` (`id`, `email`))"},
 			want:   []string{"ALTER TABLE `users` ADD COLUMN `name` text"}, wantResult: []string{"users"},
 			wantInstantEligible: true,
