@@ -27,9 +27,7 @@ func (e *Emulator) routes() http.Handler {
 	for pattern, h := range e.apiHandlers() {
 		api.Handle(pattern, e.endpoint(h))
 	}
-	api.Handle("/", e.endpoint(func(w http.ResponseWriter, r *http.Request) error {
-		return notFound("no route for %s %s", r.Method, r.URL.Path)
-	}))
+	api.Handle("/", e.endpoint(noRoute))
 
 	root := http.NewServeMux()
 	root.Handle("/__emulator/", e.adminRoutes())
