@@ -1,7 +1,7 @@
 // Command psflow-emulator runs a local PlanetScale API backed by real MySQL:
 //
 //	psflow-emulator serve --listen 127.0.0.1:8787 --org acme --database app \
-//	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings zero|fast|realistic] \
+//	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings fast|zero|realistic] \
 //	    [--time-scale 1] [--rate-limit 600] [--token-access create_branch,…] \
 //	    [--mysql-listen 127.0.0.1:3306] [--mysql-ca-file FILE] [--insecure-mysql]
 //

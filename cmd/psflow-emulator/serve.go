@@ -49,7 +49,13 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.tokenID, "token-id", "", "service token id clients must send (required)")
 	fs.StringVar(&f.token, "token", "", "service token secret clients must send (required)")
 	fs.StringVar(&f.mysqlDSN, "mysql-dsn", "", "external MySQL/MariaDB server (go-sql-driver DSN with admin rights); empty starts an embedded server")
-	fs.StringVar(&f.timings, "timings", emulator.ProfileZero, "timing profile: "+strings.Join(emulator.ProfileNames(), ", "))
+	// The default is fast, not zero: with zero a new branch is ready at
+	// once and a deploy is complete as soon as it is queued, so a client
+	// that never polls passes here and fails on PlanetScale, where a
+	// branch takes a while and a deploy passes through queued, submitting,
+	// in_progress and the cutover states (spec: deployment.state;
+	// planetscale.com/docs/vitess/schema-changes/deploy-requests).
+	fs.StringVar(&f.timings, "timings", emulator.ProfileFast, "timing profile: "+strings.Join(emulator.ProfileNames(), ", ")+"; fast, the default, makes every waiting state observable, zero skips them")
 	fs.Float64Var(&f.timeScale, "time-scale", 1, "multiply every timing by this factor")
 	fs.IntVar(&f.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per minute per service token (0 disables)")
 	fs.Var(&f.safeMigrations, "safe-migrations", "branch to start with safe migrations on, in every database (main; off by default, as on a new PlanetScale database)")

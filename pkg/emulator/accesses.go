@@ -59,6 +59,7 @@ var routeAccesses = map[string][]string{
 	"POST " + drRoute + "/deploy":          {"create_deploy_request"},
 	"POST " + drRoute + "/apply-deploy":    {"create_deploy_request"},
 	"POST " + drRoute + "/skip-revert":     {"create_deploy_request"},
+	"POST " + drRoute + "/complete-deploy": {"create_deploy_request"},
 	"POST " + drRoute + "/revert":          {"create_deploy_request"},
 	"POST " + drRoute + "/cancel":          {"create_deploy_request"},
 	"PUT " + drRoute + "/auto-apply":       {"create_deploy_request"},

@@ -30,6 +30,11 @@ func (e *Emulator) listBranches(w http.ResponseWriter, r *http.Request) error {
 		if p, err := strconv.ParseBool(q.Get("production")); err == nil && p != b.production {
 			continue
 		}
+		// Spec, list_branches: "safe_migrations: Filter branches by safe
+		// migrations (DDL protection)".
+		if s, err := strconv.ParseBool(q.Get("safe_migrations")); err == nil && s != b.safeMigrations {
+			continue
+		}
 		views = append(views, e.branchView(db, b, now))
 	}
 	if q.Get("order") == "desc" {
@@ -202,9 +207,10 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 		e.mu.Unlock()
 		return err
 	}
-	victims := []*branch{b}
-	if boolQuery(r, "delete_descendants") {
-		victims = append(victims, db.descendants(b)...)
+	victims, descendants := []*branch{b}, db.descendants(b)
+	all := boolQuery(r, "delete_descendants")
+	if all {
+		victims = append(victims, descendants...)
 	}
 	for _, v := range victims {
 		if v.production {
@@ -216,6 +222,18 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 			return unprocessable("branch %s is still being created", v.name)
 		}
 	}
+	if !all && len(descendants) > 0 {
+		// The spec's delete_descendants ("If true, recursively delete
+		// all descendant branches along with this branch") says what
+		// happens with it, not what happens to the children without
+		// it. Not documented, so the emulator refuses: nothing is
+		// deleted that the client did not name, no branch is left with
+		// a parent that is gone, and a client tested here works on
+		// PlanetScale whatever it does.
+		e.mu.Unlock()
+		return unprocessable("branch %s has child branches (%s): delete them first, or pass delete_descendants=true (pscale branch delete --delete-descendants) to delete them with it",
+			b.name, branchNames(descendants))
+	}
 	var drops dropList
 	for _, v := range victims {
 		drops.merge(e.removeBranch(db, v, time.Now()))
@@ -225,6 +243,15 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return noContent(w)
+}
+
+// branchNames lists the names of branches, comma-separated.
+func branchNames(bs []*branch) string {
+	names := make([]string, len(bs))
+	for i, b := range bs {
+		names[i] = b.name
+	}
+	return strings.Join(names, ", ")
 }
 
 // dropList is storage left to drop after a branch or backup is removed

@@ -96,6 +96,12 @@ func TestBranches(t *testing.T) {
 			createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "parent"})
 			createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "child", ParentBranch: "parent"})
 			createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "grandchild", ParentBranch: "child"})
+			err := c.DatabaseBranches.Delete(ctx(t), &ps.DeleteDatabaseBranchRequest{Organization: org, Database: "app", Branch: "parent"})
+			assert.Assert(t, is.ErrorContains(err, "branch parent has child branches (child, grandchild)"), "a parent is not deleted under its children")
+			for _, name := range []string{"parent", "child", "grandchild"} {
+				_, ok := e.BranchDatabase("app", name)
+				assert.Assert(t, ok, name)
+			}
 			assert.NilError(t, c.DatabaseBranches.Delete(ctx(t), &ps.DeleteDatabaseBranchRequest{Organization: org, Database: "app", Branch: "parent", DeleteDescendants: true}))
 			for _, name := range []string{"parent", "child", "grandchild"} {
 				_, ok := e.BranchDatabase("app", name)
@@ -231,4 +237,31 @@ func TestBranchSettingsAndBackups(t *testing.T) {
 	assert.Assert(t, !storageHas(t, e, snapshot))
 	_, err = c.Backups.Get(ctx(t), &ps.GetBackupRequest{Organization: org, Database: "app", Branch: "main", Backup: bk.PublicID})
 	assert.Equal(t, sdkCode(err), ps.ErrNotFound)
+}
+
+// TestListBranchesFilters checks the branch list's filters the spec
+// gives list_branches: q, production and safe_migrations.
+func TestListBranchesFilters(t *testing.T) {
+	t.Parallel()
+	e := Start(t)
+	c := client(t, e)
+	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
+	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "staging"})
+	status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches/staging/safe-migrations", nil)
+	assert.Equal(t, status, http.StatusOK, string(body))
+	names := func(query string) []string {
+		t.Helper()
+		out := []string{}
+		for _, b := range listData[struct {
+			Name string `json:"name"`
+		}](t, e, dbPath(e, "app")+"/branches?"+query) {
+			out = append(out, b.Name)
+		}
+		return out
+	}
+	assert.DeepEqual(t, names("safe_migrations=true"), []string{"main", "staging"})
+	assert.DeepEqual(t, names("safe_migrations=false"), []string{"dev"})
+	assert.DeepEqual(t, names("production=true"), []string{"main"})
+	assert.DeepEqual(t, names("q=dev"), []string{"dev"})
+	assert.DeepEqual(t, names(""), []string{"main", "dev", "staging"})
 }

@@ -23,7 +23,6 @@ var notEmulated = map[string]string{
 	"create_database": "databases are created at start (--database)",
 	"delete_database": "databases live as long as the emulator",
 	// Deploy request features outside psflow's flow.
-	"complete_errored_deploy":      "an errored deploy ends in complete_error; retrying it is not emulated",
 	"force_cutover_deploy_request": "cutover is immediate after apply-deploy or with auto_cutover",
 }
 
@@ -246,4 +245,13 @@ func contractDeployRequests(c *contractRun) {
 	assert.Equal(c.t, len(list["data"].([]any)), 5)
 	c.call("list_deploy_requests", 200, "GET", db+"/deploy-requests?state=closed&per_page=2&page=2", nil)
 	c.call("list_deploy_requests", 404, "GET", dbPath(e, "no-such-db")+"/deploy-requests", nil)
+
+	// uniq → main: the cutover fails on duplicate rows, complete_error
+	// blocks the queue until complete-deploy.
+	execAll(c.t, adminDB(c.t, e, "app", "main"), "CREATE TABLE codes (id BIGINT PRIMARY KEY, code VARCHAR(10))")
+	n = open("uniq", true, "ALTER TABLE codes ADD UNIQUE KEY code (code)")
+	execAll(c.t, adminDB(c.t, e, "app", "main"), "INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+	deployUntil(n, stateCompleteError)
+	c.call("complete_errored_deploy", 200, "POST", drPath(e, n)+"/complete-deploy", nil)
+	c.call("complete_errored_deploy", 404, "POST", drPath(e, 999)+"/complete-deploy", nil)
 }

@@ -28,11 +28,30 @@ func (d drEnv) branchWith(t *testing.T, name string, ddl ...string) {
 // open creates a deploy request from branch into main.
 func (d drEnv) open(t *testing.T, branch string, autoCutover bool) *ps.DeployRequest {
 	t.Helper()
+	earlier := d.requestCount()
 	dr, err := d.c.DeployRequests.Create(ctx(t), &ps.CreateDeployRequestRequest{
 		Organization: d.e.Org(), Database: "app", Branch: branch, Notes: "notes for " + branch, AutoCutover: autoCutover,
 	})
 	assert.NilError(t, err)
+	if !autoCutover && earlier > 0 {
+		// planetscale-go leaves a false auto_cutover out, and the request
+		// inherits the previous one's: turn it off, as a client must.
+		dr, err = d.c.DeployRequests.AutoApplyDeploy(ctx(t), &ps.AutoApplyDeployRequestRequest{
+			Organization: d.e.Org(), Database: "app", Number: dr.Number, Enable: false,
+		})
+		assert.NilError(t, err)
+	}
 	return dr
+}
+
+// requestCount is the number of deploy requests of app.
+func (d drEnv) requestCount() int {
+	for _, db := range d.e.State().Databases {
+		if db.Name == "app" {
+			return len(db.DeployRequests)
+		}
+	}
+	return 0
 }
 
 // get fetches a deploy request.

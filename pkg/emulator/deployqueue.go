@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/deploy"
 )
@@ -21,7 +22,7 @@ func queueOf(db *database, into string) (deploy.Queue, map[uint64]*deployRequest
 		if dr.starting {
 			state = stateSubmitting
 		}
-		q = append(q, deploy.Entry{Number: dr.number, State: state, QueuedAt: dr.queuedAt, Due: dr.due})
+		q = append(q, deploy.Entry{Number: dr.number, State: state, QueuedAt: dr.queuedAt, Due: dr.due, Completed: dr.completed})
 		byNumber[dr.number] = dr
 	}
 	return q, byNumber
@@ -62,7 +63,9 @@ func (e *Emulator) queueTimeSpent(db *database, dr *deployRequest, gen int) func
 // runs is not documented, and is what keeps a change made to the target
 // some other way from being overwritten. One that no longer applies ends
 // in complete_error with its deploy_check_errors and production
-// untouched: what a client can see and act on.
+// untouched, and blocks the queue as any failed deploy does
+// (deploy.Entry.Blocking): what a client can see and act on. One whose
+// changes the target has all already is complete (consumed).
 func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
 	q := dr.queued
@@ -92,7 +95,8 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	case err != nil:
 		dr.lastErr = err.Error()
 	case ev.plan.Empty():
-		dr.lastErr = "nothing left to deploy: " + dr.into + " already has every change of this deploy request"
+		e.consumed(db, dr, ev.plan)
+		return
 	case !ev.plan.Deployable():
 		dr.plan, dr.lastErr = ev.plan, ev.plan.CheckErrors()
 	}
@@ -104,10 +108,30 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	e.transition(db, dr, stateSubmitting)
 }
 
+// consumed ends a deployment at the head of its queue whose changes its
+// target already has, every one, as deployments ahead made the same
+// changes: "the first deploy consumes them" (blog post "Database
+// branching: three-way merge for schema changes"). What the state of the
+// second request is then is not documented; it is complete with no DDL
+// run, which is true of the target and which a client waiting for its
+// deploy takes for done, rather than an error that would block the
+// queue for a change that is there. The caller holds e.mu.
+func (e *Emulator) consumed(db *database, dr *deployRequest, plan deploy.Plan) {
+	dr.plan = plan
+	if b := db.branches[dr.branch]; b != nil {
+		// As after a cutover: the branch's changes are in its parent now.
+		b.fork = dr.queued.branch
+	}
+	e.log.Info("deploy request consumed: its target has every change", "database", db.name, "number", dr.number)
+	e.transition(db, dr, stateComplete)
+}
+
 // aheadOf lists the deployments ahead of dr in its queue (all of the
-// queue, for a request not in it) that have not changed the target yet,
-// with the sides they were queued with: a deploy request joining the
-// queue is checked against them. The caller holds e.mu.
+// queue, for a request not in it) that have not changed the target yet
+// and still may, with the sides they were queued with: a deploy request
+// joining the queue is checked against them. A failed deployment that
+// blocks the queue will change nothing, and is left out. The caller
+// holds e.mu.
 func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
 	q, byNumber := queueOf(db, dr.into)
 	var out []deploy.Ahead
@@ -116,7 +140,7 @@ func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
 			break
 		}
 		a := byNumber[e.Number]
-		if a.deployedAt.IsZero() && a.queued.set {
+		if a.deployedAt.IsZero() && a.queued.set && !e.Blocking() {
 			out = append(out, deploy.Ahead{Number: a.number, Fork: statements(a.queued.fork), Branch: statements(a.queued.branch)})
 		}
 	}
@@ -141,4 +165,33 @@ func (e *Emulator) getDeployQueue(w http.ResponseWriter, r *http.Request) error 
 	}
 	writeJSON(w, http.StatusOK, paginate(r, views))
 	return nil
+}
+
+// completeErroredDeploy serves POST .../deploy-requests/{number}/complete-deploy
+// (spec operation complete_errored_deploy, "Complete an errored deploy"):
+// a deployment that ended in complete_error or complete_revert_error
+// stops blocking its queue, and the next queued one may start
+// (deploy.Entry.Blocking says why it blocked). pscale calls it only in
+// those two states (planetscale/cli pull request 1351), and what
+// PlanetScale answers in another is not documented: a 422 naming the
+// state, and the command for a gated deploy, is what tells a client
+// what to do instead. A second call on a completed one answers as the
+// first did, so a client retrying after a lost answer is not failed.
+func (e *Emulator) completeErroredDeploy(w http.ResponseWriter, r *http.Request) error {
+	return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
+		switch dr.state {
+		case stateCompleteError, stateCompleteRevertError:
+		case statePendingCutover:
+			return unprocessable("deploy request #%d is waiting for its cutover, not blocked by an error: apply it (POST .../deploy-requests/%d/apply-deploy)", dr.number, dr.number)
+		default:
+			return unprocessable("deploy request #%d is in state %s: only a deploy in complete_error or complete_revert_error blocks the deploy queue and can be completed", dr.number, dr.state)
+		}
+		if dr.completed {
+			return nil
+		}
+		dr.completed, dr.updatedAt = true, time.Now()
+		e.log.Info("errored deploy completed: the deploy queue is unblocked", "database", db.name, "number", dr.number, "into", dr.into, "state", dr.state)
+		e.pump(db, dr.into)
+		return nil
+	})
 }

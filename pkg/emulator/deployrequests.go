@@ -56,9 +56,12 @@ type deployRequest struct {
 	queued   queuedSides // what deploy was called with
 	due      bool        // queued and past the emulated queue time
 	starting bool        // at the head of its queue, being checked once more
-	before   []string    // the target's schema before the deploy, for revert
-	after    []string    // and after it
-	keepDB   string      // storage database holding the data the deploy dropped
+	// completed: complete-deploy was called on it after it failed, so it
+	// blocks its queue no more (deploy.Entry.Blocking).
+	completed bool
+	before    []string // the target's schema before the deploy, for revert
+	after     []string // and after it
+	keepDB    string   // storage database holding the data the deploy dropped
 	// migrationRows is a storage database holding the branch's migration
 	// table as the cutover found it, to move into the target when the
 	// revert window closes; migrationTable names the table.
@@ -74,8 +77,33 @@ type createDeployRequestRequest struct {
 	Branch           string `json:"branch"`
 	IntoBranch       string `json:"into_branch"`
 	Notes            string `json:"notes"`
-	AutoCutover      bool   `json:"auto_cutover"`
+	AutoCutover      *bool  `json:"auto_cutover"`
 	AutoDeleteBranch bool   `json:"auto_delete_branch"`
+}
+
+// autoCutoverFor is the auto_cutover of a new deploy request of db. Left
+// out of the body, it is the setting of the database's previous deploy
+// request as it is now (PUT .../auto-apply included): "each new DR
+// remembers the setting used from the previous DR", planetscale/cli pull
+// request 1163 (pscale deploy-request create without --enable-auto-apply
+// or --disable-auto-apply sends none). planetscale-go sends auto_cutover
+// only when true (omitempty), so a client wanting a gated request after
+// an automatic one must PUT .../auto-apply {"enable": false}.
+//
+// What a database's first request gets is not documented (neither the
+// spec, the pull requests nor the docs say). It is false, a gated
+// deployment that waits in pending_cutover for apply-deploy: a client
+// tested here then handles the gate, and so works whichever PlanetScale
+// chooses, where true would let a client that never handles
+// pending_cutover pass here and hang there. The caller holds e.mu.
+func autoCutoverFor(db *database, asked *bool) bool {
+	switch {
+	case asked != nil:
+		return *asked
+	case len(db.drs) > 0:
+		return db.drs[len(db.drs)-1].autoCutover
+	}
+	return false
 }
 
 func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) error {
@@ -133,7 +161,7 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 	dr := &deployRequest{
 		id: randomString(12), deploymentID: randomString(12), number: uint64(len(db.drs) + 1),
 		branch: from.name, into: into.name, branchID: from.id, keyspace: db.name, notes: req.Notes,
-		autoCutover: req.AutoCutover, autoDeleteBranch: req.AutoDeleteBranch,
+		autoCutover: autoCutoverFor(db, req.AutoCutover), autoDeleteBranch: req.AutoDeleteBranch,
 		createdAt: now, updatedAt: now, creator: tokenOf(r),
 	}
 	db.drs = append(db.drs, dr)

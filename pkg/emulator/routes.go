@@ -27,9 +27,7 @@ func (e *Emulator) routes() http.Handler {
 	for pattern, h := range e.apiHandlers() {
 		api.Handle(pattern, e.endpoint(h))
 	}
-	api.Handle("/", e.endpoint(func(w http.ResponseWriter, r *http.Request) error {
-		return notFound("no route for %s %s", r.Method, r.URL.Path)
-	}))
+	api.Handle("/", e.endpoint(noRoute))
 
 	root := http.NewServeMux()
 	root.Handle("/__emulator/", e.adminRoutes())
@@ -76,6 +74,7 @@ func (e *Emulator) apiHandlers() map[string]apiHandler {
 		"POST " + drRoute + "/apply-deploy":      e.applyDeploy,
 		"POST " + drRoute + "/skip-revert":       e.skipRevert,
 		"POST " + drRoute + "/revert":            e.revertDeploy,
+		"POST " + drRoute + "/complete-deploy":   e.completeErroredDeploy,
 		"PUT " + drRoute + "/auto-apply":         e.updateAutoApply,
 		"POST " + drRoute + "/cancel":            e.cancelDeploy,
 		"GET " + drRoute + "/deployment":         e.getDeployment,

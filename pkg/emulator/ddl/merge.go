@@ -61,8 +61,11 @@ func joinOr(stmts []string) string {
 // ours-then-theirs from base both succeed and give the same schema.
 // Column, key and constraint order is not compared, so two branches each
 // adding a column to one table commute; where the blog is silent on
-// order, that is the choice that lets both deploy. Each argument is a
-// list of CREATE statements.
+// order, that is the choice that lets both deploy. Changes both sides
+// made the same way are not a conflict: they are taken as part of base
+// (withShared), so the first to deploy consumes them and ours applies
+// only the rest, as the post says. Each argument is a list of CREATE
+// statements.
 func ThreeWay(base, ours, theirs []string) (Merge, error) {
 	env, err := environment()
 	if err != nil {
@@ -78,6 +81,7 @@ func ThreeWay(base, ours, theirs []string) (Merge, error) {
 			return Merge{}, fmt.Errorf("%s schema: %w", s.name, err)
 		}
 	}
+	b = withShared(env, b, o, t)
 	oursDiffs, err := orderedDiffs(b, o)
 	if err != nil {
 		return Merge{}, err

@@ -62,9 +62,44 @@ func TestThreeWay(t *testing.T) {
 			want: []string{}, wantResult: []string{"beta", "users"},
 		},
 		{
+			// The blog post: identical changes are not a conflict; the
+			// first to deploy consumes them.
 			name: "the branch's change was deployed already by someone else",
 			base: []string{users}, ours: []string{usersKeyed}, theirs: []string{usersKeyed},
-			conflict: "users", conflictMentions: "email_idx",
+			want: []string{}, wantResult: []string{"users"},
+		},
+		{
+			name: "both sides created the same table, the branch another too",
+			base: []string{users}, ours: []string{users, alpha, beta}, theirs: []string{users, alpha},
+			want:       []string{"CREATE TABLE `beta` (\n\t`id` bigint NOT NULL,\n\tPRIMARY KEY (`id`)\n)"},
+			wantResult: []string{"alpha", "beta", "users"},
+		},
+		{
+			name: "partial overlap: the target has one of the branch's two columns",
+			base: []string{orders}, ours: []string{ordersBoth}, theirs: []string{ordersDue},
+			want:                []string{"ALTER TABLE `orders` ADD COLUMN `currency` char(3)"},
+			wantResult:          []string{"orders"},
+			wantInstantEligible: true,
+		},
+		{
+			name:   "partial overlap: the same column and key, the key in another order",
+			base:   []string{users},
+			ours:   []string{"CREATE TABLE `users` (`id` bigint NOT NULL, `email` varchar(100) NOT NULL, `name` text, PRIMARY KEY (`id`), KEY `b_idx` (`id`, `email`), KEY `email_idx` (`email`))"},
+			theirs: []string{"CREATE TABLE `users` (`id` bigint NOT NULL, `email` varchar(100) NOT NULL, PRIMARY KEY (`id`), KEY `email_idx` (`email`), KEY `b_idx` (`id`, `email`))"},
+			want:   []string{"ALTER TABLE `users` ADD COLUMN `name` text"}, wantResult: []string{"users"},
+			wantInstantEligible: true,
+		},
+		{
+			name: "partial overlap: both dropped a column, the branch also added one",
+			base: []string{ordersNote}, ours: []string{"CREATE TABLE `orders` (`id` bigint NOT NULL, `note` text, `x` int, PRIMARY KEY (`id`))"},
+			theirs: []string{ordersOnlyNote},
+			want:   []string{"ALTER TABLE `orders` ADD COLUMN `x` int"}, wantResult: []string{"orders"},
+			wantInstantEligible: true,
+		},
+		{
+			name: "one column added two ways on both sides",
+			base: []string{orders}, ours: []string{ordersCur}, theirs: []string{strings.Replace(ordersCur, "char(3)", "char(5)", 1)},
+			conflict: "orders", conflictMentions: "char(5)",
 		},
 		{
 			name: "one column changed two ways",

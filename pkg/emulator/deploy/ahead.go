@@ -41,8 +41,8 @@ type Collision struct {
 	Number uint64
 	// Table is the table or view, empty when the merge cannot name it.
 	Table string
-	// Reason says what fails once both apply: a conflict, a lint error,
-	// or nothing left for the request to change.
+	// Reason says what fails once both apply: a conflict or a lint
+	// error.
 	Reason string
 	// Ours are the request's statements for Table since its fork point;
 	// Theirs the deployment ahead's since its own (all of them when it
@@ -82,7 +82,10 @@ func CheckQueue(s Sides, ahead []Ahead) ([]Collision, error) {
 		return nil, nil
 	}
 	p, err := evaluateAfter(s, ahead)
-	if err != nil || p.Deployable() {
+	if err != nil || p.Deployable() || p.Empty() {
+		// Empty: the deployments ahead make every change of the request;
+		// that is no conflict, and the first deploy consumes them (blog
+		// post "Database branching: three-way merge for schema changes").
 		return nil, err
 	}
 	plans := make([]ddl.Plan, len(ahead))
@@ -158,11 +161,6 @@ func failures(p Plan) []failure {
 	}
 	for _, l := range p.Lint {
 		add(failure{l.Table, fmt.Sprintf("lint error %s once both apply: %s", l.LintError, l.ErrorDescription), ours[l.Table]})
-	}
-	if p.Empty() {
-		for _, c := range p.Changes.Changes {
-			add(failure{c.Name, "it already makes this change, so nothing is left to deploy", ours[c.Name]})
-		}
 	}
 	return out
 }

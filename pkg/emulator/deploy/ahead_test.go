@@ -37,11 +37,15 @@ func TestCheckQueue(t *testing.T) {
 				"deploy request #1: ALTER TABLE `users` MODIFY COLUMN `email` varchar(255) NOT NULL"},
 		},
 		{
-			name:    "a deployment ahead that makes the same change leaves nothing to deploy",
+			// The first deploy consumes the change: no conflict.
+			name:    "a deployment ahead that makes the same change",
 			request: Sides{Fork: []string{users}, Branch: []string{usersWide}, Target: []string{users}},
 			ahead:   []Ahead{wide},
-			numbers: []uint64{1},
-			checks:  []string{"conflict with deploy request #1 queued ahead: users: it already makes this change"},
+		},
+		{
+			name:    "a deployment ahead that makes part of the request's changes",
+			request: Sides{Fork: []string{users}, Branch: []string{usersWide, alpha}, Target: []string{users}},
+			ahead:   []Ahead{wide},
 		},
 		{
 			name: "a view reading a column a deployment ahead drops names that one",

@@ -69,6 +69,40 @@ func TestQueue(t *testing.T) {
 			order: []uint64{4}, next: 4, aheadOf: 4, wantAhead: []uint64{},
 		},
 		{
+			name: "a failed deploy blocks the queue until complete-deploy",
+			q: Queue{
+				{Number: 1, State: CompleteError, QueuedAt: at(0)},
+				{Number: 2, State: Queued, QueuedAt: at(1), Due: true},
+				{Number: 3, State: Queued, QueuedAt: at(2), Due: true},
+			},
+			order: []uint64{1, 2, 3}, aheadOf: 3, wantAhead: []uint64{1, 2},
+		},
+		{
+			name: "a failed revert blocks the queue until complete-deploy",
+			q: Queue{
+				{Number: 1, State: CompleteRevertError, QueuedAt: at(0)},
+				{Number: 2, State: Queued, QueuedAt: at(1), Due: true},
+			},
+			order: []uint64{1, 2}, aheadOf: 2, wantAhead: []uint64{1},
+		},
+		{
+			name: "a completed failure leaves the queue",
+			q: Queue{
+				{Number: 1, State: CompleteError, QueuedAt: at(0), Completed: true},
+				{Number: 2, State: CompleteRevertError, QueuedAt: at(1), Completed: true},
+				{Number: 3, State: Queued, QueuedAt: at(2), Due: true},
+			},
+			order: []uint64{3}, next: 3, aheadOf: 3, wantAhead: []uint64{},
+		},
+		{
+			name: "a request that failed its checks blocks nothing",
+			q: Queue{
+				{Number: 1, State: Error},
+				{Number: 2, State: Queued, QueuedAt: at(1), Due: true},
+			},
+			order: []uint64{2}, next: 2, aheadOf: 2, wantAhead: []uint64{},
+		},
+		{
 			name: "the head waits until it is due",
 			q: Queue{
 				{Number: 1, State: Queued, QueuedAt: at(0)},

@@ -1,0 +1,44 @@
+package emulator
+
+import (
+	"testing"
+
+	"gotest.tools/v3/assert"
+)
+
+// TestSelfApproval checks who may approve a deploy request when the
+// database requires approval: the creator may not when another
+// administrator exists (spec, require_approval_for_deploy: approval by "a
+// database administrator other than the request creator"), and may when
+// they are the only one (planetscale.com/docs, deploy requests), here the
+// emulator's only service token.
+func TestSelfApproval(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		opts   []Option
+		refuse bool
+	}{
+		{name: "several administrators", opts: []Option{WithRequireApproval(), withReviewer()}, refuse: true},
+		{name: "the only administrator", opts: []Option{WithRequireApproval()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := Start(t, tc.opts...)
+			d := drEnv{e: e, c: client(t, e)}
+			d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
+			n := d.wait(t, d.open(t, "feature", true).Number, "ready").Number
+			err := d.approve(t, d.c, n)
+			if tc.refuse {
+				assert.ErrorContains(t, err, "cannot approve your own deploy request")
+				assert.Assert(t, !d.get(t, n).Approved)
+				return
+			}
+			assert.NilError(t, err)
+			assert.Assert(t, d.get(t, n).Approved)
+			_, err = d.deploy(t, n)
+			assert.NilError(t, err)
+			d.wait(t, n, "complete")
+		})
+	}
+}
