@@ -28,13 +28,6 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	db := s.String("database")
 	parent := s.String("parent_branch")
-	if parent == "" {
-		d, err := c.GetDatabase(ctx, db)
-		if err != nil {
-			return err
-		}
-		parent = d.DefaultBranch
-	}
 	if name == parent {
 		return step.Usagef("branch %s is the parent branch of %s; name a development branch", name, shared.Where(s))
 	}
@@ -74,11 +67,13 @@ func run(ctx context.Context, s *step.Step) error {
 
 // getOrCreate returns the branch, creating it when it does not exist. A
 // create that fails ambiguously, or loses a race with another run, is
-// reconciled by reading the branch back.
+// reconciled by reading the branch back. Without a parent the new branch
+// is made off the default branch, which the API picks; an existing one is
+// checked against it.
 func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db string, req planetscale.CreateBranch) (*planetscale.Branch, bool, error) {
 	b, err := c.GetBranch(ctx, db, req.Name)
 	if err == nil {
-		return b, false, checkExisting(s, b, req.Parent)
+		return b, false, checkExisting(ctx, s, c, db, b, req.Parent)
 	}
 	if !planetscale.IsKind(err, planetscale.KindNotFound) {
 		return nil, false, err
@@ -95,7 +90,7 @@ func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 		existing, getErr := c.GetBranch(ctx, db, req.Name)
 		if getErr == nil {
 			s.Logf("branch %s appeared while creating it (another run, or a request whose answer was lost); reusing it", req.Name)
-			return existing, false, checkExisting(s, existing, req.Parent)
+			return existing, false, checkExisting(ctx, s, c, db, existing, req.Parent)
 		}
 		// Nothing was created: try again only after a failure that may pass.
 		if attempt == attempts || !planetscale.Transient(err) || !planetscale.IsKind(getErr, planetscale.KindNotFound) {
@@ -105,10 +100,22 @@ func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 	}
 }
 
-// checkExisting refuses to reuse a branch that is not what was asked for.
-func checkExisting(s *step.Step, b *planetscale.Branch, parent string) error {
+// checkExisting refuses to reuse a branch that is not what was asked for:
+// a production branch, the default branch, or one off another parent
+// (the default branch when parent is empty).
+func checkExisting(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, parent string) error {
 	if b.Production {
 		return step.Usagef("branch %s of %s is a production branch; create-branch only hands out development branches", b.Name, shared.Where(s))
+	}
+	if parent == "" {
+		d, err := c.GetDatabase(ctx, db)
+		if err != nil {
+			return err
+		}
+		if b.Name == d.DefaultBranch {
+			return step.Usagef("branch %s is the parent branch of %s; name a development branch", b.Name, shared.Where(s))
+		}
+		parent = d.DefaultBranch
 	}
 	if b.ParentBranch != parent {
 		return step.Usagef("branch %s of %s already exists with parent %s, not %s; delete it or set parent_branch: %s",

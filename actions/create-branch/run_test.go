@@ -179,9 +179,9 @@ func TestCreateBranchRefusesBadInput(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--branch", "Feature/X"}, nil, 2, `input branch: branch name "Feature/X" is invalid`},
-		{[]string{"--branch", "main"}, nil, 2, "branch main is the parent branch of acme/app"},
+		{[]string{"--branch", "main"}, nil, 2, "branch main of acme/app is a production branch"},
 		{[]string{"--branch", "pr-1", "--seed-data", "last_successful_backup", "--backup-id", "x"}, nil, 2, "set seed_data or backup_id, not both"},
-		{[]string{"--branch", "pr-1", "--database", "nope"}, nil, 1, "get database acme/nope: not found (HTTP 404 not_found)"},
+		{[]string{"--branch", "pr-1", "--database", "nope"}, nil, 1, "create branch pr-1 of acme/nope: not found (HTTP 404 not_found): database nope not found"},
 		{[]string{"--branch", "pr-1"}, map[string]string{"PLANETSCALE_SERVICE_TOKEN": "pscale_tkn_wrong"}, 2, "unauthorized (HTTP 401 unauthorized)"},
 		{[]string{"--branch", "pr-1", "--timeout", "10"}, nil, 2, `input timeout: "10" is not valid`},
 	}

@@ -28,7 +28,7 @@ var Action = &step.Action{
 		step.Input{Name: "close_if_no_changes", Description: "Close the deploy request when there is nothing to deploy.", Kind: step.Bool, Default: "false"},
 	),
 	Outputs: []step.Output{
-		{Name: "number", Description: "Deploy request number."},
+		{Name: "number", Description: "Deploy request number.", HandOver: true},
 		{Name: "url", Description: "Deploy request page."},
 		{Name: "deployment_state", Description: "Deployment state, e.g. ready or no_changes."},
 		{Name: "has_changes", Description: "true when the deploy request changes the schema."},

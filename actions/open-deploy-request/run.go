@@ -75,7 +75,7 @@ func run(ctx context.Context, s *step.Step) error {
 		}
 	}
 	if dr.DeploymentState == "pending" && s.Bool("wait_for_diff") {
-		waited, err := waitForDiff(ctx, s, c, db, dr.Number)
+		waited, err := waitForDiff(ctx, s, c, db, dr.Number, created)
 		if err != nil {
 			s.Output("deployment_state", "pending")
 			return err
@@ -191,13 +191,18 @@ func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetsca
 	return openOf(list), nil
 }
 
-// waitForDiff waits until the deploy request leaves pending.
-func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64) (*planetscale.DeployRequest, error) {
+// waitForDiff waits until the deploy request leaves pending. One the run
+// just opened (created) is read first after the waiter's first interval:
+// the answer to its creation said pending.
+func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64, created bool) (*planetscale.DeployRequest, error) {
 	var dr *planetscale.DeployRequest
 	w := &planetscale.Waiter{
 		What:    fmt.Sprintf("the diff of deploy request #%d of %s", n, shared.Where(s)),
 		Timeout: s.Duration("timeout"),
 		Logf:    s.Logf,
+	}
+	if created {
+		w.Delay = planetscale.DefaultFirst
 	}
 	_, err := w.Wait(ctx, func(ctx context.Context) (string, bool, error) {
 		var err error

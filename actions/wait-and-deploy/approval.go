@@ -13,25 +13,30 @@ import (
 const approvalRecheck = 30 * time.Second
 
 // approvalWait is what the follower knows about approvals: the database's
-// require_approval_for_deploy, when it was read, and whether the deploy
-// waits for an approval.
+// require_approval_for_deploy, when it was read, whether it is to be read
+// (asked), and whether the deploy waits for an approval.
 type approvalWait struct {
 	required bool
 	readAt   time.Time
+	asked    bool
 	waiting  bool
 }
 
-// recheck makes the next look read the setting again.
-func (a *approvalWait) recheck() { a.readAt = time.Time{} }
+// recheck makes the next look read the setting (again): the API refused a
+// deploy, which an approval the database requires may explain.
+func (a *approvalWait) recheck() { a.readAt, a.asked = time.Time{}, true }
 
 // awaitApproval reports whether the ready request dr waits for an
-// approval: the database requires one and dr has none. It logs once when
-// the wait starts and once when it ends. A setting that cannot be read is
-// taken as not required, with a warning: the API still refuses to deploy
-// an unapproved request where one is required.
+// approval: the database requires one and dr has none. The setting is
+// read only once the API refused a deploy of dr (it refuses an unapproved
+// request where one is required), so that a deploy nothing holds back
+// costs no call for it; open-deploy-request has reported it already
+// (approval_required). It logs once when the wait starts and once when it
+// ends. A setting that cannot be read is taken as not required, with a
+// warning: the API still refuses the deploy.
 func (f *follower) awaitApproval(ctx context.Context, dr *planetscale.DeployRequest) (bool, error) {
 	a := &f.approval
-	if !dr.Approved && time.Since(a.readAt) >= approvalRecheck {
+	if !dr.Approved && a.asked && time.Since(a.readAt) >= approvalRecheck {
 		d, err := f.c.GetDatabase(ctx, f.db)
 		switch {
 		case err == nil:

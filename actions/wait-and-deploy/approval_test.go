@@ -27,9 +27,10 @@ func waitForCalls(t *testing.T, em *emulator.Emulator, pattern string, n int) {
 	}, poll.WithTimeout(30*time.Second), poll.WithDelay(20*time.Millisecond))
 }
 
-// A database that requires approvals: the deploy waits, saying so once,
-// until the request is approved, or times out (exit 3) naming the missing
-// approval.
+// A database that requires approvals: the API refuses the deploy of an
+// unapproved request, then the run reads the setting and waits, saying so
+// once, until the request is approved, or times out (exit 3) naming the
+// missing approval.
 func TestWaitAndDeployWaitsForAnApproval(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
@@ -44,7 +45,7 @@ func TestWaitAndDeployWaitsForAnApproval(t *testing.T) {
 			"the database requires approval for deploys and nobody has approved it; ask a database administrator other than its author to approve it on PlanetScale"))
 		assert.Equal(t, strings.Count(late.Stderr(), waiting), 1, "the wait is logged once")
 		assert.Equal(t, late.Outputs["deployment_state"], "ready")
-		assert.Equal(t, em.DeployCalls("app", n), 0)
+		assert.Equal(t, em.DeployCalls("app", n), 1, "one deploy call, refused")
 
 		seen := em.Counts()[getDatabasePath]
 		done := background(t, deploytest.Env(em, nil), "--branch", "pr-16", "--timeout", "60s")
@@ -54,7 +55,7 @@ func TestWaitAndDeployWaitsForAnApproval(t *testing.T) {
 		r.Assert(t, icmd.Success)
 		assert.Equal(t, strings.Count(r.Stderr(), waiting), 1)
 		assert.Check(t, is.Contains(r.Stderr(), "deploy request #1 of acme/app no longer waits for an approval (approved: true)"))
-		assert.Equal(t, em.DeployCalls("app", n), 1)
+		assert.Equal(t, em.DeployCalls("app", n), 3, "refused once by each run, then deployed")
 		assert.Check(t, deploytest.Tables(t, em, "main")["posts"] != "")
 	})
 }

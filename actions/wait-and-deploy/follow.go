@@ -105,6 +105,10 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	return state, false, nil
 }
 
+// lockContended is how long getting the host lock may take before it
+// counts as waited for: an uncontended file lock takes microseconds.
+const lockContended = 5 * time.Millisecond
+
 // action is a call that moves a deployment on from one state.
 type action struct {
 	what string // "deploy", for messages: "the API refused to deploy …"
@@ -122,9 +126,9 @@ func (f *follower) actions() map[string]action {
 }
 
 // act makes the call that moves the deployment on from state. Holding the
-// host lock, it reads the state again and calls only when it is
-// unchanged, so a run on this machine that comes second finds the
-// deployment moved on. Right before a deploy call, the statements are
+// host lock, it reads the state again when the lock was held by another
+// run, and calls only when it is unchanged, so a run on this machine that
+// comes second finds the deployment moved on. Right before a deploy call, the statements are
 // read, logged and checked against what open-deploy-request reported.
 // Runs on other machines are not kept apart by a pause: the API refuses a
 // deploy of a request that is no longer ready, and a refusal (the
@@ -138,6 +142,7 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		return state, false, f.refusedError(state)
 	}
 	a := f.actions()[state]
+	asked := time.Now()
 	release, err := f.lock.acquire(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -147,11 +152,17 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		release = func() {}
 	}
 	defer release()
-	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
-	if err != nil {
-		return state, false, err
+	dr := f.last
+	// A lock that had to be waited for was held by another run here,
+	// which may have moved the deployment on since this look read it: read
+	// it again. A lock got at once saves the read; a run that came and went
+	// in between made the API refuse this call, which is read back below.
+	if time.Since(asked) > lockContended {
+		if dr, err = f.c.GetDeployRequest(ctx, f.db, f.number); err != nil {
+			return state, false, err
+		}
+		f.last = dr
 	}
-	f.last = dr
 	if dr.DeploymentState != state || (state == stateReady && dr.State != "open") {
 		f.s.Logf("deploy request #%d is %s now; not calling %s", f.number, dr.DeploymentState, a.what)
 		return dr.DeploymentState, false, nil

@@ -38,6 +38,9 @@ func run(ctx context.Context, s *step.Step) error {
 	if err != nil {
 		return err
 	}
+	if err := sameBranch(s, dr); err != nil {
+		return err
+	}
 	s.Output("number", fmt.Sprint(dr.Number))
 	s.Output("url", dr.HtmlURL)
 	if dr.State == "closed" && (dr.DeploymentState == stateReady || dr.DeploymentState == statePending) {
@@ -93,6 +96,22 @@ func (f *follower) onTimeout(ctx context.Context) string {
 	}
 	f.s.Logf("deploy request #%d of %s: %s", f.number, f.where(), what)
 	return what
+}
+
+// sameBranch refuses a deploy request given by number (set, or handed
+// over by open-deploy-request's output file) that is not of the branch the
+// run is about, when it knows one: a number left from another pull
+// request's steps is never deployed.
+func sameBranch(s *step.Step, dr *planetscale.DeployRequest) error {
+	if s.Int("number") == 0 {
+		return nil
+	}
+	branch, err := shared.Branch(s)
+	if err != nil || branch == dr.Branch {
+		return nil
+	}
+	return step.Usagef("deploy request #%d of %s is of branch %s, not %s; set number to a request of branch %s, or leave it out to use the branch's open request",
+		dr.Number, shared.Where(s), dr.Branch, branch, branch)
 }
 
 // number resolves the deploy request: the number input, else the one open

@@ -1,6 +1,7 @@
 package waitanddeploy_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -173,4 +174,15 @@ func TestWaitAndDeployTimeout(t *testing.T) {
 			assert.Check(t, deploytest.Tables(t, em, "main")["posts"] == "", "the change reached main")
 		})
 	}
+}
+
+// A number that is not of the run's branch (left in an output file by
+// another pull request's steps) is refused, and nothing is deployed.
+func TestWaitAndDeployRefusesANumberOfAnotherBranch(t *testing.T) {
+	t.Parallel()
+	em := emulator.Start(t)
+	n := opened(t, em, "pr-31", []string{postsTable})
+	r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--number", fmt.Sprint(n), "--branch", "pr-32")
+	r.Assert(t, icmd.Expected{ExitCode: 2, Err: "psflow wait-and-deploy: deploy request #1 of acme/app is of branch pr-31, not pr-32"})
+	assert.Equal(t, em.DeployCalls("app", n), 0)
 }

@@ -9,13 +9,19 @@ import (
 	"time"
 )
 
-// psflowFlow is the lifecycle as psflow's five subcommands, configured
-// the way a CodeBuild project does it (environment plus --branch).
+// psflowFlow is the lifecycle as psflow's five subcommands, run the way
+// the merged job of examples/codebuild/buildspec-pr.yml runs them:
+// configured by environment plus --branch, each step started by a shell
+// that has sourced the output file of the steps before (set -a; .
+// psflow.env), which hands over open-deploy-request's number and
+// reported_diff to wait-and-deploy.
 func psflowFlow() flow {
 	cmd := func(action string, args ...string) step {
 		return step{name: "psflow " + action, run: func(ctx context.Context, r *run) error {
-			_, err := command(ctx, r.em.PsflowEnv(database, filepath.Join(r.dir, "psflow.env")), r.cfg.psflow,
-				append([]string{action, "--branch", branch}, args...)...)
+			out := filepath.Join(r.dir, "psflow.env")
+			_, err := command(ctx, r.em.PsflowEnv(database, out), "bash",
+				append([]string{"-c", `set -a; if [ -f "$PSFLOW_OUTPUT_FILE" ]; then . "$PSFLOW_OUTPUT_FILE"; fi; set +a; exec "$0" "$@"`,
+					r.cfg.psflow, action, "--branch", branch}, args...)...)
 			return err
 		}}
 	}
@@ -23,7 +29,7 @@ func psflowFlow() flow {
 		name: "psflow",
 		what: "psflow create-branch, seed-branch, open-deploy-request, wait-and-deploy, delete-branch",
 		steps: []step{
-			cmd("create-branch"),
+			cmd("create-branch", "--create-password=false"),
 			seedStep(cmd),
 			changeSchema,
 			cmd("open-deploy-request", "--comment=false"),

@@ -22,7 +22,8 @@ import (
 // (set -a; . out.env; set +a), and holds the inputs of every action
 // (--show-inputs) in the sourced environment against the environment
 // before: they differ by the declared hand-overs only, create-branch's
-// branch and open-deploy-request's reported_diff, which carry the outputs.
+// branch and open-deploy-request's reported_diff and number, which carry
+// the outputs.
 // The steps after create-branch name no branch: the hand-over gives it.
 func TestSourcingOutputsSetsOnlyHandOvers(t *testing.T) {
 	em := emulator.Start(t)
@@ -41,7 +42,7 @@ func TestSourcingOutputsSetsOnlyHandOvers(t *testing.T) {
 	}{
 		{"create-branch", []string{"--branch", "feature-x"}, map[string]string{"branch": "branch"}},
 		{"seed-branch", []string{"--schema", schema}, nil},
-		{"open-deploy-request", nil, map[string]string{"reported_diff": "reported_diff"}},
+		{"open-deploy-request", nil, map[string]string{"reported_diff": "reported_diff", "number": "number"}},
 		{"wait-and-deploy", nil, nil},
 		{"delete-branch", nil, nil},
 	}

@@ -104,23 +104,26 @@ func listAll[T any](ctx context.Context, c *Client, op, path string) ([]T, error
 	})
 }
 
-// CreateBranch is what a new branch is made from.
+// CreateBranch is what a new branch is made from. An empty Parent leaves
+// parent_branch out, and the API branches off the database's default
+// branch ("Defaults to the database's default branch if not provided",
+// spec: POST /organizations/{organization}/databases/{database}/branches).
 type CreateBranch struct {
-	Name     string
-	Parent   string
-	Region   string
-	BackupID string // restore this backup's data (Data Branching)
-	SeedData string // "last_successful_backup" to restore the newest backup
+	Name     string `json:"name"`
+	Parent   string `json:"parent_branch,omitempty"`
+	Region   string `json:"region,omitempty"`
+	BackupID string `json:"backup_id,omitempty"` // restore this backup's data (Data Branching)
+	SeedData string `json:"seed_data,omitempty"` // "last_successful_backup" to restore the newest backup
 }
 
 // CreateBranch creates a branch. It is sent once: after an ambiguous
-// failure the caller must GET the branch before trying again.
+// failure the caller must GET the branch before trying again. The body is
+// psflow's own, as the SDK always sends parent_branch, even empty.
 func (c *Client) CreateBranch(ctx context.Context, db string, b CreateBranch) (*Branch, error) {
 	return call(ctx, fmt.Sprintf("create branch %s of %s/%s", b.Name, c.org, db), func(ctx context.Context) (*Branch, error) {
-		return c.api.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{
-			Organization: c.org, Database: db, Name: b.Name, ParentBranch: b.Parent,
-			Region: b.Region, BackupID: b.BackupID, SeedData: b.SeedData,
-		})
+		var out Branch
+		err := c.sendJSON(ctx, http.MethodPost, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db)+"/branches", b, &out)
+		return &out, err
 	})
 }
 

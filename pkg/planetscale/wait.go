@@ -49,7 +49,11 @@ type Waiter struct {
 	First      time.Duration // first interval, and the interval after a change; default DefaultFirst
 	Max        time.Duration // interval cap; default DefaultMax
 	MaxLimited time.Duration // interval cap while rate limited; default DefaultMaxLimited
-	Logf       func(format string, args ...any)
+	// Delay is how long to wait before the first poll: for a state just
+	// read elsewhere (a deploy request's diff, pending in the answer to
+	// its creation), a poll at once only reads it again.
+	Delay time.Duration
+	Logf  func(format string, args ...any)
 
 	polls   int
 	limited int
@@ -101,6 +105,14 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 		defer cancel()
 	}
 	w.state, w.logf = "", logf
+	if w.Delay > 0 {
+		if err := sleep(waitCtx, w.Delay); err != nil {
+			if ctx.Err() != nil {
+				return "", fmt.Errorf("waiting for %s: %w", w.What, ctx.Err())
+			}
+			return "", &TimeoutError{What: w.What, After: time.Since(start)}
+		}
+	}
 	for {
 		w.polls++
 		var seen rateLimitNote

@@ -156,3 +156,46 @@ func recordSleeps(w *Waiter) func() []time.Duration {
 func within(d, want time.Duration) bool {
 	return d >= want*8/10 && d <= want*12/10
 }
+
+// A state a poll observed before moving it on is logged and kept among the
+// changes, once, in its place.
+func TestWaiterObserveKeepsTheStateAPollMovedOn(t *testing.T) {
+	t.Parallel()
+	var log logLines
+	w := &Waiter{What: "deploy #1", First: time.Millisecond, Max: 2 * time.Millisecond, Logf: log.logf}
+	seq := []string{"ready", "queued", "done"}
+	n := 0
+	state, err := w.Wait(context.Background(), func(context.Context) (string, bool, error) {
+		n++
+		if n == 1 {
+			w.Observe("ready")
+			w.Observe("ready")
+			return "queued", false, nil
+		}
+		s := seq[min(n, len(seq)-1)]
+		return s, s == "done", nil
+	})
+	assert.NilError(t, err)
+	assert.Equal(t, state, "done")
+	var got []string
+	for _, c := range w.Changes() {
+		got = append(got, c.State)
+	}
+	assert.DeepEqual(t, got, []string{"ready", "queued", "done"})
+	assert.Equal(t, len(log.lines), 3, "%q", log.lines)
+}
+
+// Delay holds the first poll back.
+func TestWaiterDelaysTheFirstPoll(t *testing.T) {
+	t.Parallel()
+	var slept []time.Duration
+	poll, n := states("done")
+	w := &Waiter{What: "diff", Delay: 250 * time.Millisecond, sleep: func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		return nil
+	}}
+	_, err := w.Wait(context.Background(), poll)
+	assert.NilError(t, err)
+	assert.Equal(t, *n, 1)
+	assert.DeepEqual(t, slept, []time.Duration{250 * time.Millisecond})
+}
