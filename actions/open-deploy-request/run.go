@@ -192,8 +192,8 @@ func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetsca
 }
 
 // waitForDiff waits until the deploy request leaves pending. One the run
-// just opened (created) is read first after the waiter's first interval:
-// the answer to its creation said pending.
+// just opened (created) is read first a moment later (DefaultSoon): the
+// answer to its creation said pending.
 func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64, created bool) (*planetscale.DeployRequest, error) {
 	var dr *planetscale.DeployRequest
 	w := &planetscale.Waiter{
@@ -202,7 +202,7 @@ func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 		Logf:    s.Logf,
 	}
 	if created {
-		w.Delay = planetscale.DefaultFirst
+		w.Delay = planetscale.DefaultSoon
 	}
 	_, err := w.Wait(ctx, func(ctx context.Context) (string, bool, error) {
 		var err error

@@ -55,6 +55,7 @@ func run(ctx context.Context, s *step.Step) error {
 	w := &planetscale.Waiter{
 		What:    fmt.Sprintf("deploy request #%d of %s", n, shared.Where(s)),
 		Timeout: s.Duration("timeout"),
+		Soon:    planetscale.DefaultSoon,
 		Logf:    stamped(s),
 	}
 	f.w = w

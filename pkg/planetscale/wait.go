@@ -29,7 +29,12 @@ type Poll func(ctx context.Context) (state string, done bool, err error)
 // token. M waiters sharing 600 requests a minute get one poll each every
 // M/10 s; 30 s is a fair share for up to 300 waiters, and the most a
 // fully slowed waiter can be late.
+//
+// DefaultSoon is how soon a run looks after a call of its own that moves
+// a state on (creating a deploy request, deploying it): its effect is
+// often there at once, and one early look costs one call at most.
 const (
+	DefaultSoon       = 100 * time.Millisecond
 	DefaultFirst      = 250 * time.Millisecond
 	DefaultMax        = 3 * time.Second
 	DefaultMaxLimited = 30 * time.Second
@@ -53,12 +58,18 @@ type Waiter struct {
 	// read elsewhere (a deploy request's diff, pending in the answer to
 	// its creation), a poll at once only reads it again.
 	Delay time.Duration
-	Logf  func(format string, args ...any)
+	// Soon is the interval after a poll that moved the state on itself
+	// (it called Observe, then acted): the answer to its own call comes
+	// quickly, where a state that changes by itself takes First. 0 means
+	// First.
+	Soon time.Duration
+	Logf func(format string, args ...any)
 
 	polls   int
 	limited int
 	start   time.Time
 	state   string // the last state seen
+	acted   bool   // the poll under way called Observe
 	changes []Change
 	logf    func(format string, args ...any)
 	sleep   func(context.Context, time.Duration) error // sleepCtx; tests replace it
@@ -123,7 +134,7 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 		case err == nil:
 			changed = s != w.state || len(w.changes) > before
 			if s != w.state || w.polls == 1 && len(w.changes) == before {
-				w.Observe(s)
+				w.record(s)
 			}
 			if done {
 				return w.state, nil
@@ -140,6 +151,10 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 		}
 		wasSlow := p.slow > 0
 		d := p.next(changed, limited)
+		if w.acted && w.Soon > 0 && !limited {
+			d = min(d, w.Soon)
+		}
+		w.acted = false
 		if slow := p.slow > 0; slow != wasSlow {
 			if slow {
 				logf("%s: slowing down to a poll every %s while the API rate limits this service token", w.What, d.Round(time.Second))
@@ -158,8 +173,16 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 
 // Observe records a state seen within a poll, before the poll moved it on
 // (a deploy request seen ready, then queued by the poll): it is logged and
-// kept among the changes like a state a poll returned.
+// kept among the changes like a state a poll returned, and the next poll
+// comes after Soon.
 func (w *Waiter) Observe(state string) {
+	w.acted = true
+	w.record(state)
+}
+
+// record logs state and keeps it among the changes, unless it is the last
+// state seen.
+func (w *Waiter) record(state string) {
 	if state == w.state && len(w.changes) > 0 {
 		return
 	}

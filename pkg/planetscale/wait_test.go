@@ -199,3 +199,30 @@ func TestWaiterDelaysTheFirstPoll(t *testing.T) {
 	assert.Equal(t, *n, 1)
 	assert.DeepEqual(t, slept, []time.Duration{250 * time.Millisecond})
 }
+
+// After a poll that acted (Observe), the next poll comes after Soon; after
+// one that only read a change, after First.
+func TestWaiterLooksSoonAfterItsOwnCall(t *testing.T) {
+	t.Parallel()
+	var slept []time.Duration
+	n := 0
+	w := &Waiter{What: "deploy #1", First: time.Second, Soon: 10 * time.Millisecond, sleep: func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		return nil
+	}}
+	_, err := w.Wait(context.Background(), func(context.Context) (string, bool, error) {
+		n++
+		switch n {
+		case 1:
+			w.Observe("ready")
+			return "queued", false, nil
+		case 2:
+			return "in_progress", false, nil
+		}
+		return "done", true, nil
+	})
+	assert.NilError(t, err)
+	assert.Equal(t, len(slept), 2)
+	assert.Check(t, slept[0] <= 12*time.Millisecond, "after acting: %s", slept[0])
+	assert.Check(t, slept[1] >= 800*time.Millisecond, "after a change by itself: %s", slept[1])
+}
