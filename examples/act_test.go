@@ -19,16 +19,25 @@ import (
 // must run this test; elsewhere it is skipped without act.
 func actBinary(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("PSFLOW_ACT"); p != "" {
+	return ciTool(t, "PSFLOW_ACT", "act", "the example workflow must run under act")
+}
+
+// ciTool finds a tool a test runs an example with: the path in the
+// environment variable env, else name on PATH. CI installs it (.ci/run) and
+// sets env, so there a missing tool fails the test (why says what for);
+// elsewhere the test is skipped.
+func ciTool(t *testing.T, env, name, why string) string {
+	t.Helper()
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
-	if p, err := exec.LookPath("act"); err == nil {
+	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but act is not installed (PSFLOW_ACT or act on PATH): the example workflow must run under act")
+		t.Fatalf("CI is set but %s is not installed (%s or %s on PATH): %s", name, env, name, why)
 	}
-	t.Skip("act is not installed; .ci/run installs it")
+	t.Skipf("%s is not installed; .ci/run installs it", name)
 	return ""
 }
 
