@@ -64,6 +64,27 @@ func TestExampleWorkflowUnderAct(t *testing.T) {
 	assert.Check(t, hasColumn(t, a.em, "description"), "production schema unchanged after the merge")
 }
 
+// TestExampleWorkflowWithoutSecrets runs the example for a pull request
+// from a fork, which GitHub runs without the repository's secrets: the job
+// ends green, with a notice saying why nothing ran, and touches nothing.
+func TestExampleWorkflowWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	a := newActRunner(t, startEmulator(t), "bookings_api")
+	repo := a.repo(t, map[string]string{})
+	copyTree(t, filepath.Join("testdata", "act", "db"), filepath.Join(repo, "db"))
+	commitAll(t, repo)
+	event, err := filepath.Abs(filepath.Join("testdata", "act", "event-fork.json"))
+	assert.NilError(t, err)
+
+	out, err := a.runWith(t, repo, event)
+	assert.NilError(t, err, "a fork's pull request failed the workflow")
+	assert.Check(t, is.Contains(out, "nothing ran: this run has no PLANETSCALE_SERVICE_TOKEN"))
+	assert.Check(t, is.Contains(out, "Job succeeded"))
+	assert.Check(t, !strings.Contains(out, "Main psflow/psflow/actions/"), "a psflow step ran without secrets")
+	assert.Check(t, is.Len(a.em.State().Databases[0].Branches, 1), "a branch was created")
+	assert.Check(t, is.Len(a.em.Requests(), 0), "psflow called the API")
+}
+
 // mergedEvent writes the merged event in the file named with its merge
 // commit set to sha, and returns the new file's path.
 func mergedEvent(t *testing.T, path, sha string) string {
@@ -169,12 +190,19 @@ func (a *actRunner) run(t *testing.T, repo, event string) (string, error) {
 // runAbs is run for an event file's absolute path; it may be called from
 // another goroutine than the test's.
 func (a *actRunner) runAbs(t *testing.T, repo, event string) (string, error) {
-	cmd := exec.Command(a.act, "pull_request", "-e", event, "-W", ".github/workflows/planetscale-pr.yml",
-		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+a.root,
+	return a.runWith(t, repo, event, "-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token())
+}
+
+// runWith runs the workflow for the event file at its absolute path with
+// the repository's secrets given in args (-s NAME=VALUE), as GitHub gives
+// a run the secrets it may have.
+func (a *actRunner) runWith(t *testing.T, repo, event string, args ...string) (string, error) {
+	cmd := exec.Command(a.act, append([]string{"pull_request", "-e", event, "-W", ".github/workflows/planetscale-pr.yml",
+		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1=" + a.root,
 		"--local-repository", a.checkout, "--action-offline-mode",
-		"--var", "PLANETSCALE_ORG="+a.em.Org(), "--var", "PLANETSCALE_DATABASE="+a.database, "--var", "PLANETSCALE_API_URL="+a.apiURL,
-		"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
-		"--env", "PSFLOW_MYSQL_CA="+a.em.CAFile(), "--env", "CHECKOUT_STAND_IN_REPOSITORY="+repo)
+		"--var", "PLANETSCALE_ORG=" + a.em.Org(), "--var", "PLANETSCALE_DATABASE=" + a.database, "--var", "PLANETSCALE_API_URL=" + a.apiURL,
+		"-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
+		"--env", "PSFLOW_MYSQL_CA=" + a.em.CAFile(), "--env", "CHECKOUT_STAND_IN_REPOSITORY=" + repo}, args...)...)
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "PATH="+a.path, "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()
