@@ -19,16 +19,25 @@ import (
 // must run this test; elsewhere it is skipped without act.
 func actBinary(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("PSFLOW_ACT"); p != "" {
+	return ciTool(t, "PSFLOW_ACT", "act", "the example workflow must run under act")
+}
+
+// ciTool finds a tool a test runs an example with: the path in the
+// environment variable env, else name on PATH. CI installs it (.ci/run) and
+// sets env, so there a missing tool fails the test (why says what for);
+// elsewhere the test is skipped.
+func ciTool(t *testing.T, env, name, why string) string {
+	t.Helper()
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
-	if p, err := exec.LookPath("act"); err == nil {
+	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but act is not installed (PSFLOW_ACT or act on PATH): the example workflow must run under act")
+		t.Fatalf("CI is set but %s is not installed (%s or %s on PATH): %s", name, env, name, why)
 	}
-	t.Skip("act is not installed; .ci/run installs it")
+	t.Skipf("%s is not installed; .ci/run installs it", name)
 	return ""
 }
 
@@ -53,6 +62,27 @@ func TestExampleWorkflowUnderAct(t *testing.T) {
 	assert.Check(t, is.Contains(merged, "branch=pr-7 seed=unchanged recreated=false deploy_request=1 state=complete"))
 	assert.Check(t, !slices.Contains(branchNames(a.em), "pr-7"), "the PR branch outlived the merge")
 	assert.Check(t, hasColumn(t, a.em, "description"), "production schema unchanged after the merge")
+}
+
+// TestExampleWorkflowWithoutSecrets runs the example for a pull request
+// from a fork, which GitHub runs without the repository's secrets: the job
+// ends green, with a notice saying why nothing ran, and touches nothing.
+func TestExampleWorkflowWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	a := newActRunner(t, startEmulator(t), "bookings_api")
+	repo := a.repo(t, map[string]string{})
+	copyTree(t, filepath.Join("testdata", "act", "db"), filepath.Join(repo, "db"))
+	commitAll(t, repo)
+	event, err := filepath.Abs(filepath.Join("testdata", "act", "event-fork.json"))
+	assert.NilError(t, err)
+
+	out, err := a.runWith(t, repo, event)
+	assert.NilError(t, err, "a fork's pull request failed the workflow")
+	assert.Check(t, is.Contains(out, "nothing ran: this run has no PLANETSCALE_SERVICE_TOKEN"))
+	assert.Check(t, is.Contains(out, "Job succeeded"))
+	assert.Check(t, !strings.Contains(out, "Main psflow/psflow/actions/"), "a psflow step ran without secrets")
+	assert.Check(t, is.Len(a.em.State().Databases[0].Branches, 1), "a branch was created")
+	assert.Check(t, is.Len(a.em.Requests(), 0), "psflow called the API")
 }
 
 // mergedEvent writes the merged event in the file named with its merge
@@ -160,12 +190,19 @@ func (a *actRunner) run(t *testing.T, repo, event string) (string, error) {
 // runAbs is run for an event file's absolute path; it may be called from
 // another goroutine than the test's.
 func (a *actRunner) runAbs(t *testing.T, repo, event string) (string, error) {
-	cmd := exec.Command(a.act, "pull_request", "-e", event, "-W", ".github/workflows/planetscale-pr.yml",
-		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1="+a.root,
+	return a.runWith(t, repo, event, "-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token())
+}
+
+// runWith runs the workflow for the event file at its absolute path with
+// the repository's secrets given in args (-s NAME=VALUE), as GitHub gives
+// a run the secrets it may have.
+func (a *actRunner) runWith(t *testing.T, repo, event string, args ...string) (string, error) {
+	cmd := exec.Command(a.act, append([]string{"pull_request", "-e", event, "-W", ".github/workflows/planetscale-pr.yml",
+		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1=" + a.root,
 		"--local-repository", a.checkout, "--action-offline-mode",
-		"--var", "PLANETSCALE_ORG="+a.em.Org(), "--var", "PLANETSCALE_DATABASE="+a.database, "--var", "PLANETSCALE_API_URL="+a.apiURL,
-		"-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token(), "-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
-		"--env", "PSFLOW_MYSQL_CA="+a.em.CAFile(), "--env", "CHECKOUT_STAND_IN_REPOSITORY="+repo)
+		"--var", "PLANETSCALE_ORG=" + a.em.Org(), "--var", "PLANETSCALE_DATABASE=" + a.database, "--var", "PLANETSCALE_API_URL=" + a.apiURL,
+		"-s", "GITHUB_TOKEN=ghs_psflowtestnotreal",
+		"--env", "PSFLOW_MYSQL_CA=" + a.em.CAFile(), "--env", "CHECKOUT_STAND_IN_REPOSITORY=" + repo}, args...)...)
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "PATH="+a.path, "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()

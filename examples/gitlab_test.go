@@ -29,10 +29,17 @@ type gitlabCI struct {
 	Jobs   map[string]gitlabJob `yaml:",inline"`
 }
 
+// gitlabRule is one rule of a job.
+type gitlabRule struct {
+	If           string `yaml:"if"`
+	When         string `yaml:"when"`
+	AllowFailure *bool  `yaml:"allow_failure"`
+}
+
 // gitlabJob is one job of a .gitlab-ci.yml.
 type gitlabJob struct {
 	Stage         string            `yaml:"stage"`
-	When          string            `yaml:"when"`
+	Rules         []gitlabRule      `yaml:"rules"`
 	Needs         []string          `yaml:"needs"`
 	ResourceGroup string            `yaml:"resource_group"`
 	Variables     map[string]string `yaml:"variables"`
@@ -126,19 +133,28 @@ func (mr *mergeRequest) opened(t *testing.T) {
 func TestGitLabPipelineWiring(t *testing.T) {
 	t.Parallel()
 	ci := readGitLabCI(t)
-	assert.Equal(t, len(ci.Workflow.Rules), 1)
-	assert.Equal(t, ci.Workflow.Rules[0].If, `$CI_PIPELINE_SOURCE == "merge_request_event"`)
-	branch, deploy, cleanup := ci.Jobs["planetscale-branch"], ci.Jobs["planetscale-deploy"], ci.Jobs["planetscale-cleanup"]
+	const mr, main = `$CI_PIPELINE_SOURCE == "merge_request_event"`, `$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`
+	assert.Equal(t, len(ci.Workflow.Rules), 2)
+	assert.Equal(t, ci.Workflow.Rules[0].If, mr)
+	assert.Equal(t, ci.Workflow.Rules[1].If, main)
+	branch, deploy, cleanup, sweep := ci.Jobs["planetscale-branch"], ci.Jobs["planetscale-deploy"], ci.Jobs["planetscale-cleanup"], ci.Jobs["planetscale-sweep"]
+	no, yes := false, true
+	assert.DeepEqual(t, branch.Rules, []gitlabRule{{If: mr}})
 	assert.Equal(t, branch.Environment.OnStop, "planetscale-cleanup")
 	assert.Equal(t, cleanup.Environment.Name, branch.Environment.Name)
 	assert.Equal(t, cleanup.Environment.Action, "stop")
-	assert.Equal(t, cleanup.When, "manual")
+	// A stop job that blocked the pipeline would block the merge.
+	assert.DeepEqual(t, cleanup.Rules, []gitlabRule{{If: mr, When: "manual", AllowFailure: &yes}})
 	assert.Equal(t, cleanup.Stage, branch.Stage, "a stop job in a later stage may not run")
 	assert.Equal(t, cleanup.Variables["GIT_STRATEGY"], "none")
-	assert.Equal(t, deploy.When, "manual")
+	// The deploy blocks the pipeline until it has passed.
+	assert.DeepEqual(t, deploy.Rules, []gitlabRule{{If: mr, When: "manual", AllowFailure: &no}})
 	assert.DeepEqual(t, deploy.Needs, []string{"planetscale-branch"})
+	assert.DeepEqual(t, sweep.Rules, []gitlabRule{{If: main}})
 	assert.Check(t, slices.Contains(ci.Stages, branch.Stage))
-	assert.Check(t, is.Contains(strings.Join(ci.Default.BeforeScript, "\n"), "go install \"github.com/psflow/psflow/cmd/psflow@${PSFLOW_VERSION}\""))
+	install := strings.Join(ci.Default.BeforeScript, "\n")
+	assert.Check(t, is.Contains(install, `sha256sum --check --strict`))
+	assert.Check(t, !strings.Contains(install, "go install"), "psflow is built in every job")
 }
 
 // TestGitLabMergeRequestDeployedAndMerged runs the pipelines of a merge

@@ -61,7 +61,12 @@ func actionYAML(a *step.Action) []byte {
 	fmt.Fprintf(&b, "name: psflow %s\ndescription: %s\nauthor: psflow\nbranding:\n  icon: %s\n  color: purple\n", a.Name, yamlString(a.Description), a.Icon)
 	b.WriteString("inputs:\n")
 	for _, in := range a.Inputs {
-		fmt.Fprintf(&b, "  %s:\n    description: %s\n    required: %v\n", in.Name, yamlString(inputDoc(in)), in.Required && in.Env == "")
+		// Every input may also come from PSFLOW_<NAME> in the step's or the
+		// workflow's env, so none is required of with:.
+		fmt.Fprintf(&b, "  %s:\n    description: %s\n    required: false\n", in.Name, yamlString(inputDoc(in)))
+		if def := actionDefault(in); def != "" {
+			fmt.Fprintf(&b, "    default: %s\n", def)
+		}
 	}
 	b.WriteString("outputs:\n")
 	for _, o := range a.Outputs {
@@ -82,11 +87,39 @@ func inputDoc(in step.Input) string {
 	if in.Default != "" {
 		doc += fmt.Sprintf(" Default: %s.", in.Default)
 	}
+	if isGitHubToken(in) {
+		doc += " Default: the job's token (github.token)."
+	}
+	fallback := "PSFLOW_" + strings.ToUpper(in.Name)
 	if in.Env != "" {
+		fallback += " or " + in.Env
+	}
+	switch {
+	case in.Required:
+		doc += fmt.Sprintf(" Required: set it here or in %s (a step's or the workflow's env).", fallback)
+	case in.Env != "":
 		doc += fmt.Sprintf(" Falls back to %s.", in.Env)
 	}
 	return doc
 }
+
+// actionDefault is an input's default: in action.yml, as YAML: its
+// declared default, or for a github_token the job's token. psflow reads
+// an INPUT_<NAME> equal to the declared default as unset, so that
+// PSFLOW_<NAME> and the input's own variable still apply under it.
+func actionDefault(in step.Input) string {
+	if isGitHubToken(in) {
+		return "${{ github.token }}"
+	}
+	if in.Default == "" {
+		return ""
+	}
+	return yamlString(in.Default)
+}
+
+// isGitHubToken reports whether in is a token for the GitHub API, which
+// GitHub hands every job as github.token.
+func isGitHubToken(in step.Input) bool { return in.Name == "github_token" && in.Secret }
 
 // yamlString quotes a scalar for YAML.
 func yamlString(s string) string {

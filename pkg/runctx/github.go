@@ -41,10 +41,12 @@ func gitHub(env getenv) (Context, error) {
 			HTMLURL string `json:"html_url"`
 			Merged  bool   `json:"merged"`
 			Head    struct {
-				Ref string `json:"ref"`
+				Ref  string  `json:"ref"`
+				Repo *ghRepo `json:"repo"`
 			} `json:"head"`
 			Base struct {
-				Ref string `json:"ref"`
+				Ref  string  `json:"ref"`
+				Repo *ghRepo `json:"repo"`
 			} `json:"base"`
 		} `json:"pull_request"`
 	}
@@ -63,7 +65,31 @@ func gitHub(env getenv) (Context, error) {
 	c.HeadRef = first(branch(pr.Head.Ref), c.HeadRef)
 	c.BaseRef = first(branch(pr.Base.Ref), c.BaseRef)
 	c.Event = gitHubAction(payload.Action, pr.Merged)
+	if env("GITHUB_EVENT_NAME") == "pull_request" {
+		c.Withheld = withheld(c.PullRequest, env("GITHUB_ACTOR"), pr.Head.Repo, pr.Base.Repo)
+	}
 	return c, nil
+}
+
+// ghRepo is a repository of a pull_request payload.
+type ghRepo struct {
+	FullName string `json:"full_name"`
+}
+
+// withheld says why GitHub runs a pull_request event's workflow without
+// the repository's Actions secrets: the pull request comes from a fork,
+// or Dependabot opened or updated it (its runs get Dependabot secrets
+// only). Source: docs.github.com, "Using secrets in GitHub Actions" and
+// "Troubleshooting Dependabot on GitHub Actions". A pull_request_target
+// event runs with secrets, so the caller asks only for pull_request.
+func withheld(number int, actor string, head, base *ghRepo) string {
+	switch {
+	case head != nil && base != nil && head.FullName != "" && head.FullName != base.FullName:
+		return fmt.Sprintf("pull request #%d comes from the fork %s", number, head.FullName)
+	case actor == "dependabot[bot]":
+		return fmt.Sprintf("pull request #%d is Dependabot's, whose runs get Dependabot secrets only", number)
+	}
+	return ""
 }
 
 // gitHubAction maps a pull_request event's activity type to an Event.

@@ -45,6 +45,22 @@ func TestGitHubActions(t *testing.T) {
 		{name: "closed", env: with(base, map[string]string{"GITHUB_EVENT_PATH": prEvent("closed", false)}), want: pr(runctx.Closed)},
 		{name: "other activity", env: with(base, map[string]string{"GITHUB_EVENT_PATH": prEvent("ready_for_review", false)}), want: pr("ready_for_review")},
 		{
+			name: "from a fork",
+			env:  with(base, map[string]string{"GITHUB_EVENT_PATH": forkEvent(t, "alice/app")}),
+			want: withheldCtx(pr(runctx.Opened), "pull request #7 comes from the fork alice/app"),
+		},
+		{name: "from a branch of the repository", env: with(base, map[string]string{"GITHUB_EVENT_PATH": forkEvent(t, "acme/app")}), want: pr(runctx.Opened)},
+		{
+			name: "dependabot",
+			env:  with(base, map[string]string{"GITHUB_EVENT_PATH": forkEvent(t, "acme/app"), "GITHUB_ACTOR": "dependabot[bot]"}),
+			want: withheldCtx(pr(runctx.Opened), "pull request #7 is Dependabot's, whose runs get Dependabot secrets only"),
+		},
+		{
+			name: "fork under pull_request_target, which has secrets",
+			env:  with(base, map[string]string{"GITHUB_EVENT_PATH": forkEvent(t, "alice/app"), "GITHUB_EVENT_NAME": "pull_request_target"}),
+			want: pr(runctx.Opened),
+		},
+		{
 			name: "push",
 			env: with(base, map[string]string{
 				"GITHUB_EVENT_NAME": "push", "GITHUB_HEAD_REF": "", "GITHUB_BASE_REF": "", "GITHUB_REF_NAME": "feature/Add_Users",
@@ -73,4 +89,18 @@ func TestGitHubActions(t *testing.T) {
 		{name: "malformed payload", env: with(base, map[string]string{"GITHUB_EVENT_PATH": payload(t, `{"action":`)}), err: "GitHub Actions: parse the event payload"},
 	}
 	runCases(t, cases)
+}
+
+// forkEvent is the payload of pull request 7 opened from head, a
+// repository, into acme/app.
+func forkEvent(t *testing.T, head string) string {
+	t.Helper()
+	return payload(t, `{"action":"opened","number":7,"pull_request":{"number":7,"title":"Add users","html_url":"https://github.com/acme/app/pull/7",`+
+		`"head":{"ref":"feature/x","repo":{"full_name":"`+head+`"}},"base":{"ref":"main","repo":{"full_name":"acme/app"}}}}`)
+}
+
+// withheldCtx is c with Withheld set to why.
+func withheldCtx(c runctx.Context, why string) runctx.Context {
+	c.Withheld = why
+	return c
 }

@@ -37,6 +37,10 @@ type Context struct {
 	Repository  string // owner/name of the repository (a GitLab project's path)
 	Host        string // the repository's host: github.com, gitlab.com, bitbucket.org, …
 	ReportsEnd  bool   // the CI runs when a pull request is merged or closed, and says which
+	// Withheld says why the CI gives this run none of the repository's
+	// secrets ("pull request #7 comes from the fork alice/app"); empty when
+	// it gives them.
+	Withheld string
 }
 
 // getenv reads one variable of the run's environment.

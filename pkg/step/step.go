@@ -55,6 +55,10 @@ func (s *Step) run(ctx context.Context) error {
 		return err
 	}
 	if err := s.resolve(flags); err != nil {
+		if why := s.withheldSecrets(flags); why != "" {
+			s.Noticef("nothing ran: %s, and GitHub gives such runs none of the repository's secrets, so the service token is unset", why)
+			return nil
+		}
 		return err
 	}
 	if h.showInputs {
@@ -101,7 +105,10 @@ func (s *Step) resolve(flags map[string]*flagValue) error {
 }
 
 // lookup returns an input's raw value and where it came from: its flag,
-// the first variable set, else its default.
+// the first variable set, else its default. INPUT_<NAME> equal to the
+// input's default counts as unset: a composite action's action.yml passes
+// its default: when the workflow sets nothing, and PSFLOW_<NAME> or the
+// input's own variable then still apply.
 func (s *Step) lookup(in Input, f *flagValue) (raw, from string) {
 	if f != nil && f.set {
 		if in.Kind == Bool && f.raw == "" {
@@ -109,8 +116,12 @@ func (s *Step) lookup(in Input, f *flagValue) (raw, from string) {
 		}
 		return f.raw, in.Flag()
 	}
-	for _, name := range in.EnvNames() {
-		if v := s.env.Getenv(name); v != "" {
+	for i, name := range in.EnvNames() {
+		v := s.env.Getenv(name)
+		if i == 0 && in.Default != "" && strings.TrimSpace(v) == in.Default {
+			continue
+		}
+		if v != "" {
 			return v, name
 		}
 	}

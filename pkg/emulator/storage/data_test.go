@@ -32,7 +32,7 @@ func TestCopyData(t *testing.T) {
 		for i := range blob {
 			blob[i] = byte(i)
 		}
-		root := mustLogin(t, s, "root", "", src)
+		root := adminLogin(t, s, src)
 		for _, stmt := range []struct {
 			query string
 			args  []any
@@ -50,7 +50,7 @@ func TestCopyData(t *testing.T) {
 
 		assert.NilError(t, s.CopyData(ctx, src, dst))
 
-		copyConn := mustLogin(t, s, "root", "", dst)
+		copyConn := adminLogin(t, s, dst)
 		for _, table := range []string{"parent", "child", "measure"} {
 			query := "SELECT * FROM " + table + " ORDER BY id"
 			want := dumpRows(t, root, query)
@@ -66,7 +66,7 @@ func TestCopyData(t *testing.T) {
 		assert.NilError(t, s.Exec(ctx, dst,
 			"INSERT INTO parent (name) VALUES ('next')",
 			"INSERT INTO child (parent_id, note) VALUES (1, 'fresh')"))
-		fresh := mustLogin(t, s, "root", "", dst)
+		fresh := adminLogin(t, s, dst)
 		assert.Check(t, is.DeepEqual(queryStrings(t, fresh, "SELECT id FROM parent WHERE name = 'next'"), []string{"8"}),
 			"auto increment continues after the copied rows")
 		assert.Check(t, is.DeepEqual(queryStrings(t, fresh, "SELECT COALESCE(note, 'NULL') FROM child ORDER BY id"),

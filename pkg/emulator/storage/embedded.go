@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -42,9 +44,12 @@ type embeddedServer struct {
 const shutdownTimeout = 10 * time.Second
 
 // StartEmbedded starts an in-process go-mysql-server on 127.0.0.1 at a random
-// port. Its databases live in memory; root with an empty password is the admin
-// account and every other account is checked against its grants. The process'
-// standard logrus logger, which only go-mysql-server uses, is silenced.
+// port. Its databases live in memory; root@localhost is the admin account, with
+// a random password made for this server that only the returned Server holds
+// (AdminDSN), so nothing else on the host reaches the storage past the
+// emulator's edge; every other account is checked against its grants. The
+// process' standard logrus logger, which only go-mysql-server uses, is
+// silenced.
 //
 // Known gaps of go-mysql-server v0.20.0 privileges: reading a view needs the
 // CREATE VIEW privilege (so only RoleAdmin can), and global privileges such as
@@ -55,7 +60,11 @@ func StartEmbedded(ctx context.Context) (*Server, error) {
 
 	pro := memory.NewDBProvider()
 	pro.WithOption(memory.NativeIndexProvider(true))
-	engine := newEngine(pro)
+	password, err := rootPassword()
+	if err != nil {
+		return nil, err
+	}
+	engine := newEngine(pro, password)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -76,6 +85,7 @@ func StartEmbedded(ctx context.Context) (*Server, error) {
 
 	dsn := mysql.NewConfig()
 	dsn.User = "root"
+	dsn.Passwd = password
 	dsn.Net = "tcp"
 	dsn.Addr = ln.Addr().String()
 	s, err := connect(ctx, dsn)
@@ -91,14 +101,30 @@ func StartEmbedded(ctx context.Context) (*Server, error) {
 // status variables of go-mysql-server without synchronization.
 var engineMu sync.Mutex
 
-// newEngine builds an engine over pro with the root account (empty password)
-// and privilege checks on; account changes are kept in memory only.
-func newEngine(pro *memory.DbProvider) *sqle.Engine {
+// newEngine builds an engine over pro with the account root@localhost, whose
+// password is rootPassword, and privilege checks on; account changes are
+// kept in memory only. go-mysql-server's own root account
+// (Config.IncludeRootAccount) has an empty password, so it is not used.
+func newEngine(pro *memory.DbProvider, rootPassword string) *sqle.Engine {
 	engineMu.Lock()
 	defer engineMu.Unlock()
-	engine := sqle.New(analyzer.NewDefault(pro), &sqle.Config{IncludeRootAccount: true})
-	engine.Analyzer.Catalog.MySQLDb.SetPersister(&mysql_db.NoopPersister{})
+	engine := sqle.New(analyzer.NewDefault(pro), &sqle.Config{})
+	accounts := engine.Analyzer.Catalog.MySQLDb
+	accounts.SetPersister(&mysql_db.NoopPersister{})
+	ed := accounts.Editor()
+	defer ed.Close()
+	accounts.AddSuperUser(ed, "root", "localhost", rootPassword)
 	return engine
+}
+
+// rootPassword makes the embedded server's root password: 32 random bytes,
+// hex-encoded (printable, as MySQL passwords over the wire must be).
+func rootPassword() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make the embedded mysql root password: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // close stops accepting connections, closes the open ones and waits until

@@ -140,3 +140,11 @@ func queryStrings(t *testing.T, conn *sql.DB, query string, args ...any) []strin
 	assert.NilError(t, err)
 	return column(rows, 0)
 }
+
+// adminLogin is mustLogin with the account and password of s's AdminDSN.
+func adminLogin(t *testing.T, s *Server, db string) *sql.DB {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(s.AdminDSN())
+	assert.NilError(t, err)
+	return mustLogin(t, s, cfg.User, cfg.Passwd, db)
+}

@@ -39,7 +39,7 @@ func TestKeepAndRestore(t *testing.T) {
 		assert.NilError(t, s.RestoreColumns(ctx, keep, db, "orders", []string{"id"}, []string{"due_date"}))
 		assert.NilError(t, s.RestoreRows(ctx, keep, db, "notes"))
 
-		root := mustLogin(t, s, "root", "", db)
+		root := adminLogin(t, s, db)
 		assert.DeepEqual(t, dumpRows(t, root, "SELECT id, amount, due_date FROM orders ORDER BY id"), []string{
 			`["1" "11" "2026-01-01"]`, `["3" "30" ""]`, `["4" "40" ""]`,
 		})

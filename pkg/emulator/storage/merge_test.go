@@ -22,7 +22,7 @@ func TestMergeRows(t *testing.T) {
 		merged, err := s.MergeRows(ctx, from, to, "schema_migrations")
 		assert.NilError(t, err)
 		assert.Equal(t, merged, int64(1))
-		admin := mustLogin(t, s, "root", "", to)
+		admin := adminLogin(t, s, to)
 		assert.Check(t, is.DeepEqual(queryStrings(t, admin, "SELECT CONCAT(version, ':', checksum) FROM schema_migrations ORDER BY version"),
 			[]string{"1:a", "2:target", "3:c"}))
 

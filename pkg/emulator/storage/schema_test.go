@@ -68,7 +68,7 @@ func TestCopySchema(t *testing.T) {
 		assert.Check(t, is.DeepEqual(got, want))
 		golden.Assert(t, render(got), "copy_schema_"+flavorName(s)+".golden")
 
-		admin := mustLogin(t, s, "root", "", dst)
+		admin := adminLogin(t, s, dst)
 		assert.Check(t, is.DeepEqual(queryStrings(t, admin, "SELECT COUNT(*) FROM parent"), []string{"0"}), "no rows are copied")
 		err = s.Exec(ctx, dst, "INSERT INTO child (parent_id, note) VALUES (42, 'orphan')")
 		assert.Check(t, err != nil, "the foreign key must hold in the copy")
