@@ -15,18 +15,21 @@ import (
 // that has sourced the output file of the steps before (set -a; .
 // psflow.env), which hands over open-deploy-request's number and
 // reported_diff to wait-and-deploy.
-func psflowFlow() flow {
+//
+// name is the flow's name and binary the psflow binary it runs: the one
+// under test, or a baseline to compare with in the same run.
+func psflowFlow(name string, binary func(config) string) flow {
 	cmd := func(action string, args ...string) step {
 		return step{name: "psflow " + action, run: func(ctx context.Context, r *run) error {
 			out := filepath.Join(r.dir, "psflow.env")
 			_, err := command(ctx, r.em.PsflowEnv(database, out), "bash",
 				append([]string{"-c", `set -a; if [ -f "$PSFLOW_OUTPUT_FILE" ]; then . "$PSFLOW_OUTPUT_FILE"; fi; set +a; exec "$0" "$@"`,
-					r.cfg.psflow, action, "--branch", branch}, args...)...)
+					binary(r.cfg), action, "--branch", branch}, args...)...)
 			return err
 		}}
 	}
 	return flow{
-		name: "psflow",
+		name: name,
 		what: "psflow create-branch, seed-branch, open-deploy-request, wait-and-deploy, delete-branch",
 		steps: []step{
 			cmd("create-branch", "--create-password=false"),

@@ -28,6 +28,7 @@ type config struct {
 	rounds  int
 	dsn     string // external MySQL server; empty runs the embedded one
 	psflow  string // psflow binary
+	base    string // a baseline psflow binary, or ""
 	pscale  string // pscale binary, or ""
 	jq      string // jq binary, or ""
 	work    string // temporary directory
@@ -39,6 +40,7 @@ func main() {
 	flag.IntVar(&cfg.rounds, "rounds", 5, "rounds; each runs every flow once, in rotating order")
 	flag.StringVar(&cfg.dsn, "mysql-dsn", os.Getenv("PSFLOW_TEST_MYSQL_DSN"), "MySQL server for the emulator's storage (default $PSFLOW_TEST_MYSQL_DSN; empty: embedded)")
 	flag.StringVar(&cfg.psflow, "psflow", "", "psflow binary (default: build ./cmd/psflow)")
+	flag.StringVar(&cfg.base, "baseline", "", "another psflow binary (say, built from an earlier commit), run as flow psflow-baseline in the same rounds")
 	flag.BoolVar(&cfg.verbose, "verbose", false, "print each run's steps to stderr")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -67,7 +69,11 @@ func realMain(ctx context.Context, cfg config) error {
 	cfg.pscale = os.Getenv("PSFLOW_PSCALE")
 	cfg.jq, _ = exec.LookPath("jq")
 
-	flows := []flow{psflowFlow(), pscaleFlow(), guideFlow()}
+	flows := []flow{psflowFlow("psflow", func(c config) string { return c.psflow })}
+	if cfg.base != "" {
+		flows = append(flows, psflowFlow("psflow-baseline", func(c config) string { return c.base }))
+	}
+	flows = append(flows, pscaleFlow(), guideFlow())
 	results := map[string][]runResult{}
 	for r := range cfg.rounds {
 		for i := range flows {
@@ -80,7 +86,7 @@ func realMain(ctx context.Context, cfg config) error {
 				return ctx.Err()
 			}
 			results[f.name] = append(results[f.name], res)
-			fmt.Fprintf(os.Stderr, "round %d %-7s %s, %d API calls%s\n", r+1, f.name, res.total.Round(1e6), res.calls, failure(res))
+			fmt.Fprintf(os.Stderr, "round %d %-15s %s, %d API calls%s\n", r+1, f.name, res.total.Round(1e6), res.calls, failure(res))
 		}
 	}
 	report(ctx, cfg, flows, results)
