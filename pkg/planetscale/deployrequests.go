@@ -3,6 +3,7 @@ package planetscale
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
@@ -34,21 +35,28 @@ func (c *Client) GetDeployRequest(ctx context.Context, db string, n uint64) (*De
 	})
 }
 
-// CreateDeploy is what a new deploy request is made from.
+// CreateDeploy is what a new deploy request is made from. AutoCutover and
+// AutoDeleteBranch are always sent, false too: a request created without
+// auto_cutover takes the setting of the database's previous request
+// (planetscale/cli pull request 1163), so a gated deploy asked for must
+// say so.
 type CreateDeploy struct {
-	Branch, Into, Notes           string
-	AutoCutover, AutoDeleteBranch bool
+	Branch           string `json:"branch"`
+	Into             string `json:"into_branch"`
+	Notes            string `json:"notes"`
+	AutoCutover      bool   `json:"auto_cutover"`
+	AutoDeleteBranch bool   `json:"auto_delete_branch"`
 }
 
 // CreateDeployRequest opens a deploy request. It is sent once: after an
 // ambiguous failure the caller lists open requests before trying again.
+// The body is psflow's own: the SDK leaves out a false auto_cutover.
 func (c *Client) CreateDeployRequest(ctx context.Context, db string, d CreateDeploy) (*DeployRequest, error) {
 	op := fmt.Sprintf("open a deploy request from %s into %s of %s/%s", d.Branch, d.Into, c.org, db)
 	return call(ctx, op, func(ctx context.Context) (*DeployRequest, error) {
-		return c.api.DeployRequests.Create(ctx, &ps.CreateDeployRequestRequest{
-			Organization: c.org, Database: db, Branch: d.Branch, IntoBranch: d.Into, Notes: d.Notes,
-			AutoCutover: d.AutoCutover, AutoDeleteBranch: d.AutoDeleteBranch,
-		})
+		var dr DeployRequest
+		err := c.sendJSON(ctx, http.MethodPost, "organizations/"+url.PathEscape(c.org)+"/databases/"+url.PathEscape(db)+"/deploy-requests", d, &dr)
+		return &dr, err
 	})
 }
 
