@@ -190,3 +190,22 @@ func TestOpenDeployRequestDiffWait(t *testing.T) {
 	assert.Equal(t, nowait.Outputs["has_changes"], "")
 	assert.Equal(t, nowait.Outputs["diff"], "")
 }
+
+// --auto-cutover=false opens a gated request even when the database's
+// previous request cut over by itself: a request that leaves auto_cutover
+// out takes the previous one's.
+func TestOpenDeployRequestGatedAfterAnAutoCutover(t *testing.T) {
+	t.Parallel()
+	em := emulator.Start(t)
+	deploytest.Branch(t, em, "pr-1", postsTable)
+	deploytest.Branch(t, em, "pr-2", "CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))")
+	env := deploytest.Env(em, nil)
+	actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-1").Assert(t, icmd.Success)
+	actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-2", "--auto-cutover=false").Assert(t, icmd.Success)
+	// The gated request stops at pending_cutover when deployed.
+	_, err := actiontest.SDK(t, em).DeployRequests.Deploy(context.Background(), &ps.PerformDeployRequest{Organization: "acme", Database: "app", Number: 2})
+	assert.NilError(t, err)
+	deploytest.WaitForState(t, em, 2, "pending_cutover")
+	time.Sleep(200 * time.Millisecond)
+	assert.Equal(t, em.DeployHistory("app", 2)[len(em.DeployHistory("app", 2))-1], "pending_cutover")
+}
