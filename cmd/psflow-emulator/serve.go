@@ -48,7 +48,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.databases, "database", "database to create with a production branch main (repeatable; default app)")
 	fs.StringVar(&f.tokenID, "token-id", "", "service token id clients must send (required)")
 	fs.StringVar(&f.token, "token", "", "service token secret clients must send (required)")
-	fs.StringVar(&f.mysqlDSN, "mysql-dsn", "", "external MySQL/MariaDB server (go-sql-driver DSN with admin rights); empty starts an embedded server")
+	fs.StringVar(&f.mysqlDSN, "mysql-dsn", "", "external MySQL/MariaDB server: a go-sql-driver DSN with admin rights, over tcp(host:port) or unix(/path/to.sock); empty starts an embedded server")
 	// The default is fast, not zero: with zero a new branch is ready at
 	// once and a deploy is complete as soon as it is queued, so a client
 	// that never polls passes here and fails on PlanetScale, where a

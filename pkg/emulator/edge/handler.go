@@ -14,8 +14,9 @@ import (
 // handler serves the edge's connections: each one's commands go to its
 // session.
 type handler struct {
-	dir     Directory
-	storage string // host:port of the storage server
+	dir        Directory
+	storage    string // host:port of the storage server, or its socket's path
+	storageNet string // "tcp" or "unix"
 
 	mu       sync.Mutex
 	sessions map[*mysql.Conn]*session

@@ -15,8 +15,11 @@ import (
 type Config struct {
 	// Listen is the host:port to listen on.
 	Listen string
-	// Storage is the host:port of the storage server.
+	// Storage is the host:port of the storage server, or its socket's
+	// path when StorageNet is "unix".
 	Storage string
+	// StorageNet is "tcp" (the default) or "unix".
+	StorageNet string
 	// Directory holds the passwords.
 	Directory Directory
 	// Insecure accepts plaintext connections too; TLS is still offered.
@@ -55,7 +58,7 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	tracked := conntrack.New(ln)
-	h := &handler{dir: cfg.Directory, storage: cfg.Storage, sessions: map[*mysql.Conn]*session{}}
+	h := &handler{dir: cfg.Directory, storage: cfg.Storage, storageNet: cfg.StorageNet, sessions: map[*mysql.Conn]*session{}}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
 		Listener:           tracked,
 		AuthServer:         &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure},

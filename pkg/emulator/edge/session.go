@@ -52,21 +52,25 @@ func (s *session) conn(ctx context.Context) (*mysql.Conn, error) {
 	if s.backend != nil && !s.backend.IsClosed() {
 		return s.backend, nil
 	}
-	host, portText, err := net.SplitHostPort(s.h.storage)
-	if err != nil {
-		return nil, fmt.Errorf("storage address %s: %w", s.h.storage, err)
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("storage address %s: %w", s.h.storage, err)
-	}
 	collation := int(s.c.CharacterSet)
 	if collation == 0 {
 		collation = utf8mb4GeneralCI
 	}
 	params := &mysql.ConnParams{
-		Host: host, Port: port, Uname: s.acct.User, Pass: s.acct.Password, DbName: s.acct.Storage,
+		Uname: s.acct.User, Pass: s.acct.Password, DbName: s.acct.Storage,
 		Charset: strconv.Itoa(collation), ConnectTimeoutMs: uint64(connectTimeout.Milliseconds()),
+	}
+	if s.h.storageNet == "unix" {
+		params.UnixSocket = s.h.storage
+	} else {
+		host, portText, err := net.SplitHostPort(s.h.storage)
+		if err != nil {
+			return nil, fmt.Errorf("storage address %s: %w", s.h.storage, err)
+		}
+		if params.Port, err = strconv.Atoi(portText); err != nil {
+			return nil, fmt.Errorf("storage address %s: %w", s.h.storage, err)
+		}
+		params.Host = host
 	}
 	if s.c.Capabilities&mysql.CapabilityClientFoundRows != 0 {
 		params.Flags |= mysql.CapabilityClientFoundRows

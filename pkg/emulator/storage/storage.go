@@ -50,6 +50,7 @@ var ErrInvalidRole = errors.New("invalid role")
 type Server struct {
 	db       *sql.DB
 	dsn      string
+	net      string // "tcp" or "unix"
 	addr     string
 	embedded *embeddedServer
 	flavor   flavor
@@ -65,14 +66,15 @@ const (
 )
 
 // Open connects to an external server given by a go-sql-driver DSN with
-// admin rights and verifies that it answers.
+// admin rights, over TCP (user@tcp(host:port)/) or a unix socket
+// (user@unix(/run/mysqld/mysqld.sock)/), and verifies that it answers.
 func Open(ctx context.Context, dsn string) (*Server, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse mysql dsn: %w", err)
 	}
-	if cfg.Net != "tcp" {
-		return nil, fmt.Errorf("mysql dsn: network %q: only tcp is supported", cfg.Net)
+	if cfg.Net != "tcp" && cfg.Net != "unix" {
+		return nil, fmt.Errorf("mysql dsn: network %q: use tcp or unix", cfg.Net)
 	}
 	s, err := connect(ctx, cfg)
 	if err != nil {
@@ -102,7 +104,7 @@ func connect(ctx context.Context, cfg *mysql.Config) (*Server, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("query server version at %s: %w", cfg.Addr, err)
 	}
-	s := &Server{db: db, dsn: cfg.FormatDSN(), addr: cfg.Addr, flavor: flavorMySQL}
+	s := &Server{db: db, dsn: cfg.FormatDSN(), net: cfg.Net, addr: cfg.Addr, flavor: flavorMySQL}
 	if mariaVersion.MatchString(version) {
 		s.flavor = flavorMariaDB
 	}
@@ -111,8 +113,12 @@ func connect(ctx context.Context, cfg *mysql.Config) (*Server, error) {
 
 var mariaVersion = regexp.MustCompile(`(?i)mariadb`)
 
-// Addr is the host:port clients connect to.
+// Addr is the host:port clients connect to, or the socket's path when
+// Network is "unix".
 func (s *Server) Addr() string { return s.addr }
+
+// Network is "tcp", or "unix" for a server reached over a unix socket.
+func (s *Server) Network() string { return s.net }
 
 // AdminDSN is a go-sql-driver DSN with admin rights (root).
 func (s *Server) AdminDSN() string { return s.dsn }
