@@ -36,6 +36,8 @@ type follower struct {
 	// skipAhead ends the revert window of a deployment that holds the
 	// queue ahead of this one.
 	skipAhead bool
+	unblock   bool // unblock a queue another request's failed deploy holds
+	blocked   bool // the step stopped on a blocked queue
 	lock      hostLock
 	check     diffCheck        // what the deploy is checked against
 	pr        deploycomment.PR // the pull request behind it, for advice
@@ -74,6 +76,9 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	}
 	if state == stateQueued {
 		f.logQueue(dr)
+		if err := f.blockedQueue(ctx, dr); err != nil {
+			return state, false, err
+		}
 		if err := f.skipRevertAhead(ctx, dr); err != nil {
 			return state, false, err
 		}

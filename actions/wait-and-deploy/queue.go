@@ -63,6 +63,40 @@ func (f *follower) skipRevertAhead(ctx context.Context, dr *planetscale.DeployRe
 	return nil
 }
 
+// blockedQueue deals with a deploy queue that another request's failed
+// deploy or revert holds ahead of dr: PlanetScale keeps it blocked until
+// someone calls complete-deploy on that request (pscale deploy-request
+// unblock; spec operation complete_errored_deploy). With unblock_queue it
+// does so and the wait goes on; by default the step stops (exit 4), naming
+// the request, as unblocking is a decision about another request's failed
+// deploy.
+func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployRequest) error {
+	if dr.Deployment == nil {
+		return nil
+	}
+	for _, d := range dr.Deployment.PrecedingDeployments {
+		if !planetscale.BlockingState(d.State) {
+			continue
+		}
+		if !f.unblock {
+			f.blocked = true
+			return step.DeployFailedf("the deploy queue of %s of %s is blocked by deploy request #%d, whose deploy or revert ended in %s: PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock %s %d); psflow unblocks another request's deploy only with unblock_queue: true",
+				dr.IntoBranch, f.where(), d.DeployRequestNumber, d.State, f.db, d.DeployRequestNumber)
+		}
+		ahead, err := f.c.CompleteErroredDeploy(ctx, f.db, d.DeployRequestNumber)
+		switch {
+		case err == nil:
+			f.s.Logf("unblocked the deploy queue of %s: deploy request #%d (branch %s) of %s ended in %s and held it (unblock_queue)",
+				dr.IntoBranch, ahead.Number, ahead.Branch, f.where(), d.State)
+		case planetscale.IsKind(err, planetscale.KindInvalid):
+			f.s.Logf("deploy request #%d of %s no longer blocks the deploy queue (%v)", d.DeployRequestNumber, f.where(), err)
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
 // notDeployable is the step's error for a request in deployment state
 // error: what keeps it from deploying (its conflicts with the target, its
 // lint errors) and what to do.

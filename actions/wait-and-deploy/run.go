@@ -49,7 +49,7 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	f := &follower{
 		s: s, c: c, db: db, number: n, last: dr, fresh: true,
-		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"),
+		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"), unblock: s.Bool("unblock_queue"),
 		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deploycomment.PROf(s),
 	}
 	w := &planetscale.Waiter{
@@ -63,7 +63,7 @@ func run(ctx context.Context, s *step.Step) error {
 	_, waitErr := w.Wait(ctx, f.look)
 	end := time.Now()
 	var timeout *planetscale.TimeoutError
-	if errors.As(waitErr, &timeout) && !f.approval.waiting && ctx.Err() == nil {
+	if (errors.As(waitErr, &timeout) && !f.approval.waiting || f.blocked) && ctx.Err() == nil {
 		waitErr = fmt.Errorf("%w; %s", waitErr, f.onTimeout(ctx))
 	}
 	if errors.As(waitErr, &timeout) && f.approval.waiting {
@@ -83,9 +83,10 @@ func run(ctx context.Context, s *step.Step) error {
 	return err
 }
 
-// onTimeout does what on_timeout asks with the deployment once the wait
-// timed out, and says what it did: cancelled, so that the failed job
-// never deploys later, or left to deploy when its turn comes.
+// onTimeout does what on_timeout asks with the deployment once the step
+// stops without it (the wait timed out, or the queue is blocked), and says
+// what it did: cancelled, so that the failed job never deploys later, or
+// left to deploy when its turn comes.
 func (f *follower) onTimeout(ctx context.Context) string {
 	var what string
 	if f.s.String("on_timeout") == "leave" {

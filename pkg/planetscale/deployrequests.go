@@ -74,6 +74,17 @@ func (c *Client) ApplyDeploy(ctx context.Context, db string, n uint64) (*DeployR
 	})
 }
 
+// CompleteErroredDeploy unblocks the deploy queue that a failed deploy or
+// revert of request n holds: POST …/deploy-requests/{number}/complete-deploy
+// (spec operation complete_errored_deploy; pscale deploy-request unblock).
+func (c *Client) CompleteErroredDeploy(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
+	return call(ctx, c.drOp("unblock the deploy queue held by", db, n), func(ctx context.Context) (*DeployRequest, error) {
+		var dr DeployRequest
+		err := c.sendJSON(ctx, http.MethodPost, fmt.Sprintf("organizations/%s/databases/%s/deploy-requests/%d/complete-deploy", url.PathEscape(c.org), url.PathEscape(db), n), struct{}{}, &dr)
+		return &dr, err
+	})
+}
+
 // SkipRevert ends the revert window of a deployed request.
 func (c *Client) SkipRevert(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
 	return call(ctx, c.drOp("skip the revert window of", db, n), func(ctx context.Context) (*DeployRequest, error) {

@@ -35,3 +35,13 @@ var deployingStates = []string{StateQueued, "submitting", "in_progress", StatePe
 // Deploying reports whether a deployment state is queued or under way:
 // its deploy request is deploying and its branch must stay.
 func Deploying(state string) bool { return slices.Contains(deployingStates, state) }
+
+// blockingStates end a deployment that holds its deploy queue until it is
+// unblocked: "When a Vitess deploy or revert fails, PlanetScale blocks the
+// deploy queue" (spec operation complete_errored_deploy; planetscale/cli
+// pull request 1351).
+var blockingStates = []string{"complete_error", "complete_revert_error"}
+
+// BlockingState reports whether a deployment in state blocks its deploy
+// queue until POST …/complete-deploy.
+func BlockingState(state string) bool { return slices.Contains(blockingStates, state) }

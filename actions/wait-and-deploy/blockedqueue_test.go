@@ -1,0 +1,57 @@
+package waitanddeploy_test
+
+import (
+	"context"
+	"testing"
+
+	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/pkg/emulator"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+	"gotest.tools/v3/icmd"
+)
+
+// A deploy queued behind another request's failed deploy stops, naming
+// it, and cancels its own deployment; it never unblocks the queue unless
+// told to (unblock_queue), and then deploys.
+func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		env := deploytest.Env(em, nil)
+		deploytest.Exec(t, em, "main", deploytest.BaseSchema...)
+		deploytest.Exec(t, em, "main", "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))",
+			"INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+		// #1 adds a unique key the rows in production break at its cutover.
+		failing := opened(t, em, "pr-1", []string{"ALTER TABLE codes ADD UNIQUE KEY code (code)"}, "--auto-cutover=false")
+		second := opened(t, em, "pr-2", []string{postsTable})
+		third := opened(t, em, "pr-3", []string{"CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))"})
+		gated := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-1", "--apply-cutover=false", "--timeout", "2s", "--on-timeout", "leave")
+		gated.Assert(t, icmd.Expected{ExitCode: 3})
+		sdk, ctx := actiontest.SDK(t, em), context.Background()
+		for _, n := range []uint64{second, third} {
+			_, err := sdk.DeployRequests.Deploy(ctx, &ps.PerformDeployRequest{Organization: "acme", Database: "app", Number: n})
+			assert.NilError(t, err)
+		}
+		_, err := sdk.DeployRequests.ApplyDeploy(ctx, &ps.ApplyDeployRequestRequest{Organization: "acme", Database: "app", Number: failing})
+		assert.NilError(t, err)
+		deploytest.WaitForState(t, em, failing, "complete_error")
+
+		stopped := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-2")
+		stopped.Assert(t, icmd.Expected{ExitCode: 4})
+		assert.Check(t, is.Contains(stopped.Stderr(), "psflow wait-and-deploy: the deploy queue of main of acme/app is blocked by deploy request #1, whose deploy or revert ended in complete_error: "+
+			"PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock app 1); psflow unblocks another request's deploy only with unblock_queue: true; cancelled its deployment"))
+		deploytest.WaitForState(t, em, second, "complete_cancel")
+		assert.Equal(t, em.Counts()["POST /v1/organizations/{organization}/databases/{database}/deploy-requests/{number}/complete-deploy"], 0)
+
+		unblocked := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-3", "--unblock-queue")
+		unblocked.Assert(t, icmd.Success)
+		assert.Check(t, is.Contains(unblocked.Stderr(), "unblocked the deploy queue of main: deploy request #1 (branch pr-1) of acme/app ended in complete_error and held it (unblock_queue)"))
+		tables := deploytest.Tables(t, em, "main")
+		assert.Check(t, tables["tags"] != "")
+		assert.Check(t, tables["posts"] == "", "the cancelled deployment reached main")
+		assert.Check(t, !is.Contains(tables["codes"], "UNIQUE")().Success())
+	})
+}
