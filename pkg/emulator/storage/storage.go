@@ -108,8 +108,33 @@ func connect(ctx context.Context, cfg *mysql.Config) (*Server, error) {
 	if mariaVersion.MatchString(version) {
 		s.flavor = flavorMariaDB
 	}
+	db.SetMaxOpenConns(adminPool(ctx, db))
 	return s, nil
 }
+
+// Bounds of the admin pool.
+const (
+	minAdminConns = 4
+	maxAdminConns = 32
+)
+
+// adminPool sizes the admin pool within the server's max_connections: a
+// quarter of them, between 4 and 32, as every client session the edge
+// relays holds a storage connection of its own, and a server out of
+// connections answers "Too many connections" (1040) to the emulator's
+// calls and to branch passwords alike. The emulator's storage work holds
+// one admin connection at a time per call, so a full pool only queues
+// calls.
+func adminPool(ctx context.Context, db *sql.DB) int {
+	var limit int
+	if err := db.QueryRowContext(ctx, "SELECT @@max_connections").Scan(&limit); err != nil || limit <= 0 {
+		return maxAdminConns
+	}
+	return min(max(limit/4, minAdminConns), maxAdminConns)
+}
+
+// AdminConns is the most admin connections the server's pool opens.
+func (s *Server) AdminConns() int { return s.db.Stats().MaxOpenConnections }
 
 var mariaVersion = regexp.MustCompile(`(?i)mariadb`)
 
