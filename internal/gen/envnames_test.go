@@ -40,6 +40,7 @@ func TestOutputsNeverSetInputs(t *testing.T) {
 	assert.DeepEqual(t, got, map[string][]string{
 		"create-branch branch": {"create-branch branch", "seed-branch branch", "open-deploy-request branch",
 			"wait-and-deploy branch", "delete-branch branch", "dump-schema branch"},
+		"open-deploy-request number":        {"wait-and-deploy number"},
 		"open-deploy-request reported_diff": {"wait-and-deploy reported_diff"},
 	})
 }
