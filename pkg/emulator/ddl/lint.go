@@ -73,7 +73,7 @@ func newLintError(code, table, column, format string, args ...any) LintError {
 // Lint checks a schema the way PlanetScale's safe-migrations linter does:
 // every table needs a usable unique key (a primary key without BLOB/TEXT
 // columns or prefixes, or a unique key over NOT NULL columns), foreign keys
-// are disallowed, charsets must be utf8/utf8mb3/utf8mb4, enum values must be
+// are disallowed, charsets must be utf8/utf8mb3/utf8mb4/latin1/ascii, enum values must be
 // distinct, tables must be InnoDB, and foreign keys and views must refer to
 // what exists. Findings come in statement order. An unparseable statement
 // gives a *StatementError.
