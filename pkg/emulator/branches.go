@@ -57,13 +57,16 @@ func (e *Emulator) getBranch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// createBranchRequest is the body of POST .../branches.
+// createBranchRequest is the body of POST .../branches (spec operation
+// create_branch).
 type createBranchRequest struct {
-	Name         string `json:"name"`
-	ParentBranch string `json:"parent_branch"`
-	BackupID     string `json:"backup_id"`
-	SeedData     string `json:"seed_data"`
-	ClusterSize  string `json:"cluster_size"`
+	Name              string `json:"name"`
+	ParentBranch      string `json:"parent_branch"`
+	BackupID          string `json:"backup_id"`
+	SeedData          string `json:"seed_data"`
+	ClusterSize       string `json:"cluster_size"`
+	Region            string `json:"region"`
+	DeletionProtected bool   `json:"deletion_protected"`
 }
 
 // branchSource is where a new branch's schema (and maybe data) comes from.
@@ -126,6 +129,13 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 	if db.branches[req.Name] != nil {
 		return nil, nil, branchSource{}, unprocessable("branch %s already exists in database %s", req.Name, db.name)
 	}
+	if region := defaultRegion().Slug; db.settings.restrictRegion && req.Region != "" && req.Region != region {
+		// restrict_branch_region: "Whether or not to limit branch
+		// creation to the same region as the one selected during
+		// database creation" (spec, PATCH .../databases/{database}).
+		return nil, nil, branchSource{}, unprocessable("database %s restricts branches to its region %s (restrict_branch_region): cannot create branch %s in %s",
+			db.name, region, req.Name, req.Region)
+	}
 	now := e.stamp.next()
 	var src branchSource
 	parentName := req.ParentBranch
@@ -143,7 +153,7 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 		}
 	}
 	if parentName == "" {
-		parentName = defaultBranch
+		parentName = db.settings.defaultBranch
 	}
 	parent := db.branches[parentName]
 	if parent == nil {
@@ -167,6 +177,7 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 	b := &branch{
 		id: randomString(12), name: req.Name, parent: parent.name, storageDB: e.nextStorageName(),
 		clusterSize: size, createdAt: now, updatedAt: now, creating: true, restoredFrom: src.backup,
+		deletionProtected: req.DeletionProtected,
 	}
 	db.branches[b.name] = b
 	return db, b, src, nil
@@ -220,6 +231,10 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 		if v.creating {
 			e.mu.Unlock()
 			return unprocessable("branch %s is still being created", v.name)
+		}
+		if err := deletionProtectedError(v); err != nil {
+			e.mu.Unlock()
+			return err
 		}
 	}
 	if !all && len(descendants) > 0 {

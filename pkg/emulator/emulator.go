@@ -53,6 +53,11 @@ type Config struct {
 	// RequireApproval turns on require_approval_for_deploy for every
 	// database at start; a new PlanetScale database has it off.
 	RequireApproval bool
+	// DataBranching turns on allow_data_branching for every database at
+	// start; a new PlanetScale database has it off ("Before you can use
+	// the feature, you have to enable it in your database settings page",
+	// planetscale.com/docs/vitess/schema-changes/data-branching).
+	DataBranching bool
 	// MySQLDSN is an external server (go-sql-driver DSN with admin rights)
 	// to keep branches on; empty starts an embedded go-mysql-server.
 	MySQLDSN string

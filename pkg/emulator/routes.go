@@ -51,6 +51,7 @@ func (e *Emulator) apiHandlers() map[string]apiHandler {
 		"POST " + dbRoute + "/branches":          e.createBranch,
 		"GET " + brRoute:                         e.getBranch,
 		"DELETE " + brRoute:                      e.deleteBranch,
+		"PATCH " + brRoute:                       e.updateBranchSettings,
 		"POST " + brRoute + "/promote":           e.promoteBranch,
 		"POST " + brRoute + "/safe-migrations":   e.setSafeMigrations(true),
 		"DELETE " + brRoute + "/safe-migrations": e.setSafeMigrations(false),

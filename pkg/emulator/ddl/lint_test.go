@@ -130,3 +130,17 @@ func fkCase() diffCase {
 	}
 	panic("fk_tables_created case missing")
 }
+
+// TestLintForeignKeysAllowed: with allow_foreign_key_constraints on, a
+// foreign key is no lint error, but one to a missing table still is.
+func TestLintForeignKeysAllowed(t *testing.T) {
+	t.Parallel()
+	fk := "CREATE TABLE `posts` (`id` int NOT NULL, `ok_id` bigint unsigned NOT NULL, PRIMARY KEY (`id`), " +
+		"CONSTRAINT `posts_ok` FOREIGN KEY (`ok_id`) REFERENCES `ok` (`id`))"
+	got, err := LintWith([]string{pkTable, fk}, LintOptions{ForeignKeys: true})
+	assert.NilError(t, err)
+	assert.Check(t, len(got) == 0, "%v", findings(got))
+	got, err = LintWith([]string{fk}, LintOptions{ForeignKeys: true})
+	assert.NilError(t, err)
+	assert.DeepEqual(t, findings(got), []finding{{LintForeignKeysNonexistentTable, "posts", SubjectTable, ""}})
+}
