@@ -91,8 +91,14 @@ func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 		return unprocessable("invalid seed_data %q: the only value is last_successful_backup", req.SeedData)
 	case req.SeedData != "" && req.BackupID != "":
 		return unprocessable("seed_data and backup_id cannot be used together")
+	case req.BackupID != "" && req.ClusterSize == "":
+		// Spec, create_branch: cluster_size is "Required if a backup_id
+		// is provided"; pscale always sends one (PS-10 by default with
+		// --restore or --seed-data, planetscale/cli
+		// internal/cmd/branch/create.go).
+		return unprocessable("cluster_size is required with backup_id (e.g. PS_10)")
 	}
-	db, b, src, err := e.reserveBranch(r.PathValue("organization"), r.PathValue("database"), req)
+	db, b, src, err := e.reserveBranch(r, req)
 	if err != nil {
 		return err
 	}
@@ -119,10 +125,10 @@ func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 
 // reserveBranch checks a create request against the current state and
 // adds the branch, still creating, so no second request can take its name.
-func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*database, *branch, branchSource, error) {
+func (e *Emulator) reserveBranch(r *http.Request, req createBranchRequest) (*database, *branch, branchSource, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	db, err := e.lookupDatabase(org, dbName)
+	db, err := e.pathDatabase(r)
 	if err != nil {
 		return nil, nil, branchSource{}, err
 	}
@@ -158,6 +164,15 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 	parent := db.branches[parentName]
 	if parent == nil {
 		return nil, nil, branchSource{}, notFound("parent branch %s not found in database %s", parentName, db.name)
+	}
+	restoredFrom := parent // seed_data: the parent's newest backup
+	if src.backup != nil {
+		restoredFrom = src.backup.branch
+	} else if req.SeedData == "" {
+		restoredFrom = nil
+	}
+	if err := e.mayCreate(r, db, req, restoredFrom); err != nil {
+		return nil, nil, branchSource{}, err
 	}
 	if req.SeedData != "" {
 		src.backup = db.lastSuccessfulBackup(parent, now)

@@ -173,7 +173,9 @@ func (e *Emulator) listDatabases(w http.ResponseWriter, r *http.Request) error {
 	}
 	names := make([]string, 0, len(e.dbs))
 	for n := range e.dbs {
-		names = append(names, n)
+		if e.reachesDatabase(tokenOf(r), n) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	views := make([]databaseView, 0, len(names))

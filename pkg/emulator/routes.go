@@ -137,7 +137,7 @@ func (e *Emulator) apiMiddleware(mux *http.ServeMux) http.Handler {
 				"rate limit of %d requests per minute exceeded for this service token", e.limiter.limit()))
 			return
 		}
-		if !e.permits(tokenID, endpoint) {
+		if !e.permits(tokenID, endpoint) || !e.reaches(tokenID, r.URL.Path) {
 			writeError(rec, missingAccess())
 			return
 		}
