@@ -1,11 +1,7 @@
 package emulator
 
 import (
-	"encoding/json"
 	"net/http"
-	"slices"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -39,25 +35,9 @@ type updateBranchRequest struct {
 // rather than answer 200 unchanged; a property the spec does not list is
 // refused (422), as for the database's settings.
 func (e *Emulator) updateBranchSettings(w http.ResponseWriter, r *http.Request) error {
-	var raw map[string]json.RawMessage
-	if err := decodeBody(r, &raw); err != nil {
-		return err
-	}
-	names := []string{"new_name", "deletion_protected"}
-	var unknown []string
-	for k := range raw {
-		if !slices.Contains(names, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return unprocessable("unknown branch setting %s: the settings are %s", strings.Join(unknown, ", "), strings.Join(names, ", "))
-	}
 	var req updateBranchRequest
-	data, _ := json.Marshal(raw) // raw came from JSON
-	if err := json.Unmarshal(data, &req); err != nil {
-		return badRequest("invalid branch settings: %v", err)
+	if err := decodeSettings(r, "branch", []string{"new_name", "deletion_protected"}, &req); err != nil {
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -67,27 +67,32 @@ var databaseSettingNames = []string{"new_name", "require_approval_for_deploy", "
 // list is refused (422 naming it): what PlanetScale does with one is not
 // documented, and a 200 that changed nothing would hide a typo.
 func decodeDatabaseSettings(r *http.Request) (databaseSettingsRequest, error) {
+	var req databaseSettingsRequest
+	return req, decodeSettings(r, "database", databaseSettingNames, &req)
+}
+
+// decodeSettings reads a body of settings (kind names them in messages)
+// into v, refusing with 422 a property that is not one of names.
+func decodeSettings(r *http.Request, kind string, names []string, v any) error {
 	var raw map[string]json.RawMessage
 	if err := decodeBody(r, &raw); err != nil {
-		return databaseSettingsRequest{}, err
+		return err
 	}
 	var unknown []string
 	for k := range raw {
-		if !slices.Contains(databaseSettingNames, k) {
+		if !slices.Contains(names, k) {
 			unknown = append(unknown, k)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return databaseSettingsRequest{}, unprocessable("unknown database setting %s: the settings are %s",
-			strings.Join(unknown, ", "), strings.Join(databaseSettingNames, ", "))
+		return unprocessable("unknown %s setting %s: the settings are %s", kind, strings.Join(unknown, ", "), strings.Join(names, ", "))
 	}
-	var req databaseSettingsRequest
 	data, _ := json.Marshal(raw) // raw came from JSON
-	if err := json.Unmarshal(data, &req); err != nil {
-		return databaseSettingsRequest{}, badRequest("invalid database settings: %v", err)
+	if err := json.Unmarshal(data, v); err != nil {
+		return badRequest("invalid %s settings: %v", kind, err)
 	}
-	return req, nil
+	return nil
 }
 
 // check refuses what the database cannot take. The caller holds e.mu.
