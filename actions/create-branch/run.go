@@ -34,6 +34,7 @@ func run(ctx context.Context, s *step.Step) error {
 
 	b, created, err := getOrCreate(ctx, s, c, db, planetscale.CreateBranch{
 		Name: name, Parent: parent, Region: s.String("region"), BackupID: s.String("backup_id"), SeedData: s.String("seed_data"),
+		ClusterSize: s.String("cluster_size"),
 	})
 	if err != nil {
 		return err

@@ -2,6 +2,8 @@ package createbranch_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -220,7 +222,7 @@ func TestCreateBranchRefusesOtherParentAndProduction(t *testing.T) {
 
 func TestCreateBranchWithDataBranching(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := emulator.Start(t, opts...)
+		em := emulator.Start(t, append(opts, emulator.WithDataBranching())...)
 		ctx := context.Background()
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)
@@ -238,4 +240,55 @@ func TestCreateBranchWithDataBranching(t *testing.T) {
 		_, err := db.Exec("INSERT INTO hotels (name) VALUES ('x')")
 		assert.Assert(t, err != nil, "a reader password could write")
 	})
+}
+
+// TestCreateBranchFromBackup: with backup_id, create-branch sends a
+// cluster size, which the API requires ("Required if a backup_id is
+// provided", spec create_branch): PS_10 unless cluster_size names one, as
+// pscale branch create --restore does.
+func TestCreateBranchFromBackup(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		em := emulator.Start(t, opts...)
+		ctx := context.Background()
+		main, ok := em.BranchDatabase("app", "main")
+		assert.Assert(t, ok)
+		assert.NilError(t, em.Storage().Exec(ctx, main,
+			"CREATE TABLE hotels (id INT UNSIGNED PRIMARY KEY, name VARCHAR(50) NOT NULL)",
+			"INSERT INTO hotels VALUES (1, 'Hotel California')"))
+		actiontest.Backup(t, em, "main")
+		c := actiontest.SDK(t, em)
+		backups, err := c.Backups.List(ctx, &ps.ListBackupsRequest{Organization: em.Org(), Database: "app", Branch: "main"})
+		assert.NilError(t, err)
+		assert.Equal(t, len(backups), 1)
+
+		env := actiontest.Env(em, "app")
+		for _, tc := range []struct{ branch, size, want string }{
+			{"pr-12", "", "PS_10"},
+			{"pr-13", "PS_20", "PS_20"},
+		} {
+			args := []string{"--branch", tc.branch, "--backup-id", backups[0].PublicID, "--create-password=false"}
+			if tc.size != "" {
+				args = append(args, "--cluster-size", tc.size)
+			}
+			actiontest.Exec(t, env, "create-branch", args...).Assert(t, icmd.Success)
+			assert.Equal(t, clusterName(t, em, tc.branch), tc.want)
+		}
+	})
+}
+
+// clusterName reads a branch's cluster_name, which planetscale-go's
+// branch type leaves out.
+func clusterName(t *testing.T, em *emulator.Emulator, branch string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, em.URL()+"/v1/organizations/"+em.Org()+"/databases/app/branches/"+branch, nil)
+	assert.NilError(t, err)
+	req.Header.Set("Authorization", em.TokenID()+":"+em.Token())
+	res, err := http.DefaultClient.Do(req)
+	assert.NilError(t, err)
+	defer res.Body.Close()
+	var b struct {
+		ClusterName string `json:"cluster_name"`
+	}
+	assert.NilError(t, json.NewDecoder(res.Body).Decode(&b))
+	return b.ClusterName
 }

@@ -17,7 +17,7 @@ import (
 func TestDataBranching(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulator.Start(t, append(opts, emulator.WithDataBranching())...)
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)
 		hotels := "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)"

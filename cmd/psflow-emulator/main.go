@@ -2,7 +2,8 @@
 //
 //	psflow-emulator serve --listen 127.0.0.1:8787 --org acme --database app \
 //	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings fast|zero|realistic] \
-//	    [--time-scale 1] [--rate-limit 600] [--token-access create_branch,…] \
+//	    [--time-scale 1] [--rate-limit 600] [--token-access create_branch,…] [--token-database app] \
+//	    [--data-branching] \
 //	    [--mysql-listen 127.0.0.1:3306] [--mysql-ca-file FILE] [--insecure-mysql]
 //
 // Every flag can also come from PSFLOW_EMULATOR_<FLAG> (e.g.

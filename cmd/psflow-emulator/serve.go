@@ -28,8 +28,10 @@ type serveFlags struct {
 
 	safeMigrations  listFlag
 	requireApproval bool
+	dataBranching   bool
 	extraTokens     listFlag
 	tokenAccesses   listFlag
+	tokenDatabases  listFlag
 
 	mysqlListen   string
 	insecureMySQL bool
@@ -60,8 +62,10 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per minute per service token (0 disables)")
 	fs.Var(&f.safeMigrations, "safe-migrations", "branch to start with safe migrations on, in every database (main; off by default, as on a new PlanetScale database)")
 	fs.BoolVar(&f.requireApproval, "require-approval", false, "start every database with require_approval_for_deploy on")
+	fs.BoolVar(&f.dataBranching, "data-branching", false, "start every database with allow_data_branching on (off by default, as on a new PlanetScale database), so branches may be created with seed_data")
 	fs.Var(&f.extraTokens, "extra-token", "another service token, ID:SECRET, of another administrator (a reviewer); repeatable")
 	fs.Var(&f.tokenAccesses, "token-access", "an access of the --token-id service token, e.g. create_branch,delete_branch (comma-separated or repeatable; default every access)")
+	fs.Var(&f.tokenDatabases, "token-database", "limit the --token-id service token to this database, as a token granted on some databases only (comma-separated or repeatable; default every database)")
 	fs.StringVar(&f.mysqlListen, "mysql-listen", "127.0.0.1:0", "address of the MySQL edge the API hands out (host:port; port 0 picks a free one)")
 	fs.BoolVar(&f.insecureMySQL, "insecure-mysql", false, "accept MySQL connections without TLS, which PlanetScale refuses")
 	fs.StringVar(&f.caFile, "mysql-ca-file", "", "write the MySQL edge's CA certificate (PEM) here; default: a file in a temporary directory, removed on exit")
@@ -118,14 +122,7 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 		}
 		extra = append(extra, emulator.Token{ID: id, Secret: secret})
 	}
-	var accesses []string
-	for _, a := range f.tokenAccesses {
-		for _, name := range strings.Split(a, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				accesses = append(accesses, name)
-			}
-		}
-	}
+	accesses := splitList(f.tokenAccesses)
 	if len(f.tokenAccesses) > 0 {
 		known := emulator.Accesses()
 		for _, name := range accesses {
@@ -140,8 +137,8 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 	return emulator.Config{
 		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
-		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval,
-		TokenAccesses: accesses, MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, CAFile: f.caFile,
+		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval, DataBranching: f.dataBranching,
+		TokenAccesses: accesses, TokenDatabases: splitList(f.tokenDatabases), MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, CAFile: f.caFile,
 	}, nil
 }
 
@@ -206,4 +203,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	err = e.Close()
 	return errors.Join(err, <-served)
+}
+
+// splitList splits each value of a list flag at commas, dropping empty
+// names; nil when there are none.
+func splitList(values listFlag) []string {
+	var out []string
+	for _, v := range values {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }

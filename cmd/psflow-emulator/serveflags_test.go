@@ -186,3 +186,29 @@ func requiresApproval(t *testing.T, s served) bool {
 	assert.Assert(t, db.RequireApproval != nil)
 	return *db.RequireApproval
 }
+
+// TestServeDataBranchingAndTokenDatabaseFlags checks that
+// --data-branching starts the database with allow_data_branching on and
+// that --token-database limits the token to the databases it names.
+func TestServeDataBranchingAndTokenDatabaseFlags(t *testing.T) {
+	t.Parallel()
+	s := startServe(t, nil, "--database", "app", "--database", "other", "--data-branching", "--token-database", "app")
+	list, err := s.c.Databases.List(context.Background(), &ps.ListDatabasesRequest{Organization: "acme"})
+	assert.NilError(t, err)
+	assert.Equal(t, len(list), 1)
+	assert.Equal(t, list[0].Name, "app")
+	_, err = s.c.Databases.Get(context.Background(), &ps.GetDatabaseRequest{Organization: "acme", Database: "other"})
+	assert.ErrorContains(t, err, "Not Found")
+
+	req, err := http.NewRequest(http.MethodGet, s.url+"/v1/organizations/acme/databases/app", nil)
+	assert.NilError(t, err)
+	req.Header.Set("Authorization", "tok-id:tok-secret")
+	res, err := http.DefaultClient.Do(req)
+	assert.NilError(t, err)
+	defer res.Body.Close()
+	var db struct {
+		AllowDataBranching bool `json:"allow_data_branching"`
+	}
+	assert.NilError(t, json.NewDecoder(res.Body).Decode(&db))
+	assert.Check(t, db.AllowDataBranching)
+}

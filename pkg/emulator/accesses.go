@@ -34,6 +34,7 @@ var routeAccesses = map[string][]string{
 	"POST " + dbRoute + "/branches":          {"create_branch", "restore_production_branch_backup", "restore_backup"},
 	"GET " + brRoute:                         branchReaders,
 	"DELETE " + brRoute:                      {"delete_branch"},
+	"PATCH " + brRoute:                       {"write_database"},
 	"POST " + brRoute + "/promote":           {"connect_production_branch", "promote_branches"},
 	"POST " + brRoute + "/safe-migrations":   safeMigrationsWriters,
 	"DELETE " + brRoute + "/safe-migrations": safeMigrationsWriters,

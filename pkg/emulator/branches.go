@@ -57,13 +57,16 @@ func (e *Emulator) getBranch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// createBranchRequest is the body of POST .../branches.
+// createBranchRequest is the body of POST .../branches (spec operation
+// create_branch).
 type createBranchRequest struct {
-	Name         string `json:"name"`
-	ParentBranch string `json:"parent_branch"`
-	BackupID     string `json:"backup_id"`
-	SeedData     string `json:"seed_data"`
-	ClusterSize  string `json:"cluster_size"`
+	Name              string `json:"name"`
+	ParentBranch      string `json:"parent_branch"`
+	BackupID          string `json:"backup_id"`
+	SeedData          string `json:"seed_data"`
+	ClusterSize       string `json:"cluster_size"`
+	Region            string `json:"region"`
+	DeletionProtected bool   `json:"deletion_protected"`
 }
 
 // branchSource is where a new branch's schema (and maybe data) comes from.
@@ -88,8 +91,14 @@ func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 		return unprocessable("invalid seed_data %q: the only value is last_successful_backup", req.SeedData)
 	case req.SeedData != "" && req.BackupID != "":
 		return unprocessable("seed_data and backup_id cannot be used together")
+	case req.BackupID != "" && req.ClusterSize == "":
+		// Spec, create_branch: cluster_size is "Required if a backup_id
+		// is provided"; pscale always sends one (PS-10 by default with
+		// --restore or --seed-data, planetscale/cli
+		// internal/cmd/branch/create.go).
+		return unprocessable("cluster_size is required with backup_id (e.g. PS_10)")
 	}
-	db, b, src, err := e.reserveBranch(r.PathValue("organization"), r.PathValue("database"), req)
+	db, b, src, err := e.reserveBranch(r, req)
 	if err != nil {
 		return err
 	}
@@ -116,15 +125,22 @@ func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 
 // reserveBranch checks a create request against the current state and
 // adds the branch, still creating, so no second request can take its name.
-func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*database, *branch, branchSource, error) {
+func (e *Emulator) reserveBranch(r *http.Request, req createBranchRequest) (*database, *branch, branchSource, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	db, err := e.lookupDatabase(org, dbName)
+	db, err := e.pathDatabase(r)
 	if err != nil {
 		return nil, nil, branchSource{}, err
 	}
 	if db.branches[req.Name] != nil {
 		return nil, nil, branchSource{}, unprocessable("branch %s already exists in database %s", req.Name, db.name)
+	}
+	if region := defaultRegion().Slug; db.settings.restrictRegion && req.Region != "" && req.Region != region {
+		// restrict_branch_region: "Whether or not to limit branch
+		// creation to the same region as the one selected during
+		// database creation" (spec, PATCH .../databases/{database}).
+		return nil, nil, branchSource{}, unprocessable("database %s restricts branches to its region %s (restrict_branch_region): cannot create branch %s in %s",
+			db.name, region, req.Name, req.Region)
 	}
 	now := e.stamp.next()
 	var src branchSource
@@ -143,11 +159,20 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 		}
 	}
 	if parentName == "" {
-		parentName = defaultBranch
+		parentName = db.settings.defaultBranch
 	}
 	parent := db.branches[parentName]
 	if parent == nil {
 		return nil, nil, branchSource{}, notFound("parent branch %s not found in database %s", parentName, db.name)
+	}
+	restoredFrom := parent // seed_data: the parent's newest backup
+	if src.backup != nil {
+		restoredFrom = src.backup.branch
+	} else if req.SeedData == "" {
+		restoredFrom = nil
+	}
+	if err := e.mayCreate(r, db, req, restoredFrom); err != nil {
+		return nil, nil, branchSource{}, err
 	}
 	if req.SeedData != "" {
 		src.backup = db.lastSuccessfulBackup(parent, now)
@@ -167,6 +192,7 @@ func (e *Emulator) reserveBranch(org, dbName string, req createBranchRequest) (*
 	b := &branch{
 		id: randomString(12), name: req.Name, parent: parent.name, storageDB: e.nextStorageName(),
 		clusterSize: size, createdAt: now, updatedAt: now, creating: true, restoredFrom: src.backup,
+		deletionProtected: req.DeletionProtected,
 	}
 	db.branches[b.name] = b
 	return db, b, src, nil
@@ -220,6 +246,10 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 		if v.creating {
 			e.mu.Unlock()
 			return unprocessable("branch %s is still being created", v.name)
+		}
+		if err := deletionProtectedError(v); err != nil {
+			e.mu.Unlock()
+			return err
 		}
 	}
 	if !all && len(descendants) > 0 {

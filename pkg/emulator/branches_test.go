@@ -157,7 +157,7 @@ func TestBranchReadyAfterDelay(t *testing.T) {
 func TestDataBranching(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithProfile(ProfileFast))...)
+		e := Start(t, append(opts, WithProfile(ProfileFast), WithDataBranching())...)
 		c := client(t, e)
 		org := e.Org()
 		main := adminDB(t, e, "app", "main")
@@ -190,7 +190,7 @@ func TestDataBranching(t *testing.T) {
 
 		for _, req := range []ps.CreateDatabaseBranchRequest{
 			{Database: "app", Name: "seeded", SeedData: "last_successful_backup"},
-			{Database: "app", Name: "restored", BackupID: bk.PublicID},
+			{Database: "app", Name: "restored", BackupID: bk.PublicID, ClusterSize: "PS_10"},
 		} {
 			b := createTestBranch(t, c, e, req)
 			assert.Equal(t, b.ParentBranch, "main")

@@ -14,7 +14,6 @@ import (
 // either implemented (and covered by TestContract) or listed here.
 var notEmulated = map[string]string{
 	// Settings changes psflow never makes.
-	"update_branch":          "branch settings (cluster size, vtgate) are not emulated",
 	"update_password":        "renaming a password is not used by psflow",
 	"update_backup":          "backup protection is not used by psflow",
 	"update_safe_migrations": "the POST/DELETE safe-migrations pair is emulated instead",
@@ -132,6 +131,8 @@ func contractOrgAndBranches(c *contractRun) {
 	c.call("create_branch", 404, "POST", dbPath(e, "no-such-db")+"/branches", map[string]string{"name": "x"})
 	c.call("get_branch", 200, "GET", branchPath(e, "feat1"), nil)
 	c.call("get_branch", 404, "GET", branchPath(e, "no-such-branch"), nil)
+	c.call("update_branch", 200, "PATCH", branchPath(e, "feat1"), map[string]any{"deletion_protected": false})
+	c.call("update_branch", 404, "PATCH", branchPath(e, "no-such-branch"), map[string]any{"deletion_protected": true})
 	c.call("list_branches", 200, "GET", db+"/branches", nil)
 	// A middle page has both next_page and prev_page set.
 	c.call("list_branches", 200, "GET", db+"/branches?per_page=1&page=2", nil)

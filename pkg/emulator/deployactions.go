@@ -49,7 +49,7 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 		defer e.mu.Unlock()
 		return e.enqueue(w, r, db, dr, req, fork, branch)
 	}
-	gen, into := dr.gen, db.branches[dr.into].storageDB
+	gen, into := dr.gen, planTarget{db.branches[dr.into].storageDB, db.settings.foreignKeys}
 	e.mu.Unlock()
 
 	ev, err := e.planOnto(r.Context(), fork, branch, into, ahead)

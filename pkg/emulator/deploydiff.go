@@ -16,6 +16,8 @@ type planInputs struct {
 	fork       []storage.Table
 	from, into string
 	ok         bool
+	// foreignKeys is the database's allow_foreign_key_constraints.
+	foreignKeys bool
 }
 
 // inputsOf returns what dr is planned from, if it is still at generation
@@ -24,7 +26,7 @@ func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs
 	if dr.gen != gen {
 		return planInputs{}
 	}
-	in := planInputs{ok: true}
+	in := planInputs{ok: true, foreignKeys: db.settings.foreignKeys}
 	if b := db.branches[dr.branch]; b != nil {
 		in.fork, in.from = b.fork, b.storageDB
 	}
@@ -32,6 +34,13 @@ func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs
 		in.into = b.storageDB
 	}
 	return in
+}
+
+// planTarget is the branch a plan deploys into: its storage database and
+// its database's allow_foreign_key_constraints, read under e.mu.
+type planTarget struct {
+	storageDB   string
+	foreignKeys bool
 }
 
 // evaluation is a deploy request's plan with the schemas it came from.
@@ -53,19 +62,19 @@ func (e *Emulator) evaluate(ctx context.Context, in planInputs, ahead []deploy.A
 	if err != nil {
 		return evaluation{}, err
 	}
-	return e.planOnto(ctx, in.fork, branch, in.into, ahead)
+	return e.planOnto(ctx, in.fork, branch, planTarget{in.into, in.foreignKeys}, ahead)
 }
 
 // planOnto plans the changes from fork to branch onto the target's
 // storage database as it is (deploy.Evaluate) and, when that deploys,
 // checks them against it as the deployments ahead will leave it
 // (deploy.CheckQueue).
-func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into string, ahead []deploy.Ahead) (evaluation, error) {
-	tables, err := e.store.Schema(ctx, into)
+func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into planTarget, ahead []deploy.Ahead) (evaluation, error) {
+	tables, err := e.store.Schema(ctx, into.storageDB)
 	if err != nil {
 		return evaluation{}, err
 	}
-	sides := deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: statements(tables)}
+	sides := deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: statements(tables), ForeignKeys: into.foreignKeys}
 	plan, err := deploy.Evaluate(sides)
 	if err != nil {
 		return evaluation{}, err

@@ -69,16 +69,16 @@ func (e *Emulator) queueTimeSpent(db *database, dr *deployRequest, gen int) func
 func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
 	q := dr.queued
-	var into string
+	into := planTarget{foreignKeys: db.settings.foreignKeys}
 	if b := db.branches[dr.into]; b != nil {
-		into = b.storageDB
+		into.storageDB = b.storageDB
 	}
 	e.mu.Unlock()
 	var (
 		ev  evaluation
 		err error
 	)
-	if into == "" {
+	if into.storageDB == "" {
 		err = errBranchGone(dr.into)
 	} else {
 		ev, err = e.planOnto(ctx, q.fork, q.branch, into, nil)

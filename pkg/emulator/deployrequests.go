@@ -124,7 +124,7 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		// pscale sends no into_branch without --into: "By default, it's
 		// the parent branch (if present) or the database's default
 		// branch" (planetscale/cli internal/cmd/deployrequest/create.go).
-		req.IntoBranch = defaultBranch
+		req.IntoBranch = db.settings.defaultBranch
 		if b := db.branches[req.Branch]; b != nil && b.parent != "" {
 			req.IntoBranch = b.parent
 		}

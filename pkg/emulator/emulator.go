@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,11 @@ type Config struct {
 	// RequireApproval turns on require_approval_for_deploy for every
 	// database at start; a new PlanetScale database has it off.
 	RequireApproval bool
+	// DataBranching turns on allow_data_branching for every database at
+	// start; a new PlanetScale database has it off ("Before you can use
+	// the feature, you have to enable it in your database settings page",
+	// planetscale.com/docs/vitess/schema-changes/data-branching).
+	DataBranching bool
 	// MySQLDSN is an external server (go-sql-driver DSN with admin rights)
 	// to keep branches on; empty starts an embedded go-mysql-server.
 	MySQLDSN string
@@ -68,6 +74,13 @@ type Config struct {
 	// TokenAccesses are the accesses of the service token TokenID; nil
 	// gives it every access. ExtraTokens have every access.
 	TokenAccesses []string
+	// TokenDatabases limits the service token TokenID to these databases:
+	// "Service tokens are configured with granular permissions, both for
+	// the organization that owns them as well as on a per database level"
+	// (planetscale.com/docs/api/service-tokens; pscale service-token
+	// add-access --database). Elsewhere it has no access at all. nil: every
+	// database.
+	TokenDatabases []string
 	// Timings are the durations of the asynchronous steps.
 	Timings Timings
 	// TimeScale multiplies every duration of Timings; 0 means 1.
@@ -98,6 +111,7 @@ type Emulator struct {
 
 	tokens   map[string]string          // service token id → secret
 	accesses map[string]map[string]bool // service token id → its accesses; nil: all
+	tokenDBs map[string]map[string]bool // service token id → the databases it may reach; none: all
 
 	noteMu sync.Mutex // serializes noteSchema; taken before mu, never under it
 	mu     sync.Mutex
@@ -140,6 +154,11 @@ func (c Config) validate() error {
 	}
 	if _, err := accessSet(c.TokenAccesses); err != nil {
 		return err
+	}
+	for _, d := range c.TokenDatabases {
+		if !slices.Contains(c.Databases, d) {
+			return fmt.Errorf("service token database %q: not one of the databases (%s)", d, strings.Join(c.Databases, ", "))
+		}
 	}
 	for _, b := range c.SafeMigrations {
 		if b != defaultBranch {
@@ -184,6 +203,12 @@ func New(ctx context.Context, cfg Config) (*Emulator, error) {
 	if cfg.TokenAccesses != nil {
 		granted, _ := accessSet(cfg.TokenAccesses) // checked by validate
 		e.accesses = map[string]map[string]bool{cfg.TokenID: granted}
+	}
+	if cfg.TokenDatabases != nil {
+		e.tokenDBs = map[string]map[string]bool{cfg.TokenID: {}}
+		for _, d := range cfg.TokenDatabases {
+			e.tokenDBs[cfg.TokenID][d] = true
+		}
 	}
 	e.handler = e.routes()
 	if err := e.startEdge(); err != nil {

@@ -73,7 +73,7 @@ func TestAutomaticMigrationsNewBranch(t *testing.T) {
 			}, poll.WithDelay(10*time.Millisecond))
 			// Applied to main after the backup: not part of the backup's schema.
 			execAll(t, adminDB(t, e, "app", "main"), "INSERT INTO schema_migrations VALUES ('003', 'c')")
-			createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "restored", BackupID: bk.PublicID})
+			createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "restored", BackupID: bk.PublicID, ClusterSize: "PS_10"})
 			assert.DeepEqual(t, d.versions(t, "restored"), []string{"001:a", "002:b"})
 		})
 	})

@@ -29,7 +29,9 @@ type database struct {
 	// migrations are the settings of automatically copying migration
 	// data.
 	migrations migrationSettings
-	updatedAt  time.Time
+	// settings are the other settings of PATCH .../databases/{database}.
+	settings  databaseSettings
+	updatedAt time.Time
 	// schemaUpdatedAt is when the default branch's schema last changed,
 	// zero if never; schemaPrint is that schema, to tell a change.
 	schemaUpdatedAt time.Time
@@ -51,6 +53,9 @@ type branch struct {
 	passwords      []*password
 	retired        []string // MySQL users of deleted passwords: they may define views, triggers, routines
 	creating       bool     // its storage database is still being filled
+	// deletionProtected is the branch's deletion_protected: while it is
+	// on, the branch cannot be deleted.
+	deletionProtected bool
 	// fork is the branch's fork point: its parent's schema when it was
 	// created. Its deploy requests carry its changes since then.
 	fork []storage.Table

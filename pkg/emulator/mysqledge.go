@@ -149,7 +149,7 @@ func (d edgeDirectory) SchemaChanged(user string) {
 		storageDB string
 	)
 	for _, cand := range e.dbs {
-		if b := cand.branches[defaultBranch]; b != nil && b.hasUser(user) {
+		if b := cand.branches[cand.settings.defaultBranch]; b != nil && b.hasUser(user) {
 			db, storageDB = cand, b.storageDB
 		}
 	}

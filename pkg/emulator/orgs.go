@@ -104,7 +104,10 @@ func (e *Emulator) databaseView(db *database) databaseView {
 		BranchesURL:   e.apiURL("/databases/" + db.name + "/branches"),
 		BranchesCount: len(db.branches), DevelopmentBranchesCount: len(db.branches) - prod, ProductionBranchesCount: prod,
 		Ready: true, Region: defaultRegion(), HTMLURL: e.htmlURL("/" + db.name), State: "ready",
-		DefaultBranchShardCount: 1, DefaultBranch: defaultBranch, AllowDataBranching: true,
+		DefaultBranchShardCount: 1, DefaultBranch: db.settings.defaultBranch,
+		AllowDataBranching: db.settings.dataBranching, ForeignKeysEnabled: db.settings.foreignKeys,
+		RestrictBranchRegion: db.settings.restrictRegion, InsightsRawQueries: db.settings.insightsRawQueries,
+		DeletionProtected: db.settings.deletionProtected, ProductionBranchWebConsole: db.settings.webConsole,
 		RequireApprovalForDeploy: db.requireApproval,
 		AutomaticMigrations:      &automatic,
 		MigrationTableName:       nullable(db.migrations.table), MigrationFramework: nullable(db.migrations.framework),
@@ -116,7 +119,8 @@ func (e *Emulator) databaseView(db *database) databaseView {
 	}
 }
 
-// defaultBranch is the production branch every database starts with.
+// defaultBranch is the production branch every database starts with, its
+// default branch until default_branch changes it.
 const defaultBranch = "main"
 
 // createDatabase adds a database with its production branch main.
@@ -139,6 +143,7 @@ func (e *Emulator) createDatabase(ctx context.Context, name string) error {
 		id: randomString(12), name: name, createdAt: now, updatedAt: now,
 		branches: map[string]*branch{defaultBranch: main}, backups: map[string]*backup{},
 		requireApproval: e.cfg.RequireApproval,
+		settings:        databaseSettings{defaultBranch: defaultBranch, dataBranching: e.cfg.DataBranching},
 	}
 	return nil
 }
@@ -168,7 +173,9 @@ func (e *Emulator) listDatabases(w http.ResponseWriter, r *http.Request) error {
 	}
 	names := make([]string, 0, len(e.dbs))
 	for n := range e.dbs {
-		names = append(names, n)
+		if e.reachesDatabase(tokenOf(r), n) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	views := make([]databaseView, 0, len(names))

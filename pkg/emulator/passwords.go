@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"time"
@@ -97,6 +98,11 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 	if err == nil && b.creating {
 		err = unprocessable("branch %s is still being created", b.name)
 	}
+	if err == nil {
+		if need := passwordAccesses(b, req.Role); !e.granted(r, need...) {
+			err = lacksAccess(fmt.Sprintf("create a password with role %s on %s branch %s", req.Role, branchKind(b), b.name), need...)
+		}
+	}
 	if err != nil {
 		e.mu.Unlock()
 		return err
@@ -177,6 +183,11 @@ func (e *Emulator) getPassword(w http.ResponseWriter, r *http.Request) error {
 func (e *Emulator) deletePassword(w http.ResponseWriter, r *http.Request) error {
 	e.mu.Lock()
 	b, p, err := e.findPassword(r)
+	if err == nil {
+		if need := deletePasswordAccesses(b, p.role); !e.granted(r, need...) {
+			err = lacksAccess(fmt.Sprintf("delete a password with role %s of %s branch %s", p.role, branchKind(b), b.name), need...)
+		}
+	}
 	if err != nil {
 		e.mu.Unlock()
 		return err

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"time"
@@ -67,6 +68,13 @@ func (e *Emulator) reviewDeployRequest(w http.ResponseWriter, r *http.Request) e
 	actor := tokenOf(r)
 	if req.State == "approved" {
 		switch {
+		case !e.granted(r, "approve_deploy_request"):
+			// review_deploy_request takes either access (spec); which
+			// one an approval needs is not documented. Only
+			// approve_deploy_request names approving, so a token with
+			// review_deploy_request alone may comment and not approve:
+			// the stricter reading.
+			return lacksAccess(fmt.Sprintf("approve deploy request #%d", dr.number), "approve_deploy_request")
 		case dr.closed:
 			return unprocessable("deploy request #%d is closed", dr.number)
 		case actor == dr.creator && len(e.tokens) > 1:

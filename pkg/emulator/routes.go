@@ -51,6 +51,7 @@ func (e *Emulator) apiHandlers() map[string]apiHandler {
 		"POST " + dbRoute + "/branches":          e.createBranch,
 		"GET " + brRoute:                         e.getBranch,
 		"DELETE " + brRoute:                      e.deleteBranch,
+		"PATCH " + brRoute:                       e.updateBranchSettings,
 		"POST " + brRoute + "/promote":           e.promoteBranch,
 		"POST " + brRoute + "/safe-migrations":   e.setSafeMigrations(true),
 		"DELETE " + brRoute + "/safe-migrations": e.setSafeMigrations(false),
@@ -136,7 +137,7 @@ func (e *Emulator) apiMiddleware(mux *http.ServeMux) http.Handler {
 				"rate limit of %d requests per minute exceeded for this service token", e.limiter.limit()))
 			return
 		}
-		if !e.permits(tokenID, endpoint) {
+		if !e.permits(tokenID, endpoint) || !e.reaches(tokenID, r.URL.Path) {
 			writeError(rec, missingAccess())
 			return
 		}

@@ -64,7 +64,13 @@ func (e *Emulator) lintSchema(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	found, err := ddl.Lint(statements(tables))
+	e.mu.Lock()
+	var opts ddl.LintOptions
+	if db := e.dbs[r.PathValue("database")]; db != nil {
+		opts.ForeignKeys = db.settings.foreignKeys
+	}
+	e.mu.Unlock()
+	found, err := ddl.LintWith(statements(tables), opts)
 	if err != nil {
 		return unprocessable("schema cannot be linted: %v", err)
 	}

@@ -59,7 +59,7 @@ func (e *Emulator) noteSchema(ctx context.Context, db *database, storageDB strin
 	now := schemaPrint(tables)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if b := db.branches[defaultBranch]; b == nil || b.storageDB != storageDB || now == db.schemaPrint {
+	if b := db.branches[db.settings.defaultBranch]; b == nil || b.storageDB != storageDB || now == db.schemaPrint {
 		return
 	}
 	db.schemaPrint, db.schemaUpdatedAt = now, e.stamp.next()
@@ -69,7 +69,10 @@ func (e *Emulator) noteSchema(ctx context.Context, db *database, storageDB strin
 // noteDefaultSchema is noteSchema for a deploy request's target when it is
 // the default branch.
 func (e *Emulator) noteDefaultSchema(ctx context.Context, db *database, into, storageDB string) {
-	if into == defaultBranch && storageDB != "" {
+	e.mu.Lock()
+	isDefault := into == db.settings.defaultBranch
+	e.mu.Unlock()
+	if isDefault && storageDB != "" {
 		e.noteSchema(ctx, db, storageDB)
 	}
 }

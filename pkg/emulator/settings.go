@@ -1,9 +1,7 @@
 package emulator
 
 import (
-	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -39,29 +37,18 @@ func (m migrationSettings) copyTable() string {
 	return m.table
 }
 
-// databaseSettingsRequest is the body of PATCH .../databases/{database}
-// (spec operation update_database_settings). require_approval_for_deploy
-// and the migration settings are applied; the other settings are accepted
-// and left as they are.
-type databaseSettingsRequest struct {
-	RequireApprovalForDeploy *bool   `json:"require_approval_for_deploy"`
-	AutomaticMigrations      *bool   `json:"automatic_migrations"`
-	MigrationFramework       *string `json:"migration_framework"`
-	MigrationTableName       *string `json:"migration_table_name"`
-}
-
 // maxIdentifier is MySQL's longest table name, in characters
 // (dev.mysql.com/doc/refman/8.0/en/identifier-length.html).
 const maxIdentifier = 64
 
-// validate checks the settings a PATCH sets, as far as PlanetScale
-// documents them. The spec types migration_framework and
+// validateMigrationTable checks the migration_table_name a PATCH sets, as
+// far as PlanetScale documents it. The spec types migration_framework and
 // migration_table_name as plain strings and documents no values, so any
 // framework is accepted; a table name must be one MySQL could create
 // ("Database, table, and column names cannot end with space characters",
 // dev.mysql.com/doc/refman/8.0/en/identifiers.html). An empty string
 // clears either (null), which is not documented either.
-func (req databaseSettingsRequest) validate() error {
+func (req databaseSettingsRequest) validateMigrationTable() error {
 	if req.MigrationTableName == nil || *req.MigrationTableName == "" {
 		return nil
 	}
@@ -72,39 +59,6 @@ func (req databaseSettingsRequest) validate() error {
 	case !utf8.ValidString(name), strings.ContainsRune(name, 0), strings.HasSuffix(name, " "):
 		return unprocessable("invalid migration_table_name %q: not a valid MySQL table name", name)
 	}
-	return nil
-}
-
-func (e *Emulator) updateDatabaseSettings(w http.ResponseWriter, r *http.Request) error {
-	var req databaseSettingsRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if err := req.validate(); err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	db, err := e.pathDatabase(r)
-	if err != nil {
-		return err
-	}
-	if req.RequireApprovalForDeploy != nil {
-		db.requireApproval = *req.RequireApprovalForDeploy
-	}
-	if req.AutomaticMigrations != nil {
-		db.migrations.automatic = *req.AutomaticMigrations
-	}
-	if req.MigrationFramework != nil {
-		db.migrations.framework = *req.MigrationFramework
-	}
-	if req.MigrationTableName != nil {
-		db.migrations.table = *req.MigrationTableName
-	}
-	db.updatedAt = time.Now()
-	e.log.Info("database settings updated", "database", db.name, "automatic_migrations", db.migrations.automatic,
-		"migration_framework", db.migrations.framework, "migration_table_name", db.migrations.table)
-	writeJSON(w, http.StatusOK, e.databaseView(db))
 	return nil
 }
 

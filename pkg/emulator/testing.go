@@ -110,6 +110,22 @@ func WithTokenAccesses(accesses ...string) Option {
 	}
 }
 
+// WithTokenDatabases limits the service token to these databases, as a
+// token granted on some databases only (serve --token-database).
+func WithTokenDatabases(names ...string) Option {
+	return func(c *Config) error {
+		c.TokenDatabases = append([]string{}, names...)
+		return nil
+	}
+}
+
+// WithDataBranching turns allow_data_branching on for every database, as
+// serve --data-branching does; a new database has it off, as on
+// PlanetScale.
+func WithDataBranching() Option {
+	return func(c *Config) error { c.DataBranching = true; return nil }
+}
+
 // WithLogger sends the emulator's log lines to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Config) error { c.Logger = l; return nil }

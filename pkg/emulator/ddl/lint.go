@@ -73,11 +73,25 @@ func newLintError(code, table, column, format string, args ...any) LintError {
 // Lint checks a schema the way PlanetScale's safe-migrations linter does:
 // every table needs a usable unique key (a primary key without BLOB/TEXT
 // columns or prefixes, or a unique key over NOT NULL columns), foreign keys
-// are disallowed, charsets must be utf8/utf8mb3/utf8mb4, enum values must be
+// are disallowed, charsets must be utf8/utf8mb3/utf8mb4/latin1/ascii, enum values must be
 // distinct, tables must be InnoDB, and foreign keys and views must refer to
 // what exists. Findings come in statement order. An unparseable statement
 // gives a *StatementError.
 func Lint(schema []string) ([]LintError, error) {
+	return LintWith(schema, LintOptions{})
+}
+
+// LintOptions are the database settings the linter follows.
+type LintOptions struct {
+	// ForeignKeys is the database setting allow_foreign_key_constraints
+	// (spec, PATCH .../databases/{database}): with it on, foreign key
+	// constraints are allowed and FOREIGN_KEYS_DISALLOWED is not
+	// reported; the checks that they refer to tables that exist stay.
+	ForeignKeys bool
+}
+
+// LintWith is Lint for a database with these settings.
+func LintWith(schema []string, opts LintOptions) ([]LintError, error) {
 	env, err := environment()
 	if err != nil {
 		return nil, err
@@ -96,7 +110,7 @@ func Lint(schema []string) ([]LintError, error) {
 				out = append(out, newLintError(LintUnspecified, s.Table.Name.String(), "", "%v", err))
 				continue
 			}
-			out = append(out, lintTable(t)...)
+			out = append(out, lintTable(t, opts)...)
 			entities = append(entities, t)
 		case *sqlparser.CreateView:
 			v, err := schemadiff.NewCreateViewEntity(env, s)
@@ -114,10 +128,12 @@ func Lint(schema []string) ([]LintError, error) {
 }
 
 // lintTable runs the per-table rules.
-func lintTable(t *schemadiff.CreateTableEntity) []LintError {
+func lintTable(t *schemadiff.CreateTableEntity, opts LintOptions) []LintError {
 	var out []LintError
 	out = append(out, lintUniqueKey(t)...)
-	out = append(out, lintForeignKeys(t)...)
+	if !opts.ForeignKeys {
+		out = append(out, lintForeignKeys(t)...)
+	}
 	out = append(out, lintCharsets(t)...)
 	out = append(out, lintEnums(t)...)
 	out = append(out, lintEngine(t)...)

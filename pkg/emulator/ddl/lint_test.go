@@ -50,9 +50,15 @@ func TestLintRules(t *testing.T) {
 			[]finding{{LintForeignKeysDisallowed, "posts", SubjectTable, "ok_id"}}},
 		{"plain index instead of a foreign key", []string{pkTable, "CREATE TABLE `posts` (`id` int NOT NULL, `ok_id` bigint unsigned NOT NULL, " +
 			"PRIMARY KEY (`id`), KEY `posts_ok` (`ok_id`))"}, nil},
-		{"latin1 table", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9), PRIMARY KEY (`id`)) DEFAULT CHARSET=latin1"},
+		// latin1 and ascii are supported (docs: reference/mysql-compatibility,
+		// schema-lint-errors/invalid-charset); utf16 and the like are not.
+		{"latin1 table", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9), PRIMARY KEY (`id`)) DEFAULT CHARSET=latin1"}, nil},
+		{"latin1 column", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9) CHARACTER SET latin1, PRIMARY KEY (`id`)) DEFAULT CHARSET=utf8mb4"}, nil},
+		{"ascii table and column", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9) CHARACTER SET ascii COLLATE ascii_bin, " +
+			"`t` char(2), PRIMARY KEY (`id`)) DEFAULT CHARSET=ascii"}, nil},
+		{"utf16 table", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9), PRIMARY KEY (`id`)) DEFAULT CHARSET=utf16"},
 			[]finding{{LintInvalidCharset, "old", SubjectTable, ""}}},
-		{"latin1 column", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9) CHARACTER SET latin1, PRIMARY KEY (`id`)) DEFAULT CHARSET=utf8mb4"},
+		{"utf32 column", []string{"CREATE TABLE `old` (`id` int NOT NULL, `s` varchar(9) CHARACTER SET utf32, PRIMARY KEY (`id`)) DEFAULT CHARSET=latin1"},
 			[]finding{{LintInvalidCharset, "old", SubjectColumn, "s"}}},
 		{"utf8 family and binary", []string{"CREATE TABLE `new` (`id` int NOT NULL, `a` varchar(9) CHARACTER SET utf8mb3, `b` varbinary(9), " +
 			"`c` blob, PRIMARY KEY (`id`)) DEFAULT CHARSET=utf8"}, nil},
@@ -123,4 +129,18 @@ func fkCase() diffCase {
 		}
 	}
 	panic("fk_tables_created case missing")
+}
+
+// TestLintForeignKeysAllowed: with allow_foreign_key_constraints on, a
+// foreign key is no lint error, but one to a missing table still is.
+func TestLintForeignKeysAllowed(t *testing.T) {
+	t.Parallel()
+	fk := "CREATE TABLE `posts` (`id` int NOT NULL, `ok_id` bigint unsigned NOT NULL, PRIMARY KEY (`id`), " +
+		"CONSTRAINT `posts_ok` FOREIGN KEY (`ok_id`) REFERENCES `ok` (`id`))"
+	got, err := LintWith([]string{pkTable, fk}, LintOptions{ForeignKeys: true})
+	assert.NilError(t, err)
+	assert.Check(t, len(got) == 0, "%v", findings(got))
+	got, err = LintWith([]string{fk}, LintOptions{ForeignKeys: true})
+	assert.NilError(t, err)
+	assert.DeepEqual(t, findings(got), []finding{{LintForeignKeysNonexistentTable, "posts", SubjectTable, ""}})
 }

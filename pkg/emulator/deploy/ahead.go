@@ -123,7 +123,7 @@ func evaluateAfter(s Sides, ahead []Ahead) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	return Evaluate(Sides{Fork: s.Fork, Branch: s.Branch, Target: projected})
+	return Evaluate(Sides{Fork: s.Fork, Branch: s.Branch, Target: projected, ForeignKeys: s.ForeignKeys})
 }
 
 // firstBreaking returns the index of the first deployment ahead after

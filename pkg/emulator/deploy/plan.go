@@ -18,6 +18,9 @@ type Sides struct {
 	Branch []string
 	// Target is the schema of the branch deployed into, now.
 	Target []string
+	// ForeignKeys is the target database's allow_foreign_key_constraints:
+	// with it on, foreign keys are no lint error.
+	ForeignKeys bool
 }
 
 // Plan is what deploying a branch would do to its target, and whether it
@@ -49,7 +52,7 @@ func Evaluate(s Sides) (Plan, error) {
 	if merge.Plan.Empty() {
 		return p, nil
 	}
-	found, err := ddl.Lint(merge.Result)
+	found, err := ddl.LintWith(merge.Result, ddl.LintOptions{ForeignKeys: s.ForeignKeys})
 	if err != nil {
 		return Plan{}, fmt.Errorf("lint merged schema: %w", err)
 	}
