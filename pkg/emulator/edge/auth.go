@@ -28,6 +28,12 @@ type Account struct {
 	CIDRs []netip.Prefix
 	// Expires is when the password stops logging in; zero means never.
 	Expires time.Time
+	// Role is the password's role (reader, writer, readwriter, admin),
+	// which the edge enforces as vttablet's table ACLs do (authorize).
+	Role string
+	// Replica is set for a replica password: its statements go to
+	// replicas, whatever database it names (concepts/replicas).
+	Replica bool
 }
 
 // Directory is the emulator's passwords, asked at every login and before

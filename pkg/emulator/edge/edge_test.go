@@ -160,17 +160,19 @@ func TestStorageName(t *testing.T) {
 	t.Parallel()
 	acct := Account{Database: "app", Storage: "s_app"}
 	for _, c := range []struct {
-		name, want string
+		name, want, tablet string
 	}{
-		{"app", "s_app"}, {"@primary", "s_app"}, {"app@primary", "s_app"}, {"", "s_app"},
-		{"App", ""}, {"@replica", ""}, {"app@replica", ""}, {"s_app", ""}, {"other", ""},
+		{"app", "s_app", tabletPrimary}, {"@primary", "s_app", tabletPrimary}, {"app@primary", "s_app", tabletPrimary},
+		{"", "s_app", tabletPrimary}, {"@replica", "s_app", tabletReplica}, {"app@replica", "s_app", tabletReplica},
+		{"App", "", ""}, {"s_app", "", ""}, {"other", "", ""}, {"other@replica", "", ""},
 	} {
-		got, err := storageName(acct, c.name)
+		got, tablet, err := storageName(acct, c.name)
 		if c.want == "" {
 			assert.Check(t, is.ErrorContains(err, "VT05003: unknown database '"+c.name+"' in vschema"), c.name)
 			continue
 		}
 		assert.Check(t, is.Equal(got, c.want), c.name)
+		assert.Check(t, is.Equal(tablet, c.tablet), c.name)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 type handler struct {
 	dir     Directory
 	storage string // host:port of the storage server
+	limits  Limits // resolved: zero fields are off
 
 	mu       sync.Mutex
 	sessions map[*mysql.Conn]*session

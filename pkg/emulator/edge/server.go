@@ -21,6 +21,8 @@ type Config struct {
 	Directory Directory
 	// Insecure accepts plaintext connections too; TLS is still offered.
 	Insecure bool
+	// Limits are the query limits; the zero value is PlanetScale's.
+	Limits Limits
 }
 
 // Server is a running edge.
@@ -55,7 +57,7 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	tracked := conntrack.New(ln)
-	h := &handler{dir: cfg.Directory, storage: cfg.Storage, sessions: map[*mysql.Conn]*session{}}
+	h := &handler{dir: cfg.Directory, storage: cfg.Storage, limits: cfg.Limits.resolved(), sessions: map[*mysql.Conn]*session{}}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
 		Listener:           tracked,
 		AuthServer:         &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure},
