@@ -167,6 +167,12 @@ func (d edgeDirectory) SchemaChanged(user string) {
 	e.noteSchema(ctx, db, storageDB)
 }
 
+// Kill ends a storage connection's statement, or the connection, with
+// storage's admin rights.
+func (d edgeDirectory) Kill(ctx context.Context, id int64, query bool) error {
+	return d.e.store.Kill(ctx, id, query)
+}
+
 // Refused logs a refused login; the client only hears "Access denied".
 func (d edgeDirectory) Refused(user, reason string) {
 	d.e.log.Info("mysql login refused", "user", user, "reason", reason)

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"context"
 	"crypto/subtle"
 	"crypto/x509"
 	"net"
@@ -49,6 +50,9 @@ type Directory interface {
 	// rights: the password's own user may not see a body it did not
 	// define.
 	Procedure(user, name string) (body string, found bool, err error)
+	// Kill ends what storage connection id runs (KILL QUERY), or with
+	// query false the connection, with storage's admin rights.
+	Kill(ctx context.Context, id int64, query bool) error
 	// Refused is told why a login was refused, for the emulator's log.
 	Refused(user, reason string)
 	// SchemaChanged is told, before the client hears the answer, that a

@@ -25,6 +25,7 @@ type directory struct {
 	accounts map[string]Account
 	noDDL    bool
 	refused  []string
+	store    *storage.Server
 }
 
 func (d *directory) Account(user string) (Account, bool) {
@@ -44,6 +45,10 @@ func (d *directory) Procedure(string, string) (string, bool, error) { return "",
 
 func (d *directory) SchemaChanged(string) {}
 
+func (d *directory) Kill(ctx context.Context, id int64, query bool) error {
+	return d.store.Kill(ctx, id, query)
+}
+
 func (d *directory) Refused(user, reason string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -61,7 +66,7 @@ func testEdge(t *testing.T) (*Server, *directory) {
 	t.Cleanup(func() { assert.Check(t, store.Close()) })
 	assert.NilError(t, store.CreateDatabase(ctx, "edge_app"))
 	assert.NilError(t, store.CreateUser(ctx, "edge_app", "edge_admin", "s3cret", storage.RoleAdmin))
-	dir := &directory{accounts: map[string]Account{
+	dir := &directory{store: store, accounts: map[string]Account{
 		"edge_admin": {User: "edge_admin", Password: "s3cret", Database: "app", Storage: "edge_app"},
 	}}
 	srv, err := Start(Config{Listen: "127.0.0.1:0", Storage: store.Addr(), Directory: dir})

@@ -3,7 +3,6 @@ package edge
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,26 +82,17 @@ func (s *session) takeKill() *txKill {
 	return k
 }
 
-// kill ends what storage connection b runs, from a connection of its own
-// as the same user (MySQL lets a user kill its own threads): only the
-// statement (KILL QUERY) or, inside a transaction, the connection, which
-// rolls the transaction back, as vttablet does ("we can't safely kill a
-// query in a transaction, we need to kill the connection", vitess go/vt/
-// vttablet/tabletserver/connpool/dbconn.go terminate). b is closed too,
-// so that the next statement opens a fresh session.
+// kill ends what storage connection b runs: only the statement (KILL
+// QUERY) or, inside a transaction, the connection, which rolls the
+// transaction back, as vttablet does ("we can't safely kill a query in a
+// transaction, we need to kill the connection", vitess go/vt/vttablet/
+// tabletserver/connpool/dbconn.go terminate), through the Directory,
+// with storage's admin rights. b is then closed too, so that the next
+// statement opens a fresh session.
 func (s *session) kill(b *mysql.Conn, queryOnly bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	stmt := "KILL " + strconv.FormatInt(b.ID(), 10)
-	if queryOnly {
-		stmt = "KILL QUERY " + strconv.FormatInt(b.ID(), 10)
-	}
-	if params, err := s.params(); err == nil {
-		if k, err := mysql.Connect(ctx, params); err == nil {
-			_, _ = k.ExecuteFetch(stmt, 1, false)
-			k.Close()
-		}
-	}
+	_ = s.h.dir.Kill(ctx, b.ID(), queryOnly) // a connection already gone needs no kill
 	if !queryOnly {
 		b.Close()
 	}
