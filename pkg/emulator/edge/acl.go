@@ -76,15 +76,21 @@ func needs(stmt sqlparser.Statement) []need {
 	case *sqlparser.DBDDL:
 		return []need{{"DDL", accessAdmin, ""}}
 	}
+	// Common table expressions first, wherever they are: a name a WITH
+	// gives is not a table (vitess go/vt/vttablet/tabletserver/
+	// planbuilder/permission.go gatherCTEs).
 	ctes := map[string]bool{}
 	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
-		switch n := node.(type) {
-		case *sqlparser.With:
-			for _, c := range n.Ctes {
+		if w, ok := node.(*sqlparser.With); ok && w != nil { // an absent WITH is walked as a typed nil
+			for _, c := range w.Ctes {
 				ctes[strings.ToLower(c.As.String())] = true
 			}
-		case *sqlparser.Select:
-			for _, t := range tableNames(n.From) {
+		}
+		return true, nil
+	}, stmt)
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		if sel, ok := node.(*sqlparser.Select); ok && sel != nil {
+			for _, t := range tableNames(sel.From) {
 				if !ctes[strings.ToLower(t)] {
 					out = append(out, need{"Select", accessRead, t})
 				}
@@ -102,12 +108,21 @@ func tableNames(exprs sqlparser.TableExprs) []string {
 	for _, e := range exprs {
 		switch t := e.(type) {
 		case *sqlparser.AliasedTableExpr:
+			if t == nil {
+				continue
+			}
 			if name, ok := t.Expr.(sqlparser.TableName); ok {
 				out = append(out, name.Name.String())
 			}
 		case *sqlparser.JoinTableExpr:
+			if t == nil {
+				continue
+			}
 			out = append(out, tableNames(sqlparser.TableExprs{t.LeftExpr, t.RightExpr})...)
 		case *sqlparser.ParenTableExpr:
+			if t == nil {
+				continue
+			}
 			out = append(out, tableNames(t.Exprs)...)
 		}
 	}
