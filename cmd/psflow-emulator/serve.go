@@ -10,8 +10,10 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/edge"
 )
 
 // serveFlags are the flags of the serve command.
@@ -36,6 +38,11 @@ type serveFlags struct {
 	mysqlListen   string
 	insecureMySQL bool
 	caFile        string
+
+	maxRows       int
+	dmlTimeout    time.Duration
+	selectTimeout time.Duration
+	txTimeout     time.Duration
 }
 
 // listFlag is a flag that may be repeated.
@@ -69,6 +76,30 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.mysqlListen, "mysql-listen", "127.0.0.1:0", "address of the MySQL edge the API hands out (host:port; port 0 picks a free one)")
 	fs.BoolVar(&f.insecureMySQL, "insecure-mysql", false, "accept MySQL connections without TLS, which PlanetScale refuses")
 	fs.StringVar(&f.caFile, "mysql-ca-file", "", "write the MySQL edge's CA certificate (PEM) here; default: a file in a temporary directory, removed on exit")
+	// PlanetScale's query limits (planetscale.com/docs/reference/
+	// planetscale-system-limits), on by default as there.
+	fs.IntVar(&f.maxRows, "max-rows", edge.DefaultMaxRows, "rows a statement may return, update or delete through the MySQL edge (0 turns the limit off)")
+	fs.DurationVar(&f.dmlTimeout, "dml-timeout", edge.DefaultDMLTimeout, "how long a statement other than a read may run (0 turns the limit off)")
+	fs.DurationVar(&f.selectTimeout, "select-timeout", edge.DefaultSelectTimeout, "how long a read may run (0 turns the limit off)")
+	fs.DurationVar(&f.txTimeout, "transaction-timeout", edge.DefaultTxTimeout, "how long a transaction may stay open before it is rolled back (0 turns the limit off)")
+}
+
+// limits are the query limits the flags give: 0 turns one off.
+func (f *serveFlags) limits() (emulator.Limits, error) {
+	if f.maxRows < 0 || f.dmlTimeout < 0 || f.selectTimeout < 0 || f.txTimeout < 0 {
+		return emulator.Limits{}, usageError("--max-rows, --dml-timeout, --select-timeout and --transaction-timeout must not be negative")
+	}
+	off := func(d time.Duration) time.Duration {
+		if d == 0 {
+			return -1
+		}
+		return d
+	}
+	rows := f.maxRows
+	if rows == 0 {
+		rows = -1
+	}
+	return emulator.Limits{MaxRows: rows, DMLTimeout: off(f.dmlTimeout), SelectTimeout: off(f.selectTimeout), TxTimeout: off(f.txTimeout)}, nil
 }
 
 // fromEnv fills every flag not given on the command line from
@@ -110,6 +141,10 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 	if f.rateLimit < 0 {
 		return emulator.Config{}, usageError("--rate-limit must not be negative")
 	}
+	limits, err := f.limits()
+	if err != nil {
+		return emulator.Config{}, err
+	}
 	dbs := []string(f.databases)
 	if len(dbs) == 0 {
 		dbs = []string{"app"}
@@ -139,6 +174,7 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
 		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval, DataBranching: f.dataBranching,
 		TokenAccesses: accesses, TokenDatabases: splitList(f.tokenDatabases), MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, CAFile: f.caFile,
+		Limits: limits,
 	}, nil
 }
 

@@ -68,6 +68,10 @@ type Config struct {
 	// InsecureMySQL lets clients connect to the edge without TLS, which
 	// PlanetScale refuses.
 	InsecureMySQL bool
+	// Limits are the edge's query limits (rows per query, statement and
+	// transaction timeouts); the zero value is PlanetScale's, a negative
+	// field turns that limit off.
+	Limits Limits
 	// CAFile is where to write the edge's CA certificate (PEM); empty
 	// writes it in a temporary directory removed by Close.
 	CAFile string

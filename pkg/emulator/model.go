@@ -76,6 +76,7 @@ type password struct {
 	createdAt time.Time
 	ttl       int // seconds; 0 means no expiry
 	expiresAt time.Time
+	replica   bool // a replica password: read-only, routed to replicas
 }
 
 // hasUser reports whether user is the MySQL user of one of the branch's

@@ -21,7 +21,7 @@ func (e *Emulator) startEdge() error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL})
+	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits})
 	if err != nil {
 		return fmt.Errorf("mysql edge: %w", err)
 	}
@@ -74,6 +74,11 @@ func (e *Emulator) ClientTLS() *tls.Config {
 	return e.edge.CA().ClientConfig(host)
 }
 
+// Limits are the MySQL edge's query limits: PlanetScale's system limits
+// (planetscale.com/docs/reference/planetscale-system-limits), on unless
+// turned off.
+type Limits = edge.Limits
+
 // edgeDirectory lets the edge look up the emulator's passwords.
 type edgeDirectory struct{ e *Emulator }
 
@@ -88,7 +93,7 @@ func (d edgeDirectory) Account(user string) (edge.Account, bool) {
 				if p.username == user {
 					return edge.Account{
 						User: user, Password: p.plain, Database: db.name, Storage: b.storageDB,
-						CIDRs: p.cidrs, Expires: p.expiresAt,
+						CIDRs: p.cidrs, Expires: p.expiresAt, Role: p.role, Replica: p.replica,
 					}, true
 				}
 			}
@@ -160,6 +165,12 @@ func (d edgeDirectory) SchemaChanged(user string) {
 	ctx, cancel := context.WithTimeout(context.Background(), procedureTimeout)
 	defer cancel()
 	e.noteSchema(ctx, db, storageDB)
+}
+
+// Kill ends a storage connection's statement, or the connection, with
+// storage's admin rights.
+func (d edgeDirectory) Kill(ctx context.Context, id int64, query bool) error {
+	return d.e.store.Kill(ctx, id, query)
 }
 
 // Refused logs a refused login; the client only hears "Access denied".

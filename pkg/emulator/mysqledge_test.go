@@ -70,7 +70,8 @@ func TestMySQLEdgeDatabaseNames(t *testing.T) {
 				assert.Equal(t, n, 1)
 			})
 		}
-		for _, name := range []string{"main", "other", "@replica", "app@replica", devDB, "information_schema"} {
+		// @replica and app@replica are targets (TestMySQLEdgeReplicas).
+		for _, name := range []string{"main", "other", "other@replica", devDB, "information_schema"} {
 			t.Run("refuse "+name, func(t *testing.T) {
 				err := passwordDB(t, e, admin, name).PingContext(ctx(t))
 				assert.ErrorContains(t, err, "Error 1049 (42000): VT05003: unknown database '"+name+"' in vschema")

@@ -53,7 +53,7 @@ func (e *Emulator) passwordView(b *branch, p *password, now time.Time) passwordV
 		ID: p.id, Name: p.name, Role: p.role, CIDRs: p.cidrText, CreatedAt: apiTime(p.createdAt),
 		Expired: p.expired(now), DirectVtgateAddresses: []string{},
 		AccessHostURL: host, AccessHostRegionalURL: host, AccessHostRegionalURLs: []string{host},
-		Actor: e.actor(), Region: defaultRegion(), Username: p.username,
+		Actor: e.actor(), Region: defaultRegion(), Username: p.username, Replica: p.replica,
 		DatabaseBranch: passwordBranchView{Name: b.name, ID: b.id, Production: b.production, MySQLEdgeAddress: host},
 	}
 	if p.ttl > 0 {
@@ -110,13 +110,21 @@ func (e *Emulator) createPassword(w http.ResponseWriter, r *http.Request) error 
 	storageDB, username, plain := b.storageDB, e.newUsername(), newPassword()
 	e.mu.Unlock()
 
-	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, storage.Role(req.Role)); err != nil {
+	// A replica password reads only: "All queries made using this
+	// credential will be routed to the nearest replica" (planetscale.com/
+	// docs/concepts/replicas), and a replica takes no writes. Its storage
+	// user gets the reader's grants, under the edge's own refusal.
+	grant := storage.Role(req.Role)
+	if req.Replica {
+		grant = storage.RoleReader
+	}
+	if err := e.store.CreateUser(r.Context(), storageDB, username, plain, grant); err != nil {
 		return err
 	}
 	now := time.Now()
 	p := &password{
 		id: randomString(12), name: req.Name, username: username, plain: plain, role: req.Role,
-		cidrs: cidrs, cidrText: req.CIDRs, createdAt: now, ttl: req.TTL,
+		cidrs: cidrs, cidrText: req.CIDRs, createdAt: now, ttl: req.TTL, replica: req.Replica,
 	}
 	if p.name == "" {
 		p.name = "pscale-pw-" + randomString(6)

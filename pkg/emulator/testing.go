@@ -36,6 +36,12 @@ func WithMySQL(dsn string) Option {
 	return func(c *Config) error { c.MySQLDSN = dsn; return nil }
 }
 
+// WithLimits sets the MySQL edge's query limits; the zero value is
+// PlanetScale's, a negative field turns that limit off.
+func WithLimits(l Limits) Option {
+	return func(c *Config) error { c.Limits = l; return nil }
+}
+
 // WithTimings sets the timings of the asynchronous steps.
 func WithTimings(t Timings) Option {
 	return func(c *Config) error { c.Timings = t; return nil }

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"context"
 	"crypto/subtle"
 	"crypto/x509"
 	"net"
@@ -28,6 +29,12 @@ type Account struct {
 	CIDRs []netip.Prefix
 	// Expires is when the password stops logging in; zero means never.
 	Expires time.Time
+	// Role is the password's role (reader, writer, readwriter, admin),
+	// which the edge enforces as vttablet's table ACLs do (authorize).
+	Role string
+	// Replica is set for a replica password: its statements go to
+	// replicas, whatever database it names (concepts/replicas).
+	Replica bool
 }
 
 // Directory is the emulator's passwords, asked at every login and before
@@ -43,6 +50,9 @@ type Directory interface {
 	// rights: the password's own user may not see a body it did not
 	// define.
 	Procedure(user, name string) (body string, found bool, err error)
+	// Kill ends what storage connection id runs (KILL QUERY), or with
+	// query false the connection, with storage's admin rights.
+	Kill(ctx context.Context, id int64, query bool) error
 	// Refused is told why a login was refused, for the emulator's log.
 	Refused(user, reason string)
 	// SchemaChanged is told, before the client hears the answer, that a

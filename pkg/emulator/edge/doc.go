@@ -14,7 +14,10 @@
 // migrations, as vtgate runs them; triggers, procedures, functions and
 // events are refused on every branch, as PlanetScale supports no stored
 // routines. After a statement that may have changed the schema it tells
-// the Directory (SchemaChanged).
+// the Directory (SchemaChanged). It enforces PlanetScale's query limits
+// (limits.go, killer.go), the password's role as vttablet's table ACLs
+// (acl.go), read-only replica targets (names.go), and shows the client
+// the database by its PlanetScale name only (rename.go).
 //
 // It is built on dolthub's fork of vitess' go/mysql, the listener and
 // client under go-mysql-server, weighed against the other kept MySQL

@@ -25,6 +25,7 @@ type directory struct {
 	accounts map[string]Account
 	noDDL    bool
 	refused  []string
+	store    *storage.Server
 }
 
 func (d *directory) Account(user string) (Account, bool) {
@@ -44,6 +45,10 @@ func (d *directory) Procedure(string, string) (string, bool, error) { return "",
 
 func (d *directory) SchemaChanged(string) {}
 
+func (d *directory) Kill(ctx context.Context, id int64, query bool) error {
+	return d.store.Kill(ctx, id, query)
+}
+
 func (d *directory) Refused(user, reason string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -61,7 +66,7 @@ func testEdge(t *testing.T) (*Server, *directory) {
 	t.Cleanup(func() { assert.Check(t, store.Close()) })
 	assert.NilError(t, store.CreateDatabase(ctx, "edge_app"))
 	assert.NilError(t, store.CreateUser(ctx, "edge_app", "edge_admin", "s3cret", storage.RoleAdmin))
-	dir := &directory{accounts: map[string]Account{
+	dir := &directory{store: store, accounts: map[string]Account{
 		"edge_admin": {User: "edge_admin", Password: "s3cret", Database: "app", Storage: "edge_app"},
 	}}
 	srv, err := Start(Config{Listen: "127.0.0.1:0", Storage: store.Addr(), Directory: dir})
@@ -160,17 +165,19 @@ func TestStorageName(t *testing.T) {
 	t.Parallel()
 	acct := Account{Database: "app", Storage: "s_app"}
 	for _, c := range []struct {
-		name, want string
+		name, want, tablet string
 	}{
-		{"app", "s_app"}, {"@primary", "s_app"}, {"app@primary", "s_app"}, {"", "s_app"},
-		{"App", ""}, {"@replica", ""}, {"app@replica", ""}, {"s_app", ""}, {"other", ""},
+		{"app", "s_app", tabletPrimary}, {"@primary", "s_app", tabletPrimary}, {"app@primary", "s_app", tabletPrimary},
+		{"", "s_app", tabletPrimary}, {"@replica", "s_app", tabletReplica}, {"app@replica", "s_app", tabletReplica},
+		{"App", "", ""}, {"s_app", "", ""}, {"other", "", ""}, {"other@replica", "", ""},
 	} {
-		got, err := storageName(acct, c.name)
+		got, tablet, err := storageName(acct, c.name)
 		if c.want == "" {
 			assert.Check(t, is.ErrorContains(err, "VT05003: unknown database '"+c.name+"' in vschema"), c.name)
 			continue
 		}
 		assert.Check(t, is.Equal(got, c.want), c.name)
+		assert.Check(t, is.Equal(tablet, c.tablet), c.name)
 	}
 }
 

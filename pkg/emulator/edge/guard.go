@@ -117,11 +117,13 @@ func (s *session) prepareText(ctx context.Context, source string) statement {
 	if err != nil || len(res.Rows) != 1 || len(res.Rows[0]) != 1 || res.Rows[0][0].IsNull() {
 		return statement{kind: stmtOpaque}
 	}
-	st := classify(res.Rows[0][0].ToString())
+	text := res.Rows[0][0].ToString()
+	st := classify(text)
 	switch st.kind {
 	case stmtPrepare, stmtExecute, stmtExecuteNow, stmtDeallocate:
 		st = statement{kind: stmtOpaque}
 	}
+	st.text = text
 	return st
 }
 

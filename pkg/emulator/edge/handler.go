@@ -17,6 +17,7 @@ type handler struct {
 	dir        Directory
 	storage    string // host:port of the storage server, or its socket's path
 	storageNet string // "tcp" or "unix"
+	limits     Limits // resolved: zero fields are off
 
 	mu       sync.Mutex
 	sessions map[*mysql.Conn]*session

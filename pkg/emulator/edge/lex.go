@@ -31,9 +31,10 @@ type token struct {
 // read as SQL whatever version it names, as the safer reading: the
 // storage may be newer than the version.
 type lexer struct {
-	sql  string
-	pos  int
-	exec bool // inside an executable comment, whose */ is skipped
+	sql   string
+	pos   int
+	start int  // where the last token read starts
+	exec  bool // inside an executable comment, whose */ is skipped
 }
 
 // next returns the next token; false at the end of the text.
@@ -66,6 +67,7 @@ func (l *lexer) next() (token, bool) {
 // token reads the token at l.pos.
 func (l *lexer) token() token {
 	start := l.pos
+	l.start = start
 	switch c := l.sql[start]; {
 	case c == '\'' || c == '"':
 		l.pos = sqltext.QuoteEnd(l.sql, start)

@@ -24,6 +24,8 @@ type Config struct {
 	Directory Directory
 	// Insecure accepts plaintext connections too; TLS is still offered.
 	Insecure bool
+	// Limits are the query limits; the zero value is PlanetScale's.
+	Limits Limits
 }
 
 // Server is a running edge.
@@ -58,7 +60,7 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	tracked := conntrack.New(ln)
-	h := &handler{dir: cfg.Directory, storage: cfg.Storage, storageNet: cfg.StorageNet, sessions: map[*mysql.Conn]*session{}}
+	h := &handler{dir: cfg.Directory, storage: cfg.Storage, storageNet: cfg.StorageNet, limits: cfg.Limits.resolved(), sessions: map[*mysql.Conn]*session{}}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
 		Listener:           tracked,
 		AuthServer:         &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure},

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +32,8 @@ type session struct {
 	backend  *mysql.Conn
 	closed   bool
 	warnings uint16 // of the last statement
+	target   string // the tablet type of the last USE or handshake; "" is primary
+	tx       txState
 }
 
 // utf8mb4GeneralCI is the collation of a client that names none: one
@@ -52,6 +55,31 @@ func (s *session) conn(ctx context.Context) (*mysql.Conn, error) {
 	if s.backend != nil && !s.backend.IsClosed() {
 		return s.backend, nil
 	}
+	params, err := s.params()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	b, err := mysql.Connect(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := singleStatements(b, connectTimeout); err != nil {
+		b.Close()
+		return nil, err
+	}
+	if s.backend != nil {
+		s.prepared = map[string]statement{} // gone with the old session
+	}
+	s.backend = b
+	return b, nil
+}
+
+// params are those of a storage connection as the password's own MySQL
+// user, on the branch's database, with the client's collation and its
+// CLIENT_FOUND_ROWS choice.
+func (s *session) params() (*mysql.ConnParams, error) {
 	collation := int(s.c.CharacterSet)
 	if collation == 0 {
 		collation = utf8mb4GeneralCI
@@ -75,21 +103,7 @@ func (s *session) conn(ctx context.Context) (*mysql.Conn, error) {
 	if s.c.Capabilities&mysql.CapabilityClientFoundRows != 0 {
 		params.Flags |= mysql.CapabilityClientFoundRows
 	}
-	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
-	defer cancel()
-	b, err := mysql.Connect(ctx, params)
-	if err != nil {
-		return nil, err
-	}
-	if err := singleStatements(b, connectTimeout); err != nil {
-		b.Close()
-		return nil, err
-	}
-	if s.backend != nil {
-		s.prepared = map[string]statement{} // gone with the old session
-	}
-	s.backend = b
-	return b, nil
+	return params, nil
 }
 
 // singleStatements turns multi statements off on a storage connection
@@ -132,6 +146,7 @@ func (s *session) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
+	s.tx.stop()
 	if s.backend != nil {
 		s.backend.Close()
 	}
@@ -139,91 +154,174 @@ func (s *session) close() {
 
 // query runs one statement the client sent, as text: a USE is mapped to
 // the branch's storage database, what could change the schema is refused
-// while the branch has safe migrations on (guard), and the rest goes to
-// storage as it came.
+// while the branch has safe migrations on (guard), what the password's
+// role or target may not run is refused (authorize), the database's name
+// is mapped to storage's (rewriteToStorage), and the rest goes to storage
+// within PlanetScale's limits; the answer names the database as the
+// client does.
 func (s *session) query(ctx context.Context, sql string, more bool, callback mysql.ResultSpoolFn) error {
+	if k := s.takeKill(); k != nil {
+		// vtgate rolls a session's transaction back after an Aborted
+		// error (vitess go/vt/vtgate/scatter_conn.go endAction,
+		// SetRollback); a ROLLBACK of the ended one has nothing to do.
+		if t, _ := (&lexer{sql: sql}).next(); t.kind == tokWord && t.text == "rollback" {
+			return callback(&sqltypes.Result{}, more)
+		}
+		return s.errTxKilled(*k)
+	}
 	st := classify(sql)
 	if st.kind == stmtUse {
 		name, err := useTarget(sql)
 		if err != nil {
 			return err
 		}
-		storage, err := storageName(s.acct, name)
+		storage, tablet, err := storageName(s.acct, name)
 		if err != nil {
 			return err
 		}
-		sql = "USE " + quoteID(storage)
-	} else if err := s.guard(ctx, st); err != nil {
+		res, err := s.relay(ctx, "USE "+quoteID(storage), 0)
+		if err != nil {
+			return renameError(err, s.acct)
+		}
+		s.setTarget(tablet)
+		return callback(res, more)
+	}
+	if err := s.guard(ctx, st); err != nil {
 		return err
 	} else if st.kind == stmtDDL && !utf8.ValidString(sql) {
 		return invalidUTF8(sql)
 	}
-	res, err := s.relay(ctx, sql)
-	if err != nil {
+	if err := s.authorizeStatement(ctx, st, sql); err != nil {
 		return err
+	}
+	res, err := s.limited(ctx, rewriteToStorage(sql, s.acct))
+	if err != nil {
+		return renameError(err, s.acct)
 	}
 	if st.changesSchema() {
 		s.h.dir.SchemaChanged(s.acct.User)
 	}
+	renameResult(res, s.acct)
 	return callback(res, more)
+}
+
+// authorizeStatement authorizes st, or for a statement that runs another
+// the one it runs.
+func (s *session) authorizeStatement(ctx context.Context, st statement, sql string) error {
+	switch st.kind {
+	case stmtPrepare, stmtExecute:
+		if p, ok := s.prepared[st.name]; ok && p.text != "" {
+			return s.authorize(p.text)
+		}
+		return nil
+	case stmtExecuteNow:
+		if p := s.prepareText(ctx, st.source); p.text != "" {
+			return s.authorize(p.text)
+		}
+		return nil
+	}
+	return s.authorize(sql)
 }
 
 // use switches the storage session to the database a COM_INIT_DB or the
 // handshake names, mapped by storageName.
 func (s *session) use(ctx context.Context, name string) error {
-	storage, err := storageName(s.acct, name)
+	storage, tablet, err := storageName(s.acct, name)
 	if err != nil {
 		return err
 	}
-	_, err = s.relay(ctx, "USE "+quoteID(storage))
-	return err
+	if _, err = s.relay(ctx, "USE "+quoteID(storage), 0); err != nil {
+		return renameError(err, s.acct)
+	}
+	s.setTarget(tablet)
+	return nil
 }
 
 // maxRows bounds the rows of one result, which is read whole: vitess'
 // streaming client drops the OK packet's counts.
 const maxRows = math.MaxInt32
 
-// relay runs sql on storage and returns its result, keeping its warning
-// count and transaction state for the client.
-func (s *session) relay(ctx context.Context, sql string) (*sqltypes.Result, error) {
-	res, status, warnings, err := s.run(ctx, sql)
+// relay runs sql on storage within timeout (0: none) and returns its
+// result, keeping its warning count and transaction state for the client.
+func (s *session) relay(ctx context.Context, sql string, timeout time.Duration) (*sqltypes.Result, error) {
+	res, status, warnings, err := s.run(ctx, sql, timeout, s.h.limits.MaxRows)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	s.warnings = warnings
 	s.mu.Unlock()
+	s.setStatus(status)
+	return res, nil
+}
+
+// setStatus passes storage's transaction state on to the client, and
+// starts or stops the transaction's clock.
+func (s *session) setStatus(status uint16) {
 	const mask = mysql.ServerInTransaction | mysql.ServerStatusAutocommit
 	s.c.StatusFlags = s.c.StatusFlags&^mask | status&mask
-	return res, nil
+	s.trackTx(status&mysql.ServerInTransaction != 0)
 }
 
 // relayQuiet runs a query of the edge's own on storage, leaving what the
 // client sees of the session (warning count, status flags) as it was.
 func (s *session) relayQuiet(ctx context.Context, sql string) (*sqltypes.Result, error) {
-	res, _, _, err := s.run(ctx, sql)
+	res, _, _, err := s.run(ctx, sql, 0, 0)
 	return res, err
 }
 
 // run runs sql on storage. A CALL may answer with several results: the
 // first is returned, and the others are read and dropped, as vtgate
-// passes on one result per statement.
-func (s *session) run(ctx context.Context, sql string) (*sqltypes.Result, uint16, uint16, error) {
+// passes on one result per statement. A result of more than limit rows
+// (0: no limit) is refused, and a statement still running after timeout
+// (0: none) is killed, as vttablet does (limits.go).
+func (s *session) run(ctx context.Context, sql string, timeout time.Duration, limit int) (*sqltypes.Result, uint16, uint16, error) {
 	b, err := s.conn(ctx)
 	if err != nil {
 		return nil, 0, 0, err
 	}
+	rows := maxRows
+	if limit > 0 {
+		rows = limit
+	}
+	var timedOut atomic.Bool
+	start := time.Now()
+	if timeout > 0 {
+		inTx := s.c.StatusFlags&mysql.ServerInTransaction != 0
+		t := time.AfterFunc(timeout, func() {
+			timedOut.Store(true)
+			s.kill(b, !inTx)
+		})
+		defer t.Stop()
+	}
 	if err := b.WriteComQuery(sql); err != nil {
-		return nil, 0, 0, s.fail(b, err)
+		return nil, 0, 0, s.ended(b, err, &timedOut, start)
 	}
-	res, status, warnings, err := b.ReadQueryResult(ctx, maxRows, true)
+	res, status, warnings, err := b.ReadQueryResult(ctx, rows, true)
 	for err == nil && uint16(status)&mysql.ServerMoreResultsExists != 0 {
-		_, status, _, err = b.ReadQueryResult(ctx, maxRows, false)
+		_, status, _, err = b.ReadQueryResult(ctx, rows, false)
 	}
-	if err != nil {
-		return nil, 0, 0, s.fail(b, err)
+	if err != nil || timedOut.Load() {
+		return nil, 0, 0, s.ended(b, err, &timedOut, start)
 	}
 	return res, uint16(status), warnings, nil
+}
+
+// ended is the error of a statement that failed or was killed: the
+// transaction killer's, the statement timeout's, the row limit's, or
+// storage's own.
+func (s *session) ended(b *mysql.Conn, err error, timedOut *atomic.Bool, start time.Time) error {
+	if k := s.takeKill(); k != nil {
+		return s.errTxKilled(*k)
+	}
+	if timedOut.Load() {
+		return s.errQueryTimeout(time.Since(start), b.ID())
+	}
+	var se *mysql.SQLError
+	if errors.As(err, &se) && se.Num == mysql.ERVitessMaxRowsExceeded {
+		return s.errRowCount(s.h.limits.MaxRows)
+	}
+	return s.fail(b, err)
 }
 
 // fail passes a storage error on; a client-side error (the storage

@@ -60,6 +60,9 @@ type statement struct {
 	// written: one string literal or one user variable; "" for anything
 	// else.
 	source string
+	// text is the statement's own text, when it is one a PREPARE or
+	// EXECUTE IMMEDIATE reads (prepareText); "" otherwise.
+	text string
 }
 
 // classify reads a statement by its first words after its comments, as

@@ -14,16 +14,19 @@ var ErrInvalidPassword = errors.New("invalid password")
 
 // grants holds the privileges each role gets on its database. The roles
 // are PlanetScale's: "Read-only — Can query rows", "Write-only — Can
-// modify rows" (and not query them: "Select command denied to user
-// 'planetscale-writer-…'"), "Read/Write — Can query and modify rows",
-// "Admin — All read/write permissions and can modify schema"
-// (planetscale.com/docs/vitess/security/password-roles). MySQL and
-// MariaDB also want SELECT for the columns an UPDATE or DELETE reads in
-// its WHERE clause; whether PlanetScale lets a writer run those is not
-// documented, and the storage's refusal, the stricter answer, stands.
+// modify rows", "Read/Write — Can query and modify rows", "Admin — All
+// read/write permissions and can modify schema" (planetscale.com/docs/
+// concepts/password-roles). PlanetScale enforces them with vttablet's table
+// ACLs, where an UPDATE or DELETE needs the writer's right on its table and
+// nothing to read its WHERE clause (vitess go/vt/vttablet/tabletserver/
+// planbuilder/permission.go), so a writer's "UPDATE t … WHERE id = 11"
+// runs. MySQL and MariaDB want SELECT for the columns a WHERE clause
+// reads, so the writer is granted SELECT here, and the emulator's MySQL
+// edge refuses its reads as vttablet does ("Select command denied … (ACL
+// check error)"): every client session goes through the edge.
 var grants = map[Role]string{
 	RoleReader:     "SELECT, SHOW VIEW",
-	RoleWriter:     "INSERT, UPDATE, DELETE",
+	RoleWriter:     "SELECT, INSERT, UPDATE, DELETE",
 	RoleReadWriter: "SELECT, INSERT, UPDATE, DELETE, SHOW VIEW, EXECUTE",
 	RoleAdmin:      "ALL PRIVILEGES",
 }

@@ -1,0 +1,223 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/dolthub/vitess/go/mysql"
+	"github.com/dolthub/vitess/go/sqltypes"
+)
+
+// txState is the clock of a session's open transaction.
+type txState struct {
+	timer  *time.Timer // fires at the transaction timeout; nil outside a transaction
+	id     int64       // the transaction's id, vttablet-like: when it started, in ns
+	killed *txKill     // the transaction the killer ended, until the client hears of it
+}
+
+// txKill is a transaction the transaction killer rolled back.
+type txKill struct {
+	id      int64
+	at      time.Time
+	timeout time.Duration
+}
+
+// stop stops the clock.
+func (t *txState) stop() {
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+}
+
+// trackTx starts the transaction clock when storage says a transaction
+// is open, and stops it when it is not. vttablet's transaction killer
+// rolls back a transaction open longer than its timeout (vitess go/vt/
+// vttablet/tabletserver/tx_pool.go transactionKiller: "killing transaction
+// (exceeded timeout: %v)"), killing its connection; PlanetScale's limit is
+// 20s ("Per-transaction timeout", planetscale-system-limits).
+func (s *session) trackTx(open bool) {
+	timeout := s.h.limits.TxTimeout
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case open && s.tx.timer == nil && timeout > 0:
+		id := time.Now().UnixNano()
+		s.tx.id = id
+		s.tx.timer = time.AfterFunc(timeout, func() { s.killTx(id, timeout) })
+	case !open:
+		s.tx.stop()
+	}
+}
+
+// killTx rolls back transaction id by killing its storage connection, as
+// vttablet does, and keeps what happened for the client's next statement.
+func (s *session) killTx(id int64, timeout time.Duration) {
+	s.mu.Lock()
+	if s.tx.timer == nil || s.tx.id != id || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.tx.timer = nil
+	s.tx.killed = &txKill{id: id, at: time.Now(), timeout: timeout}
+	b := s.backend
+	s.mu.Unlock()
+	if b != nil {
+		s.kill(b, false)
+	}
+}
+
+// takeKill returns the transaction the killer ended since the client last
+// heard, if any, and leaves the client outside a transaction.
+func (s *session) takeKill() *txKill {
+	s.mu.Lock()
+	k := s.tx.killed
+	s.tx.killed = nil
+	s.mu.Unlock()
+	if k != nil {
+		s.c.StatusFlags &^= mysql.ServerInTransaction
+	}
+	return k
+}
+
+// kill ends what storage connection b runs: only the statement (KILL
+// QUERY) or, inside a transaction, the connection, which rolls the
+// transaction back, as vttablet does ("we can't safely kill a query in a
+// transaction, we need to kill the connection", vitess go/vt/vttablet/
+// tabletserver/connpool/dbconn.go terminate), through the Directory,
+// with storage's admin rights. b is then closed too, so that the next
+// statement opens a fresh session.
+func (s *session) kill(b *mysql.Conn, queryOnly bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	_ = s.h.dir.Kill(ctx, b.ID(), queryOnly) // a connection already gone needs no kill
+	if !queryOnly {
+		b.Close()
+	}
+}
+
+// limitKind is what a statement's text says of the limits that apply to it.
+type limitKind struct {
+	read        bool // a read: the SELECT timeout applies
+	boundedDML  bool // an UPDATE or DELETE without LIMIT: the row limit applies to the rows it changes
+	transaction bool // BEGIN, COMMIT, ROLLBACK and the like
+}
+
+// kindOf reads a statement's first word, and for an UPDATE or DELETE
+// whether it has a LIMIT outside parentheses.
+func kindOf(sql string) limitKind {
+	l := &lexer{sql: sql}
+	t, ok := l.next()
+	if !ok {
+		return limitKind{}
+	}
+	if t.kind == tokPunct && t.text == "(" {
+		return limitKind{read: true}
+	}
+	switch t.text {
+	case "select", "show", "with", "explain", "describe", "desc", "table", "values", "help":
+		return limitKind{read: true}
+	case "begin", "start", "commit", "rollback", "savepoint", "release", "set", "xa":
+		return limitKind{transaction: true}
+	case "update", "delete":
+	default:
+		return limitKind{}
+	}
+	depth := 0
+	for t, ok := l.next(); ok; t, ok = l.next() {
+		switch {
+		case t.kind == tokPunct && t.text == "(":
+			depth++
+		case t.kind == tokPunct && t.text == ")":
+			depth--
+		case t.kind == tokWord && t.text == "limit" && depth == 0:
+			return limitKind{}
+		}
+	}
+	return limitKind{boundedDML: true}
+}
+
+// limited runs sql within PlanetScale's query limits:
+//   - a read may run SelectTimeout, anything else DMLTimeout
+//     (planetscale-system-limits: "Per-query DML timeout: 30s",
+//     "Per-query SELECT timeout: 900s");
+//   - a result may hold MaxRows rows (run);
+//   - an UPDATE or DELETE may change MaxRows rows: vttablet runs one
+//     without LIMIT in a transaction with LIMIT MaxRows+1 and rolls it back
+//     when more rows changed (vitess go/vt/vttablet/tabletserver/
+//     query_executor.go execDMLLimit; planbuilder/builder.go analyzeUpdate
+//     and analyzeDelete, which leave a statement with its own LIMIT as it
+//     is). Here the statement runs whole in a transaction and is rolled
+//     back when it changed more. A multi-table one is bounded too, though
+//     vttablet passes it through: the stricter answer.
+//
+// A limit error is Aborted, after which vtgate rolls the session's
+// transaction back (vitess go/vt/vtgate/scatter_conn.go endAction); so
+// does the edge.
+func (s *session) limited(ctx context.Context, sql string) (*sqltypes.Result, error) {
+	lim := s.h.limits
+	kind := kindOf(sql)
+	timeout := lim.DMLTimeout
+	switch {
+	case kind.read:
+		timeout = lim.SelectTimeout
+	case kind.transaction:
+		timeout = 0
+	}
+	if !kind.boundedDML || lim.MaxRows <= 0 {
+		res, err := s.relay(ctx, sql, timeout)
+		if isAborted(err) {
+			s.rollback(ctx)
+		}
+		return res, err
+	}
+	own := s.c.StatusFlags&mysql.ServerInTransaction == 0 && s.c.StatusFlags&mysql.ServerStatusAutocommit != 0
+	if own {
+		if _, err := s.relayQuiet(ctx, "BEGIN"); err != nil {
+			return nil, err
+		}
+	}
+	res, status, warnings, err := s.run(ctx, sql, timeout, lim.MaxRows)
+	switch {
+	case err == nil && res.RowsAffected > uint64(lim.MaxRows):
+		err = s.errDMLRowCount(lim.MaxRows)
+		s.rollback(ctx)
+	case err != nil:
+		if own || isAborted(err) {
+			s.rollback(ctx)
+		}
+	case own:
+		var committed uint16
+		if _, committed, _, err = s.run(ctx, "COMMIT", 0, 0); err == nil {
+			s.setStatus(committed)
+		}
+	default:
+		s.setStatus(status)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.warnings = warnings
+	s.mu.Unlock()
+	return res, nil
+}
+
+// rollback rolls the session's transaction back, if storage still has one.
+func (s *session) rollback(ctx context.Context) {
+	if _, status, _, err := s.run(ctx, "ROLLBACK", 0, 0); err == nil {
+		s.setStatus(status)
+	} else {
+		s.c.StatusFlags &^= mysql.ServerInTransaction
+		s.trackTx(false)
+	}
+}
+
+// isAborted reports whether err is one of the edge's Aborted errors (the
+// row limit, the transaction killer).
+func isAborted(err error) bool {
+	var se *mysql.SQLError
+	return errors.As(err, &se) && se.Num == mysql.ERUnknownError && strings.Contains(se.Message, "rpc error: code = Aborted desc = ")
+}
