@@ -57,7 +57,7 @@ func TestBoolFlagFormsThroughTheBinary(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, n, 16, "the boolean inputs of the seven actions")
+	assert.Equal(t, n, 17, "the boolean inputs of the seven actions")
 
 	res := showInputs(t, scopeEnv, "create-branch", "--create-password", "--branch", "x")
 	res.Assert(t, icmd.Success)
