@@ -85,3 +85,24 @@ func TestWaitAndDeployNamesWhatWasAddedAndRemoved(t *testing.T) {
 		"review the change and run open-deploy-request again"))
 	assert.Equal(t, em.DeployCalls("app", 1), 0)
 }
+
+// A reported statement that a change to the target made meanwhile leaves
+// the request (the first deploy consumes an identical change): the rest,
+// every statement of it reported, deploys, with a warning naming it.
+func TestWaitAndDeployDeploysWhatIsLeftOfTheReport(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		const tags = "CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))"
+		deploytest.Branch(t, em, "pr-15", postsTable, tags)
+		reported := deploytest.Run(t, em, "open-deploy-request", "pr-15").Outputs["reported_diff"]
+		deploytest.Exec(t, em, "main", tags)
+
+		r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-15", "--reported-diff", reported)
+		r.Assert(t, icmd.Success)
+		assert.Check(t, is.Contains(r.Stderr(), "warning: deploy request #1 of acme/app holds fewer statements than open-deploy-request reported (the reported_diff input): "+
+			"reported statements no longer in it: `CREATE TABLE `tags`"))
+		assert.Equal(t, em.DeployCalls("app", 1), 1)
+		assert.Check(t, deploytest.Tables(t, em, "main")["posts"] != "")
+	})
+}

@@ -87,8 +87,16 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		return f.unchecked(fmt.Sprintf("nothing records what open-deploy-request reported about it (%s)", look.From))
 	}
 	change := look.Reported.Compare(stmts, destructive)
-	if !change.Changed() {
+	switch {
+	case !change.Changed():
 		f.s.Logf("these are the statements open-deploy-request reported (%s)", look.From)
+		return nil
+	case change.OnlyFewer():
+		// Every statement it deploys was reported; the others left it,
+		// as a deploy ahead that made the same change consumes it.
+		f.s.Warnf("deploy request #%d of %s holds fewer statements than open-deploy-request reported (%s): %s; "+
+			"a deploy into %s made the same change since, or the branch dropped it; every statement it deploys was reported, so it deploys",
+			f.number, f.where(), look.From, describeChange(change), dr.IntoBranch)
 		return nil
 	}
 	if f.check.allowChanged {

@@ -121,6 +121,14 @@ func (c Change) Changed() bool {
 	return len(c.New) > 0 || len(c.Gone) > 0 || c.Reordered || len(c.Destructive) > 0
 }
 
+// OnlyFewer reports whether the statements are some of those reported,
+// in their order, and nothing else: some left, none came, no destructive
+// change is new. A deploy ahead that made the same change consumes it
+// (planetscale.com/blog/database-branching-three-way-merge-schema-changes).
+func (c Change) OnlyFewer() bool {
+	return len(c.Gone) > 0 && len(c.New) == 0 && len(c.Destructive) == 0
+}
+
 // Compare says how statements and destructive reasons differ from r.
 func (r Reported) Compare(statements, destructive []string) Change {
 	var c Change
