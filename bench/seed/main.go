@@ -2,6 +2,7 @@
 // generated mysqldump-style dump (at least 100 MB over four tables).
 //
 //	go run ./bench/seed [-mysql-dsn DSN] [-mb 110] [-rounds 3] [-parallelism 4]
+//	    [-loads tls,plain,client,embedded] [-cpuprofile FILE]
 //
 // Each round loads the same dump three times into fresh databases of one
 // MySQL/MariaDB server: twice with the psflow binary (`psflow seed-branch`
@@ -14,7 +15,14 @@
 // load's wall time, throughput and peak RSS (rusage of the child process),
 // the medians, the ratio of psflow's (with TLS) to the client's, and TLS's
 // cost: the ratio of psflow's medians with and without it. Every load must
-// leave the same tables (CHECKSUM TABLE).
+// leave the same rows (counted, and hashed in primary-key order).
+//
+// With "embedded" among -loads, each round also seeds a branch of a second
+// emulator whose storage is the embedded go-mysql-server (the emulator's
+// default), over TLS, and the report gives its ratio to the same load on
+// the MySQL server. -cpuprofile writes a CPU profile of this process — the
+// emulators, their MySQL edge and the embedded storage run in it — taken
+// during the embedded loads only.
 package main
 
 import (
@@ -24,6 +32,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/psflow/psflow/bench/internal/benchkit"
@@ -40,6 +50,8 @@ type config struct {
 	time        string
 	work        string
 	keep        bool
+	loads       []string // which loads each round runs, in order
+	cpuprofile  string
 	loadStart   string // load average when the rounds began
 }
 
@@ -54,7 +66,10 @@ func main() {
 	flag.StringVar(&cfg.time, "time", "/usr/bin/time", "GNU time, which reports each loader's peak RSS")
 	flag.StringVar(&cfg.work, "dir", "", "work directory for the dump (default: a temporary one, removed at the end)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory")
+	loads := flag.String("loads", "tls,plain,client", "loads of each round, comma-separated: tls, plain (psflow with and without TLS on the MySQL server), client, embedded (psflow with TLS on the embedded storage)")
+	flag.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of this process (emulators, edge, embedded storage) during the embedded loads to this file")
 	flag.Parse()
+	cfg.loads = strings.Split(*loads, ",")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := realMain(ctx, cfg); err != nil {
@@ -66,6 +81,14 @@ func main() {
 func realMain(ctx context.Context, cfg config) error {
 	if cfg.mb < 1 || cfg.rounds < 1 {
 		return fmt.Errorf("-mb and -rounds must be at least 1")
+	}
+	for _, l := range cfg.loads {
+		if _, ok := toolOf[l]; !ok {
+			return fmt.Errorf("-loads: unknown load %q", l)
+		}
+	}
+	if cfg.cpuprofile != "" && !slices.Contains(cfg.loads, loadEmbedded) {
+		return fmt.Errorf("-cpuprofile profiles the embedded loads: add embedded to -loads")
 	}
 	work, bin, cleanup, err := benchkit.WorkDir(cfg.work, "psflow-bench-seed-", cfg.psflow, cfg.keep)
 	if err != nil {
@@ -92,7 +115,7 @@ func realMain(ctx context.Context, cfg config) error {
 	var results []result
 	cfg.loadStart = benchkit.LoadAverage()
 	for round := 1; round <= cfg.rounds; round++ {
-		loads := []func(context.Context, int) (result, error){b.psflowRound, b.psflowPlainRound, b.clientRound}
+		loads := b.loads()
 		var order []func(context.Context, int) (result, error)
 		for i := range loads {
 			order = append(order, loads[(i+round-1)%len(loads)])

@@ -27,16 +27,34 @@ func report(ctx context.Context, cfg config, st dumpStats, results []result) str
 		fmt.Fprintf(&b, "| %d | %s | %.2f | %.1f | %.0f | %.1f | %.2f |\n", r.round, r.tool, r.wall.Seconds(), r.mbps(st), r.rowsps(st), r.rssMB(), r.cpu.Seconds())
 	}
 	medians := map[string]result{}
-	for _, tool := range []string{toolPsflow, toolPsflowPlain, toolClient} {
+	for _, load := range cfg.loads {
+		tool := toolOf[load]
 		m := median(results, tool)
 		medians[tool] = m
 		fmt.Fprintf(&b, "| median | %s | %.2f | %.1f | %.0f | %.1f (max) | |\n", tool, m.wall.Seconds(), m.mbps(st), m.rowsps(st), m.rssMB())
 	}
-	ratio := medians[toolPsflow].mbps(st) / medians[toolClient].mbps(st)
-	fmt.Fprintf(&b, "\nThroughput psflow (TLS) / client (medians): **%.2f×**. psflow's peak RSS over all rounds: **%.1f MB**.\n", ratio, peakRSS(results, toolPsflow))
-	cost := medians[toolPsflow].wall.Seconds() / medians[toolPsflowPlain].wall.Seconds()
-	cpu := medianCPU(results, toolPsflow).Seconds() / medianCPU(results, toolPsflowPlain).Seconds()
-	fmt.Fprintf(&b, "TLS cost, psflow with / without TLS (medians): wall time **%.2f×**, psflow's own CPU **%.2f×**.\n", cost, cpu)
+	b.WriteString("\n")
+	has := func(loads ...string) bool {
+		for _, l := range loads {
+			if !slices.Contains(cfg.loads, l) {
+				return false
+			}
+		}
+		return true
+	}
+	if has(loadTLS, loadClient) {
+		ratio := medians[toolPsflow].mbps(st) / medians[toolClient].mbps(st)
+		fmt.Fprintf(&b, "Throughput psflow (TLS) / client (medians): **%.2f×**. psflow's peak RSS over all rounds: **%.1f MB**.\n", ratio, peakRSS(results, toolPsflow))
+	}
+	if has(loadTLS, loadPlain) {
+		cost := medians[toolPsflow].wall.Seconds() / medians[toolPsflowPlain].wall.Seconds()
+		cpu := medianCPU(results, toolPsflow).Seconds() / medianCPU(results, toolPsflowPlain).Seconds()
+		fmt.Fprintf(&b, "TLS cost, psflow with / without TLS (medians): wall time **%.2f×**, psflow's own CPU **%.2f×**.\n", cost, cpu)
+	}
+	if has(loadTLS, loadEmbedded) {
+		ratio := medians[toolEmbedded].wall.Seconds() / medians[toolPsflow].wall.Seconds()
+		fmt.Fprintf(&b, "Embedded storage / MySQL server storage, psflow with TLS (median wall times): **%.2f×**.\n", ratio)
+	}
 	return b.String()
 }
 
