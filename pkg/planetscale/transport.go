@@ -23,6 +23,19 @@ type RetryPolicy struct {
 	Max            time.Duration // back-off cap
 	MaxElapsed     time.Duration // give up after this long in total
 	AttemptTimeout time.Duration // one attempt's limit, body included
+	// MaxElapsedLimited is how long 429s are retried in total; 0 means
+	// five times MaxElapsed. A 429 says the API did nothing and to come
+	// back later: when many runs share one token, later comes after a
+	// few minutes, and giving up sooner fails a run the API would serve.
+	MaxElapsedLimited time.Duration
+}
+
+// limitedBudget is how long 429s are retried in total.
+func (p RetryPolicy) limitedBudget() time.Duration {
+	if p.MaxElapsedLimited > 0 {
+		return p.MaxElapsedLimited
+	}
+	return 5 * p.MaxElapsed
 }
 
 // DefaultRetry is the policy psflow uses against the real API.
@@ -31,7 +44,9 @@ func DefaultRetry() RetryPolicy {
 }
 
 // transport retries idempotent requests on network errors, 5xx and 429,
-// with jittered exponential back-off that honours Retry-After. POST and
+// with jittered exponential back-off that honours Retry-After, for
+// MaxElapsed in total, or the longer limitedBudget while the API answers
+// 429. POST and
 // PATCH are retried only on 429, which the API answers without acting on
 // the request; after any other failure, which may be ambiguous, the caller
 // reconciles.
@@ -45,23 +60,29 @@ type transport struct {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	b := backoff.NewExponentialBackOff()
-	b.InitialInterval, b.MaxInterval, b.MaxElapsedTime = t.policy.Initial, t.policy.Max, t.policy.MaxElapsed
+	b.InitialInterval, b.MaxInterval = t.policy.Initial, t.policy.Max
+	b.MaxElapsedTime = max(t.policy.MaxElapsed, t.policy.limitedBudget())
 	b.RandomizationFactor, b.Multiplier = 0.5, 2
 	b.Reset()
 	for attempt := 1; ; attempt++ {
 		resp, err := t.attempt(req)
-		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		limited := err == nil && resp.StatusCode == http.StatusTooManyRequests
+		if limited {
 			noteRateLimited(ctx) // a waiter slows down even when a retry gets through
 		}
 		if !retryable(req, resp, err) || ctx.Err() != nil {
 			return t.record(req, resp, err)
 		}
+		budget := t.policy.MaxElapsed
+		if limited {
+			budget = t.policy.limitedBudget()
+		}
 		wait := b.NextBackOff()
 		if ra, ok := retryAfter(resp); ok && wait != backoff.Stop {
 			wait = max(wait, ra)
-			if b.GetElapsedTime()+wait > t.policy.MaxElapsed {
-				wait = backoff.Stop
-			}
+		}
+		if wait != backoff.Stop && b.GetElapsedTime()+wait > budget {
+			wait = backoff.Stop
 		}
 		if wait == backoff.Stop {
 			return t.record(req, resp, err)

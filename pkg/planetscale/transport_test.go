@@ -221,6 +221,28 @@ func TestTransportGivesUpAfterMaxElapsed(t *testing.T) {
 	assert.Check(t, is.Contains(readAll(t, resp), "Bad Gateway"))
 }
 
+// 429s are retried past MaxElapsed, for the longer rate-limited budget: a
+// run that shares its token with many others gets through.
+func TestTransportWaitsLongerOutA429(t *testing.T) {
+	t.Parallel()
+	steps := make([]http.HandlerFunc, 12)
+	for i := range steps {
+		steps[i] = status(429)
+	}
+	srv, hits := script(t, append(steps, status(200))...)
+	policy := fastRetry
+	policy.MaxElapsed, policy.MaxElapsedLimited = 30*time.Millisecond, 5*time.Second
+	start := time.Now()
+	resp, err, _ := send(t, srv, http.MethodPost, policy)
+	assert.NilError(t, err)
+	assert.Equal(t, resp.StatusCode, 200)
+	assert.Equal(t, hits.Load(), int64(13))
+	assert.Check(t, time.Since(start) > policy.MaxElapsed, "took %s", time.Since(start))
+
+	// Without a budget of its own, 429s get five times MaxElapsed.
+	assert.Equal(t, RetryPolicy{MaxElapsed: time.Minute}.limitedBudget(), 5*time.Minute)
+}
+
 func readAll(t *testing.T, resp *http.Response) string {
 	b, err := io.ReadAll(resp.Body)
 	assert.NilError(t, err)
