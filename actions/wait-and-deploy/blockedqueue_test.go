@@ -55,3 +55,34 @@ func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
 		assert.Check(t, !is.Contains(tables["codes"], "UNIQUE")().Success())
 	})
 }
+
+// A queue blocked by an earlier failed request of the same branch (the
+// deploy a re-run of the job replaces) is unblocked without being told,
+// and the new request deploys.
+func TestWaitAndDeployUnblocksItsOwnFailedRequest(t *testing.T) {
+	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+		t.Parallel()
+		em := emulator.Start(t, opts...)
+		env := deploytest.Env(em, nil)
+		deploytest.Exec(t, em, "main", deploytest.BaseSchema...)
+		deploytest.Exec(t, em, "main", "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))",
+			"INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+		failing := opened(t, em, "pr-1", []string{"ALTER TABLE codes ADD UNIQUE KEY code (code)"})
+		failed := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-1")
+		failed.Assert(t, icmd.Expected{ExitCode: 4})
+		deploytest.WaitForState(t, em, failing, "complete_error")
+
+		// The rows are mended, the failed request is closed, and the job
+		// runs again: a new request of the same branch.
+		deploytest.Exec(t, em, "main", "DELETE FROM codes WHERE id = 2")
+		sdk, ctx := actiontest.SDK(t, em), context.Background()
+		_, err := sdk.DeployRequests.CloseDeploy(ctx, &ps.CloseDeployRequestRequest{Organization: "acme", Database: "app", Number: failing})
+		assert.NilError(t, err)
+		again := actiontest.Exec(t, env, "open-deploy-request", "--branch", "pr-1")
+		again.Assert(t, icmd.Success)
+		r := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-1")
+		r.Assert(t, icmd.Success)
+		assert.Check(t, is.Contains(r.Stderr(), "unblocked the deploy queue of main: deploy request #1 of acme/app, an earlier request of branch pr-1, ended in complete_error and held it"))
+		assert.Check(t, is.Contains(deploytest.Tables(t, em, "main")["codes"], "unique key `code`"))
+	})
+}

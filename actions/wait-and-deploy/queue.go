@@ -66,10 +66,11 @@ func (f *follower) skipRevertAhead(ctx context.Context, dr *planetscale.DeployRe
 // blockedQueue deals with a deploy queue that another request's failed
 // deploy or revert holds ahead of dr: PlanetScale keeps it blocked until
 // someone calls complete-deploy on that request (pscale deploy-request
-// unblock; spec operation complete_errored_deploy). With unblock_queue it
-// does so and the wait goes on; by default the step stops (exit 4), naming
-// the request, as unblocking is a decision about another request's failed
-// deploy.
+// unblock; spec operation complete_errored_deploy). A failed request of
+// dr's own branch (the deploy a re-run of the job replaces) is unblocked;
+// another branch's only with unblock_queue, as that is a decision about
+// another pull request's deploy: by default the step stops (exit 4),
+// naming it.
 func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployRequest) error {
 	if dr.Deployment == nil {
 		return nil
@@ -78,13 +79,20 @@ func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployReque
 		if !planetscale.BlockingState(d.State) {
 			continue
 		}
-		if !f.unblock {
+		own, err := f.ownRequest(ctx, d.DeployRequestNumber, dr.Branch)
+		if err != nil {
+			return err
+		}
+		if !f.unblock && !own {
 			f.blocked = true
 			return step.DeployFailedf("the deploy queue of %s of %s is blocked by deploy request #%d, whose deploy or revert ended in %s: PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock %s %d); psflow unblocks another request's deploy only with unblock_queue: true",
 				dr.IntoBranch, f.where(), d.DeployRequestNumber, d.State, f.db, d.DeployRequestNumber)
 		}
 		ahead, err := f.c.CompleteErroredDeploy(ctx, f.db, d.DeployRequestNumber)
 		switch {
+		case err == nil && own:
+			f.s.Logf("unblocked the deploy queue of %s: deploy request #%d of %s, an earlier request of branch %s, ended in %s and held it",
+				dr.IntoBranch, ahead.Number, f.where(), ahead.Branch, d.State)
 		case err == nil:
 			f.s.Logf("unblocked the deploy queue of %s: deploy request #%d (branch %s) of %s ended in %s and held it (unblock_queue)",
 				dr.IntoBranch, ahead.Number, ahead.Branch, f.where(), d.State)
@@ -95,6 +103,15 @@ func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployReque
 		}
 	}
 	return nil
+}
+
+// ownRequest reports whether deploy request n is of branch.
+func (f *follower) ownRequest(ctx context.Context, n uint64, branch string) (bool, error) {
+	other, err := f.c.GetDeployRequest(ctx, f.db, n)
+	if err != nil {
+		return false, err
+	}
+	return other.Branch == branch, nil
 }
 
 // notDeployable is the step's error for a request in deployment state
