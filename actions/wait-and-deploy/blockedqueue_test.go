@@ -13,17 +13,25 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
+// duplicateCodes starts an emulator whose main has table codes with two
+// rows of the same code, which a unique key on it fails at its cutover,
+// and returns it with the steps' environment.
+func duplicateCodes(t *testing.T, opts ...emulator.Option) (*emulator.Emulator, map[string]string) {
+	t.Helper()
+	em := emulator.Start(t, opts...)
+	deploytest.Exec(t, em, "main", deploytest.BaseSchema...)
+	deploytest.Exec(t, em, "main", "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))",
+		"INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+	return em, deploytest.Env(em, nil)
+}
+
 // A deploy queued behind another request's failed deploy stops, naming
 // it, and cancels its own deployment; it never unblocks the queue unless
 // told to (unblock_queue), and then deploys.
 func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
-		env := deploytest.Env(em, nil)
-		deploytest.Exec(t, em, "main", deploytest.BaseSchema...)
-		deploytest.Exec(t, em, "main", "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))",
-			"INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+		em, env := duplicateCodes(t, opts...)
 		// #1 adds a unique key the rows in production break at its cutover.
 		failing := opened(t, em, "pr-1", []string{"ALTER TABLE codes ADD UNIQUE KEY code (code)"}, "--auto-cutover=false")
 		second := opened(t, em, "pr-2", []string{postsTable})
@@ -62,11 +70,7 @@ func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
 func TestWaitAndDeployUnblocksItsOwnFailedRequest(t *testing.T) {
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
-		env := deploytest.Env(em, nil)
-		deploytest.Exec(t, em, "main", deploytest.BaseSchema...)
-		deploytest.Exec(t, em, "main", "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))",
-			"INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
+		em, env := duplicateCodes(t, opts...)
 		failing := opened(t, em, "pr-1", []string{"ALTER TABLE codes ADD UNIQUE KEY code (code)"})
 		failed := actiontest.Exec(t, env, "wait-and-deploy", "--branch", "pr-1")
 		failed.Assert(t, icmd.Expected{ExitCode: 4})
