@@ -203,6 +203,12 @@ func fieldNames(paths []string) string {
 
 // waitDeployState polls a deploy request until its deployment state is
 // want; the polls are not part of the contract rows.
+// contractPoll is how often a contract run reads a state it waits for:
+// 10 times a second, the rate the emulator's token gets back, so that the
+// wait never spends the 600 a minute the contract's own calls need on a
+// slow machine.
+const contractPoll = 100 * time.Millisecond
+
 func (c *contractRun) waitDeployState(number int, want string) {
 	c.t.Helper()
 	path := drPath(c.e, number)
@@ -218,5 +224,5 @@ func (c *contractRun) waitDeployState(number int, want string) {
 			return poll.Continue("deploy request %v is %s, want %s", number, dr.DeploymentState, want)
 		}
 		return poll.Success()
-	}, poll.WithDelay(10*time.Millisecond), poll.WithTimeout(30*time.Second))
+	}, poll.WithDelay(contractPoll), poll.WithTimeout(30*time.Second))
 }
