@@ -21,7 +21,7 @@ func (e *Emulator) startEdge() error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits})
+	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize})
 	if err != nil {
 		return fmt.Errorf("mysql edge: %w", err)
 	}

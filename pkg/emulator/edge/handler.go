@@ -18,6 +18,7 @@ type handler struct {
 	storage    string // host:port of the storage server, or its socket's path
 	storageNet string // "tcp" or "unix"
 	limits     Limits // resolved: zero fields are off
+	serialize  func() (unlock func())
 
 	mu       sync.Mutex
 	sessions map[*mysql.Conn]*session

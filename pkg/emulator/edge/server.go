@@ -26,6 +26,10 @@ type Config struct {
 	Insecure bool
 	// Limits are the query limits; the zero value is PlanetScale's.
 	Limits Limits
+	// Serialize, when set, is held around a relayed statement that reads
+	// information_schema: the embedded storage's go-mysql-server v0.20.0
+	// plans those on shared, unsynchronized tables (storage's serialize).
+	Serialize func() (unlock func())
 }
 
 // Server is a running edge.
@@ -60,7 +64,7 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	tracked := conntrack.New(ln)
-	h := &handler{dir: cfg.Directory, storage: cfg.Storage, storageNet: cfg.StorageNet, limits: cfg.Limits.resolved(), sessions: map[*mysql.Conn]*session{}}
+	h := &handler{dir: cfg.Directory, storage: cfg.Storage, storageNet: cfg.StorageNet, limits: cfg.Limits.resolved(), serialize: cfg.Serialize, sessions: map[*mysql.Conn]*session{}}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
 		Listener:           tracked,
 		AuthServer:         &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure},

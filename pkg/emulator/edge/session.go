@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -244,6 +245,9 @@ const maxRows = math.MaxInt32
 // relay runs sql on storage within timeout (0: none) and returns its
 // result, keeping its warning count and transaction state for the client.
 func (s *session) relay(ctx context.Context, sql string, timeout time.Duration) (*sqltypes.Result, error) {
+	if s.h.serialize != nil && strings.Contains(strings.ToLower(sql), "information_schema") {
+		defer s.h.serialize()()
+	}
 	res, status, warnings, err := s.run(ctx, sql, timeout, s.h.limits.MaxRows)
 	if err != nil {
 		return nil, err

@@ -27,6 +27,11 @@ func (s *Server) serialize() (unlock func()) {
 	return s.embedded.stmtMu.Unlock
 }
 
+// Serialize holds the embedded server's statement lock until the returned
+// function is called, for statements others relay to it that read its
+// metadata; on an external server it does nothing.
+func (s *Server) Serialize() (unlock func()) { return s.serialize() }
+
 // execOne runs one statement on q under the statement lock.
 func (s *Server) execOne(ctx context.Context, q querier, stmt string) error {
 	defer s.serialize()()
