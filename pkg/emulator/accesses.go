@@ -47,6 +47,8 @@ var routeAccesses = map[string][]string{
 	"POST " + brRoute + "/passwords":        passwordMakers,
 	"GET " + brRoute + "/passwords/{id}":    passwordReaders,
 	"DELETE " + brRoute + "/passwords/{id}": {"delete_production_branch_password", "delete_production_read_only_branch_password", "delete_branch_password"},
+	// renew_password (in the official description, not in the subset).
+	"POST " + brRoute + "/passwords/{id}/renew": passwordMakers,
 	// The database's passwords (not in the spec): as list_passwords.
 	"GET " + dbRoute + "/passwords":        passwordReaders,
 	"GET " + brRoute + "/backups":          {"read_backups"},

@@ -92,7 +92,7 @@ func (d edgeDirectory) Account(user string) (edge.Account, bool) {
 			for _, p := range b.passwords {
 				if p.username == user {
 					return edge.Account{
-						User: user, Password: p.plain, Database: db.name, Storage: b.storageDB,
+						User: user, Password: p.plain, Database: db.name, Branch: b.name, Storage: b.storageDB,
 						CIDRs: p.cidrs, Expires: p.expiresAt, Role: p.role, Replica: p.replica,
 					}, true
 				}

@@ -51,7 +51,7 @@ func TestUnimplementedRoutesSayNotEmulated(t *testing.T) {
 		{"POST", dbPath(e, "app") + "/branches/main/demote", "/organizations/{organization}/databases/{database}/branches/{branch}/demote"},
 		{"POST", dbPath(e, "app") + "/deploy-requests/1/force-cutover", "/organizations/{organization}/databases/{database}/deploy-requests/{number}/force-cutover"},
 		{"PUT", dbPath(e, "app") + "/branches/main/safe-migrations", "/organizations/{organization}/databases/{database}/branches/{branch}/safe-migrations"},
-		{"POST", dbPath(e, "app") + "/branches/main/passwords/abc/renew", "/organizations/{organization}/databases/{database}/branches/{branch}/passwords/{id}/renew"},
+		{"POST", dbPath(e, "app") + "/branches/main/roles/abc/renew", "/organizations/{organization}/databases/{database}/branches/{branch}/roles/{id}/renew"},
 		{"PATCH", dbPath(e, "app") + "/branches/main/passwords/abc", "/organizations/{organization}/databases/{database}/branches/{branch}/passwords/{id}"},
 		{"GET", dbPath(e, "app") + "/webhooks", "/organizations/{organization}/databases/{database}/webhooks"},
 	} {

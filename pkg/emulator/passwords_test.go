@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -125,4 +126,33 @@ func TestPasswords(t *testing.T) {
 			assert.Assert(t, is.Contains(string(body), `"expired":true`))
 		})
 	})
+}
+
+// TestRenewPassword: renew_password runs the TTL again from now, as
+// `pscale connect` relies on at half its password's TTL; the password
+// keeps working past its first TTL, storage login included.
+func TestRenewPassword(t *testing.T) {
+	e := Start(t)
+	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
+	pw := edgePassword(t, e, "dev", map[string]any{"role": "admin", "ttl": 1})
+	assert.Assert(t, pw.Renewable)
+	renew := dbPath(e, "app") + "/branches/dev/passwords/" + pw.ID + "/renew"
+	for range 3 {
+		time.Sleep(600 * time.Millisecond)
+		status, body := call(t, e, http.MethodPost, renew, nil)
+		assert.Equal(t, status, http.StatusOK, string(body))
+		var v passwordView
+		assert.NilError(t, json.Unmarshal(body, &v))
+		assert.Assert(t, v.PlainText == nil, "a renewal does not show the secret again")
+		assert.Assert(t, *v.ExpiresAt > *pw.ExpiresAt, "%s is not after %s", *v.ExpiresAt, *pw.ExpiresAt)
+	}
+	// 1.8 s after creation, past the first TTL, it still logs in.
+	assert.NilError(t, passwordDB(t, e, asSDK(pw), "app").PingContext(ctx(t)))
+
+	forever := edgePassword(t, e, "dev", map[string]any{"role": "admin"})
+	assert.Assert(t, !forever.Renewable)
+	status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches/dev/passwords/"+forever.ID+"/renew", nil)
+	assert.Equal(t, status, http.StatusUnprocessableEntity, string(body))
+	status, _ = call(t, e, http.MethodPost, dbPath(e, "app")+"/branches/dev/passwords/nope/renew", nil)
+	assert.Equal(t, status, http.StatusNotFound)
 }

@@ -22,6 +22,8 @@ type Account struct {
 	User, Password string
 	// Database is the PlanetScale database's name, which clients may USE.
 	Database string
+	// Branch is the branch's name.
+	Branch string
 	// Storage is the storage database holding the branch.
 	Storage string
 	// CIDRs are the client addresses the password may be used from; none

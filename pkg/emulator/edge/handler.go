@@ -41,9 +41,15 @@ func (h *handler) session(c *mysql.Conn) (*session, error) {
 	if !ok {
 		return nil, mysql.NewSQLError(mysql.ERAccessDeniedError, mysql.SSAccessDeniedError, "not logged in")
 	}
-	s := &session{h: h, c: c, acct: l.acct, prepared: map[string]statement{}}
+	s := newSession(h, c, l.acct)
 	h.sessions[c] = s
 	return s, nil
+}
+
+// newSession is a session of acct for the client c, whose storage
+// connection its first statement opens.
+func newSession(h *handler, c *mysql.Conn, acct Account) *session {
+	return &session{h: h, c: c, acct: acct, prepared: map[string]statement{}}
 }
 
 // ConnectionClosed closes the connection's storage session.
@@ -124,13 +130,9 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, prepare *my
 	if err != nil {
 		return err
 	}
-	stmt, err := sqlparser.Parse(prepare.PrepareStmt)
+	sql, err := bindQuery(prepare.PrepareStmt, prepare.BindVars)
 	if err != nil {
-		return mysql.NewSQLError(mysql.ERSyntaxError, mysql.SSClientError, "%v", err)
-	}
-	sql, err := sqlparser.NewParsedQuery(stmt).GenerateQuery(prepare.BindVars, nil)
-	if err != nil {
-		return mysql.NewSQLError(mysql.ERWrongArguments, mysql.SSUnknownSQLState, "%v", err)
+		return err
 	}
 	return s.query(ctx, sql, false, func(res *sqltypes.Result, _ bool) error { return callback(res) })
 }

@@ -63,9 +63,17 @@ func (s *session) tabletType() string {
 	return s.target
 }
 
-// setTarget records the tablet type a USE or the handshake chose.
-func (s *session) setTarget(tablet string) {
+// setTarget records the database a USE or the handshake named, and the
+// tablet type it chose.
+func (s *session) setTarget(name, tablet string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.target = tablet
+	s.chose, s.target = name, tablet
+}
+
+// chosen is the database the last USE or handshake named, as named.
+func (s *session) chosen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chose
 }

@@ -1,8 +1,12 @@
 package edge
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -30,12 +34,19 @@ type Config struct {
 	// information_schema: the embedded storage's go-mysql-server v0.20.0
 	// plans those on shared, unsynchronized tables (storage's serialize).
 	Serialize func() (unlock func())
+	// Sniff is how long a new connection has to open with TLS to be
+	// served the HTTP SQL API; 0 is DefaultSniff. A negative value serves
+	// MySQL only, greeting each connection at once.
+	Sniff time.Duration
 }
 
 // Server is a running edge.
 type Server struct {
 	listener *mysql.Listener
 	tracked  *conntrack.Listener
+	split    *splitter    // nil when MySQL only
+	api      *http.Server // the HTTP SQL API on the same address; nil when MySQL only
+	sessions *apiSessions
 	handler  *handler
 	ca       *CA
 	addr     string
@@ -65,14 +76,25 @@ func Start(cfg Config) (*Server, error) {
 	}
 	tracked := conntrack.New(ln)
 	h := &handler{dir: cfg.Directory, storage: cfg.Storage, storageNet: cfg.StorageNet, limits: cfg.Limits.resolved(), serialize: cfg.Serialize, sessions: map[*mysql.Conn]*session{}}
+	auth := &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure}
+	s := &Server{tracked: tracked, handler: h, ca: ca, addr: addr, done: make(chan struct{})}
+	var mysqlLn net.Listener = tracked
+	if cfg.Sniff >= 0 {
+		s.split = split(tracked, cfg.Sniff)
+		s.sessions = newAPISessions(idleTimeout, maxIdleSessions)
+		api := &sqlAPI{h: h, auth: auth, sessions: s.sessions}
+		s.api = &http.Server{Handler: api.routes(), TLSConfig: ca.ServerConfig(), ReadHeaderTimeout: connectTimeout, ErrorLog: log.New(io.Discard, "", 0)}
+		mysqlLn = s.split.mysql
+		go func() { _ = s.api.ServeTLS(s.split.https, "", "") }()
+	}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
-		Listener:           tracked,
-		AuthServer:         &authServer{dir: cfg.Directory, now: time.Now, requireTLS: !cfg.Insecure},
+		Listener:           mysqlLn,
+		AuthServer:         auth,
 		Handler:            h,
 		ConnReadBufferSize: mysql.DefaultConnBufferSize,
 	})
 	if err != nil {
-		_ = ln.Close()
+		_ = s.close()
 		return nil, fmt.Errorf("mysql listener: %w", err)
 	}
 	l.ServerVersion = serverVersion
@@ -80,7 +102,7 @@ func Start(cfg Config) (*Server, error) {
 	// PlanetScale refuses plaintext with vitess' RequireSecureTransport
 	// refusal (go/mysql/server.go), errInsecure.
 	l.RequireSecureTransport = !cfg.Insecure
-	s := &Server{listener: l, tracked: tracked, handler: h, ca: ca, addr: addr, done: make(chan struct{})}
+	s.listener = l
 	go func() {
 		defer close(s.done)
 		l.Accept()
@@ -114,12 +136,23 @@ func (s *Server) CA() *CA { return s.ca }
 func (s *Server) Close() error {
 	s.once.Do(func() {
 		s.listener.Close()
+		s.closeErr = s.close()
 		s.handler.closeAll()
 		if err := s.tracked.Shutdown(s.done, shutdownTimeout); err != nil {
-			s.closeErr = fmt.Errorf("mysql edge: %w", err)
+			s.closeErr = errors.Join(s.closeErr, fmt.Errorf("mysql edge: %w", err))
 		}
 	})
 	return s.closeErr
+}
+
+// close stops the HTTP SQL API and its sessions, and the splitter.
+func (s *Server) close() error {
+	if s.split == nil {
+		return s.tracked.Close()
+	}
+	err := s.split.Close()
+	s.sessions.closeAll()
+	return errors.Join(err, s.api.Close())
 }
 
 // serverVersion is the version the edge announces: vtgate's form, a

@@ -34,6 +34,7 @@ type session struct {
 	closed   bool
 	warnings uint16 // of the last statement
 	target   string // the tablet type of the last USE or handshake; "" is primary
+	chose    string // the database the last USE or handshake named, as named
 	tx       txState
 }
 
@@ -184,7 +185,7 @@ func (s *session) query(ctx context.Context, sql string, more bool, callback mys
 		if err != nil {
 			return renameError(err, s.acct)
 		}
-		s.setTarget(tablet)
+		s.setTarget(name, tablet)
 		return callback(res, more)
 	}
 	if err := s.guard(ctx, st); err != nil {
@@ -234,7 +235,7 @@ func (s *session) use(ctx context.Context, name string) error {
 	if _, err = s.relay(ctx, "USE "+quoteID(storage), 0); err != nil {
 		return renameError(err, s.acct)
 	}
-	s.setTarget(tablet)
+	s.setTarget(name, tablet)
 	return nil
 }
 
