@@ -38,22 +38,9 @@ type codeBuildHost struct {
 // the release holds.
 func newCodeBuildHost(t *testing.T, b *buildspec, release []byte) *codeBuildHost {
 	t.Helper()
-	version := b.Env.Variables["PSFLOW_VERSION"]
-	assert.Assert(t, strings.HasPrefix(version, "v"), "no PSFLOW_VERSION pinned")
 	assert.Assert(t, b.Env.Variables["PSFLOW_SHA256"] != "", "no PSFLOW_SHA256 pinned")
-	self, err := os.ReadFile(testbin.Psflow(t))
-	assert.NilError(t, err)
-	sum := sha256.Sum256(self)
-	b.Env.Variables["PSFLOW_SHA256"] = hex.EncodeToString(sum[:])
-
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/"+version+"/psflow_linux_amd64" {
-			http.NotFound(w, r)
-			return
-		}
-		_, _ = w.Write(release)
-	}))
-	t.Cleanup(srv.Close)
+	url, sum := releaseMirror(t, b.Env.Variables["PSFLOW_VERSION"], release)
+	b.Env.Variables["PSFLOW_SHA256"] = sum
 
 	tools := t.TempDir()
 	h := &codeBuildHost{log: filepath.Join(t.TempDir(), "calls.log")}
@@ -63,8 +50,29 @@ func newCodeBuildHost(t *testing.T, b *buildspec, release []byte) *codeBuildHost
 	for _, name := range []string{"docker", "aws"} {
 		assert.NilError(t, os.WriteFile(filepath.Join(tools, name), []byte(stub), 0o755))
 	}
-	h.vars = map[string]string{"PATH": tools + ":/usr/bin:/bin", "PSFLOW_RELEASE_URL": srv.URL}
+	h.vars = map[string]string{"PATH": tools + ":/usr/bin:/bin", "PSFLOW_RELEASE_URL": url}
 	return h
+}
+
+// releaseMirror serves release as psflow_linux_amd64 of version, where
+// PSFLOW_RELEASE_URL points the examples' installs, and returns its URL and
+// the sha256 of psflow itself, which is what the release holds and what
+// an example pins.
+func releaseMirror(t *testing.T, version string, release []byte) (url, sha string) {
+	t.Helper()
+	assert.Assert(t, strings.HasPrefix(version, "v"), "no PSFLOW_VERSION pinned")
+	self, err := os.ReadFile(testbin.Psflow(t))
+	assert.NilError(t, err)
+	sum := sha256.Sum256(self)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/"+version+"/psflow_linux_amd64" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(release)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, hex.EncodeToString(sum[:])
 }
 
 // calls returns the docker and aws calls of the builds so far.

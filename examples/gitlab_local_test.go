@@ -48,9 +48,7 @@ func newGitLabRunner(t *testing.T) *gitlabRunner {
 
 	self, err := os.ReadFile(testbin.Psflow(t))
 	assert.NilError(t, err)
-	b := buildspec{}
-	b.Env.Variables = map[string]string{"PSFLOW_VERSION": "v1.0.0", "PSFLOW_SHA256": "in the file"}
-	mirror := newCodeBuildHost(t, &b, self)
+	mirror, sum := releaseMirror(t, "v1.0.0", self)
 	node, err := exec.LookPath("node")
 	assert.NilError(t, err, "gitlab-ci-local runs on node")
 	return &gitlabRunner{
@@ -63,7 +61,7 @@ func newGitLabRunner(t *testing.T) *gitlabRunner {
 			"GITLAB_CI":                    "true",
 			"PLANETSCALE_SERVICE_TOKEN_ID": em.TokenID(), "PLANETSCALE_SERVICE_TOKEN": em.Token(),
 			"PLANETSCALE_API_URL": em.URL(), "PSFLOW_MYSQL_CA": em.CAFile(),
-			"PSFLOW_RELEASE_URL": mirror.vars["PSFLOW_RELEASE_URL"], "PSFLOW_SHA256": b.Env.Variables["PSFLOW_SHA256"],
+			"PSFLOW_RELEASE_URL": mirror, "PSFLOW_SHA256": sum,
 		},
 	}
 }

@@ -65,12 +65,19 @@ func Query(t *testing.T, db *sql.DB, query string, args ...any) [][]string {
 // it succeeded.
 func Backup(t *testing.T, em *emulator.Emulator, branch string) {
 	t.Helper()
+	BackupOf(t, em, "app", branch)
+}
+
+// BackupOf makes a backup of a branch of one of em's databases and waits
+// until it succeeded.
+func BackupOf(t *testing.T, em *emulator.Emulator, database, branch string) {
+	t.Helper()
 	ctx := context.Background()
 	c := SDK(t, em)
-	backup, err := c.Backups.Create(ctx, &ps.CreateBackupRequest{Organization: em.Org(), Database: "app", Branch: branch})
+	backup, err := c.Backups.Create(ctx, &ps.CreateBackupRequest{Organization: em.Org(), Database: database, Branch: branch})
 	assert.NilError(t, err)
 	poll.WaitOn(t, func(poll.LogT) poll.Result {
-		b, err := c.Backups.Get(ctx, &ps.GetBackupRequest{Organization: em.Org(), Database: "app", Branch: branch, Backup: backup.PublicID})
+		b, err := c.Backups.Get(ctx, &ps.GetBackupRequest{Organization: em.Org(), Database: database, Branch: branch, Backup: backup.PublicID})
 		if err != nil {
 			return poll.Error(err)
 		}
