@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/testbin"
@@ -37,7 +38,7 @@ func TestApplicationTestsUnderDatabaseJS(t *testing.T) {
 	node, err := exec.LookPath("node")
 	assert.NilError(t, err, "@planetscale/database runs on node")
 	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := startEmulator(t, opts...)
+		em := startEmulator(t, append(opts, emulator.WithSniff(250*time.Millisecond))...) // node's TLS client on a loaded machine
 		dir := t.TempDir()
 		out := filepath.Join(dir, "out.env")
 		env := append(os.Environ(),

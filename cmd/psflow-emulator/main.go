@@ -4,7 +4,7 @@
 //	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings fast|zero|realistic] \
 //	    [--time-scale 1] [--rate-limit 600] [--token-access create_branch,…] [--token-database app] \
 //	    [--data-branching] \
-//	    [--mysql-listen 127.0.0.1:3306] [--mysql-ca-file FILE] [--insecure-mysql] \
+//	    [--mysql-listen 127.0.0.1:3306] [--mysql-ca-file FILE] [--insecure-mysql] [--sniff 25ms] \
 //	    [--max-rows 100000] [--dml-timeout 30s] [--select-timeout 900s] [--transaction-timeout 20s]
 //
 // The last four are PlanetScale's query limits, which the MySQL edge

@@ -37,6 +37,7 @@ type serveFlags struct {
 
 	mysqlListen   string
 	insecureMySQL bool
+	sniff         time.Duration
 	caFile        string
 
 	maxRows       int
@@ -75,6 +76,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.tokenDatabases, "token-database", "limit the --token-id service token to this database, as a token granted on some databases only (comma-separated or repeatable; default every database)")
 	fs.StringVar(&f.mysqlListen, "mysql-listen", "127.0.0.1:0", "address of the MySQL edge the API hands out (host:port; port 0 picks a free one)")
 	fs.BoolVar(&f.insecureMySQL, "insecure-mysql", false, "accept MySQL connections without TLS, which PlanetScale refuses")
+	fs.DurationVar(&f.sniff, "sniff", edge.DefaultSniff, "how long a new connection to the MySQL address has to start TLS to be served the HTTP SQL API (pscale connect, @planetscale/database) instead of MySQL; MySQL clients wait this long for the greeting; negative serves MySQL only")
 	fs.StringVar(&f.caFile, "mysql-ca-file", "", "write the MySQL edge's CA certificate (PEM) here; default: a file in a temporary directory, removed on exit")
 	// PlanetScale's query limits (planetscale.com/docs/reference/
 	// planetscale-system-limits), on by default as there.
@@ -173,7 +175,7 @@ func (f *serveFlags) config(logger *slog.Logger) (emulator.Config, error) {
 		Org: f.org, Databases: dbs, TokenID: f.tokenID, Token: f.token, MySQLDSN: f.mysqlDSN,
 		Timings: timings, TimeScale: f.timeScale, RateLimit: f.rateLimit, Logger: logger,
 		ExtraTokens: extra, SafeMigrations: f.safeMigrations, RequireApproval: f.requireApproval, DataBranching: f.dataBranching,
-		TokenAccesses: accesses, TokenDatabases: splitList(f.tokenDatabases), MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, CAFile: f.caFile,
+		TokenAccesses: accesses, TokenDatabases: splitList(f.tokenDatabases), MySQLListen: f.mysqlListen, InsecureMySQL: f.insecureMySQL, Sniff: f.sniff, CAFile: f.caFile,
 		Limits: limits,
 	}, nil
 }
@@ -229,8 +231,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// One line to copy into a shell; the token itself is a secret and is
 	// named, not printed.
-	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, MySQL on %s (%s; PLANETSCALE_SERVICE_TOKEN is the --token value): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s PSFLOW_DATABASE=%s\n",
-		strings.Join(cfg.Databases, ","), url, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile(), cfg.Databases[0])
+	sqlServed := "MySQL and the HTTP SQL API"
+	if cfg.Sniff < 0 {
+		sqlServed = "MySQL"
+	}
+	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, %s on %s (%s; PLANETSCALE_SERVICE_TOKEN is the --token value): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s PSFLOW_DATABASE=%s\n",
+		strings.Join(cfg.Databases, ","), url, sqlServed, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile(), cfg.Databases[0])
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down")

@@ -68,6 +68,11 @@ type Config struct {
 	// InsecureMySQL lets clients connect to the edge without TLS, which
 	// PlanetScale refuses.
 	InsecureMySQL bool
+	// Sniff is how long a new connection to the edge's address has to
+	// start a TLS handshake to be served the HTTP SQL API rather than MySQL,
+	// whose clients wait for the server; 0 is edge.DefaultSniff, negative
+	// serves MySQL only.
+	Sniff time.Duration
 	// Limits are the edge's query limits (rows per query, statement and
 	// transaction timeouts); the zero value is PlanetScale's, a negative
 	// field turns that limit off.

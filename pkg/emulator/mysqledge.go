@@ -21,7 +21,7 @@ func (e *Emulator) startEdge() error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize})
+	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize, Sniff: e.cfg.Sniff})
 	if err != nil {
 		return fmt.Errorf("mysql edge: %w", err)
 	}
@@ -38,7 +38,7 @@ func (e *Emulator) startEdge() error {
 		return fmt.Errorf("write the mysql edge ca: %w", err)
 	}
 	e.caFile = path
-	e.log.Info("mysql edge listening", "address", srv.Addr(), "ca_file", path, "tls_required", !e.cfg.InsecureMySQL)
+	e.log.Info("mysql edge listening", "address", srv.Addr(), "ca_file", path, "tls_required", !e.cfg.InsecureMySQL, "http_sql_api", e.cfg.Sniff >= 0)
 	return nil
 }
 
@@ -56,7 +56,8 @@ func (e *Emulator) closeEdge() error {
 }
 
 // MySQLAddr is the host:port of the MySQL edge, which the API hands out
-// with every password (access_host_url) and branch (mysql_address).
+// with every password (access_host_url) and branch (mysql_address); the
+// HTTP SQL API is served there too, at https://MySQLAddr.
 func (e *Emulator) MySQLAddr() string { return e.edge.Addr() }
 
 // CAFile is the PEM file of the certificate authority that signed the

@@ -24,7 +24,7 @@ import (
 func TestSQLAPITypesAndBindVariables(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := Start(t, append(opts, WithSniff(apiSniff))...)
 		createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		api := sqlAPIFor(t, e, edgePassword(t, e, "dev", map[string]any{"role": "admin"}))
 
@@ -84,7 +84,7 @@ func TestSQLAPITypesAndBindVariables(t *testing.T) {
 func TestSQLAPISessionsHoldTransactions(t *testing.T) {
 	EachStorage(t, func(t *testing.T, opts ...Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := Start(t, append(opts, WithSniff(apiSniff))...)
 		createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		pw := edgePassword(t, e, "dev", map[string]any{"role": "admin"})
 		api := sqlAPIFor(t, e, pw)
@@ -117,7 +117,7 @@ func TestSQLAPISessionsHoldTransactions(t *testing.T) {
 // TestSQLAPIRulesAreTheEdgesRules: roles, safe migrations and database
 // names are refused through the API with the MySQL edge's own words.
 func TestSQLAPIRulesAreTheEdgesRules(t *testing.T) {
-	e := Start(t, WithSafeMigrations("main"))
+	e := Start(t, WithSafeMigrations("main"), WithSniff(apiSniff))
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	admin := edgePassword(t, e, "main", map[string]any{"role": "admin"})
 	reader := edgePassword(t, e, "dev", map[string]any{"role": "reader"})
@@ -154,7 +154,7 @@ func TestSQLAPIRulesAreTheEdgesRules(t *testing.T) {
 // TestSQLAPILogin: the API logs in as the MySQL edge does, and answers a
 // refusal in a body both clients read.
 func TestSQLAPILogin(t *testing.T) {
-	e := Start(t)
+	e := Start(t, WithSniff(apiSniff))
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	pw := edgePassword(t, e, "dev", map[string]any{"role": "admin"})
 	short := edgePassword(t, e, "dev", map[string]any{"role": "admin", "ttl": 1})
@@ -204,6 +204,9 @@ func TestSQLAPILogin(t *testing.T) {
 		assert.Assert(t, is.Contains(body.Error.Message, "Access denied"))
 	})
 }
+
+// apiSniff gives a TLS client on a loaded machine time to speak first.
+const apiSniff = 250 * time.Millisecond
 
 func bindVar(typ querypb.Type, value string) *querypb.BindVariable {
 	return &querypb.BindVariable{Type: typ, Value: []byte(value)}

@@ -101,6 +101,13 @@ func WithExtraToken(id, secret string) Option {
 	}
 }
 
+// WithSniff sets how long a new edge connection has to start TLS to be
+// served the HTTP SQL API (Config.Sniff): tests of the API give a loaded
+// machine more than the default.
+func WithSniff(d time.Duration) Option {
+	return func(c *Config) error { c.Sniff = d; return nil }
+}
+
 // WithInsecureMySQL lets clients reach the MySQL edge without TLS, which
 // PlanetScale refuses.
 func WithInsecureMySQL() Option {

@@ -59,7 +59,7 @@ func TestAPISessionsAreClosedForClients(t *testing.T) {
 func TestSplitterSortsByWhoSpeaksFirst(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	assert.NilError(t, err)
-	sp := split(ln, 0)
+	sp := split(ln, time.Second)
 	t.Cleanup(func() { _ = sp.Close() })
 
 	go func() {
@@ -82,7 +82,7 @@ func TestSplitterSortsByWhoSpeaksFirst(t *testing.T) {
 	start := time.Now()
 	c, err = sp.mysql.Accept()
 	assert.NilError(t, err)
-	assert.Assert(t, time.Since(start) >= DefaultSniff/2)
+	assert.Assert(t, time.Since(start) >= sp.sniff/2)
 	_ = c.Close()
 
 	assert.NilError(t, sp.Close())
