@@ -69,3 +69,13 @@ func TestStaleFileIsReported(t *testing.T) {
 	assert.NilError(t, err)
 	assert.Check(t, is.Contains(string(got), "| `older_than` | Sweep: only branches created longer ago than this. | `72h` |"))
 }
+
+// TestQuotedScalarsRoundTrip checks that free text reaches GitHub as it was
+// declared, whatever YAML syntax it holds.
+func TestQuotedScalarsRoundTrip(t *testing.T) {
+	for _, s := range []string{"it's", "a: b", "# not a comment", "${{ x }}", "true", "line\nbreak", " padded "} {
+		var got map[string]string
+		assert.NilError(t, yaml.Unmarshal(render(mapping(pair{"k", quoted(s)})), &got))
+		assert.Check(t, is.Equal(got["k"], s))
+	}
+}

@@ -1,41 +1,38 @@
 package emulator
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
 
 // lineDiff renders the change from old to cur line by line: removed lines
-// start with "-", added lines with "+", unchanged lines with a space. An
-// empty side has no lines, so a new table is all "+" and a dropped one all
-// "-".
+// start with "-", added lines with "+", unchanged lines with a space; where
+// lines were replaced, the removed ones come first. An empty side has no
+// lines, so a new table is all "+" and a dropped one all "-".
 func lineDiff(old, cur string) string {
 	a, b := splitLines(old), splitLines(cur)
-	// lcs[i][j] is the length of the longest common subsequence of a[i:]
-	// and b[j:].
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
+	// Without the junk heuristic, which in an input of 200 lines or more
+	// would never anchor a match on a line that recurs often (a column
+	// type, a closing parenthesis).
+	m := difflib.NewMatcherWithJunk(a, b, false, nil)
+	out := make([]string, 0, len(a)+len(b))
+	prefix := func(p string, lines []string) {
+		for _, line := range lines {
+			out = append(out, p+line)
 		}
 	}
-	var out []string
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			out = append(out, " "+a[i])
-			i, j = i+1, j+1
-		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
-			out = append(out, "-"+a[i])
-			i++
-		default:
-			out = append(out, "+"+b[j])
-			j++
+	for _, op := range m.GetOpCodes() {
+		switch op.Tag {
+		case 'e':
+			prefix(" ", a[op.I1:op.I2])
+		case 'd':
+			prefix("-", a[op.I1:op.I2])
+		case 'i':
+			prefix("+", b[op.J1:op.J2])
+		case 'r':
+			prefix("-", a[op.I1:op.I2])
+			prefix("+", b[op.J1:op.J2])
 		}
 	}
 	return strings.Join(out, "\n")

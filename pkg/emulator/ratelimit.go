@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // DefaultRateLimit is the real API's limit: requests per minute per
@@ -15,16 +17,11 @@ const DefaultRateLimit = 600
 type rateLimiter struct {
 	mu        sync.Mutex
 	perMinute int
-	buckets   map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
+	buckets   map[string]*rate.Limiter
 }
 
 func newRateLimiter(perMinute int) *rateLimiter {
-	return &rateLimiter{perMinute: perMinute, buckets: map[string]*bucket{}}
+	return &rateLimiter{perMinute: perMinute, buckets: map[string]*rate.Limiter{}}
 }
 
 // set changes the limit (0 or less disables it) and forgets past usage.
@@ -32,7 +29,7 @@ func (l *rateLimiter) set(perMinute int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.perMinute = perMinute
-	l.buckets = map[string]*bucket{}
+	l.buckets = map[string]*rate.Limiter{}
 }
 
 // limit is the current limit per minute; 0 or less means none.
@@ -50,21 +47,19 @@ func (l *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
 	if l.perMinute <= 0 {
 		return true, 0
 	}
-	capacity := float64(l.perMinute)
-	perSecond := capacity / 60
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: capacity, last: now}
+		// A new bucket starts full.
+		b = rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)
 		l.buckets[key] = b
 	}
-	b.tokens = math.Min(capacity, b.tokens+now.Sub(b.last).Seconds()*perSecond)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
+	r := b.ReserveN(now, 1)
+	if wait := r.DelayFrom(now); wait > 0 {
+		// Refused: the request takes nothing from the bucket.
+		r.CancelAt(now)
+		return false, wait
 	}
-	wait := time.Duration((1 - b.tokens) / perSecond * float64(time.Second))
-	return false, wait
+	return true, 0
 }
 
 // retryAfterSeconds renders a wait as a Retry-After value: whole seconds,
