@@ -2,8 +2,8 @@ module github.com/psflow/psflow
 
 // The lowest Go this module builds with, measured: vitess.io/vitess v0.24.3
 // (the emulator's schema diffs) requires 1.26.7 and go mod tidy raises this
-// line to it. The README's "Which Go" says why the emulator is no module of
-// its own.
+// line to it. "Which Go" in CONTRIBUTING.md says why the emulator is no
+// module of its own.
 go 1.26.7
 
 require (

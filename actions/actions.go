@@ -1,6 +1,6 @@
 // Package actions lists psflow's actions in the order of a pull request's
 // life, then the commands that onboard a database. The psflow binary dispatches to them and the generator writes their
-// action.yml files and README tables from these declarations.
+// action.yml files and the tables of their docs/actions pages from these declarations.
 package actions
 
 import (

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,17 +24,12 @@ func generate(root string, write bool) ([]string, error) {
 	files := map[string][]byte{}
 	for _, a := range actions.All() {
 		files[filepath.Join("actions", a.Name, "action.yml")] = actionYAML(a)
+		page, err := actionPage(root, a)
+		if err != nil {
+			return nil, err
+		}
+		files[actionPagePath(a)] = page
 	}
-	readme := filepath.Join(root, "README.md")
-	old, err := os.ReadFile(readme)
-	if err != nil {
-		return nil, err
-	}
-	updated, err := readmeTables(old)
-	if err != nil {
-		return nil, err
-	}
-	files["README.md"] = updated
 	files[filepath.Join(".github", "workflows", "psflow-actions.yml")] = checkWorkflow(actions.All())
 
 	var stale []string
@@ -44,6 +41,9 @@ func generate(root string, write bool) ([]string, error) {
 		}
 		stale = append(stale, rel)
 		if write {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, err
+			}
 			if err := os.WriteFile(path, want, 0o644); err != nil {
 				return nil, err
 			}
@@ -135,27 +135,45 @@ func actionDefault(in step.Input) *yaml.Node {
 // GitHub hands every job as github.token.
 func isGitHubToken(in step.Input) bool { return in.Name == "github_token" && in.Secret }
 
-var sectionRE = regexp.MustCompile(`(?s)(<!-- BEGIN GENERATED: ([a-z-]+) -->\n).*?(<!-- END GENERATED: ([a-z-]+) -->)`)
-
-// readmeTables replaces each generated section of the README with the
-// inputs and outputs of the action it names.
-func readmeTables(readme []byte) ([]byte, error) {
-	var missing error
-	out := sectionRE.ReplaceAllFunc(readme, func(m []byte) []byte {
-		sub := sectionRE.FindSubmatch(m)
-		name := string(sub[2])
-		a, ok := actions.Find(name)
-		if !ok {
-			missing = fmt.Errorf("README.md has a generated section for unknown action %q", name)
-			return m
-		}
-		return []byte(string(sub[1]) + tables(a) + string(sub[3]))
-	})
-	return out, missing
+// actionPagePath is the reference page of an action, relative to the
+// module root.
+func actionPagePath(a *step.Action) string {
+	return filepath.Join("docs", "actions", a.Name+".md")
 }
 
+var sectionRE = regexp.MustCompile(`(?s)(<!-- BEGIN GENERATED: ([a-z-]+) -->\n).*?(<!-- END GENERATED: ([a-z-]+) -->)`)
+
+// actionPage renders an action's reference page: the page as written, with
+// its generated section (between the BEGIN and END GENERATED markers)
+// holding the action's inputs and outputs. Everything outside the markers
+// is hand-written and kept as it is. A missing page is started with the
+// action's description and an empty hand-written part.
+func actionPage(root string, a *step.Action) ([]byte, error) {
+	rel := actionPagePath(a)
+	old, err := os.ReadFile(filepath.Join(root, rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		old = []byte(fmt.Sprintf("# %s\n\n%s\n\n## Inputs and outputs\n\n<!-- BEGIN GENERATED: %[1]s -->\n<!-- END GENERATED: %[1]s -->\n", a.Name, a.Description))
+	} else if err != nil {
+		return nil, err
+	}
+	sections := sectionRE.FindAllSubmatch(old, -1)
+	if len(sections) != 1 || string(sections[0][2]) != a.Name || string(sections[0][4]) != a.Name {
+		return nil, fmt.Errorf("%s must hold one generated section, between <!-- BEGIN GENERATED: %s --> and <!-- END GENERATED: %[2]s -->", rel, a.Name)
+	}
+	return sectionRE.ReplaceAllFunc(old, func(m []byte) []byte {
+		sub := sectionRE.FindSubmatch(m)
+		return []byte(string(sub[1]) + tables(a) + string(sub[3]))
+	}), nil
+}
+
+// tables renders an action's inputs and outputs as markdown tables.
 func tables(a *step.Action) string {
 	var b strings.Builder
+	if n := len(a.Inputs); n > 0 {
+		in := a.Inputs[n-1]
+		fmt.Fprintf(&b, "Set an input with `with:` on GitHub, or as a flag, `INPUT_<NAME>` or `PSFLOW_<NAME>` (`%s`, `%s`, `%s`); outside GitHub, outputs are `PSFLOW_OUT_<OUTPUT>` lines of the output file. See [Inputs and outputs](../inputs-and-outputs.md).\n\n",
+			in.Flag(), in.EnvNames()[0], in.EnvNames()[1])
+	}
 	b.WriteString("| Input | Description | Default |\n|---|---|---|\n")
 	for _, in := range a.Inputs {
 		def := "`" + in.Default + "`"

@@ -51,23 +51,50 @@ func TestActionYAML(t *testing.T) {
 	}
 }
 
+// TestStaleFileIsReported checks that a stale or missing file is reported
+// and written, and that an action's page keeps its hand-written part.
 func TestStaleFileIsReported(t *testing.T) {
 	root := t.TempDir()
-	readme := "# x\n<!-- BEGIN GENERATED: delete-branch -->\nold\n<!-- END GENERATED: delete-branch -->\n"
-	assert.NilError(t, os.WriteFile(filepath.Join(root, "README.md"), []byte(readme), 0o644))
+	page := "# delete-branch\n\nHand-written.\n\n<!-- BEGIN GENERATED: delete-branch -->\nold\n<!-- END GENERATED: delete-branch -->\n\nMore prose.\n"
+	pagePath := filepath.Join(root, "docs", "actions", "delete-branch.md")
+	assert.NilError(t, os.MkdirAll(filepath.Dir(pagePath), 0o755))
+	assert.NilError(t, os.WriteFile(pagePath, []byte(page), 0o644))
 	for _, a := range actions.All() {
 		assert.NilError(t, os.MkdirAll(filepath.Join(root, "actions", a.Name), 0o755))
 	}
 	assert.NilError(t, os.MkdirAll(filepath.Join(root, ".github", "workflows"), 0o755))
 	stale, err := generate(root, true)
 	assert.NilError(t, err)
-	assert.Equal(t, len(stale), len(actions.All())+2) // action.yml files, README, check workflow
+	assert.Equal(t, len(stale), 2*len(actions.All())+1) // action.yml files, pages, check workflow
 	stale, err = generate(root, false)
 	assert.NilError(t, err)
 	assert.Equal(t, len(stale), 0)
-	got, err := os.ReadFile(filepath.Join(root, "README.md"))
+	got, err := os.ReadFile(pagePath)
 	assert.NilError(t, err)
 	assert.Check(t, is.Contains(string(got), "| `older_than` | Sweep: only branches created longer ago than this. | `72h` |"))
+	assert.Check(t, strings.HasPrefix(string(got), "# delete-branch\n\nHand-written.\n\n<!-- BEGIN GENERATED: delete-branch -->\nSet an input with"))
+	assert.Check(t, strings.HasSuffix(string(got), "<!-- END GENERATED: delete-branch -->\n\nMore prose.\n"))
+	created, err := os.ReadFile(filepath.Join(root, "docs", "actions", "create-branch.md"))
+	assert.NilError(t, err)
+	assert.Check(t, is.Contains(string(created), "# create-branch\n\n"))
+	assert.Check(t, is.Contains(string(created), "| `parent_branch` |"))
+}
+
+// TestPageWithoutItsSection fails the generator rather than leave a page
+// without its tables, or with another action's.
+func TestPageWithoutItsSection(t *testing.T) {
+	for _, page := range []string{
+		"# delete-branch\n\nNo tables.\n",
+		"<!-- BEGIN GENERATED: create-branch -->\n<!-- END GENERATED: create-branch -->\n",
+		"<!-- BEGIN GENERATED: delete-branch -->\n<!-- END GENERATED: delete-branch -->\n<!-- BEGIN GENERATED: delete-branch -->\n<!-- END GENERATED: delete-branch -->\n",
+	} {
+		root := t.TempDir()
+		path := filepath.Join(root, "docs", "actions", "delete-branch.md")
+		assert.NilError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		assert.NilError(t, os.WriteFile(path, []byte(page), 0o644))
+		_, err := generate(root, false)
+		assert.Check(t, is.ErrorContains(err, "docs/actions/delete-branch.md must hold one generated section"), page)
+	}
 }
 
 // TestQuotedScalarsRoundTrip checks that free text reaches GitHub as it was

@@ -1,6 +1,7 @@
-// Command gen writes each action's action.yml and the README's input and
-// output tables from the actions' declarations. With -check it writes
-// nothing and fails when a file is stale.
+// Command gen writes each action's action.yml, the input and output tables
+// of its reference page (docs/actions/<name>.md) and the workflow that
+// checks every action, from the actions' declarations. With -check it
+// writes nothing and fails when a file is stale.
 package main
 
 import (

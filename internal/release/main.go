@@ -1,5 +1,5 @@
-// Command release prepares and checks psflow's releases (see the README's
-// "Releasing" section):
+// Command release prepares and checks psflow's releases (see "Releasing"
+// in CONTRIBUTING.md):
 //
 //	go run ./internal/release prepare v1.2.3      build every release binary, record their sha256 in
 //	                                              entrypoint/release.json, commit and tag the release

@@ -20,10 +20,10 @@ const (
 )
 
 // Input declares one input of an action. The declaration is the single
-// source of truth for parsing, validation, action.yml and the README.
+// source of truth for parsing, validation, action.yml and docs/actions.
 type Input struct {
 	Name        string   // snake_case id: flag --kebab-case, env INPUT_NAME and PSFLOW_NAME
-	Description string   // one sentence for action.yml and the README
+	Description string   // one sentence for action.yml and docs/actions
 	Kind        Kind     // how the value is parsed and validated
 	Default     string   // used when no source sets a value
 	Required    bool     // a value must come from some source
