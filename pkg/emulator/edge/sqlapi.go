@@ -35,13 +35,16 @@ type sqlAPI struct {
 // size allowed by edge gateway").
 const maxMessage = 100 << 20
 
+// compressMin is the smallest answer worth compressing on loopback.
+const compressMin = 4 << 10
+
 // routes serves the service with the Connect protocol (binary protobuf
 // and JSON) and the compressions psdb's client sends (s2, its default,
 // through klauspost/connect-compress, the package that client uses),
-// behind Basic auth.
+// behind Basic auth. Answers under compressMin go uncompressed.
 func (a *sqlAPI) routes() http.Handler {
 	path, svc := psdbv1alpha1connect.NewDatabaseHandler(a,
-		compress.WithAll(compress.LevelFastest),
+		compress.WithAll(compress.LevelFastest), connect.WithCompressMinBytes(compressMin),
 		connect.WithReadMaxBytes(maxMessage), connect.WithSendMaxBytes(maxMessage))
 	mux := http.NewServeMux()
 	mux.Handle(path, svc)
