@@ -11,7 +11,6 @@ import (
 
 	"github.com/psflow/psflow/internal/testbin"
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/emulator/storage"
 	"gotest.tools/v3/assert"
 )
 
@@ -59,7 +58,7 @@ func hasTable(t *testing.T, em *emulator.Emulator, name string) bool {
 	t.Helper()
 	tables, err := em.Storage().Schema(context.Background(), mainDB(t, em))
 	assert.NilError(t, err)
-	return slices.ContainsFunc(tables, func(tb storage.Table) bool { return tb.Name == name })
+	return slices.ContainsFunc(tables, func(tb emulator.Table) bool { return tb.Name == name })
 }
 
 // pullRequestSource is a checkout of the sample pull request's files

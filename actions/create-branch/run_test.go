@@ -12,7 +12,6 @@ import (
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/emulator/storage"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -55,7 +54,7 @@ func TestCreateBranch(t *testing.T) {
 	})
 }
 
-func hasTable(tables []storage.Table, name string) bool {
+func hasTable(tables []emulator.Table, name string) bool {
 	for _, tb := range tables {
 		if tb.Name == name {
 			return true

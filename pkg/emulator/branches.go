@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 func (e *Emulator) listBranches(w http.ResponseWriter, r *http.Request) error {

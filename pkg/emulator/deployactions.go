@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // deployRequestBody is the body of POST .../deploy.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // queuedSides are the schemas a deployment was queued with: its branch's

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // planInputs is what a deploy request is planned from, read under e.mu:

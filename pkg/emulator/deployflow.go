@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
 // Deployment states of a deploy request, as the API names them.

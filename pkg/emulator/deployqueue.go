@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
 // queueOf is the deploy queue of the branch into (deploy.Queue). A

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // deployRequest is a request to deploy a branch's schema into another

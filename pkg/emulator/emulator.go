@@ -29,8 +29,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/edge"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/edge"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // Config describes an emulator.
@@ -70,7 +70,7 @@ type Config struct {
 	InsecureMySQL bool
 	// Sniff is how long a new connection to the edge's address has to
 	// start a TLS handshake to be served the HTTP SQL API rather than MySQL,
-	// whose clients wait for the server; 0 is edge.DefaultSniff, negative
+	// whose clients wait for the server; 0 is DefaultSniff, negative
 	// serves MySQL only.
 	Sniff time.Duration
 	// Limits are the edge's query limits (rows per query, statement and
@@ -343,6 +343,9 @@ func (e *Emulator) AdminDSN() string { return e.store.AdminDSN() }
 
 // Storage is the MySQL storage holding the branches.
 func (e *Emulator) Storage() *storage.Server { return e.store }
+
+// Table is a table of a storage database, as Storage().Schema lists it.
+type Table = storage.Table
 
 // Timings are the effective timings (profile times the time scale).
 func (e *Emulator) Timings() Timings { return e.timings }

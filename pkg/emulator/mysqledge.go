@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/edge"
+	"github.com/psflow/psflow/pkg/emulator/internal/edge"
 )
 
 // startEdge starts the MySQL edge in front of the storage and writes its
@@ -79,6 +79,15 @@ func (e *Emulator) ClientTLS() *tls.Config {
 // (planetscale.com/docs/reference/planetscale-system-limits), on unless
 // turned off.
 type Limits = edge.Limits
+
+// The defaults of Limits (PlanetScale's) and of Config.Sniff.
+const (
+	DefaultMaxRows       = edge.DefaultMaxRows
+	DefaultDMLTimeout    = edge.DefaultDMLTimeout
+	DefaultSelectTimeout = edge.DefaultSelectTimeout
+	DefaultTxTimeout     = edge.DefaultTxTimeout
+	DefaultSniff         = edge.DefaultSniff
+)
 
 // edgeDirectory lets the edge look up the emulator's passwords.
 type edgeDirectory struct{ e *Emulator }

@@ -18,7 +18,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
-	"github.com/psflow/psflow/pkg/emulator/edge"
+	"github.com/psflow/psflow/pkg/emulator/internal/edge"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
