@@ -83,7 +83,7 @@ func (e *Emulator) enqueue(w http.ResponseWriter, r *http.Request, db *database,
 	dr.instantDDL, dr.deployer = req.InstantDDL, tokenOf(r)
 	dr.queued = queuedSides{fork: fork, branch: branch, set: true}
 	dr.collisions = nil
-	e.transition(db, dr, stateQueued)
+	e.transition(db, dr, deploy.Queued)
 	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
 	return nil
 }
@@ -94,16 +94,16 @@ func (e *Emulator) deployable(db *database, dr *deployRequest, instant bool) err
 	switch {
 	case dr.closed:
 		return unprocessable("deploy request #%d is closed", dr.number)
-	case dr.state == statePending:
+	case dr.state == deploy.Pending:
 		// The message PlanetScale answers a deploy of a request whose diff
 		// is still being computed (HTTP 422, code invalid_params).
 		return newAPIError(http.StatusUnprocessableEntity, "invalid_params",
 			"We're currently validating that these changes are safe to deploy. Please try again in a few moments.")
-	case dr.state == stateNoChanges:
+	case dr.state == deploy.NoChanges:
 		return unprocessable("deploy request #%d has no changes to deploy", dr.number)
-	case dr.state == stateError && dr.lastErr == "":
+	case dr.state == deploy.Error && dr.lastErr == "":
 		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(dr.plan))
-	case dr.state != stateReady:
+	case dr.state != deploy.Ready:
 		return unprocessable("deploy request #%d cannot be deployed in state %s", dr.number, dr.state)
 	case db.requireApproval && !dr.approved:
 		// Not documented: the error a deploy of an unapproved request gets
@@ -144,7 +144,7 @@ func (e *Emulator) deployAction(allowed func(string) bool, state, what string) a
 			if !allowed(dr.state) {
 				return unprocessable("cannot %s deploy request #%d in state %s%s", what, dr.number, dr.state, revertWindowClosed(dr.state))
 			}
-			if state == stateInProgressCutover {
+			if state == deploy.InProgressCutover {
 				dr.applier = tokenOf(r)
 			}
 			e.transition(db, dr, state)
@@ -157,27 +157,27 @@ func (e *Emulator) deployAction(allowed func(string) bool, state, what string) a
 func stateIs(want string) func(string) bool { return func(s string) bool { return s == want } }
 
 func (e *Emulator) applyDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(stateIs(statePendingCutover), stateInProgressCutover, "apply")(w, r)
+	return e.deployAction(stateIs(deploy.PendingCutover), deploy.InProgressCutover, "apply")(w, r)
 }
 
 // revertWindowClosed says why a revert or skip-revert came too late.
 func revertWindowClosed(state string) string {
-	if state == stateComplete {
+	if state == deploy.Complete {
 		return "; its revert window has closed"
 	}
 	return ""
 }
 
 func (e *Emulator) skipRevert(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(stateIs(stateCompletePendingRevert), stateComplete, "skip the revert of")(w, r)
+	return e.deployAction(stateIs(deploy.CompletePendingRevert), deploy.Complete, "skip the revert of")(w, r)
 }
 
 func (e *Emulator) revertDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(stateIs(stateCompletePendingRevert), stateInProgressRevert, "revert")(w, r)
+	return e.deployAction(stateIs(deploy.CompletePendingRevert), deploy.InProgressRevert, "revert")(w, r)
 }
 
 func (e *Emulator) cancelDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(deploy.Cancellable, stateInProgressCancel, "cancel")(w, r)
+	return e.deployAction(deploy.Cancellable, deploy.InProgressCancel, "cancel")(w, r)
 }
 
 // autoApplyRequest is the body of PUT .../auto-apply, as pscale
@@ -195,9 +195,9 @@ func (e *Emulator) updateAutoApply(w http.ResponseWriter, r *http.Request) error
 			return unprocessable("deploy request #%d is past its cutover or closed; its auto-apply setting can no longer change", dr.number)
 		}
 		dr.autoCutover, dr.updatedAt = req.Enable, time.Now()
-		if req.Enable && dr.state == statePendingCutover {
+		if req.Enable && dr.state == deploy.PendingCutover {
 			dr.applier = tokenOf(r)
-			e.transition(db, dr, stateInProgressCutover)
+			e.transition(db, dr, deploy.InProgressCutover)
 		}
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
@@ -70,7 +71,7 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	}
 	if err != nil {
 		dr.lastErr, dr.keepDB = err.Error(), keep
-		e.transition(db, dr, stateCompleteError)
+		e.transition(db, dr, deploy.CompleteError)
 		e.mu.Unlock()
 		return
 	}
@@ -81,9 +82,9 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 		// next, not the same changes again.
 		b.fork = dr.queued.branch
 	}
-	next := stateCompletePendingRevert
+	next := deploy.CompletePendingRevert
 	if instant {
-		next = stateComplete
+		next = deploy.Complete
 	}
 	e.transition(db, dr, next)
 	var drops dropList
@@ -143,10 +144,10 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 	}
 	if err != nil {
 		dr.lastErr = err.Error()
-		e.transition(db, dr, stateCompleteRevertError)
+		e.transition(db, dr, deploy.CompleteRevertError)
 		return
 	}
-	e.transition(db, dr, stateCompleteRevert)
+	e.transition(db, dr, deploy.CompleteRevert)
 }
 
 // undo runs the revert of a deployment on the target's storage database.

@@ -105,12 +105,12 @@ func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
 		e.log.Info("deploy request approval dismissed", "database", db.name, "number", dr.number)
 	}
 	dr.plan, dr.files, dr.branchTables, dr.evaluated = ev.plan, ev.files, ev.branch, true
-	state := stateReady
+	state := deploy.Ready
 	switch {
 	case ev.plan.Empty():
-		state = stateNoChanges
+		state = deploy.NoChanges
 	case !ev.plan.Deployable():
-		state = stateError
+		state = deploy.Error
 	}
 	if state != dr.state {
 		e.transition(db, dr, state)
@@ -133,7 +133,7 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 	}
 	if err != nil {
 		dr.lastErr = err.Error()
-		e.transition(db, dr, stateError)
+		e.transition(db, dr, deploy.Error)
 		return
 	}
 	e.settle(db, dr, ev)
@@ -143,7 +143,7 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 // planned, and not deploying or deployed. The caller holds e.mu.
 func refreshable(dr *deployRequest) bool {
 	return !dr.closed && dr.evaluated && dr.lastErr == "" &&
-		(dr.state == stateReady || dr.state == stateNoChanges || dr.state == stateError)
+		(dr.state == deploy.Ready || dr.state == deploy.NoChanges || dr.state == deploy.Error)
 }
 
 // refreshPlan brings the plan of the deploy request in the path up to date

@@ -7,27 +7,6 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// Deployment states of a deploy request, as the API names them.
-const (
-	statePending               = deploy.Pending
-	stateReady                 = deploy.Ready
-	stateNoChanges             = deploy.NoChanges
-	stateQueued                = deploy.Queued
-	stateSubmitting            = deploy.Submitting
-	stateInProgress            = deploy.InProgress
-	statePendingCutover        = deploy.PendingCutover
-	stateInProgressCutover     = deploy.InProgressCutover
-	stateCompletePendingRevert = deploy.CompletePendingRevert
-	stateComplete              = deploy.Complete
-	stateCompleteError         = deploy.CompleteError
-	stateInProgressRevert      = deploy.InProgressRevert
-	stateCompleteRevert        = deploy.CompleteRevert
-	stateCompleteRevertError   = deploy.CompleteRevertError
-	stateInProgressCancel      = deploy.InProgressCancel
-	stateCompleteCancel        = deploy.CompleteCancel
-	stateError                 = deploy.Error
-)
-
 // transition moves a deploy request to a deployment state, records it and
 // schedules what follows by itself; then the next deployment in its
 // queue may start. When the deployment has changed its target or left
@@ -44,28 +23,28 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	dr.gen++
 	dr.updatedAt = now
 	switch state {
-	case stateQueued:
+	case deploy.Queued:
 		dr.queuedAt, dr.due = now, false
-	case stateSubmitting:
+	case deploy.Submitting:
 		dr.submittedAt, dr.starting = now, false
-	case stateInProgress:
+	case deploy.InProgress:
 		dr.startedAt = now
-	case statePendingCutover:
+	case deploy.PendingCutover:
 		dr.readyToCutoverAt = now
-	case stateInProgressCutover:
+	case deploy.InProgressCutover:
 		dr.cutoverAt = now
 		if dr.readyToCutoverAt.IsZero() {
 			dr.readyToCutoverAt = now
 		}
-	case stateCompletePendingRevert:
+	case deploy.CompletePendingRevert:
 		dr.deployedAt, dr.finishedAt = now, now
 		dr.closed, dr.closedAt = true, now
-	case stateComplete, stateCompleteError, stateCompleteRevert, stateCompleteRevertError, stateCompleteCancel:
+	case deploy.Complete, deploy.CompleteError, deploy.CompleteRevert, deploy.CompleteRevertError, deploy.CompleteCancel:
 		dr.finishedAt, dr.starting = now, false
-		if state == stateComplete && dr.deployedAt.IsZero() {
+		if state == deploy.Complete && dr.deployedAt.IsZero() {
 			dr.deployedAt, dr.closed, dr.closedAt = now, true, now
 		}
-		e.finishMigrationRows(db, dr, state == stateComplete)
+		e.finishMigrationRows(db, dr, state == deploy.Complete)
 		e.dropKept(dr)
 	}
 	e.log.Info("deploy request state", "database", db.name, "number", dr.number, "state", state)
@@ -79,10 +58,10 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 // window changes neither.
 func affectsOthers(from, to string) bool {
 	switch to {
-	case stateCompletePendingRevert, stateCompleteError, stateCompleteRevert, stateCompleteRevertError, stateCompleteCancel:
+	case deploy.CompletePendingRevert, deploy.CompleteError, deploy.CompleteRevert, deploy.CompleteRevertError, deploy.CompleteCancel:
 		return true
-	case stateComplete:
-		return from != stateCompletePendingRevert
+	case deploy.Complete:
+		return from != deploy.CompletePendingRevert
 	}
 	return false
 }
@@ -97,26 +76,26 @@ func (e *Emulator) scheduleNext(db *database, dr *deployRequest) {
 		run   func(ctx context.Context)
 	)
 	switch dr.state {
-	case statePending:
+	case deploy.Pending:
 		delay, run = t.DiffReady, func(ctx context.Context) { e.finishDiff(ctx, db, dr, gen) }
-	case stateQueued:
+	case deploy.Queued:
 		delay, run = t.Queue, e.queueTimeSpent(db, dr, gen)
-	case stateSubmitting:
-		delay, run = t.Submit, e.moveOn(db, dr, gen, stateInProgress)
-	case stateInProgress:
-		next := statePendingCutover
+	case deploy.Submitting:
+		delay, run = t.Submit, e.moveOn(db, dr, gen, deploy.InProgress)
+	case deploy.InProgress:
+		next := deploy.PendingCutover
 		if dr.autoCutover || dr.instantDDL {
-			next = stateInProgressCutover
+			next = deploy.InProgressCutover
 		}
 		delay, run = t.InProgress, e.moveOn(db, dr, gen, next)
-	case stateInProgressCutover:
+	case deploy.InProgressCutover:
 		delay, run = t.Cutover, func(ctx context.Context) { e.cutover(ctx, db, dr, gen) }
-	case stateCompletePendingRevert:
-		delay, run = t.RevertWindow, e.moveOn(db, dr, gen, stateComplete)
-	case stateInProgressRevert:
+	case deploy.CompletePendingRevert:
+		delay, run = t.RevertWindow, e.moveOn(db, dr, gen, deploy.Complete)
+	case deploy.InProgressRevert:
 		delay, run = t.Revert, func(ctx context.Context) { e.revert(ctx, db, dr, gen) }
-	case stateInProgressCancel:
-		delay, run = t.Cancel, e.moveOn(db, dr, gen, stateCompleteCancel)
+	case deploy.InProgressCancel:
+		delay, run = t.Cancel, e.moveOn(db, dr, gen, deploy.CompleteCancel)
 	default:
 		return
 	}

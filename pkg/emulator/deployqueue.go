@@ -20,7 +20,7 @@ func queueOf(db *database, into string) (deploy.Queue, map[uint64]*deployRequest
 		}
 		state := dr.state
 		if dr.starting {
-			state = stateSubmitting
+			state = deploy.Submitting
 		}
 		q = append(q, deploy.Entry{Number: dr.number, State: state, QueuedAt: dr.queuedAt, Due: dr.due, Completed: dr.completed})
 		byNumber[dr.number] = dr
@@ -101,11 +101,11 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 		dr.plan, dr.lastErr = ev.plan, ev.plan.CheckErrors()
 	}
 	if dr.lastErr != "" {
-		e.transition(db, dr, stateCompleteError)
+		e.transition(db, dr, deploy.CompleteError)
 		return
 	}
 	dr.plan = ev.plan
-	e.transition(db, dr, stateSubmitting)
+	e.transition(db, dr, deploy.Submitting)
 }
 
 // consumed ends a deployment at the head of its queue whose changes its
@@ -123,7 +123,7 @@ func (e *Emulator) consumed(db *database, dr *deployRequest, plan deploy.Plan) {
 		b.fork = dr.queued.branch
 	}
 	e.log.Info("deploy request consumed: its target has every change", "database", db.name, "number", dr.number)
-	e.transition(db, dr, stateComplete)
+	e.transition(db, dr, deploy.Complete)
 }
 
 // aheadOf lists the deployments ahead of dr in its queue (all of the
@@ -180,8 +180,8 @@ func (e *Emulator) getDeployQueue(w http.ResponseWriter, r *http.Request) error 
 func (e *Emulator) completeErroredDeploy(w http.ResponseWriter, r *http.Request) error {
 	return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
 		switch dr.state {
-		case stateCompleteError, stateCompleteRevertError:
-		case statePendingCutover:
+		case deploy.CompleteError, deploy.CompleteRevertError:
+		case deploy.PendingCutover:
 			return unprocessable("deploy request #%d is waiting for its cutover, not blocked by an error: apply it (POST .../deploy-requests/%d/apply-deploy)", dr.number, dr.number)
 		default:
 			return unprocessable("deploy request #%d is in state %s: only a deploy in complete_error or complete_revert_error blocks the deploy queue and can be completed", dr.number, dr.state)

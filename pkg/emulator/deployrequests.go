@@ -165,7 +165,7 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		createdAt: now, updatedAt: now, creator: tokenOf(r),
 	}
 	db.drs = append(db.drs, dr)
-	e.transition(db, dr, statePending)
+	e.transition(db, dr, deploy.Pending)
 	writeJSON(w, http.StatusCreated, e.deployRequestView(db, dr))
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
 // deployRequestView is a deploy request as the API returns it.
@@ -117,7 +119,7 @@ func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentVie
 		State: dr.state, SubmittedAt: apiTimePtr(dr.submittedAt), UpdatedAt: apiTime(dr.updatedAt),
 		IntoBranch: dr.into, DeployRequestNumber: dr.number,
 		Deployable: dr.plan.Deployable() && len(dr.collisions) == 0 &&
-			(dr.state == stateReady || dr.state == stateQueued) && !dr.closed,
+			(dr.state == deploy.Ready || dr.state == deploy.Queued) && !dr.closed,
 		PrecedingDeployments: preceding, DeployOperations: e.operationViews(dr),
 		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: lintViews(dr.plan.Lint, dr.keyspace),
 		InstantDDLEligible:         dr.plan.Merge.InstantEligible,
@@ -131,7 +133,7 @@ func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentVie
 		// An automatic cutover is the deployer's.
 		v.CutoverActor = tokenActor(cmp.Or(dr.applier, dr.deployer, dr.creator))
 	}
-	if dr.state == stateInProgressCancel || dr.state == stateCompleteCancel {
+	if dr.state == deploy.InProgressCancel || dr.state == deploy.CompleteCancel {
 		v.CancelledActor = e.actor()
 	}
 	return v
@@ -163,15 +165,15 @@ type operationView struct {
 // operationState is the state of each operation for a deployment state.
 func operationState(deployment string) string {
 	switch deployment {
-	case stateQueued, stateSubmitting:
+	case deploy.Queued, deploy.Submitting:
 		return "queued"
-	case stateInProgress, statePendingCutover, stateInProgressCutover:
+	case deploy.InProgress, deploy.PendingCutover, deploy.InProgressCutover:
 		return "in_progress"
-	case stateCompletePendingRevert, stateComplete, stateInProgressRevert, stateCompleteRevert, stateCompleteRevertError:
+	case deploy.CompletePendingRevert, deploy.Complete, deploy.InProgressRevert, deploy.CompleteRevert, deploy.CompleteRevertError:
 		return "complete"
-	case stateInProgressCancel, stateCompleteCancel:
+	case deploy.InProgressCancel, deploy.CompleteCancel:
 		return "cancelled"
-	case stateCompleteError, stateError:
+	case deploy.CompleteError, deploy.Error:
 		return "error"
 	}
 	return "pending"
