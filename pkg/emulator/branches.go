@@ -325,7 +325,7 @@ func (e *Emulator) removeBranch(db *database, b *branch, now time.Time) dropList
 	for _, dr := range db.drs {
 		if dr.branch == b.name && !dr.branchDeleted {
 			dr.branchDeleted, dr.branchDeletedAt = true, now
-			if !dr.closed && !deploy.Deploying(dr.state) {
+			if !dr.closed && !deploy.Deploying(dr.State) {
 				dr.closed, dr.closedAt, dr.updatedAt = true, now, now
 			}
 		}

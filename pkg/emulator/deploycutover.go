@@ -64,7 +64,7 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	}
 	e.mu.Lock()
 	dr.migrationRows, dr.migrationTable = rows, table
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		e.finishMigrationRows(db, dr, false)
 		e.mu.Unlock()
 		return
@@ -139,7 +139,7 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 	e.noteDefaultSchema(ctx, db, dr.into, in.into)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		return
 	}
 	if err != nil {

@@ -23,7 +23,7 @@ type planInputs struct {
 // inputsOf returns what dr is planned from, if it is still at generation
 // gen. The caller holds e.mu.
 func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs {
-	if dr.gen != gen {
+	if dr.Gen != gen {
 		return planInputs{}
 	}
 	in := planInputs{ok: true, foreignKeys: db.settings.foreignKeys}
@@ -112,7 +112,7 @@ func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
 	case !ev.plan.Deployable():
 		state = deploy.Error
 	}
-	if state != dr.state {
+	if state != dr.State {
 		e.transition(db, dr, state)
 	}
 }
@@ -128,7 +128,7 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 	ev, err := e.evaluate(ctx, in, nil)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		return
 	}
 	if err != nil {
@@ -143,7 +143,7 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 // planned, and not deploying or deployed. The caller holds e.mu.
 func refreshable(dr *deployRequest) bool {
 	return !dr.closed && dr.evaluated && dr.lastErr == "" &&
-		(dr.state == deploy.Ready || dr.state == deploy.NoChanges || dr.state == deploy.Error)
+		(dr.State == deploy.Ready || dr.State == deploy.NoChanges || dr.State == deploy.Error)
 }
 
 // refreshPlan brings the plan of the deploy request in the path up to date
@@ -186,7 +186,7 @@ func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) 
 		e.mu.Unlock()
 		return
 	}
-	gen := dr.gen
+	gen := dr.Gen
 	in := e.inputsOf(db, dr, gen)
 	rejected := dr.collisions != nil
 	var ahead []deploy.Ahead
@@ -201,7 +201,7 @@ func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) 
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen {
+	if dr.Gen != gen {
 		return
 	}
 	if rejected && dr.collisions != nil {

@@ -14,36 +14,14 @@ import (
 // (recheck). The caller holds e.mu.
 func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	now := time.Now()
-	if affectsOthers(dr.state, state) {
+	if deploy.AffectsOthers(dr.State, state) {
 		defer e.recheck(db, dr.into)
 	}
-	dr.state = state
-	dr.history = append(dr.history, state)
-	dr.times = append(dr.times, now)
-	dr.gen++
-	dr.updatedAt = now
-	switch state {
-	case deploy.Queued:
-		dr.queuedAt, dr.due = now, false
-	case deploy.Submitting:
-		dr.submittedAt, dr.starting = now, false
-	case deploy.InProgress:
-		dr.startedAt = now
-	case deploy.PendingCutover:
-		dr.readyToCutoverAt = now
-	case deploy.InProgressCutover:
-		dr.cutoverAt = now
-		if dr.readyToCutoverAt.IsZero() {
-			dr.readyToCutoverAt = now
-		}
-	case deploy.CompletePendingRevert:
-		dr.deployedAt, dr.finishedAt = now, now
+	if dr.Enter(state, now) {
 		dr.closed, dr.closedAt = true, now
-	case deploy.Complete, deploy.CompleteError, deploy.CompleteRevert, deploy.CompleteRevertError, deploy.CompleteCancel:
-		dr.finishedAt, dr.starting = now, false
-		if state == deploy.Complete && dr.deployedAt.IsZero() {
-			dr.deployedAt, dr.closed, dr.closedAt = now, true, now
-		}
+	}
+	dr.updatedAt = now
+	if deploy.Finished(state) {
 		e.finishMigrationRows(db, dr, state == deploy.Complete)
 		e.dropKept(dr)
 	}
@@ -52,54 +30,27 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	e.pump(db, dr.into)
 }
 
-// affectsOthers reports whether a deployment moving from one state to the
-// next has just changed its target (a cutover, a revert) or left its
-// queue without doing so (cancelled, failed). Only the end of a revert
-// window changes neither.
-func affectsOthers(from, to string) bool {
-	switch to {
-	case deploy.CompletePendingRevert, deploy.CompleteError, deploy.CompleteRevert, deploy.CompleteRevertError, deploy.CompleteCancel:
-		return true
-	case deploy.Complete:
-		return from != deploy.CompletePendingRevert
-	}
-	return false
-}
-
 // scheduleNext schedules the step that moves a deploy request on from its
-// current state by itself, if there is one. The caller holds e.mu.
+// current state by itself (deploy.Next), if there is one. The caller
+// holds e.mu.
 func (e *Emulator) scheduleNext(db *database, dr *deployRequest) {
-	t := e.timings
-	gen := dr.gen
-	var (
-		delay time.Duration
-		run   func(ctx context.Context)
-	)
-	switch dr.state {
-	case deploy.Pending:
-		delay, run = t.DiffReady, func(ctx context.Context) { e.finishDiff(ctx, db, dr, gen) }
-	case deploy.Queued:
-		delay, run = t.Queue, e.queueTimeSpent(db, dr, gen)
-	case deploy.Submitting:
-		delay, run = t.Submit, e.moveOn(db, dr, gen, deploy.InProgress)
-	case deploy.InProgress:
-		next := deploy.PendingCutover
-		if dr.autoCutover || dr.instantDDL {
-			next = deploy.InProgressCutover
-		}
-		delay, run = t.InProgress, e.moveOn(db, dr, gen, next)
-	case deploy.InProgressCutover:
-		delay, run = t.Cutover, func(ctx context.Context) { e.cutover(ctx, db, dr, gen) }
-	case deploy.CompletePendingRevert:
-		delay, run = t.RevertWindow, e.moveOn(db, dr, gen, deploy.Complete)
-	case deploy.InProgressRevert:
-		delay, run = t.Revert, func(ctx context.Context) { e.revert(ctx, db, dr, gen) }
-	case deploy.InProgressCancel:
-		delay, run = t.Cancel, e.moveOn(db, dr, gen, deploy.CompleteCancel)
+	gen := dr.Gen
+	var run func(ctx context.Context)
+	switch step, next := deploy.Next(dr.State, dr.autoCutover || dr.instantDDL); step {
+	case deploy.Diff:
+		run = func(ctx context.Context) { e.finishDiff(ctx, db, dr, gen) }
+	case deploy.QueueTime:
+		run = e.queueTimeSpent(db, dr, gen)
+	case deploy.Move:
+		run = e.moveOn(db, dr, gen, next)
+	case deploy.Cutover:
+		run = func(ctx context.Context) { e.cutover(ctx, db, dr, gen) }
+	case deploy.Revert:
+		run = func(ctx context.Context) { e.revert(ctx, db, dr, gen) }
 	default:
 		return
 	}
-	e.sched.after(delay, run)
+	e.sched.after(e.timings.inState(dr.State), run)
 }
 
 // moveOn returns a step that moves a deploy request to next, unless it has
@@ -108,7 +59,7 @@ func (e *Emulator) moveOn(db *database, dr *deployRequest, gen int, next string)
 	return func(context.Context) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if dr.gen == gen {
+		if dr.Gen == gen {
 			e.transition(db, dr, next)
 		}
 	}
