@@ -261,7 +261,8 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 		// a parent that is gone, and a client tested here works on
 		// PlanetScale whatever it does.
 		e.mu.Unlock()
-		return unprocessable("branch %s has child branches (%s): delete them first, or pass delete_descendants=true (pscale branch delete --delete-descendants) to delete them with it",
+		return unprocessable("branch %s has child branches (%s): delete them first, "+
+			"or pass delete_descendants=true (pscale branch delete --delete-descendants) to delete them with it",
 			b.name, branchNames(descendants))
 	}
 	var drops dropList

@@ -136,7 +136,8 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		// What the API answers then is not documented: neither the spec
 		// nor pscale (internal/cmd/deployrequest/create.go) has it, so
 		// the status (422) and the text are the emulator's.
-		return unprocessable("safe migrations must be enabled on branch %s to deploy into it: enable them with pscale branch safe-migrations enable %s %s (POST .../branches/%s/safe-migrations)",
+		return unprocessable("safe migrations must be enabled on branch %s to deploy into it: "+
+			"enable them with pscale branch safe-migrations enable %s %s (POST .../branches/%s/safe-migrations)",
 			into.name, db.name, into.name, into.name)
 	}
 	for _, other := range db.drs {

@@ -1,18 +1,5 @@
-// Package emulator is a local PlanetScale API backed by real MySQL.
-//
-// It serves the part of the PlanetScale HTTP API that psflow uses
-// (organizations, databases, branches, passwords, schema and lint, backups,
-// deploy requests) with the same paths, JSON fields, status codes, errors,
-// service-token auth and page/per_page lists as the real service, so the
-// official SDK and the pscale CLI work against it unchanged. Each branch is a
-// database on a MySQL-compatible server (an embedded go-mysql-server by
-// default, or an external server such as MariaDB); passwords are real MySQL
-// users, reached through a MySQL edge (package edge) at the address the API
-// hands out, over TLS with a CA the emulator makes, by the PlanetScale
-// database's name; deploy requests diff schemas with vitess schemadiff and
-// really apply the DDL. Test knobs (timing profiles, a per-token rate limit, fault
-// injection and a request log) are reachable from Go and, under
-// /__emulator/, over HTTP.
+// Package emulator is a local PlanetScale API backed by real MySQL, for
+// tests and local runs; docs/design/emulator.md describes it.
 package emulator
 
 import (

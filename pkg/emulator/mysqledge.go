@@ -21,7 +21,10 @@ func (e *Emulator) startEdge() error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize, Sniff: e.cfg.Sniff})
+	srv, err := edge.Start(edge.Config{
+		Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e},
+		Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize, Sniff: e.cfg.Sniff,
+	})
 	if err != nil {
 		return fmt.Errorf("mysql edge: %w", err)
 	}
