@@ -10,7 +10,7 @@ import (
 
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/testbin"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -37,8 +37,8 @@ func TestApplicationTestsUnderDatabaseJS(t *testing.T) {
 	modules := filepath.Join(databaseJSDir(t), "node_modules")
 	node, err := exec.LookPath("node")
 	assert.NilError(t, err, "@planetscale/database runs on node")
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := startEmulator(t, append(opts, emulator.WithSniff(250*time.Millisecond))...) // node's TLS client on a loaded machine
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
+		em := startEmulator(t, append(opts, emulatortest.WithSniff(250*time.Millisecond))...) // node's TLS client on a loaded machine
 		dir := t.TempDir()
 		out := filepath.Join(dir, "out.env")
 		env := append(os.Environ(),

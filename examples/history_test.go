@@ -11,6 +11,7 @@ import (
 
 	"github.com/psflow/psflow/internal/history"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -19,9 +20,9 @@ import (
 // storages.
 func TestSchemaHistoryUnderAct(t *testing.T) {
 	actBinary(t)
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		history.SchemaHistory(t, em, newActHistory(t, em, "app"))
 	})
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -240,7 +240,7 @@ func TestJenkinsPullRequestAndMerge(t *testing.T) {
 // last backup instead of db/data.
 func TestJenkinsDataBranching(t *testing.T) {
 	t.Parallel()
-	em := startEmulator(t, emulator.WithDataBranching())
+	em := startEmulator(t, emulatortest.WithDataBranching())
 	assert.NilError(t, em.Storage().Exec(t.Context(), mainDB(t, em), "INSERT INTO hotels (name, address) VALUES ('Grand', '1 Main St')"))
 	actiontest.BackupOf(t, em, "bookings_api", "main")
 	j := readJenkinsfile(t)

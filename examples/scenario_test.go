@@ -7,6 +7,7 @@ import (
 
 	"github.com/psflow/psflow/internal/history"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -33,7 +34,7 @@ func hotelsWith(description string) string {
 // deploy keeps what the others deployed, and the third's request turns
 // the first's column into its own, reported destructive.
 func TestPullRequestsOverTime(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		em := startEmulator(t, opts...)
 		r := newActHistory(t, em, "bookings_api")

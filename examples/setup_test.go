@@ -11,7 +11,7 @@ import (
 
 	"github.com/psflow/psflow/internal/testbin"
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -24,11 +24,11 @@ const productionSchema = `CREATE TABLE hotels (
 )`
 
 // startEmulator starts an emulator whose production branch has the guide's schema.
-func startEmulator(t *testing.T, opts ...emulator.Option) *emulator.Emulator {
+func startEmulator(t *testing.T, opts ...emulatortest.Option) *emulator.Emulator {
 	t.Helper()
-	em := emulator.Start(t, append([]emulator.Option{
-		emulator.WithOrg("acme"), emulator.WithDatabases("bookings_api"),
-		emulator.WithToken("psflow-ci-token-id", "pscale_tkn_"+strings.Repeat("x7", 16)),
+	em := emulatortest.Start(t, append([]emulatortest.Option{
+		emulatortest.WithOrg("acme"), emulatortest.WithDatabases("bookings_api"),
+		emulatortest.WithToken("psflow-ci-token-id", "pscale_tkn_"+strings.Repeat("x7", 16)),
 	}, opts...)...)
 	assert.NilError(t, em.Storage().Exec(context.Background(), mainDB(t, em), productionSchema))
 	return em
@@ -59,7 +59,7 @@ func hasTable(t *testing.T, em *emulator.Emulator, name string) bool {
 	t.Helper()
 	tables, err := em.Storage().Schema(context.Background(), mainDB(t, em))
 	assert.NilError(t, err)
-	return slices.ContainsFunc(tables, func(tb storage.Table) bool { return tb.Name == name })
+	return slices.ContainsFunc(tables, func(tb emulator.Table) bool { return tb.Name == name })
 }
 
 // pullRequestSource is a checkout of the sample pull request's files

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -29,7 +29,7 @@ func TestCreateBranchWithoutTheAccesses(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			em := emulator.Start(t, emulator.WithTokenAccesses(actiontest.AccessesWithout(c.missing...)...))
+			em := emulatortest.Start(t, emulatortest.WithTokenAccesses(actiontest.AccessesWithout(c.missing...)...))
 			r := actiontest.Exec(t, actiontest.Env(em, "app"), "create-branch", "--branch", "pr-7")
 			r.Assert(t, icmd.Expected{ExitCode: 1})
 			assert.Check(t, is.Contains(r.Stderr(), c.want))

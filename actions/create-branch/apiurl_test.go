@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -47,7 +47,7 @@ func (r *recorder) requests() []string {
 // http://localhost work.
 func TestAPIURLOverHTTPOnlyToLoopback(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	proxy := newRecorder(t)
 	env := func(apiURL string) map[string]string {
 		e := actiontest.Env(em, "app")

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -22,9 +22,9 @@ import (
 // psflow's of another role, are left alone; one named as psflow named them
 // before is replaced too.
 func TestCreateBranchReRunsKeepOnePassword(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := actiontest.Env(em, "app")
 		actiontest.Exec(t, env, "create-branch", "--branch", "pr-3", "--create-password=false").Assert(t, icmd.Success)
 		c := actiontest.Client(t, em)
@@ -71,9 +71,9 @@ func TestCreateBranchReRunsKeepOnePassword(t *testing.T) {
 // TestDeleteBranchLeavesNoPassword deletes a branch with psflow's and a
 // user's passwords on it: none is left, and none connects.
 func TestDeleteBranchLeavesNoPassword(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := actiontest.Env(em, "app")
 		var dsns []string
 		for _, b := range []string{"pr-4", "pr-5"} {

@@ -12,15 +12,15 @@ import (
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
 )
 
 func TestCreateBranch(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := emulator.Start(t, opts...)
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
+		em := emulatortest.Start(t, opts...)
 		env := actiontest.Env(em, "app")
 
 		first := actiontest.Exec(t, env, "create-branch", "--branch", "pr-7")
@@ -55,7 +55,7 @@ func TestCreateBranch(t *testing.T) {
 	})
 }
 
-func hasTable(tables []storage.Table, name string) bool {
+func hasTable(tables []emulator.Table, name string) bool {
 	for _, tb := range tables {
 		if tb.Name == name {
 			return true
@@ -69,7 +69,7 @@ func hasTable(tables []storage.Table, name string) bool {
 // the branch input whatever the CI says.
 func TestCreateBranchFromRunContext(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	codeBuild := actiontest.CodeBuildPullRequest("acme/app", 314, "PULL_REQUEST_CREATED")
 	cases := []struct {
 		name   string
@@ -117,7 +117,7 @@ func TestCreateBranchFromRunContext(t *testing.T) {
 
 func TestCreateBranchNeedsABranchOutsideCI(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	for _, vars := range []map[string]string{
 		{},
 		{"CODEBUILD_BUILD_ID": "bookings:3", "CODEBUILD_SOURCE_VERSION": "4f1d2c"},
@@ -138,7 +138,7 @@ func TestCreateBranchNeedsABranchOutsideCI(t *testing.T) {
 }
 
 func TestCreateBranchRace(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := actiontest.Env(em, "app")
 	const runs = 4
 	results := make([]actiontest.Run, runs)
@@ -164,7 +164,7 @@ func TestCreateBranchRace(t *testing.T) {
 }
 
 func TestCreateBranchWaitTimeout(t *testing.T) {
-	em := emulator.Start(t, emulator.WithTimings(emulator.Timings{BranchReady: time.Minute}))
+	em := emulatortest.Start(t, emulatortest.WithTimings(emulator.Timings{BranchReady: time.Minute}))
 	r := actiontest.Exec(t, actiontest.Env(em, "app"), "create-branch", "--branch", "pr-3", "--timeout", "700ms")
 	r.Assert(t, icmd.Expected{ExitCode: 3})
 	assert.Check(t, is.Contains(r.Stderr(), `timed out after 1s waiting for branch pr-3 of acme/app to be ready (last state "not ready")`))
@@ -172,7 +172,7 @@ func TestCreateBranchWaitTimeout(t *testing.T) {
 }
 
 func TestCreateBranchRefusesBadInput(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := actiontest.Env(em, "app")
 	cases := []struct {
 		args []string
@@ -206,7 +206,7 @@ func TestCreateBranchRefusesBadInput(t *testing.T) {
 }
 
 func TestCreateBranchRefusesOtherParentAndProduction(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := actiontest.Env(em, "app")
 	c := actiontest.SDK(t, em)
 	ctx := context.Background()
@@ -221,8 +221,8 @@ func TestCreateBranchRefusesOtherParentAndProduction(t *testing.T) {
 }
 
 func TestCreateBranchWithDataBranching(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := emulator.Start(t, append(opts, emulator.WithDataBranching())...)
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
+		em := emulatortest.Start(t, append(opts, emulatortest.WithDataBranching())...)
 		ctx := context.Background()
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)
@@ -247,8 +247,8 @@ func TestCreateBranchWithDataBranching(t *testing.T) {
 // provided", spec create_branch): PS_10 unless cluster_size names one, as
 // pscale branch create --restore does.
 func TestCreateBranchFromBackup(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := emulator.Start(t, opts...)
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
+		em := emulatortest.Start(t, opts...)
 		ctx := context.Background()
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)

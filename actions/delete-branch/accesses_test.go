@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -15,7 +15,7 @@ import (
 // so the step fails and names the access to grant.
 func TestDeleteBranchWithoutTheAccess(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t, emulator.WithTokenAccesses(actiontest.AccessesWithout("delete_branch")...))
+	em := emulatortest.Start(t, emulatortest.WithTokenAccesses(actiontest.AccessesWithout("delete_branch")...))
 	c := actiontest.SDK(t, em)
 	createBranches(t, c, "pr-1")
 	r := actiontest.Exec(t, actiontest.Env(em, "app"), "delete-branch", "--branch", "pr-1")

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -37,7 +37,7 @@ func TestDeleteBranchActsOnTheEvent(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			em := emulator.Start(t)
+			em := emulatortest.Start(t)
 			sdk := actiontest.SDK(t, em)
 			createBranches(t, sdk, "pr-4")
 			env := actiontest.Env(em, "app")

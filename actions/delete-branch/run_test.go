@@ -8,7 +8,7 @@ import (
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -35,8 +35,8 @@ func branchNames(t *testing.T, c *ps.Client) []string {
 }
 
 func TestDeleteBranch(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := emulator.Start(t, opts...)
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
+		em := emulatortest.Start(t, opts...)
 		c := actiontest.SDK(t, em)
 		createBranches(t, c, "pr-1", "pr-2")
 		env := actiontest.Env(em, "app")
@@ -61,7 +61,7 @@ func TestDeleteBranch(t *testing.T) {
 }
 
 func TestDeleteBranchRefusesProductionAndDefault(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	c := actiontest.SDK(t, em)
 	createBranches(t, c, "release")
 	_, err := c.DatabaseBranches.Promote(context.Background(), &ps.PromoteRequest{Organization: "acme", Database: "app", Branch: "release"})
@@ -81,8 +81,8 @@ func TestDeleteBranchRefusesProductionAndDefault(t *testing.T) {
 }
 
 func TestSweep(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
-		em := emulator.Start(t, opts...)
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
+		em := emulatortest.Start(t, opts...)
 		c := actiontest.SDK(t, em)
 		createBranches(t, c, "pr-1", "pr-2", "pr-3", "feature-x")
 		env := actiontest.Env(em, "app")
@@ -106,7 +106,7 @@ func TestSweep(t *testing.T) {
 }
 
 func TestSweepWithGitHubDeletesOnlyClosedPullRequests(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	c := actiontest.SDK(t, em)
 	createBranches(t, c, "pr-1", "pr-2", "pr-3", "pr-x")
 	gh := ghfake.New(t)

@@ -11,6 +11,7 @@ import (
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/fs"
@@ -66,9 +67,9 @@ func expectDir(files map[string]string) fs.PathOp {
 }
 
 func TestDumpSchema(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		execOn(t, em, "main", production...)
 		env := actiontest.Env(em, "app")
 		dir := filepath.Join(t.TempDir(), "db", "schema")
@@ -101,7 +102,7 @@ func TestDumpSchema(t *testing.T) {
 }
 
 func TestDumpSchemaOfABranch(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	execOn(t, em, "main", production[0])
 	env := actiontest.Env(em, "app")
 	actiontest.Exec(t, env, "create-branch", "--branch", "pr-1", "--create-password=false").Assert(t, icmd.Success)
@@ -121,7 +122,7 @@ func TestDumpSchemaOfABranch(t *testing.T) {
 }
 
 func TestDumpSchemaRefusesFilesItWouldNotWrite(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	execOn(t, em, "main", production...)
 	env := actiontest.Env(em, "app")
 	dir := fs.NewDir(t, "schema",
@@ -148,7 +149,7 @@ func TestDumpSchemaRefusesFilesItWouldNotWrite(t *testing.T) {
 // The database's migration table is not the schema's: seed-branch leaves
 // it alone.
 func TestDumpSchemaLeavesOutTheMigrationTable(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	execOn(t, em, "main", production[0], shared.MigrationTableDDL("schema_migrations"))
 	env := actiontest.Env(em, "app")
 	dir := t.TempDir()

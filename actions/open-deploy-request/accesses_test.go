@@ -5,7 +5,7 @@ import (
 
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -16,7 +16,7 @@ import (
 // access to grant, and succeeds with its outputs.
 func TestOpenDeployRequestWithoutTheReviewAccess(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t, emulator.WithTokenAccesses(actiontest.AccessesWithout("review_deploy_request", "approve_deploy_request")...))
+	em := emulatortest.Start(t, emulatortest.WithTokenAccesses(actiontest.AccessesWithout("review_deploy_request", "approve_deploy_request")...))
 	deploytest.Branch(t, em, "pr-31", postsTable)
 	r := actiontest.Exec(t, deploytest.GitLabEnv(em, 31), "open-deploy-request")
 	r.Assert(t, icmd.Success)

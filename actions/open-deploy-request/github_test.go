@@ -10,6 +10,7 @@ import (
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -46,7 +47,7 @@ func recordLine(body string) string {
 
 func TestOpenDeployRequestStickyComment(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-42", postsTable)
 	gh := ghfake.New(t)
 	gh.SeedComments("acme", "app", 42, 250, "octocat")
@@ -113,7 +114,7 @@ func TestOpenDeployRequestStickyComment(t *testing.T) {
 
 func TestOpenDeployRequestCommentIsBestEffort(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-43", postsTable)
 	gh := ghfake.New(t)
 	gh.AddPull("acme", "app", 43, "open", false)

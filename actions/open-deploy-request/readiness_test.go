@@ -9,6 +9,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -20,9 +21,9 @@ import (
 // conflict fails the check (exit 1). When the branch is fixed, the same
 // request follows it and can deploy.
 func TestOpenDeployRequestReportsAConflict(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-1", "ALTER TABLE users MODIFY name VARCHAR(300) NOT NULL")
 		deploytest.Branch(t, em, "pr-2", "ALTER TABLE users MODIFY name VARCHAR(100) NOT NULL", postsTable)
 		deploytest.Run(t, em, "open-deploy-request", "pr-1")
@@ -77,11 +78,11 @@ func TestOpenDeployRequestReportsAConflict(t *testing.T) {
 // then given; one deployment ahead, named as holding the queue in its
 // revert window.
 func TestOpenDeployRequestReportsApprovalAndQueue(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithRequireApproval(),
-			emulator.WithExtraToken(deploytest.Reviewer.ID, deploytest.Reviewer.Secret),
-			emulator.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithRequireApproval(),
+			emulatortest.WithExtraToken(deploytest.Reviewer.ID, deploytest.Reviewer.Secret),
+			emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		deploytest.Branch(t, em, "pr-1", postsTable)
 		deploytest.Branch(t, em, "pr-2", "CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))")
 		first := deploytest.Run(t, em, "open-deploy-request", "pr-1")

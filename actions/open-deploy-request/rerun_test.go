@@ -9,6 +9,7 @@ import (
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -33,9 +34,9 @@ func requests(t *testing.T, em *emulator.Emulator) []uint64 {
 // comment keeps what wait-and-deploy wrote. A push with new changes then
 // opens a new request carrying only those.
 func TestOpenDeployRequestAfterTheDeploy(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-50", postsTable)
 		gh := ghfake.New(t)
 		gh.AddPull("acme", "app", 50, "open", false)
@@ -80,7 +81,7 @@ func TestOpenDeployRequestAfterTheDeploy(t *testing.T) {
 // wait-and-deploy follows that request without deploying again.
 func TestOpenDeployRequestRerunOfTheMergedJob(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-51", postsTable)
 	deploytest.Run(t, em, "open-deploy-request", "pr-51")
 	deploytest.Run(t, em, "wait-and-deploy", "pr-51", "--revert-window", "skip")
@@ -101,7 +102,7 @@ func TestOpenDeployRequestRerunOfTheMergedJob(t *testing.T) {
 // opened and closed anew, until the branch changes.
 func TestOpenDeployRequestAfterClosingOneWithoutChanges(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-52")
 	first := deploytest.Run(t, em, "open-deploy-request", "pr-52", "--close-if-no-changes")
 	assert.Equal(t, first.Outputs["deployment_state"], "no_changes")

@@ -6,6 +6,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -40,7 +41,7 @@ func TestOpenDeployRequestReviewFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			em := emulator.Start(t)
+			em := emulatortest.Start(t)
 			deploytest.Branch(t, em, "pr-32", postsTable)
 			_, err := em.AddFault(c.fault)
 			assert.NilError(t, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -19,9 +20,9 @@ import (
 const postsTable = "CREATE TABLE posts (id BIGINT NOT NULL AUTO_INCREMENT, user_id BIGINT NOT NULL, title VARCHAR(200) NOT NULL, PRIMARY KEY (id), KEY posts_user (user_id))"
 
 func TestOpenDeployRequest(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-7", postsTable)
 		env := deploytest.Env(em, nil)
 		summary := filepath.Join(t.TempDir(), "summary.md")
@@ -53,9 +54,9 @@ func TestOpenDeployRequest(t *testing.T) {
 }
 
 func TestOpenDeployRequestNoChanges(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-8")
 		r := actiontest.Exec(t, deploytest.Env(em, nil), "open-deploy-request", "--branch", "pr-8", "--close-if-no-changes")
 		r.Assert(t, icmd.Success)
@@ -72,9 +73,9 @@ func TestOpenDeployRequestNoChanges(t *testing.T) {
 }
 
 func TestOpenDeployRequestFailOn(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-9",
 			"ALTER TABLE users DROP COLUMN bio",
 			"ALTER TABLE users MODIFY name VARCHAR(50) NOT NULL",
@@ -119,7 +120,7 @@ func TestOpenDeployRequestFailOn(t *testing.T) {
 
 func TestOpenDeployRequestRefusesBadTargets(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-1", postsTable)
 	env := deploytest.Env(em, nil)
 	cases := []struct {
@@ -144,7 +145,7 @@ func TestOpenDeployRequestRefusesBadTargets(t *testing.T) {
 
 func TestOpenDeployRequestRaceOpensOne(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-5", postsTable)
 	results := deploytest.Concurrently(t, 3, deploytest.Env(em, nil), "open-deploy-request", "--branch", "pr-5", "--comment=false")
 	for _, r := range results {
@@ -156,7 +157,7 @@ func TestOpenDeployRequestRaceOpensOne(t *testing.T) {
 
 func TestOpenDeployRequestReconcilesLostCreate(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-6", postsTable)
 	_, err := em.AddFault(emulator.Fault{Method: "POST", Path: "/v1/organizations/acme/databases/app/deploy-requests", Drop: true, Count: 1})
 	assert.NilError(t, err)
@@ -173,7 +174,7 @@ func TestOpenDeployRequestReconcilesLostCreate(t *testing.T) {
 
 func TestOpenDeployRequestDiffWait(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t, emulator.WithTimings(emulator.Timings{DiffReady: time.Minute}))
+	em := emulatortest.Start(t, emulatortest.WithTimings(emulator.Timings{DiffReady: time.Minute}))
 	deploytest.Branch(t, em, "pr-3", postsTable)
 	env := deploytest.Env(em, nil)
 
@@ -196,7 +197,7 @@ func TestOpenDeployRequestDiffWait(t *testing.T) {
 // out takes the previous one's.
 func TestOpenDeployRequestGatedAfterAnAutoCutover(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-1", postsTable)
 	deploytest.Branch(t, em, "pr-2", "CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))")
 	env := deploytest.Env(em, nil)

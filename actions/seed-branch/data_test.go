@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -16,9 +16,9 @@ import (
 // Data files as mysqldump writes them: utf8mb4 text, quotes and comment
 // markers inside strings, binary rows, LOCK TABLES and DISABLE KEYS.
 func TestDataFiles(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		repo := t.TempDir()
 		writeFile(t, repo, "schema/hotels.sql", "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL) DEFAULT CHARSET=utf8mb4;\n")
@@ -44,7 +44,7 @@ func TestDataFiles(t *testing.T) {
 // A data file that changes the schema is refused before anything runs.
 func TestDataFilesRefuseDDL(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := newBranch(t, em, "pr-1")
 	dir := t.TempDir()
 	writeFile(t, dir, "rows.sql", "INSERT INTO t VALUES (1);\nCREATE TABLE u (id INT);\n")
@@ -58,9 +58,9 @@ func TestDataFilesRefuseDDL(t *testing.T) {
 // still runs) take turns: the second waits for the first, and the rows
 // are the data files' once.
 func TestConcurrentRuns(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-7")
 		repo := t.TempDir()
 		writeFile(t, repo, "schema/t.sql", "CREATE TABLE t (id INT NOT NULL PRIMARY KEY);\n")

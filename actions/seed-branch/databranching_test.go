@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -15,9 +15,9 @@ import (
 // top. When production moves, the branch is recreated with data from the
 // newest backup again.
 func TestDataBranching(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithDataBranching())...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithDataBranching())...)
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)
 		hotels := "CREATE TABLE hotels (id INT NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)"

@@ -8,7 +8,7 @@ import (
 
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/history"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -47,9 +47,9 @@ func errorLine(t *testing.T, r actiontest.Run) string {
 // names that line of the file, the statement's first line too, and the
 // outputs say what the run did before it failed.
 func TestErrorNamesTheLineSchema(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		repo := t.TempDir()
 		env["PSFLOW_SUMMARY_FILE"] = filepath.Join(repo, "summary.md")
@@ -80,9 +80,9 @@ func TestErrorNamesTheLineSchema(t *testing.T) {
 // the error names the line and quotes nothing of the literal; the
 // outputs say what was loaded before.
 func TestErrorNamesTheLineData(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		repo := t.TempDir()
 		env["PSFLOW_SUMMARY_FILE"] = filepath.Join(repo, "summary.md")
@@ -109,9 +109,9 @@ func TestErrorNamesTheLineData(t *testing.T) {
 // A value from a literal that the server quotes back (a duplicate key)
 // is elided too.
 func TestErrorQuotesNoValue(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		repo := t.TempDir()
 		env["PSFLOW_SUMMARY_FILE"] = filepath.Join(repo, "summary.md")
@@ -129,9 +129,9 @@ func TestErrorQuotesNoValue(t *testing.T) {
 // A migration that fails names its line; the migrations before it are
 // applied, and the outputs say so.
 func TestErrorNamesTheLineMigration(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		history.SetupMigrations(t, em)
 		env := newBranch(t, em, "pr-1")
 		dir := t.TempDir()

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -20,7 +20,7 @@ import (
 // its own path outside, or a symlink to a file inside, is read.
 func TestSeedFilesStayInWorkingDirectory(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := newBranch(t, em, "pr-1")
 	outside := t.TempDir()
 	creds := writeFile(t, outside, "credentials.sql", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"+secret+"\n")

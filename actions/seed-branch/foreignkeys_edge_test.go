@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -14,9 +14,9 @@ import (
 // compared without a real scratch table: unchanged, it stays; a changed
 // rule or column rebuilds it.
 func TestSchemaForeignKeysAsPrinted(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		dir := t.TempDir()
 		rooms := func(rule, extra string) string {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/history"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -17,9 +17,9 @@ import (
 // branch; one edited after it ran there gets the branch recreated off
 // production, and every migration of the PR runs again.
 func TestMigrationsPushes(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		history.SetupMigrations(t, em)
 		env := newBranch(t, em, "pr-1")
 		dir := t.TempDir()
@@ -61,7 +61,7 @@ func TestMigrationsPushes(t *testing.T) {
 // without them seed-branch says what to run.
 func TestMigrationsNeedSetup(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := newBranch(t, em, "pr-1")
 	dir := t.TempDir()
 	assert.NilError(t, os.WriteFile(filepath.Join(dir, "001_a.sql"), []byte("CREATE TABLE a (id INT PRIMARY KEY);\n"), 0o600))

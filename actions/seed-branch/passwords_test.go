@@ -12,6 +12,7 @@ import (
 
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -24,9 +25,9 @@ import (
 // running one, the user's own and create-branch's; once the running one
 // has ended, the next run deletes its password too.
 func TestSeedBranchCleansLeftoverPasswords(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := actiontest.Env(em, "app")
 		out := actiontest.Exec(t, env, "create-branch", "--branch", "pr-1")
 		out.Assert(t, icmd.Success)

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -19,9 +19,9 @@ import (
 // of its statements that ran out of its size, the rows and their rate.
 // The summary carries the totals.
 func TestProgressHeartbeat(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		repo := t.TempDir()
 		env["PSFLOW_SUMMARY_FILE"] = filepath.Join(repo, "summary.md")
@@ -58,7 +58,7 @@ func TestProgressHeartbeat(t *testing.T) {
 // The knob takes a duration.
 func TestProgressHeartbeatKnob(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := newBranch(t, em, "pr-1")
 	env["PSFLOW_HEARTBEAT_INTERVAL"] = "soon"
 	dir := t.TempDir()

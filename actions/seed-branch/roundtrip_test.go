@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -15,9 +15,9 @@ import (
 // that directory on a new branch changes nothing, so the deploy request
 // has no changes.
 func TestDumpSchemaRoundTrip(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)
 		assert.NilError(t, em.Storage().Exec(context.Background(), main,

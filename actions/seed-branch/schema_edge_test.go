@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -15,9 +15,9 @@ import (
 // prints them: a second run changes nothing, and a change rebuilds only
 // the table that changed, keeping its constraint.
 func TestSchemaForeignKeys(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		dir := t.TempDir()
 		writeFile(t, dir, "hotels.sql", "CREATE TABLE hotels (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL);\n")
@@ -47,9 +47,9 @@ func TestSchemaForeignKeys(t *testing.T) {
 // Adopting psflow on a database whose tables the files never defined
 // stops before anything is dropped, and says how to start the files.
 func TestSchemaAdoptionStops(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		main, ok := em.BranchDatabase("app", "main")
 		assert.Assert(t, ok)
 		assert.NilError(t, em.Storage().Exec(context.Background(), main,
@@ -70,9 +70,9 @@ func TestSchemaAdoptionStops(t *testing.T) {
 // Rows the branch had before psflow ran stay in the columns a rebuilt
 // table keeps.
 func TestSchemaRebuildKeepsRows(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env, db := branchWithRow(t, em, "pr-1")
 		dir := t.TempDir()
 		writeFile(t, dir, "settings.sql", "CREATE TABLE settings (k VARCHAR(20) NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL, note VARCHAR(50) NULL);\n")

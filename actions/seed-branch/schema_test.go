@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -15,9 +15,9 @@ import (
 // A PR's pushes on one branch: each run makes the branch's schema equal
 // to the files and its rows the data files' rows, whatever ran before.
 func TestSchemaPushes(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		env := newBranch(t, em, "pr-1")
 		repo := t.TempDir()
 		schema, data := filepath.Join(repo, "db", "schema"), filepath.Join(repo, "db", "data")
@@ -66,7 +66,7 @@ func TestSchemaPushes(t *testing.T) {
 // runs, with the line that holds them and the input they belong in.
 func TestSchemaRefusesChanges(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	env := newBranch(t, em, "pr-1")
 	for _, tc := range []struct{ sql, out string }{
 		{"CREATE TABLE a (id INT PRIMARY KEY);\n\nALTER TABLE a ADD COLUMN b INT;\n", "a.sql:3: ALTER TABLE is a change, not a definition"},

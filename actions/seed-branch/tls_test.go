@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -48,11 +48,11 @@ func TestSeedBranchTLS(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			var opts []emulator.Option
+			var opts []emulatortest.Option
 			if c.insecure {
-				opts = append(opts, emulator.WithInsecureMySQL())
+				opts = append(opts, emulatortest.WithInsecureMySQL())
 			}
-			em := emulator.Start(t, opts...)
+			em := emulatortest.Start(t, opts...)
 			env := newBranch(t, em, "pr-1")
 			for k, v := range c.env {
 				if v == "" {

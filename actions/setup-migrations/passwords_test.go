@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -18,9 +18,9 @@ import (
 // the next run deletes it, whether it creates the table itself or finds it
 // there, and leaves the user's own password alone.
 func TestSetupMigrationsDeletesAKilledRunsPassword(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := start(t, append(opts, emulator.WithSafeMigrations())...)
+		em := start(t, append(opts, emulatortest.WithSafeMigrations())...)
 		env := actiontest.Env(em, "app")
 		c := actiontest.Client(t, em)
 		mint := func(name string) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -56,15 +57,15 @@ func deployRequests(em *emulator.Emulator) []emulator.DeployRequestState {
 	return nil
 }
 
-func start(t *testing.T, opts ...emulator.Option) *emulator.Emulator {
-	return emulator.Start(t, append([]emulator.Option{emulator.WithDatabases("app", "probe")}, opts...)...)
+func start(t *testing.T, opts ...emulatortest.Option) *emulator.Emulator {
+	return emulatortest.Start(t, append([]emulatortest.Option{emulatortest.WithDatabases("app", "probe")}, opts...)...)
 }
 
 func TestSetupMigrations(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		// A revert window that lasts: the run ends it.
-		em := start(t, append(opts, emulator.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
+		em := start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		env := actiontest.Env(em, "app")
 
 		r := actiontest.Exec(t, env, "setup-migrations")
@@ -104,7 +105,7 @@ func TestSetupMigrations(t *testing.T) {
 // A production branch without safe migrations takes the table directly:
 // PlanetScale opens no deploy request into it.
 func TestSetupMigrationsWithoutSafeMigrations(t *testing.T) {
-	em := start(t, emulator.WithSafeMigrations())
+	em := start(t, emulatortest.WithSafeMigrations())
 	r := actiontest.Exec(t, actiontest.Env(em, "app"), "setup-migrations", "--table", "migrations")
 	assert.Check(t, is.Equal(mainTables(t, em)["migrations"], tableSQL(t, em, "migrations")))
 	assert.Check(t, is.Len(deployRequests(em), 0))

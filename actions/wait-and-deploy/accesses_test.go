@@ -5,7 +5,7 @@ import (
 
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -15,8 +15,8 @@ import (
 // cannot deploy one: the step fails and names the access.
 func TestWaitAndDeployWithoutTheAccess(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t, emulator.WithTokenAccesses(actiontest.AccessesWithout("create_deploy_request")...),
-		emulator.WithExtraToken("opener", "opener-secret"))
+	em := emulatortest.Start(t, emulatortest.WithTokenAccesses(actiontest.AccessesWithout("create_deploy_request")...),
+		emulatortest.WithExtraToken("opener", "opener-secret"))
 	deploytest.Branch(t, em, "pr-7", postsTable)
 	opener := deploytest.Env(em, map[string]string{"PLANETSCALE_SERVICE_TOKEN_ID": "opener", "PLANETSCALE_SERVICE_TOKEN": "opener-secret"})
 	open := actiontest.Exec(t, opener, "open-deploy-request", "--branch", "pr-7")

@@ -8,6 +8,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -32,10 +33,10 @@ func waitForCalls(t *testing.T, em *emulator.Emulator, pattern string, n int) {
 // once, until the request is approved, or times out (exit 3) naming the
 // missing approval.
 func TestWaitAndDeployWaitsForAnApproval(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithRequireApproval(),
-			emulator.WithExtraToken(deploytest.Reviewer.ID, deploytest.Reviewer.Secret))...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithRequireApproval(),
+			emulatortest.WithExtraToken(deploytest.Reviewer.ID, deploytest.Reviewer.Secret))...)
 		n := opened(t, em, "pr-16", []string{postsTable})
 		const waiting = "deploy request #1 of acme/app needs an approval before it can be deployed: the database requires approval for deploys"
 

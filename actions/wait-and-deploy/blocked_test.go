@@ -8,6 +8,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -81,9 +82,9 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+			emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 				t.Parallel()
-				em := emulator.Start(t, opts...)
+				em := emulatortest.Start(t, opts...)
 				tc.setup(t, em)
 				before := deploytest.Tables(t, em, "main")
 				env := deploytest.Env(em, nil)
@@ -105,9 +106,9 @@ func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 // A branch that is gone with no request left to follow is a failure (exit
 // 1) that says so, not advice to open a deploy request from it.
 func TestWaitAndDeployBranchGone(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		opened(t, em, "pr-19", []string{postsTable})
 		err := actiontest.SDK(t, em).DatabaseBranches.Delete(context.Background(),
 			&ps.DeleteDatabaseBranchRequest{Organization: "acme", Database: "app", Branch: "pr-19"})

@@ -8,6 +8,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -16,9 +17,9 @@ import (
 // duplicateCodes starts an emulator whose main has table codes with two
 // rows of the same code, which a unique key on it fails at its cutover,
 // and returns it with the steps' environment.
-func duplicateCodes(t *testing.T, opts ...emulator.Option) (*emulator.Emulator, map[string]string) {
+func duplicateCodes(t *testing.T, opts ...emulatortest.Option) (*emulator.Emulator, map[string]string) {
 	t.Helper()
-	em := emulator.Start(t, opts...)
+	em := emulatortest.Start(t, opts...)
 	deploytest.Exec(t, em, "main", deploytest.BaseSchema...)
 	deploytest.Exec(t, em, "main", "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))",
 		"INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
@@ -29,7 +30,7 @@ func duplicateCodes(t *testing.T, opts ...emulator.Option) (*emulator.Emulator, 
 // it, and cancels its own deployment; it never unblocks the queue unless
 // told to (unblock_queue), and then deploys.
 func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		em, env := duplicateCodes(t, opts...)
 		// #1 adds a unique key the rows in production break at its cutover.
@@ -68,7 +69,7 @@ func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
 // deploy a re-run of the job replaces) is unblocked without being told,
 // and the new request deploys.
 func TestWaitAndDeployUnblocksItsOwnFailedRequest(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		em, env := duplicateCodes(t, opts...)
 		failing := opened(t, em, "pr-1", []string{"ALTER TABLE codes ADD UNIQUE KEY code (code)"})

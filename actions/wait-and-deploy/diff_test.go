@@ -5,7 +5,7 @@ import (
 
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -16,9 +16,9 @@ import (
 // `source`-ing the output file. A request that changed since is refused,
 // naming what is new, and deployed only with allow_changed_diff.
 func TestWaitAndDeployChecksTheReportedDiff(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-14", postsTable)
 		open := deploytest.Run(t, em, "open-deploy-request", "pr-14")
 		reported := open.Outputs["reported_diff"]
@@ -54,9 +54,9 @@ func TestWaitAndDeployChecksTheReportedDiff(t *testing.T) {
 
 // The same statements as reported deploy without a word of warning.
 func TestWaitAndDeployDeploysWhatWasReported(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-15", postsTable)
 		open := deploytest.Run(t, em, "open-deploy-request", "pr-15")
 		r := deploytest.Run(t, em, "wait-and-deploy", "pr-15", "--reported-diff", open.Outputs["reported_diff"])
@@ -70,7 +70,7 @@ func TestWaitAndDeployDeploysWhatWasReported(t *testing.T) {
 // in the request, each cut to its first characters.
 func TestWaitAndDeployNamesWhatWasAddedAndRemoved(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-15", postsTable)
 	reported := deploytest.Run(t, em, "open-deploy-request", "pr-15").Outputs["reported_diff"]
 
@@ -90,9 +90,9 @@ func TestWaitAndDeployNamesWhatWasAddedAndRemoved(t *testing.T) {
 // the request (the first deploy consumes an identical change): the rest,
 // every statement of it reported, deploys, with a warning naming it.
 func TestWaitAndDeployDeploysWhatIsLeftOfTheReport(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		const tags = "CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))"
 		deploytest.Branch(t, em, "pr-15", postsTable, tags)
 		reported := deploytest.Run(t, em, "open-deploy-request", "pr-15").Outputs["reported_diff"]

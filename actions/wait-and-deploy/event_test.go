@@ -5,7 +5,7 @@ import (
 
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -38,7 +38,7 @@ func TestWaitAndDeployActsOnTheEvent(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			em := emulator.Start(t)
+			em := emulatortest.Start(t)
 			n := opened(t, em, "pr-5", []string{postsTable})
 			r := actiontest.Exec(t, deploytest.Env(em, c.vars), "wait-and-deploy", append([]string{"--revert-window", "skip"}, c.args...)...)
 			r.Assert(t, icmd.Success)

@@ -8,6 +8,7 @@ import (
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -23,7 +24,7 @@ func pullRequestEnv(t *testing.T, em *emulator.Emulator, gh *ghfake.Server, n in
 
 func TestWaitAndDeployUpdatesTheStickyComment(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-21", postsTable)
 	gh := ghfake.New(t)
 	gh.SeedComments("acme", "app", 21, 120, "octocat")
@@ -85,9 +86,9 @@ func stickyBody(t *testing.T, gh *ghfake.Server, n int, branch string) string {
 // hand) is refused, and the comment keeps the record, so a re-run refuses
 // too until open-deploy-request reports the change.
 func TestWaitAndDeployRefusesWhatThePullRequestDidNotShow(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-22", postsTable)
 		gh := ghfake.New(t)
 		gh.SeedComments("acme", "app", 22, 130, "octocat")
@@ -128,9 +129,9 @@ func TestWaitAndDeployRefusesWhatThePullRequestDidNotShow(t *testing.T) {
 // rewritten, so it keeps its record. With allow_unchecked the deploy goes
 // ahead with a warning.
 func TestWaitAndDeployWhenTheCommentCannotBeRead(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		deploytest.Branch(t, em, "pr-24", postsTable)
 		gh := ghfake.New(t)
 		gh.AddPull("acme", "app", 24, "open", false)

@@ -10,6 +10,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -24,7 +25,7 @@ func background(t *testing.T, env map[string]string, args ...string) <-chan acti
 
 func TestWaitAndDeployCancelledElsewhere(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-3", []string{postsTable}, "--auto-cutover=false")
 	done := background(t, deploytest.Env(em, nil), "--number", "1", "--apply-cutover=false", "--timeout", "30s")
 	deploytest.WaitForState(t, em, n, "pending_cutover")
@@ -42,7 +43,7 @@ func TestWaitAndDeployCancelledElsewhere(t *testing.T) {
 
 func TestWaitAndDeployDDLError(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-6", []string{postsTable}, "--auto-cutover=false")
 	sdk := actiontest.SDK(t, em)
 	_, err := sdk.DeployRequests.Deploy(context.Background(), &ps.PerformDeployRequest{Organization: "acme", Database: "app", Number: n})
@@ -63,7 +64,7 @@ func TestWaitAndDeployDDLError(t *testing.T) {
 
 func TestWaitAndDeployConcurrentRunsDeployOnce(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-9", []string{postsTable})
 	results := deploytest.Concurrently(t, 2, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-9")
 	for _, r := range results {
@@ -81,9 +82,9 @@ func TestWaitAndDeployConcurrentRunsDeployOnce(t *testing.T) {
 // deployment and is refused; that run reads the state back and follows the
 // one deployment.
 func TestWaitAndDeployTwoMachinesDeployOnce(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithTimings(emulator.Timings{Queue: 4 * time.Second}))...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{Queue: 4 * time.Second}))...)
 		n := opened(t, em, "pr-23", []string{postsTable})
 		_, err := em.AddFault(emulator.Fault{Method: "POST", Path: "/v1/organizations/acme/databases/app/deploy-requests/1/deploy", Delay: 2 * time.Second, Count: 2})
 		assert.NilError(t, err)
@@ -109,7 +110,7 @@ func TestWaitAndDeployTwoMachinesDeployOnce(t *testing.T) {
 
 func TestWaitAndDeployThroughRateLimitStorm(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-10", []string{postsTable}, "--auto-cutover=false")
 	const perMinute = 120
 	em.SetRateLimit(perMinute)
@@ -136,7 +137,7 @@ func TestWaitAndDeployThroughRateLimitStorm(t *testing.T) {
 
 func TestWaitAndDeployThroughServerErrors(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-11", []string{postsTable}, "--auto-cutover=false")
 	const dr = "/v1/organizations/acme/databases/app/deploy-requests/1"
 	for _, f := range []emulator.Fault{
@@ -159,7 +160,7 @@ func TestWaitAndDeployThroughServerErrors(t *testing.T) {
 
 func TestWaitAndDeployRefusals(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-12", []string{postsTable})
 	env := deploytest.Env(em, nil)
 

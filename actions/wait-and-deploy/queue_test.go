@@ -10,6 +10,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -21,9 +22,9 @@ const getDeployRequestPath = "GET /v1/organizations/{organization}/databases/{da
 // per change, naming a deployment that holds the queue (a gated cutover,
 // a revert window), and keeps waiting within its timeout.
 func TestWaitAndDeployWaitsInTheQueue(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		first := opened(t, em, "pr-17", []string{postsTable}, "--auto-cutover=false")
 		second := opened(t, em, "pr-18", []string{"CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))"})
 		gated := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-17", "--apply-cutover=false", "--timeout", "3s", "--on-timeout", "leave")
@@ -69,9 +70,9 @@ func TestWaitAndDeployWaitsInTheQueue(t *testing.T) {
 // deploys, saying whose window it ended; a run that times out cancels its
 // queued deployment, which then never deploys.
 func TestWaitAndDeploySkipsTheRevertWindowAhead(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		first := opened(t, em, "pr-21", []string{postsTable})
 		second := opened(t, em, "pr-22", []string{"CREATE TABLE tags (id BIGINT NOT NULL, PRIMARY KEY (id))"})
 		third := opened(t, em, "pr-23", []string{"CREATE TABLE notes (id BIGINT NOT NULL, PRIMARY KEY (id))"})

@@ -10,6 +10,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -48,11 +49,11 @@ func TestWaitAndDeployChecksTheReview(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+			emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 				t.Parallel()
 				n := 60 + i
 				branch := "pr-" + strconv.Itoa(n)
-				em := emulator.Start(t, opts...)
+				em := emulatortest.Start(t, opts...)
 				deploytest.Branch(t, em, branch, postsTable)
 
 				open := actiontest.Exec(t, c.open(em, n), "open-deploy-request")
@@ -117,7 +118,7 @@ func bitbucketBuild(em *emulator.Emulator, n int, event string) map[string]strin
 // allow_unchecked it is deployed with a warning.
 func TestWaitAndDeployWithNothingRecorded(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-9", postsTable)
 	_, err := actiontest.SDK(t, em).DeployRequests.Create(context.Background(), &ps.CreateDeployRequestRequest{
 		Organization: "acme", Database: "app", Branch: "pr-9", IntoBranch: "main",

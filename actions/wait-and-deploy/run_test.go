@@ -12,6 +12,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -43,9 +44,9 @@ func opened(t *testing.T, em *emulator.Emulator, branch string, change []string,
 }
 
 func TestWaitAndDeploy(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		n := opened(t, em, "pr-7", []string{postsTable, "ALTER TABLE users ADD COLUMN email VARCHAR(320)"})
 		summary := filepath.Join(t.TempDir(), "summary.md")
 
@@ -92,9 +93,9 @@ func TestWaitAndDeploy(t *testing.T) {
 }
 
 func TestWaitAndDeployNoChanges(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		n := opened(t, em, "pr-8", nil)
 		before := deploytest.Tables(t, em, "main")
 		r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--branch", "pr-8")
@@ -108,7 +109,7 @@ func TestWaitAndDeployNoChanges(t *testing.T) {
 
 func TestWaitAndDeployGatedCutover(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-2", []string{postsTable}, "--auto-cutover=false")
 	r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--number", "1")
 	r.Assert(t, icmd.Success)
@@ -132,7 +133,7 @@ func TestWaitAndDeployRevertWindow(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.window, func(t *testing.T) {
 			t.Parallel()
-			em := emulator.Start(t, emulator.WithTimings(tc.timings))
+			em := emulatortest.Start(t, emulatortest.WithTimings(tc.timings))
 			n := opened(t, em, "pr-4", []string{postsTable})
 			r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--number", "1", "--revert-window", tc.window)
 			r.Assert(t, icmd.Success)
@@ -160,7 +161,7 @@ func TestWaitAndDeployTimeout(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			em := emulator.Start(t)
+			em := emulatortest.Start(t)
 			n := opened(t, em, "pr-5", []string{postsTable}, "--auto-cutover=false")
 			args := append([]string{"--number", "1", "--apply-cutover=false", "--timeout", "6s"}, tc.args...)
 			r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", args...)
@@ -180,7 +181,7 @@ func TestWaitAndDeployTimeout(t *testing.T) {
 // another pull request's steps) is refused, and nothing is deployed.
 func TestWaitAndDeployRefusesANumberOfAnotherBranch(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	n := opened(t, em, "pr-31", []string{postsTable})
 	r := actiontest.Exec(t, deploytest.Env(em, nil), "wait-and-deploy", "--number", fmt.Sprint(n), "--branch", "pr-32")
 	r.Assert(t, icmd.Expected{ExitCode: 2, Err: "psflow wait-and-deploy: deploy request #1 of acme/app is of branch pr-31, not pr-32"})

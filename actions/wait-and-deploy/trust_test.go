@@ -7,7 +7,7 @@ import (
 	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -19,7 +19,7 @@ import (
 // is ignored, and the log says so once; the push is refused.
 func TestWaitAndDeployIgnoresAForgedComment(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	deploytest.Branch(t, em, "pr-25", postsTable)
 	gh := ghfake.New(t)
 	gh.AddPull("acme", "app", 25, "open", false)
@@ -51,7 +51,7 @@ func TestWaitAndDeployIgnoresAForgedComment(t *testing.T) {
 // says so; the push it claims to report is refused.
 func TestWaitAndDeployIgnoresAnotherTokensReview(t *testing.T) {
 	t.Parallel()
-	em := emulator.Start(t, emulator.WithExtraToken("mallory", "mallory-secret"))
+	em := emulatortest.Start(t, emulatortest.WithExtraToken("mallory", "mallory-secret"))
 	deploytest.Branch(t, em, "pr-26", postsTable)
 	actiontest.Exec(t, deploytest.GitLabEnv(em, 26), "open-deploy-request").Assert(t, icmd.Success)
 
@@ -79,7 +79,7 @@ func TestWaitAndDeployCommentAuthor(t *testing.T) {
 	t.Parallel()
 	t.Run("user token", func(t *testing.T) {
 		t.Parallel()
-		em := emulator.Start(t)
+		em := emulatortest.Start(t)
 		deploytest.Branch(t, em, "pr-27", postsTable)
 		gh := ghfake.New(t)
 		gh.SetUser("ci-octocat", "User")
@@ -93,7 +93,7 @@ func TestWaitAndDeployCommentAuthor(t *testing.T) {
 	})
 	t.Run("app token", func(t *testing.T) {
 		t.Parallel()
-		em := emulator.Start(t)
+		em := emulatortest.Start(t)
 		deploytest.Branch(t, em, "pr-28", postsTable)
 		gh := ghfake.New(t)
 		gh.SetUser("psflow-app[bot]", "Bot")

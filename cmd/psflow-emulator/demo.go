@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,18 +73,11 @@ func startDemoEmulator(ctx context.Context, dsn string, timings emulator.Timings
 		MySQLDSN: dsn, Timings: timings, TimeScale: 1, RateLimit: emulator.DefaultRateLimit,
 		SafeMigrations: []string{"main"},
 	}
-	em, err := emulator.New(ctx, cfg)
+	em, stop, err := emulator.StartLocal(ctx, cfg)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		em.Close()
-		return nil, "", nil, err
-	}
-	served := make(chan error, 1)
-	go func() { served <- em.Serve(l) }()
-	return em, "http://" + l.Addr().String(), func() { em.Close(); <-served }, nil
+	return em, em.URL(), func() { _ = stop() }, nil
 }
 
 // findPsflow returns the psflow binary to run: the one named, a fresh

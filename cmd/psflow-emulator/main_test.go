@@ -21,6 +21,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -64,7 +65,7 @@ func waitForURL(t *testing.T, out func() string) string {
 }
 
 func TestServe(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		var cfg emulator.Config
 		for _, o := range opts {
 			assert.NilError(t, o(&cfg))

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/pkg/emulator"
-	"github.com/psflow/psflow/pkg/emulator/edge"
 )
 
 // serveFlags are the flags of the serve command.
@@ -76,14 +75,15 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.tokenDatabases, "token-database", "limit the --token-id service token to this database, as a token granted on some databases only (comma-separated or repeatable; default every database)")
 	fs.StringVar(&f.mysqlListen, "mysql-listen", "127.0.0.1:0", "address of the MySQL edge the API hands out (host:port; port 0 picks a free one)")
 	fs.BoolVar(&f.insecureMySQL, "insecure-mysql", false, "accept MySQL connections without TLS, which PlanetScale refuses")
-	fs.DurationVar(&f.sniff, "sniff", edge.DefaultSniff, "how long a new connection to the MySQL address has to start TLS to be served the HTTP SQL API (pscale connect, @planetscale/database) instead of MySQL; MySQL clients wait this long for the greeting; negative serves MySQL only")
+	fs.DurationVar(&f.sniff, "sniff", emulator.DefaultSniff, "how long a new connection to the MySQL address has to start TLS to be served the HTTP SQL API "+
+		"(pscale connect, @planetscale/database) instead of MySQL; MySQL clients wait this long for the greeting; negative serves MySQL only")
 	fs.StringVar(&f.caFile, "mysql-ca-file", "", "write the MySQL edge's CA certificate (PEM) here; default: a file in a temporary directory, removed on exit")
 	// PlanetScale's query limits (planetscale.com/docs/reference/
 	// planetscale-system-limits), on by default as there.
-	fs.IntVar(&f.maxRows, "max-rows", edge.DefaultMaxRows, "rows a statement may return, update or delete through the MySQL edge (0 turns the limit off)")
-	fs.DurationVar(&f.dmlTimeout, "dml-timeout", edge.DefaultDMLTimeout, "how long a statement other than a read may run (0 turns the limit off)")
-	fs.DurationVar(&f.selectTimeout, "select-timeout", edge.DefaultSelectTimeout, "how long a read may run (0 turns the limit off)")
-	fs.DurationVar(&f.txTimeout, "transaction-timeout", edge.DefaultTxTimeout, "how long a transaction may stay open before it is rolled back (0 turns the limit off)")
+	fs.IntVar(&f.maxRows, "max-rows", emulator.DefaultMaxRows, "rows a statement may return, update or delete through the MySQL edge (0 turns the limit off)")
+	fs.DurationVar(&f.dmlTimeout, "dml-timeout", emulator.DefaultDMLTimeout, "how long a statement other than a read may run (0 turns the limit off)")
+	fs.DurationVar(&f.selectTimeout, "select-timeout", emulator.DefaultSelectTimeout, "how long a read may run (0 turns the limit off)")
+	fs.DurationVar(&f.txTimeout, "transaction-timeout", emulator.DefaultTxTimeout, "how long a transaction may stay open before it is rolled back (0 turns the limit off)")
 }
 
 // limits are the query limits the flags give: 0 turns one off.
@@ -235,7 +235,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Sniff < 0 {
 		sqlServed = "MySQL"
 	}
-	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, %s on %s (%s; PLANETSCALE_SERVICE_TOKEN is the --token value): export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s PSFLOW_DATABASE=%s\n",
+	fmt.Fprintf(stdout, "psflow-emulator serving %s on %s, %s on %s (%s; PLANETSCALE_SERVICE_TOKEN is the --token value): "+
+		"export PLANETSCALE_API_URL=%s PLANETSCALE_ORG=%s PLANETSCALE_SERVICE_TOKEN_ID=%s PSFLOW_MYSQL_CA=%s PSFLOW_DATABASE=%s\n",
 		strings.Join(cfg.Databases, ","), url, sqlServed, e.MySQLAddr(), tls, url, cfg.Org, cfg.TokenID, e.CAFile(), cfg.Databases[0])
 	select {
 	case <-ctx.Done():

@@ -9,6 +9,7 @@ import (
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/poll"
 )
@@ -20,8 +21,8 @@ type served struct {
 }
 
 // startServe runs psflow-emulator serve with args on a free port, with
-// the storage of opts (emulator.EachStorage), until the test ends.
-func startServe(t *testing.T, opts []emulator.Option, args ...string) served {
+// the storage of opts (emulatortest.EachStorage), until the test ends.
+func startServe(t *testing.T, opts []emulatortest.Option, args ...string) served {
 	t.Helper()
 	var cfg emulator.Config
 	for _, o := range opts {
@@ -107,7 +108,7 @@ func (s served) mainHas(t *testing.T, table string) bool {
 // and deployed, and that without the flag main has them off and refuses
 // one, as a new PlanetScale database does.
 func TestServeSafeMigrationsFlag(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		for _, on := range []bool{false, true} {
 			var args []string
 			if on {
@@ -137,7 +138,7 @@ func TestServeSafeMigrationsFlag(t *testing.T) {
 // approval by the --extra-token administrator, and that without it a
 // request deploys unapproved.
 func TestServeRequireApprovalFlag(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		for _, on := range []bool{false, true} {
 			args := []string{"--safe-migrations", "main", "--extra-token", "reviewer:reviewer-secret"}
 			if on {

@@ -11,7 +11,7 @@ import (
 	"github.com/psflow/psflow/actions"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/testbin"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/icmd"
@@ -26,7 +26,7 @@ import (
 // the outputs.
 // The steps after create-branch name no branch: the hand-over gives it.
 func TestSourcingOutputsSetsOnlyHandOvers(t *testing.T) {
-	em := emulator.Start(t)
+	em := emulatortest.Start(t)
 	dir := t.TempDir()
 	schema := filepath.Join(dir, "schema")
 	assert.NilError(t, os.MkdirAll(schema, 0o755))

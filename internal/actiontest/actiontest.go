@@ -148,7 +148,7 @@ func AssertNoSecrets(t *testing.T, r Run, secrets ...string) {
 }
 
 // AccessesWithout is every service token access the emulator knows but
-// names, for emulator.WithTokenAccesses.
+// names, for emulatortest.WithTokenAccesses.
 func AccessesWithout(names ...string) []string {
 	var out []string
 	for _, a := range emulator.Accesses() {

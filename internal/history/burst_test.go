@@ -5,6 +5,7 @@ import (
 
 	"github.com/psflow/psflow/internal/history"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
 // burstScale runs the realistic timings 20 times faster: a 90 s revert
@@ -19,9 +20,9 @@ func TestBurstOfMerges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, append(opts, emulator.WithTimings(timings), emulator.WithTimeScale(burstScale))...)
+		em := emulatortest.Start(t, append(opts, emulatortest.WithTimings(timings), emulatortest.WithTimeScale(burstScale))...)
 		history.Burst(t, em, burstScale)
 	})
 }

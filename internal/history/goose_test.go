@@ -5,6 +5,7 @@ import (
 
 	"github.com/psflow/psflow/internal/history"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
 // One repository's life with goose as the team's migration tool, on
@@ -23,9 +24,9 @@ func TestGooseOverlap(t *testing.T) {
 // an emulator with automatic migrations on for goose's table.
 func eachGoose(t *testing.T, play func(*testing.T, *emulator.Emulator, *history.GooseRunner)) {
 	history.Goose(t)
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		history.SetupGoose(t, em)
 		play(t, em, history.NewGooseRunner(em))
 	})

@@ -4,15 +4,15 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/internal/history"
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
 // One repository's life in schema mode, through the psflow binary, on
 // both storages.
 func TestSchemaHistory(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		r := history.NewBinary(em)
 		history.SchemaHistory(t, em, r)
 		r.WriteReport(t)
@@ -22,9 +22,9 @@ func TestSchemaHistory(t *testing.T) {
 // One repository's life in migrations mode, through the psflow binary,
 // on both storages.
 func TestMigrationsHistory(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		history.SetupMigrations(t, em)
 		history.MigrationsHistory(t, em, history.NewMigrationsBinary(em))
 	})
@@ -33,9 +33,9 @@ func TestMigrationsHistory(t *testing.T) {
 // The advice on a conflict before the merge, followed, through the psflow
 // binary, on both storages.
 func TestAdviceBeforeMerge(t *testing.T) {
-	emulator.EachStorage(t, func(t *testing.T, opts ...emulator.Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		em := emulator.Start(t, opts...)
+		em := emulatortest.Start(t, opts...)
 		history.AdviceBeforeMerge(t, em, history.NewBinary(em))
 	})
 }

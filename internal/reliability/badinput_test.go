@@ -13,6 +13,7 @@ import (
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 	"gotest.tools/v3/assert"
@@ -171,7 +172,7 @@ func TestHostileEvent(t *testing.T) {
 		}},
 	}
 	parallel(t, cases, func(c ecase) string { return c.name }, func(t *testing.T, c ecase) {
-		em := emulator.Start(t)
+		em := emulatortest.Start(t)
 		exec(t, em, "main", baseSchema...)
 		branchWith(t, em, "pr-2", postsTable)
 		gh := ghfake.New(t)

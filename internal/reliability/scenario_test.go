@@ -15,6 +15,7 @@ import (
 	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -200,9 +201,9 @@ func seedRows(n int) string {
 // start runs an emulator for the scenario and sets it up: main gets the
 // base schema, then the scenario's own setup runs. It returns the
 // emulator and the action's arguments. opts choose the storage.
-func (sc scenario) start(t *testing.T, opts ...emulator.Option) (*emulator.Emulator, []string) {
+func (sc scenario) start(t *testing.T, opts ...emulatortest.Option) (*emulator.Emulator, []string) {
 	t.Helper()
-	em := emulator.Start(t, append([]emulator.Option{emulator.WithTimings(sc.timings), emulator.WithRateLimit(0)}, opts...)...)
+	em := emulatortest.Start(t, append([]emulatortest.Option{emulatortest.WithTimings(sc.timings), emulatortest.WithRateLimit(0)}, opts...)...)
 	exec(t, em, "main", baseSchema...)
 	if sc.setup != nil {
 		sc.setup(t, em)

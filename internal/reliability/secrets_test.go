@@ -17,6 +17,7 @@ import (
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -71,7 +72,7 @@ func TestErrorsAreRedacted(t *testing.T) {
 		cases = append(cases,
 			ecase{name: "api-error-with-dsn", mode: m, code: 1, msg: "mysql://admin:***@db.internal:3306/app",
 				run: func(t *testing.T, mode string) (modeRun, []string) {
-					em := emulator.Start(t)
+					em := emulatortest.Start(t)
 					body := `{"code":"unprocessable","message":"cannot reach mysql://admin:` + leaked + `@db.internal:3306/app (admin:` + leaked + `@tcp(db.internal:3306)/app)"}`
 					_, err := em.AddFault(emulator.Fault{Method: http.MethodPost, Path: "/v1/organizations/*/databases/*/branches", Status: 422, Body: body})
 					assert.NilError(t, err)
@@ -82,20 +83,20 @@ func TestErrorsAreRedacted(t *testing.T) {
 				run: func(t *testing.T, mode string) (modeRun, []string) { return seedRefused(t, mode) }},
 			ecase{name: "api-url-with-password", mode: m, code: 2, msg: "psflow:***@127.0.0.1",
 				run: func(t *testing.T, mode string) (modeRun, []string) {
-					em := emulator.Start(t)
+					em := emulatortest.Start(t)
 					const password = "Hunter2Secret"
 					r := runInMode(t, mode, env(em, "http://psflow:"+password+"@127.0.0.1:1/%zz"), "delete-branch", "--branch", "pr-1")
 					return r, []string{password, em.Token()}
 				}},
 		)
 		// The same against a real server, whose refusal says more.
-		if dsn := os.Getenv(emulator.MySQLDSNEnv); dsn != "" {
+		if dsn := os.Getenv(emulatortest.MySQLDSNEnv); dsn != "" {
 			cases = append(cases, ecase{name: "mariadb-refuses-seed-password", mode: m, code: 1, msg: "Access denied for user",
 				run: func(t *testing.T, mode string) (modeRun, []string) {
-					return seedRefused(t, mode, emulator.WithMySQL(dsn))
+					return seedRefused(t, mode, emulatortest.WithMySQL(dsn))
 				}})
 		} else if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is not: the tests must run against MySQL/MariaDB too", emulator.MySQLDSNEnv)
+			t.Fatalf("CI is set but %s is not: the tests must run against MySQL/MariaDB too", emulatortest.MySQLDSNEnv)
 		}
 	}
 	parallel(t, cases, func(c ecase) string { return c.name + "/" + c.mode }, func(t *testing.T, c ecase) {
@@ -108,7 +109,7 @@ func TestErrorsAreRedacted(t *testing.T) {
 
 // seedRefused runs seed-branch with its password's MySQL user dropped as
 // soon as the API made it, so the connection is refused.
-func seedRefused(t *testing.T, mode string, opts ...emulator.Option) (modeRun, []string) {
+func seedRefused(t *testing.T, mode string, opts ...emulatortest.Option) (modeRun, []string) {
 	sc := scenarios()[slices.IndexFunc(scenarios(), func(s scenario) bool { return s.name == "seed-branch" })]
 	em, args := sc.start(t, opts...)
 	rec := newRecorder(t, em, func(user string) {

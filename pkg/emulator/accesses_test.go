@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"context"
@@ -8,16 +8,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"gotest.tools/v3/assert"
 )
 
 func TestTokenAccesses(t *testing.T) {
 	t.Parallel()
-	e := Start(t, WithTokenAccesses("read_branch", "connect_branch"), WithExtraToken("admin", "admin-secret"))
+	e := emulatortest.Start(t, emulatortest.WithTokenAccesses("read_branch", "connect_branch"), emulatortest.WithExtraToken("admin", "admin-secret"))
 	status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]string{"name": "dev"})
 	assert.Equal(t, status, http.StatusNotFound, string(body))
-	assert.DeepEqual(t, apiErr(t, body), errorBody{Code: "not_found", Message: "Not Found"})
+	assert.DeepEqual(t, apiErr(t, body), emulator.ErrorBody{Code: "not_found", Message: "Not Found"})
 
 	status, body = callWith(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]string{"name": "dev"}, "admin:admin-secret")
 	assert.Equal(t, status, http.StatusCreated, "another token keeps every access: %s", body)
@@ -45,7 +47,7 @@ func TestTokenAccesses(t *testing.T) {
 
 func TestTokenAccessesAreChecked(t *testing.T) {
 	t.Parallel()
-	_, err := New(context.Background(), Config{Org: "acme", TokenID: "id", Token: "secret", TokenAccesses: []string{"delete_everything"}})
+	_, err := emulator.New(context.Background(), emulator.Config{Org: "acme", TokenID: "id", Token: "secret", TokenAccesses: []string{"delete_everything"}})
 	assert.ErrorContains(t, err, `unknown service token access "delete_everything"`)
 }
 
@@ -55,7 +57,7 @@ func TestPsflowNamesAnAccessTheRouteTakes(t *testing.T) {
 	t.Parallel()
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	named := 0
-	for route, accepted := range routeAccesses {
+	for route, accepted := range emulator.RouteAccesses {
 		method, path, _ := strings.Cut(route, " ")
 		access, _ := planetscale.AccessFor(method, "http://api"+param.ReplaceAllString(path, "x"))
 		if access == "" {
@@ -101,7 +103,7 @@ var undocumentedAccesses = []string{"enable_safe_migrations", "disable_safe_migr
 func TestRouteAccessesMatchTheSpec(t *testing.T) {
 	t.Parallel()
 	spec := loadSubsetSpec(t)
-	for pattern := range routeAccesses {
+	for pattern := range emulator.RouteAccesses {
 		found := false
 		for _, o := range spec.ops {
 			if !sameRoute(pattern, o) {
@@ -109,7 +111,7 @@ func TestRouteAccessesMatchTheSpec(t *testing.T) {
 			}
 			found = true
 			want := specAccesses(o)
-			got := slices.Sorted(slices.Values(routeAccesses[pattern]))
+			got := slices.Sorted(slices.Values(emulator.RouteAccesses[pattern]))
 			if want == nil {
 				assert.Check(t, slices.Contains(undocumentedAccesses, o.ID), "%s lists no access; add it to undocumentedAccesses", o.ID)
 				continue
@@ -117,11 +119,11 @@ func TestRouteAccessesMatchTheSpec(t *testing.T) {
 			assert.Check(t, slices.Equal(got, want), "%s (%s): routeAccesses %v, the spec %v", o.ID, pattern, got, want)
 		}
 		if !found {
-			t.Logf("%s is not in the spec: asks for %v", pattern, routeAccesses[pattern])
+			t.Logf("%s is not in the spec: asks for %v", pattern, emulator.RouteAccesses[pattern])
 		}
 	}
-	for route := range (&Emulator{}).apiHandlers() {
-		_, listed := routeAccesses[route]
+	for route := range emulator.APIRoutes() {
+		_, listed := emulator.RouteAccesses[route]
 		assert.Check(t, listed, "route %s has no entry in routeAccesses", route)
 	}
 }

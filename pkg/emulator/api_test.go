@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
 
 func TestOrganizationAndDatabase(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithOrg("acme"), WithDatabases("app", "billing"))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithOrg("acme"), emulatortest.WithDatabases("app", "billing"))...)
 		c := client(t, e)
 
 		org, err := c.Organizations.Get(ctx(t), &ps.GetOrganizationRequest{Organization: "acme"})
@@ -52,9 +53,9 @@ func TestOrganizationAndDatabase(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithToken("my-id", "my-secret"))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithToken("my-id", "my-secret"))...)
 		path := "/v1/organizations/" + e.Org()
 		for _, tc := range []struct {
 			name, auth string
@@ -85,9 +86,9 @@ func TestAuth(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		org := e.Org()
 		for name, call := range map[string]func() error{
@@ -134,7 +135,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestBadBody(t *testing.T) {
-	e := Start(t)
+	e := emulatortest.Start(t)
 	status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", []byte(`{"name":`))
 	assert.Equal(t, status, http.StatusBadRequest, string(body))
 	assert.Equal(t, apiErr(t, body).Code, "bad_request")

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -35,7 +36,7 @@ func (d drEnv) autoCutoverOf(t *testing.T, n uint64) bool {
 // one the deployment follows.
 func TestAutoCutoverInheritsThePreviousRequest(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	d := drEnv{e: e, c: client(t, e)}
 	for _, b := range []string{"b1", "b2", "b3", "b4"} {
 		d.branchWith(t, b, fmt.Sprintf("CREATE TABLE t_%s (id BIGINT NOT NULL PRIMARY KEY)", b))

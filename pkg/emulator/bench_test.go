@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"context"
@@ -7,27 +7,29 @@ import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
 // benchStorages runs a benchmark on the embedded server and, when
 // PSFLOW_TEST_MYSQL_DSN is set, on that server.
-func benchStorages(b *testing.B, fn func(b *testing.B, opts ...Option)) {
+func benchStorages(b *testing.B, fn func(b *testing.B, opts ...emulatortest.Option)) {
 	b.Run("embedded", func(b *testing.B) { fn(b) })
-	if dsn := os.Getenv(MySQLDSNEnv); dsn != "" {
-		b.Run("mysql", func(b *testing.B) { fn(b, WithMySQL(dsn)) })
+	if dsn := os.Getenv(emulatortest.MySQLDSNEnv); dsn != "" {
+		b.Run("mysql", func(b *testing.B) { fn(b, emulatortest.WithMySQL(dsn)) })
 	}
 }
 
 func BenchmarkStart(b *testing.B) {
-	benchStorages(b, func(b *testing.B, opts ...Option) {
+	benchStorages(b, func(b *testing.B, opts ...emulatortest.Option) {
 		for b.Loop() {
-			cfg := Config{Org: "acme", Databases: []string{"app"}, TokenID: "id", Token: "secret", SafeMigrations: []string{"main"}}
+			cfg := emulator.Config{Org: "acme", Databases: []string{"app"}, TokenID: "id", Token: "secret", SafeMigrations: []string{"main"}}
 			for _, o := range opts {
 				if err := o(&cfg); err != nil {
 					b.Fatal(err)
 				}
 			}
-			e, err := New(context.Background(), cfg)
+			e, err := emulator.New(context.Background(), cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -39,8 +41,8 @@ func BenchmarkStart(b *testing.B) {
 }
 
 func BenchmarkBranchCreateAndDelete(b *testing.B) {
-	benchStorages(b, func(b *testing.B, opts ...Option) {
-		e := Start(b, append(opts, WithRateLimit(0))...)
+	benchStorages(b, func(b *testing.B, opts ...emulatortest.Option) {
+		e := emulatortest.Start(b, append(opts, emulatortest.WithRateLimit(0))...)
 		c, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken(e.TokenID(), e.Token()))
 		if err != nil {
 			b.Fatal(err)

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -118,11 +120,11 @@ func (d drEnv) unblocks(t *testing.T, failed, next, last uint64, state string) {
 // in GET /deploy-queue, until POST .../complete-deploy (spec operation
 // complete_errored_deploy; planetscale/cli pull request 1351).
 func TestAFailedDeployBlocksTheQueue(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		t.Run("complete_error", func(t *testing.T) {
 			t.Parallel()
-			e := Start(t, opts...)
+			e := emulatortest.Start(t, opts...)
 			d := drEnv{e: e, c: client(t, e)}
 			main := adminDB(t, e, "app", "main")
 			execAll(t, main, "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id))")
@@ -144,7 +146,7 @@ func TestAFailedDeployBlocksTheQueue(t *testing.T) {
 		})
 		t.Run("complete_revert_error", func(t *testing.T) {
 			t.Parallel()
-			e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+			e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 			d := drEnv{e: e, c: client(t, e)}
 			main := adminDB(t, e, "app", "main")
 			execAll(t, main, "CREATE TABLE codes (id BIGINT NOT NULL, code VARCHAR(10), PRIMARY KEY (id), UNIQUE KEY code (code))")

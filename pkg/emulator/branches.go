@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 func (e *Emulator) listBranches(w http.ResponseWriter, r *http.Request) error {
@@ -261,7 +261,8 @@ func (e *Emulator) deleteBranch(w http.ResponseWriter, r *http.Request) error {
 		// a parent that is gone, and a client tested here works on
 		// PlanetScale whatever it does.
 		e.mu.Unlock()
-		return unprocessable("branch %s has child branches (%s): delete them first, or pass delete_descendants=true (pscale branch delete --delete-descendants) to delete them with it",
+		return unprocessable("branch %s has child branches (%s): delete them first, "+
+			"or pass delete_descendants=true (pscale branch delete --delete-descendants) to delete them with it",
 			b.name, branchNames(descendants))
 	}
 	var drops dropList
@@ -325,7 +326,7 @@ func (e *Emulator) removeBranch(db *database, b *branch, now time.Time) dropList
 	for _, dr := range db.drs {
 		if dr.branch == b.name && !dr.branchDeleted {
 			dr.branchDeleted, dr.branchDeletedAt = true, now
-			if !dr.closed && !deploy.Deploying(dr.state) {
+			if !dr.closed && !deploy.Deploying(dr.State) {
 				dr.closed, dr.closedAt, dr.updatedAt = true, now, now
 			}
 		}

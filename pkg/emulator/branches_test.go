@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -9,15 +9,17 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
 )
 
 func TestBranches(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		org := e.Org()
 		execAll(t, adminDB(t, e, "app", "main"),
@@ -113,7 +115,7 @@ func TestBranches(t *testing.T) {
 }
 
 // storageHas reports whether the storage server has a database.
-func storageHas(t *testing.T, e *Emulator, name string) bool {
+func storageHas(t *testing.T, e *emulator.Emulator, name string) bool {
 	t.Helper()
 	cfg := mustParseAdmin(t, e)
 	db := openDB(t, cfg)
@@ -123,9 +125,9 @@ func storageHas(t *testing.T, e *Emulator, name string) bool {
 }
 
 func TestBranchReadyAfterDelay(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithProfile(ProfileFast), WithTimeScale(2))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithProfile(emulator.ProfileFast), emulatortest.WithTimeScale(2))...)
 		c := client(t, e)
 		start := time.Now()
 		b, err := c.DatabaseBranches.Create(ctx(t), &ps.CreateDatabaseBranchRequest{Organization: e.Org(), Database: "app", Name: "slow"})
@@ -155,9 +157,9 @@ func TestBranchReadyAfterDelay(t *testing.T) {
 }
 
 func TestDataBranching(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithProfile(ProfileFast), WithDataBranching())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithProfile(emulator.ProfileFast), emulatortest.WithDataBranching())...)
 		c := client(t, e)
 		org := e.Org()
 		main := adminDB(t, e, "app", "main")
@@ -209,7 +211,7 @@ func TestDataBranching(t *testing.T) {
 }
 
 func TestBranchSettingsAndBackups(t *testing.T) {
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := client(t, e)
 	org := e.Org()
 	orgs, err := c.Organizations.List(ctx(t))
@@ -244,7 +246,7 @@ func TestBranchSettingsAndBackups(t *testing.T) {
 // gives list_branches: q, production and safe_migrations.
 func TestListBranchesFilters(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := client(t, e)
 	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "staging"})

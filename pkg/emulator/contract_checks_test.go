@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gopkg.in/yaml.v3"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
@@ -91,7 +92,7 @@ properties:
 func TestContractCatchesBrokenResponses(t *testing.T) {
 	t.Parallel()
 	spec := loadSubsetSpec(t)
-	e := Start(t)
+	e := emulatortest.Start(t)
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	fetch := func(t *testing.T, path string) map[string]any {
 		t.Helper()

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/psflow/psflow/pkg/emulator"
 	"gopkg.in/yaml.v3"
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/poll"
@@ -64,13 +65,13 @@ type contractRow struct {
 // spec.
 type contractRun struct {
 	t         *testing.T
-	e         *Emulator
+	e         *emulator.Emulator
 	spec      *specDoc
 	errSchema *specSchema
 	rows      []contractRow
 }
 
-func newContractRun(t *testing.T, e *Emulator, spec *specDoc) *contractRun {
+func newContractRun(t *testing.T, e *emulator.Emulator, spec *specDoc) *contractRun {
 	t.Helper()
 	var s specSchema
 	assert.NilError(t, yaml.Unmarshal([]byte(errorSchemaYAML), &s))

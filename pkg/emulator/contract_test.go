@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"fmt"
@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 	"gotest.tools/v3/assert"
 )
 
@@ -33,7 +36,7 @@ func sameRoute(pattern string, o *specOp) bool {
 
 // routedOperations sends each spec operation to the emulator without a
 // valid token and reads from the request log which ones matched a route.
-func routedOperations(t *testing.T, e *Emulator, spec *specDoc) map[string]bool {
+func routedOperations(t *testing.T, e *emulator.Emulator, spec *specDoc) map[string]bool {
 	t.Helper()
 	routed := map[string]bool{}
 	for _, o := range spec.ops {
@@ -54,7 +57,7 @@ func routedOperations(t *testing.T, e *Emulator, spec *specDoc) map[string]bool 
 func TestContractPaths(t *testing.T) {
 	t.Parallel()
 	spec := loadSubsetSpec(t)
-	e := Start(t)
+	e := emulatortest.Start(t)
 	routed := routedOperations(t, e, spec)
 	for _, o := range spec.ops {
 		_, skipped := notEmulated[o.ID]
@@ -79,11 +82,11 @@ func TestContractPaths(t *testing.T) {
 func TestContract(t *testing.T) {
 	t.Parallel()
 	spec := loadSubsetSpec(t)
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		// Zero delays except a revert window, so skip-revert and revert
 		// find a deploy request inside it.
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		c := newContractRun(t, e, spec)
 		for _, o := range spec.ops {
 			if _, skipped := notEmulated[o.ID]; !skipped {
@@ -103,11 +106,13 @@ func TestContract(t *testing.T) {
 }
 
 // paths of the test organization and its database "app".
-func orgPath(e *Emulator) string { return "/v1/organizations/" + e.Org() }
+func orgPath(e *emulator.Emulator) string { return "/v1/organizations/" + e.Org() }
 
-func branchPath(e *Emulator, name string) string { return dbPath(e, "app") + "/branches/" + name }
+func branchPath(e *emulator.Emulator, name string) string {
+	return dbPath(e, "app") + "/branches/" + name
+}
 
-func drPath(e *Emulator, number int) string {
+func drPath(e *emulator.Emulator, number int) string {
 	return fmt.Sprintf("%s/deploy-requests/%d", dbPath(e, "app"), number)
 }
 
@@ -189,7 +194,7 @@ func contractDeployRequests(c *contractRun) {
 		return int(dr["number"].(float64))
 	}
 	deployUntil := func(n int, state string) {
-		c.waitDeployState(n, stateReady)
+		c.waitDeployState(n, deploy.Ready)
 		c.call("queue_deploy_request", 200, "POST", drPath(e, n)+"/deploy", nil)
 		c.waitDeployState(n, state)
 	}
@@ -199,17 +204,17 @@ func contractDeployRequests(c *contractRun) {
 		map[string]any{"branch": "feat1", "into_branch": "main"})["number"].(float64))
 	c.call("create_deploy_request", 422, "POST", db+"/deploy-requests", map[string]any{"branch": "feat1", "into_branch": "main"})
 	c.call("create_deploy_request", 404, "POST", db+"/deploy-requests", map[string]any{"branch": "no-such-branch"})
-	c.waitDeployState(n, stateReady)
+	c.waitDeployState(n, deploy.Ready)
 	c.call("get_deploy_request", 200, "GET", drPath(e, n), nil)
 	c.call("get_deploy_request", 404, "GET", drPath(e, 999), nil)
 	c.call("get_deployment", 200, "GET", drPath(e, n)+"/deployment", nil)
 	ops := c.call("list_deploy_operations", 200, "GET", drPath(e, n)+"/operations", nil)
 	assert.Assert(c.t, len(ops["data"].([]any)) > 0, "a deploy request with a change has operations to check")
 	c.call("queue_deploy_request", 200, "POST", drPath(e, n)+"/deploy", nil)
-	c.waitDeployState(n, statePendingCutover)
+	c.waitDeployState(n, deploy.PendingCutover)
 	c.call("get_deployment", 200, "GET", drPath(e, n)+"/deployment", nil)
 	c.call("complete_gated_deploy_request", 200, "POST", drPath(e, n)+"/apply-deploy", nil)
-	c.waitDeployState(n, stateCompletePendingRevert)
+	c.waitDeployState(n, deploy.CompletePendingRevert)
 	c.call("skip_revert_period", 200, "POST", drPath(e, n)+"/skip-revert", nil)
 	c.call("skip_revert_period", 422, "POST", drPath(e, n)+"/skip-revert", nil)
 
@@ -217,15 +222,15 @@ func contractDeployRequests(c *contractRun) {
 	n = open("feat2", false, "CREATE TABLE t2 (id BIGINT PRIMARY KEY)")
 	c.call("update_auto_apply", 200, "PUT", drPath(e, n)+"/auto-apply", map[string]bool{"enable": false})
 	c.call("update_auto_apply", 404, "PUT", drPath(e, 999)+"/auto-apply", map[string]bool{"enable": false})
-	deployUntil(n, statePendingCutover)
+	deployUntil(n, deploy.PendingCutover)
 	c.call("cancel_deploy_request", 200, "POST", drPath(e, n)+"/cancel", nil)
-	c.waitDeployState(n, stateCompleteCancel)
+	c.waitDeployState(n, deploy.CompleteCancel)
 
 	// feat3 → main: automatic cutover, then reverted.
 	n = open("feat3", true, "CREATE TABLE t3 (id BIGINT PRIMARY KEY)")
-	deployUntil(n, stateCompletePendingRevert)
+	deployUntil(n, deploy.CompletePendingRevert)
 	c.call("complete_revert", 200, "POST", drPath(e, n)+"/revert", nil)
-	c.waitDeployState(n, stateCompleteRevert)
+	c.waitDeployState(n, deploy.CompleteRevert)
 
 	// feat4 → main: closed without deploying.
 	n = open("feat4", false, "CREATE TABLE t4 (id BIGINT PRIMARY KEY)")
@@ -239,7 +244,7 @@ func contractDeployRequests(c *contractRun) {
 
 	// same → main: nothing to deploy.
 	n = open("same", false)
-	c.waitDeployState(n, stateNoChanges)
+	c.waitDeployState(n, deploy.NoChanges)
 	c.call("queue_deploy_request", 422, "POST", drPath(e, n)+"/deploy", nil)
 
 	list := c.call("list_deploy_requests", 200, "GET", db+"/deploy-requests", nil)
@@ -252,7 +257,7 @@ func contractDeployRequests(c *contractRun) {
 	execAll(c.t, adminDB(c.t, e, "app", "main"), "CREATE TABLE codes (id BIGINT PRIMARY KEY, code VARCHAR(10))")
 	n = open("uniq", true, "ALTER TABLE codes ADD UNIQUE KEY code (code)")
 	execAll(c.t, adminDB(c.t, e, "app", "main"), "INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
-	deployUntil(n, stateCompleteError)
+	deployUntil(n, deploy.CompleteError)
 	c.call("complete_errored_deploy", 200, "POST", drPath(e, n)+"/complete-deploy", nil)
 	c.call("complete_errored_deploy", 404, "POST", drPath(e, 999)+"/complete-deploy", nil)
 }

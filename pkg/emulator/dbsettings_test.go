@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -26,7 +28,7 @@ type dbSettings struct {
 
 // patchDatabase sends PATCH .../databases/app and returns the status and
 // the settings of the answer (or the error body).
-func patchDatabase(t *testing.T, e *Emulator, body any) (int, dbSettings, []byte) {
+func patchDatabase(t *testing.T, e *emulator.Emulator, body any) (int, dbSettings, []byte) {
 	t.Helper()
 	status, data := call(t, e, http.MethodPatch, dbPath(e, "app"), body)
 	var s dbSettings
@@ -41,7 +43,7 @@ func patchDatabase(t *testing.T, e *Emulator, body any) (int, dbSettings, []byte
 // request is refused and nothing changes; none is answered 200 and left.
 func TestDatabaseSettingsApplied(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	_, before, _ := patchDatabase(t, e, map[string]any{})
 	assert.DeepEqual(t, before, dbSettings{DefaultBranch: "main"})
 
@@ -85,7 +87,7 @@ func TestDatabaseSettingsApplied(t *testing.T) {
 // branch"); it must be a production branch.
 func TestDefaultBranchSetting(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := client(t, e)
 	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "trunk"})
 	status, _, body := patchDatabase(t, e, map[string]any{"default_branch": "trunk"})
@@ -112,9 +114,9 @@ func TestDefaultBranchSetting(t *testing.T) {
 // linter reports FOREIGN_KEYS_DISALLOWED, in the branch's lint and in a
 // deploy request's.
 func TestForeignKeySetting(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		execAll(t, adminDB(t, e, "app", "dev"),
@@ -165,7 +167,7 @@ func TestForeignKeySetting(t *testing.T) {
 // until update_branch turns it off (docs security/deletion-protection).
 func TestBranchDeletionProtection(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := client(t, e)
 	status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]any{"name": "keep", "deletion_protected": true})
 	assert.Equal(t, status, http.StatusCreated, string(body))
@@ -198,13 +200,13 @@ func TestBranchDeletionProtection(t *testing.T) {
 // another region than the database's is refused.
 func TestRestrictBranchRegion(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	status, body := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]any{"name": "far", "region": "eu-west"})
 	assert.Equal(t, status, http.StatusCreated, string(body))
 	status, _, body = patchDatabase(t, e, map[string]any{"restrict_branch_region": true})
 	assert.Equal(t, status, http.StatusOK, string(body))
 	status, body = call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]any{"name": "farther", "region": "eu-west"})
 	assert.Equal(t, status, http.StatusUnprocessableEntity, string(body))
-	status, body = call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]any{"name": "near", "region": defaultRegion().Slug})
+	status, body = call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", map[string]any{"name": "near", "region": emulator.DefaultRegion().Slug})
 	assert.Equal(t, status, http.StatusCreated, string(body))
 }

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -14,7 +16,7 @@ import (
 
 // drEnv is an emulator with a client for deploy request tests.
 type drEnv struct {
-	e *Emulator
+	e *emulator.Emulator
 	c *ps.Client
 }
 
@@ -103,9 +105,9 @@ func history(states ...string) []string {
 }
 
 func TestDeployRequests(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRateLimit(0))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}), emulatortest.WithRateLimit(0))...)
 		d := drEnv{e: e, c: client(t, e)}
 		org := e.Org()
 
@@ -277,9 +279,9 @@ func TestDeployRequests(t *testing.T) {
 }
 
 func TestDeployCompletesAfterRevertWindow(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithProfile(ProfileFast))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithProfile(emulator.ProfileFast))...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.branchWith(t, "feature", "CREATE TABLE events (id BIGINT NOT NULL, PRIMARY KEY (id))")
 		dr, err := d.c.DeployRequests.Create(ctx(t), &ps.CreateDeployRequestRequest{
@@ -305,9 +307,9 @@ func TestDeployCompletesAfterRevertWindow(t *testing.T) {
 }
 
 func TestDeployRequestFollowsItsBranch(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "later"})
 		dr := d.open(t, "later", true)

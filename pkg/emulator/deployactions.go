@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // deployRequestBody is the body of POST .../deploy.
@@ -49,7 +49,7 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 		defer e.mu.Unlock()
 		return e.enqueue(w, r, db, dr, req, fork, branch)
 	}
-	gen, into := dr.gen, planTarget{db.branches[dr.into].storageDB, db.settings.foreignKeys}
+	gen, into := dr.Gen, planTarget{db.branches[dr.into].storageDB, db.settings.foreignKeys}
 	e.mu.Unlock()
 
 	ev, err := e.planOnto(r.Context(), fork, branch, into, ahead)
@@ -59,7 +59,7 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
-	case dr.gen != gen:
+	case dr.Gen != gen:
 		// Another call queued it meanwhile, or its plan changed: answer as
 		// a call made now would be answered.
 		if err := e.deployable(db, dr, req.InstantDDL); err != nil {
@@ -83,7 +83,7 @@ func (e *Emulator) enqueue(w http.ResponseWriter, r *http.Request, db *database,
 	dr.instantDDL, dr.deployer = req.InstantDDL, tokenOf(r)
 	dr.queued = queuedSides{fork: fork, branch: branch, set: true}
 	dr.collisions = nil
-	e.transition(db, dr, stateQueued)
+	e.transition(db, dr, deploy.Queued)
 	writeJSON(w, http.StatusOK, e.deployRequestView(db, dr))
 	return nil
 }
@@ -94,17 +94,17 @@ func (e *Emulator) deployable(db *database, dr *deployRequest, instant bool) err
 	switch {
 	case dr.closed:
 		return unprocessable("deploy request #%d is closed", dr.number)
-	case dr.state == statePending:
+	case dr.State == deploy.Pending:
 		// The message PlanetScale answers a deploy of a request whose diff
 		// is still being computed (HTTP 422, code invalid_params).
 		return newAPIError(http.StatusUnprocessableEntity, "invalid_params",
 			"We're currently validating that these changes are safe to deploy. Please try again in a few moments.")
-	case dr.state == stateNoChanges:
+	case dr.State == deploy.NoChanges:
 		return unprocessable("deploy request #%d has no changes to deploy", dr.number)
-	case dr.state == stateError && dr.lastErr == "":
+	case dr.State == deploy.Error && dr.lastErr == "":
 		return unprocessable("deploy request #%d is not deployable:\n%s", dr.number, notDeployable(dr.plan))
-	case dr.state != stateReady:
-		return unprocessable("deploy request #%d cannot be deployed in state %s", dr.number, dr.state)
+	case dr.State != deploy.Ready:
+		return unprocessable("deploy request #%d cannot be deployed in state %s", dr.number, dr.State)
 	case db.requireApproval && !dr.approved:
 		// Not documented: the error a deploy of an unapproved request gets
 		// when the database requires approval (require_approval_for_deploy).
@@ -136,48 +136,36 @@ func (e *Emulator) forkOf(db *database, dr *deployRequest) []storage.Table {
 	return nil
 }
 
-// deployAction serves an action that moves a deployment from the states
-// allowed to state.
-func (e *Emulator) deployAction(allowed func(string) bool, state, what string) apiHandler {
+// deployAction serves a call that moves a deployment on (deploy.Action).
+func (e *Emulator) deployAction(a deploy.Action) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
-			if !allowed(dr.state) {
-				return unprocessable("cannot %s deploy request #%d in state %s%s", what, dr.number, dr.state, revertWindowClosed(dr.state))
+			if err := a.Check(dr.number, dr.State); err != nil {
+				return unprocessable("%s", err)
 			}
-			if state == stateInProgressCutover {
+			if a.To == deploy.InProgressCutover {
 				dr.applier = tokenOf(r)
 			}
-			e.transition(db, dr, state)
+			e.transition(db, dr, a.To)
 			return nil
 		})
 	}
 }
 
-// stateIs returns a predicate matching one state.
-func stateIs(want string) func(string) bool { return func(s string) bool { return s == want } }
-
 func (e *Emulator) applyDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(stateIs(statePendingCutover), stateInProgressCutover, "apply")(w, r)
-}
-
-// revertWindowClosed says why a revert or skip-revert came too late.
-func revertWindowClosed(state string) string {
-	if state == stateComplete {
-		return "; its revert window has closed"
-	}
-	return ""
+	return e.deployAction(deploy.Apply)(w, r)
 }
 
 func (e *Emulator) skipRevert(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(stateIs(stateCompletePendingRevert), stateComplete, "skip the revert of")(w, r)
+	return e.deployAction(deploy.SkipRevert)(w, r)
 }
 
 func (e *Emulator) revertDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(stateIs(stateCompletePendingRevert), stateInProgressRevert, "revert")(w, r)
+	return e.deployAction(deploy.RevertIt)(w, r)
 }
 
 func (e *Emulator) cancelDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.deployAction(deploy.Cancellable, stateInProgressCancel, "cancel")(w, r)
+	return e.deployAction(deploy.Cancel)(w, r)
 }
 
 // autoApplyRequest is the body of PUT .../auto-apply, as pscale
@@ -191,13 +179,13 @@ type autoApplyRequest struct {
 func (e *Emulator) updateAutoApply(w http.ResponseWriter, r *http.Request) error {
 	var req autoApplyRequest
 	return e.changeDeployRequest(w, r, &req, func(db *database, dr *deployRequest) error {
-		if dr.closed || !dr.cutoverAt.IsZero() {
+		if dr.closed || !dr.CutoverAt.IsZero() {
 			return unprocessable("deploy request #%d is past its cutover or closed; its auto-apply setting can no longer change", dr.number)
 		}
 		dr.autoCutover, dr.updatedAt = req.Enable, time.Now()
-		if req.Enable && dr.state == statePendingCutover {
+		if req.Enable && dr.State == deploy.PendingCutover {
 			dr.applier = tokenOf(r)
-			e.transition(db, dr, stateInProgressCutover)
+			e.transition(db, dr, deploy.InProgressCutover)
 		}
 		return nil
 	})

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // queuedSides are the schemas a deployment was queued with: its branch's
@@ -63,14 +64,14 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	}
 	e.mu.Lock()
 	dr.migrationRows, dr.migrationTable = rows, table
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		e.finishMigrationRows(db, dr, false)
 		e.mu.Unlock()
 		return
 	}
 	if err != nil {
 		dr.lastErr, dr.keepDB = err.Error(), keep
-		e.transition(db, dr, stateCompleteError)
+		e.transition(db, dr, deploy.CompleteError)
 		e.mu.Unlock()
 		return
 	}
@@ -81,9 +82,9 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 		// next, not the same changes again.
 		b.fork = dr.queued.branch
 	}
-	next := stateCompletePendingRevert
+	next := deploy.CompletePendingRevert
 	if instant {
-		next = stateComplete
+		next = deploy.Complete
 	}
 	e.transition(db, dr, next)
 	var drops dropList
@@ -138,15 +139,15 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 	e.noteDefaultSchema(ctx, db, dr.into, in.into)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		return
 	}
 	if err != nil {
 		dr.lastErr = err.Error()
-		e.transition(db, dr, stateCompleteRevertError)
+		e.transition(db, dr, deploy.CompleteRevertError)
 		return
 	}
-	e.transition(db, dr, stateCompleteRevert)
+	e.transition(db, dr, deploy.CompleteRevert)
 }
 
 // undo runs the revert of a deployment on the target's storage database.

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // planInputs is what a deploy request is planned from, read under e.mu:
@@ -23,7 +23,7 @@ type planInputs struct {
 // inputsOf returns what dr is planned from, if it is still at generation
 // gen. The caller holds e.mu.
 func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs {
-	if dr.gen != gen {
+	if dr.Gen != gen {
 		return planInputs{}
 	}
 	in := planInputs{ok: true, foreignKeys: db.settings.foreignKeys}
@@ -105,14 +105,14 @@ func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
 		e.log.Info("deploy request approval dismissed", "database", db.name, "number", dr.number)
 	}
 	dr.plan, dr.files, dr.branchTables, dr.evaluated = ev.plan, ev.files, ev.branch, true
-	state := stateReady
+	state := deploy.Ready
 	switch {
 	case ev.plan.Empty():
-		state = stateNoChanges
+		state = deploy.NoChanges
 	case !ev.plan.Deployable():
-		state = stateError
+		state = deploy.Error
 	}
-	if state != dr.state {
+	if state != dr.State {
 		e.transition(db, dr, state)
 	}
 }
@@ -128,12 +128,12 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 	ev, err := e.evaluate(ctx, in, nil)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		return
 	}
 	if err != nil {
 		dr.lastErr = err.Error()
-		e.transition(db, dr, stateError)
+		e.transition(db, dr, deploy.Error)
 		return
 	}
 	e.settle(db, dr, ev)
@@ -143,7 +143,7 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 // planned, and not deploying or deployed. The caller holds e.mu.
 func refreshable(dr *deployRequest) bool {
 	return !dr.closed && dr.evaluated && dr.lastErr == "" &&
-		(dr.state == stateReady || dr.state == stateNoChanges || dr.state == stateError)
+		(dr.State == deploy.Ready || dr.State == deploy.NoChanges || dr.State == deploy.Error)
 }
 
 // refreshPlan brings the plan of the deploy request in the path up to date
@@ -186,7 +186,7 @@ func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) 
 		e.mu.Unlock()
 		return
 	}
-	gen := dr.gen
+	gen := dr.Gen
 	in := e.inputsOf(db, dr, gen)
 	rejected := dr.collisions != nil
 	var ahead []deploy.Ahead
@@ -201,7 +201,7 @@ func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) 
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen {
+	if dr.Gen != gen {
 		return
 	}
 	if rejected && dr.collisions != nil {

@@ -5,12 +5,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// queueOf is the deploy queue of the branch into (deploy.Queue). A
-// deployment whose start is under way counts as running. The caller holds
-// e.mu.
+// queueOf is the deploy queue of the branch into (deploy.Queue). The
+// caller holds e.mu.
 func queueOf(db *database, into string) (deploy.Queue, map[uint64]*deployRequest) {
 	var q deploy.Queue
 	byNumber := map[uint64]*deployRequest{}
@@ -18,11 +17,7 @@ func queueOf(db *database, into string) (deploy.Queue, map[uint64]*deployRequest
 		if dr.into != into {
 			continue
 		}
-		state := dr.state
-		if dr.starting {
-			state = stateSubmitting
-		}
-		q = append(q, deploy.Entry{Number: dr.number, State: state, QueuedAt: dr.queuedAt, Due: dr.due, Completed: dr.completed})
+		q = append(q, dr.Entry(dr.number))
 		byNumber[dr.number] = dr
 	}
 	return q, byNumber
@@ -38,8 +33,8 @@ func (e *Emulator) pump(db *database, into string) {
 		return
 	}
 	dr := byNumber[n]
-	dr.starting = true
-	gen := dr.gen
+	dr.Starting = true
+	gen := dr.Gen
 	e.sched.after(0, func(ctx context.Context) { e.start(ctx, db, dr, gen) })
 }
 
@@ -49,8 +44,8 @@ func (e *Emulator) queueTimeSpent(db *database, dr *deployRequest, gen int) func
 	return func(context.Context) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if dr.gen == gen {
-			dr.due = true
+		if dr.Gen == gen {
+			dr.Due = true
 			e.pump(db, dr.into)
 		}
 	}
@@ -85,9 +80,9 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if dr.gen != gen || ctx.Err() != nil {
+	if dr.Gen != gen || ctx.Err() != nil {
 		// It changed state meanwhile (a cancel): the head may be another.
-		dr.starting = false
+		dr.Starting = false
 		e.pump(db, dr.into)
 		return
 	}
@@ -101,11 +96,11 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 		dr.plan, dr.lastErr = ev.plan, ev.plan.CheckErrors()
 	}
 	if dr.lastErr != "" {
-		e.transition(db, dr, stateCompleteError)
+		e.transition(db, dr, deploy.CompleteError)
 		return
 	}
 	dr.plan = ev.plan
-	e.transition(db, dr, stateSubmitting)
+	e.transition(db, dr, deploy.Submitting)
 }
 
 // consumed ends a deployment at the head of its queue whose changes its
@@ -123,7 +118,7 @@ func (e *Emulator) consumed(db *database, dr *deployRequest, plan deploy.Plan) {
 		b.fork = dr.queued.branch
 	}
 	e.log.Info("deploy request consumed: its target has every change", "database", db.name, "number", dr.number)
-	e.transition(db, dr, stateComplete)
+	e.transition(db, dr, deploy.Complete)
 }
 
 // aheadOf lists the deployments ahead of dr in its queue (all of the
@@ -140,7 +135,7 @@ func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
 			break
 		}
 		a := byNumber[e.Number]
-		if a.deployedAt.IsZero() && a.queued.set && !e.Blocking() {
+		if a.DeployedAt.IsZero() && a.queued.set && !e.Blocking() {
 			out = append(out, deploy.Ahead{Number: a.number, Fork: statements(a.queued.fork), Branch: statements(a.queued.branch)})
 		}
 	}
@@ -179,18 +174,14 @@ func (e *Emulator) getDeployQueue(w http.ResponseWriter, r *http.Request) error 
 // first did, so a client retrying after a lost answer is not failed.
 func (e *Emulator) completeErroredDeploy(w http.ResponseWriter, r *http.Request) error {
 	return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
-		switch dr.state {
-		case stateCompleteError, stateCompleteRevertError:
-		case statePendingCutover:
-			return unprocessable("deploy request #%d is waiting for its cutover, not blocked by an error: apply it (POST .../deploy-requests/%d/apply-deploy)", dr.number, dr.number)
-		default:
-			return unprocessable("deploy request #%d is in state %s: only a deploy in complete_error or complete_revert_error blocks the deploy queue and can be completed", dr.number, dr.state)
+		if err := deploy.CheckComplete(dr.number, dr.State); err != nil {
+			return unprocessable("%s", err)
 		}
-		if dr.completed {
+		if dr.Completed {
 			return nil
 		}
-		dr.completed, dr.updatedAt = true, time.Now()
-		e.log.Info("errored deploy completed: the deploy queue is unblocked", "database", db.name, "number", dr.number, "into", dr.into, "state", dr.state)
+		dr.Completed, dr.updatedAt = true, time.Now()
+		e.log.Info("errored deploy completed: the deploy queue is unblocked", "database", db.name, "number", dr.number, "into", dr.into, "state", dr.State)
 		e.pump(db, dr.into)
 		return nil
 	})

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"strings"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -48,11 +50,11 @@ func (d drEnv) failedAtHead(t *testing.T, n uint64, checks ...string) {
 // it reaches the head of the queue, ends in complete_error with its
 // deploy_check_errors and leaves main as it was.
 func TestTheHeadOfTheQueueChecksTheTargetAgain(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		t.Run("the target changed through storage", func(t *testing.T) {
 			t.Parallel()
-			e := Start(t, opts...)
+			e := emulatortest.Start(t, opts...)
 			d := drEnv{e: e, c: client(t, e)}
 			d.collidingBranches(t)
 			d.branchWith(t, "pr-alpha", "CREATE TABLE alpha (id BIGINT NOT NULL PRIMARY KEY)")
@@ -75,7 +77,7 @@ func TestTheHeadOfTheQueueChecksTheTargetAgain(t *testing.T) {
 		})
 		t.Run("the deployment ahead was reverted", func(t *testing.T) {
 			t.Parallel()
-			e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+			e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 			d := drEnv{e: e, c: client(t, e)}
 			execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
 			d.branchWith(t, "pr-nick", "ALTER TABLE users ADD COLUMN nick VARCHAR(20)")
@@ -126,7 +128,7 @@ func (d drEnv) startedAfter(t *testing.T, next, ahead uint64, state string) {
 // deployment start and complete, and that only what was not cancelled
 // reaches main.
 func TestCancellingTheDeploymentAheadLetsTheNextStart(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		cancel := func(t *testing.T, d drEnv, n uint64) {
 			t.Helper()
@@ -136,7 +138,7 @@ func TestCancellingTheDeploymentAheadLetsTheNextStart(t *testing.T) {
 		}
 		setup := func(t *testing.T) (drEnv, uint64) {
 			t.Helper()
-			e := Start(t, opts...)
+			e := emulatortest.Start(t, opts...)
 			d := drEnv{e: e, c: client(t, e)}
 			execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
 			for _, name := range []string{"gated", "second", "third"} {
@@ -186,9 +188,9 @@ func TestCancellingTheDeploymentAheadLetsTheNextStart(t *testing.T) {
 // revert window holds the queue until its revert is skipped, and that the
 // deployment queued behind it then starts and completes.
 func TestSkippingTheRevertLetsTheQueuedOneStart(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		d := drEnv{e: e, c: client(t, e)}
 		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
 		d.branchWith(t, "pr-first", "CREATE TABLE first (id BIGINT NOT NULL PRIMARY KEY)")

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/deploy"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // deployRequest is a request to deploy a branch's schema into another
@@ -28,15 +28,11 @@ type deployRequest struct {
 	createdAt       time.Time
 	updatedAt       time.Time
 	closedAt        time.Time
-	deployedAt      time.Time
 	branchDeletedAt time.Time
 
-	state   string      // deployment state
-	history []string    // every deployment state, in order
-	times   []time.Time // when each state of history began
-	gen     int         // bumped on every transition; stale scheduled steps compare it
-	lastErr string      // why the deployment failed, other than its checks
-	calls   int         // deploy calls received
+	deploy.Deployment
+	lastErr string // why the deployment failed, other than its checks
+	calls   int    // deploy calls received
 
 	// The plan: the branch's changes since its fork point, merged onto
 	// the target, with the branch schema it was made from.
@@ -54,22 +50,13 @@ type deployRequest struct {
 	approved bool
 	reviews  []*review
 	queued   queuedSides // what deploy was called with
-	due      bool        // queued and past the emulated queue time
-	starting bool        // at the head of its queue, being checked once more
-	// completed: complete-deploy was called on it after it failed, so it
-	// blocks its queue no more (deploy.Entry.Blocking).
-	completed bool
-	before    []string // the target's schema before the deploy, for revert
-	after     []string // and after it
-	keepDB    string   // storage database holding the data the deploy dropped
+	before   []string    // the target's schema before the deploy, for revert
+	after    []string    // and after it
+	keepDB   string      // storage database holding the data the deploy dropped
 	// migrationRows is a storage database holding the branch's migration
 	// table as the cutover found it, to move into the target when the
 	// revert window closes; migrationTable names the table.
 	migrationRows, migrationTable string
-
-	queuedAt, submittedAt, startedAt time.Time
-	readyToCutoverAt, cutoverAt      time.Time
-	finishedAt                       time.Time
 }
 
 // createDeployRequestRequest is the body of POST .../deploy-requests.
@@ -149,7 +136,8 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		// What the API answers then is not documented: neither the spec
 		// nor pscale (internal/cmd/deployrequest/create.go) has it, so
 		// the status (422) and the text are the emulator's.
-		return unprocessable("safe migrations must be enabled on branch %s to deploy into it: enable them with pscale branch safe-migrations enable %s %s (POST .../branches/%s/safe-migrations)",
+		return unprocessable("safe migrations must be enabled on branch %s to deploy into it: "+
+			"enable them with pscale branch safe-migrations enable %s %s (POST .../branches/%s/safe-migrations)",
 			into.name, db.name, into.name, into.name)
 	}
 	for _, other := range db.drs {
@@ -165,7 +153,7 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		createdAt: now, updatedAt: now, creator: tokenOf(r),
 	}
 	db.drs = append(db.drs, dr)
-	e.transition(db, dr, statePending)
+	e.transition(db, dr, deploy.Pending)
 	writeJSON(w, http.StatusCreated, e.deployRequestView(db, dr))
 	return nil
 }
@@ -230,7 +218,7 @@ func (e *Emulator) listDeployRequests(w http.ResponseWriter, r *http.Request) er
 		switch {
 		case from != "" && dr.branch != from, into != "" && dr.into != into:
 			continue
-		case state == "open" && dr.closed, state == "closed" && !dr.closed, state == "deployed" && dr.deployedAt.IsZero():
+		case state == "open" && dr.closed, state == "closed" && !dr.closed, state == "deployed" && dr.DeployedAt.IsZero():
 			continue
 		}
 		views = append(views, e.deployRequestView(db, dr))
@@ -253,8 +241,8 @@ func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) er
 			return unprocessable("invalid state %q: a deploy request can only be updated to closed", req.State)
 		case dr.closed:
 			return unprocessable("deploy request #%d is already closed", dr.number)
-		case deploy.Deploying(dr.state):
-			return unprocessable("deploy request #%d is deploying (%s) and cannot be closed", dr.number, dr.state)
+		case deploy.Deploying(dr.State):
+			return unprocessable("deploy request #%d is deploying (%s) and cannot be closed", dr.number, dr.State)
 		}
 		now := time.Now()
 		dr.closed, dr.closedAt, dr.updatedAt = true, now, now
@@ -292,7 +280,7 @@ func (e *Emulator) DeployHistory(database string, number uint64) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if dr := e.deployRequest(database, number); dr != nil {
-		return append([]string(nil), dr.history...)
+		return append([]string(nil), dr.History...)
 	}
 	return nil
 }

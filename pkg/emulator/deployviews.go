@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
 // deployRequestView is a deploy request as the API returns it.
@@ -44,11 +46,11 @@ func (e *Emulator) deployRequestView(db *database, dr *deployRequest) deployRequ
 		BranchDeletedAt: apiTimePtr(dr.branchDeletedAt),
 		IntoBranch:      dr.into, IntoBranchShardCount: 1, IntoBranchKeyspaceCount: 1,
 		Approved: dr.approved, Actor: tokenActor(dr.creator),
-		State: "open", DeploymentState: dr.state, Deployment: e.deploymentView(db, dr),
+		State: "open", DeploymentState: dr.State, Deployment: e.deploymentView(db, dr),
 		HTMLURL: e.htmlURL(fmt.Sprintf("/%s/deploy-requests/%d", db.name, dr.number)),
 		Notes:   dr.notes, HTMLBody: "<p>" + html.EscapeString(dr.notes) + "</p>",
 		CreatedAt: apiTime(dr.createdAt), UpdatedAt: apiTime(dr.updatedAt),
-		ClosedAt: apiTimePtr(dr.closedAt), DeployedAt: apiTimePtr(dr.deployedAt),
+		ClosedAt: apiTimePtr(dr.closedAt), DeployedAt: apiTimePtr(dr.DeployedAt),
 	}
 	if dr.closed {
 		v.State = "closed"
@@ -111,13 +113,13 @@ func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentVie
 	}
 	v := deploymentView{
 		ID: dr.deploymentID, AutoCutover: dr.autoCutover, AutoDeleteBranch: dr.autoDeleteBranch,
-		CreatedAt: apiTime(dr.createdAt), CutoverAt: apiTimePtr(dr.cutoverAt),
-		FinishedAt: apiTimePtr(dr.finishedAt), QueuedAt: apiTimePtr(dr.queuedAt),
-		ReadyToCutoverAt: apiTimePtr(dr.readyToCutoverAt), StartedAt: apiTimePtr(dr.startedAt),
-		State: dr.state, SubmittedAt: apiTimePtr(dr.submittedAt), UpdatedAt: apiTime(dr.updatedAt),
+		CreatedAt: apiTime(dr.createdAt), CutoverAt: apiTimePtr(dr.CutoverAt),
+		FinishedAt: apiTimePtr(dr.FinishedAt), QueuedAt: apiTimePtr(dr.QueuedAt),
+		ReadyToCutoverAt: apiTimePtr(dr.ReadyToCutoverAt), StartedAt: apiTimePtr(dr.StartedAt),
+		State: dr.State, SubmittedAt: apiTimePtr(dr.SubmittedAt), UpdatedAt: apiTime(dr.updatedAt),
 		IntoBranch: dr.into, DeployRequestNumber: dr.number,
 		Deployable: dr.plan.Deployable() && len(dr.collisions) == 0 &&
-			(dr.state == stateReady || dr.state == stateQueued) && !dr.closed,
+			(dr.State == deploy.Ready || dr.State == deploy.Queued) && !dr.closed,
 		PrecedingDeployments: preceding, DeployOperations: e.operationViews(dr),
 		DeployOperationSummaries: e.operationSummaries(dr), LintErrors: lintViews(dr.plan.Lint, dr.keyspace),
 		InstantDDLEligible:         dr.plan.Merge.InstantEligible,
@@ -127,11 +129,11 @@ func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentVie
 	if msg := deployCheckErrors(dr); msg != "" {
 		v.DeployCheckErrors = &msg
 	}
-	if !dr.cutoverAt.IsZero() {
+	if !dr.CutoverAt.IsZero() {
 		// An automatic cutover is the deployer's.
 		v.CutoverActor = tokenActor(cmp.Or(dr.applier, dr.deployer, dr.creator))
 	}
-	if dr.state == stateInProgressCancel || dr.state == stateCompleteCancel {
+	if dr.State == deploy.InProgressCancel || dr.State == deploy.CompleteCancel {
 		v.CancelledActor = e.actor()
 	}
 	return v
@@ -163,15 +165,15 @@ type operationView struct {
 // operationState is the state of each operation for a deployment state.
 func operationState(deployment string) string {
 	switch deployment {
-	case stateQueued, stateSubmitting:
+	case deploy.Queued, deploy.Submitting:
 		return "queued"
-	case stateInProgress, statePendingCutover, stateInProgressCutover:
+	case deploy.InProgress, deploy.PendingCutover, deploy.InProgressCutover:
 		return "in_progress"
-	case stateCompletePendingRevert, stateComplete, stateInProgressRevert, stateCompleteRevert, stateCompleteRevertError:
+	case deploy.CompletePendingRevert, deploy.Complete, deploy.InProgressRevert, deploy.CompleteRevert, deploy.CompleteRevertError:
 		return "complete"
-	case stateInProgressCancel, stateCompleteCancel:
+	case deploy.InProgressCancel, deploy.CompleteCancel:
 		return "cancelled"
-	case stateCompleteError, stateError:
+	case deploy.CompleteError, deploy.Error:
 		return "error"
 	}
 	return "pending"
@@ -180,7 +182,7 @@ func operationState(deployment string) string {
 // operationViews renders the plan of a deploy request as operations. The
 // caller holds e.mu.
 func (e *Emulator) operationViews(dr *deployRequest) []operationView {
-	state := operationState(dr.state)
+	state := operationState(dr.State)
 	progress := map[string]float64{"complete": 100, "in_progress": 50}[state]
 	eta := 0.0
 	changes := dr.plan.Merge.Plan.Changes
@@ -318,8 +320,8 @@ type queuedDeploymentView struct {
 // holds e.mu.
 func queuedView(dr *deployRequest) queuedDeploymentView {
 	return queuedDeploymentView{
-		ID: dr.deploymentID, State: dr.state, DeployRequestNumber: dr.number, IntoBranch: dr.into,
+		ID: dr.deploymentID, State: dr.State, DeployRequestNumber: dr.number, IntoBranch: dr.into,
 		Actor: tokenActor(dr.creator), CreatedAt: apiTime(dr.createdAt), UpdatedAt: apiTime(dr.updatedAt),
-		StartedAt: apiTimePtr(dr.startedAt), QueuedAt: apiTimePtr(dr.queuedAt), FinishedAt: apiTimePtr(dr.finishedAt),
+		StartedAt: apiTimePtr(dr.StartedAt), QueuedAt: apiTimePtr(dr.QueuedAt), FinishedAt: apiTimePtr(dr.FinishedAt),
 	}
 }

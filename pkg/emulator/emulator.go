@@ -1,18 +1,5 @@
-// Package emulator is a local PlanetScale API backed by real MySQL.
-//
-// It serves the part of the PlanetScale HTTP API that psflow uses
-// (organizations, databases, branches, passwords, schema and lint, backups,
-// deploy requests) with the same paths, JSON fields, status codes, errors,
-// service-token auth and page/per_page lists as the real service, so the
-// official SDK and the pscale CLI work against it unchanged. Each branch is a
-// database on a MySQL-compatible server (an embedded go-mysql-server by
-// default, or an external server such as MariaDB); passwords are real MySQL
-// users, reached through a MySQL edge (package edge) at the address the API
-// hands out, over TLS with a CA the emulator makes, by the PlanetScale
-// database's name; deploy requests diff schemas with vitess schemadiff and
-// really apply the DDL. Test knobs (timing profiles, a per-token rate limit, fault
-// injection and a request log) are reachable from Go and, under
-// /__emulator/, over HTTP.
+// Package emulator is a local PlanetScale API backed by real MySQL, for
+// tests and local runs; docs/design/emulator.md describes it.
 package emulator
 
 import (
@@ -29,8 +16,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/edge"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/edge"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // Config describes an emulator.
@@ -70,7 +57,7 @@ type Config struct {
 	InsecureMySQL bool
 	// Sniff is how long a new connection to the edge's address has to
 	// start a TLS handshake to be served the HTTP SQL API rather than MySQL,
-	// whose clients wait for the server; 0 is edge.DefaultSniff, negative
+	// whose clients wait for the server; 0 is DefaultSniff, negative
 	// serves MySQL only.
 	Sniff time.Duration
 	// Limits are the edge's query limits (rows per query, statement and
@@ -343,6 +330,9 @@ func (e *Emulator) AdminDSN() string { return e.store.AdminDSN() }
 
 // Storage is the MySQL storage holding the branches.
 func (e *Emulator) Storage() *storage.Server { return e.store }
+
+// Table is a table of a storage database, as Storage().Schema lists it.
+type Table = storage.Table
 
 // Timings are the effective timings (profile times the time scale).
 func (e *Emulator) Timings() Timings { return e.timings }

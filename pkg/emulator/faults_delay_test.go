@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/poll"
 )
@@ -15,9 +17,9 @@ import (
 // the delay ends when the client hangs up, even for a request with a body.
 func TestDelayedRequestWithBodyIsNotServedAfterClientGivesUp(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	path := dbPath(e, "app") + "/branches"
-	_, err := e.AddFault(Fault{Method: http.MethodPost, Path: path, Delay: 2 * time.Second, Count: 1})
+	_, err := e.AddFault(emulator.Fault{Method: http.MethodPost, Path: path, Delay: 2 * time.Second, Count: 1})
 	assert.NilError(t, err)
 
 	cctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/psflow/psflow/pkg/emulator"
 )
 
 // decodingRoutes are the API routes that read a JSON body: a body that is
@@ -115,11 +117,11 @@ func apiRoutes(tb testing.TB) []string {
 
 // fuzzEmulator is an emulator without a rate limit holding branch pr-1,
 // deploy request #1 and a password, for the fuzzer's requests to find.
-func fuzzEmulator(tb testing.TB) *Emulator {
+func fuzzEmulator(tb testing.TB) *emulator.Emulator {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	e, err := New(ctx, Config{Org: "acme", Databases: []string{"app"}, TokenID: "fuzz", Token: "fuzz-secret", SafeMigrations: []string{"main"}})
+	e, err := emulator.New(ctx, emulator.Config{Org: "acme", Databases: []string{"app"}, TokenID: "fuzz", Token: "fuzz-secret", SafeMigrations: []string{"main"}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"bytes"
@@ -14,12 +14,13 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/poll"
 )
 
 // client is the official SDK pointed at the emulator.
-func client(t *testing.T, e *Emulator) *ps.Client {
+func client(t *testing.T, e *emulator.Emulator) *ps.Client {
 	t.Helper()
 	c, err := ps.NewClient(ps.WithBaseURL(e.URL()), ps.WithServiceToken(e.TokenID(), e.Token()))
 	assert.NilError(t, err)
@@ -36,14 +37,14 @@ func ctx(t *testing.T) context.Context {
 
 // call sends a raw API request with the emulator's token and returns the
 // status and body.
-func call(t *testing.T, e *Emulator, method, path string, body any) (int, []byte) {
+func call(t *testing.T, e *emulator.Emulator, method, path string, body any) (int, []byte) {
 	t.Helper()
 	return callWith(t, e, method, path, body, e.TokenID()+":"+e.Token())
 }
 
 // callWith sends a raw request with the given Authorization header (none
 // when empty).
-func callWith(t *testing.T, e *Emulator, method, path string, body any, auth string) (int, []byte) {
+func callWith(t *testing.T, e *emulator.Emulator, method, path string, body any, auth string) (int, []byte) {
 	t.Helper()
 	res := doRequest(t, e, method, path, body, auth)
 	defer res.Body.Close()
@@ -54,7 +55,7 @@ func callWith(t *testing.T, e *Emulator, method, path string, body any, auth str
 
 // doRequest sends a raw request and returns the response; the caller
 // closes its body.
-func doRequest(t *testing.T, e *Emulator, method, path string, body any, auth string) *http.Response {
+func doRequest(t *testing.T, e *emulator.Emulator, method, path string, body any, auth string) *http.Response {
 	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -78,9 +79,9 @@ func doRequest(t *testing.T, e *Emulator, method, path string, body any, auth st
 }
 
 // apiErr decodes an API error body.
-func apiErr(t *testing.T, body []byte) errorBody {
+func apiErr(t *testing.T, body []byte) emulator.ErrorBody {
 	t.Helper()
-	var eb errorBody
+	var eb emulator.ErrorBody
 	assert.NilError(t, json.Unmarshal(body, &eb), string(body))
 	return eb
 }
@@ -95,12 +96,12 @@ func sdkCode(err error) ps.ErrorCode {
 }
 
 // dbPath is the API path of the test database.
-func dbPath(e *Emulator, db string) string {
+func dbPath(e *emulator.Emulator, db string) string {
 	return "/v1/organizations/" + e.Org() + "/databases/" + db
 }
 
 // adminDB opens the storage server as admin, on a branch's database.
-func adminDB(t *testing.T, e *Emulator, database, branch string) *sql.DB {
+func adminDB(t *testing.T, e *emulator.Emulator, database, branch string) *sql.DB {
 	t.Helper()
 	name, ok := e.BranchDatabase(database, branch)
 	assert.Assert(t, ok, "branch %s/%s", database, branch)
@@ -110,7 +111,7 @@ func adminDB(t *testing.T, e *Emulator, database, branch string) *sql.DB {
 }
 
 // mustParseAdmin parses the storage admin DSN.
-func mustParseAdmin(t *testing.T, e *Emulator) *mysql.Config {
+func mustParseAdmin(t *testing.T, e *emulator.Emulator) *mysql.Config {
 	t.Helper()
 	cfg, err := mysql.ParseDSN(e.AdminDSN())
 	assert.NilError(t, err)
@@ -120,7 +121,7 @@ func mustParseAdmin(t *testing.T, e *Emulator) *mysql.Config {
 // passwordDB opens a connection with a password the API returned, to the
 // host the API gave, over TLS verified with the edge's CA, naming
 // database ("app", "@primary", "" for none…).
-func passwordDB(t *testing.T, e *Emulator, pw *ps.DatabaseBranchPassword, database string) *sql.DB {
+func passwordDB(t *testing.T, e *emulator.Emulator, pw *ps.DatabaseBranchPassword, database string) *sql.DB {
 	t.Helper()
 	cfg := mysql.NewConfig()
 	cfg.Net, cfg.Addr = "tcp", pw.Hostname
@@ -151,7 +152,7 @@ func execAll(t *testing.T, db *sql.DB, stmts ...string) {
 }
 
 // tableNames lists the tables of a branch, as the API's schema shows them.
-func tableNames(t *testing.T, c *ps.Client, e *Emulator, database, branch string) []string {
+func tableNames(t *testing.T, c *ps.Client, e *emulator.Emulator, database, branch string) []string {
 	t.Helper()
 	files, err := c.DatabaseBranches.Schema(ctx(t), &ps.BranchSchemaRequest{Organization: e.Org(), Database: database, Branch: branch})
 	assert.NilError(t, err)
@@ -164,7 +165,7 @@ func tableNames(t *testing.T, c *ps.Client, e *Emulator, database, branch string
 
 // createTestBranch creates a branch through the SDK and waits until it is
 // ready.
-func createTestBranch(t *testing.T, c *ps.Client, e *Emulator, req ps.CreateDatabaseBranchRequest) *ps.DatabaseBranch {
+func createTestBranch(t *testing.T, c *ps.Client, e *emulator.Emulator, req ps.CreateDatabaseBranchRequest) *ps.DatabaseBranch {
 	t.Helper()
 	req.Organization = e.Org()
 	b, err := c.DatabaseBranches.Create(ctx(t), &req)

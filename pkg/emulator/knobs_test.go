@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -8,20 +8,22 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
 
 const branchEndpoint = "GET /v1/organizations/{organization}/databases/{database}/branches/{branch}"
 
-func getMain(t *testing.T, c *ps.Client, e *Emulator) error {
+func getMain(t *testing.T, c *ps.Client, e *emulator.Emulator) error {
 	t.Helper()
 	_, err := c.DatabaseBranches.Get(ctx(t), &ps.GetDatabaseBranchRequest{Organization: e.Org(), Database: "app", Branch: "main"})
 	return err
 }
 
 func TestRateLimit(t *testing.T) {
-	e := Start(t, WithRateLimit(3))
+	e := emulatortest.Start(t, emulatortest.WithRateLimit(3))
 	c := client(t, e)
 	for range 3 {
 		assert.NilError(t, getMain(t, c, e))
@@ -32,7 +34,7 @@ func TestRateLimit(t *testing.T) {
 	retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
 	assert.NilError(t, err)
 	assert.Assert(t, retry >= 1 && retry <= 20, "Retry-After %d", retry)
-	var body errorBody
+	var body emulator.ErrorBody
 	assert.NilError(t, json.NewDecoder(res.Body).Decode(&body))
 	assert.Equal(t, body.Code, "rate_limited")
 
@@ -46,31 +48,15 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-func TestRateLimiterRefills(t *testing.T) {
-	l := newRateLimiter(60)
-	now := time.Unix(1000, 0)
-	for range 60 {
-		ok, _ := l.allow("tok", now)
-		assert.Assert(t, ok)
-	}
-	ok, wait := l.allow("tok", now)
-	assert.Assert(t, !ok)
-	assert.Equal(t, wait, time.Second)
-	ok, _ = l.allow("other", now)
-	assert.Assert(t, ok, "the limit is per token")
-	ok, _ = l.allow("tok", now.Add(time.Second))
-	assert.Assert(t, ok, "one request regained after a second")
-}
-
 func TestFaults(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		pattern := "/v1/organizations/*/databases/*/branches/*"
 
 		t.Run("status with count", func(t *testing.T) {
-			f, err := e.AddFault(Fault{Method: "GET", Path: pattern, Status: 503, Count: 2})
+			f, err := e.AddFault(emulator.Fault{Method: "GET", Path: pattern, Status: 503, Count: 2})
 			assert.NilError(t, err)
 			assert.Assert(t, getMain(t, c, e) != nil)
 			status, body := call(t, e, http.MethodGet, dbPath(e, "app")+"/branches/main", nil)
@@ -84,7 +70,7 @@ func TestFaults(t *testing.T) {
 		})
 
 		t.Run("custom body and other methods untouched", func(t *testing.T) {
-			_, err := e.AddFault(Fault{Method: "POST", Path: dbPath(e, "app") + "/branches", Status: 422,
+			_, err := e.AddFault(emulator.Fault{Method: "POST", Path: dbPath(e, "app") + "/branches", Status: 422,
 				Body: `{"code":"unprocessable","message":"injected"}`})
 			assert.NilError(t, err)
 			assert.NilError(t, getMain(t, c, e))
@@ -94,7 +80,7 @@ func TestFaults(t *testing.T) {
 		})
 
 		t.Run("delay", func(t *testing.T) {
-			_, err := e.AddFault(Fault{Path: pattern, Delay: 300 * time.Millisecond, Count: 1})
+			_, err := e.AddFault(emulator.Fault{Path: pattern, Delay: 300 * time.Millisecond, Count: 1})
 			assert.NilError(t, err)
 			start := time.Now()
 			assert.NilError(t, getMain(t, c, e))
@@ -102,7 +88,7 @@ func TestFaults(t *testing.T) {
 		})
 
 		t.Run("dropped connection", func(t *testing.T) {
-			_, err := e.AddFault(Fault{Path: pattern, Drop: true, Count: 1})
+			_, err := e.AddFault(emulator.Fault{Path: pattern, Drop: true, Count: 1})
 			assert.NilError(t, err)
 			err = getMain(t, c, e)
 			assert.Assert(t, err != nil)
@@ -113,13 +99,13 @@ func TestFaults(t *testing.T) {
 		})
 
 		t.Run("probability 0 and 1", func(t *testing.T) {
-			never, err := e.AddFault(Fault{Path: pattern, Status: 500, Probability: Chance(0)})
+			never, err := e.AddFault(emulator.Fault{Path: pattern, Status: 500, Probability: emulator.Chance(0)})
 			assert.NilError(t, err)
 			for range 5 {
 				assert.NilError(t, getMain(t, c, e))
 			}
 			assert.Assert(t, e.RemoveFault(never.ID))
-			_, err = e.AddFault(Fault{Path: pattern, Status: 500, Probability: Chance(1)})
+			_, err = e.AddFault(emulator.Fault{Path: pattern, Status: 500, Probability: emulator.Chance(1)})
 			assert.NilError(t, err)
 			for range 5 {
 				assert.Assert(t, getMain(t, c, e) != nil)
@@ -129,28 +115,28 @@ func TestFaults(t *testing.T) {
 		})
 
 		t.Run("invalid faults", func(t *testing.T) {
-			for _, f := range []Fault{
+			for _, f := range []emulator.Fault{
 				{Path: "v1/x", Status: 500},
 				{Path: "/v1/x"},
 				{Path: "/v1/x", Status: 1000},
 				{Path: "/v1/x", Status: 500, Drop: true},
-				{Path: "/v1/x", Status: 500, Probability: Chance(2)},
+				{Path: "/v1/x", Status: 500, Probability: emulator.Chance(2)},
 			} {
 				_, err := e.AddFault(f)
-				assert.ErrorIs(t, err, ErrInvalidFault)
+				assert.ErrorIs(t, err, emulator.ErrInvalidFault)
 			}
 		})
 	})
 }
 
 func TestAdminEndpoints(t *testing.T) {
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := client(t, e)
 
 	status, body := call(t, e, http.MethodPost, "/__emulator/faults",
 		map[string]any{"method": "GET", "path": "/v1/organizations/*", "status": 500, "delay": "10ms", "count": 1})
 	assert.Equal(t, status, http.StatusCreated, string(body))
-	var f Fault
+	var f emulator.Fault
 	assert.NilError(t, json.Unmarshal(body, &f))
 	assert.Equal(t, f.Delay, 10*time.Millisecond)
 	assert.Equal(t, f.ID, "fault-1")
@@ -175,7 +161,7 @@ func TestAdminEndpoints(t *testing.T) {
 	}
 	status, body = call(t, e, http.MethodGet, "/__emulator/requests", nil)
 	assert.Equal(t, status, http.StatusOK)
-	var reqs requestsView
+	var reqs emulator.RequestsView
 	assert.NilError(t, json.Unmarshal(body, &reqs))
 	assert.Equal(t, reqs.Counts[branchEndpoint], 2)
 	assert.Equal(t, reqs.Counts["GET /v1/organizations/{organization}"], 1)
@@ -188,15 +174,15 @@ func TestAdminEndpoints(t *testing.T) {
 
 	status, body = call(t, e, http.MethodGet, "/__emulator/state", nil)
 	assert.Equal(t, status, http.StatusOK)
-	var st State
+	var st emulator.State
 	assert.NilError(t, json.Unmarshal(body, &st))
 	assert.Equal(t, st.Org, e.Org())
 	assert.Equal(t, st.Databases[0].Branches[0].Name, "main")
-	assert.Equal(t, st.RateLimit, DefaultRateLimit)
+	assert.Equal(t, st.RateLimit, emulator.DefaultRateLimit)
 }
 
 func TestRequestCounts(t *testing.T) {
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := client(t, e)
 	for range 3 {
 		assert.NilError(t, getMain(t, c, e))

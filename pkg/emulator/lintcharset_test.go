@@ -1,9 +1,10 @@
-package emulator
+package emulator_test
 
 import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -12,9 +13,9 @@ import (
 // mysql-compatibility; …/schema-lint-errors/invalid-charset); a utf16
 // column does not.
 func TestLintCharsets(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		execAll(t, adminDB(t, e, "app", "dev"),

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -80,7 +82,7 @@ func (d drEnv) statementsOf(t *testing.T, number uint64) []string {
 }
 
 // listData GETs a list endpoint and decodes its data.
-func listData[T any](t *testing.T, e *Emulator, path string) []T {
+func listData[T any](t *testing.T, e *emulator.Emulator, path string) []T {
 	t.Helper()
 	status, body := call(t, e, "GET", path, nil)
 	assert.Equal(t, status, http.StatusOK, string(body))
@@ -127,7 +129,9 @@ func (d drEnv) waitListed(t *testing.T, branch, want string, ok func(*ps.DeployR
 
 // withReviewer adds the service token of another administrator, the one
 // reviewer acts as.
-func withReviewer() Option { return WithExtraToken("reviewer", "reviewer-secret") }
+func withReviewer() emulatortest.Option {
+	return emulatortest.WithExtraToken("reviewer", "reviewer-secret")
+}
 
 // reviewer is a client of the token withReviewer adds.
 func (d drEnv) reviewer(t *testing.T) *ps.Client {
@@ -156,11 +160,11 @@ func (d drEnv) collidingBranches(t *testing.T) {
 }
 
 func TestTwoBranchesDeployInEitherOrder(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		for _, order := range [][]string{{"pr-a", "pr-b"}, {"pr-b", "pr-a"}} {
 			t.Run(strings.Join(order, "-then-"), func(t *testing.T) {
-				e := Start(t, opts...)
+				e := emulatortest.Start(t, opts...)
 				d := drEnv{e: e, c: client(t, e)}
 				execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
 				d.branchWith(t, "pr-a", "CREATE TABLE alpha (id BIGINT NOT NULL PRIMARY KEY)")
@@ -179,9 +183,9 @@ func TestTwoBranchesDeployInEitherOrder(t *testing.T) {
 }
 
 func TestColumnsAddedByTwoBranchesKeepTheirRows(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		main := adminDB(t, e, "app", "main")
 		execAll(t, main,
@@ -213,9 +217,9 @@ func TestColumnsAddedByTwoBranchesKeepTheirRows(t *testing.T) {
 // since its fork point, not a DROP of what main gained since, and so does
 // its deploy request, whose deploy keeps both tables.
 func TestBranchDiffShowsOnlyTheBranchsChanges(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
 		d.branchWith(t, "pr-a", "CREATE TABLE alpha (id BIGINT NOT NULL PRIMARY KEY)")
@@ -250,9 +254,9 @@ func TestBranchDiffShowsOnlyTheBranchsChanges(t *testing.T) {
 }
 
 func TestConflictingChangesAreNotDeployable(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.collidingBranches(t)
 		d.deployed(t, "pr-wide", "complete")
@@ -271,9 +275,9 @@ func TestConflictingChangesAreNotDeployable(t *testing.T) {
 }
 
 func TestDeploysRunOneAtATimeInDeployOrder(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{InProgress: 300 * time.Millisecond}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{InProgress: 300 * time.Millisecond}))...)
 		d := drEnv{e: e, c: client(t, e)}
 		names := []string{"pr-1", "pr-2", "pr-3"}
 		var numbers []uint64
@@ -316,9 +320,9 @@ func TestDeploysRunOneAtATimeInDeployOrder(t *testing.T) {
 }
 
 func TestRevertUndoesOneDeployAndKeepsRows(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		d := drEnv{e: e, c: client(t, e)}
 		main := adminDB(t, e, "app", "main")
 		execAll(t, main,
@@ -352,9 +356,9 @@ func TestRevertUndoesOneDeployAndKeepsRows(t *testing.T) {
 }
 
 func TestDeployRequestIntoParentByDefault(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		createTestBranch(t, d.c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "staging"})
 		status, _ := call(t, e, "POST", dbPath(e, "app")+"/branches/staging/safe-migrations", nil)
@@ -367,9 +371,9 @@ func TestDeployRequestIntoParentByDefault(t *testing.T) {
 }
 
 func TestSafeMigrations(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSafeMigrations())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSafeMigrations())...)
 		d := drEnv{e: e, c: client(t, e)}
 		main, err := d.c.DatabaseBranches.Get(ctx(t), &ps.GetDatabaseBranchRequest{Organization: e.Org(), Database: "app", Branch: "main"})
 		assert.NilError(t, err)
@@ -398,9 +402,9 @@ func TestSafeMigrations(t *testing.T) {
 }
 
 func TestLintErrorsMakeARequestNotDeployable(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.branchWith(t, "keyless", "CREATE TABLE events (body TEXT)")
 		dr := d.open(t, "keyless", true)
@@ -422,9 +426,9 @@ func TestLintErrorsMakeARequestNotDeployable(t *testing.T) {
 }
 
 func TestInstantDeploys(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		d := drEnv{e: e, c: client(t, e)}
 		execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY)")
 		d.branchWith(t, "newtable", "CREATE TABLE other (id BIGINT NOT NULL PRIMARY KEY)")
@@ -447,9 +451,9 @@ func TestInstantDeploys(t *testing.T) {
 }
 
 func TestApprovals(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithRequireApproval(), withReviewer())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithRequireApproval(), withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
 		reviewer := d.reviewer(t)
 		status, body := call(t, e, "GET", dbPath(e, "app"), nil)
@@ -485,9 +489,9 @@ func TestApprovals(t *testing.T) {
 // blocks the deploy of an unapproved request, and that an approval by
 // another administrator's token unblocks it.
 func TestApprovalRequiredThroughTheDatabaseSettings(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, withReviewer())...)
+		e := emulatortest.Start(t, append(opts, withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
 		required := func() bool { // planetscale-go's Database has no such field
 			t.Helper()
@@ -530,9 +534,9 @@ func TestApprovalRequiredThroughTheDatabaseSettings(t *testing.T) {
 // that deployment leaves the queue: cancelled, the request is deployable
 // again; deployed, the check against the target decides.
 func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.collidingBranches(t)
 		other := d.wait(t, d.open(t, "pr-int", true).Number, "ready")
@@ -585,9 +589,9 @@ func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 // still deploys, in lists too, and that an approval survives the target
 // moving under the request.
 func TestOpenRequestsFollowTheTarget(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}), WithRequireApproval(), withReviewer())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}), emulatortest.WithRequireApproval(), withReviewer())...)
 		d := drEnv{e: e, c: client(t, e)}
 		reviewer := d.reviewer(t)
 		approve := func(n uint64) {

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -32,7 +34,7 @@ func (d drEnv) withMigrationTable(t *testing.T) {
 }
 
 func TestAutomaticMigrationsNewBranch(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		for _, tc := range []struct {
 			name string
@@ -43,7 +45,7 @@ func TestAutomaticMigrationsNewBranch(t *testing.T) {
 			{"off", false, []string{}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				e := Start(t, opts...)
+				e := emulatortest.Start(t, opts...)
 				d := drEnv{e: e, c: client(t, e)}
 				d.withMigrationTable(t)
 				if tc.on {
@@ -58,7 +60,7 @@ func TestAutomaticMigrationsNewBranch(t *testing.T) {
 			})
 		}
 		t.Run("restored from a backup", func(t *testing.T) {
-			e := Start(t, opts...)
+			e := emulatortest.Start(t, opts...)
 			d := drEnv{e: e, c: client(t, e)}
 			d.withMigrationTable(t)
 			migrationsOn(t, e, "schema_migrations")
@@ -83,7 +85,7 @@ func TestAutomaticMigrationsNewBranch(t *testing.T) {
 // migration rows into main: when its revert window closes, not at the
 // cutover; a revert moves none; rows main holds keep its values.
 func TestAutomaticMigrationsDeploy(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		for _, tc := range []struct {
 			name   string
@@ -94,7 +96,7 @@ func TestAutomaticMigrationsDeploy(t *testing.T) {
 			{"revert", true, []string{"001:a", "002:b"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				e := Start(t, append(opts, WithTimings(Timings{RevertWindow: time.Hour}))...)
+				e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 				d := drEnv{e: e, c: client(t, e)}
 				d.withMigrationTable(t)
 				migrationsOn(t, e, "schema_migrations")
@@ -120,7 +122,7 @@ func TestAutomaticMigrationsDeploy(t *testing.T) {
 			})
 		}
 		t.Run("window expires, branch auto-deleted", func(t *testing.T) {
-			e := Start(t, opts...)
+			e := emulatortest.Start(t, opts...)
 			d := drEnv{e: e, c: client(t, e)}
 			d.withMigrationTable(t)
 			migrationsOn(t, e, "schema_migrations")
@@ -141,9 +143,9 @@ func TestAutomaticMigrationsDeploy(t *testing.T) {
 // TestMigrationRowsOnlyIsNoChanges checks that a branch whose only change
 // is a row of the migration table has nothing to deploy.
 func TestMigrationRowsOnlyIsNoChanges(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.withMigrationTable(t)
 		migrationsOn(t, e, "schema_migrations")

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // organization is the one organization an emulator serves.

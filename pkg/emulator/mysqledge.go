@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/edge"
+	"github.com/psflow/psflow/pkg/emulator/internal/edge"
 )
 
 // startEdge starts the MySQL edge in front of the storage and writes its
@@ -21,7 +21,10 @@ func (e *Emulator) startEdge() error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := edge.Start(edge.Config{Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e}, Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize, Sniff: e.cfg.Sniff})
+	srv, err := edge.Start(edge.Config{
+		Listen: listen, Storage: e.store.Addr(), StorageNet: e.store.Network(), Directory: edgeDirectory{e},
+		Insecure: e.cfg.InsecureMySQL, Limits: e.cfg.Limits, Serialize: e.store.Serialize, Sniff: e.cfg.Sniff,
+	})
 	if err != nil {
 		return fmt.Errorf("mysql edge: %w", err)
 	}
@@ -79,6 +82,15 @@ func (e *Emulator) ClientTLS() *tls.Config {
 // (planetscale.com/docs/reference/planetscale-system-limits), on unless
 // turned off.
 type Limits = edge.Limits
+
+// The defaults of Limits (PlanetScale's) and of Config.Sniff.
+const (
+	DefaultMaxRows       = edge.DefaultMaxRows
+	DefaultDMLTimeout    = edge.DefaultDMLTimeout
+	DefaultSelectTimeout = edge.DefaultSelectTimeout
+	DefaultTxTimeout     = edge.DefaultTxTimeout
+	DefaultSniff         = edge.DefaultSniff
+)
 
 // edgeDirectory lets the edge look up the emulator's passwords.
 type edgeDirectory struct{ e *Emulator }

@@ -1,9 +1,10 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -12,9 +13,9 @@ import (
 // runs another one runs DDL on a branch with safe migrations on: each is
 // refused with the error of direct DDL, and the schema stays as it was.
 func TestMySQLEdgeSafeMigrationsIndirectDDL(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSafeMigrations())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSafeMigrations())...)
 		pw := asSDK(edgePassword(t, e, "main", map[string]any{"role": "admin"}))
 		conn := oneConn(t, passwordDB(t, e, pw, "app"))
 		// Procedures cannot be made through the edge (stored routines are

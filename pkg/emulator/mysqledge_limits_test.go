@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"database/sql"
@@ -10,16 +10,18 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
 
 // testLimits are PlanetScale's limits scaled down so that a test can cross
 // them quickly.
-var testLimits = Limits{MaxRows: 100, DMLTimeout: 2 * time.Second, SelectTimeout: 2 * time.Second, TxTimeout: time.Second}
+var testLimits = emulator.Limits{MaxRows: 100, DMLTimeout: 2 * time.Second, SelectTimeout: 2 * time.Second, TxTimeout: time.Second}
 
 // devPassword creates branch dev of app and a password of role on it.
-func devPassword(t *testing.T, e *Emulator, role string) *ps.DatabaseBranchPassword {
+func devPassword(t *testing.T, e *emulator.Emulator, role string) *ps.DatabaseBranchPassword {
 	t.Helper()
 	if _, ok := e.BranchDatabase("app", "dev"); !ok {
 		createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
@@ -55,9 +57,9 @@ func mysqlError(t *testing.T, err error) *mysql.MySQLError {
 }
 
 func TestMySQLEdgeRowLimit(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithLimits(testLimits))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithLimits(testLimits))...)
 		pw := devPassword(t, e, "admin")
 		db := passwordDB(t, e, pw, "app")
 		// An INSERT of more rows than the limit goes through: the limit is
@@ -105,9 +107,9 @@ func TestMySQLEdgeRowLimit(t *testing.T) {
 }
 
 func TestMySQLEdgeTransactionTimeout(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithLimits(testLimits))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithLimits(testLimits))...)
 		pw := devPassword(t, e, "admin")
 		db := passwordDB(t, e, pw, "app")
 		limitsTable(t, db, 1)
@@ -164,9 +166,9 @@ func TestMySQLEdgeTransactionTimeout(t *testing.T) {
 }
 
 func TestMySQLEdgeStatementTimeout(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithLimits(Limits{DMLTimeout: time.Second, SelectTimeout: time.Second}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithLimits(emulator.Limits{DMLTimeout: time.Second, SelectTimeout: time.Second}))...)
 		pw := devPassword(t, e, "admin")
 		db := passwordDB(t, e, pw, "app")
 		limitsTable(t, db, 1)

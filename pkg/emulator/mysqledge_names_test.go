@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"database/sql"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -30,9 +32,9 @@ func queryStrings(t *testing.T, db *sql.DB, query string) []string {
 // TestMySQLEdgeDatabaseNameMapped checks the client sees the database by
 // its PlanetScale name only, as vtgate shows the keyspace's.
 func TestMySQLEdgeDatabaseNameMapped(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		db := passwordDB(t, e, devPassword(t, e, "admin"), "app")
 		limitsTable(t, db, 2)
 		storageName, _ := e.BranchDatabase("app", "dev")
@@ -66,7 +68,7 @@ func TestMySQLEdgeDatabaseNameMapped(t *testing.T) {
 		_, err = db.ExecContext(ctx(t), "SELECT * FROM app.nope")
 		assert.Assert(t, err != nil)
 		assert.Check(t, !strings.Contains(err.Error(), storageName), "the error names storage: %v", err)
-		if e.cfg.MySQLDSN != "" {
+		if emulator.ExternalStorage(e) {
 			assert.Check(t, is.ErrorContains(err, "Table 'app.nope' doesn't exist"))
 		}
 		_, err = db.ExecContext(ctx(t), "INSERT INTO app.t VALUES (3, 'c')")
@@ -77,9 +79,9 @@ func TestMySQLEdgeDatabaseNameMapped(t *testing.T) {
 // TestMySQLEdgeReplicas checks @replica targets and replica passwords
 // read and never write (planetscale.com/docs/concepts/replicas).
 func TestMySQLEdgeReplicas(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		admin := devPassword(t, e, "admin")
 		limitsTable(t, passwordDB(t, e, admin, "app"), 1)
 		const refused = "Error 1874 (HY000): VT09002: insert statement with a replica target"
@@ -88,7 +90,7 @@ func TestMySQLEdgeReplicas(t *testing.T) {
 		assert.Check(t, v.Replica, "created with replica: true")
 		status, data := call(t, e, http.MethodGet, dbPath(e, "app")+"/branches/dev/passwords/"+v.ID, nil)
 		assert.Equal(t, status, http.StatusOK)
-		var got passwordView
+		var got emulator.PasswordView
 		assert.NilError(t, json.Unmarshal(data, &got))
 		assert.Check(t, got.Replica, "read back")
 
@@ -126,9 +128,9 @@ func TestMySQLEdgeReplicas(t *testing.T) {
 // TestMySQLEdgeRoles checks each role against vttablet's table ACLs, in
 // their words (planetscale.com/docs/concepts/password-roles).
 func TestMySQLEdgeRoles(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		admin := passwordDB(t, e, devPassword(t, e, "admin"), "app")
 		limitsTable(t, admin, 12)
 		execAll(t, admin, "CREATE TABLE u (id BIGINT NOT NULL PRIMARY KEY)", "INSERT INTO u VALUES (1)")

@@ -1,9 +1,10 @@
-package emulator
+package emulator_test
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -13,9 +14,9 @@ import (
 // branch and on a branch with safe migrations on, without changing the
 // branch's schema.
 func TestMySQLEdgeTemporaryTables(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		if e.Storage().Embedded() {
 			t.Skip("go-mysql-server v0.20.0's in-memory databases do not implement sql.TemporaryTableCreator: CREATE TEMPORARY TABLE fails on the embedded storage")
 		}
@@ -39,9 +40,9 @@ func TestMySQLEdgeTemporaryTables(t *testing.T) {
 // TestMySQLEdgeForeignKeyChecksOff checks that a development branch takes
 // a table created and dropped with FOREIGN_KEY_CHECKS=0 in the session.
 func TestMySQLEdgeForeignKeyChecksOff(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.branchWith(t, "dev")
 		conn := oneConn(t, passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": "admin"})), "app"))
@@ -58,9 +59,9 @@ func TestMySQLEdgeForeignKeyChecksOff(t *testing.T) {
 // and events are refused on every branch, whatever its safe migrations,
 // and that nothing of them reaches storage.
 func TestMySQLEdgeStoredRoutines(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSafeMigrations())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSafeMigrations())...)
 		d := drEnv{e: e, c: client(t, e)}
 		d.branchWith(t, "dev", "CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(50))")
 		conn := oneConn(t, passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": "admin"})), "app"))

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"context"
@@ -18,7 +18,9 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
-	"github.com/psflow/psflow/pkg/emulator/edge"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
+	"github.com/psflow/psflow/pkg/emulator/internal/edge"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -26,17 +28,17 @@ import (
 
 // edgePassword creates a password through the raw API, which lets it
 // carry cidrs (the SDK's request has none), and returns the answer.
-func edgePassword(t *testing.T, e *Emulator, branch string, body map[string]any) passwordView {
+func edgePassword(t *testing.T, e *emulator.Emulator, branch string, body map[string]any) emulator.PasswordView {
 	t.Helper()
 	status, data := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches/"+branch+"/passwords", body)
 	assert.Equal(t, status, http.StatusCreated, string(data))
-	var v passwordView
+	var v emulator.PasswordView
 	assert.NilError(t, json.Unmarshal(data, &v))
 	return v
 }
 
 // asSDK is a password answer in the SDK's type, for passwordDB.
-func asSDK(v passwordView) *ps.DatabaseBranchPassword {
+func asSDK(v emulator.PasswordView) *ps.DatabaseBranchPassword {
 	return &ps.DatabaseBranchPassword{Hostname: v.AccessHostURL, Username: v.Username, PlainText: *v.PlainText}
 }
 
@@ -50,9 +52,9 @@ func oneConn(t *testing.T, db *sql.DB) *sql.Conn {
 }
 
 func TestMySQLEdgeDatabaseNames(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		admin := asSDK(edgePassword(t, e, "dev", map[string]any{"role": "admin"}))
@@ -92,9 +94,9 @@ func TestMySQLEdgeDatabaseNames(t *testing.T) {
 }
 
 func TestMySQLEdgeTLS(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		pw := asSDK(edgePassword(t, e, "main", map[string]any{"role": "reader"}))
 		// dial connects with pw, over TLS configured by tlsCfg or named by
 		// tlsName (go-sql-driver's "tls" parameter), or over plaintext.
@@ -155,7 +157,7 @@ func assertUnknownCA(t *testing.T, err error) {
 
 func TestMySQLEdgeInsecure(t *testing.T) {
 	t.Parallel()
-	e := Start(t, WithInsecureMySQL())
+	e := emulatortest.Start(t, emulatortest.WithInsecureMySQL())
 	pw := asSDK(edgePassword(t, e, "main", map[string]any{"role": "reader"}))
 	cfg := mysql.NewConfig()
 	cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName = "tcp", pw.Hostname, pw.Username, pw.PlainText, "app"
@@ -164,9 +166,9 @@ func TestMySQLEdgeInsecure(t *testing.T) {
 }
 
 func TestMySQLEdgeRolesAndStatements(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		admin := passwordDB(t, e, asSDK(edgePassword(t, e, "dev", map[string]any{"role": "admin"})), "app")
@@ -258,9 +260,9 @@ func TestMySQLEdgeRolesAndStatements(t *testing.T) {
 }
 
 func TestMySQLEdgeCIDRsAndTTL(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		t.Run("cidrs are echoed and enforced", func(t *testing.T) {
 			far := edgePassword(t, e, "main", map[string]any{"role": "reader", "cidrs": []string{"10.0.0.0/8"}})
 			assert.DeepEqual(t, far.CIDRs, []string{"10.0.0.0/8"})
@@ -295,9 +297,9 @@ func TestMySQLEdgeCIDRsAndTTL(t *testing.T) {
 }
 
 func TestMySQLEdgeSafeMigrations(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSafeMigrations())...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSafeMigrations())...)
 		conn := oneConn(t, passwordDB(t, e, asSDK(edgePassword(t, e, "main", map[string]any{"role": "admin"})), "app"))
 		_, err := conn.ExecContext(ctx(t), "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
 		assert.NilError(t, err)
@@ -315,10 +317,10 @@ func TestMySQLEdgeSafeMigrations(t *testing.T) {
 
 func TestMySQLEdgeAdminEndpoint(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	status, body := call(t, e, http.MethodGet, "/__emulator/mysql", nil)
 	assert.Equal(t, status, http.StatusOK, string(body))
-	var v mysqlView
+	var v emulator.MySQLView
 	assert.NilError(t, json.Unmarshal(body, &v))
 	assert.Equal(t, v.Address, e.MySQLAddr())
 	assert.Equal(t, v.CAFile, e.CAFile())
@@ -335,7 +337,7 @@ func TestMySQLEdgeCAFile(t *testing.T) {
 	defer cancel()
 	given := filepath.Join(t.TempDir(), "ca.pem")
 	for _, path := range []string{"", given} {
-		e, err := New(ctx, Config{Org: "acme", Databases: []string{"app"}, TokenID: "id", Token: "secret", CAFile: path})
+		e, err := emulator.New(ctx, emulator.Config{Org: "acme", Databases: []string{"app"}, TokenID: "id", Token: "secret", CAFile: path})
 		assert.NilError(t, err)
 		if path != "" {
 			assert.Equal(t, e.CAFile(), path)

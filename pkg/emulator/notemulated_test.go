@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -34,7 +36,7 @@ func TestSpecRoutesAreTheOfficialOnes(t *testing.T) {
 		assert.NilError(t, os.WriteFile("specroutes.txt", []byte(b.String()), 0o644))
 		return
 	}
-	assert.Equal(t, specRoutesText, b.String(), "specroutes.txt is stale: run PSFLOW_UPDATE_SPEC_ROUTES=1 go test -run TestSpecRoutesAreTheOfficialOnes ./pkg/emulator/")
+	assert.Equal(t, emulator.SpecRoutesText, b.String(), "specroutes.txt is stale: run PSFLOW_UPDATE_SPEC_ROUTES=1 go test -run TestSpecRoutesAreTheOfficialOnes ./pkg/emulator/")
 }
 
 // TestUnimplementedRoutesSayNotEmulated checks that a route of the
@@ -43,7 +45,7 @@ func TestSpecRoutesAreTheOfficialOnes(t *testing.T) {
 // raw, and that a path the API does not have stays 404 not_found.
 func TestUnimplementedRoutesSayNotEmulated(t *testing.T) {
 	t.Parallel()
-	e := Start(t)
+	e := emulatortest.Start(t)
 	org := "/v1/organizations/" + e.Org()
 	for _, tc := range []struct {
 		method, path, route string

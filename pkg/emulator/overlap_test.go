@@ -1,10 +1,11 @@
-package emulator
+package emulator_test
 
 import (
 	"strings"
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -16,9 +17,9 @@ import (
 // check that both deploy and that main has each change once.
 
 // overlapMain gives main a table users and returns an emulator env.
-func overlapMain(t *testing.T, opts ...Option) drEnv {
+func overlapMain(t *testing.T, opts ...emulatortest.Option) drEnv {
 	t.Helper()
-	e := Start(t, opts...)
+	e := emulatortest.Start(t, opts...)
 	d := drEnv{e: e, c: client(t, e)}
 	execAll(t, adminDB(t, e, "app", "main"), "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100))")
 	return d
@@ -30,7 +31,7 @@ func overlapMain(t *testing.T, opts ...Option) drEnv {
 // made and completes without running it; a third opened afterwards has
 // no changes.
 func TestIdenticalChangesAreConsumedByTheFirstDeploy(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		d := overlapMain(t, opts...)
 		for _, b := range []string{"pr-a", "pr-b", "pr-c"} {
@@ -60,7 +61,7 @@ func TestIdenticalChangesAreConsumedByTheFirstDeploy(t *testing.T) {
 // added in another order) is deployable after the other deploys, and
 // runs only what main does not have.
 func TestPartiallyOverlappingChangesDeployTheRest(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
 		d := overlapMain(t, opts...)
 		d.branchWith(t, "pr-a", "ALTER TABLE users ADD COLUMN name VARCHAR(50)",

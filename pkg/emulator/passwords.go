@@ -8,7 +8,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // passwordView is a branch password as the API returns it.

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -7,15 +7,17 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
 )
 
 func TestPasswords(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, opts...)
+		e := emulatortest.Start(t, opts...)
 		c := client(t, e)
 		org := e.Org()
 		createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
@@ -132,7 +134,7 @@ func TestPasswords(t *testing.T) {
 // `pscale connect` relies on at half its password's TTL; the password
 // keeps working past its first TTL, storage login included.
 func TestRenewPassword(t *testing.T) {
-	e := Start(t)
+	e := emulatortest.Start(t)
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	pw := edgePassword(t, e, "dev", map[string]any{"role": "admin", "ttl": 1})
 	assert.Assert(t, pw.Renewable)
@@ -141,7 +143,7 @@ func TestRenewPassword(t *testing.T) {
 		time.Sleep(600 * time.Millisecond)
 		status, body := call(t, e, http.MethodPost, renew, nil)
 		assert.Equal(t, status, http.StatusOK, string(body))
-		var v passwordView
+		var v emulator.PasswordView
 		assert.NilError(t, json.Unmarshal(body, &v))
 		assert.Assert(t, v.PlainText == nil, "a renewal does not show the secret again")
 		assert.Assert(t, *v.ExpiresAt > *pw.ExpiresAt, "%s is not after %s", *v.ExpiresAt, *pw.ExpiresAt)

@@ -3,8 +3,8 @@ package emulator
 import (
 	"net/http"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // branchSchema reads the schema of the branch named in the request path.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/storage"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // stampClock gives the times that clients compare with each other: a

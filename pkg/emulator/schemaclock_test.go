@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"database/sql"
@@ -7,13 +7,15 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
 
 // schemaUpdated reads database app's schema_last_updated_at; zero when
 // null.
-func schemaUpdated(t *testing.T, e *Emulator) time.Time {
+func schemaUpdated(t *testing.T, e *emulator.Emulator) time.Time {
 	t.Helper()
 	db, err := psClient(t, e).GetDatabase(ctx(t), "app")
 	assert.NilError(t, err)
@@ -24,7 +26,7 @@ func schemaUpdated(t *testing.T, e *Emulator) time.Time {
 }
 
 // branchCreated reads a branch's created_at as the API renders it.
-func branchCreated(t *testing.T, e *Emulator, branch string) time.Time {
+func branchCreated(t *testing.T, e *emulator.Emulator, branch string) time.Time {
 	t.Helper()
 	b, err := psClient(t, e).GetBranch(ctx(t), "app", branch)
 	assert.NilError(t, err)
@@ -36,9 +38,9 @@ func branchCreated(t *testing.T, e *Emulator, branch string) time.Time {
 // over the MySQL edge — and at no other time, and that it compares with
 // created_at of branches made just before and just after a change.
 func TestSchemaLastUpdatedAt(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSafeMigrations(), WithTimings(Timings{RevertWindow: time.Hour}))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSafeMigrations(), emulatortest.WithTimings(emulator.Timings{RevertWindow: time.Hour}))...)
 		d := drEnv{e: e, c: client(t, e)}
 		conn := oneConn(t, passwordDB(t, e, asSDK(edgePassword(t, e, "main", map[string]any{"role": "admin"})), "app"))
 		assert.Check(t, schemaUpdated(t, e).IsZero(), "null before any change")

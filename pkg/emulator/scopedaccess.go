@@ -112,7 +112,8 @@ func (e *Emulator) mayCreate(r *http.Request, db *database, req createBranchRequ
 		return lacksAccess("restore a backup of "+branchKind(restoredFrom)+" branch "+restoredFrom.name+" into branch "+req.Name, need)
 	}
 	if req.SeedData != "" && !db.settings.dataBranching {
-		return unprocessable("Data Branching is not enabled on database %s: turn on allow_data_branching (PATCH of the database, or the database's settings page) to create branches with seed_data", db.name)
+		return unprocessable("Data Branching is not enabled on database %s: turn on allow_data_branching "+
+			"(PATCH of the database, or the database's settings page) to create branches with seed_data", db.name)
 	}
 	return nil
 }

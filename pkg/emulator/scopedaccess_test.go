@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 	"gotest.tools/v3/poll"
@@ -18,7 +20,7 @@ const adminAuth = "admin:admin-secret"
 
 // adminBackup makes a backup of branch with the admin token and waits
 // until it succeeded; it returns its id.
-func adminBackup(t *testing.T, e *Emulator, branch string) string {
+func adminBackup(t *testing.T, e *emulator.Emulator, branch string) string {
 	t.Helper()
 	status, body := callWith(t, e, http.MethodPost, dbPath(e, "app")+"/branches/"+branch+"/backups", nil, adminAuth)
 	assert.Equal(t, status, http.StatusCreated, string(body))
@@ -41,18 +43,18 @@ func adminBackup(t *testing.T, e *Emulator, branch string) string {
 
 // scopedEmulator starts an emulator whose token has only accesses, with
 // an admin token beside it, and database app's Data Branching on or off.
-func scopedEmulator(t *testing.T, dataBranching bool, accesses ...string) *Emulator {
+func scopedEmulator(t *testing.T, dataBranching bool, accesses ...string) *emulator.Emulator {
 	t.Helper()
-	opts := []Option{WithTokenAccesses(accesses...), WithExtraToken("admin", "admin-secret")}
+	opts := []emulatortest.Option{emulatortest.WithTokenAccesses(accesses...), emulatortest.WithExtraToken("admin", "admin-secret")}
 	if dataBranching {
-		opts = append(opts, WithDataBranching())
+		opts = append(opts, emulatortest.WithDataBranching())
 	}
-	return Start(t, opts...)
+	return emulatortest.Start(t, opts...)
 }
 
 // createAs creates a branch with the emulator's (scoped) token and returns
 // the status and the error message, if any.
-func createAs(t *testing.T, e *Emulator, body map[string]string) (int, string) {
+func createAs(t *testing.T, e *emulator.Emulator, body map[string]string) (int, string) {
 	t.Helper()
 	status, data := call(t, e, http.MethodPost, dbPath(e, "app")+"/branches", body)
 	if status >= 400 {
@@ -132,7 +134,7 @@ func TestPasswordAccessesByBranchKind(t *testing.T) {
 	}
 	status, body = mk("main", "admin")
 	assert.Equal(t, status, http.StatusForbidden, string(body))
-	assert.DeepEqual(t, apiErr(t, body), errorBody{Code: "forbidden",
+	assert.DeepEqual(t, apiErr(t, body), emulator.ErrorBody{Code: "forbidden",
 		Message: "the service token may not create a password with role admin on production branch main: it needs the connect_production_branch access"})
 	status, body = mk("main", "readwriter")
 	assert.Equal(t, status, http.StatusForbidden, string(body))
@@ -184,7 +186,7 @@ func TestApprovalNeedsApproveAccess(t *testing.T) {
 // does not exist, and the database list leaves it out.
 func TestPerDatabaseToken(t *testing.T) {
 	t.Parallel()
-	e := Start(t, WithDatabases("app", "other"), WithTokenDatabases("app"), WithExtraToken("admin", "admin-secret"))
+	e := emulatortest.Start(t, emulatortest.WithDatabases("app", "other"), emulatortest.WithTokenDatabases("app"), emulatortest.WithExtraToken("admin", "admin-secret"))
 	c := client(t, e)
 	list, err := c.Databases.List(ctx(t), &ps.ListDatabasesRequest{Organization: e.Org()})
 	assert.NilError(t, err)
@@ -195,7 +197,7 @@ func TestPerDatabaseToken(t *testing.T) {
 	for _, path := range []string{"", "/branches", "/branches/main", "/deploy-requests"} {
 		status, body := call(t, e, http.MethodGet, dbPath(e, "other")+path, nil)
 		assert.Equal(t, status, http.StatusNotFound, "%s: %s", path, body)
-		assert.DeepEqual(t, apiErr(t, body), errorBody{Code: "not_found", Message: "Not Found"})
+		assert.DeepEqual(t, apiErr(t, body), emulator.ErrorBody{Code: "not_found", Message: "Not Found"})
 		status, body = callWith(t, e, http.MethodGet, dbPath(e, "other")+path, nil, adminAuth)
 		assert.Equal(t, status, http.StatusOK, "the admin token reaches %s: %s", path, body)
 	}

@@ -1,8 +1,9 @@
-package emulator
+package emulator_test
 
 import (
 	"testing"
 
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -16,15 +17,15 @@ func TestSelfApproval(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
-		opts   []Option
+		opts   []emulatortest.Option
 		refuse bool
 	}{
-		{name: "several administrators", opts: []Option{WithRequireApproval(), withReviewer()}, refuse: true},
-		{name: "the only administrator", opts: []Option{WithRequireApproval()}},
+		{name: "several administrators", opts: []emulatortest.Option{emulatortest.WithRequireApproval(), withReviewer()}, refuse: true},
+		{name: "the only administrator", opts: []emulatortest.Option{emulatortest.WithRequireApproval()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := Start(t, tc.opts...)
+			e := emulatortest.Start(t, tc.opts...)
 			d := drEnv{e: e, c: client(t, e)}
 			d.branchWith(t, "feature", "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY)")
 			n := d.wait(t, d.open(t, "feature", true).Number, "ready").Number

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
@@ -8,11 +8,13 @@ import (
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
 // psClient is psflow's client pointed at the emulator.
-func psClient(t *testing.T, e *Emulator) *planetscale.Client {
+func psClient(t *testing.T, e *emulator.Emulator) *planetscale.Client {
 	t.Helper()
 	c, err := planetscale.New(planetscale.Config{APIURL: e.URL(), TokenID: e.TokenID(), Token: e.Token(), Org: e.Org()})
 	assert.NilError(t, err)
@@ -21,7 +23,7 @@ func psClient(t *testing.T, e *Emulator) *planetscale.Client {
 
 // migrationsOn turns automatic migrations on for database app, copying
 // table.
-func migrationsOn(t *testing.T, e *Emulator, table string) {
+func migrationsOn(t *testing.T, e *emulator.Emulator, table string) {
 	t.Helper()
 	_, err := psClient(t, e).UpdateMigrationSettings(ctx(t), "app", planetscale.MigrationSettings{
 		AutomaticMigrations: true, MigrationFramework: "other", MigrationTableName: table,
@@ -33,7 +35,7 @@ func migrationsOn(t *testing.T, e *Emulator, table string) {
 // migration settings, null until set, and that PATCH sets, keeps and
 // clears them, through psflow's client, planetscale-go and the raw API.
 func TestDatabaseMigrationSettings(t *testing.T) {
-	e := Start(t)
+	e := emulatortest.Start(t)
 	c := psClient(t, e)
 
 	got, err := c.GetDatabase(ctx(t), "app")

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"crypto/x509"
@@ -10,6 +10,7 @@ import (
 	psdbpb "github.com/planetscale/psdb/types/psdb/v1alpha1"
 	"github.com/planetscale/psdb/types/psdb/v1alpha1/psdbv1alpha1connect"
 	querypb "github.com/planetscale/vitess-types/gen/vitess/query/v21"
+	"github.com/psflow/psflow/pkg/emulator"
 	"gotest.tools/v3/assert"
 )
 
@@ -23,12 +24,12 @@ type sqlAPIClient struct {
 
 // sqlAPIFor is a client of the API at the password's access_host_url,
 // trusting the emulator's CA only.
-func sqlAPIFor(t *testing.T, e *Emulator, pw passwordView) *sqlAPIClient {
+func sqlAPIFor(t *testing.T, e *emulator.Emulator, pw emulator.PasswordView) *sqlAPIClient {
 	t.Helper()
 	return sqlAPIAs(t, e, pw.AccessHostURL, pw.Username, *pw.PlainText)
 }
 
-func sqlAPIAs(t *testing.T, e *Emulator, host, user, password string) *sqlAPIClient {
+func sqlAPIAs(t *testing.T, e *emulator.Emulator, host, user, password string) *sqlAPIClient {
 	t.Helper()
 	roots := x509.NewCertPool()
 	assert.Assert(t, roots.AppendCertsFromPEM(e.CAPEM()))

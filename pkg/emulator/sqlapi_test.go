@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	psdbpb "github.com/planetscale/psdb/types/psdb/v1alpha1"
 	querypb "github.com/planetscale/vitess-types/gen/vitess/query/v21"
 	vtrpcpb "github.com/planetscale/vitess-types/gen/vitess/vtrpc/v21"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -22,9 +24,9 @@ import (
 // variables, as `pscale connect` relays a prepared statement, and reads
 // it back with the fields a MySQL client and @planetscale/database read.
 func TestSQLAPITypesAndBindVariables(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSniff(apiSniff))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSniff(apiSniff))...)
 		createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		api := sqlAPIFor(t, e, edgePassword(t, e, "dev", map[string]any{"role": "admin"}))
 
@@ -82,9 +84,9 @@ func TestSQLAPITypesAndBindVariables(t *testing.T) {
 // of one session, which reports it, and a call without a session opens
 // its own, as @planetscale/database calls.
 func TestSQLAPISessionsHoldTransactions(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		e := Start(t, append(opts, WithSniff(apiSniff))...)
+		e := emulatortest.Start(t, append(opts, emulatortest.WithSniff(apiSniff))...)
 		createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 		pw := edgePassword(t, e, "dev", map[string]any{"role": "admin"})
 		api := sqlAPIFor(t, e, pw)
@@ -117,13 +119,13 @@ func TestSQLAPISessionsHoldTransactions(t *testing.T) {
 // TestSQLAPIRulesAreTheEdgesRules: roles, safe migrations and database
 // names are refused through the API with the MySQL edge's own words.
 func TestSQLAPIRulesAreTheEdgesRules(t *testing.T) {
-	e := Start(t, WithSafeMigrations("main"), WithSniff(apiSniff))
+	e := emulatortest.Start(t, emulatortest.WithSafeMigrations("main"), emulatortest.WithSniff(apiSniff))
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	admin := edgePassword(t, e, "main", map[string]any{"role": "admin"})
 	reader := edgePassword(t, e, "dev", map[string]any{"role": "reader"})
 	for _, tc := range []struct {
 		name  string
-		pw    passwordView
+		pw    emulator.PasswordView
 		query string
 		code  vtrpcpb.Code
 	}{
@@ -154,7 +156,7 @@ func TestSQLAPIRulesAreTheEdgesRules(t *testing.T) {
 // TestSQLAPILogin: the API logs in as the MySQL edge does, and answers a
 // refusal in a body both clients read.
 func TestSQLAPILogin(t *testing.T) {
-	e := Start(t, WithSniff(apiSniff))
+	e := emulatortest.Start(t, emulatortest.WithSniff(apiSniff))
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})
 	pw := edgePassword(t, e, "dev", map[string]any{"role": "admin"})
 	short := edgePassword(t, e, "dev", map[string]any{"role": "admin", "ttl": 1})

@@ -127,7 +127,7 @@ func databaseState(db *database, now time.Time) DatabaseState {
 		}
 		ds.DeployRequests = append(ds.DeployRequests, DeployRequestState{
 			Number: dr.number, Branch: dr.branch, IntoBranch: dr.into, State: state,
-			DeploymentState: dr.state, History: append([]string(nil), dr.history...), Transitions: dr.transitions(),
+			DeploymentState: dr.State, History: append([]string(nil), dr.History...), Transitions: dr.transitions(),
 			DeployCalls: dr.calls, Statements: append([]string{}, dr.plan.Merge.Plan.Statements()...), Error: dr.lastErr,
 		})
 	}
@@ -137,9 +137,9 @@ func databaseState(db *database, now time.Time) DatabaseState {
 // transitions pairs each state of a deploy request's history with the time
 // it began.
 func (dr *deployRequest) transitions() []Transition {
-	out := make([]Transition, len(dr.history))
-	for i, s := range dr.history {
-		out[i] = Transition{State: s, At: dr.times[i]}
+	out := make([]Transition, len(dr.History))
+	for i, s := range dr.History {
+		out[i] = Transition{State: s, At: dr.Times[i]}
 	}
 	return out
 }

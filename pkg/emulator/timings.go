@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 	"sort"
 	"time"
 )
@@ -111,4 +112,28 @@ func (t Timings) Scale(f float64) Timings {
 		Revert:       m(t.Revert),
 		Cancel:       m(t.Cancel),
 	}
+}
+
+// inState is how long a deployment stays in state before it moves on by
+// itself.
+func (t Timings) inState(state string) time.Duration {
+	switch state {
+	case deploy.Pending:
+		return t.DiffReady
+	case deploy.Queued:
+		return t.Queue
+	case deploy.Submitting:
+		return t.Submit
+	case deploy.InProgress:
+		return t.InProgress
+	case deploy.InProgressCutover:
+		return t.Cutover
+	case deploy.CompletePendingRevert:
+		return t.RevertWindow
+	case deploy.InProgressRevert:
+		return t.Revert
+	case deploy.InProgressCancel:
+		return t.Cancel
+	}
+	return 0
 }

@@ -1,16 +1,18 @@
-package emulator
+package emulator_test
 
 import (
 	"testing"
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
 
 // findBranchState returns a branch of database app from a State.
-func findBranchState(t *testing.T, s State, name string) BranchState {
+func findBranchState(t *testing.T, s emulator.State, name string) emulator.BranchState {
 	t.Helper()
 	for _, b := range s.Databases[0].Branches {
 		if b.Name == name {
@@ -18,14 +20,14 @@ func findBranchState(t *testing.T, s State, name string) BranchState {
 		}
 	}
 	t.Fatalf("branch %s not in the state", name)
-	return BranchState{}
+	return emulator.BranchState{}
 }
 
 func TestStateTimestamps(t *testing.T) {
-	EachStorage(t, func(t *testing.T, opts ...Option) {
+	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
-		timings := Timings{BranchReady: 300 * time.Millisecond, DiffReady: 50 * time.Millisecond, Queue: 100 * time.Millisecond, RevertWindow: time.Hour}
-		e := Start(t, append(opts, WithTimings(timings), WithRateLimit(0))...)
+		timings := emulator.Timings{BranchReady: 300 * time.Millisecond, DiffReady: 50 * time.Millisecond, Queue: 100 * time.Millisecond, RevertWindow: time.Hour}
+		e := emulatortest.Start(t, append(opts, emulatortest.WithTimings(timings), emulatortest.WithRateLimit(0))...)
 		d := drEnv{e: e, c: client(t, e)}
 
 		before := time.Now()

@@ -127,3 +127,19 @@ func TestProfiles(t *testing.T) {
 	_, err = ProfileTimings("slow")
 	assert.Assert(t, is.ErrorContains(err, "unknown timing profile"))
 }
+
+func TestRateLimiterRefills(t *testing.T) {
+	l := newRateLimiter(60)
+	now := time.Unix(1000, 0)
+	for range 60 {
+		ok, _ := l.allow("tok", now)
+		assert.Assert(t, ok)
+	}
+	ok, wait := l.allow("tok", now)
+	assert.Assert(t, !ok)
+	assert.Equal(t, wait, time.Second)
+	ok, _ = l.allow("other", now)
+	assert.Assert(t, ok, "the limit is per token")
+	ok, _ = l.allow("tok", now.Add(time.Second))
+	assert.Assert(t, ok, "one request regained after a second")
+}

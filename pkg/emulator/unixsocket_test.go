@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"database/sql"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	ps "github.com/planetscale/planetscale-go/planetscale"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
 )
 
@@ -17,14 +18,14 @@ import (
 // socket. It runs against the server of PSFLOW_TEST_MYSQL_DSN when that
 // server is on this machine.
 func TestStorageOverAUnixSocket(t *testing.T) {
-	dsn := os.Getenv(MySQLDSNEnv)
+	dsn := os.Getenv(emulatortest.MySQLDSNEnv)
 	if dsn == "" {
-		t.Skipf("%s is not set", MySQLDSNEnv)
+		t.Skipf("%s is not set", emulatortest.MySQLDSNEnv)
 	}
 	cfg, err := mysql.ParseDSN(dsn)
 	assert.NilError(t, err)
 	if host, _, _ := net.SplitHostPort(cfg.Addr); cfg.Net == "tcp" && host != "127.0.0.1" && host != "localhost" && host != "::1" {
-		t.Skipf("the server of %s is not on this machine", MySQLDSNEnv)
+		t.Skipf("the server of %s is not on this machine", emulatortest.MySQLDSNEnv)
 	}
 	server, err := sql.Open("mysql", dsn)
 	assert.NilError(t, err)
@@ -36,7 +37,7 @@ func TestStorageOverAUnixSocket(t *testing.T) {
 
 	unix := cfg.Clone()
 	unix.Net, unix.Addr = "unix", socket
-	e := Start(t, WithMySQL(unix.FormatDSN()))
+	e := emulatortest.Start(t, emulatortest.WithMySQL(unix.FormatDSN()))
 	assert.Equal(t, e.Storage().Network(), "unix")
 	c := client(t, e)
 	createTestBranch(t, c, e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/psflow/psflow/pkg/emulator"
+	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
 // TestDSN is the external MySQL server a benchmark's test runs against,
@@ -12,9 +12,9 @@ import (
 // the variable must be given, and the test fails when it is not.
 func TestDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(emulator.MySQLDSNEnv)
+	dsn := os.Getenv(emulatortest.MySQLDSNEnv)
 	if dsn == "" && os.Getenv("CI") != "" {
-		t.Fatalf("CI is set but %s is not: the benchmarks' tests must run against MySQL/MariaDB too", emulator.MySQLDSNEnv)
+		t.Fatalf("CI is set but %s is not: the benchmarks' tests must run against MySQL/MariaDB too", emulatortest.MySQLDSNEnv)
 	}
 	return dsn
 }

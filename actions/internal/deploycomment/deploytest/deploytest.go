@@ -120,7 +120,7 @@ func Concurrently(t *testing.T, runs int, env map[string]string, action string, 
 }
 
 // Reviewer is the service token of a second administrator, for
-// emulator.WithExtraToken, who may approve deploy requests opened with the
+// emulatortest.WithExtraToken, who may approve deploy requests opened with the
 // emulator's own token.
 var Reviewer = emulator.Token{ID: "reviewer", Secret: "pscale_tkn_reviewer"}
 

@@ -1,14 +1,5 @@
 // Package deploy is the emulator's model of PlanetScale deploy requests,
-// with no HTTP and no MySQL in it: the deployment states, the three-way
-// plan of a branch's changes onto its target with the checks that make a
-// request deployable, the deploy queue of each target branch, and what a
-// revert must bring back. The emulator's handlers and storage only
-// translate.
-//
-// Sources, cited where each rule is made: the official OpenAPI
-// description (shared/reference/planetscale-openapi.yaml), the pscale CLI
-// (internal/cmd/deployrequest), planetscale.com/docs and the blog post
-// "Database branching: three-way merge for schema changes".
+// without HTTP or MySQL; docs/design/emulator-deploy.md is its record.
 package deploy
 
 import "slices"

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
+	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
 )
 
 // Ahead is a deployment ahead in a deploy queue that has not changed its

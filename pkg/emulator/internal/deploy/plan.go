@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/pkg/emulator/ddl"
+	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
 )
 
 // Sides are the three schemas a deploy request is planned from, each a
