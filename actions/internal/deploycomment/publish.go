@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-github/v60/github"
 	"github.com/psflow/psflow/pkg/gh"
-	"github.com/psflow/psflow/pkg/prcomment"
 	"github.com/psflow/psflow/pkg/runctx"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -43,7 +42,7 @@ func Publish(ctx context.Context, s *step.Step, database, branch, markdown strin
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	res, err := prcomment.New(pr.client).By(pr.author.login).Upsert(ctx, pr.target, prcomment.Key(database, branch), markdown)
+	res, err := gh.NewComments(pr.client).By(pr.author.login).Upsert(ctx, pr.target, gh.DeployRequestKey(database, branch), markdown)
 	if err != nil {
 		s.Warnf("the pull request comment was not written: %v", err)
 		return "the pull request comment was not written"
@@ -61,7 +60,7 @@ func Publish(ctx context.Context, s *step.Step, database, branch, markdown strin
 // psflow's comments on it are by.
 type pullRequest struct {
 	client *github.Client
-	target prcomment.Target
+	target gh.Target
 	author identity
 }
 
@@ -107,19 +106,19 @@ func pullRequestOf(ctx context.Context, s *step.Step) (pullRequest, error) {
 // commentTarget is the pull request of the run, when it lives on the
 // GitHub that apiURL serves (github.com, or a GitHub Enterprise Server
 // whose API is on the repository's host); else it says why not.
-func commentTarget(rc runctx.Context, apiURL string) (prcomment.Target, string) {
+func commentTarget(rc runctx.Context, apiURL string) (gh.Target, string) {
 	if rc.PullRequest <= 0 {
-		return prcomment.Target{}, "not a pull request event"
+		return gh.Target{}, "not a pull request event"
 	}
 	if rc.Repository == "" || rc.Host == "" {
-		return prcomment.Target{}, fmt.Sprintf("%s does not say which repository pull request #%d is in", rc.CI, rc.PullRequest)
+		return gh.Target{}, fmt.Sprintf("%s does not say which repository pull request #%d is in", rc.CI, rc.PullRequest)
 	}
 	if !rc.OnGitHub(apiURL) {
-		return prcomment.Target{}, fmt.Sprintf("pull request #%d is on %s, not on GitHub", rc.PullRequest, rc.Host)
+		return gh.Target{}, fmt.Sprintf("pull request #%d is on %s, not on GitHub", rc.PullRequest, rc.Host)
 	}
 	owner, repo, err := gh.SplitRepo(rc.Repository)
 	if err != nil {
-		return prcomment.Target{}, err.Error()
+		return gh.Target{}, err.Error()
 	}
-	return prcomment.Target{Owner: owner, Repo: repo, Number: rc.PullRequest}, ""
+	return gh.Target{Owner: owner, Repo: repo, Number: rc.PullRequest}, ""
 }

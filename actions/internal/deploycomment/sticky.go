@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/psflow/psflow/pkg/gh"
 	"github.com/psflow/psflow/pkg/planetscale"
-	"github.com/psflow/psflow/pkg/prcomment"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -16,13 +16,13 @@ import (
 // what open-deploy-request reported, followed by the comment's key.
 const recordPrefix = "<!-- psflow-reported "
 
-// stickyPrefix starts every comment pkg/prcomment keeps (its marker line).
+// stickyPrefix starts every comment pkg/gh keeps (its marker line).
 const stickyPrefix = "<!-- psflow:"
 
 // recordLine is the hidden line that carries r in the comment of database
 // and branch.
 func recordLine(database, branch string, r Reported) string {
-	return recordPrefix + prcomment.Key(database, branch) + " " + r.String() + " -->"
+	return recordPrefix + gh.DeployRequestKey(database, branch) + " " + r.String() + " -->"
 }
 
 // Lookup is what a search for a Reported record found.
@@ -60,12 +60,12 @@ func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, data
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	prefix := recordPrefix + prcomment.Key(database, branch) + " "
+	prefix := recordPrefix + gh.DeployRequestKey(database, branch) + " "
 	var line string
 	var ignored []string
-	found, err := prcomment.New(pr.client).First(ctx, pr.target, func(ic *github.IssueComment) bool {
+	found, err := gh.NewComments(pr.client).First(ctx, pr.target, func(ic *github.IssueComment) bool {
 		rec, ok := recordIn(ic.GetBody(), prefix)
-		if ok && !prcomment.IsBy(ic, pr.author.login) {
+		if ok && !gh.IsBy(ic, pr.author.login) {
 			ignored = append(ignored, fmt.Sprintf("%s by %s", ic.GetHTMLURL(), ic.GetUser().GetLogin()))
 			return false
 		}

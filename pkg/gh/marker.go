@@ -1,4 +1,4 @@
-package prcomment
+package gh
 
 import (
 	"crypto/sha256"
@@ -16,9 +16,9 @@ const maxBodyBytes = 65536
 // truncatedNote ends a body that had to be shortened.
 const truncatedNote = "\n\n_… truncated: the full text is longer than a GitHub comment allows._"
 
-// Key returns the sticky comment key of the deploy request for branch of
-// database.
-func Key(database, branch string) string {
+// DeployRequestKey is the sticky comment key of the deploy request for
+// branch of database.
+func DeployRequestKey(database, branch string) string {
 	return "deploy-request:" + database + ":" + branch
 }
 

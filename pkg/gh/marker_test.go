@@ -1,4 +1,4 @@
-package prcomment
+package gh
 
 import (
 	"strings"
@@ -11,7 +11,7 @@ import (
 func TestMarkerEscapesKey(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ key, want string }{
-		{Key("app", "pr-7"), "<!-- psflow:deploy-request:app:pr-7 -->"},
+		{DeployRequestKey("app", "pr-7"), "<!-- psflow:deploy-request:app:pr-7 -->"},
 		{"a-->b", "<!-- psflow:a--%3Eb -->"},
 		{"100% <ok>!", "<!-- psflow:100%25%20%3Cok%3E%21 -->"},
 		{"line\nbreak", "<!-- psflow:line%0Abreak -->"},

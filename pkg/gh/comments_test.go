@@ -1,4 +1,4 @@
-package prcomment_test
+package gh_test
 
 import (
 	"context"
@@ -13,23 +13,22 @@ import (
 
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/gh"
-	"github.com/psflow/psflow/pkg/prcomment"
 )
 
-var pr = prcomment.Target{Owner: "octo", Repo: "app", Number: 7}
+var pr = gh.Target{Owner: "octo", Repo: "app", Number: 7}
 
 // setup returns a fake GitHub with pull request octo/app#7, a client of
 // it and the go-github client underneath.
-func setup(t *testing.T) (*ghfake.Server, *prcomment.Client, *github.Client) {
+func setup(t *testing.T) (*ghfake.Server, *gh.Comments, *github.Client) {
 	t.Helper()
 	s := ghfake.New(t)
 	s.AddPull(pr.Owner, pr.Repo, pr.Number, "open", false)
 	g, err := gh.New(s.URL(), s.Token)
 	assert.NilError(t, err)
-	return s, prcomment.New(g), g
+	return s, gh.NewComments(g), g
 }
 
-func upsert(t *testing.T, c *prcomment.Client, key, md string) prcomment.Result {
+func upsert(t *testing.T, c *gh.Comments, key, md string) gh.UpsertResult {
 	t.Helper()
 	res, err := c.Upsert(context.Background(), pr, key, md)
 	assert.NilError(t, err)
@@ -56,13 +55,13 @@ func methods(s *ghfake.Server, from int) []string {
 func TestCreatedOnEmptyPull(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 
 	res := upsert(t, c, key, "## Deploy request\nready")
 
 	got := s.Comments("octo", "app", 7)
 	assert.Assert(t, is.Len(got, 1))
-	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Created, ID: got[0].ID,
+	assert.DeepEqual(t, res, gh.UpsertResult{Action: gh.Created, ID: got[0].ID,
 		URL: "https://github.com/octo/app/pull/7#issuecomment-2000000001", Author: ghfake.DefaultLogin})
 	assert.Assert(t, strings.HasPrefix(got[0].Body, "<!-- psflow:deploy-request:app:pr-7 -->\n<!-- psflow-digest:sha256:"), got[0].Body)
 	assert.Equal(t, content(t, got[0].Body), "## Deploy request\nready")
@@ -74,14 +73,14 @@ func TestFoundOnPageThreeAndEdited(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
 	s.SeedComments("octo", "app", 7, 250, "alice")
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 	first := upsert(t, c, key, "state: pending")
 	s.SeedComments("octo", "app", 7, 30, "bob")
 	before := len(s.Requests())
 
 	res := upsert(t, c, key, "state: ready")
 
-	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Updated, ID: first.ID, URL: first.URL, Author: ghfake.DefaultLogin})
+	assert.DeepEqual(t, res, gh.UpsertResult{Action: gh.Updated, ID: first.ID, URL: first.URL, Author: ghfake.DefaultLogin})
 	var queries []string
 	for _, r := range s.Requests()[before:] {
 		if r.Pattern == ghfake.PatternListComments {
@@ -99,13 +98,13 @@ func TestFoundOnPageThreeAndEdited(t *testing.T) {
 func TestUnchangedIsNotEdited(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 	first := upsert(t, c, key, "same text\n")
 	before := len(s.Requests())
 
 	res := upsert(t, c, key, "same text")
 
-	assert.DeepEqual(t, res, prcomment.Result{Action: prcomment.Unchanged, ID: first.ID, URL: first.URL, Author: ghfake.DefaultLogin})
+	assert.DeepEqual(t, res, gh.UpsertResult{Action: gh.Unchanged, ID: first.ID, URL: first.URL, Author: ghfake.DefaultLogin})
 	assert.DeepEqual(t, methods(s, before), []string{"GET"})
 	assert.Equal(t, s.Count(ghfake.PatternEditComment), 0)
 	assert.Equal(t, s.Count(ghfake.PatternCreateComment), 1)
@@ -115,15 +114,15 @@ func TestEachKeyHasItsOwnComment(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
 	// The second key extends the first: the marker must match exactly.
-	a, b := prcomment.Key("app", "pr-7"), prcomment.Key("app", "pr-7-2")
+	a, b := gh.DeployRequestKey("app", "pr-7"), gh.DeployRequestKey("app", "pr-7-2")
 
 	ra := upsert(t, c, a, "for a")
 	rb := upsert(t, c, b, "for b")
 	ra2 := upsert(t, c, a, "for a, again")
 
-	assert.Equal(t, rb.Action, prcomment.Created)
+	assert.Equal(t, rb.Action, gh.Created)
 	assert.Assert(t, rb.ID != ra.ID)
-	assert.DeepEqual(t, ra2, prcomment.Result{Action: prcomment.Updated, ID: ra.ID, URL: ra.URL, Author: ghfake.DefaultLogin})
+	assert.DeepEqual(t, ra2, gh.UpsertResult{Action: gh.Updated, ID: ra.ID, URL: ra.URL, Author: ghfake.DefaultLogin})
 	got := s.Comments("octo", "app", 7)
 	assert.Assert(t, is.Len(got, 2))
 	assert.Equal(t, content(t, got[0].Body), "for a, again")
@@ -139,21 +138,21 @@ func TestAwkwardTextRoundTrips(t *testing.T) {
 	res := upsert(t, c, key, md)
 	again := upsert(t, c, key, md)
 
-	assert.Equal(t, res.Action, prcomment.Created)
-	assert.Equal(t, again.Action, prcomment.Unchanged)
+	assert.Equal(t, res.Action, gh.Created)
+	assert.Equal(t, again.Action, gh.Unchanged)
 	body := s.Comments("octo", "app", 7)[0].Body
 	first, _, _ := strings.Cut(body, "\n")
 	assert.Equal(t, first, "<!-- psflow:deploy-request:app:weird%20--%3E%20%3C%21--%20key%20%C3%BCn%C3%AF -->")
 	assert.Equal(t, content(t, body), md)
 	// The text's own marker-like line belongs to no key.
 	other := upsert(t, c, "deploy-request:app:weird", "other")
-	assert.Equal(t, other.Action, prcomment.Created)
+	assert.Equal(t, other.Action, gh.Created)
 }
 
 func TestOldestOfDuplicatesIsKept(t *testing.T) {
 	t.Parallel()
 	s, c, g := setup(t)
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 	first := upsert(t, c, key, "v1")
 	dup := s.Comments("octo", "app", 7)[0].Body
 	_, _, err := g.Issues.CreateComment(context.Background(), "octo", "app", 7, &github.IssueComment{Body: &dup})
@@ -174,18 +173,18 @@ func TestStoredBodyEditsAreChecked(t *testing.T) {
 		edit func(body string) string
 		want string
 	}{
-		{"crlf line ends", func(b string) string { return strings.ReplaceAll(b, "\n", "\r\n") }, prcomment.Unchanged},
-		{"text edited by hand", func(b string) string { return b + "\nPS: hand edit" }, prcomment.Updated},
+		{"crlf line ends", func(b string) string { return strings.ReplaceAll(b, "\n", "\r\n") }, gh.Unchanged},
+		{"text edited by hand", func(b string) string { return b + "\nPS: hand edit" }, gh.Updated},
 		{"digest line removed", func(b string) string {
 			lines := strings.SplitN(b, "\n", 3)
 			return lines[0] + "\n" + lines[2]
-		}, prcomment.Updated},
+		}, gh.Updated},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s, c, g := setup(t)
-			key := prcomment.Key("app", "pr-7")
+			key := gh.DeployRequestKey("app", "pr-7")
 			first := upsert(t, c, key, "line one\nline two")
 			edited := tc.edit(s.Comments("octo", "app", 7)[0].Body)
 			_, _, err := g.Issues.EditComment(context.Background(), "octo", "app", first.ID, &github.IssueComment{Body: &edited})
@@ -203,14 +202,14 @@ func TestStoredBodyEditsAreChecked(t *testing.T) {
 func TestLongTextIsShortenedToFit(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 	md := "```sql\n" + strings.Repeat("ALTER TABLE `ünïcode` ADD COLUMN c int;\n", 3000) + "```"
 
 	res := upsert(t, c, key, md)
 	again := upsert(t, c, key, md)
 
-	assert.Equal(t, res.Action, prcomment.Created)
-	assert.Equal(t, again.Action, prcomment.Unchanged)
+	assert.Equal(t, res.Action, gh.Created)
+	assert.Equal(t, again.Action, gh.Unchanged)
 	body := s.Comments("octo", "app", 7)[0].Body
 	assert.Assert(t, len(body) <= ghfake.MaxBodyChars, len(body))
 	assert.Assert(t, strings.HasSuffix(body, ";\n```\n\n_… truncated: the full text is longer than a GitHub comment allows._"))
@@ -243,7 +242,7 @@ func TestErrorsNameThePullRequest(t *testing.T) {
 			g, err := gh.New(s.URL(), token)
 			assert.NilError(t, err)
 
-			_, err = prcomment.New(g).Upsert(context.Background(), pr, prcomment.Key("app", "pr-7"), "x")
+			_, err = gh.NewComments(g).Upsert(context.Background(), pr, gh.DeployRequestKey("app", "pr-7"), "x")
 
 			assert.ErrorContains(t, err, tc.want)
 			var ge *github.ErrorResponse
@@ -257,7 +256,7 @@ func TestErrorsNameThePullRequest(t *testing.T) {
 func TestEditFailureIsWrapped(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 	first := upsert(t, c, key, "v1")
 	s.FailNext("PATCH", "/repos/octo/app/issues/comments/", http.StatusForbidden)
 
@@ -275,16 +274,16 @@ func TestInvalidRequests(t *testing.T) {
 	t.Parallel()
 	_, c, _ := setup(t)
 	for _, tc := range []struct {
-		target prcomment.Target
+		target gh.Target
 		key    string
 	}{
-		{prcomment.Target{Repo: "app", Number: 7}, "k"},
-		{prcomment.Target{Owner: "octo", Number: 7}, "k"},
-		{prcomment.Target{Owner: "octo", Repo: "app"}, "k"},
+		{gh.Target{Repo: "app", Number: 7}, "k"},
+		{gh.Target{Owner: "octo", Number: 7}, "k"},
+		{gh.Target{Owner: "octo", Repo: "app"}, "k"},
 		{pr, ""},
 	} {
 		_, err := c.Upsert(context.Background(), tc.target, tc.key, "x")
-		assert.Assert(t, errors.Is(err, prcomment.ErrInvalid), "%v", err)
+		assert.Assert(t, errors.Is(err, gh.ErrInvalid), "%v", err)
 	}
 }
 
@@ -294,15 +293,15 @@ func TestInvalidRequests(t *testing.T) {
 func TestByIgnoresOtherAuthors(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)
-	key := prcomment.Key("app", "pr-7")
+	key := gh.DeployRequestKey("app", "pr-7")
 	forged := s.AddComment(pr.Owner, pr.Repo, pr.Number, "mallory", "<!-- psflow:deploy-request:app:pr-7 -->\nforged")
 	own := c.By("GitHub-Actions[bot]")
 
 	made := upsert(t, own, key, "ours")
-	assert.Equal(t, made.Action, prcomment.Created)
+	assert.Equal(t, made.Action, gh.Created)
 	assert.Equal(t, made.Author, ghfake.DefaultLogin)
 	again := upsert(t, own, key, "ours, changed")
-	assert.Equal(t, again.Action, prcomment.Updated)
+	assert.Equal(t, again.Action, gh.Updated)
 	assert.Equal(t, again.ID, made.ID)
 	got := s.Comments(pr.Owner, pr.Repo, pr.Number)
 	assert.Assert(t, is.Len(got, 2))

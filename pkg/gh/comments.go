@@ -1,7 +1,4 @@
-// Package prcomment keeps one "sticky" comment per key on a GitHub pull
-// request: created the first time, edited in place when its content
-// changes, left alone when it does not.
-package prcomment
+package gh
 
 import (
 	"context"
@@ -35,8 +32,8 @@ type Target struct {
 // String returns "owner/repo#number".
 func (t Target) String() string { return fmt.Sprintf("%s/%s#%d", t.Owner, t.Repo, t.Number) }
 
-// Result says what Upsert did and which comment holds the content.
-type Result struct {
+// UpsertResult says what Upsert did and which comment holds the content.
+type UpsertResult struct {
 	// Action is Created, Updated or Unchanged.
 	Action string
 	// ID and URL are the comment's id and html_url.
@@ -47,20 +44,21 @@ type Result struct {
 	Author string
 }
 
-// Client posts sticky comments through a go-github client.
-type Client struct {
-	gh     *github.Client
+// Comments keeps one "sticky" comment per key on a pull request: created
+// the first time, edited in place when its content changes.
+type Comments struct {
+	api    *github.Client
 	author string // only comments by this login count; "" for any
 }
 
-// New returns a Client using gh (see pkg/gh for how psflow builds it).
-func New(gh *github.Client) *Client { return &Client{gh: gh} }
+// NewComments returns Comments that post through api (see New).
+func NewComments(api *github.Client) *Comments { return &Comments{api: api} }
 
 // By returns a copy of c for which only comments by login (the identity
 // its token posts as) are sticky comments: one with the marker by anyone
 // else is neither edited nor counted. GitHub logins match whatever their
 // case.
-func (c *Client) By(login string) *Client {
+func (c *Comments) By(login string) *Comments {
 	cp := *c
 	cp.author = login
 	return &cp
@@ -79,37 +77,37 @@ func IsBy(ic *github.IssueComment, login string) bool {
 // runs), the oldest is kept current and the others are left alone. With
 // By, only the author's comments are looked at.
 // Markdown longer than GitHub allows is shortened with a note.
-func (c *Client) Upsert(ctx context.Context, t Target, key, markdown string) (Result, error) {
+func (c *Comments) Upsert(ctx context.Context, t Target, key, markdown string) (UpsertResult, error) {
 	if t.Owner == "" || t.Repo == "" || t.Number <= 0 || key == "" {
-		return Result{}, fmt.Errorf("sticky comment %q on %s: %w", key, t, ErrInvalid)
+		return UpsertResult{}, fmt.Errorf("sticky comment %q on %s: %w", key, t, ErrInvalid)
 	}
 	body := render(key, markdown)
 	want, _ := parse(key, body)
 
 	existing, err := c.find(ctx, t, key)
 	if err != nil {
-		return Result{}, err
+		return UpsertResult{}, err
 	}
 	if existing == nil {
-		made, _, err := c.gh.Issues.CreateComment(ctx, t.Owner, t.Repo, t.Number, &github.IssueComment{Body: &body})
+		made, _, err := c.api.Issues.CreateComment(ctx, t.Owner, t.Repo, t.Number, &github.IssueComment{Body: &body})
 		if err != nil {
-			return Result{}, fmt.Errorf("create comment on %s: %w", t, err)
+			return UpsertResult{}, fmt.Errorf("create comment on %s: %w", t, err)
 		}
-		return Result{Action: Created, ID: made.GetID(), URL: made.GetHTMLURL(), Author: made.GetUser().GetLogin()}, nil
+		return UpsertResult{Action: Created, ID: made.GetID(), URL: made.GetHTMLURL(), Author: made.GetUser().GetLogin()}, nil
 	}
 	if p, _ := parse(key, existing.GetBody()); p.current(want.digest) {
-		return Result{Action: Unchanged, ID: existing.GetID(), URL: existing.GetHTMLURL(), Author: existing.GetUser().GetLogin()}, nil
+		return UpsertResult{Action: Unchanged, ID: existing.GetID(), URL: existing.GetHTMLURL(), Author: existing.GetUser().GetLogin()}, nil
 	}
-	edited, _, err := c.gh.Issues.EditComment(ctx, t.Owner, t.Repo, existing.GetID(), &github.IssueComment{Body: &body})
+	edited, _, err := c.api.Issues.EditComment(ctx, t.Owner, t.Repo, existing.GetID(), &github.IssueComment{Body: &body})
 	if err != nil {
-		return Result{}, fmt.Errorf("edit comment %d on %s: %w", existing.GetID(), t, err)
+		return UpsertResult{}, fmt.Errorf("edit comment %d on %s: %w", existing.GetID(), t, err)
 	}
-	return Result{Action: Updated, ID: edited.GetID(), URL: edited.GetHTMLURL(), Author: edited.GetUser().GetLogin()}, nil
+	return UpsertResult{Action: Updated, ID: edited.GetID(), URL: edited.GetHTMLURL(), Author: edited.GetUser().GetLogin()}, nil
 }
 
 // find returns the oldest comment whose first line is key's marker, by
 // the author when one is set, or nil.
-func (c *Client) find(ctx context.Context, t Target, key string) (*github.IssueComment, error) {
+func (c *Comments) find(ctx context.Context, t Target, key string) (*github.IssueComment, error) {
 	return c.First(ctx, t, func(ic *github.IssueComment) bool {
 		_, ok := parse(key, ic.GetBody())
 		return ok && (c.author == "" || IsBy(ic, c.author))
@@ -120,10 +118,10 @@ func (c *Client) find(ctx context.Context, t Target, key string) (*github.IssueC
 // accepts, or nil, reading every page of its comments. GitHub lists issue
 // comments in ascending id order, so the first match is the oldest and the
 // search can stop there.
-func (c *Client) First(ctx context.Context, t Target, match func(*github.IssueComment) bool) (*github.IssueComment, error) {
+func (c *Comments) First(ctx context.Context, t Target, match func(*github.IssueComment) bool) (*github.IssueComment, error) {
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage, Page: 1}}
 	for {
-		page, resp, err := c.gh.Issues.ListComments(ctx, t.Owner, t.Repo, t.Number, opts)
+		page, resp, err := c.api.Issues.ListComments(ctx, t.Owner, t.Repo, t.Number, opts)
 		if err != nil {
 			return nil, fmt.Errorf("list comments on %s (page %d): %w", t, opts.Page, err)
 		}
