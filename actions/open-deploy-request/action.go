@@ -3,7 +3,7 @@
 package opendeployrequest
 
 import (
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -12,8 +12,8 @@ var Action = &step.Action{
 	Name:        "open-deploy-request",
 	Description: "Get or open a deploy request for the branch, wait for its diff and post it on the pull request.",
 	Icon:        "git-pull-request",
-	Inputs: shared.Inputs(
-		shared.BranchInput,
+	Inputs: scope.Inputs(
+		scope.BranchInput,
 		step.Input{Name: "into", Description: "Branch to deploy into. Default: the branch's parent."},
 		step.Input{Name: "notes", Description: "Deploy request notes. Default: the pull request's title and link."},
 		step.Input{Name: "auto_cutover", Description: "Cut over as soon as the deployment is ready.", Kind: step.Bool, Default: "true"},

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -47,7 +47,7 @@ func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db strin
 		return nil, err
 	}
 	if len(diff) > 0 {
-		s.Logf("branch %s of %s has schema changes since deploy request #%d (%s): opening a new deploy request", d.Branch, shared.Where(s), last.Number, fate(last))
+		s.Logf("branch %s of %s has schema changes since deploy request #%d (%s): opening a new deploy request", d.Branch, scope.OrgDatabase(s), last.Number, fate(last))
 		return nil, nil
 	}
 	return last, nil
@@ -67,7 +67,7 @@ func fate(dr *planetscale.DeployRequest) string {
 // false, as nothing is left to deploy. The sticky comment is left as it
 // is: it shows what wait-and-deploy reported about dr.
 func reportPrevious(s *step.Step, dr *planetscale.DeployRequest) {
-	where := shared.Where(s)
+	where := scope.OrgDatabase(s)
 	s.Logf("branch %s of %s has no schema changes since deploy request #%d into %s (%s): no deploy request opened; the outputs are #%d's (%s)",
 		dr.Branch, where, dr.Number, dr.IntoBranch, fate(dr), dr.Number, dr.HtmlURL)
 	s.Output("number", fmt.Sprint(dr.Number))

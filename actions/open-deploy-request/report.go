@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -31,10 +31,10 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 			return err
 		}
 		dr = closed
-		s.Logf("closed deploy request #%d of %s: it has no schema changes", dr.Number, shared.Where(s))
+		s.Logf("closed deploy request #%d of %s: it has no schema changes", dr.Number, scope.OrgDatabase(s))
 	}
 	r := deploycomment.Report{
-		Where: shared.Where(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		Where: scope.OrgDatabase(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
 		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops), PR: deploycomment.PROf(s),
 		Destructive: deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -15,11 +15,11 @@ func run(ctx context.Context, s *step.Step) error {
 	if err := checkFailOn(s); err != nil {
 		return err
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
-	branch, err := shared.Branch(s)
+	branch, err := scope.Branch(s)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func run(ctx context.Context, s *step.Step) error {
 	if created {
 		verb = "opened"
 	}
-	s.Logf("%s deploy request #%d of %s: %s → %s (%s)", verb, dr.Number, shared.Where(s), branch, into, dr.HtmlURL)
+	s.Logf("%s deploy request #%d of %s: %s → %s (%s)", verb, dr.Number, scope.OrgDatabase(s), branch, into, dr.HtmlURL)
 	s.Output("number", fmt.Sprint(dr.Number))
 	s.Output("url", dr.HtmlURL)
 
@@ -91,13 +91,13 @@ func run(ctx context.Context, s *step.Step) error {
 func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (string, error) {
 	b, err := c.GetBranch(ctx, db, branch)
 	if planetscale.IsKind(err, planetscale.KindNotFound) {
-		return "", fmt.Errorf("branch %s of %s does not exist; run create-branch first or set the branch input: %w", branch, shared.Where(s), err)
+		return "", fmt.Errorf("branch %s of %s does not exist; run create-branch first or set the branch input: %w", branch, scope.OrgDatabase(s), err)
 	}
 	if err != nil {
 		return "", err
 	}
 	if b.Production {
-		return "", step.Usagef("branch %s of %s is a production branch; open deploy requests from a development branch", branch, shared.Where(s))
+		return "", step.Usagef("branch %s of %s is a production branch; open deploy requests from a development branch", branch, scope.OrgDatabase(s))
 	}
 	into := s.String("into")
 	if into == "" {
@@ -111,7 +111,7 @@ func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch
 		into = d.DefaultBranch
 	}
 	if into == branch {
-		return "", step.Usagef("branch %s of %s cannot be deployed into itself; set into to another branch", branch, shared.Where(s))
+		return "", step.Usagef("branch %s of %s cannot be deployed into itself; set into to another branch", branch, scope.OrgDatabase(s))
 	}
 	return into, nil
 }
@@ -197,7 +197,7 @@ func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetsca
 func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64, created bool) (*planetscale.DeployRequest, error) {
 	var dr *planetscale.DeployRequest
 	w := &planetscale.Waiter{
-		What:    fmt.Sprintf("the diff of deploy request #%d of %s", n, shared.Where(s)),
+		What:    fmt.Sprintf("the diff of deploy request #%d of %s", n, scope.OrgDatabase(s)),
 		Timeout: s.Duration("timeout"),
 		Logf:    s.Logf,
 	}

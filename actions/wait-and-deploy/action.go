@@ -3,7 +3,7 @@
 package waitanddeploy
 
 import (
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -12,9 +12,9 @@ var Action = &step.Action{
 	Name:        "wait-and-deploy",
 	Description: "Deploy a deploy request and follow every deployment state to the end.",
 	Icon:        "upload-cloud",
-	Inputs: shared.Inputs(
+	Inputs: scope.Inputs(
 		step.Input{Name: "number", Description: "Deploy request number. Default: the open deploy request of branch, else its last deployed one.", Kind: step.Int},
-		shared.BranchInput,
+		scope.BranchInput,
 		step.Input{Name: "deploy", Description: "Queue the deploy when it is ready (false only waits).", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "apply_cutover", Description: "Apply the cutover when the deployment waits in pending_cutover.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "revert_window", Description: "leave: succeed while revert is possible; skip: end the window; wait: wait for it to close.", Kind: step.Choice, Choices: []string{"leave", "skip", "wait"}, Default: "leave"},

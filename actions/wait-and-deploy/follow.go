@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -54,7 +54,7 @@ type follower struct {
 }
 
 // where names the database for messages: "acme/app".
-func (f *follower) where() string { return shared.Where(f.s) }
+func (f *follower) where() string { return scope.OrgDatabase(f.s) }
 
 // look reads the deploy request, unless the run has just read it
 // (fresh), and decides. A state that calls for an action is acted on at

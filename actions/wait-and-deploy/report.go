@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -28,7 +28,7 @@ func timeline(start time.Time, changes []planetscale.Change) []deploycomment.Eve
 func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomment.Event, err error) {
 	dr := f.last
 	r := deploycomment.Report{
-		Where: shared.Where(s), Database: f.db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		Where: scope.OrgDatabase(s), Database: f.db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
 		State: dr.DeploymentState, Closed: dr.State == "closed", Timeline: events, Outcome: sentence(dr, err),
 	}
 	if r.State != deploycomment.NoChanges {

@@ -1,10 +1,12 @@
-package shared
+package branchconn
 
 import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+
+	"github.com/psflow/psflow/internal/scope"
 )
 
 // passwordLock is the named lock a run holds while its password is in use.
@@ -16,7 +18,7 @@ func passwordLock(id string) string {
 
 // hold takes the password's named lock on a connection of its own, kept
 // until Close. A server without named locks leaves bc.held nil.
-func (bc *BranchConn) hold(ctx context.Context) {
+func (bc *Conn) hold(ctx context.Context) {
 	conn, err := bc.Pool.Conn(ctx)
 	if err != nil {
 		return
@@ -42,7 +44,7 @@ func (bc *BranchConn) hold(ctx context.Context) {
 // for seed-branch's branch lock, say) holds its lock and is left alone,
 // as is every password psflow did not create. Without named locks (see
 // hold), the leftovers are left to expire with their TTL.
-func (bc *BranchConn) sweepLeftovers(ctx context.Context) {
+func (bc *Conn) sweepLeftovers(ctx context.Context) {
 	if bc.held == nil {
 		return
 	}
@@ -53,7 +55,7 @@ func (bc *BranchConn) sweepLeftovers(ctx context.Context) {
 	}()
 	old, err := earlier(ctx, bc.c, bc.database, bc.branch, bc.kind, bc.Cred.Password)
 	if err != nil {
-		bc.s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", bc.branch, Where(bc.s), err)
+		bc.s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", bc.branch, scope.OrgDatabase(bc.s), err)
 		return
 	}
 	for _, p := range old {

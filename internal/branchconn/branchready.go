@@ -1,10 +1,11 @@
-package shared
+package branchconn
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -13,7 +14,7 @@ import (
 func WaitBranchReady(ctx context.Context, s *step.Step, c *planetscale.Client, db, name string, timeout time.Duration) (*planetscale.Branch, error) {
 	var b *planetscale.Branch
 	w := &planetscale.Waiter{
-		What:    fmt.Sprintf("branch %s of %s to be ready", name, Where(s)),
+		What:    fmt.Sprintf("branch %s of %s to be ready", name, scope.OrgDatabase(s)),
 		Timeout: timeout,
 		Logf:    s.Logf,
 	}

@@ -1,7 +1,7 @@
-// Package shared holds what every psflow action has in common: the inputs
-// that scope it to a database, the client built from them, and the branch
-// a pull request maps to.
-package shared
+// Package scope is what every psflow action starts from: the inputs that
+// name its database and token, the client built from them, and the branch
+// and pull request the run is about.
+package scope
 
 import (
 	"fmt"
@@ -11,8 +11,9 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// Scope are the inputs every action takes first: where and as whom.
-var Scope = []step.Input{
+// DatabaseInputs are the inputs every action takes first: the database,
+// and the service token and API to reach it with.
+var DatabaseInputs = []step.Input{
 	{Name: "org", Description: "PlanetScale organization.", Required: true, Env: "PLANETSCALE_ORG"},
 	{Name: "database", Description: "Database name.", Required: true},
 	{Name: "service_token_id", Description: "Service token id.", Required: true, Env: "PLANETSCALE_SERVICE_TOKEN_ID"},
@@ -28,7 +29,7 @@ var BranchInput = step.Input{
 
 // Inputs returns the scope inputs followed by an action's own.
 func Inputs(own ...step.Input) []step.Input {
-	return append(append([]step.Input{}, Scope...), own...)
+	return append(append([]step.Input{}, DatabaseInputs...), own...)
 }
 
 // Retry knobs for tests: they shorten the client's retry budget and the
@@ -104,6 +105,6 @@ func Branch(s *step.Step) (string, error) {
 }
 
 // Where names a database for messages: "acme/app".
-func Where(s *step.Step) string {
+func OrgDatabase(s *step.Step) string {
 	return fmt.Sprintf("%s/%s", s.String("org"), s.String("database"))
 }

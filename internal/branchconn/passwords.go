@@ -1,4 +1,4 @@
-package shared
+package branchconn
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -116,7 +117,7 @@ func replaceEarlier(ctx context.Context, s *step.Step, c *planetscale.Client, db
 	defer cancel()
 	old, err := earlier(ctx, c, db, branch, kind, own)
 	if err != nil {
-		s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", branch, Where(s), err)
+		s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", branch, scope.OrgDatabase(s), err)
 		return
 	}
 	for _, p := range old {
@@ -134,7 +135,7 @@ const leftoverLog = "deleted psflow's leftover password id %s of branch %s (%s),
 func DeleteLeftovers(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string, kind PasswordKind) {
 	list, err := c.ListPasswords(ctx, db, branch)
 	if err != nil {
-		s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", branch, Where(s), err)
+		s.Warnf("could not look for psflow's earlier passwords on branch %s of %s: %v; they expire with their TTL", branch, scope.OrgDatabase(s), err)
 		return
 	}
 	for _, p := range list {

@@ -1,4 +1,4 @@
-package shared
+package branchconn
 
 // DefaultMigrationTable is the migration table setup-migrations
 // configures when none is named.

@@ -1,4 +1,4 @@
-package shared
+package scope
 
 import (
 	"fmt"
@@ -13,11 +13,11 @@ type PRState int
 
 // The states of PRState.
 const (
-	PRNone   PRState = iota // the branch input is set, or the run builds no pull request
-	PROpen                  // opened, updated, reopened or another event of an open pull request
-	PRMerged                // merged
-	PRClosed                // closed without merging
-	PRUnsaid                // the CI does not say what happened to the pull request
+	PRNone       PRState = iota // the branch input is set, or the run builds no pull request
+	PROpen                      // opened, updated, reopened or another event of an open pull request
+	PRMerged                    // merged
+	PRClosed                    // closed without merging
+	PREndUnknown                // the CI does not say what happened to the pull request
 )
 
 // PullRequestState reads the run's context when the branch input is
@@ -38,14 +38,14 @@ func PullRequestState(s *step.Step) (runctx.Context, PRState, error) {
 	case rc.Event == runctx.Closed:
 		return rc, PRClosed, nil
 	case rc.Event == runctx.Unreported:
-		return rc, PRUnsaid, nil
+		return rc, PREndUnknown, nil
 	}
 	return rc, PROpen, nil
 }
 
-// Unsaid says plainly that the CI of rc did not tell whether its pull
+// WhyEndUnknown says plainly that the CI of rc did not tell whether its pull
 // request was merged or closed.
-func Unsaid(rc runctx.Context) string {
+func WhyEndUnknown(rc runctx.Context) string {
 	if rc.ReportsEnd {
 		return fmt.Sprintf("%s reported no event for pull request #%d", rc.CI, rc.PullRequest)
 	}

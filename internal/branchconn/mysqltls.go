@@ -1,4 +1,4 @@
-package shared
+package branchconn
 
 import (
 	"crypto/tls"

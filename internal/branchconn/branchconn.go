@@ -1,4 +1,7 @@
-package shared
+// Package branchconn connects to a PlanetScale branch over MySQL: the
+// short-lived passwords psflow mints and deletes, TLS, and the readiness
+// and migration table the connection relies on.
+package branchconn
 
 import (
 	"context"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -24,16 +28,16 @@ var TLSInput = step.Input{
 // context ended, such as the password deletion after SIGTERM.
 const CleanupTimeout = 10 * time.Second
 
-// Password is the short-lived password OpenBranch mints for one run.
+// Password is the short-lived password Open mints for one run.
 type Password struct {
 	Kind  PasswordKind  // its purpose and role, which name it
 	TTL   time.Duration // its lifetime, should the deletion fail
 	Conns int           // the most connections the pool opens for the run
 }
 
-// BranchConn is a short-lived password on a branch and the connection pool
+// Conn is a short-lived password on a branch and the connection pool
 // that uses it. Close deletes the password.
-type BranchConn struct {
+type Conn struct {
 	Pool *sql.DB
 	Cred *planetscale.Credentials
 
@@ -46,14 +50,14 @@ type BranchConn struct {
 	held     *sql.Conn   // holds the password's named lock while the run lasts
 }
 
-// OpenBranch mints a password of p's kind on the branch, masks it at once
+// Open mints a password of p's kind on the branch, masks it at once
 // and connects with it, over TLS as the step's tls and mysql_ca inputs say
 // (the CA file is read first, so a bad one stops the step before
 // anything is created). On error nothing is left behind: a password whose
 // creation may have happened is looked up by name and deleted
 // (planetscale.Client.MintPassword). While the run lasts, one connection
 // holds a named lock that says the password is in use (see Close).
-func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, p Password) (*BranchConn, error) {
+func Open(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, p Password) (*Conn, error) {
 	mode := s.String(TLSInput.Name)
 	ca, err := MySQLCA(s, mode)
 	if err != nil {
@@ -64,7 +68,7 @@ func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 		return nil, err
 	}
 	s.Mask(cred.PlainText)
-	bc := &BranchConn{s: s, c: c, kind: p.Kind, database: database, branch: branch, Cred: cred}
+	bc := &Conn{s: s, c: c, kind: p.Kind, database: database, branch: branch, Cred: cred}
 	if bc.tls, err = MySQLTLS(cred.Hostname, mode, ca); err != nil {
 		bc.Close()
 		return nil, err
@@ -87,7 +91,7 @@ func OpenBranch(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 }
 
 // connect opens the pool and checks that the server answers.
-func (bc *BranchConn) connect(ctx context.Context, conns int) error {
+func (bc *Conn) connect(ctx context.Context, conns int) error {
 	cfg := bc.Cred.MySQLConfig(bc.tls)
 	// Statements go alone, as text, up to the server's own packet limit,
 	// which the loader checks with a clear message.
@@ -107,7 +111,7 @@ func (bc *BranchConn) connect(ctx context.Context, conns int) error {
 			// sends none to a loopback host.
 			hint = "; the server requires TLS: set tls: true, and mysql_ca when the system does not trust its CA (psflow-emulator prints its CA file as PSFLOW_MYSQL_CA)"
 		}
-		return fmt.Errorf("connect to branch %s of %s at %s: %w%s", bc.branch, Where(bc.s), bc.Cred.Hostname, err, hint)
+		return fmt.Errorf("connect to branch %s of %s at %s: %w%s", bc.branch, scope.OrgDatabase(bc.s), bc.Cred.Hostname, err, hint)
 	}
 	return nil
 }
@@ -115,7 +119,7 @@ func (bc *BranchConn) connect(ctx context.Context, conns int) error {
 // Close deletes what earlier runs of the kind left (see sweepLeftovers),
 // closes the pool and deletes the password, with a fresh context so that
 // it happens after a timeout or SIGTERM too.
-func (bc *BranchConn) Close() {
+func (bc *Conn) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), CleanupTimeout)
 	defer cancel()
 	if bc.Pool != nil {
@@ -124,7 +128,7 @@ func (bc *BranchConn) Close() {
 	}
 	if err := bc.c.DeletePassword(ctx, bc.database, bc.branch, bc.Cred.PublicID); err != nil {
 		bc.s.Warnf("could not delete password %s on branch %s of %s: %v; it expires %s",
-			bc.Cred.PublicID, bc.branch, Where(bc.s), err, Expiry(bc.Cred.Password))
+			bc.Cred.PublicID, bc.branch, scope.OrgDatabase(bc.s), err, Expiry(bc.Cred.Password))
 		return
 	}
 	bc.s.Logf("password id %s deleted", bc.Cred.PublicID)
