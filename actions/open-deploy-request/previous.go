@@ -26,7 +26,7 @@ import (
 func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy, mine []*planetscale.DeployRequest) (*planetscale.DeployRequest, error) {
 	var deployed, last *planetscale.DeployRequest
 	for _, dr := range mine {
-		if dr.State != "closed" {
+		if dr.State != planetscale.RequestClosed {
 			continue
 		}
 		if last == nil || dr.Number > last.Number {

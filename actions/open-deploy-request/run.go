@@ -74,10 +74,10 @@ func run(ctx context.Context, s *step.Step) error {
 			return err
 		}
 	}
-	if dr.DeploymentState == "pending" && s.Bool("wait_for_diff") {
+	if dr.DeploymentState == planetscale.StatePending && s.Bool("wait_for_diff") {
 		waited, err := waitForDiff(ctx, s, c, db, dr.Number, created)
 		if err != nil {
-			s.Output("deployment_state", "pending")
+			s.Output("deployment_state", planetscale.StatePending)
 			return err
 		}
 		dr = waited
@@ -175,7 +175,7 @@ func listOf(ctx context.Context, c *planetscale.Client, db string, d planetscale
 // openOf returns the open deploy request among list, or nil.
 func openOf(list []*planetscale.DeployRequest) *planetscale.DeployRequest {
 	for _, dr := range list {
-		if dr.State == "open" {
+		if dr.State == planetscale.RequestOpen {
 			return dr
 		}
 	}
@@ -209,7 +209,7 @@ func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 		if dr, err = c.GetDeployRequest(ctx, db, n); err != nil {
 			return "", false, err
 		}
-		return dr.DeploymentState, dr.DeploymentState != "pending", nil
+		return dr.DeploymentState, dr.DeploymentState != planetscale.StatePending, nil
 	})
 	return dr, err
 }

@@ -62,7 +62,7 @@ func (sd *seeder) recreate(ctx context.Context, why string) error {
 	if old.Production || old.Name == sd.db.DefaultBranch {
 		return step.Usagef("branch %s of %s is a production branch; seed-branch never recreates one", old.Name, scope.OrgDatabase(sd.s))
 	}
-	open, err := sd.c.ListDeployRequests(ctx, sd.database, planetscale.DeployFilter{State: "open", Branch: old.Name})
+	open, err := sd.c.ListDeployRequests(ctx, sd.database, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: old.Name})
 	if err != nil {
 		return err
 	}

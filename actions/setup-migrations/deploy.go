@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/psflow/psflow/internal/branchconn"
 	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -111,17 +112,7 @@ func (u *deploy) createBranch(ctx context.Context) error {
 
 // waitReady waits until the setup branch is ready.
 func (u *deploy) waitReady(ctx context.Context) error {
-	w := &planetscale.Waiter{What: fmt.Sprintf("branch %s of %s to be ready", SetupBranch, scope.OrgDatabase(u.s)), Logf: u.s.Logf}
-	_, err := w.Wait(ctx, func(ctx context.Context) (string, bool, error) {
-		b, err := u.c.GetBranch(ctx, u.db, SetupBranch)
-		if err != nil {
-			return "", false, err
-		}
-		if b.Ready {
-			return "ready", true, nil
-		}
-		return "not ready", false, nil
-	})
+	_, err := branchconn.WaitBranchReady(ctx, u.s, u.c, u.db, SetupBranch, 0)
 	return err
 }
 
@@ -129,7 +120,7 @@ func (u *deploy) waitReady(ctx context.Context) error {
 // was lost is reconciled by listing the branch's open requests.
 func (u *deploy) open(ctx context.Context) error {
 	if u.adopted {
-		open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
+		open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: SetupBranch})
 		if err != nil {
 			return err
 		}
@@ -147,7 +138,7 @@ func (u *deploy) open(ctx context.Context) error {
 			})
 		},
 		func(ctx context.Context) (*planetscale.DeployRequest, bool, error) {
-			open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
+			open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: SetupBranch})
 			if err != nil || len(open) != 1 {
 				return nil, false, err
 			}
@@ -180,7 +171,7 @@ func (u *deploy) poll(ctx context.Context) (string, bool, error) {
 		return state, true, nil
 	case planetscale.FailedState(state):
 		return state, false, u.failed(ctx, state)
-	case state == planetscale.StateReady && dr.State != "open":
+	case state == planetscale.StateReady && dr.State != planetscale.RequestOpen:
 		return state, false, fmt.Errorf("deploy request #%d of %s was closed before it was deployed", dr.Number, scope.OrgDatabase(u.s))
 	case state == planetscale.StateReady && u.approval && !dr.Approved:
 		if !u.waiting {
@@ -282,7 +273,7 @@ func (u *deploy) closeRequest(ctx context.Context) (deploying bool, err error) {
 			return true, nil
 		}
 	}
-	if dr.State == "open" {
+	if dr.State == planetscale.RequestOpen {
 		if _, err := u.c.CloseDeployRequest(ctx, u.db, dr.Number); err != nil {
 			return false, err
 		}

@@ -94,7 +94,7 @@ func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
 		if dr.Branch != SetupBranch {
 			continue
 		}
-		if dr.State == "open" {
+		if dr.State == planetscale.RequestOpen {
 			open++
 		}
 		if dr.DeploymentState == planetscale.StateCompletePendingRevert {

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/ddlcheck"
+	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -16,29 +18,29 @@ import (
 // pull request's sticky comment on GitHub, else the request's review by
 // open-deploy-request.
 type diffCheck struct {
-	input          *deploycomment.Reported // the reported_diff input, when set
-	allowChanged   bool                    // deploy a request that changed since, with a warning
-	allowUnchecked bool                    // deploy a request nothing readable records, with a warning
-	found          *deploycomment.Lookup   // what was looked up, once
-	lookErr        error                   // why the lookup failed, once
-	statements     []string                // the statements last logged
-	destructive    []string                // why they are destructive, as last checked
-	opsErr         error                   // a permanent failure to read them, not tried again
+	input          *reporteddiff.Record // the reported_diff input, when set
+	allowChanged   bool                 // deploy a request that changed since, with a warning
+	allowUnchecked bool                 // deploy a request nothing readable records, with a warning
+	found          *reporteddiff.Lookup // what was looked up, once
+	lookErr        error                // why the lookup failed, once
+	statements     []string             // the statements last logged
+	destructive    []string             // why they are destructive, as last checked
+	opsErr         error                // a permanent failure to read them, not tried again
 }
 
 // lookup returns what open-deploy-request reported about the request of
 // branch, looking it up once (a failed lookup is not tried again).
-func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Lookup, error) {
+func (f *follower) lookup(ctx context.Context, branch string) (reporteddiff.Lookup, error) {
 	if f.check.found != nil || f.check.lookErr != nil {
 		if f.check.lookErr != nil {
-			return deploycomment.Lookup{}, f.check.lookErr
+			return reporteddiff.Lookup{}, f.check.lookErr
 		}
 		return *f.check.found, nil
 	}
-	l := deploycomment.Lookup{Reported: f.check.input, From: "the reported_diff input"}
+	l := reporteddiff.Lookup{Record: f.check.input, From: "the reported_diff input"}
 	if f.check.input == nil {
 		var err error
-		if l, err = deploycomment.FindReported(ctx, f.s, f.c, f.db, f.number, branch); err != nil {
+		if l, err = deployreport.FindReported(ctx, f.s, f.c, f.db, f.number, branch); err != nil {
 			if ctx.Err() == nil {
 				f.check.lookErr = err
 			}
@@ -69,8 +71,8 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		}
 		return err
 	}
-	stmts := deploycomment.Statements(ops)
-	destructive := deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
+	stmts := ddlcheck.Statements(ops)
+	destructive := ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
 	if f.check.statements == nil || !slices.Equal(stmts, f.check.statements) {
 		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.where(), len(stmts), dr.IntoBranch)
 		for i, st := range stmts {
@@ -83,10 +85,10 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 	if lookErr != nil {
 		return f.unchecked(fmt.Sprintf("could not read what open-deploy-request reported about it (%v)", lookErr))
 	}
-	if look.Reported == nil {
+	if look.Record == nil {
 		return f.unchecked(fmt.Sprintf("nothing records what open-deploy-request reported about it (%s)", look.From))
 	}
-	change := look.Reported.Compare(stmts, destructive)
+	change := look.Record.Compare(stmts, destructive)
 	switch {
 	case !change.Changed():
 		f.s.Logf("these are the statements open-deploy-request reported (%s)", look.From)
@@ -124,10 +126,10 @@ func (f *follower) unchecked(why string) error {
 // describeChange names what changed: the new statements and the
 // reported ones no longer in it, each cut to its first characters, and
 // new destructive changes.
-func describeChange(c deploycomment.Change) string {
+func describeChange(c reporteddiff.Change) string {
 	var parts []string
 	if len(c.New) > 0 {
-		parts = append(parts, "new statements: "+quoteAll(c.New, deploycomment.Short))
+		parts = append(parts, "new statements: "+quoteAll(c.New, reporteddiff.Short))
 	}
 	if len(c.Gone) > 0 {
 		parts = append(parts, "reported statements no longer in it: "+quoteAll(c.Gone, func(s string) string { return s }))
@@ -154,7 +156,7 @@ func quoteAll(stmts []string, short func(string) string) string {
 func newDiffCheck(s *step.Step) (diffCheck, error) {
 	check := diffCheck{allowChanged: s.Bool("allow_changed_diff"), allowUnchecked: s.Bool("allow_unchecked")}
 	if v := s.String("reported_diff"); v != "" {
-		r, err := deploycomment.ParseReported(v)
+		r, err := reporteddiff.Parse(v)
 		if err != nil {
 			return check, step.Usagef("input reported_diff: %w", err)
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/deployreport"
 	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -39,8 +39,8 @@ type follower struct {
 	unblock   bool // unblock a queue another request's failed deploy holds
 	blocked   bool // the step stopped on a blocked queue
 	lock      hostLock
-	check     diffCheck        // what the deploy is checked against
-	pr        deploycomment.PR // the pull request behind it, for advice
+	check     diffCheck       // what the deploy is checked against
+	pr        deployreport.PR // the pull request behind it, for advice
 
 	last     *planetscale.DeployRequest // the newest state read
 	fresh    bool                       // last was read just before the wait: the first look uses it
@@ -89,7 +89,7 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	case planetscale.FailedState(state):
 		f.failed = state
 		return state, true, nil
-	case dr.State == "closed" && (state == stateReady || state == statePending):
+	case dr.State == planetscale.RequestClosed && (state == stateReady || state == statePending):
 		f.failed = "closed"
 		return state, true, nil
 	case state == stateCompletePendingRevert && f.revert == "leave":
@@ -168,7 +168,7 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		}
 		f.last = dr
 	}
-	if dr.DeploymentState != state || (state == stateReady && dr.State != "open") {
+	if dr.DeploymentState != state || (state == stateReady && dr.State != planetscale.RequestOpen) {
 		f.s.Logf("deploy request #%d is %s now; not calling %s", f.number, dr.DeploymentState, a.what)
 		return dr.DeploymentState, false, nil
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/deployreport"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -14,11 +14,11 @@ import (
 // queue and what is ahead of it, naming a deployment that holds the queue
 // (a gated cutover, a revert window), once per change.
 func (f *follower) logQueue(dr *planetscale.DeployRequest) {
-	var ahead []deploycomment.Ahead
+	var ahead []deployreport.Ahead
 	if dr.Deployment != nil {
-		ahead = deploycomment.Preceding(dr.Deployment.PrecedingDeployments)
+		ahead = deployreport.Preceding(dr.Deployment.PrecedingDeployments)
 	}
-	desc := deploycomment.DescribeQueue(ahead)
+	desc := deployreport.DescribeQueue(ahead)
 	if desc == f.queue {
 		return
 	}
@@ -119,14 +119,14 @@ func (f *follower) ownRequest(ctx context.Context, n uint64, branch string) (boo
 // lint errors) and what to do.
 func (f *follower) notDeployable(ctx context.Context) error {
 	dr := f.last
-	var g deploycomment.Readiness
+	var g deployreport.Readiness
 	if dr.Deployment != nil {
-		g.LintErrors = deploycomment.LintErrors(dr.Deployment.LintErrors)
+		g.LintErrors = deployreport.LintErrors(dr.Deployment.LintErrors)
 	}
 	d, err := f.c.GetDeployment(ctx, f.db, dr.Number)
 	if err == nil {
-		g.Conflicts = deploycomment.CheckErrors(d)
-		g.LintErrors = deploycomment.LintErrors(d.LintErrors)
+		g.Conflicts = deployreport.CheckErrors(d)
+		g.LintErrors = deployreport.LintErrors(d.LintErrors)
 	}
 	why := strings.Join(g.Blockers(), "; ")
 	if why == "" {
@@ -144,7 +144,7 @@ func (f *follower) refusalAdvice() string {
 	dr := f.last
 	if strings.Contains(f.refused.Error(), "queued ahead") {
 		return fmt.Sprintf("its changes collide with a deployment queued ahead of it: once that one is done, %s (see %s)",
-			deploycomment.Rebase(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
+			deployreport.Rebase(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
 	}
 	return "see " + dr.HtmlURL
 }

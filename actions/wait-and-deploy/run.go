@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/deployreport"
 	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -43,14 +43,14 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	s.Output("number", fmt.Sprint(dr.Number))
 	s.Output("url", dr.HtmlURL)
-	if dr.State == "closed" && (dr.DeploymentState == stateReady || dr.DeploymentState == statePending) {
+	if dr.State == planetscale.RequestClosed && (dr.DeploymentState == stateReady || dr.DeploymentState == statePending) {
 		s.Output("deployment_state", dr.DeploymentState)
 		return step.Usagef("deploy request #%d of %s is closed and was never deployed; open a new one (%s)", n, scope.OrgDatabase(s), dr.HtmlURL)
 	}
 	f := &follower{
 		s: s, c: c, db: db, number: n, last: dr, fresh: true,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"), unblock: s.Bool("unblock_queue"),
-		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deploycomment.PROf(s),
+		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deployreport.PROf(s),
 	}
 	w := &planetscale.Waiter{
 		What:    fmt.Sprintf("deploy request #%d of %s", n, scope.OrgDatabase(s)),
@@ -129,14 +129,14 @@ func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string)
 	if err != nil {
 		return 0, step.Usagef("set number, or branch to use its open deploy request: %w", err)
 	}
-	list, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "open", Branch: branch})
+	list, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: branch})
 	if err != nil {
 		return 0, err
 	}
 	var open []string
 	var found uint64
 	for _, dr := range list {
-		if dr.Branch == branch && dr.State == "open" {
+		if dr.Branch == branch && dr.State == planetscale.RequestOpen {
 			open = append(open, fmt.Sprintf("#%d into %s", dr.Number, dr.IntoBranch))
 			found = dr.Number
 		}
@@ -155,7 +155,7 @@ func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string)
 // re-run of a merged pull request's job reports that deploy instead of
 // failing; following a finished deployment never deploys again.
 func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (uint64, error) {
-	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "closed", Branch: branch})
+	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: planetscale.RequestClosed, Branch: branch})
 	if err != nil {
 		return 0, err
 	}

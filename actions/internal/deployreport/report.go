@@ -1,23 +1,20 @@
-// Package deploycomment renders what open-deploy-request and
-// wait-and-deploy report about a deploy request: one markdown text used for
-// the pull request's sticky comment and for the step summary, so both
-// actions keep the same comment current.
-package deploycomment
+// Package deployreport is what open-deploy-request and wait-and-deploy
+// report about a deploy request: one markdown text for the step summary
+// and the pull request's sticky comment, and whether the request can deploy.
+package deployreport
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
-// NoChanges is the deployment state of a deploy request with an empty diff.
-const NoChanges = "no_changes"
-
 // Report is everything the comment shows about one deploy request.
 type Report struct {
-	Where        string // org/database, e.g. "acme/app"
+	OrgDatabase  string // org/database, e.g. "acme/app"
 	Database     string // the database alone, e.g. "app"
 	Branch, Into string
 	Number       uint64
@@ -39,7 +36,7 @@ type Report struct {
 	PR PR
 	// Reported, when set, is carried in a hidden line for wait-and-deploy
 	// (see FindReported).
-	Reported *Reported
+	Reported *reporteddiff.Record
 }
 
 // Event is one deployment state and when it was first seen.
@@ -56,8 +53,8 @@ func Markdown(r Report) string {
 	if r.Reported != nil {
 		fmt.Fprintf(&b, "%s\n", recordLine(r.Database, r.Branch, *r.Reported))
 	}
-	fmt.Fprintf(&b, "### PlanetScale deploy request %s: `%s` → `%s` of %s\n\n", link(r), r.Branch, r.Into, r.Where)
-	if r.State == NoChanges {
+	fmt.Fprintf(&b, "### PlanetScale deploy request %s: `%s` → `%s` of %s\n\n", link(r), r.Branch, r.Into, r.OrgDatabase)
+	if r.State == planetscale.StateNoChanges {
 		fmt.Fprintf(&b, "**No schema changes**: branch `%s` has nothing to deploy into `%s`.", r.Branch, r.Into)
 		if r.Closed {
 			b.WriteString(" The deploy request is closed.")
@@ -103,7 +100,7 @@ func writeDestructive(b *strings.Builder, reasons []string) {
 
 func writeStatements(b *strings.Builder, r Report) {
 	if len(r.Statements) == 0 {
-		if r.State == "pending" {
+		if r.State == planetscale.StatePending {
 			b.WriteString("The schema diff is still being computed.\n\n")
 		}
 		return

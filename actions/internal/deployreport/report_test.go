@@ -1,9 +1,10 @@
-package deploycomment
+package deployreport
 
 import (
 	"testing"
 	"time"
 
+	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/golden"
@@ -13,7 +14,7 @@ func TestMarkdown(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	full := Report{
-		Where: "acme/app", Branch: "pr-7", Into: "main", Number: 3,
+		OrgDatabase: "acme/app", Branch: "pr-7", Into: "main", Number: 3,
 		URL:   "https://app.planetscale.com/acme/app/deploy-requests/3",
 		State: "ready",
 		Statements: []string{
@@ -34,9 +35,9 @@ func TestMarkdown(t *testing.T) {
 		{State: "complete", At: at.Add(42 * time.Second), After: 42 * time.Second},
 	}
 	deployed.Outcome = "**Deployed.**"
-	rec := NewReported(6, []string{"ALTER TABLE `users` MODIFY COLUMN `email` int"}, nil)
+	rec := reporteddiff.New(6, []string{"ALTER TABLE `users` MODIFY COLUMN `email` int"}, nil)
 	blocked := Report{
-		Where: "acme/app", Database: "app", Branch: "pr-11", Into: "main", Number: 6, URL: "https://x/6", State: "error",
+		OrgDatabase: "acme/app", Database: "app", Branch: "pr-11", Into: "main", Number: 6, URL: "https://x/6", State: "error",
 		Statements: []string{"ALTER TABLE `users` MODIFY COLUMN `email` int"},
 		Readiness: &Readiness{
 			Conflicts:        []string{"conflict on users: both change `email`; this branch: int; deployed since it was created: varchar(255)"},
@@ -48,7 +49,7 @@ func TestMarkdown(t *testing.T) {
 		PR:       PR{Stage: BeforeMerge, Base: "main"},
 	}
 	queued := Report{
-		Where: "acme/app", Database: "app", Branch: "pr-12", Into: "main", Number: 7, State: "queued",
+		OrgDatabase: "acme/app", Database: "app", Branch: "pr-12", Into: "main", Number: 7, State: "queued",
 		Statements: []string{"CREATE TABLE `t` (`id` int)"}, NoLint: true,
 		Readiness: &Readiness{Deployable: true, ApprovalRequired: true, Approved: true, Ahead: []Ahead{{Number: 5, State: "pending_cutover"}},
 			Unknown: []string{"the deploy queue of main (unavailable)"}},
@@ -61,9 +62,9 @@ func TestMarkdown(t *testing.T) {
 		{"queued", queued},
 		{"full", full},
 		{"deployed", deployed},
-		{"no_changes", Report{Where: "acme/app", Branch: "pr-8", Into: "main", Number: 4, URL: "https://x/4", State: NoChanges, Closed: true, Lint: full.Lint}},
-		{"pending", Report{Where: "acme/app", Branch: "pr-9", Into: "main", Number: 5, State: "pending", LintProblem: "get lint: unavailable (HTTP 503)"}},
-		{"clean", Report{Where: "acme/app", Branch: "pr-10", Into: "main", Number: 6, URL: "https://x/6", State: "ready", Statements: []string{"CREATE TABLE `t` (`id` int)"}}},
+		{"no_changes", Report{OrgDatabase: "acme/app", Branch: "pr-8", Into: "main", Number: 4, URL: "https://x/4", State: planetscale.StateNoChanges, Closed: true, Lint: full.Lint}},
+		{"pending", Report{OrgDatabase: "acme/app", Branch: "pr-9", Into: "main", Number: 5, State: "pending", LintProblem: "get lint: unavailable (HTTP 503)"}},
+		{"clean", Report{OrgDatabase: "acme/app", Branch: "pr-10", Into: "main", Number: 6, URL: "https://x/6", State: "ready", Statements: []string{"CREATE TABLE `t` (`id` int)"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

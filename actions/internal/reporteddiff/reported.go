@@ -1,4 +1,7 @@
-package deploycomment
+// Package reporteddiff is the record of what open-deploy-request reported
+// about a deploy request, which wait-and-deploy checks the deploy against,
+// and its storage in a review of the deploy request.
+package reporteddiff
 
 import (
 	"crypto/sha256"
@@ -11,14 +14,12 @@ import (
 	"unicode/utf8"
 )
 
-// Reported is what open-deploy-request last reported about a deploy
+// Record is what open-deploy-request last reported about a deploy
 // request: its number, a digest and the first characters of each
-// statement, and a digest of each reason it is destructive, so that
-// wait-and-deploy can tell whether the request still deploys what the pull
-// request showed, and name what differs. It travels as one line: the
-// reported_diff output and input, a hidden line of the sticky comment on
-// GitHub, and elsewhere a line of a review of the deploy request.
-type Reported struct {
+// statement, and a digest of each reason it is destructive. It travels as
+// one line (see String): the reported_diff output and input, a hidden line
+// of the sticky comment on GitHub, elsewhere a line of a review.
+type Record struct {
 	Number      uint64
 	Statements  []string // digests, in order
 	Texts       []string // the first characters of each statement ("" when the record has none)
@@ -36,13 +37,13 @@ const (
 // shown in a refusal.
 const shortLen = 60
 
-// NewReported records statements and destructive reasons of deploy request n.
-func NewReported(n uint64, statements, destructive []string) Reported {
+// New records statements and destructive reasons of deploy request n.
+func New(n uint64, statements, destructive []string) Record {
 	texts := make([]string, 0, len(statements))
 	for _, st := range statements {
 		texts = append(texts, Short(st))
 	}
-	return Reported{Number: n, Statements: digests(statements), Texts: texts, Destructive: digests(destructive)}
+	return Record{Number: n, Statements: digests(statements), Texts: texts, Destructive: digests(destructive)}
 }
 
 // Short is a statement on one line, cut to its first characters with "…"
@@ -62,7 +63,7 @@ func Short(st string) string {
 // String encodes the record:
 // "v2 dr=3 statements=<digest>~<text>,… destructive=<digest>,…", each
 // text base64url-encoded.
-func (r Reported) String() string {
+func (r Record) String() string {
 	entries := make([]string, 0, len(r.Statements))
 	for i, d := range r.Statements {
 		text := ""
@@ -75,25 +76,25 @@ func (r Reported) String() string {
 		reportedV2, r.Number, strings.Join(entries, ","), strings.Join(r.Destructive, ","))
 }
 
-// ParseReported decodes what String encoded, and v1 records.
-func ParseReported(s string) (Reported, error) {
+// Parse decodes what String encoded, and v1 records.
+func Parse(s string) (Record, error) {
 	fields := strings.Fields(s)
 	if len(fields) != 4 || (fields[0] != reportedV1 && fields[0] != reportedV2) {
-		return Reported{}, fmt.Errorf("%q is not a record written by open-deploy-request (%s dr=<number> statements=… destructive=…)", s, reportedV2)
+		return Record{}, fmt.Errorf("%q is not a record written by open-deploy-request (%s dr=<number> statements=… destructive=…)", s, reportedV2)
 	}
 	withTexts := fields[0] == reportedV2
-	var r Reported
+	var r Record
 	for i, key := range []string{"dr", "statements", "destructive"} {
 		v, ok := strings.CutPrefix(fields[i+1], key+"=")
 		if !ok {
-			return Reported{}, fmt.Errorf("record %q: want %s= in field %d", s, key, i+2)
+			return Record{}, fmt.Errorf("record %q: want %s= in field %d", s, key, i+2)
 		}
 		var err error
 		switch key {
 		case "dr":
 			n, perr := strconv.ParseUint(v, 10, 64)
 			if perr != nil || n == 0 {
-				return Reported{}, fmt.Errorf("record %q: %q is not a deploy request number", s, v)
+				return Record{}, fmt.Errorf("record %q: %q is not a deploy request number", s, v)
 			}
 			r.Number = n
 		case "statements":
@@ -102,7 +103,7 @@ func ParseReported(s string) (Reported, error) {
 			r.Destructive, err = parseDigests(v)
 		}
 		if err != nil {
-			return Reported{}, fmt.Errorf("record %q: %w", s, err)
+			return Record{}, fmt.Errorf("record %q: %w", s, err)
 		}
 	}
 	return r, nil
@@ -130,7 +131,7 @@ func (c Change) OnlyFewer() bool {
 }
 
 // Compare says how statements and destructive reasons differ from r.
-func (r Reported) Compare(statements, destructive []string) Change {
+func (r Record) Compare(statements, destructive []string) Change {
 	var c Change
 	left := slices.Clone(r.Statements)
 	texts := slices.Clone(r.Texts)

@@ -1,4 +1,4 @@
-package deploycomment
+package reporteddiff
 
 import (
 	"strings"
@@ -10,18 +10,18 @@ import (
 
 func TestReportedRoundTrips(t *testing.T) {
 	t.Parallel()
-	cases := []Reported{
-		NewReported(3, []string{"CREATE TABLE `t` (`id` int)", "DROP TABLE `u`"}, []string{"drops table `u`"}),
-		NewReported(1, nil, nil),
+	cases := []Record{
+		New(3, []string{"CREATE TABLE `t` (`id` int)", "DROP TABLE `u`"}, []string{"drops table `u`"}),
+		New(1, nil, nil),
 	}
 	for _, r := range cases {
-		back, err := ParseReported(r.String())
+		back, err := Parse(r.String())
 		assert.NilError(t, err)
 		assert.DeepEqual(t, back, r)
 	}
-	assert.Equal(t, NewReported(1, nil, nil).String(), "v2 dr=1 statements= destructive=")
+	assert.Equal(t, New(1, nil, nil).String(), "v2 dr=1 statements= destructive=")
 	long := "ALTER TABLE `users` ADD COLUMN `biography_of_the_user_in_full` TEXT, ADD COLUMN `x` int"
-	r := NewReported(2, []string{"DROP TABLE `a`", long}, nil)
+	r := New(2, []string{"DROP TABLE `a`", long}, nil)
 	assert.DeepEqual(t, r.Texts, []string{"DROP TABLE `a`", "ALTER TABLE `users` ADD COLUMN `biography_of_the_user_in_ful…"})
 	assert.Check(t, is.Contains(r.String(), "v2 dr=2 statements="+digest("DROP TABLE `a`")+"~RFJPUCBUQUJMRSBgYWA,"))
 }
@@ -31,7 +31,7 @@ func TestReportedRoundTrips(t *testing.T) {
 func TestReportedReadsVersion1(t *testing.T) {
 	t.Parallel()
 	d := digest("DROP TABLE `a`")
-	r, err := ParseReported("v1 dr=3 statements=" + d + " destructive=")
+	r, err := Parse("v1 dr=3 statements=" + d + " destructive=")
 	assert.NilError(t, err)
 	assert.DeepEqual(t, r.Statements, []string{d})
 	assert.DeepEqual(t, r.Compare(nil, nil).Gone, []string{"statement " + d[:12]})
@@ -53,7 +53,7 @@ func TestParseReportedRefusesWhatItDidNotWrite(t *testing.T) {
 		{"v1 dr=1 destructive= statements=", "want statements= in field 3"},
 	}
 	for _, tc := range cases {
-		_, err := ParseReported(tc.in)
+		_, err := Parse(tc.in)
 		assert.Check(t, is.ErrorContains(err, tc.msg), tc.in)
 	}
 }
@@ -61,7 +61,7 @@ func TestParseReportedRefusesWhatItDidNotWrite(t *testing.T) {
 func TestReportedCompare(t *testing.T) {
 	t.Parallel()
 	a, b, drop := "CREATE TABLE `a` (`id` int)", "ALTER TABLE `b` ADD COLUMN `x` int", "DROP TABLE `alpha`"
-	rec := NewReported(2, []string{a, b}, nil)
+	rec := New(2, []string{a, b}, nil)
 	cases := []struct {
 		name        string
 		stmts, dest []string
@@ -82,28 +82,5 @@ func TestReportedCompare(t *testing.T) {
 			assert.DeepEqual(t, got, tc.want)
 			assert.Equal(t, got.Changed(), tc.name != "same" && tc.name != "same with blanks around")
 		})
-	}
-}
-
-func TestRecordIn(t *testing.T) {
-	t.Parallel()
-	rec := NewReported(4, []string{"DROP TABLE `a`"}, nil)
-	line := recordLine("app", "pr-4", rec)
-	prefix := recordPrefix + "deploy-request:app:pr-4 "
-	cases := []struct {
-		name, body string
-		ok         bool
-	}{
-		{"sticky comment", "<!-- psflow:deploy-request:app:pr-4 -->\n<!-- psflow-digest:sha256:00 -->\n" + line + "\n### title", true},
-		{"not a psflow comment", "looks fine\n" + line, false},
-		{"another branch", "<!-- psflow:deploy-request:app:pr-5 -->\n" + recordLine("app", "pr-5", rec), false},
-		{"no record", "<!-- psflow:deploy-request:app:pr-4 -->\n### title", false},
-	}
-	for _, tc := range cases {
-		got, ok := recordIn(tc.body, prefix)
-		assert.Equal(t, ok, tc.ok, tc.name)
-		if ok {
-			assert.Equal(t, got, rec.String(), tc.name)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package deploycomment
+package deployreport
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/gh"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -21,14 +22,8 @@ const stickyPrefix = "<!-- psflow:"
 
 // recordLine is the hidden line that carries r in the comment of database
 // and branch.
-func recordLine(database, branch string, r Reported) string {
+func recordLine(database, branch string, r reporteddiff.Record) string {
 	return recordPrefix + gh.DeployRequestKey(database, branch) + " " + r.String() + " -->"
-}
-
-// Lookup is what a search for a Reported record found.
-type Lookup struct {
-	Reported *Reported // nil when nothing recorded what was reported
-	From     string    // where it was read, or why there is nothing to read
 }
 
 // FindReported reads what open-deploy-request last reported about deploy
@@ -39,24 +34,24 @@ type Lookup struct {
 // current. A comment carrying a record by anyone else is ignored, and the
 // log says so once. Otherwise, or when no such comment records it, it is
 // the record of the newest psflow review of the deploy request by this
-// run's service token (see Remember). When nothing records it, Reported
+// run's service token (see reporteddiff.StoreInReview). When nothing records it, Record
 // is nil and From says why. A comment or review that cannot be read is an
 // error.
-func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, branch string) (Lookup, error) {
+func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, branch string) (reporteddiff.Lookup, error) {
 	why, err := offGitHub(s)
 	if err != nil {
-		return Lookup{}, err
+		return reporteddiff.Lookup{}, err
 	}
 	if why != "" {
-		return findReview(ctx, s, c, database, n, why)
+		return reporteddiff.FindInReviews(ctx, s, c, database, n, why)
 	}
 	pr, err := pullRequestOf(ctx, s)
 	var absent *noPullRequest
 	if errors.As(err, &absent) {
-		return findReview(ctx, s, c, database, n, absent.why)
+		return reporteddiff.FindInReviews(ctx, s, c, database, n, absent.why)
 	}
 	if err != nil {
-		return Lookup{}, err
+		return reporteddiff.Lookup{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
@@ -78,15 +73,15 @@ func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, data
 	}
 	switch {
 	case err != nil:
-		return Lookup{}, err
+		return reporteddiff.Lookup{}, err
 	case found == nil:
-		return findReview(ctx, s, c, database, n, fmt.Sprintf("no comment on %s by %s records it", pr.target, pr.author.login))
+		return reporteddiff.FindInReviews(ctx, s, c, database, n, fmt.Sprintf("no comment on %s by %s records it", pr.target, pr.author.login))
 	}
-	r, err := ParseReported(line)
+	r, err := reporteddiff.Parse(line)
 	if err != nil {
-		return Lookup{}, fmt.Errorf("the comment %s: %w", found.GetHTMLURL(), err)
+		return reporteddiff.Lookup{}, fmt.Errorf("the comment %s: %w", found.GetHTMLURL(), err)
 	}
-	return Lookup{Reported: &r, From: "the pull request comment " + found.GetHTMLURL()}, nil
+	return reporteddiff.Lookup{Record: &r, From: "the pull request comment " + found.GetHTMLURL()}, nil
 }
 
 // recordIn returns the encoded record of a psflow comment's line that
@@ -104,4 +99,23 @@ func recordIn(body, prefix string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// offGitHub says why the run's pull request has no sticky comment on
+// GitHub to carry the record, "" when it has one.
+func offGitHub(s *step.Step) (string, error) {
+	rc, err := s.Context()
+	if err != nil {
+		return "", err
+	}
+	_, why := commentTarget(rc, s.String("github_api_url"))
+	return why, nil
+}
+
+// OnGitHub reports whether the run's pull request is on GitHub, where its
+// sticky comment carries the record; elsewhere a review of the deploy
+// request does.
+func OnGitHub(s *step.Step) bool {
+	why, err := offGitHub(s)
+	return err == nil && why == ""
 }

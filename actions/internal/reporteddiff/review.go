@@ -1,4 +1,4 @@
-package deploycomment
+package reporteddiff
 
 import (
 	"context"
@@ -18,75 +18,82 @@ const reviewMarker = "psflow reported "
 // comment that approves nothing.
 const reviewAccess = "review_deploy_request"
 
-// Remember records what r reports as a "commented" review of its deploy
-// request, for wait-and-deploy in a later build to check against, when no
-// sticky comment by psflow carries the record: why, from Publish, says
-// why not (a pull request on GitLab or Bitbucket, a build of no pull
-// request, no github_token, the comment off or not written); "" means the
-// comment carries it and nothing is written. It writes a review only when
-// the newest review of the request by this service token records
-// something else, so a re-run adds none. A review that cannot be written
-// is a warning that names the access to grant; it never fails the step. A
-// request the run just opened (created) has no reviews to read first.
-func Remember(ctx context.Context, s *step.Step, c *planetscale.Client, r Report, why string, created bool) {
-	if r.Reported == nil || r.Closed || why == "" {
+// Review is what a review of a deploy request records: the record, and
+// in words, for whoever reads the request on PlanetScale, what was reported.
+type Review struct {
+	Record      Record
+	OrgDatabase string   // "acme/app", for messages
+	Database    string   // the database alone
+	Statements  int      // how many statements were reported
+	Destructive []string // why they can lose data, one reason each
+}
+
+// StoreInReview writes rv as a "commented" review of its deploy request
+// when no sticky comment carries the record (why says why none does; ""
+// writes nothing). A re-run whose newest review records the same adds
+// none; a review that cannot be written is a warning that names the
+// access to grant. created: the run just opened the request, which has no
+// reviews to read first.
+func StoreInReview(ctx context.Context, s *step.Step, c *planetscale.Client, rv Review, why string, created bool) {
+	if why == "" {
 		return
 	}
-	want := r.Reported.String()
+	n := rv.Record.Number
+	want := rv.Record.String()
 	const attempts = 2
 	for attempt := 1; ; attempt++ {
 		var reviews []*planetscale.Review
 		if !created || attempt > 1 {
 			var err error
-			if reviews, err = c.ListReviews(ctx, r.Database, r.Number); err != nil {
-				warnNotRemembered(s, r, err)
+			if reviews, err = c.ListReviews(ctx, rv.Database, n); err != nil {
+				warnNotStored(s, rv, err)
 				return
 			}
 		}
 		if latest, line, _ := latestReview(reviews, s.String("service_token_id")); latest != nil && sameRecord(line, want) {
 			if attempt == 1 {
-				s.Logf("the review of deploy request #%d of %s by open-deploy-request already records what it reported (%s)", r.Number, r.Where, why)
+				s.Logf("the review of deploy request #%d of %s by open-deploy-request already records what it reported (%s)", n, rv.OrgDatabase, why)
 			} else {
-				s.Logf("recorded what open-deploy-request reported as a review of deploy request #%d of %s (its answer was lost)", r.Number, r.Where)
+				s.Logf("recorded what open-deploy-request reported as a review of deploy request #%d of %s (its answer was lost)", n, rv.OrgDatabase)
 			}
 			return
 		}
-		_, err := c.CommentOnDeployRequest(ctx, r.Database, r.Number, reviewBody(r))
+		_, err := c.CommentOnDeployRequest(ctx, rv.Database, n, reviewBody(rv))
 		if err == nil {
-			s.Logf("recorded what open-deploy-request reported as a review of deploy request #%d of %s, where wait-and-deploy reads it (%s)", r.Number, r.Where, why)
+			s.Logf("recorded what open-deploy-request reported as a review of deploy request #%d of %s, where wait-and-deploy reads it (%s)", n, rv.OrgDatabase, why)
 			return
 		}
 		if !planetscale.Transient(err) || attempt == attempts {
-			warnNotRemembered(s, r, err)
+			warnNotStored(s, rv, err)
 			return
 		}
-		s.Logf("the review of deploy request #%d was not written (%v); reading the reviews again", r.Number, err)
+		s.Logf("the review of deploy request #%d was not written (%v); reading the reviews again", n, err)
 	}
 }
 
-// warnNotRemembered says that the review was not written, what follows,
+// warnNotStored says that the review was not written, what follows,
 // and, for a refusal, which access to grant (a 404 names it already).
-func warnNotRemembered(s *step.Step, r Report, err error) {
+func warnNotStored(s *step.Step, rv Review, err error) {
 	grant := ""
 	if planetscale.IsKind(err, planetscale.KindForbidden) {
-		grant = fmt.Sprintf(" (%s on database %s)", reviewAccess, r.Database)
+		grant = fmt.Sprintf(" (%s on database %s)", reviewAccess, rv.Database)
 	}
 	s.Warnf("the review recording what open-deploy-request reported was not written: %v%s; "+
 		"wait-and-deploy in another build refuses to deploy the request unless given reported_diff or allow_unchecked", err, grant)
 }
 
-// reviewBody is the body of the review that records what r reports: a
-// note for whoever reads the deploy request on PlanetScale, then the
-// record on a line of its own.
-func reviewBody(r Report) string {
+// reviewBody is the body of the review that records rv: a note for
+// whoever reads the deploy request on PlanetScale, then the record on a
+// line of its own.
+func reviewBody(rv Review) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "open-deploy-request (psflow) reported %s for this deploy request", plural(len(r.Statements), "statement"))
-	if len(r.Destructive) > 0 {
-		fmt.Fprintf(&b, ", %s: %s", plural(len(r.Destructive), "destructive change"), oneLine(strings.Join(r.Destructive, "; ")))
+	fmt.Fprintf(&b, "open-deploy-request (psflow) reported %s for this deploy request", plural(rv.Statements, "statement"))
+	if len(rv.Destructive) > 0 {
+		fmt.Fprintf(&b, ", %s: %s", plural(len(rv.Destructive), "destructive change"), oneLine(strings.Join(rv.Destructive, "; ")))
 	}
 	b.WriteString(". wait-and-deploy deploys it only while it deploys exactly these statements; " +
 		"after a change, run open-deploy-request again to report it.\n\n")
-	b.WriteString(reviewMarker + r.Reported.String() + "\n")
+	b.WriteString(reviewMarker + rv.Record.String() + "\n")
 	return b.String()
 }
 
@@ -132,15 +139,15 @@ func reviewRecord(rv *planetscale.Review) (string, bool) {
 
 // sameRecord reports whether the encoded record line records want.
 func sameRecord(line, want string) bool {
-	r, err := ParseReported(line)
+	r, err := Parse(line)
 	return err == nil && r.String() == want
 }
 
-// findReview reads what open-deploy-request reported about deploy request
-// n from its newest psflow review by this run's service token; why says
-// why no sticky comment gave it. Reviews carrying a record by another
+// FindInReviews reads what open-deploy-request reported about deploy
+// request n from its newest psflow review by this run's service token;
+// why says why no sticky comment gave it. Reviews carrying a record by another
 // actor are ignored, and the log says so once.
-func findReview(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, why string) (Lookup, error) {
+func FindInReviews(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, why string) (Lookup, error) {
 	reviews, err := c.ListReviews(ctx, database, n)
 	if err != nil {
 		return Lookup{}, err
@@ -158,14 +165,14 @@ func findReview(ctx context.Context, s *step.Step, c *planetscale.Client, databa
 	if rv == nil {
 		return Lookup{From: fmt.Sprintf("%s, and no review of deploy request #%d by service token %s records it", why, n, token)}, nil
 	}
-	r, err := ParseReported(line)
+	r, err := Parse(line)
 	if err == nil && r.Number != n {
 		err = fmt.Errorf("it records deploy request #%d", r.Number)
 	}
 	if err != nil {
 		return Lookup{}, fmt.Errorf("the review %s of deploy request #%d: %w", rv.ID, n, err)
 	}
-	return Lookup{Reported: &r, From: fmt.Sprintf("the review open-deploy-request wrote on deploy request #%d at %s",
+	return Lookup{Record: &r, From: fmt.Sprintf("the review open-deploy-request wrote on deploy request #%d at %s",
 		n, rv.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"))}, nil
 }
 
@@ -177,21 +184,21 @@ func actorName(rv *planetscale.Review) string {
 	return fmt.Sprintf("%s (%s)", rv.Actor.Name, rv.Actor.ID)
 }
 
-// offGitHub says why the run's pull request has no sticky comment on
-// GitHub to carry the record, "" when it has one.
-func offGitHub(s *step.Step) (string, error) {
-	rc, err := s.Context()
-	if err != nil {
-		return "", err
-	}
-	_, why := commentTarget(rc, s.String("github_api_url"))
-	return why, nil
+// Lookup is what a search for a Record found.
+type Lookup struct {
+	Record *Record // nil when nothing recorded what was reported
+	From   string  // where it was read, or why there is nothing to read
 }
 
-// OnGitHub reports whether the run's pull request is on GitHub, where its
-// sticky comment carries the record; elsewhere a review of the deploy
-// request does.
-func OnGitHub(s *step.Step) bool {
-	why, err := offGitHub(s)
-	return err == nil && why == ""
+// oneLine joins s's words with single spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// plural is "1 noun" or "n nouns".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

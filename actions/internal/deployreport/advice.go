@@ -1,4 +1,4 @@
-package deploycomment
+package deployreport
 
 import (
 	"fmt"

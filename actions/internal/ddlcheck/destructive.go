@@ -1,4 +1,6 @@
-package deploycomment
+// Package ddlcheck reads a deploy request's DDL for the changes that can
+// lose data: dropped tables, columns and indexes, and narrowed columns.
+package ddlcheck
 
 import (
 	"fmt"

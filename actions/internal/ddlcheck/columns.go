@@ -1,4 +1,4 @@
-package deploycomment
+package ddlcheck
 
 import (
 	"regexp"

@@ -1,4 +1,4 @@
-package deploycomment
+package reporteddiff
 
 import (
 	"testing"
@@ -14,8 +14,8 @@ import (
 // record on a line of its own, which is what is read back.
 func TestReviewBodyCarriesTheRecord(t *testing.T) {
 	t.Parallel()
-	rec := NewReported(3, []string{"DROP TABLE `a`", "CREATE TABLE `b` (`id` int)"}, []string{"drops table `a`"})
-	body := reviewBody(Report{Number: 3, Statements: []string{"DROP TABLE `a`", "CREATE TABLE `b` (`id` int)"}, Destructive: []string{"drops table `a`"}, Reported: &rec})
+	rec := New(3, []string{"DROP TABLE `a`", "CREATE TABLE `b` (`id` int)"}, []string{"drops table `a`"})
+	body := reviewBody(Review{Record: rec, Statements: 2, Destructive: []string{"drops table `a`"}})
 	assert.Check(t, is.Contains(body, "open-deploy-request (psflow) reported 2 statements for this deploy request, 1 destructive change: drops table `a`."))
 	assert.Check(t, is.Contains(body, "\n\npsflow reported "+rec.String()+"\n"))
 	line, ok := reviewRecord(&planetscale.Review{State: "commented", Body: body})
@@ -30,7 +30,7 @@ func TestLatestReview(t *testing.T) {
 	t.Parallel()
 	at := func(min int) time.Time { return time.Date(2025, 1, 2, 3, min, 0, 0, time.UTC) }
 	ours, theirs := ps.Actor{ID: "tok", Name: "tok"}, ps.Actor{ID: "someone", Name: "Someone"}
-	old, newer := NewReported(3, []string{"DROP TABLE `a`"}, nil), NewReported(3, []string{"DROP TABLE `b`"}, nil)
+	old, newer := New(3, []string{"DROP TABLE `a`"}, nil), New(3, []string{"DROP TABLE `b`"}, nil)
 	reviews := []*planetscale.Review{
 		{ID: "new", State: "commented", Body: "note\n\npsflow reported " + newer.String(), CreatedAt: at(5), Actor: ours},
 		{ID: "old", State: "commented", Body: "psflow reported " + old.String(), CreatedAt: at(1), Actor: ours},

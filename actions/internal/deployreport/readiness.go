@@ -1,4 +1,4 @@
-package deploycomment
+package deployreport
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func ReadReadiness(ctx context.Context, c *planetscale.Client, db string, dr *pl
 		r.Deployable = d.Deployable
 		r.LintErrors = LintErrors(d.LintErrors)
 	}
-	if !r.Deployable && dr.DeploymentState != "pending" && dr.DeploymentState != NoChanges {
+	if !r.Deployable && dr.DeploymentState != planetscale.StatePending && dr.DeploymentState != planetscale.StateNoChanges {
 		if d, err := c.GetDeployment(ctx, db, dr.Number); err != nil {
 			r.Unknown = append(r.Unknown, fmt.Sprintf("what keeps it from deploying (%v)", err))
 			r.ChecksUnread = true
@@ -53,11 +53,11 @@ func ReadReadiness(ctx context.Context, c *planetscale.Client, db string, dr *pl
 		r.ApprovalRequired = database.RequireApprovalForDeploy
 	}
 	switch dr.DeploymentState {
-	case "queued":
+	case planetscale.StateQueued:
 		if dr.Deployment != nil {
 			r.Ahead = Preceding(dr.Deployment.PrecedingDeployments)
 		}
-	case "ready", "error":
+	case planetscale.StateReady, planetscale.StateError:
 		queue, err := c.DeployQueue(ctx, db)
 		if err != nil {
 			r.Unknown = append(r.Unknown, fmt.Sprintf("the deploy queue of %s (%v)", dr.IntoBranch, err))
@@ -113,9 +113,9 @@ func Preceding(ds []*planetscale.QueuedDeployment) []Ahead {
 // its revert window.
 func (a Ahead) Describe() string {
 	switch a.State {
-	case "pending_cutover":
+	case planetscale.StatePendingCutover:
 		return fmt.Sprintf("#%d waits for its cutover (pending_cutover) and holds the queue until it is applied or cancelled", a.Number)
-	case "complete_pending_revert":
+	case planetscale.StateCompletePendingRevert:
 		return fmt.Sprintf("#%d is in its revert window (complete_pending_revert) and holds the queue until the revert is skipped, the change reverted or the window closes", a.Number)
 	}
 	return fmt.Sprintf("#%d (%s)", a.Number, a.State)
