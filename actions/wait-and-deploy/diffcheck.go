@@ -51,14 +51,8 @@ func (f *follower) lookup(ctx context.Context, branch string) (reporteddiff.Look
 	return l, nil
 }
 
-// checkDiff reads the statements the ready request dr deploys, logs them
-// and compares them with what open-deploy-request last reported. It
-// refuses (exit 4), naming what was added and removed, when they differ or
-// the request gained destructive changes since, unless allow_changed_diff
-// is set. It fails closed: when nothing records what was reported, or the
-// record cannot be read (GitHub unreachable, a comment edited out of
-// shape, the reviews not listed), it refuses too, unless allow_unchecked
-// is set.
+// checkDiff logs the statements dr deploys and refuses (exit 4) when they
+// differ from what was reported, or nothing records it, unless allowed.
 func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest) error {
 	look, lookErr := f.lookup(ctx, dr.Branch)
 	if ctx.Err() != nil {
@@ -74,7 +68,7 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 	stmts := ddlcheck.Statements(ops)
 	destructive := ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
 	if f.check.statements == nil || !slices.Equal(stmts, f.check.statements) {
-		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.where(), len(stmts), dr.IntoBranch)
+		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), dr.IntoBranch)
 		for i, st := range stmts {
 			// One line each: a statement's own lines could start a workflow command.
 			f.s.Logf("%d. %s;", i+1, strings.Join(strings.Fields(st), " "))
@@ -98,17 +92,17 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		// as a deploy ahead that made the same change consumes it.
 		f.s.Warnf("deploy request #%d of %s holds fewer statements than open-deploy-request reported (%s): %s; "+
 			"a deploy into %s made the same change since, or the branch dropped it; every statement it deploys was reported, so it deploys",
-			f.number, f.where(), look.From, describeChange(change), dr.IntoBranch)
+			f.number, f.orgDatabase, look.From, describeChange(change), dr.IntoBranch)
 		return nil
 	}
 	if f.check.allowChanged {
 		f.s.Warnf("deploy request #%d of %s changed since open-deploy-request reported it (%s): %s; deploying it anyway (allow_changed_diff)",
-			f.number, f.where(), look.From, describeChange(change))
+			f.number, f.orgDatabase, look.From, describeChange(change))
 		return nil
 	}
 	return step.DeployFailedf("refusing to deploy deploy request #%d of %s: it changed since open-deploy-request reported it (%s): %s; "+
 		"review the change and run open-deploy-request again, which reports it, or set allow_changed_diff: true to deploy it as it is",
-		f.number, f.where(), look.From, describeChange(change))
+		f.number, f.orgDatabase, look.From, describeChange(change))
 }
 
 // unchecked refuses to deploy a request whose statements cannot be checked
@@ -116,11 +110,11 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 // allow_unchecked is set: then it warns and the deploy goes ahead.
 func (f *follower) unchecked(why string) error {
 	if f.check.allowUnchecked {
-		f.s.Warnf("deploy request #%d of %s: %s; deploying its statements unchecked (allow_unchecked)", f.number, f.where(), why)
+		f.s.Warnf("deploy request #%d of %s: %s; deploying its statements unchecked (allow_unchecked)", f.number, f.orgDatabase, why)
 		return nil
 	}
 	return step.DeployFailedf("refusing to deploy deploy request #%d of %s: %s; run open-deploy-request again so that it records what it reports, "+
-		"pass its reported_diff output as reported_diff, or set allow_unchecked: true to deploy the statements above unchecked", f.number, f.where(), why)
+		"pass its reported_diff output as reported_diff, or set allow_unchecked: true to deploy the statements above unchecked", f.number, f.orgDatabase, why)
 }
 
 // describeChange names what changed: the new statements and the

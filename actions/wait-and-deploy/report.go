@@ -73,9 +73,9 @@ func sentence(dr *planetscale.DeployRequest, err error) string {
 	switch dr.DeploymentState {
 	case planetscale.StateNoChanges:
 		return "Nothing was deployed."
-	case stateCompletePendingRevert:
+	case planetscale.StateCompletePendingRevert:
 		return "**Deployed.** The change can still be reverted on PlanetScale until its revert window closes."
-	case stateComplete:
+	case planetscale.StateComplete:
 		return "**Deployed.**"
 	}
 	return fmt.Sprintf("Deployment state: %s.", dr.DeploymentState)

@@ -43,12 +43,12 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	s.Output("number", fmt.Sprint(dr.Number))
 	s.Output("url", dr.HtmlURL)
-	if dr.State == planetscale.RequestClosed && (dr.DeploymentState == stateReady || dr.DeploymentState == statePending) {
+	if dr.State == planetscale.RequestClosed && (dr.DeploymentState == planetscale.StateReady || dr.DeploymentState == planetscale.StatePending) {
 		s.Output("deployment_state", dr.DeploymentState)
 		return step.Usagef("deploy request #%d of %s is closed and was never deployed; open a new one (%s)", n, scope.OrgDatabase(s), dr.HtmlURL)
 	}
 	f := &follower{
-		s: s, c: c, db: db, number: n, last: dr, fresh: true,
+		s: s, c: c, db: db, orgDatabase: scope.OrgDatabase(s), number: n, last: dr, fresh: true,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"), unblock: s.Bool("unblock_queue"),
 		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deployreport.PROf(s),
 	}
@@ -60,7 +60,7 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	f.w = w
 	start := time.Now()
-	_, waitErr := w.Wait(ctx, f.look)
+	_, waitErr := w.Wait(ctx, f.poll)
 	end := time.Now()
 	var timeout *planetscale.TimeoutError
 	if (errors.As(waitErr, &timeout) && !f.approval.waiting || f.blocked) && ctx.Err() == nil {
@@ -96,7 +96,7 @@ func (f *follower) onTimeout(ctx context.Context) string {
 		what = f.cancel(cctx)
 		cancel()
 	}
-	f.s.Logf("deploy request #%d of %s: %s", f.number, f.where(), what)
+	f.s.Logf("deploy request #%d of %s: %s", f.number, f.orgDatabase, what)
 	return what
 }
 
@@ -201,13 +201,13 @@ func outcome(ctx context.Context, f *follower, waitErr error) error {
 	if waitErr != nil {
 		return waitErr
 	}
-	dr, where := f.last, scope.OrgDatabase(f.s)
+	dr, where := f.last, f.orgDatabase
 	switch f.failed {
 	case "":
 		return nil
-	case "closed":
+	case planetscale.RequestClosed:
 		return step.DeployFailedf("deploy request #%d of %s was closed before it was deployed; see %s", dr.Number, where, dr.HtmlURL)
-	case "error":
+	case planetscale.StateError:
 		return f.notDeployable(ctx)
 	}
 	detail := ""

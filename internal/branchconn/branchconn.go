@@ -50,13 +50,8 @@ type Conn struct {
 	held     *sql.Conn   // holds the password's named lock while the run lasts
 }
 
-// Open mints a password of p's kind on the branch, masks it at once
-// and connects with it, over TLS as the step's tls and mysql_ca inputs say
-// (the CA file is read first, so a bad one stops the step before
-// anything is created). On error nothing is left behind: a password whose
-// creation may have happened is looked up by name and deleted
-// (planetscale.Client.MintPassword). While the run lasts, one connection
-// holds a named lock that says the password is in use (see Close).
+// Open mints a password of p's kind on the branch, masks it and connects
+// with it; on error nothing is left behind.
 func Open(ctx context.Context, s *step.Step, c *planetscale.Client, database, branch string, p Password) (*Conn, error) {
 	mode := s.String(TLSInput.Name)
 	ca, err := MySQLCA(s, mode)

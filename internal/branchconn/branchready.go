@@ -41,13 +41,8 @@ var CredentialOutputs = []step.Output{
 	{Name: "dsn", Description: "go-sql-driver/mysql DSN.", Secret: true},
 }
 
-// OutputPassword mints a password on branch b and outputs its connection
-// details, masking every secret form before it is written anywhere. The
-// DSN and URL ask for verified TLS unless the host is loopback and no
-// mysql_ca says the server there speaks TLS. It then deletes the passwords
-// earlier runs handed out on b with that role (PurposeCI): a branch keeps
-// one, the newest. On a branch this run created (created), there are none
-// to look for.
+// OutputPassword mints a password on branch b, outputs its connection
+// details masked and deletes the ones earlier runs handed out with its role.
 func OutputPassword(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, role string, ttl time.Duration, created bool) error {
 	kind := PasswordKind{Purpose: PurposeCI, Role: role}
 	cred, err := c.MintPassword(ctx, db, b.Name, kind.NewName(), role, ttl, s.Logf)

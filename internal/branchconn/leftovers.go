@@ -35,15 +35,8 @@ func (bc *Conn) hold(ctx context.Context) {
 	bc.held = conn
 }
 
-// sweepLeftovers deletes the passwords of the run's kind that an earlier
-// run of the action created on the branch and did not delete, because it
-// was killed (SIGKILL, a lost runner). A run's password is in use while
-// its named lock is held, and the lock goes when the run's connection
-// does; so a password psflow created before this run's, whose lock is
-// free, has no run left. A password of a run that is still going (waiting
-// for seed-branch's branch lock, say) holds its lock and is left alone,
-// as is every password psflow did not create. Without named locks (see
-// hold), the leftovers are left to expire with their TTL.
+// sweepLeftovers deletes the passwords of the run's kind that killed runs
+// left on the branch (docs/design/actions-branch-passwords.md).
 func (bc *Conn) sweepLeftovers(ctx context.Context) {
 	if bc.held == nil {
 		return

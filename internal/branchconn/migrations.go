@@ -4,12 +4,8 @@ package branchconn
 // configures when none is named.
 const DefaultMigrationTable = "schema_migrations"
 
-// MigrationTableDDL creates psflow's migration table under name: one row
-// per migration file applied, by version (the file name without .sql or
-// .up.sql), with the sha256 of its content ("" while it runs) and when it
-// was applied, in UTC. PlanetScale copies its rows into new branches and
-// in deploy requests when the database's automatic migrations name it. It
-// is valid on MySQL, MariaDB, Vitess and go-mysql-server.
+// MigrationTableDDL creates psflow's migration table under name: one row per
+// applied migration file (docs/design/actions-branch-passwords.md).
 func MigrationTableDDL(name string) string {
 	return "CREATE TABLE IF NOT EXISTS " + QuoteName(name) + " (" +
 		"`version` VARCHAR(255) NOT NULL, " +

@@ -23,11 +23,8 @@ const (
 	PurposeSetupMigrations = "setup-migrations"
 )
 
-// PasswordKind is what psflow creates a password for, and with which role.
-// Every password psflow creates is called
-// psflow-<purpose>-<role>-<unix nanoseconds>: unique to its run, so that a
-// create whose answer was lost can be found, and recognisable, so that
-// psflow finds its earlier ones and never touches anyone else's.
+// PasswordKind is what psflow creates a password for, and with which role;
+// it names it psflow-<purpose>-<role>-<unix nanoseconds>.
 type PasswordKind struct {
 	Purpose string // PurposeCI, PurposeSeed or PurposeSetupMigrations
 	Role    string // reader, writer, readwriter or admin

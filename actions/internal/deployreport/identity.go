@@ -26,15 +26,8 @@ type identity struct {
 	login, how string
 }
 
-// commentAuthor finds the identity psflow posts as on GitHub: the
-// comment_author input; else the token's user, from GET /user, for a
-// user's token; else, for an installation token, which GET /user refuses,
-// github-actions[bot], as GITHUB_TOKEN posts. Only comments by this
-// identity carry a record wait-and-deploy trusts, and open-deploy-request
-// edits no other. A GitHub App's installation token posts as
-// <app-slug>[bot], which nothing it may call reveals: set comment_author.
-// The identity is asked of GitHub once per step: a step that reads the
-// record and then edits the comment asks for it twice.
+// commentAuthor is the GitHub login psflow's comments are by: comment_author,
+// else the token's user, else github-actions[bot] (docs/design/actions-reporting.md).
 func commentAuthor(ctx context.Context, s *step.Step, client *github.Client) (identity, error) {
 	if login := strings.TrimSpace(s.String("comment_author")); login != "" {
 		return identity{login: login, how: "comment_author"}, nil

@@ -16,15 +16,8 @@ import (
 // publishTimeout bounds the GitHub calls of one comment update.
 const publishTimeout = 2 * time.Minute
 
-// Publish writes markdown into the step summary and, when the step's
-// comment input is on, into the sticky comment of database and branch on
-// the run's pull request, on any CI that builds a pull request on GitHub.
-// It needs the step's comment, comment_author, github_token and
-// github_api_url inputs. Without a token, outside a pull request or for
-// one that is not on GitHub it prints a notice; a comment that cannot be
-// written is a warning. It never fails the step. It returns "" when the
-// sticky comment, by the identity psflow posts as, now shows markdown,
-// else why it does not.
+// Publish writes markdown into the summary and the sticky comment, and
+// returns "" when the comment shows it, else why not; it never fails the step.
 func Publish(ctx context.Context, s *step.Step, database, branch, markdown string) string {
 	s.Summary(markdown)
 	if !s.Bool("comment") {

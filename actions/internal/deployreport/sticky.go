@@ -27,16 +27,7 @@ func recordLine(database, branch string, r reporteddiff.Record) string {
 }
 
 // FindReported reads what open-deploy-request last reported about deploy
-// request n of database and branch. When the run's pull request is on
-// GitHub and the step has a github_token, it is the hidden record line of
-// the oldest comment by the identity psflow posts as (see commentAuthor)
-// that carries one for them: the sticky comment open-deploy-request keeps
-// current. A comment carrying a record by anyone else is ignored, and the
-// log says so once. Otherwise, or when no such comment records it, it is
-// the record of the newest psflow review of the deploy request by this
-// run's service token (see reporteddiff.StoreInReview). When nothing records it, Record
-// is nil and From says why. A comment or review that cannot be read is an
-// error.
+// request n: psflow's sticky comment, else its review (docs/design/actions-reporting.md).
 func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, branch string) (reporteddiff.Lookup, error) {
 	why, err := offGitHub(s)
 	if err != nil {

@@ -29,11 +29,7 @@ type Review struct {
 }
 
 // StoreInReview writes rv as a "commented" review of its deploy request
-// when no sticky comment carries the record (why says why none does; ""
-// writes nothing). A re-run whose newest review records the same adds
-// none; a review that cannot be written is a warning that names the
-// access to grant. created: the run just opened the request, which has no
-// reviews to read first.
+// when why says no sticky comment carries it; a failure is a warning.
 func StoreInReview(ctx context.Context, s *step.Step, c *planetscale.Client, rv Review, why string, created bool) {
 	if why == "" {
 		return
@@ -97,16 +93,8 @@ func reviewBody(rv Review) string {
 	return b.String()
 }
 
-// latestReview returns the newest "commented" review by the service token
-// tokenID that carries a record and the record's text, or nil, and the
-// reviews carrying a record by any other actor, which are ignored. A
-// review's actor is who wrote it; that a service token's actor id is the
-// token's id is what the emulator does, not documented (spec: the actor's
-// id is "The ID of the actor"): were it not, no review would count and
-// wait-and-deploy would refuse, which is the safer way to be wrong. The
-// spec does not say in which order reviews are listed: the newest is the
-// one created last, and of those created at the same time the one listed
-// last.
+// latestReview returns the newest review by tokenID carrying a record, and
+// the record, and the records by other actors, which are ignored.
 func latestReview(reviews []*planetscale.Review, tokenID string) (*planetscale.Review, string, []*planetscale.Review) {
 	var latest *planetscale.Review
 	var record string
