@@ -19,7 +19,8 @@ var Action = &step.Action{
 		step.Input{Name: "region", Description: "Region of the new branch. Default: the database's region."},
 		step.Input{Name: "seed_data", Description: "Set to last_successful_backup to copy the parent's data from its newest backup (Data Branching).", Kind: step.Choice, Choices: []string{"last_successful_backup"}},
 		step.Input{Name: "backup_id", Description: "Restore this backup's data into the new branch (Data Branching)."},
-		step.Input{Name: "cluster_size", Description: "Cluster size of the new branch (PS_10, PS_20, …). With seed_data or backup_id the default is PS_10, as pscale branch create sends (the API requires a size with backup_id); otherwise PlanetScale picks."},
+		step.Input{Name: "cluster_size", Description: "Cluster size of the new branch (PS_10, PS_20, …). With seed_data or backup_id the default is PS_10, " +
+			"as pscale branch create sends (the API requires a size with backup_id); otherwise PlanetScale picks."},
 		step.Input{Name: "wait", Description: "Wait until the branch is ready.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "timeout", Description: "How long to wait for the branch.", Kind: step.Duration, Default: "10m"},
 		step.Input{Name: "create_password", Description: "Create a password and output connection details; it replaces the one an earlier run made for this branch and role.", Kind: step.Bool, Default: "true"},

@@ -9,20 +9,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// previous returns the branch's last deploy request into d.Into when the
-// branch has no open one and no schema changes since: its newest deployed
-// request, else its newest closed one, among the branch's requests mine. It returns nil when there is none,
-// or when the branch has changes, which a new request is opened for.
-//
-// Whether the branch has changes is read from the branch's diff (GET
-// …/branches/{branch}/diff), without opening a request: it is what a new
-// request would carry, and it is empty once a deploy request deployed the
-// branch's changes, and for a branch created afresh off a production that
-// has them (a re-run of a merged pull request's job after delete-branch).
-// pscale deploy-request create does no such check: it posts the request
-// and prints the API's answer (planetscale/cli,
-// internal/cmd/deployrequest/create.go), which after a deploy is a new
-// request with no_changes.
+// previous returns the branch's last deploy request into d.Into, among mine,
+// when it has no schema changes since (docs/design/actions-open-deploy-request.md); else nil.
 func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy, mine []*planetscale.DeployRequest) (*planetscale.DeployRequest, error) {
 	var deployed, last *planetscale.DeployRequest
 	for _, dr := range mine {

@@ -33,7 +33,9 @@ var Action = &step.Action{
 	Outputs: append([]step.Output{
 		{Name: "result", Description: "unchanged when the branch already held the schema or every migration, changed otherwise; failed when the run failed."},
 		{Name: "reason", Description: "What changed, in one line; for a failed run, what it did before the failure."},
-		{Name: "recreated", Description: "true when production's schema moved since the branch was created (or a migration that ran on it changed), so the branch was recreated off production as it is now; the credential outputs below are then new."},
+		{Name: "recreated", Description: "true when production's schema moved since the branch was created (or a migration that ran on it " +
+			"changed), so the branch was recreated off production as it is now; the credential outputs below are " +
+			"then new."},
 		{Name: "changes", Description: "Tables and views created, rebuilt or dropped (schema), or migrations applied."},
 		{Name: "dropped", Description: "Tables and views dropped, comma separated: their deploy request drops them in production."},
 		{Name: "statements", Description: "Statements run from the files."},

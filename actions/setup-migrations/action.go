@@ -22,7 +22,8 @@ var Action = &step.Action{
 	Icon:        "settings",
 	Inputs: scope.Inputs(
 		step.Input{Name: "table", Description: "The migration table: created in production when missing, and named in the database's automatic migrations.", Default: branchconn.DefaultMigrationTable},
-		step.Input{Name: "framework", Description: "The database's migration_framework setting, which the API takes as free text (the dashboard offers Rails, Phoenix, Django, .NET, Prisma, Sequelize or another tool); it describes who writes the table.", Default: "other"},
+		step.Input{Name: "framework", Description: "The database's migration_framework setting, which the API takes as free text (the dashboard offers " +
+			"Rails, Phoenix, Django, .NET, Prisma, Sequelize or another tool); it describes who writes the table.", Default: "other"},
 		branchconn.TLSInput,
 		branchconn.MySQLCAInput,
 		step.Input{Name: "timeout", Description: "How long the whole run may take, the deploy of the table included.", Kind: step.Duration, Default: "30m"},

@@ -44,7 +44,9 @@ func (f *follower) skipRevertAhead(ctx context.Context, dr *planetscale.DeployRe
 		ahead, err := f.c.SkipRevert(ctx, f.db, d.DeployRequestNumber)
 		switch {
 		case err == nil:
-			f.s.Logf("ended the revert window of deploy request #%d (branch %s) of %s, which held the deploy queue of %s ahead of #%d: it can no longer be reverted, and is now %s (skip_revert_ahead: false waits for the window to close instead)",
+			f.s.Logf("ended the revert window of deploy request #%d (branch %s) of %s, which held the deploy queue of %s "+
+				"ahead of #%d: it can no longer be reverted, and is now %s (skip_revert_ahead: false waits for the "+
+				"window to close instead)",
 				ahead.Number, ahead.Branch, f.orgDatabase, dr.IntoBranch, f.number, ahead.DeploymentState)
 		case planetscale.IsKind(err, planetscale.KindInvalid):
 			f.s.Logf("deploy request #%d of %s is no longer in its revert window (%v)", d.DeployRequestNumber, f.orgDatabase, err)
@@ -72,7 +74,9 @@ func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployReque
 		own := other.Branch == dr.Branch
 		if !f.unblock && !own {
 			f.blocked = true
-			return step.DeployFailedf("the deploy queue of %s of %s is blocked by deploy request #%d, whose deploy or revert ended in %s: PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock %s %d); psflow unblocks another request's deploy only with unblock_queue: true",
+			return step.DeployFailedf("the deploy queue of %s of %s is blocked by deploy request #%d, whose deploy or revert ended in %s: "+
+				"PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock %s %d); psflow "+
+				"unblocks another request's deploy only with unblock_queue: true",
 				dr.IntoBranch, f.orgDatabase, d.DeployRequestNumber, d.State, f.db, d.DeployRequestNumber)
 		}
 		ahead, err := f.c.CompleteErroredDeploy(ctx, f.db, d.DeployRequestNumber)
