@@ -8,6 +8,7 @@ import (
 
 	"github.com/psflow/psflow/actions/internal/ddlcheck"
 	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/actions/internal/prose"
 	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
@@ -71,7 +72,7 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), dr.IntoBranch)
 		for i, st := range stmts {
 			// One line each: a statement's own lines could start a workflow command.
-			f.s.Logf("%d. %s;", i+1, strings.Join(strings.Fields(st), " "))
+			f.s.Logf("%d. %s;", i+1, prose.OneLine(st))
 		}
 		f.check.statements = stmts
 	}

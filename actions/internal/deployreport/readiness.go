@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/psflow/psflow/actions/internal/prose"
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
@@ -92,7 +93,7 @@ func LintErrors(errs []*planetscale.DeploymentLintError) []string {
 	for _, l := range errs {
 		line := fmt.Sprintf("%s on `%s`", l.LintError, l.Table)
 		if l.ErrorDescription != "" {
-			line += ": " + oneLine(l.ErrorDescription)
+			line += ": " + prose.OneLine(l.ErrorDescription)
 		}
 		out = append(out, line)
 	}

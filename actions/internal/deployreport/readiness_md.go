@@ -3,6 +3,8 @@ package deployreport
 import (
 	"fmt"
 	"strings"
+
+	"github.com/psflow/psflow/actions/internal/prose"
 )
 
 // Approval describes the approval a deploy request has or needs.
@@ -23,7 +25,7 @@ func (g Readiness) Queue() string {
 	if len(g.Ahead) == 0 {
 		return "nothing ahead"
 	}
-	return fmt.Sprintf("%s ahead: %s", plural(len(g.Ahead), "deployment"), DescribeQueue(g.Ahead))
+	return fmt.Sprintf("%s ahead: %s", prose.Count(len(g.Ahead), "deployment"), DescribeQueue(g.Ahead))
 }
 
 // writeReadiness writes whether the request can deploy: a caution with
@@ -37,7 +39,7 @@ func writeReadiness(b *strings.Builder, r Report) {
 	if blockers := g.Blockers(); len(blockers) > 0 {
 		b.WriteString("> [!CAUTION]\n> **Cannot deploy**:\n")
 		for _, l := range blockers {
-			fmt.Fprintf(b, "> - %s\n", oneLine(l))
+			fmt.Fprintf(b, "> - %s\n", prose.OneLine(l))
 		}
 		pr := r.PR
 		if pr.Base != "" {
@@ -50,7 +52,7 @@ func writeReadiness(b *strings.Builder, r Report) {
 	fmt.Fprintf(b, "- Approval: %s\n", g.Approval())
 	fmt.Fprintf(b, "- Deploy queue of `%s`: %s\n", r.Into, g.Queue())
 	if len(g.Unknown) > 0 {
-		fmt.Fprintf(b, "- Not known: %s\n", oneLine(strings.Join(g.Unknown, "; ")))
+		fmt.Fprintf(b, "- Not known: %s\n", prose.OneLine(strings.Join(g.Unknown, "; ")))
 	}
 	b.WriteString("\n")
 }

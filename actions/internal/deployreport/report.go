@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/psflow/psflow/actions/internal/prose"
 	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/planetscale"
 )
@@ -93,7 +94,7 @@ func writeDestructive(b *strings.Builder, reasons []string) {
 	}
 	b.WriteString("> [!WARNING]\n> **Destructive change**: deploying this can lose data.\n")
 	for _, r := range reasons {
-		fmt.Fprintf(b, "> - %s\n", oneLine(r))
+		fmt.Fprintf(b, "> - %s\n", prose.OneLine(r))
 	}
 	b.WriteString("\n")
 }
@@ -107,7 +108,7 @@ func writeStatements(b *strings.Builder, r Report) {
 	}
 	sql := strings.Join(r.Statements, ";\n") + ";"
 	fence := fenceFor(sql)
-	fmt.Fprintf(b, "**Schema changes** (%s):\n\n%ssql\n%s\n%s\n\n", plural(len(r.Statements), "statement"), fence, sql, fence)
+	fmt.Fprintf(b, "**Schema changes** (%s):\n\n%ssql\n%s\n%s\n\n", prose.Count(len(r.Statements), "statement"), fence, sql, fence)
 }
 
 func writeLint(b *strings.Builder, r Report) {
@@ -115,13 +116,13 @@ func writeLint(b *strings.Builder, r Report) {
 	case r.NoLint:
 		return
 	case r.LintProblem != "":
-		fmt.Fprintf(b, "**Lint**: the findings of branch `%s` could not be read (%s).\n\n", r.Branch, oneLine(r.LintProblem))
+		fmt.Fprintf(b, "**Lint**: the findings of branch `%s` could not be read (%s).\n\n", r.Branch, prose.OneLine(r.LintProblem))
 		return
 	case len(r.Lint) == 0:
 		fmt.Fprintf(b, "**Lint**: no findings on branch `%s`.\n\n", r.Branch)
 		return
 	}
-	fmt.Fprintf(b, "**Lint**: %s on branch `%s`:\n\n| Finding | Table | Description |\n|---|---|---|\n", plural(len(r.Lint), "finding"), r.Branch)
+	fmt.Fprintf(b, "**Lint**: %s on branch `%s`:\n\n| Finding | Table | Description |\n|---|---|---|\n", prose.Count(len(r.Lint), "finding"), r.Branch)
 	for _, l := range r.Lint {
 		name := cell(l.LintError)
 		if l.DocsURL != "" {
@@ -150,7 +151,7 @@ func writeOutcome(b *strings.Builder, r Report) {
 	if !strings.HasSuffix(b.String(), "\n\n") {
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "%s\n", oneLine(r.Outcome))
+	fmt.Fprintf(b, "%s\n", prose.OneLine(r.Outcome))
 }
 
 // fenceFor returns a code fence longer than any run of backticks in text.
@@ -169,7 +170,7 @@ func fenceFor(text string) string {
 
 // cell makes text safe inside a markdown table cell.
 func cell(s string) string {
-	return strings.ReplaceAll(oneLine(s), "|", `\|`)
+	return strings.ReplaceAll(prose.OneLine(s), "|", `\|`)
 }
 
 // code renders a name as inline code, or nothing for an empty name.
@@ -178,15 +179,4 @@ func code(s string) string {
 		return ""
 	}
 	return "`" + strings.ReplaceAll(cell(s), "`", "") + "`"
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

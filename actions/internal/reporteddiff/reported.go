@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/psflow/psflow/actions/internal/prose"
 )
 
 // Record is what open-deploy-request last reported about a deploy
@@ -49,7 +51,7 @@ func New(n uint64, statements, destructive []string) Record {
 // Short is a statement on one line, cut to its first characters with "…"
 // when it is longer: how a record keeps it and a refusal names it.
 func Short(st string) string {
-	s := oneLine(st)
+	s := prose.OneLine(st)
 	if len(s) <= shortLen {
 		return s
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/psflow/psflow/actions/internal/prose"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -83,9 +84,9 @@ func warnNotStored(s *step.Step, rv Review, err error) {
 // line of its own.
 func reviewBody(rv Review) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "open-deploy-request (psflow) reported %s for this deploy request", plural(rv.Statements, "statement"))
+	fmt.Fprintf(&b, "open-deploy-request (psflow) reported %s for this deploy request", prose.Count(rv.Statements, "statement"))
 	if len(rv.Destructive) > 0 {
-		fmt.Fprintf(&b, ", %s: %s", plural(len(rv.Destructive), "destructive change"), oneLine(strings.Join(rv.Destructive, "; ")))
+		fmt.Fprintf(&b, ", %s: %s", prose.Count(len(rv.Destructive), "destructive change"), prose.OneLine(strings.Join(rv.Destructive, "; ")))
 	}
 	b.WriteString(". wait-and-deploy deploys it only while it deploys exactly these statements; " +
 		"after a change, run open-deploy-request again to report it.\n\n")
@@ -176,17 +177,4 @@ func actorName(rv *planetscale.Review) string {
 type Lookup struct {
 	Record *Record // nil when nothing recorded what was reported
 	From   string  // where it was read, or why there is nothing to read
-}
-
-// oneLine joins s's words with single spaces.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// plural is "1 noun" or "n nouns".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
