@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -15,21 +16,21 @@ func run(ctx context.Context, s *step.Step) error {
 	if s.String("seed_data") != "" && s.String("backup_id") != "" {
 		return step.Usagef("set seed_data or backup_id, not both")
 	}
-	if _, err := shared.MySQLCA(s, "auto"); err != nil {
+	if _, err := branchconn.MySQLCA(s, "auto"); err != nil {
 		return err
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
-	name, err := shared.Branch(s)
+	name, err := scope.Branch(s)
 	if err != nil {
 		return err
 	}
 	db := s.String("database")
 	parent := s.String("parent_branch")
 	if name == parent {
-		return step.Usagef("branch %s is the parent branch of %s; name a development branch", name, shared.Where(s))
+		return step.Usagef("branch %s is the parent branch of %s; name a development branch", name, scope.OrgDatabase(s))
 	}
 
 	b, created, err := getOrCreate(ctx, s, c, db, planetscale.CreateBranch{
@@ -45,14 +46,14 @@ func run(ctx context.Context, s *step.Step) error {
 
 	start := time.Now()
 	if !b.Ready && s.Bool("wait") {
-		if b, err = shared.WaitBranchReady(ctx, s, c, db, b.Name, s.Duration("timeout")); err != nil {
+		if b, err = branchconn.WaitBranchReady(ctx, s, c, db, b.Name, s.Duration("timeout")); err != nil {
 			return err
 		}
 	}
 	ready := time.Since(start)
 
 	if s.Bool("create_password") {
-		if err := shared.OutputPassword(ctx, s, c, db, b, s.String("password_role"), s.Duration("password_ttl"), created); err != nil {
+		if err := branchconn.OutputPassword(ctx, s, c, db, b, s.String("password_role"), s.Duration("password_ttl"), created); err != nil {
 			return err
 		}
 	}
@@ -60,9 +61,9 @@ func run(ctx context.Context, s *step.Step) error {
 	if created {
 		verb = "created"
 	}
-	s.Logf("branch %s of %s %s (parent %s, ready=%v)", b.Name, shared.Where(s), verb, b.ParentBranch, b.Ready)
+	s.Logf("branch %s of %s %s (parent %s, ready=%v)", b.Name, scope.OrgDatabase(s), verb, b.ParentBranch, b.Ready)
 	s.Summary(fmt.Sprintf("### Branch `%s` %s\n\n| | |\n|---|---|\n| Database | %s |\n| Parent | %s |\n| Region | %s |\n| Ready after | %s |\n| API calls | %d |\n",
-		b.Name, verb, shared.Where(s), b.ParentBranch, b.Region.Slug, ready.Round(time.Millisecond), c.Calls()))
+		b.Name, verb, scope.OrgDatabase(s), b.ParentBranch, b.Region.Slug, ready.Round(time.Millisecond), c.Calls()))
 	return nil
 }
 
@@ -106,7 +107,7 @@ func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 // (the default branch when parent is empty).
 func checkExisting(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, parent string) error {
 	if b.Production {
-		return step.Usagef("branch %s of %s is a production branch; create-branch only hands out development branches", b.Name, shared.Where(s))
+		return step.Usagef("branch %s of %s is a production branch; create-branch only hands out development branches", b.Name, scope.OrgDatabase(s))
 	}
 	if parent == "" {
 		d, err := c.GetDatabase(ctx, db)
@@ -114,13 +115,13 @@ func checkExisting(ctx context.Context, s *step.Step, c *planetscale.Client, db 
 			return err
 		}
 		if b.Name == d.DefaultBranch {
-			return step.Usagef("branch %s is the parent branch of %s; name a development branch", b.Name, shared.Where(s))
+			return step.Usagef("branch %s is the parent branch of %s; name a development branch", b.Name, scope.OrgDatabase(s))
 		}
 		parent = d.DefaultBranch
 	}
 	if b.ParentBranch != parent {
 		return step.Usagef("branch %s of %s already exists with parent %s, not %s; delete it or set parent_branch: %s",
-			b.Name, shared.Where(s), b.ParentBranch, parent, b.ParentBranch)
+			b.Name, scope.OrgDatabase(s), b.ParentBranch, parent, b.ParentBranch)
 	}
 	return nil
 }

@@ -4,7 +4,7 @@
 package deletebranch
 
 import (
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -13,8 +13,8 @@ var Action = &step.Action{
 	Name:        "delete-branch",
 	Description: "Delete the pull request's database branch, or sweep stale PR branches.",
 	Icon:        "trash-2",
-	Inputs: shared.Inputs(
-		shared.BranchInput,
+	Inputs: scope.Inputs(
+		scope.BranchInput,
 		step.Input{Name: "sweep", Description: "Delete every stale branch matching prefix instead of one branch.", Kind: step.Bool, Default: "false"},
 		step.Input{Name: "prefix", Description: "Sweep: only branches whose name starts with this.", Default: "pr-"},
 		step.Input{Name: "older_than", Description: "Sweep: only branches created longer ago than this.", Kind: step.Duration, Default: "72h"},

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
 func run(ctx context.Context, s *step.Step) error {
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
@@ -26,16 +26,16 @@ func run(ctx context.Context, s *step.Step) error {
 	if done, err := keepOpen(s); done || err != nil {
 		return err
 	}
-	name, err := shared.Branch(s)
+	name, err := scope.Branch(s)
 	if err != nil {
 		return err
 	}
 	if name == d.DefaultBranch {
-		return step.Usagef("refusing to delete %s: it is the default branch of %s", name, shared.Where(s))
+		return step.Usagef("refusing to delete %s: it is the default branch of %s", name, scope.OrgDatabase(s))
 	}
 	b, err := c.GetBranch(ctx, db, name)
 	if planetscale.IsKind(err, planetscale.KindNotFound) {
-		s.Logf("branch %s of %s does not exist; nothing to delete", name, shared.Where(s))
+		s.Logf("branch %s of %s does not exist; nothing to delete", name, scope.OrgDatabase(s))
 		s.Output("deleted", "")
 		return nil
 	}
@@ -43,7 +43,7 @@ func run(ctx context.Context, s *step.Step) error {
 		return err
 	}
 	if b.Production {
-		return step.Usagef("refusing to delete %s: it is a production branch of %s", name, shared.Where(s))
+		return step.Usagef("refusing to delete %s: it is a production branch of %s", name, scope.OrgDatabase(s))
 	}
 	deleted, err := remove(ctx, s, c, db, name)
 	if err != nil {
@@ -59,7 +59,7 @@ func run(ctx context.Context, s *step.Step) error {
 // delete_branch access, which the API answers with the same 404.
 func remove(ctx context.Context, s *step.Step, c *planetscale.Client, db, name string) ([]string, error) {
 	if s.Bool("dry_run") {
-		s.Logf("dry run: would delete branch %s of %s", name, shared.Where(s))
+		s.Logf("dry run: would delete branch %s of %s", name, scope.OrgDatabase(s))
 		return []string{name}, nil
 	}
 	err := c.DeleteBranch(ctx, db, name)
@@ -67,13 +67,13 @@ func remove(ctx context.Context, s *step.Step, c *planetscale.Client, db, name s
 		if _, gerr := c.GetBranch(ctx, db, name); gerr == nil {
 			return nil, err
 		}
-		s.Logf("branch %s of %s was already gone", name, shared.Where(s))
+		s.Logf("branch %s of %s was already gone", name, scope.OrgDatabase(s))
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.Logf("deleted branch %s of %s", name, shared.Where(s))
-	s.Summary(fmt.Sprintf("Deleted branch `%s` of %s.", name, shared.Where(s)))
+	s.Logf("deleted branch %s of %s", name, scope.OrgDatabase(s))
+	s.Summary(fmt.Sprintf("Deleted branch `%s` of %s.", name, scope.OrgDatabase(s)))
 	return []string{name}, nil
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -63,7 +63,7 @@ func sweep(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetsc
 	if s.Bool("dry_run") {
 		verb = "Would delete"
 	}
-	s.Summary(fmt.Sprintf("### Branch sweep of %s\n\n%s %d of %d branches (prefix `%s`, older than %s).", shared.Where(s), verb, len(deleted), len(branches), prefix, age))
+	s.Summary(fmt.Sprintf("### Branch sweep of %s\n\n%s %d of %d branches (prefix `%s`, older than %s).", scope.OrgDatabase(s), verb, len(deleted), len(branches), prefix, age))
 	return nil
 }
 

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -17,7 +17,7 @@ func run(ctx context.Context, s *step.Step) error {
 	if dir == "" {
 		return step.Usagef("input dir is empty; name the directory to write the schema to")
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	objs, skipped, err := objects(schema, leftOut(d))
 	if err != nil {
-		return fmt.Errorf("dump branch %s of %s: %w", branch, shared.Where(s), err)
+		return fmt.Errorf("dump branch %s of %s: %w", branch, scope.OrgDatabase(s), err)
 	}
 	for _, l := range skipped {
 		s.Logf("leaving out table %s: %s", l.name, l.why)
@@ -50,7 +50,7 @@ func run(ctx context.Context, s *step.Step) error {
 	prune := s.Bool("prune")
 	if len(p.foreign) > 0 && !prune {
 		return step.Usagef("%s holds .sql files that the schema of branch %s of %s does not define, and nothing was written: %s; "+
-			"move them out of %s, or set prune: true to delete them", dir, branch, shared.Where(s), strings.Join(p.foreign, ", "), dir)
+			"move them out of %s, or set prune: true to delete them", dir, branch, scope.OrgDatabase(s), strings.Join(p.foreign, ", "), dir)
 	}
 	if err := p.apply(prune); err != nil {
 		return err
@@ -83,7 +83,7 @@ func report(s *step.Step, p *plan, pruned bool, branch string, skipped []left) {
 	all := append(append([]object{}, p.write...), p.same...)
 	slices.SortFunc(all, func(a, b object) int { return strings.Compare(a.Name, b.Name) })
 	var md strings.Builder
-	fmt.Fprintf(&md, "### psflow dump-schema\n\nSchema of branch `%s` of %s in `%s`: ", branch, shared.Where(s), p.dir)
+	fmt.Fprintf(&md, "### psflow dump-schema\n\nSchema of branch `%s` of %s in `%s`: ", branch, scope.OrgDatabase(s), p.dir)
 	for _, o := range all {
 		if o.View {
 			views = append(views, o.Name)
@@ -111,7 +111,7 @@ func report(s *step.Step, p *plan, pruned bool, branch string, skipped []left) {
 		fmt.Fprintf(&md, "\nLeft out `%s`: %s.\n", l.name, l.why)
 	}
 	s.Logf("wrote the schema of branch %s of %s to %s: %d tables, %d views; %d files written, %d unchanged",
-		branch, shared.Where(s), p.dir, len(tables), len(views), len(p.write), len(p.same))
+		branch, scope.OrgDatabase(s), p.dir, len(tables), len(views), len(p.write), len(p.same))
 	s.Summary(md.String())
 	s.Output("dir", p.dir)
 	s.Output("tables", strings.Join(tables, "\n"))

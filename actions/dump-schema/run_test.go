@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/branchconn"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
@@ -150,7 +150,7 @@ func TestDumpSchemaRefusesFilesItWouldNotWrite(t *testing.T) {
 // it alone.
 func TestDumpSchemaLeavesOutTheMigrationTable(t *testing.T) {
 	em := emulatortest.Start(t)
-	execOn(t, em, "main", production[0], shared.MigrationTableDDL("schema_migrations"))
+	execOn(t, em, "main", production[0], branchconn.MigrationTableDDL("schema_migrations"))
 	env := actiontest.Env(em, "app")
 	dir := t.TempDir()
 

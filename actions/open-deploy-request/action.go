@@ -3,7 +3,7 @@
 package opendeployrequest
 
 import (
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -12,8 +12,8 @@ var Action = &step.Action{
 	Name:        "open-deploy-request",
 	Description: "Get or open a deploy request for the branch, wait for its diff and post it on the pull request.",
 	Icon:        "git-pull-request",
-	Inputs: shared.Inputs(
-		shared.BranchInput,
+	Inputs: scope.Inputs(
+		scope.BranchInput,
 		step.Input{Name: "into", Description: "Branch to deploy into. Default: the branch's parent."},
 		step.Input{Name: "notes", Description: "Deploy request notes. Default: the pull request's title and link."},
 		step.Input{Name: "auto_cutover", Description: "Cut over as soon as the deployment is ready.", Kind: step.Bool, Default: "true"},
@@ -22,9 +22,14 @@ var Action = &step.Action{
 		step.Input{Name: "timeout", Description: "How long to wait for the diff.", Kind: step.Duration, Default: "10m"},
 		step.Input{Name: "comment", Description: "Post or update one sticky comment on the pull request.", Kind: step.Bool, Default: "true"},
 		step.Input{Name: "github_token", Description: "Token for the pull request comment.", Secret: true},
-		step.Input{Name: "comment_author", Description: "GitHub login psflow's pull request comments are by: only its comments carry a record of what was reported that wait-and-deploy trusts. Default: the github_token's user (GET /user), or github-actions[bot] for an installation token such as GITHUB_TOKEN; set <app-slug>[bot] for a GitHub App's token."},
+		step.Input{Name: "comment_author", Description: "GitHub login psflow's pull request comments are by: only its comments carry a record of what was " +
+			"reported that wait-and-deploy trusts. Default: the github_token's user (GET /user), or " +
+			"github-actions[bot] for an installation token such as GITHUB_TOKEN; set <app-slug>[bot] for a GitHub " +
+			"App's token."},
 		step.Input{Name: "github_api_url", Description: "GitHub API URL.", Default: "https://api.github.com", Env: "GITHUB_API_URL"},
-		step.Input{Name: "fail_on", Description: "Fail (exit 1), after reporting, when: destructive (the diff can lose data), lint (the branch has lint findings), conflict (the request cannot deploy: its changes collide with the target's), lint_error (the request cannot deploy: lint errors). Comma separated; none fails on nothing.", Kind: step.List, Default: "none"},
+		step.Input{Name: "fail_on", Description: "Fail (exit 1), after reporting, when: destructive (the diff can lose data), lint (the branch has " +
+			"lint findings), conflict (the request cannot deploy: its changes collide with the target's), " +
+			"lint_error (the request cannot deploy: lint errors). Comma separated; none fails on nothing.", Kind: step.List, Default: "none"},
 		step.Input{Name: "close_if_no_changes", Description: "Close the deploy request when there is nothing to deploy.", Kind: step.Bool, Default: "false"},
 	),
 	Outputs: []step.Output{

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/deployreport"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -33,21 +33,21 @@ func failsOn(s *step.Step, cond string) bool {
 // condition the fail_on input names holds. Every condition that holds is
 // named. A failure is exit 1, like any failed check: exit 4 is kept for a
 // deploy that was attempted and ended badly.
-func failOn(s *step.Step, r deploycomment.Report, lintErr error) error {
+func failOn(s *step.Step, r deployreport.Report, lintErr error) error {
 	var failed []string
 	if failsOn(s, "destructive") && len(r.Destructive) > 0 {
-		failed = append(failed, fmt.Sprintf("fail_on=destructive: deploy request #%d of %s can lose data: %s", r.Number, r.Where, strings.Join(r.Destructive, "; ")))
+		failed = append(failed, fmt.Sprintf("fail_on=destructive: deploy request #%d of %s can lose data: %s", r.Number, r.OrgDatabase, strings.Join(r.Destructive, "; ")))
 	}
 	if failsOn(s, "lint") {
 		switch {
 		case lintErr != nil:
-			failed = append(failed, fmt.Sprintf("fail_on=lint: could not lint branch %s of %s: %v", r.Branch, r.Where, lintErr))
+			failed = append(failed, fmt.Sprintf("fail_on=lint: could not lint branch %s of %s: %v", r.Branch, r.OrgDatabase, lintErr))
 		case len(r.Lint) > 0:
 			found := make([]string, 0, len(r.Lint))
 			for _, l := range r.Lint {
 				found = append(found, fmt.Sprintf("%s on %s", l.LintError, l.Table))
 			}
-			failed = append(failed, fmt.Sprintf("fail_on=lint: branch %s of %s has %d schema lint finding(s): %s", r.Branch, r.Where, len(r.Lint), strings.Join(found, ", ")))
+			failed = append(failed, fmt.Sprintf("fail_on=lint: branch %s of %s has %d schema lint finding(s): %s", r.Branch, r.OrgDatabase, len(r.Lint), strings.Join(found, ", ")))
 		}
 	}
 	if g := r.Readiness; g != nil {
@@ -66,10 +66,10 @@ func failOn(s *step.Step, r deploycomment.Report, lintErr error) error {
 
 // blocked says why fail_on=cond fails: what keeps the request from
 // deploying and what to do.
-func blocked(cond string, r deploycomment.Report, found []string, g *deploycomment.Readiness) string {
+func blocked(cond string, r deployreport.Report, found []string, g *deployreport.Readiness) string {
 	if len(found) == 0 {
-		return fmt.Sprintf("fail_on=%s: could not read what keeps deploy request #%d of %s from deploying (%s)", cond, r.Number, r.Where, strings.Join(g.Unknown, "; "))
+		return fmt.Sprintf("fail_on=%s: could not read what keeps deploy request #%d of %s from deploying (%s)", cond, r.Number, r.OrgDatabase, strings.Join(g.Unknown, "; "))
 	}
 	return fmt.Sprintf("fail_on=%s: deploy request #%d of %s cannot deploy: %s; %s",
-		cond, r.Number, r.Where, strings.Join(found, "; "), g.Remedy(r.Branch, r.Into, r.PR))
+		cond, r.Number, r.OrgDatabase, strings.Join(found, "; "), g.Remedy(r.Branch, r.Into, r.PR))
 }

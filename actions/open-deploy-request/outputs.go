@@ -5,13 +5,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
 // outputs writes what the report found. Outputs that are not known (the
 // diff is still pending, or the request is past deploying) are empty.
-func outputs(s *step.Step, r deploycomment.Report) {
+func outputs(s *step.Step, r deployreport.Report) {
 	s.Output("deployment_state", r.State)
 	s.Output("has_changes", hasChanges(r.State, r.Statements))
 	s.Output("destructive", strconv.FormatBool(len(r.Destructive) > 0))
@@ -22,7 +23,7 @@ func outputs(s *step.Step, r deploycomment.Report) {
 	}
 	s.Output("reported_diff", reported)
 	var deployable, conflicts, lintErrors, required, approved, ahead string
-	if r.State == deploycomment.NoChanges {
+	if r.State == planetscale.StateNoChanges {
 		deployable = "false"
 	}
 	if g := r.Readiness; g != nil {
@@ -45,15 +46,15 @@ func outputs(s *step.Step, r deploycomment.Report) {
 // the request can deploy and, when it cannot, why and what to do. A
 // request that cannot deploy is a warning unless fail_on fails the step
 // for it.
-func logReport(s *step.Step, r deploycomment.Report) {
+func logReport(s *step.Step, r deployreport.Report) {
 	s.Logf("deploy request #%d of %s is %s with %d statement(s), %d destructive change(s), %d lint finding(s)",
-		r.Number, r.Where, r.State, len(r.Statements), len(r.Destructive), len(r.Lint))
+		r.Number, r.OrgDatabase, r.State, len(r.Statements), len(r.Destructive), len(r.Lint))
 	g := r.Readiness
 	if g == nil {
 		return
 	}
 	s.Logf("deploy request #%d of %s: deployable %s; approval %s; deploy queue of %s: %s",
-		r.Number, r.Where, yesNo(g.Deployable), g.Approval(), r.Into, g.Queue())
+		r.Number, r.OrgDatabase, yesNo(g.Deployable), g.Approval(), r.Into, g.Queue())
 	for _, u := range g.Unknown {
 		s.Warnf("could not read %s", u)
 	}
@@ -62,7 +63,7 @@ func logReport(s *step.Step, r deploycomment.Report) {
 		return
 	}
 	msg := fmt.Sprintf("deploy request #%d of %s cannot deploy: %s; %s",
-		r.Number, r.Where, strings.Join(blockers, "; "), g.Remedy(r.Branch, r.Into, r.PR))
+		r.Number, r.OrgDatabase, strings.Join(blockers, "; "), g.Remedy(r.Branch, r.Into, r.PR))
 	if failsOn(s, "conflict") && len(g.Conflicts) > 0 || failsOn(s, "lint_error") && len(g.LintErrors) > 0 {
 		s.Logf("%s", msg)
 		return

@@ -4,29 +4,17 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// previous returns the branch's last deploy request into d.Into when the
-// branch has no open one and no schema changes since: its newest deployed
-// request, else its newest closed one, among the branch's requests mine. It returns nil when there is none,
-// or when the branch has changes, which a new request is opened for.
-//
-// Whether the branch has changes is read from the branch's diff (GET
-// …/branches/{branch}/diff), without opening a request: it is what a new
-// request would carry, and it is empty once a deploy request deployed the
-// branch's changes, and for a branch created afresh off a production that
-// has them (a re-run of a merged pull request's job after delete-branch).
-// pscale deploy-request create does no such check: it posts the request
-// and prints the API's answer (planetscale/cli,
-// internal/cmd/deployrequest/create.go), which after a deploy is a new
-// request with no_changes.
+// previous returns the branch's last deploy request into d.Into, among mine,
+// when it has no schema changes since (docs/design/actions-open-deploy-request.md); else nil.
 func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy, mine []*planetscale.DeployRequest) (*planetscale.DeployRequest, error) {
 	var deployed, last *planetscale.DeployRequest
 	for _, dr := range mine {
-		if dr.State != "closed" {
+		if dr.State != planetscale.RequestClosed {
 			continue
 		}
 		if last == nil || dr.Number > last.Number {
@@ -47,7 +35,7 @@ func previous(ctx context.Context, s *step.Step, c *planetscale.Client, db strin
 		return nil, err
 	}
 	if len(diff) > 0 {
-		s.Logf("branch %s of %s has schema changes since deploy request #%d (%s): opening a new deploy request", d.Branch, shared.Where(s), last.Number, fate(last))
+		s.Logf("branch %s of %s has schema changes since deploy request #%d (%s): opening a new deploy request", d.Branch, scope.OrgDatabase(s), last.Number, fate(last))
 		return nil, nil
 	}
 	return last, nil
@@ -67,7 +55,7 @@ func fate(dr *planetscale.DeployRequest) string {
 // false, as nothing is left to deploy. The sticky comment is left as it
 // is: it shows what wait-and-deploy reported about dr.
 func reportPrevious(s *step.Step, dr *planetscale.DeployRequest) {
-	where := shared.Where(s)
+	where := scope.OrgDatabase(s)
 	s.Logf("branch %s of %s has no schema changes since deploy request #%d into %s (%s): no deploy request opened; the outputs are #%d's (%s)",
 		dr.Branch, where, dr.Number, dr.IntoBranch, fate(dr), dr.Number, dr.HtmlURL)
 	s.Output("number", fmt.Sprint(dr.Number))

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/actions/internal/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"

@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/actions/internal/ddlcheck"
+	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/actions/internal/reporteddiff"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -19,24 +21,24 @@ import (
 func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string, dr *planetscale.DeployRequest, created bool) error {
 	state := dr.DeploymentState
 	var ops []planetscale.Operation
-	if state != "pending" && state != deploycomment.NoChanges {
+	if state != planetscale.StatePending && state != planetscale.StateNoChanges {
 		var err error
 		if ops, err = c.Operations(ctx, db, dr.Number); err != nil {
 			return err
 		}
 	}
-	if state == deploycomment.NoChanges && s.Bool("close_if_no_changes") && dr.State == "open" {
+	if state == planetscale.StateNoChanges && s.Bool("close_if_no_changes") && dr.State == planetscale.RequestOpen {
 		closed, err := closeRequest(ctx, s, c, db, dr.Number)
 		if err != nil {
 			return err
 		}
 		dr = closed
-		s.Logf("closed deploy request #%d of %s: it has no schema changes", dr.Number, shared.Where(s))
+		s.Logf("closed deploy request #%d of %s: it has no schema changes", dr.Number, scope.OrgDatabase(s))
 	}
-	r := deploycomment.Report{
-		Where: shared.Where(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
-		State: state, Closed: dr.State == "closed", Statements: deploycomment.Statements(ops), PR: deploycomment.PROf(s),
-		Destructive: deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
+	r := deployreport.Report{
+		OrgDatabase: scope.OrgDatabase(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		State: state, Closed: dr.State == planetscale.RequestClosed, Statements: ddlcheck.Statements(ops), PR: deployreport.PROf(s),
+		Destructive: ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
 	}
 	lint, err := c.LintSchema(ctx, db, dr.Branch)
 	if err != nil {
@@ -44,18 +46,21 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 		r.LintProblem = err.Error()
 	}
 	r.Lint = lint
-	if slices.Contains([]string{"ready", "error", "queued"}, state) && dr.State == "open" {
-		g := deploycomment.ReadReadiness(ctx, c, db, dr)
+	if slices.Contains([]string{planetscale.StateReady, planetscale.StateError, planetscale.StateQueued}, state) && dr.State == planetscale.RequestOpen {
+		g := deployreport.ReadReadiness(ctx, c, db, dr)
 		r.Readiness = &g
 	}
-	if state != "pending" {
-		rec := deploycomment.NewReported(dr.Number, r.Statements, r.Destructive)
+	if state != planetscale.StatePending {
+		rec := reporteddiff.New(dr.Number, r.Statements, r.Destructive)
 		r.Reported = &rec
 	}
 	outputs(s, r)
 	logReport(s, r)
-	why := deploycomment.Publish(ctx, s, db, dr.Branch, deploycomment.Markdown(r))
-	deploycomment.Remember(ctx, s, c, r, why, created)
+	why := deployreport.Publish(ctx, s, db, dr.Branch, deployreport.Markdown(r))
+	if r.Reported != nil && !r.Closed {
+		rv := reporteddiff.Review{Record: *r.Reported, OrgDatabase: r.OrgDatabase, Database: db, Statements: len(r.Statements), Destructive: r.Destructive}
+		reporteddiff.StoreInReview(ctx, s, c, rv, why, created)
+	}
 	return failOn(s, r, err)
 }
 
@@ -73,7 +78,7 @@ func closeRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 		if getErr != nil {
 			return nil, err
 		}
-		if now.State == "closed" {
+		if now.State == planetscale.RequestClosed {
 			return now, nil
 		}
 		if attempt == attempts {
@@ -85,7 +90,7 @@ func closeRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 
 // hasChanges is "true" or "false", or "" while the diff is not known.
 func hasChanges(state string, stmts []string) string {
-	if state == "pending" {
+	if state == planetscale.StatePending {
 		return ""
 	}
 	return strconv.FormatBool(len(stmts) > 0)

@@ -3,7 +3,7 @@ package opendeployrequest_test
 import (
 	"testing"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/actions/internal/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"

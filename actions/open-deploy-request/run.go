@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -15,11 +15,11 @@ func run(ctx context.Context, s *step.Step) error {
 	if err := checkFailOn(s); err != nil {
 		return err
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
-	branch, err := shared.Branch(s)
+	branch, err := scope.Branch(s)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func run(ctx context.Context, s *step.Step) error {
 	if created {
 		verb = "opened"
 	}
-	s.Logf("%s deploy request #%d of %s: %s → %s (%s)", verb, dr.Number, shared.Where(s), branch, into, dr.HtmlURL)
+	s.Logf("%s deploy request #%d of %s: %s → %s (%s)", verb, dr.Number, scope.OrgDatabase(s), branch, into, dr.HtmlURL)
 	s.Output("number", fmt.Sprint(dr.Number))
 	s.Output("url", dr.HtmlURL)
 
@@ -74,10 +74,10 @@ func run(ctx context.Context, s *step.Step) error {
 			return err
 		}
 	}
-	if dr.DeploymentState == "pending" && s.Bool("wait_for_diff") {
+	if dr.DeploymentState == planetscale.StatePending && s.Bool("wait_for_diff") {
 		waited, err := waitForDiff(ctx, s, c, db, dr.Number, created)
 		if err != nil {
-			s.Output("deployment_state", "pending")
+			s.Output("deployment_state", planetscale.StatePending)
 			return err
 		}
 		dr = waited
@@ -91,13 +91,13 @@ func run(ctx context.Context, s *step.Step) error {
 func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (string, error) {
 	b, err := c.GetBranch(ctx, db, branch)
 	if planetscale.IsKind(err, planetscale.KindNotFound) {
-		return "", fmt.Errorf("branch %s of %s does not exist; run create-branch first or set the branch input: %w", branch, shared.Where(s), err)
+		return "", fmt.Errorf("branch %s of %s does not exist; run create-branch first or set the branch input: %w", branch, scope.OrgDatabase(s), err)
 	}
 	if err != nil {
 		return "", err
 	}
 	if b.Production {
-		return "", step.Usagef("branch %s of %s is a production branch; open deploy requests from a development branch", branch, shared.Where(s))
+		return "", step.Usagef("branch %s of %s is a production branch; open deploy requests from a development branch", branch, scope.OrgDatabase(s))
 	}
 	into := s.String("into")
 	if into == "" {
@@ -111,7 +111,7 @@ func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch
 		into = d.DefaultBranch
 	}
 	if into == branch {
-		return "", step.Usagef("branch %s of %s cannot be deployed into itself; set into to another branch", branch, shared.Where(s))
+		return "", step.Usagef("branch %s of %s cannot be deployed into itself; set into to another branch", branch, scope.OrgDatabase(s))
 	}
 	return into, nil
 }
@@ -175,7 +175,7 @@ func listOf(ctx context.Context, c *planetscale.Client, db string, d planetscale
 // openOf returns the open deploy request among list, or nil.
 func openOf(list []*planetscale.DeployRequest) *planetscale.DeployRequest {
 	for _, dr := range list {
-		if dr.State == "open" {
+		if dr.State == planetscale.RequestOpen {
 			return dr
 		}
 	}
@@ -197,7 +197,7 @@ func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetsca
 func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64, created bool) (*planetscale.DeployRequest, error) {
 	var dr *planetscale.DeployRequest
 	w := &planetscale.Waiter{
-		What:    fmt.Sprintf("the diff of deploy request #%d of %s", n, shared.Where(s)),
+		What:    fmt.Sprintf("the diff of deploy request #%d of %s", n, scope.OrgDatabase(s)),
 		Timeout: s.Duration("timeout"),
 		Logf:    s.Logf,
 	}
@@ -209,7 +209,7 @@ func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 		if dr, err = c.GetDeployRequest(ctx, db, n); err != nil {
 			return "", false, err
 		}
-		return dr.DeploymentState, dr.DeploymentState != "pending", nil
+		return dr.DeploymentState, dr.DeploymentState != planetscale.StatePending, nil
 	})
 	return dr, err
 }

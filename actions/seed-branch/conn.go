@@ -8,7 +8,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
 )
 
 // conn is the run's own connection to the branch: it holds the lock that
@@ -72,7 +72,7 @@ func (c *conn) acquire(ctx context.Context, logf func(string, ...any)) (bool, er
 
 // release gives the lock back and closes the connection.
 func (c *conn) release() {
-	ctx, cancel := context.WithTimeout(context.Background(), shared.CleanupTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), branchconn.CleanupTimeout)
 	defer cancel()
 	_, _ = c.c.ExecContext(ctx, "DO RELEASE_LOCK(?)", c.lock)
 	_ = c.c.Close()
@@ -129,4 +129,4 @@ func (c *conn) showCreate(ctx context.Context, name string) (string, error) {
 }
 
 // quoteName quotes an identifier with backticks.
-var quoteName = shared.QuoteName
+var quoteName = branchconn.QuoteName

@@ -7,16 +7,8 @@ import (
 	"strings"
 )
 
-// fence keeps the files of the inputs inside the working directory: the
-// directory psflow runs in (on GitHub the workspace, the checkout, unless
-// the step sets working-directory; in CodeBuild the source directory). A
-// pull request decides what its files are, symlinks included, and an
-// error may quote a statement of a file: a symlink to a file elsewhere on
-// the runner must not get that file read. A file found in a directory or
-// by a glob, or named inside the working directory, must resolve inside
-// it; an entry written as a path outside it (absolute, or through ..)
-// names what the workflow chose, so what resolves inside that path is
-// allowed too.
+// fence keeps the files of the inputs inside the working directory
+// (docs/design/actions-seed-branch.md).
 type fence struct {
 	wd, wdReal string // the working directory, as given and resolved
 }

@@ -9,16 +9,8 @@ import (
 	"github.com/psflow/psflow/pkg/sqlload"
 )
 
-// sameWithForeignKeys tells, without creating a real table, that a
-// desired table with foreign keys equals have, the branch's definition of
-// it: the table without its FOREIGN KEY clauses, normalised as a
-// temporary table, equals have without its foreign key lines, and each
-// clause is, token for token, one of those lines. It returns false
-// whenever that cannot be shown (an unnamed constraint, an index the
-// server adds for a foreign key, a clause written otherwise than the
-// server prints it, a server without temporary tables); the caller then
-// normalises the table as a real scratch table, whose creation and drop
-// cost the server tens of times what a temporary table's do.
+// sameWithForeignKeys tells, with a temporary table only, that a desired
+// table with foreign keys equals have; false when it cannot (docs/design/actions-seed-branch.md).
 func (c *conn) sameWithForeignKeys(ctx context.Context, d definition, i int, have string) bool {
 	rest, clauses, ok := splitForeignKeys(d.text, d.obj.NameAt[1])
 	if !ok {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
 	"github.com/psflow/psflow/pkg/sqlload"
 )
 
@@ -95,7 +95,7 @@ func (sd *seeder) stale(applied map[string]appliedRow) string {
 // hold. Each is recorded before it runs, with an empty checksum, and
 // gets its checksum when every statement ran: a run that stops midway
 // leaves a row that the next run sees as unfinished.
-func (sd *seeder) migrate(ctx context.Context, bc *shared.BranchConn, c *conn, table string, applied map[string]appliedRow) ([]change, sqlload.Result, error) {
+func (sd *seeder) migrate(ctx context.Context, bc *branchconn.Conn, c *conn, table string, applied map[string]appliedRow) ([]change, sqlload.Result, error) {
 	var (
 		done  []change
 		total sqlload.Result

@@ -66,7 +66,7 @@ func TestSeedBranchCleansLeftoverPasswords(t *testing.T) {
 }
 
 // passwordLock is the named lock a seed-branch run holds while its
-// password is in use (actions/shared).
+// password is in use (internal/branchconn).
 func passwordLock(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return "psflow_pw_" + hex.EncodeToString(sum[:12])

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -25,9 +26,9 @@ func (sd *seeder) migrationTable(ctx context.Context) (string, error) {
 		return table, nil
 	}
 	setup := fmt.Sprintf("run `psflow setup-migrations --database %s` once: it turns them on for table %s and gets the table into production through a deploy request",
-		sd.database, shared.DefaultMigrationTable)
+		sd.database, branchconn.DefaultMigrationTable)
 	if table == "" {
-		return "", step.Usagef("database %s has no automatic migrations (the setting that copies the migration table's rows into branches and deploy requests); %s", shared.Where(sd.s), setup)
+		return "", step.Usagef("database %s has no automatic migrations (the setting that copies the migration table's rows into branches and deploy requests); %s", scope.OrgDatabase(sd.s), setup)
 	}
 	schema, err := sd.c.BranchSchema(ctx, sd.database, sd.db.DefaultBranch)
 	if err != nil {
@@ -38,7 +39,7 @@ func (sd *seeder) migrationTable(ctx context.Context) (string, error) {
 			return table, nil
 		}
 	}
-	return "", step.Usagef("production branch %s of %s has no migration table %s; %s", sd.db.DefaultBranch, shared.Where(sd.s), table, setup)
+	return "", step.Usagef("production branch %s of %s has no migration table %s; %s", sd.db.DefaultBranch, scope.OrgDatabase(sd.s), table, setup)
 }
 
 // moved says how production's schema moved since the branch was
@@ -59,16 +60,16 @@ func (sd *seeder) moved() string {
 func (sd *seeder) recreate(ctx context.Context, why string) error {
 	old := sd.b
 	if old.Production || old.Name == sd.db.DefaultBranch {
-		return step.Usagef("branch %s of %s is a production branch; seed-branch never recreates one", old.Name, shared.Where(sd.s))
+		return step.Usagef("branch %s of %s is a production branch; seed-branch never recreates one", old.Name, scope.OrgDatabase(sd.s))
 	}
-	open, err := sd.c.ListDeployRequests(ctx, sd.database, planetscale.DeployFilter{State: "open", Branch: old.Name})
+	open, err := sd.c.ListDeployRequests(ctx, sd.database, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: old.Name})
 	if err != nil {
 		return err
 	}
 	for _, dr := range open {
 		if planetscale.Deploying(dr.DeploymentState) {
 			return fmt.Errorf("branch %s of %s must be recreated (%s), but its deploy request #%d is %s; run seed-branch again when the deployment ended",
-				old.Name, shared.Where(sd.s), why, dr.Number, dr.DeploymentState)
+				old.Name, scope.OrgDatabase(sd.s), why, dr.Number, dr.DeploymentState)
 		}
 	}
 	restored := sd.restored
@@ -86,12 +87,12 @@ func (sd *seeder) recreate(ctx context.Context, why string) error {
 	if err != nil {
 		// An answer lost on the way: the branch may exist all the same.
 		if b, err = sd.c.GetBranch(ctx, sd.database, old.Name); err != nil {
-			return fmt.Errorf("branch %s of %s was deleted to be recreated and could not be created again: %w; run create-branch", old.Name, shared.Where(sd.s), err)
+			return fmt.Errorf("branch %s of %s was deleted to be recreated and could not be created again: %w; run create-branch", old.Name, scope.OrgDatabase(sd.s), err)
 		}
 	}
 	if !b.Ready {
 		deadline, _ := ctx.Deadline()
-		if b, err = shared.WaitBranchReady(ctx, sd.s, sd.c, sd.database, old.Name, time.Until(deadline)); err != nil {
+		if b, err = branchconn.WaitBranchReady(ctx, sd.s, sd.c, sd.database, old.Name, time.Until(deadline)); err != nil {
 			return err
 		}
 	}
@@ -99,5 +100,5 @@ func (sd *seeder) recreate(ctx context.Context, why string) error {
 		sd.s.Logf("deploy request #%d closed with the old branch; open-deploy-request opens a new one", dr.Number)
 	}
 	sd.b, sd.recreated = b, why
-	return shared.OutputPassword(ctx, sd.s, sd.c, sd.database, b, "admin", sd.s.Duration("password_ttl"), true)
+	return branchconn.OutputPassword(ctx, sd.s, sd.c, sd.database, b, "admin", sd.s.Duration("password_ttl"), true)
 }

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/sqlload"
 	"github.com/psflow/psflow/pkg/step"
@@ -55,9 +56,9 @@ func run(ctx context.Context, s *step.Step) error {
 		return nil
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s seeding branch %s of %s: %w; raise the timeout input",
-			timeout, branch, shared.Where(s), err))
+			timeout, branch, scope.OrgDatabase(s), err))
 	case ctx.Err() != nil:
-		return fmt.Errorf("seeding branch %s of %s was cancelled after %s: %w", branch, shared.Where(s), s.Elapsed().Round(time.Millisecond), err)
+		return fmt.Errorf("seeding branch %s of %s was cancelled after %s: %w", branch, scope.OrgDatabase(s), s.Elapsed().Round(time.Millisecond), err)
 	}
 	return err
 }
@@ -71,14 +72,14 @@ func setUp(s *step.Step) (*seeder, error) {
 	if p := s.Int("parallelism"); p < 1 {
 		return nil, step.Usagef("input parallelism: %d is not a number of connections; use 1 or more", p)
 	}
-	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
+	if _, err := branchconn.MySQLCA(s, s.String(branchconn.TLSInput.Name)); err != nil {
 		return nil, err
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return nil, err
 	}
-	branch, err := shared.Branch(s)
+	branch, err := scope.Branch(s)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (sd *seeder) seed(ctx context.Context) error {
 			return err
 		}
 		if sd.recreated != "" {
-			return fmt.Errorf("branch %s of %s: %s, again after it was recreated", sd.branch, shared.Where(sd.s), again)
+			return fmt.Errorf("branch %s of %s: %s, again after it was recreated", sd.branch, scope.OrgDatabase(sd.s), again)
 		}
 		if err := sd.recreate(ctx, again); err != nil {
 			return err
@@ -129,7 +130,7 @@ func (sd *seeder) load(ctx context.Context) error {
 		return err
 	}
 	if sd.b.Production || sd.b.Name == sd.db.DefaultBranch {
-		return step.Usagef("branch %s of %s is a production branch; seed-branch only changes development branches (create one with create-branch)", sd.branch, shared.Where(sd.s))
+		return step.Usagef("branch %s of %s is a production branch; seed-branch only changes development branches (create one with create-branch)", sd.branch, scope.OrgDatabase(sd.s))
 	}
 	return nil
 }
@@ -139,8 +140,8 @@ func (sd *seeder) load(ctx context.Context) error {
 // first, when a migration the branch ran changed.
 func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
 	parallelism := sd.s.Int("parallelism")
-	bc, err := shared.OpenBranch(ctx, sd.s, sd.c, sd.database, sd.branch, shared.Password{
-		Kind: shared.PasswordKind{Purpose: shared.PurposeSeed, Role: "admin"},
+	bc, err := branchconn.Open(ctx, sd.s, sd.c, sd.database, sd.branch, branchconn.Password{
+		Kind: branchconn.PasswordKind{Purpose: branchconn.PurposeSeed, Role: "admin"},
 		TTL:  sd.s.Duration("password_ttl"), Conns: parallelism + 3,
 	})
 	if err != nil {
@@ -194,7 +195,7 @@ func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
 
 // loadData empties the tables the data files write, unless the branch
 // holds Data Branching rows, and loads the files.
-func (sd *seeder) loadData(ctx context.Context, bc *shared.BranchConn, c *conn) error {
+func (sd *seeder) loadData(ctx context.Context, bc *branchconn.Conn, c *conn) error {
 	if sd.restored {
 		sd.s.Logf("branch %s holds rows from a backup (Data Branching): the data files run on top of them, so write them to run twice (REPLACE, INSERT … ON DUPLICATE KEY UPDATE)", sd.branch)
 	} else {
@@ -332,5 +333,5 @@ func summarize(changes []change) string {
 
 // wrap adds the branch and database to an error.
 func (sd *seeder) wrap(err error) error {
-	return fmt.Errorf("branch %s of %s: %w", sd.branch, shared.Where(sd.s), err)
+	return fmt.Errorf("branch %s of %s: %w", sd.branch, scope.OrgDatabase(sd.s), err)
 }

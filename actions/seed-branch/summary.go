@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 )
 
 // summary writes the step summary of a run: what it did to the branch
@@ -13,9 +13,9 @@ import (
 func (sd *seeder) summary(runErr error) {
 	var b strings.Builder
 	if runErr != nil {
-		fmt.Fprintf(&b, "### Seeding branch `%s` of %s failed\n\n```\n%s\n```\n\n", sd.branch, shared.Where(sd.s), runErr)
+		fmt.Fprintf(&b, "### Seeding branch `%s` of %s failed\n\n```\n%s\n```\n\n", sd.branch, scope.OrgDatabase(sd.s), runErr)
 	} else {
-		fmt.Fprintf(&b, "### Branch `%s` of %s seeded\n\n", sd.branch, shared.Where(sd.s))
+		fmt.Fprintf(&b, "### Branch `%s` of %s seeded\n\n", sd.branch, scope.OrgDatabase(sd.s))
 	}
 	if sd.recreated != "" {
 		fmt.Fprintf(&b, "**Recreated** off production as it is now: %s.\n\n", sd.recreated)

@@ -6,7 +6,8 @@
 package setupmigrations
 
 import (
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -19,11 +20,12 @@ var Action = &step.Action{
 	Name:        "setup-migrations",
 	Description: "Set a database up for migrations: the migration table in production, and automatic migrations copying it.",
 	Icon:        "settings",
-	Inputs: shared.Inputs(
-		step.Input{Name: "table", Description: "The migration table: created in production when missing, and named in the database's automatic migrations.", Default: shared.DefaultMigrationTable},
-		step.Input{Name: "framework", Description: "The database's migration_framework setting, which the API takes as free text (the dashboard offers Rails, Phoenix, Django, .NET, Prisma, Sequelize or another tool); it describes who writes the table.", Default: "other"},
-		shared.TLSInput,
-		shared.MySQLCAInput,
+	Inputs: scope.Inputs(
+		step.Input{Name: "table", Description: "The migration table: created in production when missing, and named in the database's automatic migrations.", Default: branchconn.DefaultMigrationTable},
+		step.Input{Name: "framework", Description: "The database's migration_framework setting, which the API takes as free text (the dashboard offers " +
+			"Rails, Phoenix, Django, .NET, Prisma, Sequelize or another tool); it describes who writes the table.", Default: "other"},
+		branchconn.TLSInput,
+		branchconn.MySQLCAInput,
 		step.Input{Name: "timeout", Description: "How long the whole run may take, the deploy of the table included.", Kind: step.Duration, Default: "30m"},
 	),
 	Outputs: []step.Output{

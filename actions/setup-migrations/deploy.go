@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -46,7 +47,7 @@ func (u *deploy) run(ctx context.Context) (uint64, error) {
 	}
 	if err := u.deleteBranch(ctx); err != nil {
 		return 0, fmt.Errorf("the migration table %s is in production branch %s of %s, but %w; delete it with: psflow delete-branch --branch %s",
-			u.table, u.prod, shared.Where(u.s), err, SetupBranch)
+			u.table, u.prod, scope.OrgDatabase(u.s), err, SetupBranch)
 	}
 	return u.dr.Number, nil
 }
@@ -66,7 +67,7 @@ func (u *deploy) steps(ctx context.Context) error {
 	if err := u.open(ctx); err != nil {
 		return err
 	}
-	w := &planetscale.Waiter{What: fmt.Sprintf("deploy request #%d of %s", u.dr.Number, shared.Where(u.s)), Logf: u.s.Logf}
+	w := &planetscale.Waiter{What: fmt.Sprintf("deploy request #%d of %s", u.dr.Number, scope.OrgDatabase(u.s)), Logf: u.s.Logf}
 	_, err := w.Wait(ctx, u.poll)
 	return err
 }
@@ -82,10 +83,10 @@ func (u *deploy) createBranch(ctx context.Context) error {
 	switch {
 	case err == nil && b.ParentBranch != u.prod:
 		return step.Usagef("branch %s of %s exists already with parent %s, not %s; delete it (psflow delete-branch --branch %s) and run setup-migrations again",
-			SetupBranch, shared.Where(u.s), b.ParentBranch, u.prod, SetupBranch)
+			SetupBranch, scope.OrgDatabase(u.s), b.ParentBranch, u.prod, SetupBranch)
 	case err == nil:
 		u.adopted = true
-		u.s.Logf("branch %s of %s exists already, left by an earlier run; carrying on with it", SetupBranch, shared.Where(u.s))
+		u.s.Logf("branch %s of %s exists already, left by an earlier run; carrying on with it", SetupBranch, scope.OrgDatabase(u.s))
 		return nil
 	case !planetscale.IsKind(err, planetscale.KindNotFound):
 		return err
@@ -105,23 +106,13 @@ func (u *deploy) createBranch(ctx context.Context) error {
 		return err
 	}
 	u.created = true
-	u.s.Logf("created branch %s of %s off %s", SetupBranch, shared.Where(u.s), u.prod)
+	u.s.Logf("created branch %s of %s off %s", SetupBranch, scope.OrgDatabase(u.s), u.prod)
 	return nil
 }
 
 // waitReady waits until the setup branch is ready.
 func (u *deploy) waitReady(ctx context.Context) error {
-	w := &planetscale.Waiter{What: fmt.Sprintf("branch %s of %s to be ready", SetupBranch, shared.Where(u.s)), Logf: u.s.Logf}
-	_, err := w.Wait(ctx, func(ctx context.Context) (string, bool, error) {
-		b, err := u.c.GetBranch(ctx, u.db, SetupBranch)
-		if err != nil {
-			return "", false, err
-		}
-		if b.Ready {
-			return "ready", true, nil
-		}
-		return "not ready", false, nil
-	})
+	_, err := branchconn.WaitBranchReady(ctx, u.s, u.c, u.db, SetupBranch, 0)
 	return err
 }
 
@@ -129,13 +120,13 @@ func (u *deploy) waitReady(ctx context.Context) error {
 // was lost is reconciled by listing the branch's open requests.
 func (u *deploy) open(ctx context.Context) error {
 	if u.adopted {
-		open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
+		open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: SetupBranch})
 		if err != nil {
 			return err
 		}
 		if len(open) > 0 {
 			u.dr = open[0]
-			u.s.Logf("taking up deploy request #%d from %s into %s of %s", u.dr.Number, SetupBranch, u.dr.IntoBranch, shared.Where(u.s))
+			u.s.Logf("taking up deploy request #%d from %s into %s of %s", u.dr.Number, SetupBranch, u.dr.IntoBranch, scope.OrgDatabase(u.s))
 			return nil
 		}
 	}
@@ -147,7 +138,7 @@ func (u *deploy) open(ctx context.Context) error {
 			})
 		},
 		func(ctx context.Context) (*planetscale.DeployRequest, bool, error) {
-			open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: "open", Branch: SetupBranch})
+			open, err := u.c.ListDeployRequests(ctx, u.db, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: SetupBranch})
 			if err != nil || len(open) != 1 {
 				return nil, false, err
 			}
@@ -157,7 +148,7 @@ func (u *deploy) open(ctx context.Context) error {
 		return err
 	}
 	u.dr = dr
-	u.s.Logf("opened deploy request #%d from %s into %s of %s", dr.Number, SetupBranch, u.prod, shared.Where(u.s))
+	u.s.Logf("opened deploy request #%d from %s into %s of %s", dr.Number, SetupBranch, u.prod, scope.OrgDatabase(u.s))
 	return nil
 }
 
@@ -176,17 +167,17 @@ func (u *deploy) poll(ctx context.Context) (string, bool, error) {
 	case state == planetscale.StateComplete:
 		return state, true, nil
 	case state == planetscale.StateNoChanges:
-		u.s.Logf("deploy request #%d of %s has no changes: production has the table already", dr.Number, shared.Where(u.s))
+		u.s.Logf("deploy request #%d of %s has no changes: production has the table already", dr.Number, scope.OrgDatabase(u.s))
 		return state, true, nil
 	case planetscale.FailedState(state):
 		return state, false, u.failed(ctx, state)
-	case state == planetscale.StateReady && dr.State != "open":
-		return state, false, fmt.Errorf("deploy request #%d of %s was closed before it was deployed", dr.Number, shared.Where(u.s))
+	case state == planetscale.StateReady && dr.State != planetscale.RequestOpen:
+		return state, false, fmt.Errorf("deploy request #%d of %s was closed before it was deployed", dr.Number, scope.OrgDatabase(u.s))
 	case state == planetscale.StateReady && u.approval && !dr.Approved:
 		if !u.waiting {
 			u.waiting = true
 			u.s.Logf("deploy request #%d of %s needs an approval: the database requires approval for deploys; waiting until an administrator other than its author approves it (%s)",
-				dr.Number, shared.Where(u.s), dr.HtmlURL)
+				dr.Number, scope.OrgDatabase(u.s), dr.HtmlURL)
 		}
 		return state, false, nil
 	case state == planetscale.StateReady:
@@ -227,7 +218,7 @@ func (u *deploy) failed(ctx context.Context, state string) error {
 		detail = ": " + *d.DeployCheckErrors
 	}
 	return step.DeployFailedf("deploy request #%d of %s, which creates the migration table %s, ended in %s%s; see %s",
-		u.dr.Number, shared.Where(u.s), u.table, state, detail, u.dr.HtmlURL)
+		u.dr.Number, scope.OrgDatabase(u.s), u.table, state, detail, u.dr.HtmlURL)
 }
 
 // cleanupBudget bounds the clean-up after a failure, which runs after
@@ -282,7 +273,7 @@ func (u *deploy) closeRequest(ctx context.Context) (deploying bool, err error) {
 			return true, nil
 		}
 	}
-	if dr.State == "open" {
+	if dr.State == planetscale.RequestOpen {
 		if _, err := u.c.CloseDeployRequest(ctx, u.db, dr.Number); err != nil {
 			return false, err
 		}
@@ -304,6 +295,6 @@ func (u *deploy) deleteBranch(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("branch %s could not be deleted: %w", SetupBranch, err)
 	}
-	u.s.Logf("deleted branch %s of %s", SetupBranch, shared.Where(u.s))
+	u.s.Logf("deleted branch %s of %s", SetupBranch, scope.OrgDatabase(u.s))
 	return nil
 }

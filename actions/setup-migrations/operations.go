@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -29,10 +29,10 @@ func (u *deploy) checkOperations(ctx context.Context) error {
 	if len(other) > 0 {
 		return step.Usagef("deploy request #%d from %s of %s would do more than create the migration table %s (%s); it is not deployed: "+
 			"close it, delete the branch (psflow delete-branch --branch %s) and run setup-migrations again",
-			u.dr.Number, SetupBranch, shared.Where(u.s), u.table, strings.Join(other, "; "), SetupBranch)
+			u.dr.Number, SetupBranch, scope.OrgDatabase(u.s), u.table, strings.Join(other, "; "), SetupBranch)
 	}
 	if len(ops) == 0 {
-		return fmt.Errorf("deploy request #%d from %s of %s is ready but lists no statement", u.dr.Number, SetupBranch, shared.Where(u.s))
+		return fmt.Errorf("deploy request #%d from %s of %s is ready but lists no statement", u.dr.Number, SetupBranch, scope.OrgDatabase(u.s))
 	}
 	return nil
 }

@@ -7,7 +7,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -21,10 +22,10 @@ func run(ctx context.Context, s *step.Step) error {
 		return step.Usagef("input table: %w", err)
 	}
 	// A bad mysql_ca stops the step before anything is created.
-	if _, err := shared.MySQLCA(s, s.String(shared.TLSInput.Name)); err != nil {
+	if _, err := branchconn.MySQLCA(s, s.String(branchconn.TLSInput.Name)); err != nil {
 		return err
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func run(ctx context.Context, s *step.Step) error {
 	defer cancel()
 	err = setup(ctx, s, c, table)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
-		return step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s setting up migrations of %s: %w; raise the timeout input", timeout, shared.Where(s), err))
+		return step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s setting up migrations of %s: %w; raise the timeout input", timeout, scope.OrgDatabase(s), err))
 	}
 	return err
 }
@@ -90,7 +91,7 @@ var tableNameRE = regexp.MustCompile(`^[A-Za-z0-9$_]+$`)
 // summarize writes the step summary.
 func summarize(s *step.Step, prod, table string, changed bool, number uint64) {
 	var md strings.Builder
-	fmt.Fprintf(&md, "### psflow setup-migrations\n\n%s is set up for migrations with the table `%s`.\n\n", shared.Where(s), table)
+	fmt.Fprintf(&md, "### psflow setup-migrations\n\n%s is set up for migrations with the table `%s`.\n\n", scope.OrgDatabase(s), table)
 	switch {
 	case number > 0:
 		fmt.Fprintf(&md, "- The table reached production branch `%s` through deploy request #%d.\n", prod, number)

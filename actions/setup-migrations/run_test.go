@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/branchconn"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
@@ -121,7 +121,7 @@ func tableSQL(t *testing.T, em *emulator.Emulator, table string) string {
 	t.Helper()
 	name, ok := em.BranchDatabase("probe", "main")
 	assert.Assert(t, ok)
-	assert.NilError(t, em.Storage().Exec(context.Background(), name, shared.MigrationTableDDL(table)))
+	assert.NilError(t, em.Storage().Exec(context.Background(), name, branchconn.MigrationTableDDL(table)))
 	tables, err := em.Storage().Schema(context.Background(), name)
 	assert.NilError(t, err)
 	for _, tb := range tables {

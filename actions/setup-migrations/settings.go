@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -17,11 +17,11 @@ import (
 func ensureSettings(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetscale.Database, table string) (bool, error) {
 	m := d.MigrationSettings
 	if m.AutomaticMigrations && m.MigrationTableName == table {
-		s.Logf("automatic migrations of %s already copy table %s", shared.Where(s), table)
+		s.Logf("automatic migrations of %s already copy table %s", scope.OrgDatabase(s), table)
 		return false, nil
 	}
 	if m.AutomaticMigrations && m.MigrationTableName != "" {
-		s.Warnf("automatic migrations of %s copied table %s; from now on they copy %s instead", shared.Where(s), m.MigrationTableName, table)
+		s.Warnf("automatic migrations of %s copied table %s; from now on they copy %s instead", scope.OrgDatabase(s), m.MigrationTableName, table)
 	}
 	want := planetscale.MigrationSettings{AutomaticMigrations: true, MigrationFramework: s.String("framework"), MigrationTableName: table}
 	db := s.String("database")
@@ -39,8 +39,8 @@ func ensureSettings(ctx context.Context, s *step.Step, c *planetscale.Client, d 
 	if !got.AutomaticMigrations || got.MigrationTableName != table {
 		return false, fmt.Errorf("PlanetScale answered the change of the migration settings of %s without applying it (automatic_migrations %t, migration_table_name %q); "+
 			"turn on \"Automatically copy migration data\" for table %s in the database's settings, then run setup-migrations again",
-			shared.Where(s), got.AutomaticMigrations, got.MigrationTableName, table)
+			scope.OrgDatabase(s), got.AutomaticMigrations, got.MigrationTableName, table)
 	}
-	s.Logf("automatic migrations of %s turned on for table %s (framework %s)", shared.Where(s), table, want.MigrationFramework)
+	s.Logf("automatic migrations of %s turned on for table %s (framework %s)", scope.OrgDatabase(s), table, want.MigrationFramework)
 	return true, nil
 }

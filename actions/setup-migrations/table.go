@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -15,7 +16,7 @@ import (
 const passwordTTL = 10 * time.Minute
 
 // passwordKind is the password a run creates the table with.
-var passwordKind = shared.PasswordKind{Purpose: shared.PurposeSetupMigrations, Role: "admin"}
+var passwordKind = branchconn.PasswordKind{Purpose: branchconn.PurposeSetupMigrations, Role: "admin"}
 
 // ensureTable gets table into the database's default branch when it
 // lacks it and returns the number of the deploy request that did, 0 when
@@ -30,9 +31,9 @@ func ensureTable(ctx context.Context, s *step.Step, c *planetscale.Client, d *pl
 		return 0, err
 	}
 	if has {
-		s.Logf("production branch %s of %s has the migration table %s", prod, shared.Where(s), table)
+		s.Logf("production branch %s of %s has the migration table %s", prod, scope.OrgDatabase(s), table)
 		// A run killed while it created the table there left its password.
-		shared.DeleteLeftovers(ctx, s, c, db, prod, passwordKind)
+		branchconn.DeleteLeftovers(ctx, s, c, db, prod, passwordKind)
 		tidy(ctx, s, c, db)
 		return 0, nil
 	}
@@ -41,7 +42,7 @@ func ensureTable(ctx context.Context, s *step.Step, c *planetscale.Client, d *pl
 		return 0, err
 	}
 	if !b.SafeMigrations {
-		s.Logf("production branch %s of %s has safe migrations off, so it takes DDL directly; creating the migration table %s on it", prod, shared.Where(s), table)
+		s.Logf("production branch %s of %s has safe migrations off, so it takes DDL directly; creating the migration table %s on it", prod, scope.OrgDatabase(s), table)
 		return 0, createTable(ctx, s, c, db, prod, table)
 	}
 	u := &deploy{s: s, c: c, db: db, prod: prod, table: table, approval: d.RequireApprovalForDeploy}
@@ -65,17 +66,17 @@ func hasTable(ctx context.Context, c *planetscale.Client, db, branch, table stri
 // createTable creates the migration table on a branch over MySQL, with a
 // short-lived admin password deleted right after.
 func createTable(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch, table string) error {
-	bc, err := shared.OpenBranch(ctx, s, c, db, branch, shared.Password{
+	bc, err := branchconn.Open(ctx, s, c, db, branch, branchconn.Password{
 		Kind: passwordKind, TTL: passwordTTL, Conns: 1,
 	})
 	if err != nil {
 		return err
 	}
 	defer bc.Close()
-	if _, err := bc.Pool.ExecContext(ctx, shared.MigrationTableDDL(table)); err != nil {
-		return fmt.Errorf("create the migration table %s on branch %s of %s: %w", table, branch, shared.Where(s), err)
+	if _, err := bc.Pool.ExecContext(ctx, branchconn.MigrationTableDDL(table)); err != nil {
+		return fmt.Errorf("create the migration table %s on branch %s of %s: %w", table, branch, scope.OrgDatabase(s), err)
 	}
-	s.Logf("created the migration table %s on branch %s of %s", table, branch, shared.Where(s))
+	s.Logf("created the migration table %s on branch %s of %s", table, branch, scope.OrgDatabase(s))
 	return nil
 }
 
@@ -85,7 +86,7 @@ func createTable(ctx context.Context, s *step.Step, c *planetscale.Client, db, b
 func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
 	drs, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{Branch: SetupBranch})
 	if err != nil {
-		s.Warnf("could not list the deploy requests from %s of %s, left by an earlier run: %v", SetupBranch, shared.Where(s), err)
+		s.Warnf("could not list the deploy requests from %s of %s, left by an earlier run: %v", SetupBranch, scope.OrgDatabase(s), err)
 		return
 	}
 	open := 0
@@ -93,14 +94,14 @@ func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
 		if dr.Branch != SetupBranch {
 			continue
 		}
-		if dr.State == "open" {
+		if dr.State == planetscale.RequestOpen {
 			open++
 		}
 		if dr.DeploymentState == planetscale.StateCompletePendingRevert {
 			if _, err := c.SkipRevert(ctx, db, dr.Number); err != nil {
-				s.Warnf("could not end the revert window of deploy request #%d of %s, left by an earlier run: %v", dr.Number, shared.Where(s), err)
+				s.Warnf("could not end the revert window of deploy request #%d of %s, left by an earlier run: %v", dr.Number, scope.OrgDatabase(s), err)
 			} else {
-				s.Logf("skipped the revert window of deploy request #%d of %s, left by an earlier run", dr.Number, shared.Where(s))
+				s.Logf("skipped the revert window of deploy request #%d of %s, left by an earlier run", dr.Number, scope.OrgDatabase(s))
 			}
 		}
 	}
@@ -109,12 +110,12 @@ func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
 	}
 	if open > 0 {
 		s.Warnf("branch %s of %s, left by an earlier run, has an open deploy request and is kept; close the request and delete the branch (psflow delete-branch --branch %s)",
-			SetupBranch, shared.Where(s), SetupBranch)
+			SetupBranch, scope.OrgDatabase(s), SetupBranch)
 		return
 	}
 	if err := c.DeleteBranch(ctx, db, SetupBranch); err != nil && !planetscale.IsKind(err, planetscale.KindNotFound) {
-		s.Warnf("branch %s of %s is left from an earlier run and was not deleted: %v; delete it with: psflow delete-branch --branch %s", SetupBranch, shared.Where(s), err, SetupBranch)
+		s.Warnf("branch %s of %s is left from an earlier run and was not deleted: %v; delete it with: psflow delete-branch --branch %s", SetupBranch, scope.OrgDatabase(s), err, SetupBranch)
 		return
 	}
-	s.Logf("deleted branch %s of %s, left by an earlier run", SetupBranch, shared.Where(s))
+	s.Logf("deleted branch %s of %s, left by an earlier run", SetupBranch, scope.OrgDatabase(s))
 }

@@ -22,18 +22,12 @@ type approvalWait struct {
 	waiting  bool
 }
 
-// recheck makes the next look read the setting (again): the API refused a
+// recheck makes the next poll read the setting (again): the API refused a
 // deploy, which an approval the database requires may explain.
 func (a *approvalWait) recheck() { a.readAt, a.asked = time.Time{}, true }
 
-// awaitApproval reports whether the ready request dr waits for an
-// approval: the database requires one and dr has none. The setting is
-// read only once the API refused a deploy of dr (it refuses an unapproved
-// request where one is required), so that a deploy nothing holds back
-// costs no call for it; open-deploy-request has reported it already
-// (approval_required). It logs once when the wait starts and once when it
-// ends. A setting that cannot be read is taken as not required, with a
-// warning: the API still refuses the deploy.
+// awaitApproval reports whether the ready request dr waits for an approval
+// the database requires, logging when the wait starts and ends.
 func (f *follower) awaitApproval(ctx context.Context, dr *planetscale.DeployRequest) (bool, error) {
 	a := &f.approval
 	if !dr.Approved && a.asked && time.Since(a.readAt) >= approvalRecheck {
@@ -44,7 +38,7 @@ func (f *follower) awaitApproval(ctx context.Context, dr *planetscale.DeployRequ
 		case planetscale.Transient(err) || ctx.Err() != nil:
 			return false, err
 		default:
-			f.s.Warnf("could not read whether %s requires approvals for deploys: %v", f.where(), err)
+			f.s.Warnf("could not read whether %s requires approvals for deploys: %v", f.orgDatabase, err)
 			a.required = false
 		}
 		a.readAt = time.Now()
@@ -54,13 +48,13 @@ func (f *follower) awaitApproval(ctx context.Context, dr *planetscale.DeployRequ
 			a.waiting, f.refused = true, nil
 			f.s.Logf("deploy request #%d of %s needs an approval before it can be deployed: the database requires approval for deploys "+
 				"(require_approval_for_deploy); waiting until a database administrator other than its author approves it on PlanetScale (%s)",
-				f.number, f.where(), dr.HtmlURL)
+				f.number, f.orgDatabase, dr.HtmlURL)
 		}
 		return true, nil
 	}
 	if a.waiting {
 		a.waiting = false
-		f.s.Logf("deploy request #%d of %s no longer waits for an approval (approved: %t)", f.number, f.where(), dr.Approved)
+		f.s.Logf("deploy request #%d of %s no longer waits for an approval (approved: %t)", f.number, f.orgDatabase, dr.Approved)
 	}
 	return false, nil
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
-	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/actions/internal/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"

@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
+	"github.com/psflow/psflow/actions/internal/ddlcheck"
+	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/actions/internal/prose"
+	"github.com/psflow/psflow/actions/internal/reporteddiff"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -16,29 +19,29 @@ import (
 // pull request's sticky comment on GitHub, else the request's review by
 // open-deploy-request.
 type diffCheck struct {
-	input          *deploycomment.Reported // the reported_diff input, when set
-	allowChanged   bool                    // deploy a request that changed since, with a warning
-	allowUnchecked bool                    // deploy a request nothing readable records, with a warning
-	found          *deploycomment.Lookup   // what was looked up, once
-	lookErr        error                   // why the lookup failed, once
-	statements     []string                // the statements last logged
-	destructive    []string                // why they are destructive, as last checked
-	opsErr         error                   // a permanent failure to read them, not tried again
+	input          *reporteddiff.Record // the reported_diff input, when set
+	allowChanged   bool                 // deploy a request that changed since, with a warning
+	allowUnchecked bool                 // deploy a request nothing readable records, with a warning
+	found          *reporteddiff.Lookup // what was looked up, once
+	lookErr        error                // why the lookup failed, once
+	statements     []string             // the statements last logged
+	destructive    []string             // why they are destructive, as last checked
+	opsErr         error                // a permanent failure to read them, not tried again
 }
 
 // lookup returns what open-deploy-request reported about the request of
 // branch, looking it up once (a failed lookup is not tried again).
-func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Lookup, error) {
+func (f *follower) lookup(ctx context.Context, branch string) (reporteddiff.Lookup, error) {
 	if f.check.found != nil || f.check.lookErr != nil {
 		if f.check.lookErr != nil {
-			return deploycomment.Lookup{}, f.check.lookErr
+			return reporteddiff.Lookup{}, f.check.lookErr
 		}
 		return *f.check.found, nil
 	}
-	l := deploycomment.Lookup{Reported: f.check.input, From: "the reported_diff input"}
+	l := reporteddiff.Lookup{Record: f.check.input, From: "the reported_diff input"}
 	if f.check.input == nil {
 		var err error
-		if l, err = deploycomment.FindReported(ctx, f.s, f.c, f.db, f.number, branch); err != nil {
+		if l, err = deployreport.FindReported(ctx, f.s, f.c, f.db, f.number, branch); err != nil {
 			if ctx.Err() == nil {
 				f.check.lookErr = err
 			}
@@ -49,14 +52,8 @@ func (f *follower) lookup(ctx context.Context, branch string) (deploycomment.Loo
 	return l, nil
 }
 
-// checkDiff reads the statements the ready request dr deploys, logs them
-// and compares them with what open-deploy-request last reported. It
-// refuses (exit 4), naming what was added and removed, when they differ or
-// the request gained destructive changes since, unless allow_changed_diff
-// is set. It fails closed: when nothing records what was reported, or the
-// record cannot be read (GitHub unreachable, a comment edited out of
-// shape, the reviews not listed), it refuses too, unless allow_unchecked
-// is set.
+// checkDiff logs the statements dr deploys and refuses (exit 4) when they
+// differ from what was reported, or nothing records it, unless allowed.
 func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest) error {
 	look, lookErr := f.lookup(ctx, dr.Branch)
 	if ctx.Err() != nil {
@@ -69,13 +66,13 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		}
 		return err
 	}
-	stmts := deploycomment.Statements(ops)
-	destructive := deploycomment.Destructive(ops, deploycomment.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
+	stmts := ddlcheck.Statements(ops)
+	destructive := ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
 	if f.check.statements == nil || !slices.Equal(stmts, f.check.statements) {
-		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.where(), len(stmts), dr.IntoBranch)
+		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), dr.IntoBranch)
 		for i, st := range stmts {
 			// One line each: a statement's own lines could start a workflow command.
-			f.s.Logf("%d. %s;", i+1, strings.Join(strings.Fields(st), " "))
+			f.s.Logf("%d. %s;", i+1, prose.OneLine(st))
 		}
 		f.check.statements = stmts
 	}
@@ -83,10 +80,10 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 	if lookErr != nil {
 		return f.unchecked(fmt.Sprintf("could not read what open-deploy-request reported about it (%v)", lookErr))
 	}
-	if look.Reported == nil {
+	if look.Record == nil {
 		return f.unchecked(fmt.Sprintf("nothing records what open-deploy-request reported about it (%s)", look.From))
 	}
-	change := look.Reported.Compare(stmts, destructive)
+	change := look.Record.Compare(stmts, destructive)
 	switch {
 	case !change.Changed():
 		f.s.Logf("these are the statements open-deploy-request reported (%s)", look.From)
@@ -96,17 +93,17 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		// as a deploy ahead that made the same change consumes it.
 		f.s.Warnf("deploy request #%d of %s holds fewer statements than open-deploy-request reported (%s): %s; "+
 			"a deploy into %s made the same change since, or the branch dropped it; every statement it deploys was reported, so it deploys",
-			f.number, f.where(), look.From, describeChange(change), dr.IntoBranch)
+			f.number, f.orgDatabase, look.From, describeChange(change), dr.IntoBranch)
 		return nil
 	}
 	if f.check.allowChanged {
 		f.s.Warnf("deploy request #%d of %s changed since open-deploy-request reported it (%s): %s; deploying it anyway (allow_changed_diff)",
-			f.number, f.where(), look.From, describeChange(change))
+			f.number, f.orgDatabase, look.From, describeChange(change))
 		return nil
 	}
 	return step.DeployFailedf("refusing to deploy deploy request #%d of %s: it changed since open-deploy-request reported it (%s): %s; "+
 		"review the change and run open-deploy-request again, which reports it, or set allow_changed_diff: true to deploy it as it is",
-		f.number, f.where(), look.From, describeChange(change))
+		f.number, f.orgDatabase, look.From, describeChange(change))
 }
 
 // unchecked refuses to deploy a request whose statements cannot be checked
@@ -114,20 +111,20 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 // allow_unchecked is set: then it warns and the deploy goes ahead.
 func (f *follower) unchecked(why string) error {
 	if f.check.allowUnchecked {
-		f.s.Warnf("deploy request #%d of %s: %s; deploying its statements unchecked (allow_unchecked)", f.number, f.where(), why)
+		f.s.Warnf("deploy request #%d of %s: %s; deploying its statements unchecked (allow_unchecked)", f.number, f.orgDatabase, why)
 		return nil
 	}
 	return step.DeployFailedf("refusing to deploy deploy request #%d of %s: %s; run open-deploy-request again so that it records what it reports, "+
-		"pass its reported_diff output as reported_diff, or set allow_unchecked: true to deploy the statements above unchecked", f.number, f.where(), why)
+		"pass its reported_diff output as reported_diff, or set allow_unchecked: true to deploy the statements above unchecked", f.number, f.orgDatabase, why)
 }
 
 // describeChange names what changed: the new statements and the
 // reported ones no longer in it, each cut to its first characters, and
 // new destructive changes.
-func describeChange(c deploycomment.Change) string {
+func describeChange(c reporteddiff.Change) string {
 	var parts []string
 	if len(c.New) > 0 {
-		parts = append(parts, "new statements: "+quoteAll(c.New, deploycomment.Short))
+		parts = append(parts, "new statements: "+quoteAll(c.New, reporteddiff.Short))
 	}
 	if len(c.Gone) > 0 {
 		parts = append(parts, "reported statements no longer in it: "+quoteAll(c.Gone, func(s string) string { return s }))
@@ -154,7 +151,7 @@ func quoteAll(stmts []string, short func(string) string) string {
 func newDiffCheck(s *step.Step) (diffCheck, error) {
 	check := diffCheck{allowChanged: s.Bool("allow_changed_diff"), allowUnchecked: s.Bool("allow_unchecked")}
 	if v := s.String("reported_diff"); v != "" {
-		r, err := deploycomment.ParseReported(v)
+		r, err := reporteddiff.Parse(v)
 		if err != nil {
 			return check, step.Usagef("input reported_diff: %w", err)
 		}

@@ -3,7 +3,7 @@ package waitanddeploy
 import (
 	"fmt"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/step"
 )
 
@@ -14,19 +14,19 @@ func closedUnmerged(s *step.Step) (bool, error) {
 	if s.Int("number") != 0 {
 		return false, nil
 	}
-	rc, state, err := shared.PullRequestState(s)
+	rc, state, err := scope.PullRequestState(s)
 	if err != nil {
 		return false, err
 	}
 	switch state {
-	case shared.PRClosed:
-		s.Noticef("pull request #%d was closed without merging: nothing was deployed to %s", rc.PullRequest, shared.Where(s))
+	case scope.PRClosed:
+		s.Noticef("pull request #%d was closed without merging: nothing was deployed to %s", rc.PullRequest, scope.OrgDatabase(s))
 		s.Summary(fmt.Sprintf("Pull request #%d was closed without merging: nothing was deployed.", rc.PullRequest))
 		return true, nil
-	case shared.PRMerged:
+	case scope.PRMerged:
 		s.Logf("pull request #%d was merged: deploying its deploy request", rc.PullRequest)
-	case shared.PRUnsaid:
-		s.Logf("%s; the deploy input decides (deploy: %t)", shared.Unsaid(rc), s.Bool("deploy"))
+	case scope.PREndUnknown:
+		s.Logf("%s; the deploy input decides (deploy: %t)", scope.WhyEndUnknown(rc), s.Bool("deploy"))
 	}
 	return false, nil
 }

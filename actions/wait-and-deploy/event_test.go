@@ -3,7 +3,7 @@ package waitanddeploy_test
 import (
 	"testing"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/actions/internal/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"

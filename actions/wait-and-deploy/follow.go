@@ -5,62 +5,46 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/actions/internal/deployreport"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// Deployment states, as the API names them.
-const (
-	statePending               = planetscale.StatePending
-	stateReady                 = planetscale.StateReady
-	stateNoChanges             = planetscale.StateNoChanges
-	stateQueued                = planetscale.StateQueued
-	statePendingCutover        = planetscale.StatePendingCutover
-	stateCompletePendingRevert = planetscale.StateCompletePendingRevert
-	stateComplete              = planetscale.StateComplete
-)
-
 // follower follows one deploy request's deployment, queueing it, cutting
-// it over and ending its revert window as the inputs ask. Its poll runs
-// under the one planetscale.Waiter.
+// it over and ending its revert window as the inputs ask (see poll).
 type follower struct {
-	s      *step.Step
-	c      *planetscale.Client
-	db     string
-	number uint64
-	deploy bool   // queue the deploy when it is ready
-	apply  bool   // apply the cutover at pending_cutover
-	revert string // leave, skip or wait
+	s           *step.Step
+	c           *planetscale.Client
+	db          string
+	orgDatabase string // "acme/app", for messages
+	number      uint64
+	deploy      bool   // queue the deploy when it is ready
+	apply       bool   // apply the cutover at pending_cutover
+	revert      string // leave, skip or wait
 	// skipAhead ends the revert window of a deployment that holds the
 	// queue ahead of this one.
 	skipAhead bool
 	unblock   bool // unblock a queue another request's failed deploy holds
 	blocked   bool // the step stopped on a blocked queue
 	lock      hostLock
-	check     diffCheck        // what the deploy is checked against
-	pr        deploycomment.PR // the pull request behind it, for advice
+	check     diffCheck       // what the deploy is checked against
+	pr        deployreport.PR // the pull request behind it, for advice
 
-	last     *planetscale.DeployRequest // the newest state read
-	fresh    bool                       // last was read just before the wait: the first look uses it
-	w        *planetscale.Waiter        // the wait that looks
-	deployed time.Time                  // when this run queued the deploy
-	failed   string                     // the failure state the deployment ended in
-	refused  error                      // the last action the API refused
-	refusedQ string                     // the state it was refused in
-	approval approvalWait               // a wait for an approval
-	queue    string                     // the deploy queue ahead, as last logged
+	last      *planetscale.DeployRequest // the newest state read
+	fresh     bool                       // last was read just before the wait: the first poll uses it
+	w         *planetscale.Waiter        // the wait that polls
+	deployed  time.Time                  // when this run queued the deploy
+	failed    string                     // the failure state the deployment ended in
+	refused   error                      // the last action the API refused
+	refusedIn string                     // the state it was refused in
+	approval  approvalWait               // a wait for an approval
+	queue     string                     // the deploy queue ahead, as last logged
 }
 
-// where names the database for messages: "acme/app".
-func (f *follower) where() string { return shared.Where(f.s) }
-
-// look reads the deploy request, unless the run has just read it
-// (fresh), and decides. A state that calls for an action is acted on at
-// once; the wait is told of it first, so that the timeline shows it. A ready request waits while it needs an
-// approval; a queued one logs what is ahead of it.
-func (f *follower) look(ctx context.Context) (string, bool, error) {
+// poll reads the deploy request (unless run just read it) and acts on its
+// state: it says whether the deployment ended, and moves it on when the
+// inputs ask, telling the waiter of the state first so the timeline shows it.
+func (f *follower) poll(ctx context.Context) (string, bool, error) {
 	dr := f.last
 	if !f.fresh {
 		var err error
@@ -71,10 +55,10 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 	}
 	f.fresh = false
 	state := dr.DeploymentState
-	if state != f.refusedQ {
+	if state != f.refusedIn {
 		f.refused = nil
 	}
-	if state == stateQueued {
+	if state == planetscale.StateQueued {
 		f.logQueue(dr)
 		if err := f.blockedQueue(ctx, dr); err != nil {
 			return state, false, err
@@ -84,26 +68,26 @@ func (f *follower) look(ctx context.Context) (string, bool, error) {
 		}
 	}
 	switch {
-	case state == stateNoChanges || state == stateComplete:
+	case state == planetscale.StateNoChanges || state == planetscale.StateComplete:
 		return state, true, nil
 	case planetscale.FailedState(state):
 		f.failed = state
 		return state, true, nil
-	case dr.State == "closed" && (state == stateReady || state == statePending):
-		f.failed = "closed"
+	case dr.State == planetscale.RequestClosed && (state == planetscale.StateReady || state == planetscale.StatePending):
+		f.failed = planetscale.RequestClosed
 		return state, true, nil
-	case state == stateCompletePendingRevert && f.revert == "leave":
+	case state == planetscale.StateCompletePendingRevert && f.revert == "leave":
 		return state, true, nil
 	}
-	if state == stateReady && f.deploy {
+	if state == planetscale.StateReady && f.deploy {
 		if waiting, err := f.awaitApproval(ctx, dr); waiting || err != nil {
 			return state, false, err
 		}
 	}
 	switch {
-	case state == stateReady && f.deploy,
-		state == statePendingCutover && f.apply,
-		state == stateCompletePendingRevert && f.revert == "skip":
+	case state == planetscale.StateReady && f.deploy,
+		state == planetscale.StatePendingCutover && f.apply,
+		state == planetscale.StateCompletePendingRevert && f.revert == "skip":
 		f.w.Observe(state)
 		return f.act(ctx, state)
 	}
@@ -121,32 +105,24 @@ type action struct {
 	call func(context.Context, string, uint64) (*planetscale.DeployRequest, error)
 }
 
-// actions are the calls the follower makes, by the state they leave.
-func (f *follower) actions() map[string]action {
-	return map[string]action{
-		stateReady:                 {what: "deploy", done: "queued the deploy of", call: f.c.Deploy},
-		statePendingCutover:        {what: "apply the cutover of", done: "applied the cutover of", call: f.c.ApplyDeploy},
-		stateCompletePendingRevert: {what: "skip the revert window of", done: "skipped the revert window of", call: f.c.SkipRevert},
+// actionFrom is the call that moves a deployment on from state.
+func (f *follower) actionFrom(state string) action {
+	switch state {
+	case planetscale.StateReady:
+		return action{what: "deploy", done: "queued the deploy of", call: f.c.Deploy}
+	case planetscale.StatePendingCutover:
+		return action{what: "apply the cutover of", done: "applied the cutover of", call: f.c.ApplyDeploy}
 	}
+	return action{what: "skip the revert window of", done: "skipped the revert window of", call: f.c.SkipRevert}
 }
 
-// act makes the call that moves the deployment on from state. Holding the
-// host lock, it reads the state again when the lock was held by another
-// run, and calls only when it is unchanged, so a run on this machine that
-// comes second finds the deployment moved on. Right before a deploy call, the statements are
-// read, logged and checked against what open-deploy-request reported.
-// Runs on other machines are not kept apart by a pause: the API refuses a
-// deploy of a request that is no longer ready, and a refusal (the
-// deployment moved on, or a run elsewhere called first) is followed by
-// another read; one that finds the same state again fails the wait. A
-// transient failure goes back to the waiter, which reads the state again
-// before the call is retried, so a call that reached the API is not sent
-// twice.
+// act makes the call that moves the deployment on from state, under the host
+// lock (docs/design/actions-wait-and-deploy.md); a deploy is checked first.
 func (f *follower) act(ctx context.Context, state string) (string, bool, error) {
-	if f.refused != nil && f.refusedQ == state {
+	if f.refused != nil && f.refusedIn == state {
 		return state, false, f.refusedError(state)
 	}
-	a := f.actions()[state]
+	a := f.actionFrom(state)
 	asked := time.Now()
 	release, err := f.lock.acquire(ctx)
 	if err != nil {
@@ -168,11 +144,11 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 		}
 		f.last = dr
 	}
-	if dr.DeploymentState != state || (state == stateReady && dr.State != "open") {
+	if dr.DeploymentState != state || (state == planetscale.StateReady && dr.State != planetscale.RequestOpen) {
 		f.s.Logf("deploy request #%d is %s now; not calling %s", f.number, dr.DeploymentState, a.what)
 		return dr.DeploymentState, false, nil
 	}
-	if state == stateReady {
+	if state == planetscale.StateReady {
 		if err := f.checkDiff(ctx, dr); err != nil {
 			return state, false, err
 		}
@@ -181,7 +157,7 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	switch {
 	case err == nil:
 		f.last = dr
-		if state == stateReady {
+		if state == planetscale.StateReady {
 			f.deployed = time.Now()
 		}
 		f.s.Logf("%s deploy request #%d: now %s", a.done, f.number, dr.DeploymentState)
@@ -189,7 +165,7 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	case planetscale.IsKind(err, planetscale.KindInvalid):
 		f.s.Logf("the API refused to %s deploy request #%d in state %s (%v); reading its state again", a.what, f.number, state, err)
 		f.approval.recheck()
-		f.refused, f.refusedQ = err, state
+		f.refused, f.refusedIn = err, state
 		return state, false, nil
 	}
 	return state, false, err
@@ -199,11 +175,11 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 // state and a read found it still there. A ready request whose deploy is
 // refused cannot be deployed now (exit 4).
 func (f *follower) refusedError(state string) error {
-	if state != stateReady {
+	if state != planetscale.StateReady {
 		return f.refused
 	}
 	return step.DeployFailedf("deploy request #%d of %s cannot be deployed now: %w; %s",
-		f.number, f.where(), f.refused, f.refusalAdvice())
+		f.number, f.orgDatabase, f.refused, f.refusalAdvice())
 }
 
 // cancel cancels the deployment after a timeout when it can still be
@@ -216,7 +192,7 @@ func (f *follower) cancel(ctx context.Context) string {
 	}
 	f.last = dr
 	switch state := dr.DeploymentState; {
-	case state == stateReady || state == statePending:
+	case state == planetscale.StateReady || state == planetscale.StatePending:
 		return fmt.Sprintf("nothing to cancel: it was never queued (state %s), so it does not deploy later", state)
 	case !planetscale.CancellableState(state):
 		return fmt.Sprintf("not cancelled: a deployment in state %s is past the point where it can be cancelled", state)

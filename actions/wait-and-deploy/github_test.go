@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment/deploytest"
+	"github.com/psflow/psflow/actions/internal/deploytest"
 	"github.com/psflow/psflow/internal/actiontest"
 	"github.com/psflow/psflow/internal/ghfake"
 	"github.com/psflow/psflow/pkg/emulator"

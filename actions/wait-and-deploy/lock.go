@@ -9,12 +9,8 @@ import (
 	"path/filepath"
 )
 
-// hostLock serializes the check-then-deploy of one deploy request among
-// the psflow runs on this machine (self-hosted runners, act, a shell): the
-// run that gets it second reads the state after the first run's deploy
-// call, finds the request queued and only waits. Runs on other machines
-// may both call; the API refuses the second deploy ("cannot be deployed
-// in state queued") and the refused run reads the state back.
+// hostLock serializes the check-then-deploy of one deploy request among the
+// psflow runs on this machine (docs/design/actions-wait-and-deploy.md).
 type hostLock struct {
 	path string
 }

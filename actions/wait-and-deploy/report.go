@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/actions/internal/ddlcheck"
+	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
 
 // timeline turns the waiter's state changes into comment events.
-func timeline(start time.Time, changes []planetscale.Change) []deploycomment.Event {
-	out := make([]deploycomment.Event, 0, len(changes))
+func timeline(start time.Time, changes []planetscale.Change) []deployreport.Event {
+	out := make([]deployreport.Event, 0, len(changes))
 	for _, c := range changes {
-		out = append(out, deploycomment.Event{State: c.State, At: start.Add(c.At), After: c.At})
+		out = append(out, deployreport.Event{State: c.State, At: start.Add(c.At), After: c.At})
 	}
 	return out
 }
@@ -25,13 +26,13 @@ func timeline(start time.Time, changes []planetscale.Change) []deploycomment.Eve
 // comment keeps the record of what open-deploy-request reported, so that
 // a later run checks against the same; off GitHub the record stays in the
 // deploy request's review, and is not read again for a comment.
-func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomment.Event, err error) {
+func publish(ctx context.Context, s *step.Step, f *follower, events []deployreport.Event, err error) {
 	dr := f.last
-	r := deploycomment.Report{
-		Where: shared.Where(s), Database: f.db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
-		State: dr.DeploymentState, Closed: dr.State == "closed", Timeline: events, Outcome: sentence(dr, err),
+	r := deployreport.Report{
+		OrgDatabase: scope.OrgDatabase(s), Database: f.db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
+		State: dr.DeploymentState, Closed: dr.State == planetscale.RequestClosed, Timeline: events, Outcome: sentence(dr, err),
 	}
-	if r.State != deploycomment.NoChanges {
+	if r.State != planetscale.StateNoChanges {
 		// The statements this run checked before its deploy call are what
 		// deployed; otherwise they are read, unless a permanent refusal to
 		// list them was met already.
@@ -41,7 +42,7 @@ func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomm
 			if opErr != nil {
 				s.Warnf("could not read the operations of deploy request #%d: %v", dr.Number, opErr)
 			} else {
-				r.Statements, r.Destructive = deploycomment.Statements(ops), deploycomment.Destructive(ops, nil)
+				r.Statements, r.Destructive = ddlcheck.Statements(ops), ddlcheck.Destructive(ops, nil)
 			}
 		}
 		// Lint findings matter while the request is still to deploy.
@@ -51,17 +52,17 @@ func publish(ctx context.Context, s *step.Step, f *follower, events []deploycomm
 			r.Lint, r.NoLint = lint, lintErr != nil
 		}
 	}
-	if f.check.found != nil || s.Bool("comment") && deploycomment.OnGitHub(s) {
+	if f.check.found != nil || s.Bool("comment") && deployreport.OnGitHub(s) {
 		look, lookErr := f.lookup(ctx, dr.Branch)
 		if lookErr != nil {
 			// Rewriting the comment would drop the record a later run checks against.
 			s.Warnf("the pull request comment was not written: could not read the record of what open-deploy-request reported in it: %v", lookErr)
-			s.Summary(deploycomment.Markdown(r))
+			s.Summary(deployreport.Markdown(r))
 			return
 		}
-		r.Reported = look.Reported
+		r.Reported = look.Record
 	}
-	deploycomment.Publish(ctx, s, f.db, dr.Branch, deploycomment.Markdown(r))
+	deployreport.Publish(ctx, s, f.db, dr.Branch, deployreport.Markdown(r))
 }
 
 // sentence is the comment's closing line.
@@ -70,11 +71,11 @@ func sentence(dr *planetscale.DeployRequest, err error) string {
 		return fmt.Sprintf("**Not deployed as asked**: %s", err)
 	}
 	switch dr.DeploymentState {
-	case deploycomment.NoChanges:
+	case planetscale.StateNoChanges:
 		return "Nothing was deployed."
-	case stateCompletePendingRevert:
+	case planetscale.StateCompletePendingRevert:
 		return "**Deployed.** The change can still be reverted on PlanetScale until its revert window closes."
-	case stateComplete:
+	case planetscale.StateComplete:
 		return "**Deployed.**"
 	}
 	return fmt.Sprintf("Deployment state: %s.", dr.DeploymentState)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psflow/psflow/actions/internal/deploycomment"
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/actions/internal/deployreport"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
@@ -22,7 +22,7 @@ func run(ctx context.Context, s *step.Step) error {
 	if err != nil {
 		return err
 	}
-	c, err := shared.Client(s)
+	c, err := scope.Client(s)
 	if err != nil {
 		return err
 	}
@@ -43,24 +43,24 @@ func run(ctx context.Context, s *step.Step) error {
 	}
 	s.Output("number", fmt.Sprint(dr.Number))
 	s.Output("url", dr.HtmlURL)
-	if dr.State == "closed" && (dr.DeploymentState == stateReady || dr.DeploymentState == statePending) {
+	if dr.State == planetscale.RequestClosed && (dr.DeploymentState == planetscale.StateReady || dr.DeploymentState == planetscale.StatePending) {
 		s.Output("deployment_state", dr.DeploymentState)
-		return step.Usagef("deploy request #%d of %s is closed and was never deployed; open a new one (%s)", n, shared.Where(s), dr.HtmlURL)
+		return step.Usagef("deploy request #%d of %s is closed and was never deployed; open a new one (%s)", n, scope.OrgDatabase(s), dr.HtmlURL)
 	}
 	f := &follower{
-		s: s, c: c, db: db, number: n, last: dr, fresh: true,
+		s: s, c: c, db: db, orgDatabase: scope.OrgDatabase(s), number: n, last: dr, fresh: true,
 		deploy: s.Bool("deploy"), apply: s.Bool("apply_cutover"), revert: s.String("revert_window"), skipAhead: s.Bool("skip_revert_ahead"), unblock: s.Bool("unblock_queue"),
-		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deploycomment.PROf(s),
+		lock: newHostLock(s.String("api_url"), s.String("org"), db, n), check: check, pr: deployreport.PROf(s),
 	}
 	w := &planetscale.Waiter{
-		What:    fmt.Sprintf("deploy request #%d of %s", n, shared.Where(s)),
+		What:    fmt.Sprintf("deploy request #%d of %s", n, scope.OrgDatabase(s)),
 		Timeout: s.Duration("timeout"),
 		Soon:    planetscale.DefaultSoon,
 		Logf:    stamped(s),
 	}
 	f.w = w
 	start := time.Now()
-	_, waitErr := w.Wait(ctx, f.look)
+	_, waitErr := w.Wait(ctx, f.poll)
 	end := time.Now()
 	var timeout *planetscale.TimeoutError
 	if (errors.As(waitErr, &timeout) && !f.approval.waiting || f.blocked) && ctx.Err() == nil {
@@ -69,7 +69,7 @@ func run(ctx context.Context, s *step.Step) error {
 	if errors.As(waitErr, &timeout) && f.approval.waiting {
 		waitErr = step.WithCode(step.ExitTimeout, fmt.Errorf("timed out after %s waiting for an approval of deploy request #%d of %s: "+
 			"the database requires approval for deploys and nobody has approved it; ask a database administrator other than its author "+
-			"to approve it on PlanetScale (%s), then run wait-and-deploy again", timeout.After.Round(time.Second), n, shared.Where(s), f.last.HtmlURL))
+			"to approve it on PlanetScale (%s), then run wait-and-deploy again", timeout.After.Round(time.Second), n, scope.OrgDatabase(s), f.last.HtmlURL))
 	}
 	from := start
 	if !f.deployed.IsZero() {
@@ -96,7 +96,7 @@ func (f *follower) onTimeout(ctx context.Context) string {
 		what = f.cancel(cctx)
 		cancel()
 	}
-	f.s.Logf("deploy request #%d of %s: %s", f.number, f.where(), what)
+	f.s.Logf("deploy request #%d of %s: %s", f.number, f.orgDatabase, what)
 	return what
 }
 
@@ -108,12 +108,12 @@ func sameBranch(s *step.Step, dr *planetscale.DeployRequest) error {
 	if s.Int("number") == 0 {
 		return nil
 	}
-	branch, err := shared.Branch(s)
+	branch, err := scope.Branch(s)
 	if err != nil || branch == dr.Branch {
 		return nil
 	}
 	return step.Usagef("deploy request #%d of %s is of branch %s, not %s; set number to a request of branch %s, or leave it out to use the branch's open request",
-		dr.Number, shared.Where(s), dr.Branch, branch, branch)
+		dr.Number, scope.OrgDatabase(s), dr.Branch, branch, branch)
 }
 
 // number resolves the deploy request: the number input, else the one open
@@ -125,18 +125,18 @@ func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string)
 		}
 		return uint64(n), nil
 	}
-	branch, err := shared.Branch(s)
+	branch, err := scope.Branch(s)
 	if err != nil {
 		return 0, step.Usagef("set number, or branch to use its open deploy request: %w", err)
 	}
-	list, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "open", Branch: branch})
+	list, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: planetscale.RequestOpen, Branch: branch})
 	if err != nil {
 		return 0, err
 	}
 	var open []string
 	var found uint64
 	for _, dr := range list {
-		if dr.Branch == branch && dr.State == "open" {
+		if dr.Branch == branch && dr.State == planetscale.RequestOpen {
 			open = append(open, fmt.Sprintf("#%d into %s", dr.Number, dr.IntoBranch))
 			found = dr.Number
 		}
@@ -145,17 +145,17 @@ func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string)
 	case 0:
 		return lastDeployed(ctx, s, c, db, branch)
 	case 1:
-		s.Logf("branch %s of %s: open deploy request #%d", branch, shared.Where(s), found)
+		s.Logf("branch %s of %s: open deploy request #%d", branch, scope.OrgDatabase(s), found)
 		return found, nil
 	}
-	return 0, step.Usagef("branch %s of %s has %d open deploy requests (%s); set number", branch, shared.Where(s), len(open), strings.Join(open, ", "))
+	return 0, step.Usagef("branch %s of %s has %d open deploy requests (%s); set number", branch, scope.OrgDatabase(s), len(open), strings.Join(open, ", "))
 }
 
 // lastDeployed finds the branch's most recently deployed request, so that a
 // re-run of a merged pull request's job reports that deploy instead of
 // failing; following a finished deployment never deploys again.
 func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (uint64, error) {
-	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: "closed", Branch: branch})
+	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: planetscale.RequestClosed, Branch: branch})
 	if err != nil {
 		return 0, err
 	}
@@ -173,7 +173,7 @@ func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, 
 	if last == 0 {
 		return 0, noRequest(ctx, s, c, db, branch, undeployed)
 	}
-	s.Logf("branch %s of %s has no open deploy request; following its last deployed request #%d", branch, shared.Where(s), last)
+	s.Logf("branch %s of %s has no open deploy request; following its last deployed request #%d", branch, scope.OrgDatabase(s), last)
 	return last, nil
 }
 
@@ -188,11 +188,11 @@ func noRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db, bra
 		if len(undeployed) > 0 {
 			closed = fmt.Sprintf("; its deploy request(s) %s were closed without being deployed", strings.Join(undeployed, ", "))
 		}
-		return fmt.Errorf("branch %s of %s does not exist (deleted, or never created) and has no open or deployed deploy request, so there is nothing to deploy%s", branch, shared.Where(s), closed)
+		return fmt.Errorf("branch %s of %s does not exist (deleted, or never created) and has no open or deployed deploy request, so there is nothing to deploy%s", branch, scope.OrgDatabase(s), closed)
 	case err != nil:
 		return err
 	}
-	return step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, shared.Where(s))
+	return step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, scope.OrgDatabase(s))
 }
 
 // outcome turns how the wait ended into the step's error: nil on success,
@@ -201,13 +201,13 @@ func outcome(ctx context.Context, f *follower, waitErr error) error {
 	if waitErr != nil {
 		return waitErr
 	}
-	dr, where := f.last, shared.Where(f.s)
+	dr, where := f.last, f.orgDatabase
 	switch f.failed {
 	case "":
 		return nil
-	case "closed":
+	case planetscale.RequestClosed:
 		return step.DeployFailedf("deploy request #%d of %s was closed before it was deployed; see %s", dr.Number, where, dr.HtmlURL)
-	case "error":
+	case planetscale.StateError:
 		return f.notDeployable(ctx)
 	}
 	detail := ""

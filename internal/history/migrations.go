@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/psflow/psflow/actions/shared"
+	"github.com/psflow/psflow/internal/branchconn"
 	"github.com/psflow/psflow/pkg/planetscale"
 
 	"github.com/psflow/psflow/pkg/emulator"
@@ -80,10 +80,10 @@ func SetupMigrations(t *testing.T, em *emulator.Emulator) {
 	c, err := planetscale.New(planetscale.Config{APIURL: em.URL(), TokenID: em.TokenID(), Token: em.Token(), Org: em.Org()})
 	assert.NilError(t, err)
 	_, err = c.UpdateMigrationSettings(context.Background(), "app", planetscale.MigrationSettings{
-		AutomaticMigrations: true, MigrationFramework: "other", MigrationTableName: shared.DefaultMigrationTable,
+		AutomaticMigrations: true, MigrationFramework: "other", MigrationTableName: branchconn.DefaultMigrationTable,
 	})
 	assert.NilError(t, err)
 	main, ok := em.BranchDatabase("app", "main")
 	assert.Assert(t, ok)
-	assert.NilError(t, em.Storage().Exec(context.Background(), main, shared.MigrationTableDDL(shared.DefaultMigrationTable)))
+	assert.NilError(t, em.Storage().Exec(context.Background(), main, branchconn.MigrationTableDDL(branchconn.DefaultMigrationTable)))
 }

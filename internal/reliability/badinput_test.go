@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/psflow/psflow/actions"
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/ghfake"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"github.com/psflow/psflow/pkg/planetscale"
@@ -92,7 +92,7 @@ func TestBadInput(t *testing.T) {
 		dir := t.TempDir()
 		value := strings.ReplaceAll(c.val.value, "{dir}", dir)
 		vars := env(em, em.URL())
-		vars[shared.RetryMaxElapsedEnv] = "500ms"
+		vars[scope.RetryMaxElapsedEnv] = "500ms"
 		up := strings.ToUpper(c.in.Name)
 		delete(vars, "PLANETSCALE_"+up)
 		vars["PSFLOW_"+up] = value

@@ -12,8 +12,9 @@ import (
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
-	"github.com/psflow/psflow/actions/shared"
 	"github.com/psflow/psflow/internal/actiontest"
+	"github.com/psflow/psflow/internal/branchconn"
+	"github.com/psflow/psflow/internal/scope"
 	"github.com/psflow/psflow/pkg/emulator"
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 	"gotest.tools/v3/assert"
@@ -160,12 +161,12 @@ func scenarios() []scenario {
 			name: "setup-migrations", action: "setup-migrations", branch: "psflow-setup-migrations",
 			// A branch whose deletion the API refuses is left, and said so.
 			keep:    []string{"psflow-setup-migrations"},
-			timings: emulator.Timings{RevertWindow: time.Hour}, deploys: shared.DefaultMigrationTable,
+			timings: emulator.Timings{RevertWindow: time.Hour}, deploys: branchconn.DefaultMigrationTable,
 			done: func(t *testing.T, em *emulator.Emulator, r actiontest.Run) {
 				assert.Check(t, is.Equal(r.Outputs["changed_settings"], "true"))
 				assert.Check(t, is.Equal(r.Outputs["deploy_request"], "1"))
 				assert.Check(t, is.Equal(em.DeployCalls(database, 1), 1))
-				_, ok := tables(t, em, "main")[shared.DefaultMigrationTable]
+				_, ok := tables(t, em, "main")[branchconn.DefaultMigrationTable]
 				assert.Check(t, ok, "main lacks the migration table")
 				assert.Check(t, branchState(em, "psflow-setup-migrations") == nil, "the setup branch is left")
 			},
@@ -230,8 +231,8 @@ func (sc scenario) start(t *testing.T, opts ...emulatortest.Option) (*emulator.E
 func env(em *emulator.Emulator, apiURL string) map[string]string {
 	e := actiontest.Env(em, database)
 	e["PLANETSCALE_API_URL"] = apiURL
-	e[shared.RetryMaxElapsedEnv] = "20s"
-	e[shared.RetryAttemptTimeoutEnv] = attemptTimeout.String()
+	e[scope.RetryMaxElapsedEnv] = "20s"
+	e[scope.RetryAttemptTimeoutEnv] = attemptTimeout.String()
 	return e
 }
 

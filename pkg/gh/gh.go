@@ -1,4 +1,5 @@
-// Package gh builds the GitHub REST client psflow's actions share.
+// Package gh is psflow's GitHub client: the REST client its actions share
+// and sticky pull request comments, edited in place and never duplicated.
 package gh
 
 import (

@@ -115,11 +115,11 @@ type CreateBranch struct {
 	BackupID string `json:"backup_id,omitempty"` // restore this backup's data (Data Branching)
 	SeedData string `json:"seed_data,omitempty"` // "last_successful_backup" to restore the newest backup
 	// ClusterSize is the new branch's cluster size; with BackupID or
-	// SeedData an empty one is sent as DataBranchClusterSize.
+	// SeedData an empty one is sent as dataBranchClusterSize.
 	ClusterSize string `json:"cluster_size,omitempty"`
 }
 
-// DataBranchClusterSize is the cluster size a branch with data from a
+// dataBranchClusterSize is the cluster size a branch with data from a
 // backup gets when none is given. The API requires one with backup_id
 // ("Required if a backup_id is provided", spec: POST
 // /organizations/{organization}/databases/{database}/branches), and pscale
@@ -128,14 +128,14 @@ type CreateBranch struct {
 // branches, or PS-10 for branches created from a backup or with
 // seed-data"); psflow does the same, spelled as the spec lists the sizes
 // ("Options: PS_10, PS_20, …").
-const DataBranchClusterSize = "PS_10"
+const dataBranchClusterSize = "PS_10"
 
 // CreateBranch creates a branch. It is sent once: after an ambiguous
 // failure the caller must GET the branch before trying again. The body is
 // psflow's own, as the SDK always sends parent_branch, even empty.
 func (c *Client) CreateBranch(ctx context.Context, db string, b CreateBranch) (*Branch, error) {
 	if b.ClusterSize == "" && (b.BackupID != "" || b.SeedData != "") {
-		b.ClusterSize = DataBranchClusterSize
+		b.ClusterSize = dataBranchClusterSize
 	}
 	return call(ctx, fmt.Sprintf("create branch %s of %s/%s", b.Name, c.org, db), func(ctx context.Context) (*Branch, error) {
 		var out Branch

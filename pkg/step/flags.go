@@ -128,8 +128,8 @@ func isBoolWord(s string) bool {
 	return ok && s != ""
 }
 
-// Usage writes the help text of an action: its inputs and outputs.
-func Usage(w io.Writer, a *Action) {
+// usage writes the help text of an action: its inputs and outputs.
+func usage(w io.Writer, a *Action) {
 	fmt.Fprintf(w, "Usage: psflow %s [flags]\n\n%s\n\nInputs (flag, or INPUT_<NAME> / PSFLOW_<NAME>; a true/false input takes --flag, --flag=false or --flag false):\n", a.Name, a.Description)
 	for _, in := range a.Inputs {
 		extra := ""

@@ -58,7 +58,7 @@ func (w *outputs) write(o Output, value string) {
 	if !onGitHub {
 		shown := shellQuote(value)
 		if o.Secret {
-			shown = Redacted
+			shown = redacted
 		}
 		fmt.Fprintf(redactWriter{r: s.red, w: s.env.Stdout}, "%s=%s\n", o.Name, shown)
 	}

@@ -8,8 +8,8 @@ import (
 	"sync"
 )
 
-// Redacted replaces every secret in printed text.
-const Redacted = "***"
+// redacted replaces every secret in printed text.
+const redacted = "***"
 
 // credentialsRE finds passwords inside DSNs and URLs: user:pass@tcp(…) and
 // scheme://user:pass@host.
@@ -44,18 +44,18 @@ func (r *redactor) add(secret string) bool {
 func (r *redactor) redact(s string) string {
 	r.mu.RLock()
 	for _, secret := range r.secrets {
-		s = strings.ReplaceAll(s, secret, Redacted)
+		s = strings.ReplaceAll(s, secret, redacted)
 	}
 	r.mu.RUnlock()
-	return RedactCredentials(s)
+	return redactCredentials(s)
 }
 
-// RedactCredentials hides the password of any DSN or URL in s.
-func RedactCredentials(s string) string {
+// redactCredentials hides the password of any DSN or URL in s.
+func redactCredentials(s string) string {
 	if !strings.Contains(s, "@") {
 		return s
 	}
-	return credentialsRE.ReplaceAllString(s, "$1:"+Redacted+"@$3")
+	return credentialsRE.ReplaceAllString(s, "$1:"+redacted+"@$3")
 }
 
 // redactWriter redacts each write before passing it on. Callers write whole

@@ -39,7 +39,7 @@ func Run(ctx context.Context, a *Action, env Env) error {
 	}
 	err := s.run(ctx)
 	if errors.Is(err, errHelp) {
-		Usage(env.Stdout, a)
+		usage(env.Stdout, a)
 		return nil
 	}
 	if err != nil {
@@ -136,7 +136,7 @@ func showInput(in Input, raw, from string) string {
 	v := ""
 	switch raw = strings.TrimSpace(raw); {
 	case in.Secret && raw != "":
-		v = Redacted
+		v = redacted
 	case raw != "":
 		v = shellQuote(raw)
 	}
