@@ -256,6 +256,9 @@ func contractDeployRequests(c *contractRun) {
 	// blocks the queue until complete-deploy.
 	execAll(c.t, adminDB(c.t, e, "app", "main"), "CREATE TABLE codes (id BIGINT PRIMARY KEY, code VARCHAR(10))")
 	n = open("uniq", true, "ALTER TABLE codes ADD UNIQUE KEY code (code)")
+	// The rows go in once the request's diff is read: on the embedded
+	// storage, a write racing that read of production's schema can be lost.
+	c.waitDeployState(n, deploy.Ready)
 	execAll(c.t, adminDB(c.t, e, "app", "main"), "INSERT INTO codes VALUES (1, 'x'), (2, 'x')")
 	deployUntil(n, deploy.CompleteError)
 	c.call("complete_errored_deploy", 200, "POST", drPath(e, n)+"/complete-deploy", nil)
