@@ -1,6 +1,5 @@
-// Package actions lists psflow's actions in the order of a pull request's
-// life, then the commands that onboard a database. The psflow binary dispatches to them and the generator writes their
-// action.yml files and the tables of their docs/actions pages from these declarations.
+// Package actions lists psflow's actions in pull-request order, then the
+// onboarding commands; the binary and the generator read these declarations.
 package actions
 
 import (

@@ -67,11 +67,8 @@ func run(ctx context.Context, s *step.Step) error {
 	return nil
 }
 
-// getOrCreate returns the branch, creating it when it does not exist. A
-// create that fails ambiguously, or loses a race with another run, is
-// reconciled by reading the branch back. Without a parent the new branch
-// is made off the default branch, which the API picks; an existing one is
-// checked against it.
+// getOrCreate returns the branch, creating it off parent (or the default
+// branch) when missing; a lost or racing create is reconciled by a read.
 func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db string, req planetscale.CreateBranch) (*planetscale.Branch, bool, error) {
 	b, err := c.GetBranch(ctx, db, req.Name)
 	if err == nil {
@@ -102,9 +99,8 @@ func getOrCreate(ctx context.Context, s *step.Step, c *planetscale.Client, db st
 	}
 }
 
-// checkExisting refuses to reuse a branch that is not what was asked for:
-// a production branch, the default branch, or one off another parent
-// (the default branch when parent is empty).
+// checkExisting refuses to reuse a production branch, the default branch,
+// or a branch off another parent than the one asked for.
 func checkExisting(ctx context.Context, s *step.Step, c *planetscale.Client, db string, b *planetscale.Branch, parent string) error {
 	if b.Production {
 		return step.Usagef("branch %s of %s is a production branch; create-branch only hands out development branches", b.Name, scope.OrgDatabase(s))

@@ -1,6 +1,5 @@
 // Package deletebranch is the delete-branch action: delete the PR's branch,
-// or sweep stale PR branches on a schedule. It never deletes a production
-// branch or the database's default branch.
+// or sweep stale PR branches, never a production or default branch.
 package deletebranch
 
 import (

@@ -6,9 +6,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// keepOpen acts on what the CI says of the run's pull request when the
-// branch is not given: an open pull request keeps its branch. It reports
-// whether the step is done.
+// keepOpen keeps the branch of a pull request the CI says is still open,
+// when no branch is given; it reports whether the step is done.
 func keepOpen(s *step.Step) (bool, error) {
 	rc, state, err := scope.PullRequestState(s)
 	if err != nil {

@@ -53,10 +53,8 @@ func run(ctx context.Context, s *step.Step) error {
 	return nil
 }
 
-// remove deletes one branch, or only says it would on a dry run. A branch
-// that vanished meanwhile counts as nothing deleted; one still there after
-// the API answered its deletion 404 is kept from a token without the
-// delete_branch access, which the API answers with the same 404.
+// remove deletes one branch, or says it would on a dry run, and returns
+// the names deleted.
 func remove(ctx context.Context, s *step.Step, c *planetscale.Client, db, name string) ([]string, error) {
 	if s.Bool("dry_run") {
 		s.Logf("dry run: would delete branch %s of %s", name, scope.OrgDatabase(s))

@@ -13,9 +13,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// sweep deletes every stale branch: named with the prefix, older than
-// older_than, not kept, never production or the default branch, and, with
-// a GitHub token, only when its pull request is closed.
+// sweep deletes every stale branch: prefixed, older than older_than, not
+// kept, not production or default, and with a closed pull request if known.
 func sweep(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetscale.Database) error {
 	prefix, age, keep := s.String("prefix"), s.Duration("older_than"), s.List("keep")
 	if prefix == "" {

@@ -1,6 +1,5 @@
-// Package dumpschema is the dump-schema action: write a branch's schema
-// into a directory, one CREATE statement per file, in the form
-// seed-branch's schema input reads. It onboards an existing database.
+// Package dumpschema is the dump-schema action: write a branch's schema as
+// one CREATE statement per file, in the form seed-branch reads.
 package dumpschema
 
 import (

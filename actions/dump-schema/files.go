@@ -74,9 +74,8 @@ func planDir(dir string, objs []object) (*plan, error) {
 	return p, nil
 }
 
-// apply deletes the foreign files when prune is set, then writes each
-// new or changed file whole, through a temporary file renamed over it, so
-// that an interrupted run never leaves a file half written.
+// apply deletes the foreign files when prune is set, then writes each new
+// or changed file whole, through a temporary file renamed over it.
 func (p *plan) apply(prune bool) error {
 	if prune {
 		for _, rel := range p.foreign {

@@ -60,8 +60,7 @@ func run(ctx context.Context, s *step.Step) error {
 }
 
 // leftOut names the tables a dump leaves out, with why: the database's
-// migration table, whose rows PlanetScale copies and which seed-branch
-// leaves alone.
+// migration table.
 func leftOut(d *planetscale.Database) map[string]string {
 	skip := map[string]string{}
 	if d.AutomaticMigrations && d.MigrationTableName != "" {

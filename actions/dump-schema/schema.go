@@ -29,10 +29,8 @@ var (
 	viewRE = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\b`)
 )
 
-// objects turns a branch schema into the objects of a dump, sorted by
-// name: each statement as the server wrote it, without the AUTO_INCREMENT
-// table option, which differs once rows exist. The tables named in skip
-// are left out, for the reason skip gives.
+// objects turns a branch schema into a dump's objects, sorted by name and
+// without the AUTO_INCREMENT table option, leaving out the tables in skip.
 func objects(schema []*planetscale.SchemaFile, skip map[string]string) ([]object, []left, error) {
 	var out []object
 	var skipped []left
@@ -88,9 +86,7 @@ func terminated(stmt string) string {
 var autoIncrementOption = regexp.MustCompile(`^\s+AUTO_INCREMENT\s*=\s*\d+`)
 
 // stripAutoIncrement removes the AUTO_INCREMENT=n table option from a
-// CREATE TABLE statement, leaving alone the AUTO_INCREMENT attribute of a
-// column (inside the parentheses) and any text in quotes, such as a
-// comment that mentions it.
+// CREATE TABLE statement, keeping a column's attribute and quoted text.
 func stripAutoIncrement(stmt string) string {
 	var b strings.Builder
 	depth := 0

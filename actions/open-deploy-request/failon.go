@@ -29,10 +29,8 @@ func failsOn(s *step.Step, cond string) bool {
 	return slices.Contains(s.List("fail_on"), cond)
 }
 
-// failOn fails the step, after everything has been reported, when a
-// condition the fail_on input names holds. Every condition that holds is
-// named. A failure is exit 1, like any failed check: exit 4 is kept for a
-// deploy that was attempted and ended badly.
+// failOn fails the step (exit 1), after everything has been reported, naming
+// every condition of the fail_on input that holds.
 func failOn(s *step.Step, r deployreport.Report, lintErr error) error {
 	var failed []string
 	if failsOn(s, "destructive") && len(r.Destructive) > 0 {

@@ -42,10 +42,8 @@ func outputs(s *step.Step, r deployreport.Report) {
 	s.Output("queue_ahead", ahead)
 }
 
-// logReport prints what the report found: the diff's size, then whether
-// the request can deploy and, when it cannot, why and what to do. A
-// request that cannot deploy is a warning unless fail_on fails the step
-// for it.
+// logReport prints the diff's size and whether the request can deploy,
+// warning with why and what to do when it cannot.
 func logReport(s *step.Step, r deployreport.Report) {
 	s.Logf("deploy request #%d of %s is %s with %d statement(s), %d destructive change(s), %d lint finding(s)",
 		r.Number, r.OrgDatabase, r.State, len(r.Statements), len(r.Destructive), len(r.Lint))

@@ -49,11 +49,8 @@ func fate(dr *planetscale.DeployRequest) string {
 	return fmt.Sprintf("closed without a deploy, %s", dr.DeploymentState)
 }
 
-// reportPrevious says that the branch has nothing new since deploy
-// request dr and points the outputs at it: number, url and
-// deployment_state are dr's; has_changes, destructive and deployable are
-// false, as nothing is left to deploy. The sticky comment is left as it
-// is: it shows what wait-and-deploy reported about dr.
+// reportPrevious says the branch has nothing new since deploy request dr
+// and points the outputs at it, leaving the sticky comment as it is.
 func reportPrevious(s *step.Step, dr *planetscale.DeployRequest) {
 	where := scope.OrgDatabase(s)
 	s.Logf("branch %s of %s has no schema changes since deploy request #%d into %s (%s): no deploy request opened; the outputs are #%d's (%s)",

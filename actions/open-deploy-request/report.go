@@ -13,11 +13,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// report reads the deploy request's diff, lint findings, destructive
-// changes and whether it can deploy, writes the outputs, the summary and
-// the pull request comment (off GitHub, a review of the deploy request
-// records what was reported), then applies fail_on. created: this run
-// opened the request.
+// report reads the deploy request's diff, lint, destructive changes and
+// readiness, publishes them and applies fail_on; created: this run opened it.
 func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string, dr *planetscale.DeployRequest, created bool) error {
 	state := dr.DeploymentState
 	var ops []planetscale.Operation
@@ -64,9 +61,8 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 	return failOn(s, r, err)
 }
 
-// closeRequest closes deploy request n. A close that fails in a way that
-// may pass is reconciled by reading the request back: closed, the close
-// went through; still open, it is tried once more.
+// closeRequest closes deploy request n, reconciling a close that may
+// have failed by reading the request back.
 func closeRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64) (*planetscale.DeployRequest, error) {
 	const attempts = 2
 	for attempt := 1; ; attempt++ {

@@ -85,9 +85,8 @@ func run(ctx context.Context, s *step.Step) error {
 	return report(ctx, s, c, db, dr, created)
 }
 
-// target resolves the branch to deploy into: the into input, else the
-// branch's parent, else the database's default branch. It refuses a
-// production branch and a branch deployed into itself.
+// target resolves the branch to deploy into (into, else the parent, else
+// the default branch), refusing production and the branch itself.
 func target(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (string, error) {
 	b, err := c.GetBranch(ctx, db, branch)
 	if planetscale.IsKind(err, planetscale.KindNotFound) {
@@ -132,11 +131,8 @@ func notes(s *step.Step) (string, error) {
 	return "", nil
 }
 
-// open opens a deploy request of d.Branch into d.Into, which had none
-// open; created is false when one opened meanwhile is returned instead. A
-// create that fails ambiguously, or loses a race with another run, is
-// reconciled by listing the open requests again, so a second request is
-// never opened.
+// open opens a deploy request of d.Branch into d.Into, or returns one opened
+// meanwhile (created false); a lost or racing create is reconciled.
 func open(ctx context.Context, s *step.Step, c *planetscale.Client, db string, d planetscale.CreateDeploy) (dr *planetscale.DeployRequest, created bool, err error) {
 	const attempts = 2
 	for range attempts {
@@ -191,9 +187,8 @@ func findOpen(ctx context.Context, c *planetscale.Client, db string, d planetsca
 	return openOf(list), nil
 }
 
-// waitForDiff waits until the deploy request leaves pending. One the run
-// just opened (created) is read first a moment later (DefaultSoon): the
-// answer to its creation said pending.
+// waitForDiff waits until the deploy request leaves pending, reading one
+// the run just opened (created) first after DefaultSoon.
 func waitForDiff(ctx context.Context, s *step.Step, c *planetscale.Client, db string, n uint64, created bool) (*planetscale.DeployRequest, error) {
 	var dr *planetscale.DeployRequest
 	w := &planetscale.Waiter{

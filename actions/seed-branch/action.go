@@ -1,8 +1,5 @@
 // Package seedbranch is the seed-branch action: make a branch hold the
-// repository's SQL on top of production as it is now, over a real MySQL
-// connection with a short-lived password. Schema files are the desired
-// state, migrations run once in the database's life, data rows stay in
-// the branch.
+// repository's schema, migrations and data on top of production as it is now.
 package seedbranch
 
 import (

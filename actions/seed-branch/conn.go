@@ -42,9 +42,8 @@ func newConn(ctx context.Context, pool *sql.DB) (*conn, error) {
 // deadline.
 var errLockTimeout = errors.New("another seed-branch run held the branch until the deadline")
 
-// acquire takes the branch's named lock, waiting for another run to finish
-// (waiting is logged once). It returns false, with no error, when the
-// server has no named locks.
+// acquire takes the branch's named lock, waiting for another run (logged
+// once); it returns false, with no error, when the server has no named locks.
 func (c *conn) acquire(ctx context.Context, logf func(string, ...any)) (bool, error) {
 	var got sql.NullInt64
 	if err := c.c.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", c.lock).Scan(&got); err != nil {

@@ -34,14 +34,8 @@ type seedSet struct {
 	Bytes int64
 }
 
-// resolveFiles turns the entries of the files input into the scripts to
-// apply. An entry is a file (any name), a directory (its *.sql files at any
-// depth) or a glob in filepath.Match syntax (a matching directory counts as
-// a directory). The union, without duplicates, is sorted by path, byte by
-// byte, with forward slashes: prefix names with zero-padded numbers
-// (001_schema.sql, 002_data.sql) to order them. An entry that names no
-// file is an error, and so is a file outside the working directory that
-// the fence does not allow.
+// resolveFiles turns the files input's entries (files, directories, globs)
+// into the scripts to apply, sorted by path and fenced to the working directory.
 func resolveFiles(entries []string) ([]seedFile, error) {
 	f, err := newFence()
 	if err != nil {
@@ -144,9 +138,8 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// hashFiles reads every file once, which proves it readable, and returns
-// the set with its content hash. The hash covers each file's path, size and
-// content in order, so renaming, reordering or editing any file changes it.
+// hashFiles reads every file once and returns the set with a hash of each
+// file's path, size and content in order.
 func hashFiles(files []seedFile) (seedSet, error) {
 	h := sha256.New()
 	set := seedSet{Files: files}
@@ -164,8 +157,7 @@ func hashFiles(files []seedFile) (seedSet, error) {
 }
 
 // hashOne writes one file's path, size and content into h, and its content
-// into content. The size comes first, from the earlier stat, so no two
-// sets of files hash alike; a file whose size changed since is an error.
+// into content; a file whose size changed since its stat is an error.
 func hashOne(h, content io.Writer, f seedFile) (int64, error) {
 	r, err := os.Open(filepath.FromSlash(f.Path))
 	if err != nil {

@@ -42,9 +42,8 @@ func (c *conn) sameWithForeignKeys(ctx context.Context, d definition, i int, hav
 	return slices.Equal(wantLines, haveLines)
 }
 
-// foreignKeyLines splits SHOW CREATE TABLE's answer into its lines other
-// than foreign keys, without the commas that end them, and the tokens of
-// its foreign key lines.
+// foreignKeyLines splits SHOW CREATE TABLE's answer into its other lines,
+// without trailing commas, and the tokens of its foreign key lines.
 func foreignKeyLines(def string) (lines []string, keys [][]string) {
 	for _, line := range strings.Split(def, "\n") {
 		line = strings.TrimSuffix(line, ",")
@@ -58,11 +57,8 @@ func foreignKeyLines(def string) (lines []string, keys [][]string) {
 	return lines, keys
 }
 
-// splitForeignKeys returns a CREATE TABLE statement without its FOREIGN
-// KEY clauses, and the tokens of those clauses. The column list is the
-// first parenthesis after the table's name, which ends at from. It is not
-// ok when a clause has no CONSTRAINT name (the server makes one up) or
-// when REFERENCES appears elsewhere, as in a column's definition.
+// splitForeignKeys returns a CREATE TABLE statement without its FOREIGN KEY
+// clauses, and their tokens; the column list ends at from.
 func splitForeignKeys(text string, from int) (rest string, clauses [][]string, ok bool) {
 	open := strings.IndexByte(text[from:], '(')
 	if open < 0 {
@@ -124,9 +120,8 @@ func isForeignKey(toks []string) bool {
 	return len(toks) > i+1 && toks[i] == "FOREIGN" && toks[i+1] == "KEY"
 }
 
-// tokens cuts a clause into words (uppercased), quoted identifiers
-// (unquoted, prefixed with a backtick) and punctuation, leaving out
-// blanks. A string literal is one token as written.
+// tokens cuts a clause into uppercased words, quoted identifiers (prefixed
+// with a backtick) and punctuation; a string literal is one token.
 func tokens(s string) []string {
 	var out []string
 	for i := 0; i < len(s); {

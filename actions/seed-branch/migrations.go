@@ -50,9 +50,8 @@ type appliedRow struct {
 	own               bool // applied on this branch since it was created
 }
 
-// readApplied reads the migration table of the branch. Rows applied at or
-// after created are the branch's own; older ones came from production
-// with the branch (automatic migrations).
+// readApplied reads the branch's migration table; rows applied at or after
+// created are the branch's own, older ones came from production.
 func (c *conn) readApplied(ctx context.Context, table string, created time.Time) (map[string]appliedRow, error) {
 	rows, err := c.strings(ctx, "SELECT `version`, `checksum`, `applied_at` >= ? FROM "+quoteName(table),
 		created.UTC().Truncate(time.Second).Format("2006-01-02 15:04:05"))
@@ -66,9 +65,8 @@ func (c *conn) readApplied(ctx context.Context, table string, created time.Time)
 	return out, nil
 }
 
-// stale says why the migrations the branch ran itself no longer match
-// the files (one changed, is gone, or did not finish), or "" when they
-// match. Production's migrations that changed since are only logged.
+// stale says why the migrations the branch ran itself no longer match the
+// files, or "" when they match.
 func (sd *seeder) stale(applied map[string]appliedRow) string {
 	files := map[string]migration{}
 	for _, m := range sd.src.migrations {
@@ -92,9 +90,7 @@ func (sd *seeder) stale(applied map[string]appliedRow) string {
 }
 
 // migrate applies, in order, the migrations the branch's table does not
-// hold. Each is recorded before it runs, with an empty checksum, and
-// gets its checksum when every statement ran: a run that stops midway
-// leaves a row that the next run sees as unfinished.
+// hold, recording each before it runs and its checksum once it ran.
 func (sd *seeder) migrate(ctx context.Context, bc *branchconn.Conn, c *conn, table string, applied map[string]appliedRow) ([]change, sqlload.Result, error) {
 	var (
 		done  []change

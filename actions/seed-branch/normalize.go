@@ -8,9 +8,7 @@ import (
 )
 
 // scratchPrefix starts the names of the objects seed-branch creates for a
-// moment on the branch: copies of the desired tables and views under
-// which the server shows their definitions as it prints its own, and the
-// holding table of a rebuild. A run drops any it finds left over.
+// moment on the branch; a run drops any it finds left over.
 const scratchPrefix = "_psflow_"
 
 // autoIncrement matches the table option SHOW CREATE TABLE adds once a
@@ -49,13 +47,8 @@ func unquote(s string) string {
 	return s
 }
 
-// normalizeTable returns a desired table's definition as the server
-// prints it: the table is created under a scratch name, shown and
-// dropped. A table without foreign keys is a temporary table of the
-// session, which no one else sees and which costs no file; one with
-// foreign keys (which temporary tables do not take) is a real table for a
-// moment, its constraint names prefixed so that they do not collide with
-// the real table's.
+// normalizeTable returns a desired table's definition as the server prints
+// it, by creating it under a scratch name, showing and dropping it.
 func (c *conn) normalizeTable(ctx context.Context, d definition, i int) (string, error) {
 	scratch := fmt.Sprintf("%sn%d_", scratchPrefix, i)
 	var def string
@@ -122,9 +115,7 @@ func (c *conn) view(ctx context.Context, name string) (viewDef, error) {
 }
 
 // canonicalView is a view's definition with backticks dropped, words
-// lowercased and blanks collapsed outside string literals. MySQL and
-// MariaDB print a definition of their own; go-mysql-server keeps the text
-// it was given, which a deploy gives quoted.
+// lowercased and blanks collapsed outside string literals.
 func canonicalView(def string) string {
 	var b strings.Builder
 	space := false

@@ -9,8 +9,7 @@ import (
 )
 
 // heartbeatEnv is a knob for tests: the time between two progress lines
-// of a long load (a duration such as 100ms), instead of
-// sqlload.DefaultHeartbeatInterval.
+// of a long load, instead of sqlload.DefaultHeartbeatInterval.
 const heartbeatEnv = "PSFLOW_HEARTBEAT_INTERVAL"
 
 // heartbeatInterval reads heartbeatEnv; 0 means the default.

@@ -13,9 +13,7 @@ import (
 )
 
 // migrationTable returns the database's migration table when automatic
-// migrations are on, or "". Migrations need it on, and the table in
-// production, since a deploy request copies its rows only into a
-// production that has it.
+// migrations are on and production has it, or "".
 func (sd *seeder) migrationTable(ctx context.Context) (string, error) {
 	m := sd.db.MigrationSettings
 	table := ""
@@ -53,10 +51,8 @@ func (sd *seeder) moved() string {
 		at.UTC().Format(time.RFC3339), sd.b.CreatedAt.UTC().Format(time.RFC3339))
 }
 
-// recreate deletes the branch and creates it again off its parent as it
-// is now, as create-branch does, with data from the newest backup when the
-// old one had Data Branching rows, and outputs a new password. A branch
-// whose deploy request is deploying is left alone.
+// recreate deletes the branch and creates it again off its parent as it is
+// now, and outputs a new password; a branch being deployed is left alone.
 func (sd *seeder) recreate(ctx context.Context, why string) error {
 	old := sd.b
 	if old.Production || old.Name == sd.db.DefaultBranch {

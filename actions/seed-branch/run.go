@@ -135,9 +135,8 @@ func (sd *seeder) load(ctx context.Context) error {
 	return nil
 }
 
-// connected does the run's work over one password: the schema or the
-// migrations, then the data. It returns why the branch must be recreated
-// first, when a migration the branch ran changed.
+// connected does the run's work over one password: schema or migrations,
+// then data; it returns why the branch must be recreated first, if it must.
 func (sd *seeder) connected(ctx context.Context, table string) (string, error) {
 	parallelism := sd.s.Int("parallelism")
 	bc, err := branchconn.Open(ctx, sd.s, sd.c, sd.database, sd.branch, branchconn.Password{
@@ -228,10 +227,7 @@ func (sd *seeder) loadData(ctx context.Context, bc *branchconn.Conn, c *conn) er
 	return nil
 }
 
-// memoryLimit is the soft limit of the Go heap while loading. The loader
-// holds up to sqlload.DefaultMaxBuffered bytes of statements read ahead,
-// plus the statements running; without a limit the garbage collector lets
-// the heap grow to twice what is live before it collects.
+// memoryLimit is the soft limit of the Go heap while loading.
 const memoryLimit = 64 << 20
 
 // limitMemory sets memoryLimit unless GOMEMLIMIT set a limit already.

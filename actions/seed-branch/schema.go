@@ -16,9 +16,8 @@ type actual struct {
 	names  map[string]string  // lowercased name → name
 }
 
-// readActual reads the branch's tables and views, leaving out the
-// migration table (keep, lowercased) and scratch objects, which it
-// returns apart.
+// readActual reads the branch's tables and views, returning apart the
+// scratch objects and leaving out the migration table (keep, lowercased).
 func (c *conn) readActual(ctx context.Context, keep string) (actual, []string, error) {
 	a := actual{tables: map[string]string{}, views: map[string]viewDef{}, names: map[string]string{}}
 	rows, err := c.strings(ctx, "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME")
@@ -180,10 +179,8 @@ func (sd *seeder) convergeTable(ctx context.Context, c *conn, a actual, d defini
 	return change{"rebuilt", "table", name}, nil
 }
 
-// rebuild replaces a table with its desired definition, keeping its rows
-// in the columns both have: the rows wait in a holding table meanwhile.
-// Values that no longer fit are adjusted as INSERT IGNORE does: a
-// development branch keeps what it can.
+// rebuild replaces a table with its desired definition, keeping its rows in
+// the columns both have, adjusted as INSERT IGNORE does.
 func (c *conn) rebuild(ctx context.Context, name string, d definition) error {
 	var one int
 	err := c.c.QueryRowContext(ctx, "SELECT 1 FROM "+quoteName(name)+" LIMIT 1").Scan(&one)
@@ -216,9 +213,8 @@ func (c *conn) rebuild(ctx context.Context, name string, d definition) error {
 	return c.exec(ctx, "DROP TABLE "+hold)
 }
 
-// convergeViews creates or replaces the views whose definition differs
-// from the files'. A view may read another one defined later, so views
-// that fail are tried again after the others, until none makes progress.
+// convergeViews creates or replaces the views whose definition differs from
+// the files', retrying failed ones until none makes progress.
 func (sd *seeder) convergeViews(ctx context.Context, c *conn, a actual) ([]change, error) {
 	var done []change
 	pending := slices.Clone(sd.src.views)

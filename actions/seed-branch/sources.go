@@ -22,9 +22,8 @@ type definition struct {
 	at   string // file:line, for messages
 }
 
-// failed describes err, the failure of something done with the
-// definition: "db/t.sql:6: create table t: Error 1064 …", naming the line
-// the server points at, and quoting no literal of the statement.
+// failed describes err, a failure of the definition, naming the line the
+// server points at and quoting no literal: "db/t.sql:6: create table t: …".
 func (d definition) failed(err error) error {
 	return sqlload.NewStatementError(d.file, sqlload.Statement{Text: d.text, Line: d.line}, err)
 }
@@ -177,12 +176,8 @@ func checkDefinition(st sqlload.Statement, o sqlload.Object) error {
 	return nil
 }
 
-// leadingWords returns the first n words of a statement, uppercased, for
-// messages ("ALTER TABLE"). Only what looks like a keyword counts: letters
-// and underscores in one case (or capitalized), at most maxWord bytes, up
-// to a blank or punctuation. A file that is no SQL (a credentials file)
-// shows nothing of itself, and "a statement" stands for a statement
-// without such a word.
+// leadingWords returns the first n keyword-like words of a statement,
+// uppercased, for messages ("ALTER TABLE"), or "a statement".
 func leadingWords(text string, n int) string {
 	var words []string
 	for _, w := range strings.Fields(text) {
@@ -259,10 +254,8 @@ func (src *sources) readData(files []seedFile) error {
 // quoted or not, or CURRENT_USER[()].
 var definer = regexp.MustCompile("(?i)\\bDEFINER\\s*=\\s*(`[^`]*`|'[^']*'|[^\\s@]+)(\\s*@\\s*(`[^`]*`|'[^']*'|\\S+))?\\s*")
 
-// withoutDefiner drops a view's DEFINER clause, as SHOW CREATE VIEW and
-// dumps of it write it: creating a view for another user takes a
-// privilege a branch password does not have, and which user defines a
-// view is not part of the schema a deploy request carries.
+// withoutDefiner drops a view's DEFINER clause, as SHOW CREATE VIEW and its
+// dumps write it.
 func withoutDefiner(d definition) definition {
 	head := d.text[:d.obj.NameAt[0]]
 	stripped := definer.ReplaceAllString(head, "")

@@ -1,8 +1,5 @@
-// Package setupmigrations is the setup-migrations action: the one
-// idempotent command that sets a database up for migrations mode. It
-// gets psflow's migration table into production and turns on PlanetScale's
-// automatic migrations for it, so that every new branch and every deploy
-// request carries the table's rows.
+// Package setupmigrations is the setup-migrations action: get psflow's
+// migration table into production and turn on automatic migrations for it.
 package setupmigrations
 
 import (

@@ -11,19 +11,12 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// maxRefusals is how many times in a row the API may refuse a call that
-// moves the deployment on, each time found in the same state, before the
-// step fails.
+// maxRefusals is how many refusals in a row, each finding the same state,
+// a call that moves the deployment on may get before the step fails.
 const maxRefusals = 3
 
 // deploy brings the migration table into production through a deploy
-// request from the setup branch. It deploys with an automatic cutover and
-// skips the revert window: the change only adds an empty table, which a
-// revert would only drop, and a deploy in its revert window holds the
-// database's deploy queue (30 minutes) from every other deploy. Whatever
-// fails before the deploy is sent, the request is closed and the branch
-// deleted; a deploy that was taken is left to finish, and a second run
-// sees it through.
+// request from the setup branch, cleaning up whatever fails before the deploy.
 type deploy struct {
 	s        *step.Step
 	c        *planetscale.Client
@@ -72,12 +65,8 @@ func (u *deploy) steps(ctx context.Context) error {
 	return err
 }
 
-// createBranch creates the setup branch off production. A branch of that
-// name off production is one an interrupted run left: this run carries on
-// with it (the table is created with IF NOT EXISTS, an open request from
-// it is taken up, and checkOperations keeps any other change from being
-// deployed). A create whose answer was lost is reconciled by reading the
-// branch.
+// createBranch creates the setup branch off production, or carries on with
+// one an interrupted run left; a lost create is reconciled by a read.
 func (u *deploy) createBranch(ctx context.Context) error {
 	b, err := u.c.GetBranch(ctx, u.db, SetupBranch)
 	switch {
@@ -225,9 +214,8 @@ func (u *deploy) failed(ctx context.Context, state string) error {
 // the run's own deadline or SIGTERM too.
 const cleanupBudget = time.Minute
 
-// fail cleans up after err: it closes the request and deletes the
-// branch, and says what is left to do. A deploy that was taken is left to
-// finish, and the branch to the run that sees it through.
+// fail closes the request and deletes the branch after err, unless a
+// deploy was taken, and says what is left to do.
 func (u *deploy) fail(ctx context.Context, err error) error {
 	if !u.created && !u.adopted {
 		return err
@@ -256,9 +244,7 @@ func (u *deploy) fail(ctx context.Context, err error) error {
 }
 
 // closeRequest closes the request unless its deploy was taken, which it
-// reports. After a deploy was sent, the request is read again to know;
-// otherwise its last read holds, so that a read that failed for good is
-// not sent again.
+// reports.
 func (u *deploy) closeRequest(ctx context.Context) (deploying bool, err error) {
 	dr := u.dr
 	if u.deployed {
@@ -282,9 +268,7 @@ func (u *deploy) closeRequest(ctx context.Context) (deploying bool, err error) {
 	return false, nil
 }
 
-// deleteBranch deletes the setup branch. One already gone is fine; one
-// still there after the API answered its deletion 404 is kept from a
-// token without the delete_branch access, which the API answers so.
+// deleteBranch deletes the setup branch; one already gone is fine.
 func (u *deploy) deleteBranch(ctx context.Context) error {
 	err := u.c.DeleteBranch(ctx, u.db, SetupBranch)
 	if planetscale.IsKind(err, planetscale.KindNotFound) {

@@ -12,9 +12,8 @@ import (
 
 var createTableRE = regexp.MustCompile(`(?i)^\s*CREATE\s+TABLE\b`)
 
-// checkOperations reads the statements the request will run and refuses
-// to deploy any but the creation of the migration table: a branch of the
-// setup branch's name may hold someone else's changes.
+// checkOperations refuses to deploy any statement of the request but the
+// creation of the migration table.
 func (u *deploy) checkOperations(ctx context.Context) error {
 	ops, err := u.c.Operations(ctx, u.db, u.dr.Number)
 	if err != nil {

@@ -7,10 +7,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// reconciled makes a call that is never blindly sent twice (a create, a
-// change of settings). After a failure that may pass, the call may have
-// happened all the same: find reads back whether it did, and only when it
-// did not is the call made once more.
+// reconciled makes a call that is never blindly sent twice: after a failure
+// that may pass, find reads back whether it happened before it is retried.
 func reconciled[T any](ctx context.Context, s *step.Step, what string, call func(context.Context) (T, error), find func(context.Context) (T, bool, error)) (T, error) {
 	const attempts = 2
 	for attempt := 1; ; attempt++ {

@@ -14,8 +14,7 @@ import (
 )
 
 // run puts the table into production first and changes the settings
-// after, so that the settings never name a table production lacks, and a
-// run that fails on the way changes no setting.
+// after.
 func run(ctx context.Context, s *step.Step) error {
 	table := s.String("table")
 	if err := checkTable(table); err != nil {
@@ -69,11 +68,7 @@ func setup(ctx context.Context, s *step.Step, c *planetscale.Client, table strin
 }
 
 // checkTable checks the table name is one MySQL takes unquoted: 1 to 64
-// of the letters, digits, $ and _ of dev.mysql.com/doc/refman/8.0/en/
-// identifiers.html ("Permitted characters in unquoted identifiers", its
-// basic Latin part). Migration tools name theirs so (schema_migrations,
-// goose_db_version, flyway_schema_history); a name that needs quoting is
-// refused rather than carried into the database's settings.
+// basic Latin letters, digits, $ and _.
 func checkTable(name string) error {
 	switch {
 	case name == "":

@@ -9,11 +9,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// ensureSettings turns on the database's automatic migrations for table
-// unless they are on for it already, and reports whether it changed them.
-// The answer is checked: an API that takes the change without applying
-// it (a database whose engine has no such setting) fails the step rather
-// than leaving migrations unset up.
+// ensureSettings turns on automatic migrations for table unless already on,
+// checks that the change applied, and reports whether it changed them.
 func ensureSettings(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetscale.Database, table string) (bool, error) {
 	m := d.MigrationSettings
 	if m.AutomaticMigrations && m.MigrationTableName == table {

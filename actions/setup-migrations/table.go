@@ -18,12 +18,8 @@ const passwordTTL = 10 * time.Minute
 // passwordKind is the password a run creates the table with.
 var passwordKind = branchconn.PasswordKind{Purpose: branchconn.PurposeSetupMigrations, Role: "admin"}
 
-// ensureTable gets table into the database's default branch when it
-// lacks it and returns the number of the deploy request that did, 0 when
-// none was needed. A branch with safe migrations on takes schema changes
-// only through a deploy request, so the table is created on a development
-// branch and deployed; one with them off takes DDL directly, and
-// PlanetScale opens no deploy request into it.
+// ensureTable gets table into the default branch when it lacks it and
+// returns the deploy request that did, 0 when none was needed.
 func ensureTable(ctx context.Context, s *step.Step, c *planetscale.Client, d *planetscale.Database, table string) (uint64, error) {
 	db, prod := s.String("database"), d.DefaultBranch
 	has, err := hasTable(ctx, c, db, prod, table)
@@ -81,8 +77,7 @@ func createTable(ctx context.Context, s *step.Step, c *planetscale.Client, db, b
 }
 
 // tidy finishes what an interrupted run left once production has the
-// table: it ends the revert window of a deploy from the setup branch, and
-// deletes the branch when no request from it is open.
+// table: it ends the setup deploy's revert window and deletes its branch.
 func tidy(ctx context.Context, s *step.Step, c *planetscale.Client, db string) {
 	drs, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{Branch: SetupBranch})
 	if err != nil {

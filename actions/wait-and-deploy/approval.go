@@ -7,14 +7,12 @@ import (
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
-// approvalRecheck is how long the database's approval setting is trusted
-// while a deploy waits for an approval before it is read again, so that
-// a setting turned off ends the wait.
+// approvalRecheck is how long the approval setting is trusted while a
+// deploy waits for an approval, before it is read again.
 const approvalRecheck = 30 * time.Second
 
-// approvalWait is what the follower knows about approvals: the database's
-// require_approval_for_deploy, when it was read, whether it is to be read
-// (asked), and whether the deploy waits for an approval.
+// approvalWait is what the follower knows of approvals: the setting, when
+// it was read, whether to read it (asked), and whether the deploy waits.
 type approvalWait struct {
 	required bool
 	readAt   time.Time

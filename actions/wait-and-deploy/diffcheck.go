@@ -15,9 +15,7 @@ import (
 )
 
 // diffCheck is what a deploy is checked against: what open-deploy-request
-// last reported about the request, from the reported_diff input, else the
-// pull request's sticky comment on GitHub, else the request's review by
-// open-deploy-request.
+// last reported about the request, from wherever the record is found.
 type diffCheck struct {
 	input          *reporteddiff.Record // the reported_diff input, when set
 	allowChanged   bool                 // deploy a request that changed since, with a warning
@@ -106,9 +104,8 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		f.number, f.orgDatabase, look.From, describeChange(change))
 }
 
-// unchecked refuses to deploy a request whose statements cannot be checked
-// against what open-deploy-request reported (exit 4), saying why, unless
-// allow_unchecked is set: then it warns and the deploy goes ahead.
+// unchecked refuses (exit 4) a request whose statements cannot be checked,
+// saying why, unless allow_unchecked makes it a warning.
 func (f *follower) unchecked(why string) error {
 	if f.check.allowUnchecked {
 		f.s.Warnf("deploy request #%d of %s: %s; deploying its statements unchecked (allow_unchecked)", f.number, f.orgDatabase, why)
@@ -118,9 +115,8 @@ func (f *follower) unchecked(why string) error {
 		"pass its reported_diff output as reported_diff, or set allow_unchecked: true to deploy the statements above unchecked", f.number, f.orgDatabase, why)
 }
 
-// describeChange names what changed: the new statements and the
-// reported ones no longer in it, each cut to its first characters, and
-// new destructive changes.
+// describeChange names the new statements, the reported ones gone (each cut
+// to its first characters) and new destructive changes.
 func describeChange(c reporteddiff.Change) string {
 	var parts []string
 	if len(c.New) > 0 {

@@ -7,9 +7,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// closedUnmerged acts on what the CI says of the run's pull request when
-// the deploy request is not given: one closed without merging is not
-// deployed. It reports whether the step is done.
+// closedUnmerged skips a pull request the CI says was closed unmerged, when
+// no deploy request is given; it reports whether the step is done.
 func closedUnmerged(s *step.Step) (bool, error) {
 	if s.Int("number") != 0 {
 		return false, nil

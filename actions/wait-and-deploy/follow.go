@@ -42,8 +42,7 @@ type follower struct {
 }
 
 // poll reads the deploy request (unless run just read it) and acts on its
-// state: it says whether the deployment ended, and moves it on when the
-// inputs ask, telling the waiter of the state first so the timeline shows it.
+// state; it says whether the deployment ended.
 func (f *follower) poll(ctx context.Context) (string, bool, error) {
 	dr := f.last
 	if !f.fresh {
@@ -171,9 +170,8 @@ func (f *follower) act(ctx context.Context, state string) (string, bool, error) 
 	return state, false, err
 }
 
-// refusedError is the step's error when the API refused the call from
-// state and a read found it still there. A ready request whose deploy is
-// refused cannot be deployed now (exit 4).
+// refusedError is the step's error when the API refused the call from state
+// and a read found it still there (exit 4 for a ready request).
 func (f *follower) refusedError(state string) error {
 	if state != planetscale.StateReady {
 		return f.refused
@@ -182,9 +180,8 @@ func (f *follower) refusedError(state string) error {
 		f.number, f.orgDatabase, f.refused, f.refusalAdvice())
 }
 
-// cancel cancels the deployment after a timeout when it can still be
-// cancelled, so that a failed job does not deploy later, and says what
-// happened.
+// cancel cancels the deployment after a timeout when it still can be, and
+// says what happened.
 func (f *follower) cancel(ctx context.Context) string {
 	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
 	if err != nil {

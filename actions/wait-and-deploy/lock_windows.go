@@ -14,11 +14,8 @@ import (
 // lockRetry is how often a lock held by another run is tried again.
 const lockRetry = 100 * time.Millisecond
 
-// lockFile takes an exclusive LockFileEx lock on path, creating the file
-// (opening a symlink or junction itself, never its target), and returns
-// its release. It tries without blocking and again every lockRetry, so
-// that ctx ends the wait: a blocked LockFileEx on a synchronous handle
-// cannot be interrupted.
+// lockFile takes an exclusive LockFileEx lock on path, creating the file,
+// and returns its release; ctx ends the wait.
 func lockFile(ctx context.Context, path string) (func(), error) {
 	name, err := windows.UTF16PtrFromString(path)
 	if err != nil {

@@ -10,9 +10,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// logQueue logs where the queued request dr stands in its target's deploy
-// queue and what is ahead of it, naming a deployment that holds the queue
-// (a gated cutover, a revert window), once per change.
+// logQueue logs, once per change, where the queued request dr stands in its
+// target's deploy queue and what ahead of it holds the queue.
 func (f *follower) logQueue(dr *planetscale.DeployRequest) {
 	var ahead []deployreport.Ahead
 	if dr.Deployment != nil {
@@ -97,8 +96,7 @@ func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployReque
 }
 
 // notDeployable is the step's error for a request in deployment state
-// error: what keeps it from deploying (its conflicts with the target, its
-// lint errors) and what to do.
+// error: its conflicts and lint errors, and what to do.
 func (f *follower) notDeployable(ctx context.Context) error {
 	dr := f.last
 	var g deployreport.Readiness

@@ -21,11 +21,8 @@ func timeline(start time.Time, changes []planetscale.Change) []deployreport.Even
 	return out
 }
 
-// publish writes the final state, the timeline and the deploy request's
-// changes into the summary and the pull request's sticky comment. The
-// comment keeps the record of what open-deploy-request reported, so that
-// a later run checks against the same; off GitHub the record stays in the
-// deploy request's review, and is not read again for a comment.
+// publish writes the final state, the timeline and the changes into the
+// summary and the sticky comment, keeping the reported record.
 func publish(ctx context.Context, s *step.Step, f *follower, events []deployreport.Event, err error) {
 	dr := f.last
 	r := deployreport.Report{

@@ -83,10 +83,8 @@ func run(ctx context.Context, s *step.Step) error {
 	return err
 }
 
-// onTimeout does what on_timeout asks with the deployment once the step
-// stops without it (the wait timed out, or the queue is blocked), and says
-// what it did: cancelled, so that the failed job never deploys later, or
-// left to deploy when its turn comes.
+// onTimeout cancels or leaves the deployment, as on_timeout asks, once the
+// step stops without it, and says what it did.
 func (f *follower) onTimeout(ctx context.Context) string {
 	var what string
 	if f.s.String("on_timeout") == "leave" {
@@ -100,10 +98,8 @@ func (f *follower) onTimeout(ctx context.Context) string {
 	return what
 }
 
-// sameBranch refuses a deploy request given by number (set, or handed
-// over by open-deploy-request's output file) that is not of the branch the
-// run is about, when it knows one: a number left from another pull
-// request's steps is never deployed.
+// sameBranch refuses a deploy request given by number that is not of the
+// branch the run is about, when it knows one.
 func sameBranch(s *step.Step, dr *planetscale.DeployRequest) error {
 	if s.Int("number") == 0 {
 		return nil
@@ -151,9 +147,8 @@ func number(ctx context.Context, s *step.Step, c *planetscale.Client, db string)
 	return 0, step.Usagef("branch %s of %s has %d open deploy requests (%s); set number", branch, scope.OrgDatabase(s), len(open), strings.Join(open, ", "))
 }
 
-// lastDeployed finds the branch's most recently deployed request, so that a
-// re-run of a merged pull request's job reports that deploy instead of
-// failing; following a finished deployment never deploys again.
+// lastDeployed finds the branch's most recently deployed request, which a
+// re-run of a merged pull request's job reports.
 func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string) (uint64, error) {
 	closed, err := c.ListDeployRequests(ctx, db, planetscale.DeployFilter{State: planetscale.RequestClosed, Branch: branch})
 	if err != nil {
@@ -178,8 +173,7 @@ func lastDeployed(ctx context.Context, s *step.Step, c *planetscale.Client, db, 
 }
 
 // noRequest is the error for a branch with no open or deployed deploy
-// request. A branch that does not exist has nothing to deploy (exit 1);
-// one that exists needs open-deploy-request first (exit 2).
+// request: exit 1 when the branch does not exist, else exit 2.
 func noRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string, undeployed []string) error {
 	_, err := c.GetBranch(ctx, db, branch)
 	switch {

@@ -1,6 +1,5 @@
-// Package branchconn connects to a PlanetScale branch over MySQL: the
-// short-lived passwords psflow mints and deletes, TLS, and the readiness
-// and migration table the connection relies on.
+// Package branchconn connects to a PlanetScale branch over MySQL with a
+// short-lived password, TLS and the migration table.
 package branchconn
 
 import (
@@ -111,9 +110,8 @@ func (bc *Conn) connect(ctx context.Context, conns int) error {
 	return nil
 }
 
-// Close deletes what earlier runs of the kind left (see sweepLeftovers),
-// closes the pool and deletes the password, with a fresh context so that
-// it happens after a timeout or SIGTERM too.
+// Close deletes earlier runs' leftovers (see sweepLeftovers), the pool and
+// the password, with a fresh context so it happens after a timeout too.
 func (bc *Conn) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), CleanupTimeout)
 	defer cancel()

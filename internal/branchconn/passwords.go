@@ -13,9 +13,8 @@ import (
 
 // The purposes of psflow's passwords, the second word of their names.
 const (
-	// PurposeCI is the password create-branch (and seed-branch, when it
-	// recreates a branch) hands to the steps after it: one per branch and
-	// role, each run's replacing the last.
+	// PurposeCI is the password create-branch (and seed-branch's recreate)
+	// hands to later steps: one per branch and role.
 	PurposeCI = "ci"
 	// PurposeSeed is seed-branch's own, for one run's loading.
 	PurposeSeed = "seed"
@@ -39,8 +38,7 @@ func (k PasswordKind) NewName() string {
 }
 
 // Owns reports whether p is a password of the kind that psflow created on
-// branch: named as NewName names them, or, for PurposeCI, as psflow named
-// them before (psflow-<branch>-<unix nanoseconds>), with the kind's role.
+// branch, under its current or its old name, with the kind's role.
 func (k PasswordKind) Owns(p *planetscale.Password, branch string) bool {
 	if p.Role != "" && p.Role != k.Role {
 		return false
@@ -55,9 +53,8 @@ func (k PasswordKind) Owns(p *planetscale.Password, branch string) bool {
 // roles are the roles a password can have.
 var roles = []string{"reader", "writer", "readwriter", "admin"}
 
-// newStyle reports whether name is as NewName names some kind's passwords
-// (on a branch called seed-admin, say, the old name of a CI password
-// would be a seed-branch run's new one).
+// newStyle reports whether name is as NewName names some kind's
+// passwords.
 func newStyle(name string) bool {
 	for _, purpose := range []string{PurposeCI, PurposeSeed, PurposeSetupMigrations} {
 		for _, role := range roles {
@@ -105,10 +102,7 @@ func earlier(ctx context.Context, c *planetscale.Client, db, branch string, kind
 }
 
 // replaceEarlier deletes the passwords of kind that earlier runs created on
-// branch, once own exists: psflow keeps one live password per branch and
-// role, the newest. Its secret cannot be read back, so a re-run replaces
-// it rather than reuse it. Failing to do so is a warning: the earlier ones
-// still expire with their TTL.
+// branch, once own exists; failing to is a warning.
 func replaceEarlier(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string, kind PasswordKind, own *planetscale.Password) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 	defer cancel()
@@ -126,9 +120,7 @@ func replaceEarlier(ctx context.Context, s *step.Step, c *planetscale.Client, db
 const leftoverLog = "deleted psflow's leftover password id %s of branch %s (%s), left by an earlier run that did not finish"
 
 // DeleteLeftovers deletes every password of kind that psflow created on
-// branch, for a run that knows no run of the kind can need one any more
-// (setup-migrations once production has its table). Failing to is a
-// warning: they expire with their TTL.
+// branch, for a run that knows none can be needed; failing to is a warning.
 func DeleteLeftovers(ctx context.Context, s *step.Step, c *planetscale.Client, db, branch string, kind PasswordKind) {
 	list, err := c.ListPasswords(ctx, db, branch)
 	if err != nil {

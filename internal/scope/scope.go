@@ -1,6 +1,5 @@
-// Package scope is what every psflow action starts from: the inputs that
-// name its database and token, the client built from them, and the branch
-// and pull request the run is about.
+// Package scope is what every psflow action starts from: its database,
+// token and client, and the branch and pull request the run is about.
 package scope
 
 import (
@@ -81,9 +80,7 @@ func retryPolicy(s *step.Step) (planetscale.RetryPolicy, error) {
 }
 
 // Branch resolves the branch input: as given, else pr-<n> for the run's
-// pull request, else the sanitized branch the run builds (see
-// step.Context). It is an input error when none is available or the given
-// name is invalid.
+// pull request, else the run's sanitized branch (see step.Context).
 func Branch(s *step.Step) (string, error) {
 	if b := s.String("branch"); b != "" {
 		if err := planetscale.ValidateBranchName(b); err != nil {

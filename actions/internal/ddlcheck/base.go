@@ -6,10 +6,8 @@ import (
 	"github.com/psflow/psflow/pkg/planetscale"
 )
 
-// BaseOf returns the CREATE statements of the into branch's tables when
-// ops change a column's definition, so that narrowing can be judged, else
-// nil. A schema that cannot be read is reported to warnf and gives nil:
-// Destructive then relies on PlanetScale's can_drop_data.
+// BaseOf returns the into branch's CREATE TABLE statements when ops change
+// a column, so that narrowing can be judged, else nil.
 func BaseOf(ctx context.Context, c *planetscale.Client, db, into string, ops []planetscale.Operation, warnf func(string, ...any)) BaseTable {
 	if !NeedsBase(ops) {
 		return nil

@@ -92,9 +92,8 @@ var sizedStrings = []string{"char", "varchar", "binary", "varbinary"}
 // a point in time they keep.
 var temporalRank = map[string]int{"date": 1, "timestamp": 2, "datetime": 3}
 
-// narrows says how changing a column from old to new can lose data:
-// "narrows" when the new type holds less, "changes the type of" when a value
-// must be converted to another kind, "" when every old value fits.
+// narrows says how changing a column from old to new can lose data
+// ("narrows", "changes the type of"), or "" when every old value fits.
 func narrows(old, cur colType) string {
 	if old.name == "" || cur.name == "" {
 		return ""

@@ -14,11 +14,8 @@ import (
 // deploy request goes into, or "" when it is unknown.
 type BaseTable func(table string) string
 
-// Destructive lists why a deploy request's operations can lose data: a
-// statement that drops a table, a column or an index, or that narrows a
-// column (judged against base), and any operation PlanetScale itself marks
-// as able to drop data. base may be nil; then narrowing is left to
-// PlanetScale's marks.
+// Destructive lists why a deploy request's operations can lose data: drops,
+// narrowed columns (judged against base, which may be nil), PlanetScale's marks.
 func Destructive(ops []planetscale.Operation, base BaseTable) []string {
 	var reasons []string
 	for _, op := range ops {

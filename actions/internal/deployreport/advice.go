@@ -8,8 +8,7 @@ import (
 )
 
 // Stage is where the pull request behind a deploy request is in its life,
-// which decides what a user can do about a request that cannot deploy:
-// before the merge a push runs seed-branch again, after it nothing does.
+// which decides what a user can do about a request that cannot deploy.
 type Stage int
 
 // The stages of a pull request.
@@ -52,10 +51,8 @@ func prOf(rc runctx.Context) PR {
 	return pr
 }
 
-// Rebase says how branch is brought onto into as it is now, so that its
-// deploy request carries its changes onto what into gained since the
-// branch was created: seed-branch does it, run by a push before the merge
-// and by the merged flow after it.
+// Rebase says how branch is brought onto into as it is now: seed-branch,
+// run by a push before the merge and by the merged flow after it.
 func Rebase(branch, into string, pr PR) string {
 	switch pr.Stage {
 	case BeforeMerge:

@@ -15,9 +15,8 @@ import (
 // ActionsBot is the login GitHub Actions' GITHUB_TOKEN posts as.
 const ActionsBot = "github-actions[bot]"
 
-// integrationRefusal is GitHub's answer to GET /user with an installation
-// token (GITHUB_TOKEN, a GitHub App's): 403 "Resource not accessible by
-// integration" (github.com/actions/create-github-app-token/issues/258).
+// integrationRefusal is GitHub's 403 message for GET /user with an
+// installation token (GITHUB_TOKEN, a GitHub App's).
 const integrationRefusal = "Resource not accessible by integration"
 
 // identity is the GitHub login psflow's comments are by, and how it was

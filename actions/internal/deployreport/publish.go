@@ -63,11 +63,8 @@ type noPullRequest struct{ why, hint string }
 
 func (e *noPullRequest) Error() string { return e.why }
 
-// pullRequestOf returns the run's pull request, from the run's context
-// and the step's github_token and github_api_url inputs, and who psflow's
-// comments are by (see commentAuthor). It is a *noPullRequest without a
-// token, outside a pull request, or for a pull request that is not on
-// GitHub.
+// pullRequestOf returns the run's pull request and psflow's comment author,
+// or a *noPullRequest when there is no token, pull request, or GitHub.
 func pullRequestOf(ctx context.Context, s *step.Step) (pullRequest, error) {
 	rc, err := s.Context()
 	if err != nil {
@@ -96,9 +93,8 @@ func pullRequestOf(ctx context.Context, s *step.Step) (pullRequest, error) {
 	return pullRequest{client: client, target: target, author: author}, nil
 }
 
-// commentTarget is the pull request of the run, when it lives on the
-// GitHub that apiURL serves (github.com, or a GitHub Enterprise Server
-// whose API is on the repository's host); else it says why not.
+// commentTarget is the run's pull request when it lives on the GitHub that
+// apiURL serves; else it says why not.
 func commentTarget(rc runctx.Context, apiURL string) (gh.Target, string) {
 	if rc.PullRequest <= 0 {
 		return gh.Target{}, "not a pull request event"

@@ -10,8 +10,7 @@ import (
 )
 
 // Readiness says whether a deploy request can be deployed and what stands
-// in its way: changes that collide with its target, lint errors, a missing
-// approval, deployments ahead of it in its target's deploy queue.
+// in its way: conflicts, lint errors, a missing approval, the queue ahead.
 type Readiness struct {
 	Deployable       bool     // the deployment's deployable, as PlanetScale reports it
 	Conflicts        []string // deploy_check_errors, one per line
@@ -29,11 +28,8 @@ type Ahead struct {
 	State  string
 }
 
-// ReadReadiness reads what decides whether dr can deploy: the deployment's
-// checks (deploy_check_errors is read only when it is not deployable), the
-// database's approval setting and the deploy queue of dr's target (its
-// preceding deployments once it is queued itself). A part that cannot be
-// read is listed in Unknown rather than failing the whole.
+// ReadReadiness reads what decides whether dr can deploy; a part that
+// cannot be read is listed in Unknown rather than failing the whole.
 func ReadReadiness(ctx context.Context, c *planetscale.Client, db string, dr *planetscale.DeployRequest) Readiness {
 	r := Readiness{Approved: dr.Approved}
 	if d := dr.Deployment; d != nil {
@@ -109,9 +105,8 @@ func Preceding(ds []*planetscale.QueuedDeployment) []Ahead {
 	return out
 }
 
-// Describe says what a deployment ahead is doing, naming a deployment that
-// holds the queue until someone acts: one waiting for its cutover, one in
-// its revert window.
+// Describe says what a deployment ahead is doing, naming one that holds
+// the queue until someone acts (a gated cutover, a revert window).
 func (a Ahead) Describe() string {
 	switch a.State {
 	case planetscale.StatePendingCutover:

@@ -28,9 +28,8 @@ func (g Readiness) Queue() string {
 	return fmt.Sprintf("%s ahead: %s", prose.Count(len(g.Ahead), "deployment"), DescribeQueue(g.Ahead))
 }
 
-// writeReadiness writes whether the request can deploy: a caution with
-// what keeps it from deploying and what to do, then its deployable flag,
-// approval and place in the queue.
+// writeReadiness writes whether the request can deploy: a caution with what
+// blocks it and what to do, then deployable, approval and queue place.
 func writeReadiness(b *strings.Builder, r Report) {
 	g := r.Readiness
 	if g == nil {

@@ -1,6 +1,5 @@
 // Package deployreport is what open-deploy-request and wait-and-deploy
-// report about a deploy request: one markdown text for the step summary
-// and the pull request's sticky comment, and whether the request can deploy.
+// report about a deploy request, in the step summary and sticky comment.
 package deployreport
 
 import (

@@ -104,8 +104,7 @@ func offGitHub(s *step.Step) (string, error) {
 }
 
 // OnGitHub reports whether the run's pull request is on GitHub, where its
-// sticky comment carries the record; elsewhere a review of the deploy
-// request does.
+// sticky comment carries the record (elsewhere a review does).
 func OnGitHub(s *step.Step) bool {
 	why, err := offGitHub(s)
 	return err == nil && why == ""

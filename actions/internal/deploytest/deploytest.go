@@ -1,6 +1,5 @@
 // Package deploytest sets up deploy requests on an emulator for the
-// open-deploy-request and wait-and-deploy tests: a base schema, a branch
-// that changes it, and reads of the real schema afterwards.
+// open-deploy-request and wait-and-deploy tests.
 package deploytest
 
 import (
@@ -119,9 +118,8 @@ func Concurrently(t *testing.T, runs int, env map[string]string, action string, 
 	return results
 }
 
-// Reviewer is the service token of a second administrator, for
-// emulatortest.WithExtraToken, who may approve deploy requests opened with the
-// emulator's own token.
+// Reviewer is a second administrator's service token (for
+// emulatortest.WithExtraToken), who may approve the emulator token's requests.
 var Reviewer = emulator.Token{ID: "reviewer", Secret: "pscale_tkn_reviewer"}
 
 // Approve approves deploy request n as Reviewer.
@@ -165,9 +163,8 @@ func Run(t *testing.T, em *emulator.Emulator, action, branch string, args ...str
 	return r
 }
 
-// GitHubEnv is Env for a run on a pull_request event (action, merged) of
-// pull request n of acme/app, with gh as the GitHub API and its token as
-// github_token.
+// GitHubEnv is Env for a pull_request event (action, merged) of pull request
+// n of acme/app, with gh as the GitHub API and its token as github_token.
 func GitHubEnv(t *testing.T, em *emulator.Emulator, gh *ghfake.Server, action string, n int, merged bool) map[string]string {
 	t.Helper()
 	return Env(em, map[string]string{

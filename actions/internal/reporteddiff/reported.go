@@ -1,6 +1,5 @@
 // Package reporteddiff is the record of what open-deploy-request reported
-// about a deploy request, which wait-and-deploy checks the deploy against,
-// and its storage in a review of the deploy request.
+// about a deploy request, which wait-and-deploy checks the deploy against.
 package reporteddiff
 
 import (
@@ -16,11 +15,8 @@ import (
 	"github.com/psflow/psflow/actions/internal/prose"
 )
 
-// Record is what open-deploy-request last reported about a deploy
-// request: its number, a digest and the first characters of each
-// statement, and a digest of each reason it is destructive. It travels as
-// one line (see String): the reported_diff output and input, a hidden line
-// of the sticky comment on GitHub, elsewhere a line of a review.
+// Record is what open-deploy-request last reported about a deploy request:
+// its number, its statements and its destructive changes, as digests.
 type Record struct {
 	Number      uint64
 	Statements  []string // digests, in order
@@ -62,9 +58,8 @@ func Short(st string) string {
 	return s[:cut] + "…"
 }
 
-// String encodes the record:
-// "v2 dr=3 statements=<digest>~<text>,… destructive=<digest>,…", each
-// text base64url-encoded.
+// String encodes the record as one line:
+// "v2 dr=3 statements=<digest>~<text>,… destructive=<digest>,…" (text base64url).
 func (r Record) String() string {
 	entries := make([]string, 0, len(r.Statements))
 	for i, d := range r.Statements {
@@ -124,10 +119,8 @@ func (c Change) Changed() bool {
 	return len(c.New) > 0 || len(c.Gone) > 0 || c.Reordered || len(c.Destructive) > 0
 }
 
-// OnlyFewer reports whether the statements are some of those reported,
-// in their order, and nothing else: some left, none came, no destructive
-// change is new. A deploy ahead that made the same change consumes it
-// (planetscale.com/blog/database-branching-three-way-merge-schema-changes).
+// OnlyFewer reports whether the statements are some of those reported, in
+// their order, and nothing else, with no new destructive change.
 func (c Change) OnlyFewer() bool {
 	return len(c.Gone) > 0 && len(c.New) == 0 && len(c.Destructive) == 0
 }

@@ -15,8 +15,7 @@ import (
 const reviewMarker = "psflow reported "
 
 // reviewAccess is the service token access that lets psflow write its
-// review: the spec's review_deploy_request takes "commented" reviews, a
-// comment that approves nothing.
+// "commented" review, which approves nothing.
 const reviewAccess = "review_deploy_request"
 
 // Review is what a review of a deploy request records: the record, and
@@ -79,9 +78,8 @@ func warnNotStored(s *step.Step, rv Review, err error) {
 		"wait-and-deploy in another build refuses to deploy the request unless given reported_diff or allow_unchecked", err, grant)
 }
 
-// reviewBody is the body of the review that records rv: a note for
-// whoever reads the deploy request on PlanetScale, then the record on a
-// line of its own.
+// reviewBody is the body of the review that records rv: a note for the
+// reader on PlanetScale, then the record on a line of its own.
 func reviewBody(rv Review) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "open-deploy-request (psflow) reported %s for this deploy request", prose.Count(rv.Statements, "statement"))
@@ -132,10 +130,8 @@ func sameRecord(line, want string) bool {
 	return err == nil && r.String() == want
 }
 
-// FindInReviews reads what open-deploy-request reported about deploy
-// request n from its newest psflow review by this run's service token;
-// why says why no sticky comment gave it. Reviews carrying a record by another
-// actor are ignored, and the log says so once.
+// FindInReviews reads the record of deploy request n from its newest psflow
+// review by this run's service token; why says why no comment gave it.
 func FindInReviews(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, why string) (Lookup, error) {
 	reviews, err := c.ListReviews(ctx, database, n)
 	if err != nil {
