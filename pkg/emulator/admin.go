@@ -20,9 +20,9 @@ func (e *Emulator) adminRoutes() http.Handler {
 		"PUT /__emulator/rate-limit":     e.adminSetRateLimit,
 		"GET /__emulator/mysql":          e.adminMySQL,
 	} {
-		mux.Handle(pattern, e.endpoint(h))
+		mux.Handle(pattern, endpoint(e.log, h))
 	}
-	mux.Handle("/", e.endpoint(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("/", endpoint(e.log, func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("no admin route for %s %s", r.Method, r.URL.Path)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

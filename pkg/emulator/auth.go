@@ -16,14 +16,3 @@ func (e *Emulator) authenticate(r *http.Request) (string, bool) {
 	}
 	return id, true
 }
-
-// Token is a service token: its id and secret.
-type Token struct {
-	ID, Secret string
-}
-
-// unauthorized is the API's 401 for a missing or wrong service token.
-func unauthorized() *apiError {
-	return newAPIError(http.StatusUnauthorized, "unauthorized",
-		"the service token is missing or invalid: send Authorization: <SERVICE_TOKEN_ID>:<SERVICE_TOKEN>")
-}

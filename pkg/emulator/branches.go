@@ -69,14 +69,6 @@ type createBranchRequest struct {
 	DeletionProtected bool   `json:"deletion_protected"`
 }
 
-// branchSource is where a new branch's schema (and maybe data) comes from.
-type branchSource struct {
-	storageDB string
-	backup    *backup // set when the data comes from a backup
-	// migrationTable is the table automatic migrations copy, "" for none.
-	migrationTable string
-}
-
 func (e *Emulator) createBranch(w http.ResponseWriter, r *http.Request) error {
 	var req createBranchRequest
 	if err := decodeBody(r, &req); err != nil {
@@ -362,5 +354,31 @@ func (e *Emulator) updateBranch(w http.ResponseWriter, r *http.Request, change f
 	change(b)
 	b.updatedAt = now
 	writeJSON(w, http.StatusOK, e.branchView(db, b, now))
+	return nil
+}
+
+// mayCreate checks that the token of r may create this branch and the
+// database allows it: a branch restored from a backup of restoredFrom
+// (backup_id, or seed_data: its parent's newest backup) needs the restore
+// access of that backup (restoreAccess),
+// any other create_branch (the endpoint also takes the restore accesses,
+// which say nothing about plain branches; not documented, the stricter
+// reading); seed_data also needs Data Branching on: "Must have … access
+// to do this, in addition to Data Branching™ being enabled for the
+// branch" (spec create_branch, seed_data). The caller holds e.mu.
+func (e *Emulator) mayCreate(r *http.Request, db *database, req createBranchRequest, restoredFrom *branch) error {
+	if restoredFrom == nil {
+		if !e.granted(r, "create_branch") {
+			return lacksAccess("create branch "+req.Name, "create_branch")
+		}
+		return nil
+	}
+	if need := restoreAccess(restoredFrom); !e.granted(r, need) {
+		return lacksAccess("restore a backup of "+branchKind(restoredFrom)+" branch "+restoredFrom.name+" into branch "+req.Name, need)
+	}
+	if req.SeedData != "" && !db.settings.dataBranching {
+		return unprocessable("Data Branching is not enabled on database %s: turn on allow_data_branching "+
+			"(PATCH of the database, or the database's settings page) to create branches with seed_data", db.name)
+	}
 	return nil
 }

@@ -7,38 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
-
-// databaseSettings are the settings of PATCH .../databases/{database}
-// (spec operation update_database_settings) other than approvals and
-// migrations, as the database view shows them.
-type databaseSettings struct {
-	// defaultBranch is default_branch: where a branch created without
-	// parent_branch is made from ("Defaults to the database's default
-	// branch if not provided", spec create_branch).
-	defaultBranch string
-	// dataBranching is allow_data_branching: "Whether seeding branches
-	// with data is enabled for all branches" (spec). Off on a new
-	// database: "Before you can use the feature, you have to enable it in
-	// your database settings page" (planetscale.com/docs/vitess/
-	// schema-changes/data-branching).
-	dataBranching bool
-	// foreignKeys is allow_foreign_key_constraints, shown as
-	// foreign_keys_enabled. Off on a new database: foreign key support is
-	// turned on in the database's settings (planetscale.com/docs/vitess/
-	// foreign-key-constraints); while it is off, the linter reports
-	// FOREIGN_KEYS_DISALLOWED.
-	foreignKeys bool
-	// restrictRegion is restrict_branch_region: "Whether or not to limit
-	// branch creation to the same region as the one selected during
-	// database creation" (spec).
-	restrictRegion bool
-	// The rest have nothing to act on here (the emulator has no Insights,
-	// web console or database deletion): they are kept and shown.
-	insightsRawQueries bool
-	deletionProtected  bool
-	webConsole         bool
-}
 
 // databaseSettingsRequest is the body of PATCH .../databases/{database}:
 // every property the spec lists. Each is applied, or the request is
@@ -167,5 +137,30 @@ func (e *Emulator) updateDatabaseSettings(w http.ResponseWriter, r *http.Request
 		"allow_data_branching", db.settings.dataBranching, "allow_foreign_key_constraints", db.settings.foreignKeys,
 		"automatic_migrations", db.migrations.automatic, "migration_table_name", db.migrations.table)
 	writeJSON(w, http.StatusOK, e.databaseView(db))
+	return nil
+}
+
+// maxIdentifier is MySQL's longest table name, in characters
+// (dev.mysql.com/doc/refman/8.0/en/identifier-length.html).
+const maxIdentifier = 64
+
+// validateMigrationTable checks the migration_table_name a PATCH sets, as
+// far as PlanetScale documents it. The spec types migration_framework and
+// migration_table_name as plain strings and documents no values, so any
+// framework is accepted; a table name must be one MySQL could create
+// ("Database, table, and column names cannot end with space characters",
+// dev.mysql.com/doc/refman/8.0/en/identifiers.html). An empty string
+// clears either (null), which is not documented either.
+func (req databaseSettingsRequest) validateMigrationTable() error {
+	if req.MigrationTableName == nil || *req.MigrationTableName == "" {
+		return nil
+	}
+	name := *req.MigrationTableName
+	switch {
+	case utf8.RuneCountInString(name) > maxIdentifier:
+		return unprocessable("invalid migration_table_name %q: a table name has at most %d characters", name, maxIdentifier)
+	case !utf8.ValidString(name), strings.ContainsRune(name, 0), strings.HasSuffix(name, " "):
+		return unprocessable("invalid migration_table_name %q: not a valid MySQL table name", name)
+	}
 	return nil
 }

@@ -190,3 +190,48 @@ func (e *Emulator) updateAutoApply(w http.ResponseWriter, r *http.Request) error
 		return nil
 	})
 }
+
+// getDeployQueue serves GET /deploy-queue: the deployments of every branch
+// of the database that are running or queued, each queue in its order.
+func (e *Emulator) getDeployQueue(w http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, err := e.pathDatabase(r)
+	if err != nil {
+		return err
+	}
+	views := []deploymentView{}
+	for _, b := range db.sortedBranches() {
+		q, byNumber := queueOf(db, b.name)
+		for _, entry := range q.Order() {
+			views = append(views, e.deploymentView(db, byNumber[entry.Number]))
+		}
+	}
+	writeJSON(w, http.StatusOK, paginate(r, views))
+	return nil
+}
+
+// completeErroredDeploy serves POST .../deploy-requests/{number}/complete-deploy
+// (spec operation complete_errored_deploy, "Complete an errored deploy"):
+// a deployment that ended in complete_error or complete_revert_error
+// stops blocking its queue, and the next queued one may start
+// (deploy.Entry.Blocking says why it blocked). pscale calls it only in
+// those two states (planetscale/cli pull request 1351), and what
+// PlanetScale answers in another is not documented: a 422 naming the
+// state, and the command for a gated deploy, is what tells a client
+// what to do instead. A second call on a completed one answers as the
+// first did, so a client retrying after a lost answer is not failed.
+func (e *Emulator) completeErroredDeploy(w http.ResponseWriter, r *http.Request) error {
+	return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
+		if err := deploy.CheckComplete(dr.number, dr.State); err != nil {
+			return unprocessable("%s", err)
+		}
+		if dr.Completed {
+			return nil
+		}
+		dr.Completed, dr.updatedAt = true, time.Now()
+		e.log.Info("errored deploy completed: the deploy queue is unblocked", "database", db.name, "number", dr.number, "into", dr.into, "state", dr.State)
+		e.pump(db, dr.into)
+		return nil
+	})
+}

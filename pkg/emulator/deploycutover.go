@@ -11,17 +11,6 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
-// queuedSides are the schemas a deployment was queued with: its branch's
-// fork point and the branch as it was when deploy was called. Changes to
-// the branch after that are not part of the deployment.
-type queuedSides struct {
-	fork, branch []storage.Table
-	set          bool
-}
-
-// errBranchGone says a branch a deployment needs was deleted.
-func errBranchGone(name string) error { return fmt.Errorf("branch %s no longer exists", name) }
-
 // cutover applies a deployment's plan to its target. Before a change that
 // loses data it saves the tables concerned, so that a revert can bring
 // back their rows ("Any data that was written to the original schema in

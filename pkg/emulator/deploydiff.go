@@ -2,91 +2,10 @@ package emulator
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"slices"
 
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
-	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
-
-// planInputs is what a deploy request is planned from, read under e.mu:
-// the branch's fork point and the storage of both branches.
-type planInputs struct {
-	fork       []storage.Table
-	from, into string
-	ok         bool
-	// foreignKeys is the database's allow_foreign_key_constraints.
-	foreignKeys bool
-}
-
-// inputsOf returns what dr is planned from, if it is still at generation
-// gen. The caller holds e.mu.
-func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs {
-	if dr.Gen != gen {
-		return planInputs{}
-	}
-	in := planInputs{ok: true, foreignKeys: db.settings.foreignKeys}
-	if b := db.branches[dr.branch]; b != nil {
-		in.fork, in.from = b.fork, b.storageDB
-	}
-	if b := db.branches[dr.into]; b != nil {
-		in.into = b.storageDB
-	}
-	return in
-}
-
-// planTarget is the branch a plan deploys into: its storage database and
-// its database's allow_foreign_key_constraints, read under e.mu.
-type planTarget struct {
-	storageDB   string
-	foreignKeys bool
-}
-
-// evaluation is a deploy request's plan with the schemas it came from.
-type evaluation struct {
-	plan       deploy.Plan
-	branch     []storage.Table // the branch's schema the plan was made from
-	files      []schemaFile
-	collisions []deploy.Collision // with the deployments ahead it was checked against
-}
-
-// evaluate plans a deploy request from its branch's fork point, the
-// branch now and the target now, and checks it against the deployments
-// ahead when there are any.
-func (e *Emulator) evaluate(ctx context.Context, in planInputs, ahead []deploy.Ahead) (evaluation, error) {
-	if in.from == "" || in.into == "" {
-		return evaluation{}, fmt.Errorf("the branch or the branch it deploys into no longer exists")
-	}
-	branch, err := e.store.Schema(ctx, in.from)
-	if err != nil {
-		return evaluation{}, err
-	}
-	return e.planOnto(ctx, in.fork, branch, planTarget{in.into, in.foreignKeys}, ahead)
-}
-
-// planOnto plans the changes from fork to branch onto the target's
-// storage database as it is (deploy.Evaluate) and, when that deploys,
-// checks them against it as the deployments ahead will leave it
-// (deploy.CheckQueue).
-func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into planTarget, ahead []deploy.Ahead) (evaluation, error) {
-	tables, err := e.store.Schema(ctx, into.storageDB)
-	if err != nil {
-		return evaluation{}, err
-	}
-	sides := deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: statements(tables), ForeignKeys: into.foreignKeys}
-	plan, err := deploy.Evaluate(sides)
-	if err != nil {
-		return evaluation{}, err
-	}
-	ev := evaluation{plan: plan, branch: branch, files: diffFiles(plan.Changes, fork, branch)}
-	if plan.Deployable() {
-		if ev.collisions, err = deploy.CheckQueue(sides, ahead); err != nil {
-			return evaluation{}, err
-		}
-	}
-	return ev, nil
-}
 
 // settle records an evaluation on a deploy request and moves it to the
 // state the plan calls for: no_changes when there is nothing to deploy,
@@ -144,21 +63,6 @@ func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployReque
 func refreshable(dr *deployRequest) bool {
 	return !dr.closed && dr.evaluated && dr.lastErr == "" &&
 		(dr.State == deploy.Ready || dr.State == deploy.NoChanges || dr.State == deploy.Error)
-}
-
-// refreshPlan brings the plan of the deploy request in the path up to date
-// with its branch and its target, the way the real service keeps an open
-// deploy request's diff current and checks it again for conflicts. Only
-// an unknown deploy request is an error.
-func (e *Emulator) refreshPlan(r *http.Request) error {
-	e.mu.Lock()
-	db, dr, err := e.findDeployRequest(r)
-	e.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	e.replan(r.Context(), db, dr)
-	return nil
 }
 
 // recheck plans again every open deploy request into a branch that a

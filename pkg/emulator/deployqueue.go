@@ -2,26 +2,9 @@ package emulator
 
 import (
 	"context"
-	"net/http"
-	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
-
-// queueOf is the deploy queue of the branch into (deploy.Queue). The
-// caller holds e.mu.
-func queueOf(db *database, into string) (deploy.Queue, map[uint64]*deployRequest) {
-	var q deploy.Queue
-	byNumber := map[uint64]*deployRequest{}
-	for _, dr := range db.drs {
-		if dr.into != into {
-			continue
-		}
-		q = append(q, dr.Entry(dr.number))
-		byNumber[dr.number] = dr
-	}
-	return q, byNumber
-}
 
 // pump starts the next deployment of a queue when nothing in it runs. The
 // start itself, which reads the target's schema, runs on the scheduler.
@@ -119,70 +102,4 @@ func (e *Emulator) consumed(db *database, dr *deployRequest, plan deploy.Plan) {
 	}
 	e.log.Info("deploy request consumed: its target has every change", "database", db.name, "number", dr.number)
 	e.transition(db, dr, deploy.Complete)
-}
-
-// aheadOf lists the deployments ahead of dr in its queue (all of the
-// queue, for a request not in it) that have not changed the target yet
-// and still may, with the sides they were queued with: a deploy request
-// joining the queue is checked against them. A failed deployment that
-// blocks the queue will change nothing, and is left out. The caller
-// holds e.mu.
-func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
-	q, byNumber := queueOf(db, dr.into)
-	var out []deploy.Ahead
-	for _, e := range q.Order() {
-		if e.Number == dr.number {
-			break
-		}
-		a := byNumber[e.Number]
-		if a.DeployedAt.IsZero() && a.queued.set && !e.Blocking() {
-			out = append(out, deploy.Ahead{Number: a.number, Fork: statements(a.queued.fork), Branch: statements(a.queued.branch)})
-		}
-	}
-	return out
-}
-
-// getDeployQueue serves GET /deploy-queue: the deployments of every branch
-// of the database that are running or queued, each queue in its order.
-func (e *Emulator) getDeployQueue(w http.ResponseWriter, r *http.Request) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	db, err := e.pathDatabase(r)
-	if err != nil {
-		return err
-	}
-	views := []deploymentView{}
-	for _, b := range db.sortedBranches() {
-		q, byNumber := queueOf(db, b.name)
-		for _, entry := range q.Order() {
-			views = append(views, e.deploymentView(db, byNumber[entry.Number]))
-		}
-	}
-	writeJSON(w, http.StatusOK, paginate(r, views))
-	return nil
-}
-
-// completeErroredDeploy serves POST .../deploy-requests/{number}/complete-deploy
-// (spec operation complete_errored_deploy, "Complete an errored deploy"):
-// a deployment that ended in complete_error or complete_revert_error
-// stops blocking its queue, and the next queued one may start
-// (deploy.Entry.Blocking says why it blocked). pscale calls it only in
-// those two states (planetscale/cli pull request 1351), and what
-// PlanetScale answers in another is not documented: a 422 naming the
-// state, and the command for a gated deploy, is what tells a client
-// what to do instead. A second call on a completed one answers as the
-// first did, so a client retrying after a lost answer is not failed.
-func (e *Emulator) completeErroredDeploy(w http.ResponseWriter, r *http.Request) error {
-	return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
-		if err := deploy.CheckComplete(dr.number, dr.State); err != nil {
-			return unprocessable("%s", err)
-		}
-		if dr.Completed {
-			return nil
-		}
-		dr.Completed, dr.updatedAt = true, time.Now()
-		e.log.Info("errored deploy completed: the deploy queue is unblocked", "database", db.name, "number", dr.number, "into", dr.into, "state", dr.State)
-		e.pump(db, dr.into)
-		return nil
-	})
 }

@@ -7,57 +7,7 @@ import (
 	"time"
 
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
-	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
-
-// deployRequest is a request to deploy a branch's schema into another
-// branch, with its one deployment.
-type deployRequest struct {
-	id, deploymentID string
-	number           uint64
-	branch, into     string
-	branchID         string
-	keyspace         string
-	notes            string
-	autoCutover      bool
-	autoDeleteBranch bool
-	instantDDL       bool
-
-	closed          bool
-	branchDeleted   bool
-	createdAt       time.Time
-	updatedAt       time.Time
-	closedAt        time.Time
-	branchDeletedAt time.Time
-
-	deploy.Deployment
-	lastErr string // why the deployment failed, other than its checks
-	calls   int    // deploy calls received
-
-	// The plan: the branch's changes since its fork point, merged onto
-	// the target, with the branch schema it was made from.
-	plan         deploy.Plan
-	files        []schemaFile
-	branchTables []storage.Table
-	evaluated    bool
-	// Why its last deploy was rejected from the queue: the deployments
-	// queued ahead its changes collide with, kept while that holds.
-	collisions []deploy.Collision
-
-	creator  string // the service tokens that opened it, deployed it and applied its cutover
-	deployer string
-	applier  string
-	approved bool
-	reviews  []*review
-	queued   queuedSides // what deploy was called with
-	before   []string    // the target's schema before the deploy, for revert
-	after    []string    // and after it
-	keepDB   string      // storage database holding the data the deploy dropped
-	// migrationRows is a storage database holding the branch's migration
-	// table as the cutover found it, to move into the target when the
-	// revert window closes; migrationTable names the table.
-	migrationRows, migrationTable string
-}
 
 // createDeployRequestRequest is the body of POST .../deploy-requests.
 type createDeployRequestRequest struct {
@@ -304,4 +254,19 @@ func (e *Emulator) deployRequest(database string, number uint64) *deployRequest 
 		return nil
 	}
 	return db.drs[number-1]
+}
+
+// refreshPlan brings the plan of the deploy request in the path up to date
+// with its branch and its target, the way the real service keeps an open
+// deploy request's diff current and checks it again for conflicts. Only
+// an unknown deploy request is an error.
+func (e *Emulator) refreshPlan(r *http.Request) error {
+	e.mu.Lock()
+	db, dr, err := e.findDeployRequest(r)
+	e.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	e.replan(r.Context(), db, dr)
+	return nil
 }

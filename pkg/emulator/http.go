@@ -1,10 +1,12 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 )
@@ -120,4 +122,50 @@ func boolQuery(r *http.Request, name string) bool {
 func noContent(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// apiHandler serves one endpoint; a returned error becomes the API error
+// response.
+type apiHandler func(w http.ResponseWriter, r *http.Request) error
+
+// The API paths the routes are made of.
+const (
+	orgRoute = "/v1/organizations/{organization}"
+	dbRoute  = orgRoute + "/databases/{database}"
+	brRoute  = dbRoute + "/branches/{branch}"
+	drRoute  = dbRoute + "/deploy-requests/{number}"
+)
+
+// tokenKey carries the id of the service token a request authenticated
+// with.
+type tokenKey struct{}
+
+// withToken returns r carrying the token id.
+func withToken(r *http.Request, id string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), tokenKey{}, id))
+}
+
+// tokenOf returns the id of the service token r authenticated with.
+func tokenOf(r *http.Request) string {
+	id, _ := r.Context().Value(tokenKey{}).(string)
+	return id
+}
+
+// endpoint adapts an apiHandler, writing its error as an API error.
+func endpoint(log *slog.Logger, h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			var ae *apiError
+			if !errors.As(err, &ae) {
+				log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+			writeError(w, err)
+		}
+	})
+}
+
+// unauthorized is the API's 401 for a missing or wrong service token.
+func unauthorized() *apiError {
+	return newAPIError(http.StatusUnauthorized, "unauthorized",
+		"the service token is missing or invalid: send Authorization: <SERVICE_TOKEN_ID>:<SERVICE_TOKEN>")
 }

@@ -122,3 +122,11 @@ func (e *Emulator) finishMigrationRows(db *database, dr *deployRequest, move boo
 		}
 	})
 }
+
+// branchSource is where a new branch's schema (and maybe data) comes from.
+type branchSource struct {
+	storageDB string
+	backup    *backup // set when the data comes from a backup
+	// migrationTable is the table automatic migrations copy, "" for none.
+	migrationTable string
+}

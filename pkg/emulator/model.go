@@ -1,12 +1,14 @@
 package emulator
 
 import (
-	"net/http"
+	"html"
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
@@ -134,51 +136,184 @@ func (d *database) descendants(b *branch) []*branch {
 	return out
 }
 
-// lookupDatabase finds a database of the emulator's organization. The
-// caller holds e.mu.
-func (e *Emulator) lookupDatabase(org, name string) (*database, error) {
-	if org != e.org.name {
-		return nil, notFound("organization %s not found", org)
-	}
-	db := e.dbs[name]
-	if db == nil {
-		return nil, notFound("database %s not found in organization %s", name, org)
-	}
-	return db, nil
+// deployRequest is a request to deploy a branch's schema into another
+// branch, with its one deployment.
+type deployRequest struct {
+	id, deploymentID string
+	number           uint64
+	branch, into     string
+	branchID         string
+	keyspace         string
+	notes            string
+	autoCutover      bool
+	autoDeleteBranch bool
+	instantDDL       bool
+
+	closed          bool
+	branchDeleted   bool
+	createdAt       time.Time
+	updatedAt       time.Time
+	closedAt        time.Time
+	branchDeletedAt time.Time
+
+	deploy.Deployment
+	lastErr string // why the deployment failed, other than its checks
+	calls   int    // deploy calls received
+
+	// The plan: the branch's changes since its fork point, merged onto
+	// the target, with the branch schema it was made from.
+	plan         deploy.Plan
+	files        []schemaFile
+	branchTables []storage.Table
+	evaluated    bool
+	// Why its last deploy was rejected from the queue: the deployments
+	// queued ahead its changes collide with, kept while that holds.
+	collisions []deploy.Collision
+
+	creator  string // the service tokens that opened it, deployed it and applied its cutover
+	deployer string
+	applier  string
+	approved bool
+	reviews  []*review
+	queued   queuedSides // what deploy was called with
+	before   []string    // the target's schema before the deploy, for revert
+	after    []string    // and after it
+	keepDB   string      // storage database holding the data the deploy dropped
+	// migrationRows is a storage database holding the branch's migration
+	// table as the cutover found it, to move into the target when the
+	// revert window closes; migrationTable names the table.
+	migrationRows, migrationTable string
 }
 
-// lookupBranch finds a branch. The caller holds e.mu.
-func (e *Emulator) lookupBranch(org, dbName, name string) (*database, *branch, error) {
-	db, err := e.lookupDatabase(org, dbName)
-	if err != nil {
-		return nil, nil, err
-	}
-	b := db.branches[name]
-	if b == nil {
-		return nil, nil, notFound("branch %s not found in database %s", name, dbName)
-	}
-	return db, b, nil
+// queuedSides are the schemas a deployment was queued with: its branch's
+// fork point and the branch as it was when deploy was called. Changes to
+// the branch after that are not part of the deployment.
+type queuedSides struct {
+	fork, branch []storage.Table
+	set          bool
 }
 
-// pathDatabase finds the database named in the request path. The caller
-// holds e.mu.
-func (e *Emulator) pathDatabase(r *http.Request) (*database, error) {
-	return e.lookupDatabase(r.PathValue("organization"), r.PathValue("database"))
+// review is a review of a deploy request: a comment or an approval.
+type review struct {
+	id, body, state string
+	actor           string // the service token that wrote it
+	createdAt       time.Time
 }
 
-// pathBranch finds the branch named in the request path. The caller holds
-// e.mu.
-func (e *Emulator) pathBranch(r *http.Request) (*database, *branch, error) {
-	return e.lookupBranch(r.PathValue("organization"), r.PathValue("database"), r.PathValue("branch"))
+// schemaFile is one table or view of a schema or diff: {name, raw, html}.
+type schemaFile struct {
+	Name string `json:"name"`
+	Raw  string `json:"raw"`
+	HTML string `json:"html"`
 }
 
-// stillThere finds the branch named in the request path again after work
-// done without e.mu, and answers 404 if it is gone or was replaced. The
-// caller holds e.mu.
-func (e *Emulator) stillThere(r *http.Request, b *branch) (*database, error) {
-	db, now, err := e.pathBranch(r)
-	if err == nil && now != b {
-		err = notFound("branch %s not found in database %s", b.name, db.name)
+// newSchemaFile renders raw text with an HTML form that keeps its lines.
+func newSchemaFile(name, raw string) schemaFile {
+	return schemaFile{Name: name, Raw: raw, HTML: "<pre>" + html.EscapeString(raw) + "</pre>"}
+}
+
+// databaseSettings are the settings of PATCH .../databases/{database}
+// (spec operation update_database_settings) other than approvals and
+// migrations, as the database view shows them.
+type databaseSettings struct {
+	// defaultBranch is default_branch: where a branch created without
+	// parent_branch is made from ("Defaults to the database's default
+	// branch if not provided", spec create_branch).
+	defaultBranch string
+	// dataBranching is allow_data_branching: "Whether seeding branches
+	// with data is enabled for all branches" (spec). Off on a new
+	// database: "Before you can use the feature, you have to enable it in
+	// your database settings page" (planetscale.com/docs/vitess/
+	// schema-changes/data-branching).
+	dataBranching bool
+	// foreignKeys is allow_foreign_key_constraints, shown as
+	// foreign_keys_enabled. Off on a new database: foreign key support is
+	// turned on in the database's settings (planetscale.com/docs/vitess/
+	// foreign-key-constraints); while it is off, the linter reports
+	// FOREIGN_KEYS_DISALLOWED.
+	foreignKeys bool
+	// restrictRegion is restrict_branch_region: "Whether or not to limit
+	// branch creation to the same region as the one selected during
+	// database creation" (spec).
+	restrictRegion bool
+	// The rest have nothing to act on here (the emulator has no Insights,
+	// web console or database deletion): they are kept and shown.
+	insightsRawQueries bool
+	deletionProtected  bool
+	webConsole         bool
+}
+
+// defaultBranch is the production branch every database starts with, its
+// default branch until default_branch changes it.
+const defaultBranch = "main"
+
+// migrationSettings are a database's settings of "Automatically copy
+// migration data": "When turned on, PlanetScale will automatically copy
+// migration table metadata from your development branches to the
+// production branch as part of our deployment process"
+// (planetscale.com/docs/concepts/branching, "Automatically copy migration
+// data"); the spec's PATCH .../databases/{database} describes
+// automatic_migrations as "Whether or not to copy migration data to new
+// branches and in deploy requests".
+type migrationSettings struct {
+	automatic bool
+	framework string // "" is null
+	table     string // "" is null
+}
+
+// copyTable is the table whose rows are copied, "" when none is: the
+// setting is off or names no table.
+//
+// Not documented: whether a framework chosen without a table name copies
+// the framework's usual table. The dashboard offers "Rails, Phoenix,
+// Laravel, Django, .NET, Sequelize, or Other, which allows you to specify
+// a custom table name" (docs, branching), but the API values of
+// migration_framework and the table each stands for are not documented.
+// Rows are copied only from a table named by migration_table_name, the
+// safer reading: a client that names its table works the same here and on
+// PlanetScale, one that relies on a guessed default might not.
+func (m migrationSettings) copyTable() string {
+	if !m.automatic {
+		return ""
 	}
-	return db, err
+	return m.table
+}
+
+// stampClock gives the times that clients compare with each other: a
+// branch's created_at and its database's schema_last_updated_at, so that
+// "schema_last_updated_at > created_at" tells exactly whether the default
+// branch's schema changed after the branch was made. The API writes times
+// to the millisecond (apiTime, as the spec's examples do), so every stamp
+// is a whole millisecond and later than the one before: two events are
+// never rendered alike, and their rendered order is the order they
+// happened in under e.mu.
+type stampClock struct{ last time.Time }
+
+// next returns the next stamp. The caller holds e.mu.
+func (c *stampClock) next() time.Time {
+	t := time.Now().Truncate(time.Millisecond)
+	if !t.After(c.last) {
+		t = c.last.Add(time.Millisecond)
+	}
+	c.last = t
+	return t
+}
+
+// schemaPrint is a schema as one string, to tell whether it changed.
+func schemaPrint(tables []storage.Table) string {
+	var b strings.Builder
+	for _, t := range tables {
+		b.WriteString(t.SQL)
+		b.WriteString(";\n")
+	}
+	return b.String()
+}
+
+// statements lists the CREATE statements of a schema.
+func statements(tables []storage.Table) []string {
+	out := make([]string, 0, len(tables))
+	for _, t := range tables {
+		out = append(out, t.SQL)
+	}
+	return out
 }

@@ -78,20 +78,6 @@ func (e *Emulator) ClientTLS() *tls.Config {
 	return e.edge.CA().ClientConfig(host)
 }
 
-// Limits are the MySQL edge's query limits: PlanetScale's system limits
-// (planetscale.com/docs/reference/planetscale-system-limits), on unless
-// turned off.
-type Limits = edge.Limits
-
-// The defaults of Limits (PlanetScale's) and of Config.Sniff.
-const (
-	DefaultMaxRows       = edge.DefaultMaxRows
-	DefaultDMLTimeout    = edge.DefaultDMLTimeout
-	DefaultSelectTimeout = edge.DefaultSelectTimeout
-	DefaultTxTimeout     = edge.DefaultTxTimeout
-	DefaultSniff         = edge.DefaultSniff
-)
-
 // edgeDirectory lets the edge look up the emulator's passwords.
 type edgeDirectory struct{ e *Emulator }
 

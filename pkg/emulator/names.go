@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/rand"
-	"fmt"
 	"regexp"
 )
 
@@ -17,22 +16,6 @@ func randomString(n int) string {
 	}
 	return string(b)
 }
-
-// databasePrefix starts every storage database name of this instance.
-func (e *Emulator) databasePrefix() string { return "pse" + e.prefix + "_" }
-
-// userPrefix starts every MySQL user name of this instance.
-func (e *Emulator) userPrefix() string { return "pscale_" + e.prefix + "_" }
-
-// nextStorageName returns a new storage database name, pse<prefix>_<n>.
-// The caller holds e.mu.
-func (e *Emulator) nextStorageName() string {
-	e.dbSeq++
-	return fmt.Sprintf("%s%d", e.databasePrefix(), e.dbSeq)
-}
-
-// newUsername returns a new MySQL user name (at most 32 characters).
-func (e *Emulator) newUsername() string { return e.userPrefix() + randomString(12) }
 
 // newPassword returns a new password in PlanetScale's format.
 func newPassword() string { return "pscale_pw_" + randomString(32) }

@@ -119,10 +119,6 @@ func (e *Emulator) databaseView(db *database) databaseView {
 	}
 }
 
-// defaultBranch is the production branch every database starts with, its
-// default branch until default_branch changes it.
-const defaultBranch = "main"
-
 // createDatabase adds a database with its production branch main.
 func (e *Emulator) createDatabase(ctx context.Context, name string) error {
 	now := time.Now()

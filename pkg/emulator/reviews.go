@@ -1,19 +1,11 @@
 package emulator
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"net/http"
 	"time"
 )
-
-// review is a review of a deploy request: a comment or an approval.
-type review struct {
-	id, body, state string
-	actor           string // the service token that wrote it
-	createdAt       time.Time
-}
 
 // reviewView is a review as the API returns it (spec:
 // POST .../deploy-requests/{number}/reviews).
@@ -102,19 +94,4 @@ func (e *Emulator) listReviews(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, paginate(r, views))
 	return nil
-}
-
-// tokenKey carries the id of the service token a request authenticated
-// with.
-type tokenKey struct{}
-
-// withToken returns r carrying the token id.
-func withToken(r *http.Request, id string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), tokenKey{}, id))
-}
-
-// tokenOf returns the id of the service token r authenticated with.
-func tokenOf(r *http.Request) string {
-	id, _ := r.Context().Value(tokenKey{}).(string)
-	return id
 }

@@ -1,22 +1,9 @@
 package emulator
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
-)
-
-// apiHandler serves one endpoint; a returned error becomes the API error
-// response.
-type apiHandler func(w http.ResponseWriter, r *http.Request) error
-
-// The API paths the routes are made of.
-const (
-	orgRoute = "/v1/organizations/{organization}"
-	dbRoute  = orgRoute + "/databases/{database}"
-	brRoute  = dbRoute + "/branches/{branch}"
-	drRoute  = dbRoute + "/deploy-requests/{number}"
 )
 
 // routes builds the handler: the API under /v1 behind the request log,
@@ -25,9 +12,9 @@ const (
 func (e *Emulator) routes() http.Handler {
 	api := http.NewServeMux()
 	for pattern, h := range e.apiHandlers() {
-		api.Handle(pattern, e.endpoint(h))
+		api.Handle(pattern, endpoint(e.log, h))
 	}
-	api.Handle("/", e.endpoint(noRoute))
+	api.Handle("/", endpoint(e.log, noRoute))
 
 	root := http.NewServeMux()
 	root.Handle("/__emulator/", e.adminRoutes())
@@ -83,19 +70,6 @@ func (e *Emulator) apiHandlers() map[string]apiHandler {
 		"GET " + drRoute + "/operations":            e.listDeployOperations,
 		"GET " + drRoute + "/diff":                  e.deployRequestDiff,
 	}
-}
-
-// endpoint adapts an apiHandler, writing its error as an API error.
-func (e *Emulator) endpoint(h apiHandler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			var ae *apiError
-			if !errors.As(err, &ae) {
-				e.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-			}
-			writeError(w, err)
-		}
-	})
 }
 
 // apiMiddleware logs each request, applies injected faults, checks the

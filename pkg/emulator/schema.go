@@ -129,15 +129,6 @@ func (e *Emulator) branchDiff(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// statements lists the CREATE statements of a schema.
-func statements(tables []storage.Table) []string {
-	out := make([]string, 0, len(tables))
-	for _, t := range tables {
-		out = append(out, t.SQL)
-	}
-	return out
-}
-
 // diffFiles renders each change of a plan as the line diff of the table's
 // CREATE statement before and after.
 func diffFiles(plan ddl.Plan, before, after []storage.Table) []schemaFile {

@@ -2,41 +2,7 @@ package emulator
 
 import (
 	"context"
-	"strings"
-	"time"
-
-	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
-
-// stampClock gives the times that clients compare with each other: a
-// branch's created_at and its database's schema_last_updated_at, so that
-// "schema_last_updated_at > created_at" tells exactly whether the default
-// branch's schema changed after the branch was made. The API writes times
-// to the millisecond (apiTime, as the spec's examples do), so every stamp
-// is a whole millisecond and later than the one before: two events are
-// never rendered alike, and their rendered order is the order they
-// happened in under e.mu.
-type stampClock struct{ last time.Time }
-
-// next returns the next stamp. The caller holds e.mu.
-func (c *stampClock) next() time.Time {
-	t := time.Now().Truncate(time.Millisecond)
-	if !t.After(c.last) {
-		t = c.last.Add(time.Millisecond)
-	}
-	c.last = t
-	return t
-}
-
-// schemaPrint is a schema as one string, to tell whether it changed.
-func schemaPrint(tables []storage.Table) string {
-	var b strings.Builder
-	for _, t := range tables {
-		b.WriteString(t.SQL)
-		b.WriteString(";\n")
-	}
-	return b.String()
-}
 
 // noteSchema records the schema the default branch of db now has, read
 // from its storage database, and stamps schema_last_updated_at when it

@@ -2,9 +2,10 @@ package emulator
 
 import (
 	"fmt"
-	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 	"sort"
 	"time"
+
+	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
 // Timings says how long each asynchronous step of the emulated service

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"html"
 	"time"
 )
 
@@ -77,18 +76,6 @@ func branchRef(b *branch) refView {
 	return refView{ID: b.id, Name: b.name, CreatedAt: apiTime(b.createdAt), UpdatedAt: apiTime(b.updatedAt)}
 }
 
-// schemaFile is one table or view of a schema or diff: {name, raw, html}.
-type schemaFile struct {
-	Name string `json:"name"`
-	Raw  string `json:"raw"`
-	HTML string `json:"html"`
-}
-
-// newSchemaFile renders raw text with an HTML form that keeps its lines.
-func newSchemaFile(name, raw string) schemaFile {
-	return schemaFile{Name: name, Raw: raw, HTML: "<pre>" + html.EscapeString(raw) + "</pre>"}
-}
-
 // dataEnvelope is the {"data":[...]} wrapper of unpaginated lists.
 type dataEnvelope[T any] struct {
 	Data []T `json:"data"`
@@ -96,4 +83,12 @@ type dataEnvelope[T any] struct {
 
 func wrapData[T any](items []T) dataEnvelope[T] {
 	return dataEnvelope[T]{Data: append([]T{}, items...)}
+}
+
+// nullable is s, or nil when it is empty.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
