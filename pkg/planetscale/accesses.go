@@ -34,8 +34,8 @@ var accessRoutes = []struct {
 	{"GET", "/organizations/{}/databases/{}/deploy-queue", "read_deploy_request"},
 }
 
-// AccessFor is the service token access to grant for a request the API answered 404 (method
-// and path, /v1/… or a base path before it) and the database it names; "" for an endpoint not called.
+// AccessFor is the token access to grant for a request the API answered 404 (method and path,
+// /v1/… or a base path before it) and the database it names; "" for an endpoint psflow never calls.
 func AccessFor(method, path string) (access, database string) {
 	_, rest, ok := strings.Cut(path, "/v1/")
 	if !ok {
