@@ -54,10 +54,8 @@ type Comments struct {
 // NewComments returns Comments that post through api (see New).
 func NewComments(api *github.Client) *Comments { return &Comments{api: api} }
 
-// By returns a copy of c for which only comments by login (the identity
-// its token posts as) are sticky comments: one with the marker by anyone
-// else is neither edited nor counted. GitHub logins match whatever their
-// case.
+// By returns a copy of c for which only comments by login (who its token posts as) are sticky
+// comments; one by anyone else is neither edited nor counted. Logins match whatever their case.
 func (c *Comments) By(login string) *Comments {
 	cp := *c
 	cp.author = login
@@ -69,14 +67,8 @@ func IsBy(ic *github.IssueComment, login string) bool {
 	return strings.EqualFold(ic.GetUser().GetLogin(), login)
 }
 
-// Upsert creates or updates the one comment for key on the pull request.
-// The body gets a hidden marker line `<!-- psflow:<key> -->` and a digest
-// line of the content; an existing comment is looked for across all pages
-// of comments, edited in place only when the digest differs, and never
-// duplicated. When several comments carry the marker (a race between two
-// runs), the oldest is kept current and the others are left alone. With
-// By, only the author's comments are looked at.
-// Markdown longer than GitHub allows is shortened with a note.
+// Upsert creates or updates the one comment for key on the pull request, with a hidden marker
+// and digest, edited only when the content changes, never duplicated (docs/design/github.md).
 func (c *Comments) Upsert(ctx context.Context, t Target, key, markdown string) (UpsertResult, error) {
 	if t.Owner == "" || t.Repo == "" || t.Number <= 0 || key == "" {
 		return UpsertResult{}, fmt.Errorf("sticky comment %q on %s: %w", key, t, ErrInvalid)
@@ -114,10 +106,8 @@ func (c *Comments) find(ctx context.Context, t Target, key string) (*github.Issu
 	})
 }
 
-// First returns the oldest comment of the pull request that match
-// accepts, or nil, reading every page of its comments. GitHub lists issue
-// comments in ascending id order, so the first match is the oldest and the
-// search can stop there.
+// First returns the oldest comment of the pull request that match accepts, or nil, reading
+// its comments page by page up to the first match (docs/design/github.md).
 func (c *Comments) First(ctx context.Context, t Target, match func(*github.IssueComment) bool) (*github.IssueComment, error) {
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage, Page: 1}}
 	for {

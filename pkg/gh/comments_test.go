@@ -287,9 +287,8 @@ func TestInvalidRequests(t *testing.T) {
 	}
 }
 
-// With By, a comment carrying the marker by anyone else is neither edited
-// nor taken for the sticky comment: the author's own is created next to
-// it, and kept current after that.
+// With By, a comment carrying the marker by anyone else is neither edited nor taken for the
+// sticky comment: the author's own is created next to it, and kept current after that.
 func TestByIgnoresOtherAuthors(t *testing.T) {
 	t.Parallel()
 	s, c, _ := setup(t)

@@ -8,9 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// maxBodyBytes bounds a comment body. GitHub allows 65536 characters;
-// counting bytes keeps every body under that limit whichever way the
-// characters are counted.
+// maxBodyBytes bounds a comment body: GitHub allows 65536 characters, and counting bytes
+// keeps every body under that limit however the characters are counted.
 const maxBodyBytes = 65536
 
 // truncatedNote ends a body that had to be shortened.
@@ -22,9 +21,8 @@ func DeployRequestKey(database, branch string) string {
 	return "deploy-request:" + database + ":" + branch
 }
 
-// marker returns the hidden first line that identifies key's comment. The
-// key is percent-encoded outside a small safe set, so the encoding is
-// one-to-one and no key can close the HTML comment early.
+// marker returns the hidden first line of key's comment, the key percent-encoded outside a
+// small safe set: one-to-one, and no key can close the HTML comment early.
 func marker(key string) string {
 	return "<!-- psflow:" + escapeKey(key) + " -->"
 }
@@ -50,9 +48,8 @@ func isSafe(c byte) bool {
 // digestPrefix starts the second line, which holds the content's digest.
 const digestPrefix = "<!-- psflow-digest:sha256:"
 
-// digest returns the hex SHA-256 of content with line endings normalised
-// and trailing white space dropped, so a body GitHub stored with CRLF still
-// matches.
+// digest returns the hex SHA-256 of content with line endings normalised and trailing white
+// space dropped, so that a body GitHub stored with CRLF still matches.
 func digest(content string) string {
 	sum := sha256.Sum256([]byte(normalize(content)))
 	return hex.EncodeToString(sum[:])
@@ -123,9 +120,8 @@ func parse(key, body string) (parsed, bool) {
 	return parsed{content: rest}, true
 }
 
-// current reports whether an existing comment already shows content: its
-// stored digest is content's and its text still hashes to that digest (so
-// a comment edited by hand is restored).
+// current reports whether an existing comment already shows content: its stored digest is
+// content's and its text still hashes to it, so that a comment edited by hand is restored.
 func (p parsed) current(wantDigest string) bool {
 	return p.digest == wantDigest && digest(p.content) == wantDigest
 }

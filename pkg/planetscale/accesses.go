@@ -5,14 +5,8 @@ import (
 	"strings"
 )
 
-// accessRoutes name, for each endpoint psflow calls, the service token
-// access to grant when the API answers 404: PlanetScale answers 404 to a
-// token without the access an endpoint needs, as for a resource that
-// does not exist ("If this resource exists, your service token may not
-// have the required '%s' permission to access it", planetscale/cli
-// internal/cmdutil/auth.go). Each access is one the endpoint's "Service
-// Token Accesses" list in the API spec names, the one a CI token for that
-// step needs; paths are under /v1, {} standing for one segment.
+// accessRoutes name the access each endpoint psflow calls needs, for a 404 that may mean
+// it is missing (docs/design/client.md); paths are under /v1, {} is one segment.
 var accessRoutes = []struct {
 	method, path, access string
 }{
@@ -40,10 +34,8 @@ var accessRoutes = []struct {
 	{"GET", "/organizations/{}/databases/{}/deploy-queue", "read_deploy_request"},
 }
 
-// AccessFor is the service token access to grant for a request (method
-// and URL path, /v1/… or a base path before it) that the API answered
-// 404, and the database it names; "" when psflow does not call that
-// endpoint.
+// AccessFor is the token access to grant for a request the API answered 404 (method and path,
+// /v1/… or a base path before it) and the database it names; "" for an endpoint psflow never calls.
 func AccessFor(method, path string) (access, database string) {
 	_, rest, ok := strings.Cut(path, "/v1/")
 	if !ok {
@@ -58,9 +50,8 @@ func AccessFor(method, path string) (access, database string) {
 	return "", ""
 }
 
-// matchRoute matches path segments against a route's: {} is any one
-// segment, a final * any one segment that no other route of the method
-// names.
+// matchRoute matches path segments against a route's: {} is any one segment, a final * any
+// one segment that no other route of the method names.
 func matchRoute(route, segs []string) bool {
 	if len(route) != len(segs) {
 		return false

@@ -28,12 +28,8 @@ type Database struct {
 	MigrationSettings
 }
 
-// MigrationSettings are the database settings of "automatically copy
-// migration data": with AutomaticMigrations on, PlanetScale copies the
-// rows of the table MigrationTableName into every new branch and, in a
-// deploy request, from the branch into its target (blog post
-// "Automatically Copy Migration Data in PlanetScale Branches", 2021-08-23;
-// PATCH /organizations/{organization}/databases/{database}).
+// MigrationSettings are the database's "automatically copy migration data" settings: the
+// rows of MigrationTableName go into new branches and deploys (docs/design/client.md).
 type MigrationSettings struct {
 	AutomaticMigrations bool   `json:"automatic_migrations"`
 	MigrationFramework  string `json:"migration_framework,omitempty"`
@@ -104,10 +100,8 @@ func listAll[T any](ctx context.Context, c *Client, op, path string) ([]T, error
 	})
 }
 
-// CreateBranch is what a new branch is made from. An empty Parent leaves
-// parent_branch out, and the API branches off the database's default
-// branch ("Defaults to the database's default branch if not provided",
-// spec: POST /organizations/{organization}/databases/{database}/branches).
+// CreateBranch is what a new branch is made from. An empty Parent branches off the
+// database's default branch (docs/design/client.md).
 type CreateBranch struct {
 	Name     string `json:"name"`
 	Parent   string `json:"parent_branch,omitempty"`
@@ -119,20 +113,12 @@ type CreateBranch struct {
 	ClusterSize string `json:"cluster_size,omitempty"`
 }
 
-// dataBranchClusterSize is the cluster size a branch with data from a
-// backup gets when none is given. The API requires one with backup_id
-// ("Required if a backup_id is provided", spec: POST
-// /organizations/{organization}/databases/{database}/branches), and pscale
-// sends PS-10 whenever it restores a backup or seeds data (planetscale/cli
-// internal/cmd/branch/create.go: "Defaults to PS_DEV for regular
-// branches, or PS-10 for branches created from a backup or with
-// seed-data"); psflow does the same, spelled as the spec lists the sizes
-// ("Options: PS_10, PS_20, …").
+// dataBranchClusterSize is the cluster size of a branch with data from a backup when none
+// is given, as pscale does (docs/design/client.md).
 const dataBranchClusterSize = "PS_10"
 
-// CreateBranch creates a branch. It is sent once: after an ambiguous
-// failure the caller must GET the branch before trying again. The body is
-// psflow's own, as the SDK always sends parent_branch, even empty.
+// CreateBranch creates a branch. It is sent once: after an ambiguous failure the caller
+// must GET the branch before trying again.
 func (c *Client) CreateBranch(ctx context.Context, db string, b CreateBranch) (*Branch, error) {
 	if b.ClusterSize == "" && (b.BackupID != "" || b.SeedData != "") {
 		b.ClusterSize = dataBranchClusterSize
@@ -161,10 +147,8 @@ func (c *Client) LintSchema(ctx context.Context, db, branch string) ([]*LintErro
 	})
 }
 
-// GetBranchOrigin returns one branch of a database, and whether it was
-// created with data from a backup (Data Branching): the API names the
-// branch it was restored from (restored_from_branch), which the SDK's
-// type leaves out. One read serves both.
+// GetBranchOrigin returns one branch of a database, and whether it was created with data
+// from a backup (restored_from_branch, which the SDK's type leaves out).
 func (c *Client) GetBranchOrigin(ctx context.Context, db, branch string) (*Branch, bool, error) {
 	type origin struct {
 		ps.DatabaseBranch

@@ -82,9 +82,8 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// CheckAPIURL accepts an https URL, and an http one only for a loopback
-// host (127.0.0.0/8, ::1, localhost), such as a local emulator's: over
-// plain http to any other host the service token would travel unencrypted.
+// CheckAPIURL accepts an https URL, and an http one only for a loopback host such as a
+// local emulator's, so that the service token never travels unencrypted.
 func CheckAPIURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -37,13 +37,8 @@ func withPort(host string) string {
 // certificate.
 var ErrNoCA = errors.New("no PEM certificate")
 
-// TLSConfig is verified TLS to hostport (the credentials' host): the
-// server's certificate must chain to the system's roots, or to a
-// certificate of extraCA (PEM) when given, and name the host.
-// PlanetScale's certificates chain to the system roots ("we guarantee we
-// will use one that is provided on all common systems by default",
-// planetscale.com/docs/reference/secure-connections); extraCA is for a
-// local emulator's CA.
+// TLSConfig is verified TLS to hostport (the credentials' host): a certificate naming the
+// host, chained to the system roots or to extraCA (PEM) when given (docs/design/client.md).
 func TLSConfig(hostport string, extraCA []byte) (*tls.Config, error) {
 	host, _, err := net.SplitHostPort(withPort(hostport))
 	if err != nil {
@@ -64,9 +59,8 @@ func TLSConfig(hostport string, extraCA []byte) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// MySQLConfig is the go-sql-driver configuration of the credentials,
-// with t as its TLS (none when t is nil). It names the PlanetScale
-// database, as PlanetScale's connection strings do.
+// MySQLConfig is the go-sql-driver configuration of the credentials, with t as its TLS (none
+// when t is nil), naming the PlanetScale database as its connection strings do.
 func (c *Credentials) MySQLConfig(t *tls.Config) *mysql.Config {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = c.Username, c.PlainText, "tcp", withPort(c.Hostname), c.Database

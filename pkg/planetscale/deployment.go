@@ -9,9 +9,8 @@ import (
 	ps "github.com/planetscale/planetscale-go/planetscale"
 )
 
-// Deployment is the deployment of a deploy request, with the fields the
-// SDK does not decode: why it cannot deploy or failed, and when each step
-// happened.
+// Deployment is the deployment of a deploy request, with the fields the SDK does not
+// decode: why it cannot deploy or failed, and when each step happened.
 type Deployment struct {
 	State                string                 `json:"state"`
 	DeployRequestNumber  uint64                 `json:"deploy_request_number"`

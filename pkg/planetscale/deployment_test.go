@@ -41,9 +41,11 @@ func TestGetDeploymentDecodesChecks(t *testing.T) {
 	t.Parallel()
 	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, r.URL.Path, "/v1/organizations/acme/databases/app/deploy-requests/3/deployment")
-		fmt.Fprint(w, `{"state":"error","deployable":false,"deploy_check_errors":"conflict on users: both change email",
-			"lint_errors":[{"lint_error":"NO_UNIQUE_KEY","table_name":"events","error_description":"no unique key"}],
-			"preceding_deployments":[{"deploy_request_number":2,"state":"complete_pending_revert"}]}`)
+		fmt.Fprint(w, `{"state":"error","deployable":false,`+
+			`"deploy_check_errors":"conflict on users: both change email",`+"\n\t\t\t"+
+			`"lint_errors":[{"lint_error":"NO_UNIQUE_KEY","table_name":"events",`+
+			`"error_description":"no unique key"}],`+"\n\t\t\t"+
+			`"preceding_deployments":[{"deploy_request_number":2,"state":"complete_pending_revert"}]}`)
 	}, quickRetry)
 	d, err := c.GetDeployment(context.Background(), "app", 3)
 	assert.NilError(t, err)

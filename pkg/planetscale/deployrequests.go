@@ -35,11 +35,8 @@ func (c *Client) GetDeployRequest(ctx context.Context, db string, n uint64) (*De
 	})
 }
 
-// CreateDeploy is what a new deploy request is made from. AutoCutover and
-// AutoDeleteBranch are always sent, false too: a request created without
-// auto_cutover takes the setting of the database's previous request
-// (planetscale/cli pull request 1163), so a gated deploy asked for must
-// say so.
+// CreateDeploy is what a new deploy request is made from. AutoCutover and AutoDeleteBranch
+// are always sent, false too (docs/design/client.md).
 type CreateDeploy struct {
 	Branch           string `json:"branch"`
 	Into             string `json:"into_branch"`
@@ -48,9 +45,8 @@ type CreateDeploy struct {
 	AutoDeleteBranch bool   `json:"auto_delete_branch"`
 }
 
-// CreateDeployRequest opens a deploy request. It is sent once: after an
-// ambiguous failure the caller lists open requests before trying again.
-// The body is psflow's own: the SDK leaves out a false auto_cutover.
+// CreateDeployRequest opens a deploy request. It is sent once: after an ambiguous failure
+// the caller lists open requests before trying again.
 func (c *Client) CreateDeployRequest(ctx context.Context, db string, d CreateDeploy) (*DeployRequest, error) {
 	op := fmt.Sprintf("open a deploy request from %s into %s of %s/%s", d.Branch, d.Into, c.org, db)
 	return call(ctx, op, func(ctx context.Context) (*DeployRequest, error) {
@@ -74,9 +70,8 @@ func (c *Client) ApplyDeploy(ctx context.Context, db string, n uint64) (*DeployR
 	})
 }
 
-// CompleteErroredDeploy unblocks the deploy queue that a failed deploy or
-// revert of request n holds: POST …/deploy-requests/{number}/complete-deploy
-// (spec operation complete_errored_deploy; pscale deploy-request unblock).
+// CompleteErroredDeploy unblocks the deploy queue that a failed deploy or revert of request
+// n holds (spec operation complete_errored_deploy; pscale deploy-request unblock).
 func (c *Client) CompleteErroredDeploy(ctx context.Context, db string, n uint64) (*DeployRequest, error) {
 	return call(ctx, c.drOp("unblock the deploy queue held by", db, n), func(ctx context.Context) (*DeployRequest, error) {
 		var dr DeployRequest

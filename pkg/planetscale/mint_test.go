@@ -17,9 +17,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// passwordAPI is a fake of the password endpoints of one branch. Each
-// create stores a password and then answers with the next status of
-// creates (201 when they run out).
+// passwordAPI fakes one branch's password endpoints: each create stores a password, then
+// answers with the next status of creates (201 when they run out).
 type passwordAPI struct {
 	mu        sync.Mutex
 	creates   []int

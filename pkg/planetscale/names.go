@@ -14,9 +14,8 @@ const MaxBranchName = 63
 
 var branchNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 
-// ValidateBranchName checks a branch name against PlanetScale's rule:
-// lowercase letters, digits and dashes, starting and ending with a letter
-// or digit.
+// ValidateBranchName checks a branch name against PlanetScale's rule: lowercase letters,
+// digits and dashes, starting and ending with a letter or digit.
 func ValidateBranchName(name string) error {
 	if name == "" {
 		return fmt.Errorf("branch name is empty")
@@ -33,11 +32,8 @@ func ValidateBranchName(name string) error {
 // PRBranch is the branch psflow uses for pull request n: "pr-<n>".
 func PRBranch(n int) string { return "pr-" + strconv.Itoa(n) }
 
-// BranchName turns a git ref such as "feature/Add_Users!" into a valid
-// branch name ("feature-add-users"); a ref that is a valid name already
-// stays as it is. The result is deterministic; a name that must be
-// shortened keeps a hash of the whole ref so two long refs with the same
-// beginning do not collide.
+// BranchName turns a git ref such as "feature/Add_Users!" into a valid branch name
+// ("feature-add-users"), the same each time; a valid name stays (docs/design/client.md).
 func BranchName(ref string) string {
 	ref = strings.TrimPrefix(strings.TrimPrefix(ref, "refs/heads/"), "refs/pull/")
 	if ValidateBranchName(ref) == nil {

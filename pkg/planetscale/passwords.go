@@ -50,11 +50,8 @@ func (c *Client) ListPasswords(ctx context.Context, db, branch string) ([]*Passw
 // runs even after ctx has ended (a timeout, SIGTERM).
 const cleanupTimeout = 10 * time.Second
 
-// MintPassword creates a password called name, which should be unique to
-// the run, reconciling a create whose outcome is unknown (a 5xx, a lost or
-// late answer, a cancelled request): the passwords of that name, whose
-// secret nobody has, are deleted, and while ctx lasts the create is tried
-// once more. logf says what it reconciled.
+// MintPassword creates a password called name, unique to the run, and reconciles a create
+// of unknown outcome (docs/design/client.md); logf says what it reconciled.
 func (c *Client) MintPassword(ctx context.Context, db, branch, name, role string, ttl time.Duration, logf func(string, ...any)) (*Credentials, error) {
 	const attempts = 2
 	for attempt := 1; ; attempt++ {

@@ -23,10 +23,8 @@ type RetryPolicy struct {
 	Max            time.Duration // back-off cap
 	MaxElapsed     time.Duration // give up after this long in total
 	AttemptTimeout time.Duration // one attempt's limit, body included
-	// MaxElapsedLimited is how long 429s are retried in total; 0 means
-	// five times MaxElapsed. A 429 says the API did nothing and to come
-	// back later: when many runs share one token, later comes after a
-	// few minutes, and giving up sooner fails a run the API would serve.
+	// MaxElapsedLimited is how long 429s are retried in total; 0 means five times
+	// MaxElapsed (docs/design/client.md).
 	MaxElapsedLimited time.Duration
 }
 
@@ -43,13 +41,8 @@ func DefaultRetry() RetryPolicy {
 	return RetryPolicy{Initial: 250 * time.Millisecond, Max: 10 * time.Second, MaxElapsed: 2 * time.Minute, AttemptTimeout: 30 * time.Second}
 }
 
-// transport retries idempotent requests on network errors, 5xx and 429,
-// with jittered exponential back-off that honours Retry-After, for
-// MaxElapsed in total, or the longer limitedBudget while the API answers
-// 429. POST and
-// PATCH are retried only on 429, which the API answers without acting on
-// the request; after any other failure, which may be ambiguous, the caller
-// reconciles.
+// transport retries idempotent requests on network errors, 5xx and 429, backing off with
+// jitter and Retry-After; POST and PATCH only on 429 (docs/design/client.md).
 type transport struct {
 	base   http.RoundTripper
 	policy RetryPolicy
@@ -155,10 +148,8 @@ func retryable(req *http.Request, resp *http.Response, err error) bool {
 	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 }
 
-// networkError reports whether err is a failure of the network or the
-// server that a later attempt may not meet: a timeout, a refused, reset or
-// closed connection, a failed lookup. A request the client cannot send (a
-// bad URL scheme, a header with a newline) fails the same way every time.
+// networkError reports whether err is a network or server failure that a later attempt may
+// not meet: a timeout, a refused, reset or closed connection, a failed lookup.
 func networkError(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false

@@ -12,27 +12,8 @@ import (
 // wait; an error ends it too unless the error is transient.
 type Poll func(ctx context.Context) (state string, done bool, err error)
 
-// Default intervals of a Waiter.
-//
-// DefaultFirst is short because states come in bursts: a deploy request
-// that was just queued is often submitting a few seconds later.
-//
-// DefaultMax bounds how late a long wait notices its change: a change
-// lands uniformly between two polls, so on average half the cap, 1.5 s
-// (the target is a median of 2 s; a 5 s cap gives 2.5 s). One waiter at
-// the cap makes 20 requests a minute, a thirtieth of a service token's
-// 600: thirty runs can wait at once, each at full speed, before the API
-// answers 429. With more, the 429s slow every waiter down (see
-// DefaultMaxLimited) so that they share the token instead of failing.
-//
-// DefaultMaxLimited bounds the interval while the API rate limits the
-// token. M waiters sharing 600 requests a minute get one poll each every
-// M/10 s; 30 s is a fair share for up to 300 waiters, and the most a
-// fully slowed waiter can be late.
-//
-// DefaultSoon is how soon a run looks after a call of its own that moves
-// a state on (creating a deploy request, deploying it): its effect is
-// often there at once, and one early look costs one call at most.
+// Default intervals of a Waiter: DefaultSoon after a call of the run's own, DefaultFirst
+// after a change, DefaultMax and DefaultMaxLimited as caps (docs/design/client.md).
 const (
 	DefaultSoon       = 100 * time.Millisecond
 	DefaultFirst      = 250 * time.Millisecond
@@ -40,28 +21,19 @@ const (
 	DefaultMaxLimited = 30 * time.Second
 )
 
-// Waiter is the one poll loop every action uses: fast first polls after
-// each state change, backing off to a cap, with jitter, a deadline,
-// cancellation, and one log line per state change. When the API rate
-// limits a poll (a 429, even one the transport retried to success) the
-// waiter slows down: it doubles its interval up to MaxLimited, stops
-// going back to the fast first polls on a change, and speeds up again
-// gradually once polls pass, so that the runs sharing one service token
-// share its budget.
+// Waiter is the poll loop every action uses: fast polls after a change, backing off to a cap,
+// with jitter, a deadline, and slower polls under 429s (docs/design/client.md).
 type Waiter struct {
 	What       string        // what is awaited, for logs and errors: "branch pr-7 of acme/app to be ready"
 	Timeout    time.Duration // 0 waits until ctx ends
 	First      time.Duration // first interval, and the interval after a change; default DefaultFirst
 	Max        time.Duration // interval cap; default DefaultMax
 	MaxLimited time.Duration // interval cap while rate limited; default DefaultMaxLimited
-	// Delay is how long to wait before the first poll: for a state just
-	// read elsewhere (a deploy request's diff, pending in the answer to
-	// its creation), a poll at once only reads it again.
+	// Delay is how long to wait before the first poll, for a state just read elsewhere (a
+	// deploy request's diff, pending in the answer to its creation).
 	Delay time.Duration
-	// Soon is the interval after a poll that moved the state on itself
-	// (it called Observe, then acted): the answer to its own call comes
-	// quickly, where a state that changes by itself takes First. 0 means
-	// First.
+	// Soon is the interval after a poll that moved the state on itself (it called Observe,
+	// then acted), whose answer comes quickly; 0 means First.
 	Soon time.Duration
 	Logf func(format string, args ...any)
 
@@ -171,10 +143,8 @@ func (w *Waiter) Wait(ctx context.Context, poll Poll) (string, error) {
 	}
 }
 
-// Observe records a state seen within a poll, before the poll moved it on
-// (a deploy request seen ready, then queued by the poll): it is logged and
-// kept among the changes like a state a poll returned, and the next poll
-// comes after Soon.
+// Observe records a state a poll saw before moving it on itself, like a state a poll
+// returned; the next poll comes after Soon.
 func (w *Waiter) Observe(state string) {
 	w.acted = true
 	w.record(state)
@@ -223,16 +193,8 @@ func newPacer(first, maxInterval, maxLimited time.Duration) *pacer {
 	return &pacer{first: first, max: maxInterval, maxLimited: max(maxLimited, maxInterval), interval: first}
 }
 
-// next is the interval after a poll that saw a new state (changed) or
-// was answered 429 (limited). Unthrottled, it grows by half each poll up
-// to max and goes back to first on a change. A 429 doubles it, to at
-// least max and at most maxLimited, and each poll that then passes
-// without a 429 halves it, until it falls below max and the usual pace
-// resumes. While throttled, a change halves it (down to max) instead of
-// going back to first: states still come in bursts, but the budget is
-// shared. Under contention almost every poll meets a 429 that the
-// transport retries through, so a poll that saw a change and met a 429
-// keeps its interval rather than slowing down further.
+// next is the interval after a poll that saw a new state (changed) or met a 429 (limited):
+// it grows up to max, and 429s slow it down to maxLimited (docs/design/client.md).
 func (p *pacer) next(changed, limited bool) time.Duration {
 	switch {
 	case limited:

@@ -125,9 +125,8 @@ func TestWaiterSlowsDownWhenRateLimited(t *testing.T) {
 	assert.Equal(t, strings.Count(all, "slowing down"), 1)
 }
 
-// TestWaiterNoticesA429TheTransportRetried polls a real client whose
-// first request is answered 429: the transport's retry gets through, and
-// the waiter still slows down.
+// TestWaiterNoticesA429TheTransportRetried polls a real client whose first request is
+// answered 429: the transport's retry gets through, and the waiter still slows down.
 func TestWaiterNoticesA429TheTransportRetried(t *testing.T) {
 	t.Parallel()
 	var requests atomic.Int64

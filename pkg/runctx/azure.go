@@ -1,14 +1,7 @@
 package runctx
 
-// azurePipelines reads Azure Pipelines' predefined variables, which
-// scripts see with dots as underscores: BUILD_REASON, BUILD_SOURCEBRANCH,
-// BUILD_REPOSITORY_PROVIDER, BUILD_REPOSITORY_NAME, BUILD_REPOSITORY_URI,
-// and on a pull request SYSTEM_PULLREQUEST_PULLREQUESTNUMBER (GitHub),
-// SYSTEM_PULLREQUEST_PULLREQUESTID (Azure Repos),
-// SYSTEM_PULLREQUEST_SOURCEBRANCH and SYSTEM_PULLREQUEST_TARGETBRANCH
-// (https://learn.microsoft.com/en-us/azure/devops/pipelines/build/variables).
-// Pull request builds run while the pull request is open; the event is
-// not named.
+// azurePipelines reads Azure Pipelines' predefined variables (docs/design/step.md); pull
+// request builds run while the pull request is open, and the event is not named.
 func azurePipelines(env getenv) (Context, error) {
 	c := Context{
 		HeadRef:    branch(env("BUILD_SOURCEBRANCH")),

@@ -2,12 +2,8 @@ package runctx
 
 import "fmt"
 
-// bitbucket reads Bitbucket Pipelines' default variables BITBUCKET_BRANCH,
-// BITBUCKET_REPO_FULL_NAME, BITBUCKET_GIT_HTTP_ORIGIN, and on a pull request
-// BITBUCKET_PR_ID and BITBUCKET_PR_DESTINATION_BRANCH
-// (https://support.atlassian.com/bitbucket-cloud/docs/variables-and-secrets/).
-// Pull request pipelines run while the pull request is open; none runs
-// when it is merged or declined.
+// bitbucket reads Bitbucket Pipelines' default variables (docs/design/step.md); pull request
+// pipelines run while the pull request is open, none when it is merged or declined.
 func bitbucket(env getenv) (Context, error) {
 	c := Context{
 		HeadRef:    env("BITBUCKET_BRANCH"),

@@ -2,12 +2,8 @@ package runctx
 
 import "fmt"
 
-// buildkite reads Buildkite's variables BUILDKITE_BRANCH, BUILDKITE_REPO,
-// BUILDKITE_PULL_REQUEST (the number, or "false") and
-// BUILDKITE_PULL_REQUEST_BASE_BRANCH
-// (https://buildkite.com/docs/pipelines/environment-variables). Buildkite
-// builds pull requests while they are open and does not say whether one
-// was opened or updated.
+// buildkite reads Buildkite's variables (docs/design/step.md); Buildkite builds pull requests
+// while they are open and does not say whether one was opened or updated.
 func buildkite(env getenv) (Context, error) {
 	c := Context{HeadRef: env("BUILDKITE_BRANCH")}
 	c.Host, c.Repository = repoURL(env("BUILDKITE_REPO"))

@@ -1,12 +1,7 @@
 package runctx
 
-// circleCI reads CircleCI's built-in variables CIRCLE_BRANCH,
-// CIRCLE_REPOSITORY_URL, CIRCLE_PROJECT_USERNAME, CIRCLE_PROJECT_REPONAME,
-// CIRCLE_PULL_REQUEST (the pull request's URL) and CIRCLE_PR_NUMBER (set
-// only for pull requests from forks)
-// (https://circleci.com/docs/reference/variables/). CircleCI builds pushes
-// to a pull request's branch; it names neither the event nor the base
-// branch.
+// circleCI reads CircleCI's built-in variables (docs/design/step.md); CircleCI builds pushes
+// to a pull request's branch and names neither the event nor the base branch.
 func circleCI(env getenv) (Context, error) {
 	c := Context{HeadRef: env("CIRCLE_BRANCH"), URL: env("CIRCLE_PULL_REQUEST")}
 	c.Host, c.Repository = repoURL(env("CIRCLE_REPOSITORY_URL"))

@@ -5,14 +5,8 @@ import (
 	"strings"
 )
 
-// codeBuild reads AWS CodeBuild's variables CODEBUILD_WEBHOOK_TRIGGER
-// ("pr/<number>", "branch/<name>" or "tag/<name>"), CODEBUILD_WEBHOOK_EVENT,
-// CODEBUILD_WEBHOOK_HEAD_REF, CODEBUILD_WEBHOOK_BASE_REF,
-// CODEBUILD_SOURCE_VERSION ("pr/<number>" for a pull request build) and
-// CODEBUILD_SOURCE_REPO_URL (the repository's clone URL)
-// (https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html).
-// The webhook event types are those of
-// https://docs.aws.amazon.com/codebuild/latest/userguide/github-webhook.html.
+// codeBuild reads AWS CodeBuild's webhook variables, or for a build started by hand the source
+// version "pr/<number>" (docs/design/step.md lists them and their sources).
 func codeBuild(env getenv) (Context, error) {
 	c := Context{
 		HeadRef:    branch(env("CODEBUILD_WEBHOOK_HEAD_REF")),

@@ -6,13 +6,8 @@ import (
 	"os"
 )
 
-// gitHub reads GitHub Actions' default variables GITHUB_REPOSITORY,
-// GITHUB_SERVER_URL, GITHUB_EVENT_NAME, GITHUB_HEAD_REF, GITHUB_BASE_REF,
-// GITHUB_REF_NAME and GITHUB_EVENT_PATH
-// (https://docs.github.com/en/actions/learn-github-actions/variables#default-environment-variables),
-// and from the webhook payload at GITHUB_EVENT_PATH the pull_request
-// event's action, number, title, html_url, merged, head.ref and base.ref
-// (https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
+// gitHub reads GitHub Actions' default variables and, from the webhook payload at
+// GITHUB_EVENT_PATH, the pull_request event's fields (docs/design/step.md).
 func gitHub(env getenv) (Context, error) {
 	c := Context{
 		Repository: env("GITHUB_REPOSITORY"),
@@ -76,12 +71,8 @@ type ghRepo struct {
 	FullName string `json:"full_name"`
 }
 
-// withheld says why GitHub runs a pull_request event's workflow without
-// the repository's Actions secrets: the pull request comes from a fork,
-// or Dependabot opened or updated it (its runs get Dependabot secrets
-// only). Source: docs.github.com, "Using secrets in GitHub Actions" and
-// "Troubleshooting Dependabot on GitHub Actions". A pull_request_target
-// event runs with secrets, so the caller asks only for pull_request.
+// withheld says why GitHub runs a pull_request event's workflow without the repository's
+// Actions secrets: the pull request is a fork's or Dependabot's (docs/design/step.md).
 func withheld(number int, actor string, head, base *ghRepo) string {
 	switch {
 	case head != nil && base != nil && head.FullName != "" && head.FullName != base.FullName:

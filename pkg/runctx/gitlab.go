@@ -1,16 +1,7 @@
 package runctx
 
-// gitLab reads GitLab CI/CD's predefined variables CI_SERVER_HOST,
-// CI_PROJECT_PATH, CI_PIPELINE_SOURCE and CI_COMMIT_BRANCH, and in a merge
-// request pipeline CI_MERGE_REQUEST_IID, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME,
-// CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_MERGE_REQUEST_TITLE,
-// CI_MERGE_REQUEST_PROJECT_PATH and CI_MERGE_REQUEST_PROJECT_URL
-// (https://docs.gitlab.com/ci/variables/predefined_variables/). A merge
-// request pipeline runs only while the merge request is open and does not
-// say whether it was just opened or updated; merged and closed merge
-// requests run the stop job of an environment instead
-// (https://docs.gitlab.com/ci/environments/#stop-an-environment-when-a-merge-request-is-merged-or-closed),
-// which cannot tell the two apart.
+// gitLab reads GitLab CI/CD's predefined variables (docs/design/step.md); a merge request
+// pipeline runs only while it is open, and merged and closed ones are not told apart.
 func gitLab(env getenv) (Context, error) {
 	c := Context{
 		Host:       env("CI_SERVER_HOST"),

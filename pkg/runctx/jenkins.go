@@ -1,12 +1,7 @@
 package runctx
 
-// jenkins reads a Jenkins multibranch pipeline's BRANCH_NAME, and for a
-// pull request CHANGE_ID, CHANGE_BRANCH, CHANGE_TARGET, CHANGE_TITLE and
-// CHANGE_URL (https://www.jenkins.io/doc/book/pipeline/multibranch/; every
-// variable is listed at <jenkins>/env-vars.html), and the Git plugin's
-// GIT_URL (https://plugins.jenkins.io/git/#plugin-content-environment-variables).
-// Jenkins builds a pull request while it is open and drops its job once it
-// is closed; the event is not named.
+// jenkins reads a multibranch pipeline's variables and the Git plugin's GIT_URL
+// (docs/design/step.md); a pull request is built while open, and the event is not named.
 func jenkins(env getenv) (Context, error) {
 	c := Context{HeadRef: env("BRANCH_NAME")}
 	c.Host, c.Repository = repoURL(env("GIT_URL"))

@@ -1,7 +1,7 @@
 // Package runctx reads the context of a CI run once: which CI runs psflow,
 // the pull request it builds (number, head and base branch, what happened
 // to it) or the branch it builds, and the repository. Each CI's variables
-// come from that CI's documentation, named on the function that reads them.
+// come from that CI's documentation, which docs/design/step.md names.
 // psflow's actions ask this package; no other code reads CI variables.
 package runctx
 
@@ -37,9 +37,8 @@ type Context struct {
 	Repository  string // owner/name of the repository (a GitLab project's path)
 	Host        string // the repository's host: github.com, gitlab.com, bitbucket.org, …
 	ReportsEnd  bool   // the CI runs when a pull request is merged or closed, and says which
-	// Withheld says why the CI gives this run none of the repository's
-	// secrets ("pull request #7 comes from the fork alice/app"); empty when
-	// it gives them.
+	// Withheld says why the CI gives this run none of the repository's secrets ("pull
+	// request #7 comes from the fork alice/app"); empty when it gives them.
 	Withheld string
 }
 
@@ -53,9 +52,8 @@ type ci struct {
 	read   func(getenv) (Context, error)
 }
 
-// cis are tried in order. GitHub Actions comes first because its runners
-// can be hosted by another CI (CodeBuild runs them), and last again for a
-// shell that exports GitHub's event variables without GITHUB_ACTIONS.
+// cis are tried in order: GitHub Actions first, as another CI can host its runners (CodeBuild
+// does), and last for a shell exporting GitHub's event variables without GITHUB_ACTIONS.
 var cis = []ci{
 	{GitHubActions, func(env getenv) bool { return env("GITHUB_ACTIONS") == "true" }, gitHub},
 	{CodeBuild, func(env getenv) bool { return env("CODEBUILD_BUILD_ID") != "" }, codeBuild},
@@ -87,10 +85,8 @@ func Names() []string {
 	return []string{GitHubActions, CodeBuild, GitLab, Bitbucket, Buildkite, CircleCI, AzurePipelines, Jenkins}
 }
 
-// Read recognises the CI from env and reads its context. Outside any CI it
-// returns an empty Context and no error. An error means a variable the CI
-// sets holds something that cannot be read, such as a pull request number
-// that is not a number.
+// Read recognises the CI from env and reads its context, empty outside any CI. An error means
+// a variable the CI sets cannot be read, such as a pull request number that is not a number.
 func Read(env func(string) string) (Context, error) {
 	for _, c := range cis {
 		if !c.detect(env) {

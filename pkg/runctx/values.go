@@ -30,9 +30,8 @@ func firstNumber(vals ...named) (int, error) {
 	return 0, nil
 }
 
-// branch turns a git ref into the branch it names: "refs/heads/x" is x,
-// any other "refs/…" (a tag, a pull request's merge ref) names no branch,
-// and a bare name is already a branch.
+// branch turns a git ref into the branch it names: "refs/heads/x" is x, any other "refs/…"
+// (a tag, a pull request's merge ref) names none, and a bare name is a branch already.
 func branch(ref string) string {
 	if name, ok := strings.CutPrefix(ref, "refs/heads/"); ok {
 		return name
@@ -43,10 +42,8 @@ func branch(ref string) string {
 	return ref
 }
 
-// repoURL splits a repository's clone URL, https or ssh
-// ("https://github.com/acme/app.git", "git@github.com:acme/app.git"), into
-// its host and owner/name path. Credentials in the URL are dropped. An
-// empty or unreadable URL gives empty strings.
+// repoURL splits a repository's https or ssh clone URL ("git@github.com:acme/app.git") into
+// its host and owner/name path, without credentials; an empty or unreadable URL gives "", "".
 func repoURL(raw string) (host, repo string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -68,9 +65,8 @@ func repoURL(raw string) (host, repo string) {
 	return u.Hostname(), cleanPath(u.Path)
 }
 
-// pullRepo reads the repository out of a pull request's page URL
-// ("https://github.com/acme/app/pull/42", Bitbucket's "…/pull-requests/42",
-// GitLab's "…/-/merge_requests/42").
+// pullRepo reads the repository out of a pull request's page URL ("…/acme/app/pull/42",
+// Bitbucket's "…/pull-requests/42", GitLab's "…/-/merge_requests/42").
 func pullRepo(raw string) (host, repo string) {
 	host, p := repoURL(raw)
 	for _, sep := range []string{"/-/merge_requests/", "/pull-requests/", "/pull/"} {

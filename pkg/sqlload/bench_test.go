@@ -52,9 +52,8 @@ func BenchmarkSplit(b *testing.B) {
 	}
 }
 
-// BenchmarkLoad loads a generated ~50 MB, 4-table dump into MariaDB with
-// Parallelism 1 and 4, and pipes the same file into the mariadb client.
-// Run it with -benchtime=1x -count=3 so the three alternate.
+// BenchmarkLoad loads a generated ~50 MB, 4-table dump into MariaDB with Parallelism 1 and 4,
+// and pipes it into the mariadb client; run it with -benchtime=1x -count=3 to alternate them.
 func BenchmarkLoad(b *testing.B) {
 	testServerDSN(b)
 	path := filepath.Join(b.TempDir(), "dump.sql")

@@ -19,9 +19,8 @@ func newBudget(max int64) *budget {
 	return &budget{free: max, max: max, wake: make(chan struct{}, 1)}
 }
 
-// acquire waits until n bytes are free and takes them. A request larger
-// than the whole budget takes all of it, so one huge statement still runs.
-// It returns how much it took, to be given back with release.
+// acquire waits until n bytes are free and takes them, all the budget for a larger n so that a
+// huge statement still runs; it returns how much it took, to give back with release.
 func (b *budget) acquire(ctx context.Context, n int64) (int64, error) {
 	n = min(n, b.max)
 	for {

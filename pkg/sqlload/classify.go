@@ -27,10 +27,8 @@ func classify(text string) (Kind, string) {
 	return Other, ""
 }
 
-// parseData reads the start of a data statement. It returns the target
-// table and whether the statement is simple: it writes only that table and
-// reads no other one (INSERT/REPLACE … VALUES|SET, single-table UPDATE and
-// DELETE, LOAD DATA), as long as no subquery follows, which the caller checks.
+// parseData returns a data statement's target table and whether it only writes that table:
+// INSERT/REPLACE … VALUES|SET, one-table UPDATE or DELETE, LOAD DATA; the caller checks subqueries.
 func parseData(text string) (table string, simple bool) {
 	l := lexer{s: text}
 	verb := strings.ToUpper(l.next().text)
@@ -82,9 +80,8 @@ type schemaTarget struct {
 	refs []string
 }
 
-// parseSchema reads a schema statement and tells which single table it is
-// about. Statements that read other tables (CREATE TABLE … SELECT, LIKE) or
-// rename tables have no single table.
+// parseSchema tells which single table a schema statement is about; statements that read
+// other tables (CREATE TABLE … SELECT, LIKE) or rename tables have none.
 func parseSchema(text string) schemaTarget {
 	l := lexer{s: text}
 	verb := strings.ToUpper(l.next().text)
@@ -141,9 +138,8 @@ func parseSchema(text string) schemaTarget {
 	return st
 }
 
-// scanRest reads the rest of a statement from t on, collecting the tables
-// named after REFERENCES, and reports whether any of the given keywords
-// occurs.
+// scanRest reads the rest of a statement from t on, collecting the tables named after
+// REFERENCES, and reports whether any of the given keywords occurs.
 func scanRest(l *lexer, t token, st *schemaTarget, keywords ...string) bool {
 	found := false
 	for ; t.kind != tokEnd; t = l.next() {
@@ -274,9 +270,8 @@ func readName(l *lexer, t token) (string, token) {
 	return name, t
 }
 
-// mentionsSelect reports whether the word SELECT occurs in text outside
-// quoted strings and identifiers, which means the statement may read other
-// tables. Comments are not skipped; a SELECT in one only costs parallelism.
+// mentionsSelect reports whether SELECT occurs outside quoted strings and identifiers, so that
+// the statement may read other tables; a SELECT in a comment only costs parallelism.
 func mentionsSelect(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]

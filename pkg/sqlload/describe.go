@@ -14,16 +14,12 @@ var (
 	atPosition = regexp.MustCompile(`syntax error at position (\d+)`)
 )
 
-// minSecret is the shortest quoted value of a server message that is
-// elided when a string literal of the statement holds it: shorter ones
-// ('1', 'v') say too little to hide and are mostly names.
+// minSecret is the shortest quoted value of a server message elided when a literal of the
+// statement holds it: shorter ones ('1', 'v') say too little to hide and are mostly names.
 const minSecret = 4
 
-// describe rewrites a server's message about statement text, and returns
-// the 1-based line of the statement it points at, or 0. It drops the
-// message's "at line N", which the caller turns into the file's line;
-// quotes the "near" part as a snippet, its literals elided; and elides
-// any other quoted value a literal of the statement holds.
+// describe rewrites a server's message about statement text, without "at line N" and with its
+// quotes elided (docs/design/sqlload.md), and returns the statement line it points at, or 0.
 func describe(text, msg string) (string, int) {
 	rel := 0
 	if m := atLine.FindStringSubmatchIndex(msg); m != nil {
@@ -85,9 +81,8 @@ func partOfLiteral(v string, lits []string) bool {
 	return false
 }
 
-// elideValues elides from a message every literal of the statement, and
-// every value quoted ('…', or […] as go-mysql-server writes keys) that a
-// literal holds, as a server shortens a long one.
+// elideValues elides from msg every literal of the statement, and every quoted value ('…', or
+// […] as go-mysql-server writes keys) a literal holds, as a server shortens a long one.
 func elideValues(msg string, lits []string) string {
 	for _, l := range lits {
 		msg = strings.ReplaceAll(msg, l, "…")

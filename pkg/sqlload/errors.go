@@ -38,24 +38,21 @@ func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 type StatementError struct {
 	// File is the script's name as given in File.Name.
 	File string
-	// Line is the 1-based line of the script the error points at: where
-	// the server says the error is ("… at line 3" of the statement), else
-	// StatementLine.
+	// Line is the 1-based line of the script the error points at: where the server says it
+	// is ("… at line 3" of the statement), else StatementLine.
 	Line int
 	// StatementLine is the 1-based line where the statement starts.
 	StatementLine int
 	// Statement is the start of the statement on one line, at most 80
 	// bytes, with the content of its string literals elided ('…').
 	Statement string
-	// Err is the server's or the driver's error. Its message quotes no
-	// string literal of the statement (see NewStatementError); Unwrap
-	// gives the error as the driver returned it.
+	// Err is the server's or the driver's error, its message quoting no string literal of the
+	// statement (see NewStatementError); Unwrap gives it as the driver returned it.
 	Err error
 }
 
-// Error returns "file:line: error (statement: …)", or "file:line: error
-// (statement from line N: …)" when the error is on a later line of the
-// statement than its first.
+// Error returns "file:line: error (statement: …)", or "(statement from line N: …)" when the
+// error is on a later line of the statement than its first.
 func (e *StatementError) Error() string {
 	if e.Line != e.StatementLine {
 		return fmt.Sprintf("%s:%d: %v (statement from line %d: %s)", e.File, e.Line, e.Err, e.StatementLine, e.Statement)
@@ -66,14 +63,8 @@ func (e *StatementError) Error() string {
 // Unwrap returns the underlying error.
 func (e *StatementError) Unwrap() error { return e.Err }
 
-// NewStatementError describes err, the failure of statement st of file.
-// When the server says where in the statement the error is (MySQL and
-// MariaDB: "… near '…' at line 3"; go-mysql-server: "syntax error at
-// position 58 near '…'"), Line is that line of the file. The message
-// keeps no string literal of the statement: the server's "near" quote is
-// shortened with its literals elided, and any quoted value that comes from
-// a literal (Duplicate entry '…') is elided, since a seed file may hold
-// credentials and errors go to the job's log.
+// NewStatementError describes err, the failure of statement st of file, at the line the server
+// points at, quoting no string literal of st (docs/design/sqlload.md).
 func NewStatementError(file string, st Statement, err error) *StatementError {
 	msg, rel := describe(st.Text, err.Error())
 	e := &StatementError{File: file, Line: st.Line, StatementLine: st.Line, Statement: snippet(st.Text), Err: err}

@@ -11,9 +11,8 @@ import (
 // table then shares one connection, which keeps the file's order.
 const allTables = "*"
 
-// fkGroups maps each table linked by a foreign key (by tableKey) to the
-// name of its group: tables joined by foreign keys, directly or through
-// others, share a group.
+// fkGroups maps each table linked by a foreign key (by tableKey) to its group's name: tables
+// joined by foreign keys, directly or through others, share a group.
 type fkGroups map[string]string
 
 // group returns the group key of a table.

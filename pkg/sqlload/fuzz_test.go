@@ -9,11 +9,8 @@ import (
 	"testing"
 )
 
-// FuzzSplit checks that the splitter never panics, that every statement it
-// returns splits again into exactly itself (so its text holds no delimiter
-// outside quotes and comments) and lies where its offset says, that its
-// snippet stays short, and that scripts built from generated
-// statements split back into those statements at the right lines.
+// FuzzSplit checks that the splitter never panics, that each statement splits again into itself
+// at its offset with a short snippet, and that generated scripts split back at the right lines.
 func FuzzSplit(f *testing.F) {
 	for _, in := range splitterSeeds() {
 		f.Add([]byte(in))

@@ -8,9 +8,8 @@ import (
 	"strings"
 )
 
-// dumpSpec describes a generated mysqldump-style script: tables t0…tN-1 of
-// equal size, each filled by multi-row INSERTs; t1… reference t0 by a
-// foreign key, as a real schema would.
+// dumpSpec describes a generated mysqldump-style script: tables t0…tN-1 of equal size filled by
+// multi-row INSERTs, t1… referencing t0 by a foreign key as a real schema would.
 type dumpSpec struct {
 	tables      int
 	bytes       int // approximate size of the script

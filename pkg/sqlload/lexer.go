@@ -26,10 +26,8 @@ func (t token) is(kw string) bool { return t.kind == tokWord && strings.EqualFol
 // name reports whether t can be an identifier.
 func (t token) name() bool { return t.kind == tokWord || t.kind == tokIdent }
 
-// lexer cuts the start of a statement into tokens. It skips comments and the
-// markers of executable comments, so "/*!50003 CREATE*/ /*!50017 DEFINER=x*/"
-// reads as CREATE DEFINER = x. It is meant for statement headers; strings and
-// identifiers are returned without unescaping beyond doubled backticks.
+// lexer cuts a statement's header into tokens, skipping comments and executable comment markers
+// ("/*!50003 CREATE*/" is CREATE); only doubled backticks are unescaped in what it returns.
 type lexer struct {
 	s    string
 	i    int
@@ -136,9 +134,8 @@ func execMarker[T string | []byte](s T) int {
 	return 0
 }
 
-// closeQuote returns the index of the quote q that closes a quoted run
-// starting at i, honouring doubled quotes and, when escapes is set,
-// backslash escapes; len(s) when the run is not closed.
+// closeQuote returns the index of the quote q closing a quoted run that starts at i, honouring
+// doubled quotes and, with escapes, backslashes; len(s) when the run is not closed.
 func closeQuote(s string, i int, q byte, escapes bool) int {
 	for i < len(s) {
 		c := s[i]

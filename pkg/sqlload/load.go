@@ -32,29 +32,20 @@ type File struct {
 
 // Options tune Load. The zero value uses the defaults.
 type Options struct {
-	// Parallelism is how many connections load row data at once
-	// (default 4). One more connection runs schema and session statements.
-	// With 1, statements run one at a time in file order, as with the mysql
-	// client but in batched transactions: for servers that cannot take DDL
-	// alongside other statements, or when a failure must leave nothing
-	// after it run.
+	// Parallelism is how many connections load row data at once (default 4), next to one for
+	// schema and session statements; 1 runs them in file order (docs/design/sqlload.md).
 	Parallelism int
 	// BatchBytes is how many bytes of statements a worker puts in one
 	// transaction before it commits (default 4 MiB).
 	BatchBytes int
-	// MaxBuffered bounds the bytes of statements read ahead of the workers
-	// (default 32 MiB). A larger budget lets more tables of a single dump
-	// load at once, at the cost of memory.
+	// MaxBuffered bounds the bytes of statements read ahead of the workers (default 32 MiB);
+	// more lets more tables of a single dump load at once, at the cost of memory.
 	MaxBuffered int
-	// Progress, when set, is called once per file, in file order, when all
-	// of the file's statements have committed. Calls come from the loader's
-	// goroutines, one at a time, and hold up the load until they return.
+	// Progress, when set, is called once per file, in file order, when all its statements have
+	// committed; calls come one at a time and hold up the load until they return.
 	Progress func(FileResult)
-	// Heartbeat, when set, is called every HeartbeatInterval while the
-	// load runs (so never for a load shorter than that), with how far it
-	// got: for a log that shows a long load moving. Calls come from a
-	// goroutine of the loader, one at a time and never alongside
-	// Progress.
+	// Heartbeat, when set, is called every HeartbeatInterval while the load runs, with how far
+	// it got; calls come one at a time, never alongside Progress (docs/design/sqlload.md).
 	Heartbeat func(Status)
 	// HeartbeatInterval is the time between two Heartbeat calls
 	// (default 10 s).
@@ -89,15 +80,8 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Load runs the scripts in order against db; see the package documentation
-// for how statements are spread over connections. It takes
-// Options.Parallelism+1 connections from db and closes them at the end
-// instead of returning them to the pool, since the scripts change their
-// session state. The DSN should not set multiStatements or
-// interpolateParams: every statement is sent alone, as text.
-//
-// On failure Load returns the numbers so far and the first error; a failing
-// statement gives a *StatementError.
+// Load runs the scripts in order against db, whose DSN should set neither multiStatements nor
+// interpolateParams; on failure it returns the numbers so far and the first error.
 func Load(ctx context.Context, db *sql.DB, files []File, opt Options) (Result, error) {
 	start := time.Now()
 	opt = opt.withDefaults()

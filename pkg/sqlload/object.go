@@ -5,25 +5,22 @@ import "strings"
 // Object describes what a CREATE statement defines, for tools that treat
 // SQL files as the desired schema.
 type Object struct {
-	// Kind is "table", "view", "trigger", "procedure", "function" or
-	// "event"; empty when the statement is no CREATE of one of them (CREATE
-	// INDEX, CREATE DATABASE, ALTER, DROP, data, …).
+	// Kind is "table", "view", "trigger", "procedure", "function" or "event"; empty when the
+	// statement is no CREATE of one of them (CREATE INDEX, CREATE DATABASE, ALTER, DROP, data, …).
 	Kind string
 	// Name is the object's name as written, without backticks ("db.t"
 	// when qualified).
 	Name string
-	// NameAt is the byte range of the name in the statement text,
-	// qualifier included, so that a caller can create the same object
-	// under another name.
+	// NameAt is the byte range of the name in the statement text, qualifier included, so that
+	// a caller can create the same object under another name.
 	NameAt [2]int
 	// Constraints are the byte ranges of the names given after
 	// CONSTRAINT, which must be unique in a database for foreign keys.
 	Constraints [][2]int
 	// ForeignKeys is set when the statement has a REFERENCES clause.
 	ForeignKeys bool
-	// Temporary is set for CREATE TEMPORARY TABLE; Derived for CREATE
-	// TABLE … SELECT and CREATE TABLE … LIKE, whose columns come from
-	// elsewhere.
+	// Temporary is set for CREATE TEMPORARY TABLE; Derived for CREATE TABLE … SELECT and
+	// CREATE TABLE … LIKE, whose columns come from elsewhere.
 	Temporary, Derived bool
 }
 
@@ -125,9 +122,8 @@ func Classify(text string) Kind {
 	return k
 }
 
-// TogglesKeys reports whether a statement is ALTER TABLE t DISABLE KEYS or
-// ENABLE KEYS, which mysqldump writes around a table's rows: it changes
-// no definition.
+// TogglesKeys reports whether a statement is ALTER TABLE t DISABLE KEYS or ENABLE KEYS, which
+// mysqldump writes around a table's rows and which changes no definition.
 func TogglesKeys(text string) bool {
 	l := lexer{s: text}
 	if !l.next().is("ALTER") || !l.next().is("TABLE") {

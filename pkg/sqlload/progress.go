@@ -162,14 +162,12 @@ func (t *tracker) results() Result {
 
 // Status is how far a load has got, for Options.Heartbeat.
 type Status struct {
-	// File is the first file not completely loaded (the last one when
-	// all are); FileDone counts the bytes of its statements that ran, and
-	// FileSize is its File.Size (0 when not given).
+	// File is the first file not completely loaded (the last when all are); FileDone counts the
+	// bytes of its statements that ran, and FileSize is its File.Size (0 when not given).
 	File               string
 	FileDone, FileSize int64
-	// Done counts the bytes of every file's statements that ran; Size is
-	// the sum of File.Size over the load's files (0 when one is not
-	// given).
+	// Done counts the bytes of every file's statements that ran; Size is the sum of File.Size
+	// over the load's files (0 when one is not given).
 	Done, Size int64
 	// Statements and Rows count what ran so far: statements and rows
 	// affected.

@@ -10,9 +10,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// While a statement runs after the rows of a file, the heartbeat says
-// how much of the file and of the load ran: the bytes up to the end of
-// the rows' last statement, and the rows.
+// While a statement runs after the rows of a file, the heartbeat says how much of the file and
+// of the load ran: the bytes up to the end of the rows' last statement, and the rows.
 func TestLoadHeartbeat(t *testing.T) {
 	t.Parallel()
 	s := newScratch(t)

@@ -9,11 +9,8 @@ import (
 // snippetBytes is how much of a statement an error message quotes.
 const snippetBytes = 80
 
-// snippet returns the start of a statement on one line for an error
-// message: the content of string literals elided ('…'), since a seed file
-// may hold credentials and errors go to the job's log; blanks collapsed;
-// control bytes and invalid UTF-8 shown as '?'; cut to snippetBytes bytes
-// plus "…" when there is more.
+// snippet returns a statement's start on one line for an error message: string literals elided
+// ('…'), blanks collapsed, control bytes and invalid UTF-8 as '?', cut to snippetBytes plus "…".
 func snippet(text string) string { return quoteSQL(text, snippetBytes) }
 
 // quoteSQL writes text as snippet does, cut to limit bytes.
@@ -48,10 +45,8 @@ func quoteSQL(text string, limit int) string {
 	return q.b.String()
 }
 
-// literalLen returns the length of the rest of a string literal whose
-// opening quote q was just read, closing quote included: backslashes
-// escape, a doubled quote stands for one. An unterminated literal runs to
-// the end of s.
+// literalLen returns the length of the rest of a string literal whose opening quote q was just
+// read, closing quote included: backslashes escape, a doubled quote is one; unclosed, all of s.
 func literalLen(s string, q byte) int {
 	for i := 0; i < len(s); i++ {
 		switch {

@@ -28,9 +28,8 @@ func (s *Splitter) quoteStop(q byte) int {
 	return s.qpos - s.pos
 }
 
-// skipTo moves past the next occurrence of sep and reports whether it found
-// it; when not, it moves to the end of the buffer, keeping a possible
-// partial match.
+// skipTo moves past the next sep and reports whether it found it; when not, it moves to the
+// end of the buffer, keeping a possible partial match.
 func (s *Splitter) skipTo(sep string) bool {
 	i := bytes.Index(s.buf[s.pos:s.end], []byte(sep))
 	if i >= 0 {

@@ -100,9 +100,8 @@ func (s *Splitter) setDelimiter(d []byte) {
 	s.codeStops = newByteSet("'\"`#-/" + string(d[:1]))
 }
 
-// Next returns the next statement. It returns io.EOF after the last one, a
-// *SyntaxError when the script cannot be split, or the reader's error.
-// Statements that are empty or only comments are not returned.
+// Next returns the next statement that is not empty or only comments; io.EOF after the last,
+// a *SyntaxError when the script cannot be split, or the reader's error.
 func (s *Splitter) Next() (Statement, error) {
 	if s.err != nil {
 		return Statement{}, s.err
@@ -246,10 +245,8 @@ func (s *Splitter) enter(st state, c byte) (state, int) {
 	return st, 1
 }
 
-// leading handles what may come before a statement: blanks, comments,
-// empty statements and DELIMITER commands. It returns done=true when it
-// consumed something and should be called again, false at a statement's
-// first byte.
+// leading handles blanks, comments, empty statements and DELIMITER commands before a statement;
+// it returns true when it consumed something and should run again, false at the first byte.
 func (s *Splitter) leading() (bool, error) {
 	s.ensure(lookahead)
 	c := s.buf[s.pos]
@@ -280,9 +277,8 @@ func (s *Splitter) leading() (bool, error) {
 	return true, nil
 }
 
-// clientCommand reports whether the executable comment at pos holds a
-// mysql client command, like mariadb-dump's first line
-// "/*M!999999\- enable the sandbox mode */".
+// clientCommand reports whether the executable comment at pos holds a mysql client command,
+// like mariadb-dump's first line "/*M!999999\- enable the sandbox mode */".
 func (s *Splitter) clientCommand() bool {
 	p := s.peek(lookahead)
 	i := execMarker(p)
@@ -323,9 +319,8 @@ func (s *Splitter) readDelimiter() error {
 	return nil
 }
 
-// atEOF ends the script: it returns the last statement when it has no
-// delimiter, io.EOF when nothing is left, or an error for an open string or
-// comment.
+// atEOF ends the script: the last statement when it has no delimiter, io.EOF when nothing is
+// left, or an error for an open string or comment.
 func (s *Splitter) atEOF(st state, openLine, stmtLine int) (Statement, error) {
 	if s.rerr != nil {
 		return Statement{}, fmt.Errorf("read sql: %w", s.rerr)

@@ -40,8 +40,7 @@ type Statement struct {
 	Line int
 	// Kind classifies the statement.
 	Kind Kind
-	// Table is the target table of a Data statement as written, without
-	// backticks ("db.t" when qualified); empty for other kinds or when the
-	// target cannot be told from the statement's start.
+	// Table is a Data statement's target table as written, without backticks ("db.t" when
+	// qualified); empty for other kinds or when the statement's start does not tell it.
 	Table string
 }

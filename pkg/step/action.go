@@ -10,10 +10,8 @@ type Output struct {
 	Name        string // snake_case id; PSFLOW_OUT_<NAME> in output files
 	Description string
 	Secret      bool // masked; never printed; written only to output files
-	// HandOver also writes the output as PSFLOW_<NAME>, which the input
-	// of the same name of the steps after it reads once the output file
-	// is sourced: create-branch's branch, say. Only a hand-over may set
-	// an input; CheckEnvNames enforces it.
+	// HandOver also writes the output as PSFLOW_<NAME>, which the same-named input of later
+	// steps reads once the file is sourced; only a hand-over may set an input (docs/design/step.md).
 	HandOver bool
 }
 

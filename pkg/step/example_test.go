@@ -9,9 +9,8 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// An action declares its inputs and outputs once; Run resolves the inputs
-// (here from INPUT_NAME), runs it and, outside GitHub Actions, prints its
-// non-secret outputs.
+// An action declares its inputs and outputs once; Run resolves the inputs (here from
+// INPUT_NAME), runs it and, outside GitHub Actions, prints its non-secret outputs.
 func ExampleRun() {
 	greet := &step.Action{
 		Name:        "greet",

@@ -15,9 +15,8 @@ const (
 	ExitDeployFail = 4 // the deploy ended in an error or was cancelled
 )
 
-// Coder is implemented by errors that know their exit code. ExitCode looks
-// for it anywhere in an error's chain, so packages such as the PlanetScale
-// client can classify their own errors without knowing this one.
+// Coder is implemented by errors that know their exit code. ExitCode finds it anywhere in an
+// error's chain, so a package such as the PlanetScale client need not import this one.
 type Coder interface {
 	ExitCode() int
 }

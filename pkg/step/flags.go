@@ -63,15 +63,8 @@ func parseFlags(a *Action, args []string) (map[string]*flagValue, harnessFlags, 
 	return values, h, nil
 }
 
-// joinBoolValues lets a boolean flag take its value as the next argument:
-// `--wait false` becomes `--wait=false`. It follows the flag package's own
-// reading of args, so it joins only a word that would otherwise be an
-// unexpected argument: the value of a flag that takes one (`--branch
-// true`) and the next flag (`--wait --branch x`) are left alone, and so is
-// everything after "--" or the first argument that is not a flag. Only
-// the words a boolean input accepts are joined; after returns, by index in
-// the returned args, the boolean flag a word that was not joined follows,
-// for the error message.
+// joinBoolValues turns `--wait false` into `--wait=false` where flag would see an unexpected
+// argument (docs/design/step.md); after maps an unjoined word's index to the flag it follows.
 func joinBoolValues(fs *flag.FlagSet, args []string) (out []string, after map[int]string) {
 	after = map[int]string{}
 	for i := 0; i < len(args); i++ {

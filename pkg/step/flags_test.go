@@ -25,9 +25,8 @@ func boolAction(got map[string]any) *Action {
 	}
 }
 
-// A boolean flag takes its value joined (--x=false), as the next argument
-// (--x false) or not at all (--x), and never takes the next flag or the
-// value of another flag.
+// A boolean flag takes its value joined (--x=false), as the next argument (--x false) or not
+// at all (--x), and never takes the next flag or the value of another flag.
 func TestBoolFlagForms(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -12,9 +12,8 @@ import (
 	"time"
 )
 
-// FuzzInputs feeds arbitrary text to every kind of input: it never panics,
-// a value is either accepted as its kind or refused with exit code 2, and
-// the refusal is one line.
+// FuzzInputs feeds arbitrary text to every kind of input: it never panics, a value is either
+// accepted as its kind or refused with exit code 2, and the refusal is one line.
 func FuzzInputs(f *testing.F) {
 	for _, s := range []string{"true", "yes please", "10", "10m", "-1s", "a,b\nc", "lint", "", "::set-output name=x::y", "1h30m", "9999999999999999999"} {
 		f.Add(s)
@@ -82,9 +81,8 @@ func FuzzOutputFile(f *testing.F) {
 	})
 }
 
-// FuzzBoolFlags parses arbitrary command lines: it never panics, a
-// refusal is a bad-input error, and a boolean flag holds a word a boolean
-// takes unless the command line gave it another with "=".
+// FuzzBoolFlags parses arbitrary command lines: it never panics, a refusal is a bad-input
+// error, and a boolean flag holds a word a boolean takes unless "=" gave it another.
 func FuzzBoolFlags(f *testing.F) {
 	for _, s := range []string{"--dry-run true", "--dry-run --branch x", "--branch --dry-run", "--dry-run -- true", "-dry-run=no stray", "--wait maybe", "--branch=true --wait 0"} {
 		f.Add(s)

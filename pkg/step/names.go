@@ -6,9 +6,8 @@ import (
 	"strings"
 )
 
-// OutputPrefix starts the name of every output in an output file:
-// PSFLOW_OUT_<NAME>. No input is read from that namespace, so sourcing
-// an output file sets no step's input, but for the hand-overs.
+// OutputPrefix starts the name of every output in an output file: PSFLOW_OUT_<NAME>. No input
+// reads that namespace, so sourcing an output file sets no input but the hand-overs.
 const OutputPrefix = "PSFLOW_OUT_"
 
 // HarnessEnv are the variables the harness reads besides the inputs'.
@@ -30,11 +29,8 @@ func (o Output) EnvNames() []string {
 // hand-over: PSFLOW_<NAME>.
 func (o Output) HandOverEnv() string { return "PSFLOW_" + strings.ToUpper(o.Name) }
 
-// CheckEnvNames fails when sourcing an output file of one of actions
-// could change an input of another (or of the same) other than as a
-// declared hand-over: an output variable that an input or the harness
-// reads, an input in the outputs' namespace, or a hand-over no input
-// takes.
+// CheckEnvNames fails when sourcing an output file of one of actions could change an input of
+// any of them other than as a declared hand-over (docs/design/step.md).
 func CheckEnvNames(actions []*Action) error {
 	readers := map[string][]string{} // variable -> "action input" reading it
 	for _, name := range HarnessEnv {

@@ -19,11 +19,8 @@ type outputs struct {
 
 func newOutputs(s *Step, file string) *outputs { return &outputs{s: s, file: file} }
 
-// Output sets an output. Secret outputs are masked before they are written
-// and never printed. In an output file it is PSFLOW_OUT_<NAME>, and a
-// hand-over is PSFLOW_<NAME> too (see Output.HandOver). Outside GitHub, non-secret outputs are also printed as
-// name=value lines on stdout, and so is every output when GitHub gave no
-// GITHUB_OUTPUT file.
+// Output sets an output; a secret one is masked and never printed. It is PSFLOW_OUT_<NAME> in
+// an output file (PSFLOW_<NAME> too for a hand-over), and a stdout line outside GitHub.
 func (s *Step) Output(name, value string) {
 	o, err := s.action.output(name)
 	if err != nil {
@@ -68,9 +65,8 @@ func (w *outputs) fail(err error) {
 	w.err = errors.Join(w.err, err)
 }
 
-// shellQuote returns v unchanged when it is a plain word, else single-quoted
-// so that `source`-ing the file yields exactly v and a newline in a value can
-// never start a second variable.
+// shellQuote returns v unchanged when it is a plain word, else single-quoted, so that
+// `source`-ing the file yields exactly v and a newline in v never starts a second variable.
 func shellQuote(v string) string {
 	if v != "" && strings.IndexFunc(v, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/@+=%", r))

@@ -104,11 +104,8 @@ func (s *Step) resolve(flags map[string]*flagValue) error {
 	return nil
 }
 
-// lookup returns an input's raw value and where it came from: its flag,
-// the first variable set, else its default. INPUT_<NAME> equal to the
-// input's default counts as unset: a composite action's action.yml passes
-// its default: when the workflow sets nothing, and PSFLOW_<NAME> or the
-// input's own variable then still apply.
+// lookup returns an input's raw value and where it came from: its flag, the first variable set,
+// else its default; INPUT_<NAME> equal to the default counts as unset (docs/design/step.md).
 func (s *Step) lookup(in Input, f *flagValue) (raw, from string) {
 	if f != nil && f.set {
 		if in.Kind == Bool && f.raw == "" {

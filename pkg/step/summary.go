@@ -14,9 +14,8 @@ func (s *Step) Summary(markdown string) {
 	}
 }
 
-// writeSummary appends the summary, redacted, to the summary file. The
-// go-githubactions equivalent panics when GITHUB_STEP_SUMMARY is unset, so
-// the file is written here for both GitHub and other CI.
+// writeSummary appends the summary, redacted, to the summary file, for GitHub and other CI
+// alike: the go-githubactions equivalent panics when GITHUB_STEP_SUMMARY is unset.
 func (s *Step) writeSummary(path string) error {
 	if path == "" || s.summary.Len() == 0 {
 		return nil

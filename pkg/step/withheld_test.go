@@ -10,10 +10,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestActionDefaultYieldsToTheEnvironment checks that INPUT_<NAME> equal
-// to the input's default, as a composite action passes its default: when
-// the workflow sets nothing, lets PSFLOW_<NAME> through; any other value
-// still wins.
+// TestActionDefaultYieldsToTheEnvironment checks that INPUT_<NAME> equal to the input's
+// default, as a composite action passes it, lets PSFLOW_<NAME> through; any other value wins.
 func TestActionDefaultYieldsToTheEnvironment(t *testing.T) {
 	t.Parallel()
 	var got string
@@ -26,9 +24,8 @@ func TestActionDefaultYieldsToTheEnvironment(t *testing.T) {
 	assert.Equal(t, got, "10m0s")
 }
 
-// TestNoSecretsOnAForkOrDependabotPullRequest checks that a step without
-// its service token succeeds with a one-line notice on a pull_request
-// event whose run GitHub gives no secrets, and fails (exit 2) on any other.
+// TestNoSecretsOnAForkOrDependabotPullRequest checks that a step without its service token
+// succeeds with a one-line notice on a pull_request run given no secrets, else fails (exit 2).
 func TestNoSecretsOnAForkOrDependabotPullRequest(t *testing.T) {
 	t.Parallel()
 	ran := false
