@@ -17,7 +17,7 @@ func ExampleSplitter() {
 	script := `-- rooms
 CREATE TABLE rooms (id INT PRIMARY KEY, name VARCHAR(40));
 INSERT INTO rooms VALUES (1, 'a; b'), (2, 'c');
-` + `DELIMITER //
+DELIMITER //
 CREATE TRIGGER t BEFORE INSERT ON rooms FOR EACH ROW BEGIN SET NEW.name = TRIM(NEW.name); END//
 `
 	sp := sqlload.NewSplitter(strings.NewReader(script))

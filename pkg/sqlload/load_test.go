@@ -156,18 +156,18 @@ func TestLoadSessionStateReachesWorkers(t *testing.T) {
 	s := newScratch(t)
 	script := `CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20));
 CREATE TABLE b (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES a (id));
-` + `CREATE TABLE c (id INT PRIMARY KEY, ts TIMESTAMP NULL);
+CREATE TABLE c (id INT PRIMARY KEY, ts TIMESTAMP NULL);
 SET sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO');
 SET @v = 'from a variable';
 INSERT INTO a VALUES (0, @v);
-` + `SET FOREIGN_KEY_CHECKS = 0;
+SET FOREIGN_KEY_CHECKS = 0;
 INSERT INTO b VALUES (1, 999);
 SET FOREIGN_KEY_CHECKS = 1;
-` + `SET time_zone = '+05:00';
+SET time_zone = '+05:00';
 INSERT INTO c VALUES (1, '2024-01-01 05:00:00');
 SET time_zone = '+00:00';
 INSERT INTO c VALUES (2, '2024-01-01 00:00:00');
-` + `CREATE TEMPORARY TABLE tmp (id INT);
+CREATE TEMPORARY TABLE tmp (id INT);
 INSERT INTO tmp VALUES (7), (8);
 CREATE TABLE d (id INT);
 INSERT INTO d SELECT id FROM tmp;
