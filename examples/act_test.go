@@ -22,10 +22,8 @@ func actBinary(t *testing.T) string {
 	return ciTool(t, "PSFLOW_ACT", "act", "the example workflow must run under act")
 }
 
-// ciTool finds a tool a test runs an example with: the path in the
-// environment variable env, else name on PATH. CI installs it (.ci/run) and
-// sets env, so there a missing tool fails the test (why says what for);
-// elsewhere the test is skipped.
+// ciTool finds a tool from the variable env, else name on PATH; CI installs it (.ci/run) and
+// sets env, so there a missing tool fails the test (why says what for), elsewhere skips it.
 func ciTool(t *testing.T, env, name, why string) string {
 	t.Helper()
 	if p := os.Getenv(env); p != "" {
@@ -41,9 +39,8 @@ func ciTool(t *testing.T, env, name, why string) string {
 	return ""
 }
 
-// TestExampleWorkflowUnderAct runs examples/github/planetscale-pr.yml with
-// act on this host, psflow/psflow@v1 mapped to this checkout, against an
-// emulator: first for an opened pull request, then for its merge.
+// TestExampleWorkflowUnderAct runs examples/github/planetscale-pr.yml under act, with
+// psflow/psflow@v1 mapped to this checkout, for an opened pull request and then its merge.
 func TestExampleWorkflowUnderAct(t *testing.T) {
 	t.Parallel()
 	a := newActRunner(t, startEmulator(t), "bookings_api")
@@ -64,9 +61,8 @@ func TestExampleWorkflowUnderAct(t *testing.T) {
 	assert.Check(t, hasColumn(t, a.em, "description"), "production schema unchanged after the merge")
 }
 
-// TestExampleWorkflowWithoutSecrets runs the example for a pull request
-// from a fork, which GitHub runs without the repository's secrets: the job
-// ends green, with a notice saying why nothing ran, and touches nothing.
+// TestExampleWorkflowWithoutSecrets runs the example for a fork's pull request, without secrets:
+// the job ends green, with a notice saying why nothing ran, and touches nothing.
 func TestExampleWorkflowWithoutSecrets(t *testing.T) {
 	t.Parallel()
 	a := newActRunner(t, startEmulator(t), "bookings_api")
@@ -132,11 +128,8 @@ func newActRunner(t *testing.T, em *emulator.Emulator, database string) *actRunn
 	}
 }
 
-// actionTree copies what psflow's actions run (each action.yml and the
-// entrypoint shim, which runs psflow from PATH) from this checkout into a
-// directory for act to map psflow/psflow@v1 to: act reads the whole
-// directory mapped for every step of every action, before, during and
-// after the job, which for the checkout itself costs seconds per run.
+// actionTree copies each action.yml and the entrypoint shim into a directory for act to map
+// psflow/psflow@v1 to; act reads a mapped directory whole at every step, seconds for a checkout.
 func actionTree(t *testing.T) string {
 	t.Helper()
 	root := filepath.Join("..")
@@ -193,9 +186,8 @@ func (a *actRunner) runAbs(t *testing.T, repo, event string) (string, error) {
 	return a.runWith(t, repo, event, "-s", "PLANETSCALE_SERVICE_TOKEN_ID="+a.em.TokenID(), "-s", "PLANETSCALE_SERVICE_TOKEN="+a.em.Token())
 }
 
-// runWith runs the workflow for the event file at its absolute path with
-// the repository's secrets given in args (-s NAME=VALUE), as GitHub gives
-// a run the secrets it may have.
+// runWith runs the workflow for the event file at its absolute path with the secrets given in
+// args (-s NAME=VALUE), as GitHub gives a run the secrets it may have.
 func (a *actRunner) runWith(t *testing.T, repo, event string, args ...string) (string, error) {
 	cmd := exec.Command(a.act, append([]string{"pull_request", "-e", event, "-W", ".github/workflows/planetscale-pr.yml",
 		"-P", "ubuntu-latest=-self-hosted", "--local-repository", "psflow/psflow@v1=" + a.root,

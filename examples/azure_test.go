@@ -48,10 +48,8 @@ type azurePipeline struct {
 // pull request's step set PSFLOW_BRANCH.
 const branchSet = "and(succeeded(), ne(variables['PSFLOW_BRANCH'], ''))"
 
-// azureBuild is a stage's jobs as an agent runs them: a script in bash
-// -e -o pipefail, templates in place, the ManualValidation task waiting
-// for someone to resume it; a secret reaches a script only through its
-// env.
+// azureBuild is a stage's jobs as an agent runs them: scripts in bash -e -o pipefail, templates
+// in place, ManualValidation waiting to be resumed; secrets reach a script only through env.
 func azureBuild(t *testing.T, p azurePipeline, stage string, vars map[string]string) ciBuild {
 	t.Helper()
 	b := ciBuild{vars: map[string]string{}}
@@ -126,11 +124,8 @@ func azureVars(dir string, pr bool) map[string]string {
 	return vars
 }
 
-// TestAzurePipelineStructure checks the pipeline: the Production stage
-// runs on main's CI builds, apart from the pull request stage; its deploy
-// job depends on an agentless ManualValidation job that rejects on
-// timeout; the service token's secrets are mapped only into the steps
-// that run psflow.
+// TestAzurePipelineStructure: Production runs on main's CI builds after an agentless
+// ManualValidation that rejects on timeout; only psflow's steps get the service token.
 func TestAzurePipelineStructure(t *testing.T) {
 	t.Parallel()
 	p := readAzure(t)

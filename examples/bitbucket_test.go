@@ -42,10 +42,8 @@ type bitbucketPipelines struct {
 	} `yaml:"pipelines"`
 }
 
-// bitbucketBuild is a pipeline as Bitbucket runs it: each step's script in
-// one bash that stops at the first failing command; a manual step waits
-// for someone to run it; only a step of a deployment gets that
-// environment's variables, the service token among them.
+// bitbucketBuild is a pipeline as Bitbucket runs it: each script in one bash stopping at the
+// first failure, manual steps waiting, and deployment variables only in deployment steps.
 func bitbucketBuild(p bitbucketPipeline, vars map[string]string) ciBuild {
 	b := ciBuild{vars: vars}
 	for _, s := range p {
@@ -76,10 +74,8 @@ func bitbucketVars(branch string, pr bool) map[string]string {
 	return vars
 }
 
-// TestBitbucketPipelinesStructure checks the pipelines: pull requests run
-// the branch, tests and deploy request; main's deploy is a manual step
-// after the deploy request; only deployment steps get the service token,
-// and the tests drop it.
+// TestBitbucketPipelinesStructure: pull requests run branch, tests and deploy request; main's
+// deploy is a manual step after it; only deployment steps get the token, which tests drop.
 func TestBitbucketPipelinesStructure(t *testing.T) {
 	t.Parallel()
 	var c bitbucketPipelines

@@ -28,10 +28,8 @@ type buildkitePipeline struct {
 	Steps []buildkiteStep   `yaml:"steps"`
 }
 
-// buildkiteBuild is the steps of the pipeline whose if is cond, as an
-// agent runs them after buildkite-agent pipeline upload turned each $$
-// into $: a command step's commands in one bash -e -c, a block step waits
-// until someone unblocks it.
+// buildkiteBuild is the steps whose if is cond as an agent runs them after pipeline upload turned
+// $$ into $: a command step's commands in one bash -e -c, a block step waiting to be unblocked.
 func buildkiteBuild(p buildkitePipeline, cond string, vars map[string]string) ciBuild {
 	b := ciBuild{vars: map[string]string{}}
 	for k, v := range p.Env {
@@ -82,10 +80,8 @@ func buildkiteVars(branch string, pr bool) map[string]string {
 	return vars
 }
 
-// TestBuildkitePipelineStructure checks the pipeline: the block step that
-// db-admins unblock stands between main's deploy request and its deploy;
-// psflow is the only command given the service token, which no variable
-// of the file holds.
+// TestBuildkitePipelineStructure: a block step db-admins unblock stands before main's deploy,
+// and only psflow's commands get the service token, which no variable of the file holds.
 func TestBuildkitePipelineStructure(t *testing.T) {
 	t.Parallel()
 	p := readBuildkite(t)
@@ -108,9 +104,8 @@ func TestBuildkitePipelineStructure(t *testing.T) {
 	}
 }
 
-// TestBuildkitePullRequestAndMerge runs the pipeline's build of pull
-// request #12 and main's after the merge, with Buildkite secrets read
-// through a stand-in buildkite-agent.
+// TestBuildkitePullRequestAndMerge runs the builds of pull request #12 and of main after the
+// merge, with Buildkite secrets read through a stand-in buildkite-agent.
 func TestBuildkitePullRequestAndMerge(t *testing.T) {
 	t.Parallel()
 	p := readBuildkite(t)

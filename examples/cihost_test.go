@@ -39,11 +39,8 @@ type ciBuild struct {
 	steps []ciStep
 }
 
-// ciHost is a CI's machine running an example's builds against an emulator:
-// a checkout of acme/bookings-api, whose pull request #12 from
-// feature/orders adds the orders table; psflow's release served at a
-// mirror, and no psflow on PATH; a stand-in go that records what the tests
-// were given instead of running them.
+// ciHost is a CI machine running an example's builds against an emulator: acme/bookings-api
+// with PR #12 adding orders, psflow's release at a mirror, none on PATH, a recording stand-in go.
 type ciHost struct {
 	em      *emulator.Emulator
 	repo    string
@@ -68,9 +65,8 @@ func newCIHost(t *testing.T, em *emulator.Emulator) *ciHost {
 	return h
 }
 
-// merge merges feature/orders into main with the merge commit's subject
-// the repository's host writes, and checks main out, as a build of main
-// after the merge does. It returns the merge commit.
+// merge merges feature/orders into main with the host's merge commit subject and checks main
+// out, as a build after the merge does; it returns the merge commit.
 func (h *ciHost) merge(t *testing.T, subject string) string {
 	t.Helper()
 	git(t, h.repo, "checkout", "-q", "main")
@@ -82,11 +78,8 @@ func (h *ciHost) merge(t *testing.T, subject string) string {
 // the job's later steps.
 var vsoCommand = regexp.MustCompile(`(?m)^##vso\[task\.(prependpath|setvariable variable=(\w+))\](.*)$`)
 
-// run runs a build's steps in order on the host, each in its own shell
-// with the CI's variables, the step's own and, where the CI gives it, the
-// service token, and stops at the first that fails. Before each approval
-// it checks that production is as it was: nothing deploys before the
-// approval. It returns what the build printed.
+// run runs a build's steps in order, each in its own shell with its variables, stopping at the
+// first failure and checking before each approval that nothing deployed; it returns the output.
 func (h *ciHost) run(t *testing.T, b ciBuild) string {
 	t.Helper()
 	home := t.TempDir()
@@ -144,9 +137,8 @@ func (h *ciHost) testsRun(t *testing.T) []string {
 	return strings.Split(strings.TrimSpace(string(data)), "\n")
 }
 
-// changeRequestBuilt checks what the build of pull request #12 left: the
-// branch pr-12 seeded, the tests run once with its DSN and without the
-// service token, deploy request #1 open and production unchanged.
+// changeRequestBuilt checks PR #12's build: pr-12 seeded, tests run once with its DSN and no
+// service token, deploy request #1 open, production unchanged.
 func (h *ciHost) changeRequestBuilt(t *testing.T, out string) {
 	t.Helper()
 	assert.Check(t, is.Contains(out, "psflow.download: OK"))
@@ -164,9 +156,8 @@ func (h *ciHost) changeRequestBuilt(t *testing.T, out string) {
 	assert.Check(t, is.Equal(rows, 2), "the tests' DSN does not reach the seeded branch")
 }
 
-// mergeDeployed checks what the build of main after the merge left: the
-// deploy request deployed once, the orders table in production and no
-// branch but main.
+// mergeDeployed checks main's build after the merge: the deploy request deployed once, the
+// orders table in production, and no branch but main.
 func (h *ciHost) mergeDeployed(t *testing.T, out string) {
 	t.Helper()
 	assert.Check(t, is.Contains(out, "deployment_state=complete\n"))

@@ -66,9 +66,8 @@ func (c circleConfig) steps(t *testing.T, nodes []yaml.Node, token bool) []ciSte
 	return steps
 }
 
-// build is a run of the workflow's jobs for branch, in order: the ones
-// whose filters take branch, an approval job waiting for someone to
-// approve it, and only a job with a context given the service token.
+// build runs the jobs whose filters take branch, in order, an approval job waiting to be
+// approved, and only jobs with a context given the service token.
 func (c circleConfig) build(t *testing.T, branch string, vars map[string]string) ciBuild {
 	t.Helper()
 	b := ciBuild{vars: vars}
@@ -120,10 +119,8 @@ func circleVars(t *testing.T, branch string, pr bool) map[string]string {
 	return vars
 }
 
-// TestCircleCIConfigStructure checks the workflow: main's deploy requires
-// an approval job that requires the deploy request; the contexts holding
-// the service token go only to the jobs that run psflow, and the tests
-// unset it.
+// TestCircleCIConfigStructure: main's deploy requires an approval after the deploy request;
+// the token's contexts go only to psflow's jobs, and the tests unset it.
 func TestCircleCIConfigStructure(t *testing.T) {
 	t.Parallel()
 	c := readCircleCI(t)

@@ -14,9 +14,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// prProject is the pull request CodeBuild project of buildspec-pr.yml, for
-// pull request 314 of acme/bookings-api, against an emulator and a fake
-// GitHub.
+// prProject is buildspec-pr.yml's CodeBuild project for pull request 314 of acme/bookings-api,
+// against an emulator and a fake GitHub.
 type prProject struct {
 	em     *emulator.Emulator
 	gh     *ghfake.Server
@@ -35,10 +34,8 @@ func newPRProject(t *testing.T) *prProject {
 	return p
 }
 
-// build runs the buildspec's build as CodeBuild does for a webhook event:
-// the variables CodeBuild sets for it, the secrets from Secrets Manager,
-// and a fresh output file, as each build starts from a fresh source. git
-// reaches the repository on GitHub at the bare repository.
+// build runs the buildspec as CodeBuild does for a webhook event: its variables, Secrets Manager
+// secrets, a fresh output file, and git reaching GitHub at the bare repository.
 func (p *prProject) build(t *testing.T, event string) (map[string]string, string) {
 	t.Helper()
 	os.Remove(filepath.Join(p.dir, "psflow.env"))
@@ -85,11 +82,8 @@ func (p *prProject) created(t *testing.T) {
 	assert.Check(t, is.Contains(comments[0], "CREATE TABLE `orders`"))
 }
 
-// TestCodeBuildPullRequestMerged runs buildspec-pr.yml for a pull request
-// that is opened, updated and merged: the branch follows the pull request,
-// one deploy request and one comment serve it, and the merge seeds the
-// branch from main's merge commit, deploys the schema and deletes the
-// branch.
+// TestCodeBuildPullRequestMerged: opened, updated and merged, a pull request gets one branch,
+// request and comment; the merge seeds from main, deploys and deletes the branch.
 func TestCodeBuildPullRequestMerged(t *testing.T) {
 	t.Parallel()
 	p := newPRProject(t)
@@ -122,9 +116,8 @@ func TestCodeBuildPullRequestMerged(t *testing.T) {
 	assert.Check(t, is.Contains(comments[0], "**Deployed.**"))
 }
 
-// TestCodeBuildPullRequestClosed runs buildspec-pr.yml for a pull request
-// that is opened and closed without merging: nothing is deployed and the
-// branch is deleted.
+// TestCodeBuildPullRequestClosed: a pull request opened and closed unmerged deploys nothing,
+// and its branch is deleted.
 func TestCodeBuildPullRequestClosed(t *testing.T) {
 	t.Parallel()
 	p := newPRProject(t)

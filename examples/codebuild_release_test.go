@@ -25,17 +25,15 @@ var buildSecrets = map[string]string{
 	"PS_CONN_STR":         "bookings:pscale_pw_prodnotreal@tcp(aws.connect.psdb.cloud)/bookings_api?tls=true",
 }
 
-// codeBuildHost is a CodeBuild build host for a buildspec: psflow's release
-// served at a mirror (PSFLOW_RELEASE_URL), and docker and aws stand-ins
-// that log their arguments, as the only part of AWS here.
+// codeBuildHost is a CodeBuild host for a buildspec: psflow's release at a mirror
+// (PSFLOW_RELEASE_URL), and docker and aws stand-ins logging their arguments.
 type codeBuildHost struct {
 	vars map[string]string // the project's variables: PATH without psflow, the mirror
 	log  string            // one line per docker or aws call
 }
 
-// newCodeBuildHost serves release as psflow_linux_amd64 of b's PSFLOW_VERSION
-// and pins b's PSFLOW_SHA256 to the sha256 of psflow itself, which is what
-// the release holds.
+// newCodeBuildHost serves release as psflow_linux_amd64 of b's PSFLOW_VERSION and pins b's
+// PSFLOW_SHA256 to psflow's own sha256, which the release holds.
 func newCodeBuildHost(t *testing.T, b *buildspec, release []byte) *codeBuildHost {
 	t.Helper()
 	assert.Assert(t, b.Env.Variables["PSFLOW_SHA256"] != "", "no PSFLOW_SHA256 pinned")
@@ -54,10 +52,8 @@ func newCodeBuildHost(t *testing.T, b *buildspec, release []byte) *codeBuildHost
 	return h
 }
 
-// releaseMirror serves release as psflow_linux_amd64 of version, where
-// PSFLOW_RELEASE_URL points the examples' installs, and returns its URL and
-// the sha256 of psflow itself, which is what the release holds and what
-// an example pins.
+// releaseMirror serves release as psflow_linux_amd64 of version for PSFLOW_RELEASE_URL and
+// returns its URL and psflow's sha256, which the release holds and an example pins.
 func releaseMirror(t *testing.T, version string, release []byte) (url, sha string) {
 	t.Helper()
 	assert.Assert(t, strings.HasPrefix(version, "v"), "no PSFLOW_VERSION pinned")
@@ -86,9 +82,8 @@ func (h *codeBuildHost) calls(t *testing.T) string {
 	return string(data)
 }
 
-// TestCodeBuildInstallsTheCheckedRelease runs each buildspec's install
-// phase on a host without psflow: it installs the release binary when its
-// sha256 is the one pinned in the buildspec, and refuses another.
+// TestCodeBuildInstallsTheCheckedRelease: each buildspec's install phase installs the release
+// binary when its sha256 is the one pinned, and refuses another.
 func TestCodeBuildInstallsTheCheckedRelease(t *testing.T) {
 	t.Parallel()
 	self, err := os.ReadFile(testbin.Psflow(t))

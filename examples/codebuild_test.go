@@ -38,20 +38,15 @@ func readBuildspec(t *testing.T, name string) buildspec {
 	return b
 }
 
-// runPhase runs a phase's commands in one bash, as CodeBuild does, with the
-// environment CodeBuild provides: the buildspec's variables, its secrets
-// (here the emulator's token) and no GITHUB_* variable. As in CodeBuild,
-// the phase fails at the first command that exits non-zero; within a
-// multi-line command only its last line's status counts. It returns the
-// exported variables' values.
+// runPhase runs a phase in one bash as CodeBuild does (its variables and secrets, no GITHUB_*),
+// stopping at the first failing command, a multi-line one by its last line's status.
 func runPhase(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir string) (map[string]string, string) {
 	t.Helper()
 	return runPhaseWith(t, em, b, phase, dir, nil, nil)
 }
 
-// runPhaseWith is runPhase in a build that CodeBuild started with vars
-// (a webhook's variables), and with the values of the buildspec's Secrets
-// Manager references beyond the service token in secrets.
+// runPhaseWith is runPhase in a build CodeBuild started with vars (a webhook's), with secrets
+// holding the Secrets Manager values beyond the service token.
 func runPhaseWith(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir string, vars, secrets map[string]string) (map[string]string, string) {
 	t.Helper()
 	exported, out, err := runPhases(t, em, b, []string{phase}, dir, vars, secrets)
@@ -59,9 +54,8 @@ func runPhaseWith(t *testing.T, em *emulator.Emulator, b buildspec, phase, dir s
 	return exported, out
 }
 
-// runPhases runs phases one after the other in one bash, as CodeBuild runs
-// a build's phases, and returns the exported variables, the output and
-// whether a phase failed. vars may set PATH (else psflow is first on it).
+// runPhases runs phases one after another in one bash, as CodeBuild does, and returns the
+// exported variables, the output and any failure; vars may set PATH.
 func runPhases(t *testing.T, em *emulator.Emulator, b buildspec, phases []string, dir string, vars, secrets map[string]string) (map[string]string, string, error) {
 	t.Helper()
 	script := "set -euo pipefail\n"
@@ -114,9 +108,8 @@ func runPhases(t *testing.T, em *emulator.Emulator, b buildspec, phases []string
 	return exported, string(out), err
 }
 
-// TestCodeBuildPipeline runs the guide's two projects, QA and production,
-// each build whole (install, pre_build, build) on a host without psflow,
-// against an emulator; docker and aws only log their calls.
+// TestCodeBuildPipeline runs the guide's QA and production builds whole on a host without
+// psflow, against an emulator; docker and aws only log their calls.
 func TestCodeBuildPipeline(t *testing.T) {
 	em := startEmulator(t)
 	dir := t.TempDir()

@@ -14,9 +14,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// databaseJSDir finds an npm prefix holding @planetscale/database 1.20.2:
-// PSFLOW_DATABASE_JS. CI installs it and must run these tests; elsewhere
-// they are skipped without it.
+// databaseJSDir finds the npm prefix PSFLOW_DATABASE_JS holding @planetscale/database 1.20.2;
+// CI installs it and must run these tests, elsewhere they are skipped without it.
 func databaseJSDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("PSFLOW_DATABASE_JS")
@@ -29,10 +28,8 @@ func databaseJSDir(t *testing.T) string {
 	return dir
 }
 
-// TestApplicationTestsUnderDatabaseJS runs examples/databasejs/
-// app.test.mjs, an application's test written with @planetscale/database,
-// against the emulator's HTTP SQL API, on a branch create-branch made and
-// with the password it output; delete-branch then removes both.
+// TestApplicationTestsUnderDatabaseJS runs examples/databasejs/app.test.mjs against the HTTP
+// SQL API with create-branch's branch and password; delete-branch then removes both.
 func TestApplicationTestsUnderDatabaseJS(t *testing.T) {
 	modules := filepath.Join(databaseJSDir(t), "node_modules")
 	node, err := exec.LookPath("node")

@@ -21,12 +21,8 @@ var deployCall = regexp.MustCompile(`^/v1/organizations/[^/]+/databases/([^/]+)/
 // gateWait bounds how long a held deploy waits for the other job.
 const gateWait = 2 * time.Minute
 
-// deployGate serves an emulator's API through a proxy that can order two
-// jobs' deploys: while a race is on, the first branch's deploy call is
-// held until the second branch's has arrived (so both jobs have seeded
-// their branches and opened their deploy requests), then answered, and
-// only then is the second's passed on. Every other call goes straight
-// through.
+// deployGate proxies an emulator's API; during a race it holds the first branch's deploy until
+// the second's arrives, answers it, and only then passes the second's on.
 type deployGate struct {
 	em  *emulator.Emulator
 	url string

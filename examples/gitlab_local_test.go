@@ -15,17 +15,15 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// gitlabCILocalBinary finds gitlab-ci-local: PSFLOW_GITLAB_CI_LOCAL, else
-// gitlab-ci-local on PATH. CI installs it and must run these tests;
-// elsewhere they are skipped without it.
+// gitlabCILocalBinary finds gitlab-ci-local: PSFLOW_GITLAB_CI_LOCAL, else on PATH; CI installs
+// it and must run these tests, elsewhere they are skipped without it.
 func gitlabCILocalBinary(t *testing.T) string {
 	t.Helper()
 	return ciTool(t, "PSFLOW_GITLAB_CI_LOCAL", "gitlab-ci-local", "the GitLab example must run under it")
 }
 
-// gitlabRunner runs examples/gitlab/.gitlab-ci.yml with gitlab-ci-local on
-// the shell executor, in a git repository of acme/bookings-api on
-// gitlab.com, against an emulator; psflow's release is served at a mirror.
+// gitlabRunner runs examples/gitlab/.gitlab-ci.yml with gitlab-ci-local's shell executor in a
+// repository of acme/bookings-api on gitlab.com, against an emulator and a release mirror.
 type gitlabRunner struct {
 	bin, repo, home, path string
 	em                    *emulator.Emulator
@@ -122,10 +120,8 @@ func (g *gitlabRunner) jobs(t *testing.T, vars map[string]string) map[string]lis
 	return jobs
 }
 
-// TestGitLabUnderGitLabCILocal runs the GitLab example with gitlab-ci-local:
-// the pipelines of merge request !12 (its first, then its deploy, which
-// blocks the pipeline until it has passed), the stop job GitLab runs at the
-// merge, and the pipeline of main after the merge.
+// TestGitLabUnderGitLabCILocal runs merge request !12's pipelines (then its blocking deploy),
+// the stop job GitLab runs at the merge, and main's pipeline after it.
 func TestGitLabUnderGitLabCILocal(t *testing.T) {
 	t.Parallel()
 	g := newGitLabRunner(t)

@@ -68,11 +68,8 @@ type mergeRequest struct {
 	dir string // the checked-out source
 }
 
-// run runs a job's script as GitLab Runner does (one bash that stops at
-// the first failing line; default's before_script, which installs psflow,
-// is left out) with the variables of a merge request pipeline: GitLab's
-// predefined ones, the file's, the job's, and the project's CI/CD
-// variables. It returns what the job printed.
+// run runs a job's script as GitLab Runner does, in one bash stopping at the first failure and
+// without the default before_script, with a merge request pipeline's variables.
 func (mr *mergeRequest) run(t *testing.T, name string) string {
 	t.Helper()
 	job, ok := mr.ci.Jobs[name]
@@ -127,9 +124,8 @@ func (mr *mergeRequest) opened(t *testing.T) {
 	assert.Check(t, !hasTable(t, mr.em, "orders"), "production changed before the deploy")
 }
 
-// TestGitLabPipelineWiring checks what GitLab relies on to run the jobs:
-// merge request pipelines only, and a stop job for the environment of the
-// branch job, in its stage, run by GitLab when the merge request ends.
+// TestGitLabPipelineWiring: merge request pipelines only, and a stop job for the branch job's
+// environment, in its stage, which GitLab runs when the merge request ends.
 func TestGitLabPipelineWiring(t *testing.T) {
 	t.Parallel()
 	ci := readGitLabCI(t)

@@ -15,9 +15,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestSchemaHistoryUnderAct plays history.SchemaHistory, one repository's
-// life in schema mode, through the example workflow under act, on both
-// storages.
+// TestSchemaHistoryUnderAct plays history.SchemaHistory through the example workflow under act,
+// on both storages.
 func TestSchemaHistoryUnderAct(t *testing.T) {
 	actBinary(t)
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
@@ -27,10 +26,8 @@ func TestSchemaHistoryUnderAct(t *testing.T) {
 	})
 }
 
-// actHistory is a history.Runner that runs the example workflow under act
-// for each pull request event, on one git repository whose working tree
-// is set to the event's files (the merge ref's, or main's after a merge)
-// and committed first.
+// actHistory is a history.Runner running the example workflow under act on one repository,
+// whose tree is set to each event's files and committed first.
 type actHistory struct {
 	a      *actRunner
 	gate   *deployGate
@@ -70,11 +67,8 @@ func (h *actHistory) Merge(t *testing.T, n int, tree map[string]string) history.
 	return h.run(t, h.event(t, n, "closed", h.commit(t, tree)))
 }
 
-// Race runs the workflow for two merges at once, each job checking out
-// its own merge commit. The gate holds the first job's deploy until the
-// second job has seeded its branch and opened its deploy request, and
-// passes the second's deploy on once the first's is queued; act's startup
-// and the steps' durations decide nothing.
+// Race runs two merges' jobs at once, each on its own merge commit; the gate, not act's startup
+// or step durations, orders the deploys: the second's passes once the first's is queued.
 func (h *actHistory) Race(t *testing.T, first, second int, firstTree, secondTree map[string]string) (history.Result, history.Result) {
 	t.Helper()
 	events := []string{h.event(t, first, "closed", h.commit(t, firstTree)), h.event(t, second, "closed", h.commit(t, secondTree))}

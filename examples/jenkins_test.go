@@ -97,9 +97,8 @@ func groovyString(lit string) string {
 // installPsflow and psflow, sh, and the stage's input.
 var jenkinsCall = regexp.MustCompile(`installPsflow\(\)|\b(psflow|sh) ('''|')|\binput \{`)
 
-// steps lists the steps of a stage as Jenkins runs them: its input first,
-// then each sh in its own `sh -xe`, psflow's with the service token and
-// the installed psflow on PATH.
+// steps lists a stage's steps as Jenkins runs them: its input first, then each sh in its own
+// `sh -xe`, psflow's with the service token and psflow on PATH.
 func (j jenkinsfile) steps(t *testing.T, workspace string, path ...string) []ciStep {
 	t.Helper()
 	body := j.stage(t, path...)
@@ -145,10 +144,8 @@ func (j jenkinsfile) environment(t *testing.T) map[string]string {
 	return env
 }
 
-// jenkinsVars are the variables of a build of the multibranch job
-// bookings-api (GitHub branch source) for branch, with its environment
-// directive and parameters. A pull request's build (branch PR-12) has
-// the CHANGE_* variables.
+// jenkinsVars are a multibranch build's variables of bookings-api (GitHub branch source) for
+// branch, with its environment and parameters; PR-12's build has CHANGE_*.
 func jenkinsVars(t *testing.T, j jenkinsfile, workspace, branch, commit string) map[string]string {
 	t.Helper()
 	vars := map[string]string{
@@ -189,10 +186,8 @@ func jenkinsMain(t *testing.T, j jenkinsfile, workspace, commit string) ciBuild 
 	return ciBuild{vars: jenkinsVars(t, j, workspace, "main", commit), steps: steps}
 }
 
-// TestJenkinsfileStructure checks what Jenkins relies on: the pull request
-// stages run only for a change request and the merged ones only on main;
-// the service token is bound only around psflow; the deploy waits for an
-// input that db-admins submit, before its stage takes an agent.
+// TestJenkinsfileStructure: PR stages run only for a change request, merged ones only on main;
+// the token is bound only around psflow; the deploy's input (db-admins) comes before its agent.
 func TestJenkinsfileStructure(t *testing.T) {
 	t.Parallel()
 	j := readJenkinsfile(t)
@@ -217,9 +212,8 @@ func TestJenkinsfileStructure(t *testing.T) {
 	assert.Check(t, !strings.Contains(deploy, "when"), "the deploy can be skipped")
 }
 
-// TestJenkinsPullRequestAndMerge runs the Jenkinsfile's stages with the
-// variables Jenkins sets for pull request #12's build and for main's build
-// after the merge, which GitHub's merge commit names.
+// TestJenkinsPullRequestAndMerge runs the Jenkinsfile's stages with Jenkins' variables for pull
+// request #12 and for main's build after the merge, which GitHub's merge commit names.
 func TestJenkinsPullRequestAndMerge(t *testing.T) {
 	t.Parallel()
 	j := readJenkinsfile(t)
@@ -235,9 +229,8 @@ func TestJenkinsPullRequestAndMerge(t *testing.T) {
 	h.mergeDeployed(t, out)
 }
 
-// TestJenkinsDataBranching runs the pull request's build with the
-// DATA_BRANCHING parameter: its branch gets production's rows from the
-// last backup instead of db/data.
+// TestJenkinsDataBranching: with the DATA_BRANCHING parameter the pull request's branch gets
+// production's rows from the last backup instead of db/data.
 func TestJenkinsDataBranching(t *testing.T) {
 	t.Parallel()
 	em := startEmulator(t, emulatortest.WithDataBranching())

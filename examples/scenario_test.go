@@ -26,13 +26,8 @@ func hotelsWith(description string) string {
 	return strings.Replace(hotelsFile, "  stars FLOAT UNSIGNED\n", "  stars FLOAT UNSIGNED,\n  description "+description+"\n", 1)
 }
 
-// TestPullRequestsOverTime runs the example workflow under act for three
-// pull requests of one repository over time, on both storages: each is
-// opened, two get more pushes, they merge in another order than they were
-// opened, and the third changes the column the first added, differently.
-// Each merge brings its branch onto production as it is then, so every
-// deploy keeps what the others deployed, and the third's request turns
-// the first's column into its own, reported destructive.
+// TestPullRequestsOverTime runs three pull requests of one repository under act, merged out of
+// order; every deploy keeps the others', and the third's column change is reported destructive.
 func TestPullRequestsOverTime(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -14,9 +14,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// recorder is an HTTP proxy that answers every request with 502 and
-// remembers what it was asked: through HTTP_PROXY and HTTPS_PROXY it sees
-// every request psflow sends to a host that is not loopback.
+// recorder is an HTTP proxy that answers 502 and records each request: as HTTP_PROXY and
+// HTTPS_PROXY it sees every request psflow sends to a host that is not loopback.
 type recorder struct {
 	*httptest.Server
 	mu   sync.Mutex
@@ -41,10 +40,8 @@ func (r *recorder) requests() []string {
 	return append([]string(nil), r.seen...)
 }
 
-// TestAPIURLOverHTTPOnlyToLoopback refuses an api_url that would send the
-// service token over plain http to a host that is not loopback, before
-// any request; https goes out, and the emulator's http://127.0.0.1 and
-// http://localhost work.
+// TestAPIURLOverHTTPOnlyToLoopback refuses, before any request, an http api_url to a host
+// that is not loopback; https goes out, and http://127.0.0.1 and http://localhost work.
 func TestAPIURLOverHTTPOnlyToLoopback(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)

@@ -15,12 +15,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestCreateBranchReRunsKeepOnePassword re-runs create-branch on one
-// branch: each run replaces the password the last one handed out, so the
-// branch keeps one psflow admin password, the last run's, whose DSN
-// connects while the earlier ones no longer do. A user's own passwords, and
-// psflow's of another role, are left alone; one named as psflow named them
-// before is replaced too.
+// TestCreateBranchReRunsKeepOnePassword: each re-run replaces the last run's psflow admin
+// password, old-style names included, and leaves users' and other roles' passwords alone.
 func TestCreateBranchReRunsKeepOnePassword(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

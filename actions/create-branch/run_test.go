@@ -64,9 +64,8 @@ func hasTable(tables []emulator.Table, name string) bool {
 	return false
 }
 
-// TestCreateBranchFromRunContext names the branch from what each CI says
-// of the run: pr-<n> on a pull request, the sanitized branch on a push, and
-// the branch input whatever the CI says.
+// TestCreateBranchFromRunContext names the branch pr-<n> on a pull request, the sanitized
+// branch on a push, and the branch input whatever the CI says.
 func TestCreateBranchFromRunContext(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)
@@ -242,10 +241,8 @@ func TestCreateBranchWithDataBranching(t *testing.T) {
 	})
 }
 
-// TestCreateBranchFromBackup: with backup_id, create-branch sends a
-// cluster size, which the API requires ("Required if a backup_id is
-// provided", spec create_branch): PS_10 unless cluster_size names one, as
-// pscale branch create --restore does.
+// TestCreateBranchFromBackup: with backup_id, create-branch sends cluster_size, PS_10 by
+// default (docs/design/actions-create-branch.md).
 func TestCreateBranchFromBackup(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		em := emulatortest.Start(t, opts...)

@@ -10,9 +10,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A token without delete_branch reads the branch, and the API answers its
-// deletion 404 as for a branch that is gone: the branch is still there,
-// so the step fails and names the access to grant.
+// A token without delete_branch gets 404 for the deletion while the branch stays: the step
+// fails and names the access to grant.
 func TestDeleteBranchWithoutTheAccess(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t, emulatortest.WithTokenAccesses(actiontest.AccessesWithout("delete_branch")...))

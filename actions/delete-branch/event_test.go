@@ -11,9 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestDeleteBranchActsOnTheEvent deletes a pull request's branch once the
-// CI says it was merged or closed, keeps it while the CI says it is open,
-// and says so when the CI does not tell.
+// TestDeleteBranchActsOnTheEvent deletes a merged or closed pull request's branch, keeps an
+// open one's, and says so when the CI does not tell.
 func TestDeleteBranchActsOnTheEvent(t *testing.T) {
 	t.Parallel()
 	codeBuild := func(event string) map[string]string { return actiontest.CodeBuildPullRequest("acme/app", 4, event) }

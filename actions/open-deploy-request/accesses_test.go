@@ -11,9 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A token that may not review deploy requests cannot record what was
-// reported off GitHub: a side effect, so the step warns, naming the
-// access to grant, and succeeds with its outputs.
+// A token that may not review deploy requests cannot record the report off GitHub: the step
+// warns, naming the access, and succeeds with its outputs.
 func TestOpenDeployRequestWithoutTheReviewAccess(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t, emulatortest.WithTokenAccesses(actiontest.AccessesWithout("review_deploy_request", "approve_deploy_request")...))

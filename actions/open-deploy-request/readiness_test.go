@@ -15,11 +15,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A request whose change collides with what main got since the branch was
-// made is reported, not a crash: outputs, summary and a warning say what
-// collides and what a push to the pull request does about it; fail_on
-// conflict fails the check (exit 1). When the branch is fixed, the same
-// request follows it and can deploy.
+// A request that conflicts with what main got since the branch was made is reported, not a
+// crash; fail_on conflict exits 1, and once the branch is fixed the request can deploy.
 func TestOpenDeployRequestReportsAConflict(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -74,9 +71,8 @@ func TestOpenDeployRequestReportsAConflict(t *testing.T) {
 	})
 }
 
-// Approval and the deploy queue are reported: required and not given,
-// then given; one deployment ahead, named as holding the queue in its
-// revert window.
+// Approval and the deploy queue are reported: required approval missing, then given; one
+// deployment ahead, holding the queue in its revert window.
 func TestOpenDeployRequestReportsApprovalAndQueue(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

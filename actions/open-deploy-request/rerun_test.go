@@ -29,10 +29,8 @@ func requests(t *testing.T, em *emulator.Emulator) []uint64 {
 	return out
 }
 
-// Re-run after the deploy, open-deploy-request finds the deployed request
-// and says so, its outputs pointing at it, and opens none; the sticky
-// comment keeps what wait-and-deploy wrote. A push with new changes then
-// opens a new request carrying only those.
+// Re-run after the deploy, open-deploy-request reports the deployed request and opens none,
+// keeping the sticky comment; a later push opens a request with only the new changes.
 func TestOpenDeployRequestAfterTheDeploy(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -74,11 +72,8 @@ func TestOpenDeployRequestAfterTheDeploy(t *testing.T) {
 	})
 }
 
-// The merged pull request's whole job re-run after it deployed: the
-// branch was deleted by delete-branch and create-branch made it afresh off
-// production, which has its changes. open-deploy-request reports the
-// deployed request instead of opening one with no changes, and
-// wait-and-deploy follows that request without deploying again.
+// A merged pull request's job re-run after the deploy, its branch made afresh, reports the
+// deployed request, and wait-and-deploy follows it without deploying again.
 func TestOpenDeployRequestRerunOfTheMergedJob(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)

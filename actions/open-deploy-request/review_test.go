@@ -12,10 +12,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// The review that records what was reported is a POST: one whose answer
-// never came is sent again only after the reviews were read and do not
-// hold it; one the API refuses is a warning that names the access, and
-// the step succeeds.
+// The review POST whose answer was lost is resent only if the reviews lack it; one the API
+// refuses is a warning naming the access, and the step succeeds.
 func TestOpenDeployRequestReviewFailures(t *testing.T) {
 	t.Parallel()
 	const reviews = "/v1/organizations/acme/databases/app/deploy-requests/1/reviews"

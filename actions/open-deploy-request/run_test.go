@@ -192,9 +192,8 @@ func TestOpenDeployRequestDiffWait(t *testing.T) {
 	assert.Equal(t, nowait.Outputs["diff"], "")
 }
 
-// --auto-cutover=false opens a gated request even when the database's
-// previous request cut over by itself: a request that leaves auto_cutover
-// out takes the previous one's.
+// --auto-cutover=false opens a gated request even after an auto cutover: a request that
+// leaves auto_cutover out takes the previous one's.
 func TestOpenDeployRequestGatedAfterAnAutoCutover(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)

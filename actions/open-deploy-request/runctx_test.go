@@ -15,10 +15,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub writes the
-// sticky comment from any CI that builds a GitHub pull request, and says
-// why not for a pull request elsewhere, where a review of the deploy
-// request records what was reported instead.
+// TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub: any CI building a GitHub pull
+// request writes the sticky comment; elsewhere the step says why not and reviews instead.
 func TestOpenDeployRequestCommentsWhereThePullRequestIsOnGitHub(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)

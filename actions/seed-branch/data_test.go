@@ -54,9 +54,8 @@ func TestDataFilesRefuseDDL(t *testing.T) {
 	assert.Check(t, is.Len(passwords(t, em, "pr-1"), 0))
 }
 
-// Two runs at once on one branch (a push while the previous workflow
-// still runs) take turns: the second waits for the first, and the rows
-// are the data files' once.
+// Two runs at once on one branch take turns: the second waits for the first, and the data
+// files' rows are loaded once.
 func TestConcurrentRuns(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

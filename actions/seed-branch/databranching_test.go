@@ -11,9 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A branch with Data Branching rows keeps them: the data files run on
-// top. When production moves, the branch is recreated with data from the
-// newest backup again.
+// A branch keeps its Data Branching rows under the data files, and is recreated from the
+// newest backup when production moves.
 func TestDataBranching(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

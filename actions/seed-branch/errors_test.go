@@ -43,9 +43,8 @@ func errorLine(t *testing.T, r actiontest.Run) string {
 	return ""
 }
 
-// A schema file whose statement is wrong on its third line: the error
-// names that line of the file, the statement's first line too, and the
-// outputs say what the run did before it failed.
+// A schema statement wrong on its third line: the error names that line and the statement's
+// first, and the outputs say what ran before.
 func TestErrorNamesTheLineSchema(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -76,9 +75,8 @@ func TestErrorNamesTheLineSchema(t *testing.T) {
 	})
 }
 
-// A data file's statement that fails near a literal holding a secret:
-// the error names the line and quotes nothing of the literal; the
-// outputs say what was loaded before.
+// A data statement failing near a secret literal: the error names the line and quotes none of
+// the literal; the outputs say what was loaded.
 func TestErrorNamesTheLineData(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -14,10 +14,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// Seed files stay in the working directory: a symlink in a schema or data
-// directory, or reached by a glob, that points outside is refused before
-// anything runs, and nothing of its target is printed. A file named by
-// its own path outside, or a symlink to a file inside, is read.
+// Seed files stay in the working directory: a symlink found in a directory or by a glob that
+// points outside is refused before anything runs; a path named outside is read.
 func TestSeedFilesStayInWorkingDirectory(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)

@@ -10,9 +10,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A table whose foreign keys are written as the server prints them is
-// compared without a real scratch table: unchanged, it stays; a changed
-// rule or column rebuilds it.
+// Foreign keys written as the server prints them are compared without a real scratch table:
+// an unchanged table stays, a changed rule or column rebuilds it.
 func TestSchemaForeignKeysAsPrinted(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

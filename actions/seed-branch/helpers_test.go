@@ -15,9 +15,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// newBranch starts from em a development branch of "app" made by the
-// create-branch action, as a workflow would, and returns the environment
-// for psflow.
+// newBranch has the create-branch action make a development branch of "app" on em and
+// returns the environment for psflow.
 func newBranch(t *testing.T, em *emulator.Emulator, branch string) map[string]string {
 	t.Helper()
 	env := actiontest.Env(em, "app")
@@ -25,9 +24,8 @@ func newBranch(t *testing.T, em *emulator.Emulator, branch string) map[string]st
 	return env
 }
 
-// branchWithRow gives main the tables of mainDDL and a table settings,
-// then makes branch off it with a row in settings that the branch had
-// before psflow ran, as from Data Branching.
+// branchWithRow gives main the tables of mainDDL and a settings table, then makes branch off
+// it with a row in settings, as Data Branching would.
 func branchWithRow(t *testing.T, em *emulator.Emulator, branch string, mainDDL ...string) (map[string]string, *sql.DB) {
 	t.Helper()
 	main, ok := em.BranchDatabase("app", "main")
@@ -75,9 +73,8 @@ func randomBytes(seed uint64, n int) []byte {
 	return b
 }
 
-// dumpEscape escapes bytes the way mysqldump writes a binary string: only
-// NUL, quotes, backslash, CR, LF and ^Z are escaped, every other byte is
-// written as it is.
+// dumpEscape escapes bytes as mysqldump writes a binary string: only NUL, quotes, backslash,
+// CR, LF and ^Z.
 func dumpEscape(data []byte) string {
 	var b bytes.Buffer
 	for _, c := range data {

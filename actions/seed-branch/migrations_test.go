@@ -13,9 +13,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A PR's pushes in migrations mode: each migration runs once on the
-// branch; one edited after it ran there gets the branch recreated off
-// production, and every migration of the PR runs again.
+// Migrations mode over a PR's pushes: each migration runs once, and one edited after it ran
+// gets the branch recreated and every migration run again.
 func TestMigrationsPushes(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

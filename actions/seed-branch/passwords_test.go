@@ -18,12 +18,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestSeedBranchCleansLeftoverPasswords gives the branch what earlier
-// seed-branch runs may leave: the password of a run killed mid-way, and
-// that of a run still going (it holds the lock its password's name is
-// derived from). A run deletes the first and its own, and leaves the
-// running one, the user's own and create-branch's; once the running one
-// has ended, the next run deletes its password too.
+// TestSeedBranchCleansLeftoverPasswords: a run deletes a killed run's password and its own,
+// and leaves a running run's until it ends (docs/design/actions-branch-passwords.md).
 func TestSeedBranchCleansLeftoverPasswords(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -14,10 +14,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A load that runs longer than the heartbeat interval (10 s; 100 ms
-// here, through the test knob) logs how far it got: the file, the bytes
-// of its statements that ran out of its size, the rows and their rate.
-// The summary carries the totals.
+// A load longer than the heartbeat interval (10 s; 100 ms here) logs the file, bytes run,
+// rows and their rate; the summary carries the totals.
 func TestProgressHeartbeat(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -11,9 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// Onboarding: dump-schema writes production's schema, and seed-branch with
-// that directory on a new branch changes nothing, so the deploy request
-// has no changes.
+// Onboarding: seed-branch with the schema dump-schema wrote from production changes nothing,
+// so the deploy request has no changes.
 func TestDumpSchemaRoundTrip(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

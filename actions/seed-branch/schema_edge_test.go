@@ -11,9 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// Tables with foreign keys, named or not, are compared as the server
-// prints them: a second run changes nothing, and a change rebuilds only
-// the table that changed, keeping its constraint.
+// Tables with foreign keys, named or not, compare as the server prints them: a second run
+// changes nothing, and a change rebuilds only that table, keeping its constraint.
 func TestSchemaForeignKeys(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

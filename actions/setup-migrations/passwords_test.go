@@ -13,10 +13,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestSetupMigrationsDeletesAKilledRunsPassword leaves on production the
-// password of a setup-migrations run killed while it created the table:
-// the next run deletes it, whether it creates the table itself or finds it
-// there, and leaves the user's own password alone.
+// TestSetupMigrationsDeletesAKilledRunsPassword: the next run deletes a killed run's
+// password, whether or not it creates the table, and leaves the user's own.
 func TestSetupMigrationsDeletesAKilledRunsPassword(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

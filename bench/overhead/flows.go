@@ -9,15 +9,8 @@ import (
 	"time"
 )
 
-// psflowFlow is the lifecycle as psflow's five subcommands, run the way
-// the merged job of examples/codebuild/buildspec-pr.yml runs them:
-// configured by environment plus --branch, each step started by a shell
-// that has sourced the output file of the steps before (set -a; .
-// psflow.env), which hands over open-deploy-request's number and
-// reported_diff to wait-and-deploy.
-//
-// name is the flow's name and binary the psflow binary it runs: the one
-// under test, or a baseline to compare with in the same run.
+// psflowFlow is the lifecycle as psflow's five subcommands, run by binary as the merged job of
+// examples/codebuild/buildspec-pr.yml runs them (docs/design/bench.md).
 func psflowFlow(name string, binary func(config) string) flow {
 	cmd := func(action string, args ...string) step {
 		return step{name: "psflow " + action, run: func(ctx context.Context, r *run) error {
@@ -87,10 +80,8 @@ var pscaleBranchSteps = []step{
 	pscaleStep("pscale password create", "password", "create", database, branch, "ci", "--format", "json"),
 }
 
-// pscaleFlow is the lifecycle with the pscale CLI: the deploy request is
-// created with auto-apply (as psflow's open-deploy-request does), polled
-// with show every second until its diff is known, then deployed with
-// --wait.
+// pscaleFlow is the lifecycle with the pscale CLI: a deploy request with auto-apply, polled
+// with show every second until its diff is known, then deployed with --wait.
 func pscaleFlow() flow {
 	steps := append(append([]step{}, pscaleBranchSteps...),
 		changeSchema,

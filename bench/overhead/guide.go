@@ -6,29 +6,25 @@ import (
 	"path/filepath"
 )
 
-// guideScript is the "Deploy PlanetScale schema changes" command of the
-// CodeBuild guide's production buildspec (shared/seeds/003_…), as printed
-// there: create the deploy request, poll it every 5 seconds while it is
-// pending, then close it or deploy it without waiting.
+// guideScript is the deploy command of the CodeBuild guide's production buildspec
+// (shared/seeds/003_…), as printed there (docs/design/bench.md).
 const guideScript = `DR_NUM=$(pscale deploy-request create bookings_api dev --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG --format json | jq '.number' )
-DR_STATE=$(pscale deploy-request show bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG --format json | jq -r '.deployment.state')
-while [ "$DR_STATE" = "pending" ];
+` + `DR_STATE=$(pscale deploy-request show bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG --format json | jq -r '.deployment.state')
+` + `while [ "$DR_STATE" = "pending" ];
 do
 sleep 5
-DR_STATE=$(pscale deploy-request show bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG --format json | jq -r '.deployment.state')
+` + `DR_STATE=$(pscale deploy-request show bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG --format json | jq -r '.deployment.state')
 echo "State: $DR_STATE"
-done
+` + `done
 if [ "$DR_STATE" = "no_changes" ]; then
 pscale deploy-request close bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG
 else
-pscale deploy-request deploy bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG
+` + `pscale deploy-request deploy bookings_api $DR_NUM --service-token $PS_TOKEN --service-token-id $PS_TOKEN_ID --org $PS_ORG
 fi
 `
 
-// guideFlow is the lifecycle as the CodeBuild guide does it: pscale for
-// the branch and password, then the guide's script run by bash with
-// pscale and jq on PATH and the buildspec's variables set (the API URL
-// comes from PLANETSCALE_API_URL, which pscale reads).
+// guideFlow is the lifecycle as the CodeBuild guide does it: pscale for the branch and password,
+// then guideScript run by bash with pscale, jq and the buildspec's variables.
 func guideFlow() flow {
 	steps := append(append([]step{}, pscaleBranchSteps...),
 		changeSchema,

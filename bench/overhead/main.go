@@ -1,11 +1,6 @@
-// Command overhead times the five-step PlanetScale flow (create a branch,
-// seed it, open a deploy request, deploy it, delete the branch) end to end,
-// as whole processes, against the emulator with zero timings. It runs the
-// flow three ways, alternating within each round: psflow's subcommands, the
-// same flow driven by the pscale CLI, and the shell loop of the CodeBuild
-// guide (pscale and jq). Each run gets a fresh emulator, so every run
-// starts from the same state and its API calls are counted alone. It
-// prints markdown tables.
+// Command overhead times the five-step PlanetScale flow end to end, as whole processes against
+// the emulator: psflow, the pscale CLI and the CodeBuild guide's shell loop, alternating.
+// It prints markdown tables; docs/design/bench.md says how it measures.
 //
 //	PSFLOW_PSCALE=/path/to/pscale go run ./bench/overhead [-rounds 5] [-mysql-dsn DSN]
 //

@@ -18,17 +18,15 @@ const (
 	deployInterval = time.Second
 )
 
-// pscaleDone are the deployment states pscale's deploy --wait stops at;
-// failed are the ones that end a deployment badly (pscale itself would
-// keep polling until its 5 minute timeout).
+// pscaleDone are the deployment states pscale's deploy --wait stops at; failed are those that
+// end a deployment badly, where pscale would poll until its 5 minute timeout.
 var (
 	pscaleDone = []string{"complete", "complete_pending_revert", "pending_cutover"}
 	failed     = []string{"complete_error", "error", "complete_cancel", "complete_revert", "complete_revert_error"}
 )
 
-// runFixed runs one lifecycle the way pscale does it, in process, with the
-// planetscale-go SDK and no retries: any API error, 429 included, ends the
-// run.
+// runFixed runs one lifecycle in process as pscale does, with the planetscale-go SDK and no
+// retries: any API error, 429 included, ends the run.
 func (s *scenario) runFixed(ctx context.Context, lc *lifecycle) error {
 	c, err := ps.NewClient(ps.WithBaseURL(s.em.URL()), ps.WithServiceToken(s.em.TokenID(), s.em.Token()))
 	if err != nil {

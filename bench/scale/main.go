@@ -1,34 +1,8 @@
-// Command scale runs N pull request lifecycles at once against one
-// emulator, the way a whole organization would: one service token, the
-// API's limit of 600 requests a minute, and the realistic timing profile
-// compressed by -time-scale. Each lifecycle is create-branch →
-// open-deploy-request → wait-and-deploy → delete-branch on its own branch
-// pr-<i>, run as separate psflow processes with stderr timestamped line by
-// line. The same N lifecycles are run by a fixed-interval poller like
-// pscale's (the planetscale-go SDK, no retries; 5 s for branches, 1 s for
-// deploy requests) side by side, against an emulator and token of its
-// own, so both are compared in one run. It reports failed runs, API
-// calls, 429s, the peak request rate per 10 s window and how long each
-// client took to notice each state change.
+// Command scale runs N pull request lifecycles at once against one emulator and service token,
+// psflow's processes beside a pscale-like fixed-interval poller, and prints what each took.
+// docs/design/bench.md says how it measures and why the default -time-scale is 0.63.
 //
 //	go run ./bench/scale [-n 10,50,100] [-time-scale 0.63] [-mysql-dsn DSN] [-sequential] [-verbose]
-//
-// The default time scale, 0.63, makes a lifecycle take about 85 s: the
-// regime of the real service (about two minutes) relative to the limit,
-// where over one lifecycle the token regains more requests than its burst
-// holds. psflow cannot do a lifecycle in fewer than 26 requests (what it
-// sends with zero timings, when every state changes at once), and 50
-// lifecycles' 1300 fit into the 600 + 10/s × 85 s the token allows
-// during one. Much shorter lifecycles are not a fair test:
-// at 0.23 they need 40 % more than the token allows, whatever the client
-// does. The factor is not round so that a 1 s poller's ticks do not land
-// just after the transitions, which would flatter it: at 0.63 it notices
-// deployment states about half a second late, half its interval.
-//
-// Every lifecycle uses its own database db-<i> (branch pr-<i>): the
-// emulator diffs a deploy request against the current production schema,
-// so concurrent deploy requests into one database would undo each other's
-// changes, where the real service queues them and merges three ways.
 package main
 
 import (

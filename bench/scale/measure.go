@@ -54,9 +54,8 @@ func (s *scenario) measure(lcs []*lifecycle, start time.Time, wall time.Duration
 	return res
 }
 
-// addDeployDelays matches each deployment state the emulator entered by
-// itself with the first time the client saw that state or a later one.
-// pending and queued are skipped: the client's own calls cause them.
+// addDeployDelays matches each deployment state the emulator entered by itself with the first
+// time the client saw it or a later one, but pending and queued, which the client causes.
 func (res *scenarioResult) addDeployDelays(lc *lifecycle, trs []emulator.Transition) {
 	index := func(state string) int {
 		return slices.IndexFunc(trs, func(t emulator.Transition) bool { return t.State == state })

@@ -10,9 +10,8 @@ import (
 	"github.com/psflow/psflow/bench/internal/benchkit"
 )
 
-// TestFixedPollerScenario runs two lifecycles of the pscale-like poller
-// with timings far shorter than its intervals, so every state change is
-// noticed within one interval of it.
+// TestFixedPollerScenario runs two poller lifecycles with timings far shorter than its
+// intervals: every state change is noticed within one interval.
 func TestFixedPollerScenario(t *testing.T) {
 	t.Parallel()
 	dsn := benchkit.TestDSN(t)

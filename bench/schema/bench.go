@@ -97,9 +97,8 @@ func (b *bench) close() {
 	b.admin.Close()
 }
 
-// sequence is a fresh branch's runs: the first, then -repeat runs where
-// nothing changed and -repeat where the changed table alternates, in an
-// order that alternates from round to round.
+// sequence is a fresh branch's runs: the first, then -repeat unchanged and -repeat changed
+// runs, in the order laterCases gives.
 func (b *bench) sequence(ctx context.Context, round int, data bool) ([]result, error) {
 	kind := "s"
 	if data {
@@ -136,9 +135,8 @@ func (b *bench) sequence(ctx context.Context, round int, data bool) ([]result, e
 	return out, nil
 }
 
-// laterCases is the order of the runs after the first on a branch:
-// repeat of each case, alternating, starting with the unchanged run in
-// odd rounds and with the changed one in even rounds.
+// laterCases orders the runs after a branch's first: repeat of each case, alternating,
+// starting with the unchanged run in odd rounds and the changed one in even rounds.
 func laterCases(round, repeat int) []string {
 	pair := []string{caseUnchanged, caseChanged}
 	if round%2 == 0 {
@@ -173,9 +171,8 @@ type runner struct {
 	data   bool
 }
 
-// run flips the changed table's file when the case asks for a change,
-// then times one seed-branch run over the edge with TLS, as a CI job runs
-// it, and checks what it reported.
+// run flips the changed table's file if the case asks, then times one seed-branch run over
+// the edge with TLS, as a CI job runs it, and checks what it reported.
 func (r runner) run(ctx context.Context, round int, cas string) (result, error) {
 	b := r.b
 	if cas == caseChanged {

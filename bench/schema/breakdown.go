@@ -24,9 +24,8 @@ type traced struct {
 	emuTime time.Duration
 }
 
-// breakdown runs each case once more, untimed by the rounds, against an
-// emulator whose storage is behind a proxy that counts the statements
-// that reach it and the time the server spends answering them.
+// breakdown runs each case once more, untimed, against an emulator whose storage is behind a
+// proxy counting the statements that reach it and the server's time on them.
 func (b *bench) breakdown(ctx context.Context) (_ []traced, err error) {
 	p, err := startProxy(b.server.Addr)
 	if err != nil {
@@ -76,9 +75,8 @@ func (b *bench) breakdown(ctx context.Context) (_ []traced, err error) {
 	return out, nil
 }
 
-// kinds lists statement kinds by the server's time, most first, with
-// their counts: "CREATE TABLE 39: 2100 ms, SHOW CREATE 400: 300 ms". Kinds
-// under 1 % of the time are summed in "other".
+// kinds lists statement kinds by server time, most first, with counts ("CREATE TABLE 39:
+// 2100 ms, SHOW CREATE 400: 300 ms"); kinds under 1 % are summed in "other".
 func kinds(st userStats) string {
 	names := slices.Collect(maps.Keys(st.Kinds))
 	slices.SortFunc(names, func(a, b string) int {

@@ -13,9 +13,8 @@ import (
 // autoIncrement matches the table option that differs once rows exist.
 var autoIncrement = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
 
-// check compares the definitions of every table and view of database
-// with the first database checked: psflow's branches and the client's
-// databases must all hold the same schema.
+// check compares every table and view of database with the first database checked: psflow's
+// branches and the client's databases must hold the same schema.
 func (b *bench) check(ctx context.Context, database, what string) error {
 	got, err := definitions(ctx, b.admin, database)
 	if err != nil {
@@ -52,9 +51,8 @@ func firstDifference(a, b map[string]string) (string, bool) {
 	return "", false
 }
 
-// definitions reads database's tables (SHOW CREATE TABLE, without
-// AUTO_INCREMENT=n) and views (their definition, without the database's
-// name), by name.
+// definitions reads database's tables (SHOW CREATE TABLE without AUTO_INCREMENT=n) and
+// views (their definition without the database's name), by name.
 func definitions(ctx context.Context, db *sql.DB, database string) (map[string]string, error) {
 	rows, err := db.QueryContext(ctx, "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", database)
 	if err != nil {

@@ -84,10 +84,8 @@ var palette = []struct {
 	{"ratio", "FLOAT DEFAULT NULL", false, func(r *rand.Rand, row int) string { return fmt.Sprintf("%.2f", r.Float64()) }},
 }
 
-// generateSchema builds n tables and a few views, the same for the same n:
-// every table has an id, timestamps and 3 to 11 columns of the palette,
-// secondary indexes on some of them, a unique key on some tables, and
-// every fifth table one or two foreign keys to tables before it.
+// generateSchema builds n tables and a few views, the same for the same n: ids, timestamps,
+// 3 to 11 palette columns, indexes, and foreign keys on every fifth table.
 func generateSchema(n int) schemaSet {
 	r := rand.New(rand.NewPCG(20240501, uint64(n)))
 	var s schemaSet
@@ -153,9 +151,8 @@ func pickParents(r *rand.Rand, i, k int) []int {
 	return out
 }
 
-// indexes gives a table a primary key, secondary indexes on up to three
-// of its indexable columns (one of them composite at times) and, on every
-// third table or so, a unique key.
+// indexes gives a table a primary key, secondary indexes on up to three indexable columns
+// (at times one composite) and, on every third table or so, a unique key.
 func indexes(r *rand.Rand, t table) []string {
 	keys := []string{"PRIMARY KEY (`id`)"}
 	var cols []string
@@ -263,9 +260,8 @@ type layout struct {
 	file   string // the changed table's file in the schema directory
 }
 
-// write writes the schema's files under dir: one file per table and view,
-// the data file with rowsPerTable rows for each data table, and both
-// versions of the changed table.
+// write writes the schema's files under dir: one per table and view, the data file with
+// rowsPerTable rows per data table, and both versions of the changed table.
 func (s *schemaSet) write(dir string, rowsPerTable int) (layout, error) {
 	l := layout{schema: filepath.Join(dir, "schema"), data: filepath.Join(dir, "data", "rows.sql"),
 		alt: filepath.Join(dir, "changed.alt.sql"), orig: filepath.Join(dir, "changed.orig.sql")}

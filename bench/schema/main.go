@@ -1,27 +1,7 @@
-// Command schema measures seed-branch's schema mode converging a
-// generated 200-table schema, against the mariadb client replaying the
-// same CREATE statements.
+// Command schema measures seed-branch's schema mode converging a generated 200-table schema,
+// against the mariadb client replaying the same CREATE statements (docs/design/bench.md).
 //
 //	go run ./bench/schema [-mysql-dsn DSN] [-tables 200] [-rounds 5] [-repeat 2] [-rows 100]
-//
-// The schema is one file per table (varied column types, secondary and
-// unique indexes, a fifth of the tables with foreign keys) and a few views,
-// the same for the same -tables. Each round runs, in an order rotating
-// from round to round:
-//   - psflow seed-branch --schema on a new branch of an emulator whose
-//     storage is the server, through the emulator's MySQL edge over TLS
-//     verified with its CA, as a CI job runs it: the first run, which
-//     creates everything, then -repeat runs where nothing changed and
-//     -repeat where one table's file alternates between two versions;
-//   - the same on another branch with --data, a file of -rows rows for
-//     each of three tables;
-//   - the client (`mariadb -h HOST -P PORT -u USER DB < schema.sql`)
-//     replaying every schema file into an empty database.
-//
-// Every run's outputs are checked (what it created, rebuilt or left), and
-// every first run and client replay must leave the same definitions.
-// After the rounds, each case runs once more against an emulator whose
-// storage is behind a counting proxy, to show where the time goes.
 package main
 
 import (

@@ -10,11 +10,8 @@ import (
 	"time"
 )
 
-// proxy sits between the emulator and its MySQL storage and counts the
-// commands each user sends and the time the server takes to answer them:
-// from a command's last byte to the last byte of the answer before the
-// next command. It reads the MySQL protocol without TLS, as the emulator
-// speaks it to its storage.
+// proxy sits between the emulator and its storage, reading the MySQL protocol without TLS,
+// and counts each user's commands and the server's time answering them (docs/design/bench.md).
 type proxy struct {
 	ln     net.Listener
 	target string
@@ -222,9 +219,8 @@ func handshakeUser(body []byte) string {
 	return string(name)
 }
 
-// commandKind names a command: the first word of a COM_QUERY's text
-// (SHOW, SELECT, …), the first two for CREATE and DROP (CREATE TEMPORARY,
-// DROP TABLE), else the command's name.
+// commandKind names a command: a COM_QUERY's first word (SHOW, SELECT, …), or first two for
+// CREATE and DROP (CREATE TEMPORARY, DROP TABLE), else the command's name.
 func commandKind(body []byte) string {
 	switch body[0] {
 	case 0x03: // COM_QUERY

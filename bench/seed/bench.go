@@ -188,9 +188,8 @@ func (b *bench) embeddedRound(ctx context.Context, round int) (result, error) {
 	return b.seed(ctx, b.emb, b.embSDK, b.embAdmin, round, toolEmbedded, "embedded", "--tls", "true", "--mysql-ca", b.emb.CAFile())
 }
 
-// seed runs seed-branch on a new branch of em named for the round and
-// kind, with args, and checks what it loaded through admin, a pool on
-// em's storage.
+// seed runs seed-branch with args on a new branch of em named for the round and kind, and
+// checks what it loaded through admin, a pool on em's storage.
 func (b *bench) seed(ctx context.Context, em *benchkit.Emulator, sdk *ps.Client, admin *sql.DB, round int, tool, kind string, args ...string) (result, error) {
 	branch := fmt.Sprintf("bench-%d-%s", round, kind)
 	if _, err := sdk.DatabaseBranches.Create(ctx, &ps.CreateDatabaseBranchRequest{Organization: benchkit.Org, Database: "app", Name: branch, ParentBranch: "main"}); err != nil {
@@ -260,13 +259,8 @@ func (b *bench) clientRound(ctx context.Context, round int) (result, error) {
 // clientDB names the client's database of a round.
 func (b *bench) clientDB(round int) string { return fmt.Sprintf("%s_c%d", b.prefix, round) }
 
-// timed runs a loader and measures its wall time and peak RSS: the
-// ru_maxrss of its rusage, as GNU time reports it (-time).
-//
-// The loader does not get its rusage from this process directly: Go starts
-// children with vfork semantics (CLONE_VM), so the kernel starts a child's
-// high-water mark at this process's own resident size, some 80 MB here.
-// GNU time is small, so the child it forks starts from almost nothing.
+// timed runs a loader under GNU time (-time) for its wall time and peak RSS: Go's vfork-style
+// start would give a direct child this process's high-water mark (docs/design/bench.md).
 func (b *bench) timed(cmd *exec.Cmd, round int, tool string) (result, error) {
 	rssFile := filepath.Join(b.cfg.work, "maxrss")
 	cmd.Args = append([]string{b.cfg.time, "-q", "-f", "%M %U %S", "-o", rssFile}, cmd.Args...)
@@ -293,10 +287,8 @@ func (b *bench) timed(cmd *exec.Cmd, round int, tool string) (result, error) {
 	return res, nil
 }
 
-// check compares the row count of every table of the dump in database,
-// reached through admin, with the dump's, and a hash of its rows with the
-// first load's. The rows are hashed here, in primary-key order, rather
-// than with CHECKSUM TABLE, which go-mysql-server does not have.
+// check compares the row count of every table of the dump in database with the dump's, and a
+// hash of its rows with the first load's (no CHECKSUM TABLE in go-mysql-server).
 func (b *bench) check(ctx context.Context, admin *sql.DB, database, tool string) error {
 	got := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(b.stats.Rows)) {
@@ -319,9 +311,8 @@ func (b *bench) check(ctx context.Context, admin *sql.DB, database, tool string)
 	return nil
 }
 
-// hashRows counts the rows of table and hashes them (SHA-256 of each
-// value's text, length-prefixed, NULL apart) in the order of its primary
-// key, the first column of every table of the dump.
+// hashRows counts table's rows and hashes them in primary-key order (the dump's first
+// column): SHA-256 of each value's text, length-prefixed, NULL apart.
 func hashRows(ctx context.Context, admin *sql.DB, table string) (int, string, error) {
 	rows, err := admin.QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY 1")
 	if err != nil {

@@ -94,11 +94,8 @@ func (d dumpStats) totalRows() int {
 	return n
 }
 
-// generate writes a mysqldump --no-create-info style dump of about size
-// bytes to path, the same bytes for the same size: the session settings
-// saved and restored around everything, and each table's rows in extended
-// INSERTs between LOCK TABLES and DISABLE KEYS. writeSchema writes the
-// tables' definitions, which seed-branch takes as its schema input.
+// generate writes a mysqldump --no-create-info style dump of about size bytes to path, the
+// same bytes for the same size; writeSchema writes the tables' definitions.
 func generate(path string, size int64) (dumpStats, error) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -144,17 +141,17 @@ const dumpHeader = `-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-l
 --
 -- Host: 127.0.0.1    Database: bench
 -- ------------------------------------------------------
--- Server version	10.11.6-MariaDB-0+deb12u1
+` + `-- Server version	10.11.6-MariaDB-0+deb12u1
 
 /*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
 /*!40101 SET @OLD_CHARACTER_SET_RESULTS=@@CHARACTER_SET_RESULTS */;
-/*!40101 SET @OLD_COLLATION_CONNECTION=@@COLLATION_CONNECTION */;
+` + `/*!40101 SET @OLD_COLLATION_CONNECTION=@@COLLATION_CONNECTION */;
 /*!40101 SET NAMES utf8mb4 */;
 /*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
 /*!40103 SET TIME_ZONE='+00:00' */;
-/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+` + `/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
 /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
-/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+` + `/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
 /*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;
 `
 
@@ -174,10 +171,10 @@ const dumpFooter = `/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
 /*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
 /*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
 /*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;
-/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;
+` + `/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;
 /*!40101 SET CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS */;
 /*!40101 SET COLLATION_CONNECTION=@OLD_COLLATION_CONNECTION */;
-/*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */;
+` + `/*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */;
 
 -- Dump completed on 2024-06-01 12:00:00
 `
@@ -219,9 +216,8 @@ func (w *rowWriter) date(r *rand.Rand) {
 	w.str(t.Format(time.DateTime))
 }
 
-// quoted writes a string literal escaped as mysqldump does: NUL, quotes,
-// backslash, CR, LF and ^Z get a backslash, every other byte is written
-// as it is.
+// quoted writes a string literal escaped as mysqldump does: NUL, quotes, backslash, CR, LF
+// and ^Z get a backslash, every other byte is written as it is.
 func (w *rowWriter) quoted(b []byte) {
 	w.buf = append(w.buf, '\'')
 	for _, c := range b {

@@ -1,28 +1,8 @@
-// Command seed measures seed-branch against the mariadb client on a
-// generated mysqldump-style dump (at least 100 MB over four tables).
+// Command seed measures seed-branch against the mariadb client on a generated mysqldump-style
+// dump (at least 100 MB over four tables), with and without TLS (docs/design/bench.md).
 //
 //	go run ./bench/seed [-mysql-dsn DSN] [-mb 110] [-rounds 3] [-parallelism 4]
 //	    [-loads tls,plain,client,embedded] [-cpuprofile FILE]
-//
-// Each round loads the same dump three times into fresh databases of one
-// MySQL/MariaDB server: twice with the psflow binary (`psflow seed-branch`
-// on a new branch of an emulator whose storage is that server, through the
-// emulator's MySQL edge, so the whole action is timed: password,
-// connection, content hash, marker table, load and clean-up), once over
-// TLS verified with the emulator's CA and once without TLS, and once by
-// piping the file into the client (`mariadb -h HOST -P PORT -u USER DB <
-// dump.sql`). The order rotates from round to round. It reports each
-// load's wall time, throughput and peak RSS (rusage of the child process),
-// the medians, the ratio of psflow's (with TLS) to the client's, and TLS's
-// cost: the ratio of psflow's medians with and without it. Every load must
-// leave the same rows (counted, and hashed in primary-key order).
-//
-// With "embedded" among -loads, each round also seeds a branch of a second
-// emulator whose storage is the embedded go-mysql-server (the emulator's
-// default), over TLS, and the report gives its ratio to the same load on
-// the MySQL server. -cpuprofile writes a CPU profile of this process — the
-// emulators, their MySQL edge and the embedded storage run in it — taken
-// during the embedded loads only.
 package main
 
 import (

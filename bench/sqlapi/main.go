@@ -1,11 +1,6 @@
-// Command sqlapi measures the round trip of a one-row SELECT through the
-// emulator's HTTP SQL API against the same query through its MySQL edge,
-// in one run: the MySQL edge over TLS with go-sql-driver/mysql on one
-// connection; the API with psdb's client (what `pscale connect` relays
-// through: protobuf, s2, HTTP/2) on one session; and the API as
-// @planetscale/database calls it (JSON over HTTP/1.1, the session carried
-// from call to call). Blocks of each alternate, so that the three share the
-// machine's noise. It prints a markdown table.
+// Command sqlapi measures a one-row SELECT's round trip through the emulator's HTTP SQL API,
+// by psdb's client and as @planetscale/database sends it, against its MySQL edge
+// (docs/design/bench.md). It prints a markdown table.
 //
 //	go run ./bench/sqlapi [-n 3000] [-block 100] [-mysql-dsn DSN]
 package main

@@ -1,18 +1,6 @@
-// Command start measures how long an action takes to get psflow going: the
-// wall time from the entrypoint shim's start to `psflow version` done, in
-// one run, for the three ways the shim gets its binary:
-//
-//   - cold: an empty tool cache; the shim downloads the release binary from a
-//     release server on loopback (PSFLOW_RELEASE_URL), verifies its sha256
-//     against entrypoint/release.json, caches it and runs it;
-//   - cached: the binary is in the tool cache; the shim verifies it and runs it;
-//   - source: the checkout records no release binary; the shim builds psflow
-//     with go build from an empty build cache (GOCACHE; the module cache is
-//     left as it is, so module downloads are not timed).
-//
-// The checkout is a copy of the repository's tracked files as they are in
-// the work tree; the release binary is built for this machine as a release
-// builds it (internal/dist). It prints a markdown table.
+// Command start measures an action's start, from the entrypoint shim to `psflow version` done,
+// for a cold download, a cached binary and a build from source (docs/design/bench.md).
+// It prints a markdown table.
 //
 //	go run ./bench/start [-rounds 20] [-source-rounds 2]
 package main

@@ -26,10 +26,8 @@ type demoFlags struct {
 	timings  string
 }
 
-// demo runs two pull requests' whole lives against an emulator with the
-// real psflow binary, the way the example workflow does: both open, then
-// both merge at once and deploy through the deploy queue. It shows each
-// step's outputs and summary and the production schema before and after.
+// demo runs two pull requests' lives with the real psflow binary against an emulator, as the
+// example workflow does, showing each step's outputs and summary and production's schema.
 func demo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("psflow-emulator demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -12,10 +12,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestDemo runs the README's first command, with the storage CI provides
-// as well, and checks that both pull requests of one repository reached
-// production, the second branched from production after the first one
-// deployed.
+// TestDemo runs the README's first command, on CI's storage too: both pull requests reach
+// production, the second branched from production after the first deployed.
 func TestDemo(t *testing.T) {
 	args := [][]string{{"demo", "--psflow", testbin.Psflow(t), "--timings", "fast"}}
 	if dsn := os.Getenv("PSFLOW_TEST_MYSQL_DSN"); dsn != "" {

@@ -41,9 +41,8 @@ var demoMain = map[string]string{
 		"  address VARCHAR(50) NOT NULL,\n  stars FLOAT UNSIGNED\n);\n",
 }
 
-// The demo's pull requests, one after the other on one repository: #43
-// is opened after #42 deployed, so its branch starts from a production
-// that already has #42's column, and its files hold #42's as well.
+// The demo's pull requests, one after the other: #43 is opened after #42 deployed, so its
+// branch and files already have #42's column.
 var demoPRs = []demoPR{
 	{42, "Add hotel descriptions", "feature/descriptions", map[string]string{
 		"db/schema/hotels.sql": "CREATE TABLE hotels (\n  id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,\n  name VARCHAR(50) NOT NULL,\n" +
@@ -66,9 +65,8 @@ type demoStep struct {
 	event  string // the pull request event: opened or merged
 }
 
-// The steps of the example workflow's jobs: an opened (or pushed) pull
-// request's, and a merged one's, which seeds the branch from main's files
-// again before it deploys.
+// The steps of the example workflow's jobs: an opened (or pushed) pull request's, and a
+// merged one's, which seeds the branch from main's files again before it deploys.
 var (
 	openedSteps = []string{"create-branch", "seed-branch", "open-deploy-request"}
 	mergedSteps = []string{"create-branch", "seed-branch", "open-deploy-request", "wait-and-deploy", "delete-branch"}
@@ -123,9 +121,8 @@ func (d *demoRun) run(ctx context.Context) error {
 	return nil
 }
 
-// checkout writes a pull request's files for one event into its
-// directory, with the event payload, replacing what an earlier event's
-// job wrote.
+// checkout writes a pull request's files and event payload for one event into its
+// directory, replacing what an earlier event's job wrote.
 func (d *demoRun) checkout(pr demoPR, event string, tree map[string]string) error {
 	dir := d.prDir(pr)
 	if err := os.RemoveAll(dir); err != nil {

@@ -1,18 +1,8 @@
-// Command psflow-emulator runs a local PlanetScale API backed by real MySQL:
+// Command psflow-emulator runs a local PlanetScale API backed by real MySQL; docs/emulator.md
+// and "psflow-emulator serve --help" list its flags.
 //
-//	psflow-emulator serve --listen 127.0.0.1:8787 --org acme --database app \
-//	    --token-id ID --token SECRET [--mysql-dsn DSN] [--timings fast|zero|realistic] \
-//	    [--time-scale 1] [--rate-limit 600] [--token-access create_branch,…] [--token-database app] \
-//	    [--data-branching] \
-//	    [--mysql-listen 127.0.0.1:3306] [--mysql-ca-file FILE] [--insecure-mysql] [--sniff 25ms] \
-//	    [--max-rows 100000] [--dml-timeout 30s] [--select-timeout 900s] [--transaction-timeout 20s]
-//
-// The last four are PlanetScale's query limits, which the MySQL edge
-// enforces by default; 0 turns one off.
-//
-// Every flag can also come from PSFLOW_EMULATOR_<FLAG> (e.g.
-// PSFLOW_EMULATOR_TOKEN_ID; PSFLOW_EMULATOR_DATABASE takes a comma-separated
-// list).
+// Every flag can also come from PSFLOW_EMULATOR_<FLAG> (e.g. PSFLOW_EMULATOR_TOKEN_ID;
+// PSFLOW_EMULATOR_DATABASE takes a comma-separated list).
 package main
 
 import (
@@ -47,12 +37,12 @@ func usageError(format string, args ...any) error {
 }
 
 const usage = `usage: psflow-emulator <command> [flags]
-
+` + `
 commands:
   serve   run the PlanetScale API emulator until interrupted
   demo    run a pull request's whole life against an embedded emulator with psflow
   help    show this help
-
+` + `
 run "psflow-emulator serve --help" for the flags.
 `
 

@@ -103,10 +103,8 @@ func (s served) mainHas(t *testing.T, table string) bool {
 	return false
 }
 
-// TestServeSafeMigrationsFlag checks that --safe-migrations main starts
-// main with safe migrations on, so a deploy request into it can be opened
-// and deployed, and that without the flag main has them off and refuses
-// one, as a new PlanetScale database does.
+// TestServeSafeMigrationsFlag: --safe-migrations main turns safe migrations on, so a deploy
+// request into main deploys; without it, as on a new PlanetScale database, one is refused.
 func TestServeSafeMigrationsFlag(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		for _, on := range []bool{false, true} {
@@ -133,10 +131,8 @@ func TestServeSafeMigrationsFlag(t *testing.T) {
 	})
 }
 
-// TestServeRequireApprovalFlag checks that --require-approval starts the
-// database with require_approval_for_deploy on, so a deploy waits for an
-// approval by the --extra-token administrator, and that without it a
-// request deploys unapproved.
+// TestServeRequireApprovalFlag: --require-approval makes a deploy wait for the --extra-token
+// administrator's approval; without it a request deploys unapproved.
 func TestServeRequireApprovalFlag(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		for _, on := range []bool{false, true} {
@@ -188,9 +184,8 @@ func requiresApproval(t *testing.T, s served) bool {
 	return *db.RequireApproval
 }
 
-// TestServeDataBranchingAndTokenDatabaseFlags checks that
-// --data-branching starts the database with allow_data_branching on and
-// that --token-database limits the token to the databases it names.
+// TestServeDataBranchingAndTokenDatabaseFlags: --data-branching turns allow_data_branching
+// on, and --token-database limits the token to the databases it names.
 func TestServeDataBranchingAndTokenDatabaseFlags(t *testing.T) {
 	t.Parallel()
 	s := startServe(t, nil, "--database", "app", "--database", "other", "--data-branching", "--token-database", "app")

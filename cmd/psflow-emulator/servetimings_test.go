@@ -11,11 +11,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestServeDefaultsToObservableTimings checks that serve without
-// --timings uses the fast profile, where every asynchronous state can be
-// seen: a new branch is not ready at once, a new deploy request is
-// pending, and a deploy passes through each deployment state with time
-// in between, as on PlanetScale (issue 24, item 11).
+// TestServeDefaultsToObservableTimings: without --timings every asynchronous state can be
+// seen, as on PlanetScale (issue 24, item 11).
 func TestServeDefaultsToObservableTimings(t *testing.T) {
 	t.Parallel()
 	s := startServe(t, nil, "--safe-migrations", "main")

@@ -17,14 +17,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestSourcingOutputsSetsOnlyHandOvers runs a pull request's steps through
-// the binary as a buildspec does, one output file sourced after each step
-// (set -a; . out.env; set +a), and holds the inputs of every action
-// (--show-inputs) in the sourced environment against the environment
-// before: they differ by the declared hand-overs only, create-branch's
-// branch and open-deploy-request's reported_diff and number, which carry
-// the outputs.
-// The steps after create-branch name no branch: the hand-over gives it.
+// TestSourcingOutputsSetsOnlyHandOvers sources each step's output file as a buildspec does:
+// the inputs then differ only by the hand-overs, branch, reported_diff and number.
 func TestSourcingOutputsSetsOnlyHandOvers(t *testing.T) {
 	em := emulatortest.Start(t)
 	dir := t.TempDir()

@@ -26,10 +26,8 @@ type Run struct {
 	Outputs map[string]string // from the output file, without the PSFLOW_OUT_ prefix, lower case
 }
 
-// Env is the environment of a plain (non-GitHub) CI job pointed at em:
-// the pscale variable names for credentials and scope, the database, and
-// the emulator's CA as mysql_ca, so every MySQL connection psflow makes
-// runs over TLS verified against it.
+// Env is a plain CI job's environment pointed at em: pscale's variable names, the database,
+// and em's CA as mysql_ca, so every MySQL connection of psflow is TLS verified against it.
 func Env(em *emulator.Emulator, database string) map[string]string {
 	return map[string]string{
 		"PLANETSCALE_API_URL":          em.URL(),

@@ -5,13 +5,8 @@ import (
 	"strings"
 )
 
-// CodeBuildPullRequest is the environment AWS CodeBuild gives a build that
-// a GitHub webhook started for pull request n of repo (owner/name), from
-// branch feature/change-<n> into main, with event one of
-// PULL_REQUEST_CREATED, _UPDATED, _REOPENED, _MERGED or _CLOSED: the
-// variables of
-// https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html
-// that a webhook build sets.
+// CodeBuildPullRequest is what AWS CodeBuild sets for a webhook build of PR n of repo, event
+// PULL_REQUEST_* (docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html).
 func CodeBuildPullRequest(repo string, n int, event string) map[string]string {
 	_, name, _ := strings.Cut(repo, "/")
 	return map[string]string{

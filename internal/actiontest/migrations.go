@@ -25,10 +25,8 @@ func MigrationSettings(t *testing.T, em *emulator.Emulator, database string) pla
 	return d.MigrationSettings
 }
 
-// SetMigrationTable turns on the automatic migrations of database for
-// table, as an administrator would in the database's settings, and
-// reports whether em honours them: whether the database, read again,
-// has them.
+// SetMigrationTable turns on database's automatic migrations for table, as an administrator
+// would, and reports whether em honours them when the database is read again.
 func SetMigrationTable(t *testing.T, em *emulator.Emulator, database, table string) bool {
 	t.Helper()
 	want := planetscale.MigrationSettings{AutomaticMigrations: true, MigrationTableName: table}

@@ -9,10 +9,8 @@ import (
 	"strings"
 )
 
-// Flags are the go build flags of every release binary: no file system
-// paths and no VCS stamp, so the same source, Go version and target give the
-// same bytes wherever they are built. .goreleaser.yaml repeats them, and a
-// test holds the two together.
+// Flags are the go build flags of every release binary, so that builds are reproducible;
+// .goreleaser.yaml repeats them (docs/design/release.md).
 var Flags = []string{"-trimpath", "-buildvcs=false"}
 
 // LDFlags are the linker flags of a release binary of the given version,

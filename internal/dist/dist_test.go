@@ -14,9 +14,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestGoReleaserBuildsAsBuildDoes holds .goreleaser.yaml to the flags,
-// environment, targets and asset names of this package, which prepared the
-// sha256 that the release's binaries are checked against.
+// TestGoReleaserBuildsAsBuildDoes holds .goreleaser.yaml to this package's flags, environment,
+// targets and asset names, which prepared the sha256 the release is checked against.
 func TestGoReleaserBuildsAsBuildDoes(t *testing.T) {
 	data, err := os.ReadFile("../../.goreleaser.yaml")
 	assert.NilError(t, err)

@@ -37,9 +37,8 @@ func TestDockerfileBasesArePinned(t *testing.T) {
 	}
 }
 
-// TestGoReleaserBuildsTheImages holds .goreleaser.yaml's images to the
-// Dockerfile: psflow's linux binaries, where the release stage copies them
-// from, and stages that exist.
+// TestGoReleaserBuildsTheImages holds .goreleaser.yaml's images to the Dockerfile: psflow's
+// linux binaries, where the release stage copies them from, and stages that exist.
 func TestGoReleaserBuildsTheImages(t *testing.T) {
 	data, err := os.ReadFile("../../.goreleaser.yaml")
 	assert.NilError(t, err)

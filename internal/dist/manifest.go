@@ -34,9 +34,8 @@ var (
 // ValidVersion reports whether v is a release version: vMAJOR.MINOR.PATCH.
 func ValidVersion(v string) bool { return versionRE.MatchString(v) }
 
-// ReadManifest reads a manifest and checks it is complete: a release
-// version, and a sha256 for every binary on every target. A missing file is
-// an error satisfying errors.Is(err, fs.ErrNotExist).
+// ReadManifest reads a manifest and checks it has a version and every binary's sha256 for
+// every target; a missing file's error satisfies errors.Is(err, fs.ErrNotExist).
 func ReadManifest(path string) (Manifest, error) {
 	var m Manifest
 	data, err := os.ReadFile(path)

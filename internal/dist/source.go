@@ -9,11 +9,8 @@ import (
 	"os/exec"
 )
 
-// SourceDigest identifies the tree of commit rev in the repository at root,
-// leaving out the manifest itself: "sha256:" and the hash of git's listing
-// of every other file's mode, blob id and path. A manifest whose Source
-// differs from its tree's describes another tree: it was carried into a
-// later commit and its binaries were not built from that commit's source.
+// SourceDigest is "sha256:" and the hash of git's listing of rev's files but the manifest:
+// their mode, blob id and path (docs/design/release.md).
 func SourceDigest(ctx context.Context, root, rev string) (string, error) {
 	cmd := exec.CommandContext(ctx, "git", "ls-tree", "-r", "--full-tree", rev)
 	cmd.Dir = root

@@ -50,9 +50,8 @@ func ParseTarget(s string) (Target, error) {
 	return Target{os, arch}, nil
 }
 
-// File is the name of the binary's release asset for the target, e.g.
-// psflow_linux_amd64 or psflow_windows_arm64.exe; the shim downloads it by
-// this name and looks its sha256 up under it.
+// File is the binary's release asset name for the target (psflow_linux_amd64,
+// psflow_windows_arm64.exe), which the shim downloads and looks its sha256 up under.
 func (b Binary) File(t Target) string {
 	name := b.Name + "_" + t.String()
 	if t.OS == "windows" {

@@ -9,10 +9,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestOutputsNeverSetInputs holds every action's outputs against every
-// action's inputs: a variable an output is written as is read by no
-// input, but for the declared hand-overs, which set exactly the inputs of
-// their own name.
+// TestOutputsNeverSetInputs: no input reads the variable an output is written as, but the
+// declared hand-overs, which set exactly the inputs of their own name.
 func TestOutputsNeverSetInputs(t *testing.T) {
 	t.Parallel()
 	assert.NilError(t, step.CheckEnvNames(actions.All()))

@@ -52,10 +52,8 @@ func generate(root string, write bool) ([]string, error) {
 	return stale, nil
 }
 
-// actionYAML renders a composite action that runs psflow through the
-// entrypoint shim. Inputs reach the binary only through env: (GitHub sets
-// no INPUT_* for composite actions, and an expression pasted into run:
-// would be a script injection).
+// actionYAML renders a composite action running psflow through the entrypoint shim; inputs go
+// through env: (composites get no INPUT_*, and ${{ }} in run: would allow script injection).
 func actionYAML(a *step.Action) []byte {
 	inputs, env := mapping(), mapping()
 	for _, in := range a.Inputs {
@@ -117,10 +115,8 @@ func inputDoc(in step.Input) string {
 	return doc
 }
 
-// actionDefault is an input's default: in action.yml, as YAML: its
-// declared default, or for a github_token the job's token. psflow reads
-// an INPUT_<NAME> equal to the declared default as unset, so that
-// PSFLOW_<NAME> and the input's own variable still apply under it.
+// actionDefault is an input's default in action.yml: the declared one, or the job's token for
+// github_token. psflow reads an INPUT_<NAME> equal to it as unset, so other variables apply.
 func actionDefault(in step.Input) *yaml.Node {
 	if isGitHubToken(in) {
 		return plain("${{ github.token }}")
@@ -143,11 +139,8 @@ func actionPagePath(a *step.Action) string {
 
 var sectionRE = regexp.MustCompile(`(?s)(<!-- BEGIN GENERATED: ([a-z-]+) -->\n).*?(<!-- END GENERATED: ([a-z-]+) -->)`)
 
-// actionPage renders an action's reference page: the page as written, with
-// its generated section (between the BEGIN and END GENERATED markers)
-// holding the action's inputs and outputs. Everything outside the markers
-// is hand-written and kept as it is. A missing page is started with the
-// action's description and an empty hand-written part.
+// actionPage renders an action's reference page: the inputs and outputs between the GENERATED
+// markers, the hand-written rest kept (the description, for a new page).
 func actionPage(root string, a *step.Action) ([]byte, error) {
 	rel := actionPagePath(a)
 	old, err := os.ReadFile(filepath.Join(root, rel))
@@ -171,7 +164,8 @@ func tables(a *step.Action) string {
 	var b strings.Builder
 	if n := len(a.Inputs); n > 0 {
 		in := a.Inputs[n-1]
-		fmt.Fprintf(&b, "Set an input with `with:` on GitHub, or as a flag, `INPUT_<NAME>` or `PSFLOW_<NAME>` (`%s`, `%s`, `%s`); outside GitHub, outputs are `PSFLOW_OUT_<OUTPUT>` lines of the output file. See [Inputs and outputs](../inputs-and-outputs.md).\n\n",
+		fmt.Fprintf(&b, "Set an input with `with:` on GitHub, or as a flag, `INPUT_<NAME>` or `PSFLOW_<NAME>` (`%s`, `%s`, `%s`); "+
+			"outside GitHub, outputs are `PSFLOW_OUT_<OUTPUT>` lines of the output file. See [Inputs and outputs](../inputs-and-outputs.md).\n\n",
 			in.Flag(), in.EnvNames()[0], in.EnvNames()[1])
 	}
 	b.WriteString("| Input | Description | Default |\n|---|---|---|\n")

@@ -12,9 +12,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestNoExpressionInRunScripts fails when any action.yml of the repository
-// pastes a ${{ … }} expression into a run: script, where a branch name or
-// PR title could inject shell commands. Values must go through env:.
+// TestNoExpressionInRunScripts fails when an action.yml pastes a ${{ … }} expression into a
+// run: script, where a branch name or PR title could inject shell; values go through env:.
 func TestNoExpressionInRunScripts(t *testing.T) {
 	var checked int
 	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {

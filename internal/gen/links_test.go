@@ -22,9 +22,8 @@ var mdLink = regexp.MustCompile(`\]\(<?([^)\s>]+)>?(?:\s+"[^"]*")?\)`)
 // codeSpan matches inline code, where brackets are not links.
 var codeSpan = regexp.MustCompile("`+[^`]*`+")
 
-// TestMarkdownLinks fails when a relative link in the README, CONTRIBUTING
-// or a page under docs/ names a file that does not exist, or an anchor
-// that no heading of its page makes.
+// TestMarkdownLinks fails on a relative link of the README, CONTRIBUTING or docs/ to a missing
+// file, or to an anchor no heading of its page makes.
 func TestMarkdownLinks(t *testing.T) {
 	const root = "../.."
 	pages := []string{"README.md", "CONTRIBUTING.md"}
@@ -98,9 +97,8 @@ func proseLines(page string) []string {
 	return lines
 }
 
-// headingAnchors returns the anchors GitHub makes for a page's headings:
-// lowercased, punctuation but hyphens and underscores dropped, spaces made
-// hyphens, and -1, -2, … after a repeated one.
+// headingAnchors returns GitHub's anchors for a page's headings: lowercased, punctuation but -
+// and _ dropped, spaces made hyphens, and -1, -2, … after a repeated one.
 func headingAnchors(page string) map[string]bool {
 	anchors := map[string]bool{}
 	seen := map[string]int{}

@@ -17,11 +17,8 @@ var remoteUses = regexp.MustCompile(`(?m)^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+)
 // fullSHA is a commit, the one ref nobody can move.
 var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
-// TestWorkflowsPinActionsByCommit fails when a workflow or example uses a
-// third-party action by a tag or branch, which its owner can move: every
-// one is pinned by full commit SHA with the version in a comment, as
-// GitHub's security hardening guide advises. psflow's own actions in the
-// examples stay on @v1, the ref the README tells users to pin.
+// TestWorkflowsPinActionsByCommit requires third-party actions pinned by full commit SHA, as
+// GitHub's security hardening guide advises; examples keep psflow's own at @v1, as the README.
 func TestWorkflowsPinActionsByCommit(t *testing.T) {
 	var files []string
 	for _, pattern := range []string{".github/workflows/*.yml", "examples/github/*.yml"} {

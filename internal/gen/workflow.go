@@ -12,7 +12,7 @@ import (
 const checkWorkflowHead = `# Uses every action with every input, for actionlint; run it by hand against an emulator.
 name: psflow-actions
 on:
-  workflow_dispatch:
+` + `  workflow_dispatch:
     inputs:
       api_url:
         description: PlanetScale API URL (an emulator's)
@@ -20,7 +20,7 @@ on:
 permissions:
   contents: read
   pull-requests: write
-jobs:
+` + `jobs:
   actions:
     runs-on: ubuntu-latest
     steps:
@@ -28,9 +28,8 @@ jobs:
       - uses: ./
 `
 
-// checkWorkflow renders a workflow that uses every local action with every
-// input set, so that actionlint checks each action.yml against real use:
-// an input renamed or removed in a declaration fails CI.
+// checkWorkflow renders a workflow using every local action with every input, so actionlint
+// checks each action.yml against real use and a renamed or removed input fails CI.
 func checkWorkflow(all []*step.Action) []byte {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(checkWorkflowHead), &doc); err != nil {

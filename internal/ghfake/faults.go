@@ -11,10 +11,8 @@ type fault struct {
 	status         int
 }
 
-// FailNext makes the next request with method (any method when "") whose
-// path starts with pathPrefix answer status with a GitHub error document.
-// The request is still checked and logged. Faults apply once each, in the
-// order they were added.
+// FailNext makes the next request of method ("" for any) under pathPrefix, still checked and
+// logged, answer status with a GitHub error; faults apply once each, in order.
 func (s *Server) FailNext(method, pathPrefix string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -200,11 +200,8 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) {
 // getUserDocs is the documentation_url of GET /user's errors.
 const getUserDocs = "https://docs.github.com/rest/users/users#get-the-authenticated-user"
 
-// getUser answers the token's user. A bot's token is an installation
-// token (GITHUB_TOKEN, a GitHub App's), which GET /user refuses as
-// api.github.com does: 403 "Resource not accessible by integration"
-// (seen with a create-github-app-token token:
-// github.com/actions/create-github-app-token/issues/258).
+// getUser answers the token's user; like GitHub, it refuses an installation token 403 "Resource
+// not accessible by integration" (github.com/actions/create-github-app-token/issues/258).
 func (s *Server) getUser(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

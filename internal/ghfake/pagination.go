@@ -13,9 +13,8 @@ const (
 	maxPerPage     = 100
 )
 
-// page is a list request's page and per_page, normalised the way GitHub
-// does: a missing or unusable page is 1, per_page defaults to 30 and is
-// capped at 100.
+// page is a list request's page and per_page as GitHub normalises them: page 1 when missing or
+// unusable, per_page 30 by default and at most 100.
 type page struct {
 	number, size int
 }
@@ -42,9 +41,8 @@ func (p page) last(total int) int {
 	return max(1, (total+p.size-1)/p.size)
 }
 
-// link returns the Link header GitHub sends for this page: prev, next, last
-// and first relations, in that order, each present only when it leads
-// somewhere; "" when everything fits on one page.
+// link returns GitHub's Link header for this page: prev, next, last and first, in that order,
+// each only when it leads somewhere; "" when everything fits on one page.
 func (p page) link(base string, q url.Values, total int) string {
 	last := p.last(total)
 	if last == 1 && p.number == 1 {

@@ -24,9 +24,8 @@ const (
 	PatternGetUser       = "GET /user"
 )
 
-// DefaultLogin is the login of the token's owner unless SetUser changes it:
-// the user GITHUB_TOKEN acts as in a workflow. Its token is an
-// installation token, so GET /user refuses it (403).
+// DefaultLogin is the token owner's login unless SetUser changes it: GITHUB_TOKEN's user, whose
+// installation token GET /user refuses (403).
 const DefaultLogin = "github-actions[bot]"
 
 // epoch is the fake clock's start; each change to the state advances it by
@@ -104,10 +103,8 @@ func New(t testing.TB) *Server {
 // as github_api_url or to gh.New.
 func (s *Server) URL() string { return s.srv.URL + "/" }
 
-// SetUser changes the token's owner, who authors the comments the API
-// creates: typ "User" for a user's token (a personal access token, which
-// GET /user answers), "Bot" for an installation token (GET /user answers
-// 403).
+// SetUser changes the token's owner, who authors the comments: typ "User" for a user's token,
+// which GET /user answers, "Bot" for an installation token, which it refuses (403).
 func (s *Server) SetUser(login, typ string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

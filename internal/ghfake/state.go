@@ -47,9 +47,8 @@ type Comment struct {
 	UpdatedAt time.Time
 }
 
-// AddPull registers pull request number in owner/repo with state "open" or
-// "closed"; merged requires "closed". Comments can only be listed and
-// created on registered numbers, as on GitHub.
+// AddPull registers pull request number in owner/repo, "open" or "closed" (merged requires
+// "closed"); as on GitHub, comments exist only on registered numbers.
 func (s *Server) AddPull(owner, repo string, number int, state string, merged bool) {
 	s.t.Helper()
 	if number <= 0 || (state != "open" && state != "closed") || (merged && state != "closed") {
@@ -87,9 +86,8 @@ func (s *Server) SeedComments(owner, repo string, number, n int, author string) 
 	}
 }
 
-// AddComment adds a comment with body by login, a "User" or, for a login
-// ending in "[bot]", a "Bot", to the pull request (registering it as open
-// if it is unknown), as if someone else had posted it, and returns its id.
+// AddComment adds a comment by login ("Bot" if it ends in "[bot]", else "User") to the pull
+// request, registering it as open if unknown, as if someone else posted it; it returns its id.
 func (s *Server) AddComment(owner, repo string, number int, login, body string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -8,11 +8,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// AdviceBeforeMerge follows open-deploy-request's advice on a conflict
-// before the merge: another pull request deploys a change to the same
-// column between this one's seed-branch and its open-deploy-request, so
-// its request conflicts; merging main into the pull request and pushing,
-// as advised, brings the branch onto production and the request deploys.
+// AdviceBeforeMerge follows open-deploy-request's advice on a conflict before the merge:
+// merging main and pushing lets the request deploy (docs/design/history-tests.md).
 func AdviceBeforeMerge(t *testing.T, em *emulator.Emulator, b *Binary) {
 	repo := NewRepo(map[string]string{"db/schema/rooms.sql": roomsFloor})
 	must(t, b.Merge(t, 1, repo.Merge(repo.Open(1))), "#1 merge")

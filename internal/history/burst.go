@@ -22,16 +22,8 @@ func burstTable(n int) string {
 	return fmt.Sprintf("CREATE TABLE burst_%d (\n  id BIGINT NOT NULL,\n  PRIMARY KEY (id)\n);\n", n)
 }
 
-// Burst merges five pull requests of one repository within a minute, as
-// a team does before a release, against em running the realistic timings
-// scaled by scale (its revert window is 30 minutes times scale). Each
-// merged job runs the example workflow's steps with wait-and-deploy under
-// its defaults and a timeout of 60 minutes times scale, the default in the
-// same time. A sixth pull request merges last, and its job times out
-// while queued. It checks that the five deployed one at a time in the
-// order they were queued, none timed out, production holds exactly their
-// tables, and the failed job's change did not deploy later; then that
-// running the failed job again deploys it.
+// Burst merges five pull requests within a minute, and a sixth whose job times out while
+// queued, under em's realistic timings scaled by scale (docs/design/history-tests.md).
 func Burst(t *testing.T, em *emulator.Emulator, scale float64) {
 	repo := NewRepo(map[string]string{"README.md": "# burst\n"})
 	b := NewBinary(em)

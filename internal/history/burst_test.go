@@ -8,9 +8,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
-// burstScale runs the realistic timings 20 times faster: a 90 s revert
-// window, deployments of about 3 s, and wait-and-deploy's 60 minute
-// default timeout as 3 minutes.
+// burstScale runs the realistic timings 20 times faster: a 90 s revert window, deployments
+// of about 3 s, and wait-and-deploy's 60 minute default timeout as 3 minutes.
 const burstScale = 0.05
 
 // Five pull requests merged within a minute deploy in order under the

@@ -26,10 +26,8 @@ const (
 		"-- +goose Down\nDROP TABLE bookings;\n"
 )
 
-// SetupGoose turns on automatic migrations for goose's table, as a team
-// does once in the database's settings. Production has no table yet:
-// the first `goose up` creates it on a branch, and the first deploy
-// request carries it.
+// SetupGoose turns on automatic migrations for goose's table, as a team does once; the first
+// `goose up` creates the table on a branch, and the first deploy request carries it.
 func SetupGoose(t *testing.T, em *emulator.Emulator) {
 	t.Helper()
 	c, err := planetscale.New(planetscale.Config{APIURL: em.URL(), TokenID: em.TokenID(), Token: em.Token(), Org: em.Org()})
@@ -40,11 +38,8 @@ func SetupGoose(t *testing.T, em *emulator.Emulator) {
 	assert.NilError(t, err)
 }
 
-// GooseHistory plays a repository whose team migrates with goose through
-// r: each pull request branches off production as it is then, and its
-// `goose up` applies only its own migration, as the branch holds
-// production's goose_db_version rows. It checks production's end state:
-// the tables, each version recorded once, and no branch but main.
+// GooseHistory plays through r a repository whose team migrates with goose, each `goose up`
+// applying only its PR's migration, and checks production's end state.
 func GooseHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	repo := NewRepo(map[string]string{"README.md": "# bookings\n"})
 	must := mustOK(t)
@@ -80,12 +75,8 @@ func GooseHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	assert.DeepEqual(t, Branches(em), []string{"main"})
 }
 
-// GooseOverlap plays two goose pull requests that branch off the same
-// production and deploy one after the other: both branches record their
-// migration under the same goose_db_version id, production keeps the
-// first one's row for that id, and the second's version is not recorded
-// though its schema was deployed. The next `goose up` on a branch then
-// runs the second's migration again, and fails.
+// GooseOverlap deploys two goose pull requests branched off the same production, whose rows
+// collide so the next `goose up` fails (docs/design/history-tests.md).
 func GooseOverlap(t *testing.T, em *emulator.Emulator, r *GooseRunner) {
 	repo := NewRepo(map[string]string{"README.md": "# bookings\n"})
 	must := mustOK(t)

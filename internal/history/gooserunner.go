@@ -11,10 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// GooseRunner runs the jobs of a workflow whose team migrates with goose
-// instead of seed-branch: create-branch, then `goose up` on its dsn
-// output with the tree's db/migrations, then open-deploy-request; a
-// merge also runs wait-and-deploy and delete-branch.
+// GooseRunner runs a goose team's jobs: create-branch, `goose up` on its dsn output, then
+// open-deploy-request; a merge also runs wait-and-deploy and delete-branch.
 type GooseRunner struct {
 	em  *emulator.Emulator
 	env map[string]string
@@ -34,9 +32,8 @@ func (g *GooseRunner) psflow(t *testing.T, res *Result, n int, action string, ar
 	return r, r.ExitCode == 0
 }
 
-// goose runs `goose -dir <dir>/db/migrations mysql <dsn> up` as a CI
-// step would, trusting the emulator's CA as a CI job trusts the system
-// roots, and adds what it printed to res.
+// goose runs `goose -dir <dir>/db/migrations mysql <dsn> up` as a CI step would, trusting the
+// emulator's CA, and adds what it printed to res.
 func (g *GooseRunner) goose(t *testing.T, res *Result, dir, dsn string) bool {
 	t.Helper()
 	cmd := icmd.Command(Goose(t), "-dir", filepath.Join(dir, "db", "migrations"), "-certfile", g.em.CAFile(), "mysql", dsn, "up")

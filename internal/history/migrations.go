@@ -13,11 +13,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// MigrationsHistory plays one repository's life in migrations mode
-// through r, against em's database app with automatic migrations on for
-// schema_migrations, and checks the end state: each migration applied
-// once, in production's migration table with its checksum, the rows
-// written in production kept, and no branch but main.
+// MigrationsHistory plays one repository's life in migrations mode through r, with automatic
+// migrations on for schema_migrations, and checks production's end state.
 func MigrationsHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	repo := NewRepo(map[string]string{"README.md": "# bookings\n"})
 	must := func(res Result, what string) Result { t.Helper(); return must(t, res, what) }

@@ -51,10 +51,8 @@ func Schema(t *testing.T, db *sql.DB) map[string]string {
 	return out
 }
 
-// Expected builds the schema files of a tree in a fresh database of em's
-// storage, tables first, and returns its schema: what production must
-// hold when it holds exactly what the files define. View definitions name
-// their database, so the fresh database's name is replaced by prod's.
+// Expected returns the schema a tree's files give a fresh database of em's storage, tables
+// first, with the database's name in views replaced by prod.
 func Expected(t *testing.T, em *emulator.Emulator, tree map[string]string, prod string) map[string]string {
 	t.Helper()
 	ctx := context.Background()

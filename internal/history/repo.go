@@ -50,9 +50,8 @@ func (p *PR) Set(path, content string) *PR { p.changes[path] = content; return p
 // Delete removes a file in the pull request.
 func (p *PR) Delete(path string) *PR { p.changes[path] = ""; return p }
 
-// Tree is the files a pull request's checkout holds: like GitHub's merge
-// ref, main as it is now with the pull request's base's changes and its
-// own applied (a base that merged is part of main).
+// Tree is a pull request's checkout: like GitHub's merge ref, main as it is now with the
+// changes of the pull request and of its base applied.
 func (r *Repo) Tree(p *PR) map[string]string {
 	tree := maps.Clone(r.main)
 	var chain []*PR
@@ -89,10 +88,8 @@ func must(t *testing.T, res Result, what string) Result {
 	return res
 }
 
-// firstPR plays a repository's first pull request through r: pushed,
-// pushed again (the re-run changes nothing), merged; then a row is written
-// in production's rooms, which the rest of the history must keep. It
-// returns production's connection.
+// firstPR pushes a repository's first pull request twice, merges it and writes a row in
+// production's rooms, which the history must keep; it returns production's connection.
 func firstPR(t *testing.T, em *emulator.Emulator, r Runner, repo *Repo, pr *PR) *sql.DB {
 	t.Helper()
 	must(t, r.Push(t, pr.N, repo.Tree(pr)), "#1 push")

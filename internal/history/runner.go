@@ -19,13 +19,11 @@ type Runner interface {
 	// Push runs the job of an opened or pushed pull request on its tree:
 	// create-branch, seed-branch, open-deploy-request.
 	Push(t *testing.T, n int, tree map[string]string) Result
-	// Merge runs the job of a merged pull request on main's tree then:
-	// create-branch, seed-branch, open-deploy-request, wait-and-deploy,
-	// delete-branch.
+	// Merge runs a merged pull request's job on main's tree: create-branch, seed-branch,
+	// open-deploy-request, wait-and-deploy, delete-branch.
 	Merge(t *testing.T, n int, tree map[string]string) Result
-	// Race merges two pull requests whose jobs overlap: both are seeded
-	// and open their deploy requests before the first deploys, so the
-	// second deploys onto a production that moved under it.
+	// Race merges two pull requests whose jobs overlap: both open their deploy requests before
+	// the first deploys, so the second deploys onto a production that moved.
 	Race(t *testing.T, first, second int, firstTree, secondTree map[string]string) (Result, Result)
 }
 
@@ -66,9 +64,8 @@ func NewMigrationsBinary(em *emulator.Emulator) *Binary {
 	return &Binary{em: em, env: actiontest.Env(em, "app"), inputs: map[string]string{"migrations": "db/migrations", "data": "db/data"}}
 }
 
-// step runs one action for pull request n in dir (the checkout, for
-// seed-branch), on the pull request event in the file event names, as a
-// GitHub job does.
+// step runs one action for pull request n in dir (the checkout, for seed-branch), with the
+// event file event, as a GitHub pull request job does.
 func (b *Binary) step(t *testing.T, n int, dir, event, action string, args ...string) actiontest.Run {
 	t.Helper()
 	args = append([]string{"--branch", "pr-" + strconv.Itoa(n)}, args...)

@@ -26,10 +26,8 @@ func roomsNamed(n string) string {
 	return strings.Replace(roomsFloor, "VARCHAR(100)", "VARCHAR("+n+")", 1)
 }
 
-// SchemaHistory plays one repository's life in schema mode through r,
-// against em's database app, and checks production's end state: exactly
-// the schema main's files define, the rows written in production kept, no
-// table of psflow's, and no branch but main.
+// SchemaHistory plays one repository's life in schema mode through r and checks production's
+// end state (docs/design/history-tests.md).
 func SchemaHistory(t *testing.T, em *emulator.Emulator, r Runner) {
 	repo := NewRepo(map[string]string{"README.md": "# bookings\n"})
 	must := func(res Result, what string) Result { t.Helper(); return must(t, res, what) }

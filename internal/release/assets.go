@@ -8,9 +8,8 @@ import (
 	"strings"
 )
 
-// writeAssets copies each checked binary to out under its release asset
-// name and writes out/checksums.txt of them, in sha256sum's format. When
-// GoReleaser wrote distDir/checksums.txt, it must list the same.
+// writeAssets copies each checked binary to out under its asset name, with a checksums.txt in
+// sha256sum's format, which must match GoReleaser's distDir/checksums.txt if there is one.
 func writeAssets(distDir, out string, built, sums map[string]string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err

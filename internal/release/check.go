@@ -11,10 +11,8 @@ import (
 	"github.com/psflow/psflow/internal/dist"
 )
 
-// check verifies the tree's entrypoint/release.json, when it has one: it is
-// complete, and it describes this very tree, so the binaries it names were
-// built from the source beside it. With tag set, the file must exist and
-// record that version.
+// check verifies that the tree's entrypoint/release.json, if any, is complete and describes
+// this tree; with tag set, the file must exist and record that version.
 func check(ctx context.Context, root, tag string, stdout io.Writer) error {
 	m, err := dist.ReadManifest(filepath.Join(root, dist.ManifestPath))
 	if errors.Is(err, fs.ErrNotExist) && tag == "" {

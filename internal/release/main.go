@@ -1,11 +1,9 @@
-// Command release prepares and checks psflow's releases (see "Releasing"
-// in CONTRIBUTING.md):
+// Command release prepares and checks psflow's releases (see "Releasing" in CONTRIBUTING.md
+// and docs/design/release.md):
 //
-//	go run ./internal/release prepare v1.2.3      build every release binary, record their sha256 in
-//	                                              entrypoint/release.json, commit and tag the release
-//	go run ./internal/release check [-tag v1.2.3] check entrypoint/release.json against the tree
-//	go run ./internal/release verify [-rebuild] [-out assets] dist
-//	                                              check GoReleaser's binaries against the record
+//	go run ./internal/release prepare v1.2.3                        # build, record, commit, tag
+//	go run ./internal/release check [-tag v1.2.3]                   # check the record's tree
+//	go run ./internal/release verify [-rebuild] [-out assets] dist  # check GoReleaser's build
 package main
 
 import (

@@ -10,12 +10,8 @@ import (
 	"github.com/psflow/psflow/internal/dist"
 )
 
-// prepare makes the release commit of version on top of a clean HEAD: it
-// builds every binary for every target as a release does, records their
-// sha256 in entrypoint/release.json, commits that as "Release VERSION" and
-// tags it; then it commits the file's removal, so the commits that follow,
-// whose source differs, build psflow from source instead of downloading a
-// binary built from other source.
+// prepare builds every release binary, records their sha256 in entrypoint/release.json, and
+// commits and tags that as "Release VERSION", then commits the file's removal.
 func prepare(ctx context.Context, root, version string, build buildFunc, stdout io.Writer) error {
 	if !dist.ValidVersion(version) {
 		return fmt.Errorf("version %q is not vMAJOR.MINOR.PATCH", version)

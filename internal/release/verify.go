@@ -22,16 +22,8 @@ type artifact struct {
 	Extra  struct{ Binary string }
 }
 
-// verify checks the binaries GoReleaser built into distDir. By default it
-// compares them with entrypoint/release.json: every recorded binary must have
-// been built, with the recorded sha256, by the recorded Go. With rebuild it
-// builds each of them again with dist.Build instead, at the version
-// GoReleaser stamped, and compares: proof that .goreleaser.yaml and
-// dist.Build, which prepared the record, make the same bytes.
-//
-// With out set, it then copies the checked binaries into out under their
-// release asset names, beside a checksums.txt of them, which must agree with
-// GoReleaser's when it wrote one: what out holds is what gets published.
+// verify checks GoReleaser's binaries in distDir against entrypoint/release.json, or with
+// rebuild against dist.Build's, then copies them into out if set (docs/design/release.md).
 func verify(ctx context.Context, root, distDir string, rebuild bool, out string, stdout io.Writer) error {
 	built, err := readArtifacts(root, distDir)
 	if err != nil {

@@ -54,11 +54,8 @@ func badValues(in step.Input) []badValue {
 // forge a line of the output file.
 var plainValues = []string{"shell", "newline-output", "env-file", "delimiter"}
 
-// TestBadInput gives every input of every action (from their declarations)
-// each bad value, in GitHub mode and, for those that could forge a line of
-// the output file, in plain mode, and checks the run ends with
-// exit 2 and one error line, or exit 0 or 1, and that nothing the value
-// holds became a second output, a workflow command or a shell command.
+// TestBadInput gives every action's inputs each bad value, in GitHub and plain mode: the run
+// exits 0, 1 or 2 and forges no output, workflow command or shell command.
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	type bcase struct {
@@ -120,9 +117,8 @@ func TestBadInput(t *testing.T) {
 // titled with the action.
 var commandRE = regexp.MustCompile(`^::(add-mask|error|warning|notice)( title=psflow ([a-z-]+))?::`)
 
-// allowedCommand reports whether a workflow command is one psflow issues
-// itself: an annotation of this action, or a mask of a secret input's
-// value (which the runner only hides, whatever it holds).
+// allowedCommand reports whether a workflow command is psflow's own: an annotation of this
+// action, or a mask of a secret input's value (which the runner only hides).
 func allowedCommand(cmd, action string, in step.Input, value string) bool {
 	m := commandRE.FindStringSubmatch(cmd)
 	if m == nil {
@@ -149,10 +145,8 @@ func withoutFlag(args []string, flag string) []string {
 	return out
 }
 
-// TestHostileEvent feeds hostile text through the GitHub event, where an
-// attacker controls it: a pull request title (the deploy request's notes,
-// in the comment and the summary) and a head ref (the branch name outside
-// a pull request).
+// TestHostileEvent feeds hostile text through the GitHub event: a pull request title (the deploy
+// request's notes, in the comment and summary) and a head ref (the branch outside a PR).
 func TestHostileEvent(t *testing.T) {
 	t.Parallel()
 	const hostile = "Fix\n::set-output name=number::666\n::add-path::/tmp/evil\n" + ghDelimiter + "\n$(touch {dir}/pwned)"

@@ -20,11 +20,8 @@ type outcome struct {
 	passwords map[string]int
 }
 
-// expect returns the outcome the documentation promises for a case:
-// transient faults are retried to success, on a create or deploy after
-// the action has reconciled what the failed call did; 401 and 403 are configuration errors (exit 2); 404
-// and 422 are refusals (exit 1). Calls whose failure an action tolerates or
-// reads as an answer are listed in overrides.
+// expect returns the documented outcome: transient faults retried to success, after reconciling
+// a create or deploy; 401 and 403 exit 2, 404 and 422 exit 1; overrides list the exceptions.
 func expect(c faultCase) outcome {
 	key := c.sc.name + " " + c.call.endpoint + " " + c.fault.name
 	if o, ok := overrides[key]; ok {

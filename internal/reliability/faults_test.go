@@ -53,10 +53,8 @@ func (c faultCase) name() string { return c.sc.name + "/" + c.call.short() + "/"
 // process and the emulator's storage.
 const workers = 6
 
-// TestFaultMatrix runs every scenario once cleanly to learn the API calls
-// it makes, then once per call and fault with that fault injected into
-// the call's first request, and checks the exit code, the message and the
-// invariants after each run.
+// TestFaultMatrix learns each scenario's API calls from a clean run, then injects each fault into
+// each call's first request and checks exit code, message and invariants.
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex

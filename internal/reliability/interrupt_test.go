@@ -27,15 +27,12 @@ import (
 // explores others.
 const interruptSeed = 20251122
 
-// pointsPerScenario is how many requests of each scenario it is
-// interrupted during, each with SIGTERM and with SIGKILL (plus a point
-// partway into long work after a request).
+// pointsPerScenario is how many requests of each scenario it is interrupted during, by SIGTERM
+// and by SIGKILL (plus a point partway into long work after a request).
 const pointsPerScenario = 3
 
-// point is where a run is interrupted: while the first request of a call
-// is in flight, or, with after > 0, that long after it was answered.
-// Requests are picked by call, not by count: how often a wait polls
-// depends on timing.
+// point is where a run is interrupted: during a call's first request, or after that long after
+// its answer; calls, not counts, pick requests, as polling depends on timing.
 type point struct {
 	call  call
 	after time.Duration
@@ -48,9 +45,8 @@ func (p point) String() string {
 	return fmt.Sprintf("%s+%s", p.call.short(), p.after.Round(time.Millisecond))
 }
 
-// TestInterruption interrupts every scenario with SIGTERM and SIGKILL at
-// seeded random points, then checks what the interrupted run left and
-// that running it again ends where an uninterrupted run does.
+// TestInterruption interrupts every scenario by SIGTERM and SIGKILL at seeded random points, and
+// checks what it left and that a re-run ends where an uninterrupted run does.
 func TestInterruption(t *testing.T) {
 	t.Parallel()
 	seed := uint64(interruptSeed)
@@ -99,9 +95,8 @@ func reference(t *testing.T, sc scenario) (endState, []emulator.Request) {
 	return readEndState(t, em), em.Requests()
 }
 
-// pickPoints chooses where to interrupt a run that made reqs: while the
-// first request of a call is in flight, or, where the run works on its own
-// for a while after it (seed-branch loading), partway into that work.
+// pickPoints chooses where to interrupt a run that made reqs: during a call's first request, or
+// partway into work the run does on its own after one (seed-branch loading).
 func pickPoints(rng *rand.Rand, reqs []emulator.Request) []point {
 	var firsts []int // index of each call's first request
 	seen := map[string]bool{}

@@ -19,11 +19,8 @@ func takeSnapshot(t *testing.T, em *emulator.Emulator) snapshot {
 	return snapshot{main: tables(t, em, "main")}
 }
 
-// checkInvariants fails the test when the emulator holds something no run
-// of the scenario may leave, whatever the run's outcome: a branch besides
-// main and the scenario's own, a password besides those it may hand out,
-// a deploy request deployed twice or opened twice, or main changed other
-// than by the scenario's deploy.
+// checkInvariants fails when the emulator holds what no run may leave: an extra branch or
+// password, a deploy request deployed or opened twice, or main changed but by the deploy.
 func checkInvariants(t *testing.T, em *emulator.Emulator, sc scenario, before snapshot) {
 	t.Helper()
 	for _, p := range invariantProblems(t, em, sc, before) {

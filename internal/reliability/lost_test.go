@@ -15,10 +15,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// loser is a proxy in front of an emulator that serves the first request
-// matching its call and then drops the connection instead of answering:
-// the API did the work, the client never heard. The emulator's own faults
-// answer instead of serving, so they cannot make this case.
+// loser is a proxy that serves the first request of its call, then drops the connection: the
+// API did the work, the client never heard. The emulator's own faults cannot do this.
 type loser struct {
 	*httptest.Server
 	call  call

@@ -14,9 +14,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// modes are the two ways psflow runs: as a GitHub action (GITHUB_ACTIONS,
-// INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) and in
-// plain CI (pscale variable names, an output file and a summary file).
+// modes are psflow's two ways to run: a GitHub action (INPUT_*, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY) and plain CI (pscale variable names, output and summary files).
 var modes = []string{"github", "plain"}
 
 // modeRun is one finished run in a mode, with everything it wrote.
@@ -31,9 +30,8 @@ type modeRun struct {
 // printed is everything the run wrote where a person or a log sees it.
 func (r modeRun) printed() string { return r.Stdout() + r.Stderr() + r.summary }
 
-// runInMode runs `psflow action args...` against apiURL in a mode. vars
-// are the scope of the run as PLANETSCALE_*/PSFLOW_* names; in GitHub
-// mode they are passed as INPUT_* instead.
+// runInMode runs `psflow action args...` in a mode, vars being the run's scope as
+// PLANETSCALE_*/PSFLOW_* names, passed as INPUT_* in GitHub mode.
 func runInMode(t *testing.T, mode string, vars map[string]string, action string, args ...string) modeRun {
 	t.Helper()
 	dir := t.TempDir()
@@ -98,9 +96,8 @@ func readFile(t *testing.T, path string) string {
 // output values.
 const ghDelimiter = "_GitHubActionsFileCommandDelimeter_"
 
-// parseGitHubOutput reads a GITHUB_OUTPUT file the way the runner does:
-// name=value lines and name<<DELIMITER blocks. It fails on a line the
-// runner would reject and on an output set twice.
+// parseGitHubOutput reads a GITHUB_OUTPUT file as the runner does (name=value lines,
+// name<<DELIMITER blocks), failing on a line the runner rejects and on an output set twice.
 func parseGitHubOutput(t *testing.T, data string) map[string]string {
 	t.Helper()
 	outputs := map[string]string{}

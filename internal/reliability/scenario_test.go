@@ -199,9 +199,8 @@ func seedRows(n int) string {
 	return b.String()
 }
 
-// start runs an emulator for the scenario and sets it up: main gets the
-// base schema, then the scenario's own setup runs. It returns the
-// emulator and the action's arguments. opts choose the storage.
+// start runs an emulator on the storage opts choose, gives main the base schema, runs the
+// scenario's setup, and returns the emulator and the action's arguments.
 func (sc scenario) start(t *testing.T, opts ...emulatortest.Option) (*emulator.Emulator, []string) {
 	t.Helper()
 	em := emulatortest.Start(t, append([]emulatortest.Option{emulatortest.WithTimings(sc.timings), emulatortest.WithRateLimit(0)}, opts...)...)

@@ -25,10 +25,8 @@ import (
 // secretOutputs are the outputs that hold a secret.
 var secretOutputs = []string{"password", "database_url", "dsn"}
 
-// TestSecretsStayHidden runs every scenario in GitHub and plain mode, with
-// a GitHub token and a pull request to comment on, and checks that no
-// service token, GitHub token or password psflow was given or made shows
-// anywhere but where it belongs.
+// TestSecretsStayHidden runs every scenario in both modes, with a GitHub token and a pull
+// request, and checks that no token or password shows where it does not belong.
 func TestSecretsStayHidden(t *testing.T) {
 	t.Parallel()
 	type scase struct {
@@ -55,9 +53,8 @@ func TestSecretsStayHidden(t *testing.T) {
 	})
 }
 
-// TestErrorsAreRedacted provokes failures whose errors carry credentials:
-// an API error quoting a DSN, MySQL refusing seed-branch's password, and
-// an API URL with a password psflow cannot parse.
+// TestErrorsAreRedacted provokes errors carrying credentials: an API error quoting a DSN, MySQL
+// refusing seed-branch's password, and an API URL with a password psflow cannot parse.
 func TestErrorsAreRedacted(t *testing.T) {
 	t.Parallel()
 	const leaked = "Sup3rS3cretPw"
@@ -120,10 +117,8 @@ func seedRefused(t *testing.T, mode string, opts ...emulatortest.Option) (modeRu
 	return r, append(rec.passwords(), em.Token())
 }
 
-// checkSecrets fails when a secret shows where it must not: stderr, the
-// summary, stdout (in GitHub mode only in an ::add-mask:: line) and the
-// outputs other than the secret ones, which GitHub mode must have masked
-// line by line before. Credentials in any URL or DSN must be redacted.
+// checkSecrets fails on a secret in stderr, the summary, stdout (but ::add-mask:: lines) or a
+// non-secret output, or on a secret output GitHub mode did not mask line by line first.
 func checkSecrets(t *testing.T, r modeRun, secrets []string) {
 	t.Helper()
 	for _, o := range secretOutputs {

@@ -29,9 +29,8 @@ import (
 // Org is the organization every benchmark emulator serves.
 const Org = "acme"
 
-// ProductionSchema is the production branch's schema at the start of a
-// benchmark (the bookings API of the CodeBuild guide), and SchemaChange the
-// pull request's change, made on its branch through the storage.
+// ProductionSchema is production's schema at a benchmark's start (the CodeBuild guide's
+// bookings API), and SchemaChange the pull request's change, made on its branch.
 const (
 	ProductionSchema = `CREATE TABLE hotels (
   id INT UNSIGNED PRIMARY KEY AUTO_INCREMENT,
@@ -54,9 +53,8 @@ func BuildPsflow(dir string) (string, error) {
 	return out, nil
 }
 
-// Emulator is an emulator serving on a loopback port, with a complete
-// log of the API requests it answered (the emulator's own log keeps only
-// the latest 10,000).
+// Emulator is an emulator serving on a loopback port, with a complete log of the API requests
+// it answered (the emulator's own keeps the latest 10,000).
 type Emulator struct {
 	*emulator.Emulator
 	srv  *http.Server
@@ -146,10 +144,8 @@ func (e *Emulator) Stop() error {
 	return errors.Join(err, e.Close())
 }
 
-// PsflowEnv is the environment of a psflow step against e for a database,
-// the way a CodeBuild project sets it: no GitHub variables, outputs to
-// outFile, and the emulator's CA trusted for MySQL (its edge, like
-// PlanetScale, refuses plaintext).
+// PsflowEnv is a psflow step's environment as a CodeBuild project sets it: no GitHub variables,
+// outputs to outFile, e's CA trusted for MySQL (its edge, like PlanetScale, refuses plaintext).
 func (e *Emulator) PsflowEnv(database, outFile string) []string {
 	return append(os.Environ(),
 		"PLANETSCALE_API_URL="+e.URL(), "PLANETSCALE_ORG="+Org,

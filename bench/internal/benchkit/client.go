@@ -67,9 +67,8 @@ func Tail(s string) string {
 	return s
 }
 
-// WorkDir returns dir, or a new temporary directory named after pattern
-// when dir is empty, and psflow, or a psflow built into that directory
-// when psflow is empty. cleanup removes the directory unless keep.
+// WorkDir returns dir, or a new temporary directory, and psflow, or one built into it;
+// cleanup removes the directory unless keep.
 func WorkDir(dir, pattern, psflow string, keep bool) (work, bin string, cleanup func(), err error) {
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", pattern); err != nil {

@@ -7,9 +7,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/emulatortest"
 )
 
-// TestDSN is the external MySQL server a benchmark's test runs against,
-// from PSFLOW_TEST_MYSQL_DSN; empty means the embedded one. With CI set
-// the variable must be given, and the test fails when it is not.
+// TestDSN is the external MySQL server of PSFLOW_TEST_MYSQL_DSN, empty for the embedded
+// one; with CI set a test fails without it.
 func TestDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(emulatortest.MySQLDSNEnv)
