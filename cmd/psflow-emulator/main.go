@@ -37,12 +37,12 @@ func usageError(format string, args ...any) error {
 }
 
 const usage = `usage: psflow-emulator <command> [flags]
-` + `
+
 commands:
   serve   run the PlanetScale API emulator until interrupted
   demo    run a pull request's whole life against an embedded emulator with psflow
   help    show this help
-` + `
+
 run "psflow-emulator serve --help" for the flags.
 `
 

@@ -12,7 +12,7 @@ import (
 const checkWorkflowHead = `# Uses every action with every input, for actionlint; run it by hand against an emulator.
 name: psflow-actions
 on:
-` + `  workflow_dispatch:
+  workflow_dispatch:
     inputs:
       api_url:
         description: PlanetScale API URL (an emulator's)
@@ -20,7 +20,7 @@ on:
 permissions:
   contents: read
   pull-requests: write
-` + `jobs:
+jobs:
   actions:
     runs-on: ubuntu-latest
     steps:
