@@ -42,8 +42,8 @@ func parenthesizeDefaults(sql string) string {
 	return b.String()
 }
 
-// wrapCall writes the text after DEFAULT at pos, a call MySQL does not accept
-// bare inside parentheses, and returns the position after what it wrote.
+// wrapCall writes the text after DEFAULT at pos, putting a call MySQL does not accept
+// bare in parentheses, and returns the position after what it wrote.
 func wrapCall(b *strings.Builder, sql string, pos int) int {
 	start := pos
 	for start < len(sql) && (sql[start] == ' ' || sql[start] == '\t' || sql[start] == '\n') {

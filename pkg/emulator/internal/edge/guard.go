@@ -8,8 +8,8 @@ import (
 	"github.com/dolthub/vitess/go/mysql"
 )
 
-// errDirectDDL is PlanetScale's ERROR 1105 for DDL on a branch with safe migrations
-// on (docs/vitess/schema-changes/branching; vitess go/vt/vtgate/engine/ddl.go).
+// errDirectDDL is PlanetScale's ERROR 1105 for DDL while safe migrations are on
+// (planetscale.com/docs/vitess/schema-changes/branching; vitess go/vt/vtgate/engine/ddl.go).
 var errDirectDDL = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState, "direct DDL is disabled")
 
 // errStoredRoutine refuses triggers, procedures, functions and events on every branch,

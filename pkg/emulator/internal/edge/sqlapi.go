@@ -53,7 +53,7 @@ func (a *sqlAPI) CreateSession(ctx context.Context, _ *connect.Request[psdbpb.Cr
 }
 
 // Execute runs a statement with its bind variables in the request's session, or in a
-// new one when it has none, as @planetscale/database's first statement has.
+// new one when it has none, as on @planetscale/database's first statement.
 func (a *sqlAPI) Execute(ctx context.Context, req *connect.Request[psdbpb.ExecuteRequest]) (*connect.Response[psdbpb.ExecuteResponse], error) {
 	start := time.Now()
 	res, wire, err := a.execute(ctx, req.Msg)

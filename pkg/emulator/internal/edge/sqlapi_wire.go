@@ -117,8 +117,8 @@ func rpcError(err error) *vtrpcpb.RPCError {
 // code = Aborted desc = …", tabletError).
 var grpcCode = regexp.MustCompile(`code = (\w+) desc`)
 
-// rpcCode is the vtrpc code its message names, else its number's as vitess maps them
-// (go/mysql/sqlerror/constants.go, go/vt/vterrors/state.go), else UNKNOWN.
+// rpcCode is a MySQL error's vtrpc code: the one its message names, else its number's as
+// vitess maps them (go/mysql/sqlerror/constants.go, go/vt/vterrors/state.go), or UNKNOWN.
 func rpcCode(se *mysql.SQLError) vtrpcpb.Code {
 	if m := grpcCode.FindStringSubmatch(se.Message); m != nil {
 		if c, ok := vtrpcpb.Code_value[upperSnake(m[1])]; ok {

@@ -91,8 +91,8 @@ func StartEmbedded(ctx context.Context) (*Server, error) {
 // status variables of go-mysql-server without synchronization.
 var engineMu sync.Mutex
 
-// newEngine builds an engine over pro with privilege checks and root@localhost, password
-// rootPassword, in memory; go-mysql-server's own root has none (IncludeRootAccount).
+// newEngine builds an engine over pro with privilege checks, accounts kept in memory, and
+// root@localhost's password rootPassword, not IncludeRootAccount's empty one.
 func newEngine(pro *memory.DbProvider, rootPassword string) *sqle.Engine {
 	engineMu.Lock()
 	defer engineMu.Unlock()
