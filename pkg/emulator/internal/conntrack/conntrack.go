@@ -44,9 +44,8 @@ func (l *Listener) Accept() (net.Conn, error) {
 	return tc, nil
 }
 
-// CloseAll closes the listener and shuts down the reading side of every
-// open connection, so that the serving goroutines read end-of-file, end the
-// session quietly and close the connection.
+// CloseAll closes the listener and shuts down the reading side of every open
+// connection, so each serving goroutine reads end-of-file and ends quietly.
 func (l *Listener) CloseAll() {
 	_ = l.Listener.Close()
 	l.mu.Lock()
@@ -104,9 +103,8 @@ func (c *trackedConn) Close() error {
 	return err
 }
 
-// Shutdown closes the listener and every connection (CloseAll), then
-// waits, up to timeout in all, for the server's accept loop to end
-// (acceptDone closed) and for the server to close every connection.
+// Shutdown runs CloseAll, then waits up to timeout in all for the accept loop
+// to end (acceptDone closed) and for the server to close every connection.
 func (l *Listener) Shutdown(acceptDone <-chan struct{}, timeout time.Duration) error {
 	l.CloseAll()
 	timer := time.NewTimer(timeout)

@@ -19,16 +19,13 @@ const (
 type Change struct {
 	// Name is the table or view name.
 	Name string
-	// Statement is one DDL statement (CREATE TABLE/ALTER TABLE/DROP TABLE/
-	// CREATE VIEW/CREATE OR REPLACE VIEW/DROP VIEW), no trailing semicolon.
-	// A changed view is written CREATE OR REPLACE VIEW, MySQL's equivalent
-	// of ALTER VIEW, because go-mysql-server has no ALTER VIEW.
+	// Statement is one CREATE, ALTER or DROP statement without a semicolon; a
+	// changed view is CREATE OR REPLACE VIEW (docs/design/emulator-ddl.md).
 	Statement string
 	// Kind is "create", "alter" or "drop".
 	Kind string
-	// Destructive reports that the change drops a table/view/column/index,
-	// or narrows a column (smaller type or length, signed<->unsigned, NOT
-	// NULL added, enum values removed).
+	// Destructive reports a dropped table, view, column or index, or a narrowed
+	// column (smaller type or length, signedness, NOT NULL added, enum values gone).
 	Destructive bool
 }
 
@@ -60,9 +57,8 @@ func (p Plan) Statements() []string {
 	return out
 }
 
-// Diff returns the plan that turns `base` into `branch`. Each argument is a
-// list of CREATE statements (tables and views) as printed by the server.
-// An unparseable or unsupported statement gives a *StatementError.
+// Diff returns the plan that turns base into branch, each a list of CREATE
+// statements as the server prints them; a bad statement gives a *StatementError.
 func Diff(base, branch []string) (Plan, error) {
 	env, err := environment()
 	if err != nil {
@@ -134,9 +130,8 @@ func newChange(d schemadiff.EntityDiff) Change {
 	return c
 }
 
-// replaceViewStatement renders a view change as CREATE OR REPLACE VIEW,
-// which MySQL treats like ALTER VIEW and which go-mysql-server (without
-// ALTER VIEW) also accepts.
+// replaceViewStatement renders a view change as CREATE OR REPLACE VIEW, which
+// MySQL treats as ALTER VIEW and go-mysql-server, which has no ALTER VIEW, accepts.
 func replaceViewStatement(d *schemadiff.AlterViewEntityDiff) string {
 	_, to := d.Entities()
 	view, ok := to.(*schemadiff.CreateViewEntity)

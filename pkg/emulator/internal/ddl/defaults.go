@@ -12,10 +12,8 @@ var bareDefaultFuncs = map[string]bool{
 	"current_timestamp": true, "now": true, "localtime": true, "localtimestamp": true,
 }
 
-// parenthesizeDefaults wraps MariaDB's bare function-call defaults, such as
-// `DEFAULT uuid()` or `DEFAULT concat('a','b')`, in the parentheses MySQL
-// requires for expression defaults: `DEFAULT (uuid())`. Quoted strings and
-// identifiers are skipped, so text inside them is never changed.
+// parenthesizeDefaults wraps MariaDB's bare call defaults (`DEFAULT uuid()`) in the
+// parentheses MySQL requires of expression defaults, leaving quoted text alone.
 func parenthesizeDefaults(sql string) string {
 	var b strings.Builder
 	i := 0
@@ -44,9 +42,8 @@ func parenthesizeDefaults(sql string) string {
 	return b.String()
 }
 
-// wrapCall writes the text after a DEFAULT keyword at pos; when it is a
-// function call that MySQL does not accept bare, the call is written inside
-// parentheses. It returns the position after what it wrote.
+// wrapCall writes the text after DEFAULT at pos, putting a call MySQL does not accept
+// bare in parentheses, and returns the position after what it wrote.
 func wrapCall(b *strings.Builder, sql string, pos int) int {
 	start := pos
 	for start < len(sql) && (sql[start] == ' ' || sql[start] == '\t' || sql[start] == '\n') {

@@ -51,9 +51,8 @@ func optionIsDestructive(opt sqlparser.AlterOption, from, to *schemadiff.CreateT
 	return false
 }
 
-// columnNarrowed reports whether redefining column `name` of table `from`
-// as `def` (in table `to`) can lose data or reject existing rows. Unknown
-// columns count as narrowed.
+// columnNarrowed reports whether redefining column name of from as def (in to)
+// can lose data or reject rows; an unknown column counts as narrowed.
 func columnNarrowed(from, to *schemadiff.CreateTableEntity, name sqlparser.IdentifierCI, def *sqlparser.ColumnDefinition) bool {
 	if from == nil || to == nil {
 		return true

@@ -17,9 +17,8 @@ import (
 
 var flavors = []string{"gms", "mariadb"}
 
-// inputPath names the captured SHOW CREATE sample of one side ("base" or
-// "branch") of a case; every case whose side is the plain shop schema
-// shares one sample.
+// inputPath names the captured SHOW CREATE sample of a case's side ("base" or
+// "branch"); the cases whose side is the plain shop schema share one.
 func inputPath(flavor string, tc diffCase, side string) string {
 	stmts, name := tc.base, tc.name+".base"
 	if side == "branch" {
@@ -76,10 +75,8 @@ func assertPlanShape(t *testing.T, p Plan, want []wantChange) {
 	assert.Equal(t, len(p.Statements()), len(want))
 }
 
-// TestDiff diffs the captured samples of every case against its golden
-// plan, and, on each live server, captures the schemas afresh, applies the
-// plan to the base database and checks the result diffs to nothing against
-// the branch.
+// TestDiff checks each case's samples against its golden plan and, on each live
+// server, that the plan applied to the base leaves nothing to diff with the branch.
 func TestDiff(t *testing.T) {
 	live := map[string]testServer{}
 	for _, s := range servers(t) {

@@ -21,10 +21,8 @@ import (
 // databases run MySQL 8.0.
 const mysqlVersion = "8.0.40"
 
-// environment returns the shared, read-only schemadiff environment. On
-// first use it also raises vitess's own logger to warnings: schemadiff logs
-// every INSTANT DDL check at info level, which would flood the emulator's
-// output.
+// environment returns the shared, read-only schemadiff environment; its first
+// use quiets vitess' logger to warnings (docs/design/emulator-ddl.md).
 var environment = sync.OnceValues(func() (*schemadiff.Environment, error) {
 	quietVitessLog()
 	venv, err := vtenv.New(vtenv.Options{MySQLServerVersion: mysqlVersion})
@@ -38,10 +36,8 @@ var environment = sync.OnceValues(func() (*schemadiff.Environment, error) {
 	return schemadiff.NewEnv(venv, coll), nil
 })
 
-// diffHints are the schemadiff settings used for every plan: constraint
-// names are compared by definition (MariaDB names CHECKs CONSTRAINT_1, MySQL
-// t_chk_1), AUTO_INCREMENT counters are ignored, and foreign-key loops may be
-// resolved by creating a table first.
+// diffHints are the schemadiff settings of every plan: constraints compared by
+// definition, counters ignored, tables created first (docs/design/emulator-ddl.md).
 func diffHints() *schemadiff.DiffHints {
 	return &schemadiff.DiffHints{
 		AutoIncrementStrategy:   schemadiff.AutoIncrementIgnore,

@@ -5,10 +5,8 @@ import (
 	"testing"
 )
 
-// FuzzDiff feeds arbitrary CREATE-ish schema pairs (statements separated by
-// a line holding only ";") to Diff and Lint: neither may panic, and a schema
-// Diff accepts must diff to nothing against itself. The seeds are large, so
-// fuzz with -fuzzminimizetime 1x or the default 60 s minimisation dominates.
+// FuzzDiff checks Diff and Lint do not panic and an accepted schema diffs to nothing
+// against itself; the seeds are large, so fuzz with -fuzzminimizetime 1x.
 func FuzzDiff(f *testing.F) {
 	for _, flavor := range flavors {
 		for _, tc := range diffCases {

@@ -46,8 +46,8 @@ type LintError struct {
 	Table string
 	// SubjectType is "table" or "column".
 	SubjectType string
-	// Column is the column the finding is about, when SubjectType is
-	// "column"; for a foreign key, its local columns joined by commas.
+	// Column is the column of a "column" finding; for a foreign key, its local
+	// columns joined by commas.
 	Column string
 	// ErrorDescription explains the finding.
 	ErrorDescription string
@@ -70,23 +70,16 @@ func newLintError(code, table, column, format string, args ...any) LintError {
 	}
 }
 
-// Lint checks a schema the way PlanetScale's safe-migrations linter does:
-// every table needs a usable unique key (a primary key without BLOB/TEXT
-// columns or prefixes, or a unique key over NOT NULL columns), foreign keys
-// are disallowed, charsets must be utf8/utf8mb3/utf8mb4/latin1/ascii, enum values must be
-// distinct, tables must be InnoDB, and foreign keys and views must refer to
-// what exists. Findings come in statement order. An unparseable statement
-// gives a *StatementError.
+// Lint checks a schema as PlanetScale's safe-migrations linter does, findings in
+// statement order; a bad statement gives a *StatementError (docs/design/emulator-ddl.md).
 func Lint(schema []string) ([]LintError, error) {
 	return LintWith(schema, LintOptions{})
 }
 
 // LintOptions are the database settings the linter follows.
 type LintOptions struct {
-	// ForeignKeys is the database setting allow_foreign_key_constraints
-	// (spec, PATCH .../databases/{database}): with it on, foreign key
-	// constraints are allowed and FOREIGN_KEYS_DISALLOWED is not
-	// reported; the checks that they refer to tables that exist stay.
+	// ForeignKeys is allow_foreign_key_constraints (spec, PATCH .../databases/{database}):
+	// on, FOREIGN_KEYS_DISALLOWED is not reported; the other foreign key checks stay.
 	ForeignKeys bool
 }
 

@@ -7,9 +7,8 @@ import (
 	"vitess.io/vitess/go/vt/sqlparser"
 )
 
-// lintUniqueKey requires a row identity online schema changes can use: a
-// primary key over whole, non-BLOB/TEXT columns, or else a unique key over
-// such columns that are all NOT NULL.
+// lintUniqueKey requires a row identity online schema changes can use: a primary
+// key over whole, non-BLOB/TEXT columns, else a unique key over such NOT NULL ones.
 func lintUniqueKey(t *schemadiff.CreateTableEntity) []LintError {
 	name := t.Name()
 	cols := columnsByName(t.TableSpec)
@@ -89,20 +88,12 @@ func lintForeignKeys(t *schemadiff.CreateTableEntity) []LintError {
 	return out
 }
 
-// allowedCharsets are the charsets the linter accepts: "PlanetScale
-// supports utf8, utf8mb4, and utf8mb3, character sets. We also support
-// latin1 and ascii character sets, but do not recommend them"
-// (planetscale.com/docs/reference/mysql-compatibility), and the
-// INVALID_CHARSET page says the same: "PlanetScale supports utf8mb4,
-// utf8mb3, utf8, latin1, and ascii"
-// (planetscale.com/docs/vitess/schema-changes/schema-lint-errors/invalid-charset).
+// allowedCharsets are the charsets the linter accepts, as PlanetScale's docs list
+// them (docs/design/emulator-ddl.md).
 var allowedCharsets = map[string]bool{"utf8": true, "utf8mb3": true, "utf8mb4": true, "latin1": true, "ascii": true}
 
-// charsetHint ends an INVALID_CHARSET description. The docs quote the
-// linter's own text, which names only the utf8 family ("only utf8,
-// utf8mb4, and utf8mb3 charsets are supported."), though latin1 and ascii
-// pass it too; the emulator names all five, so the hint is one a user can
-// follow.
+// charsetHint ends an INVALID_CHARSET description; it names all five charsets,
+// where PlanetScale's text names the utf8 family only (docs/design/emulator-ddl.md).
 const charsetHint = "only utf8, utf8mb4, utf8mb3, latin1 and ascii charsets are supported."
 
 // lintCharsets checks the table charset and every column that overrides it.

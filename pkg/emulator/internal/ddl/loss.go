@@ -7,25 +7,22 @@ import (
 	"vitess.io/vitess/go/vt/sqlparser"
 )
 
-// Loss is data a schema change loses: a dropped table's rows, or the
-// values of columns it drops or changes. A deploy saves it before the
-// change so that a revert can bring it back.
+// Loss is data a schema change loses (a dropped table's rows, the values of columns
+// it drops or changes), which a deploy saves so that a revert can bring it back.
 type Loss struct {
 	// Table is the table, named as before the change.
 	Table string
 	// Dropped reports that the whole table goes.
 	Dropped bool
-	// Key are the columns of the table's primary key (else of a unique key
-	// over NOT NULL columns), which find a row again after the change;
-	// empty when the table has none.
+	// Key are the columns of the primary key, else of a unique key over NOT NULL
+	// columns, which find a row after the change; empty when there is none.
 	Key []string
 	// Columns are the columns dropped or redefined, for a table that stays.
 	Columns []string
 }
 
-// Losses lists the data that turning the before schema into the after
-// schema loses: every table of before that after drops, and, for each
-// table in both, the columns after drops or defines differently.
+// Losses lists the data turning before into after loses: each table after drops,
+// and each kept table's columns that after drops or defines differently.
 func Losses(before, after []string) ([]Loss, error) {
 	env, err := environment()
 	if err != nil {

@@ -51,21 +51,8 @@ func joinOr(stmts []string) string {
 	return strings.Join(stmts, "; ")
 }
 
-// ThreeWay merges the changes that turned base into ours onto theirs, the
-// way PlanetScale deploys a branch into a target that moved on since the
-// branch was created (blog post "Database branching: three-way merge for
-// schema changes", planetscale.com/blog/database-branching-three-way-merge-schema-changes:
-// if applying both diffs in either order is valid "but
-// diff1(diff2(main)) != diff2(diff1(main)), there is a conflict"). Ours'
-// changes are applied onto theirs when applying theirs-then-ours and
-// ours-then-theirs from base both succeed and give the same schema.
-// Column, key and constraint order is not compared, so two branches each
-// adding a column to one table commute; where the blog is silent on
-// order, that is the choice that lets both deploy. Changes both sides
-// made the same way are not a conflict: they are taken as part of base
-// (withShared), so the first to deploy consumes them and ours applies
-// only the rest, as the post says. Each argument is a list of CREATE
-// statements.
+// ThreeWay merges the changes that turned base into ours onto theirs, as PlanetScale
+// deploys a branch into a target that moved on (docs/design/emulator-ddl.md).
 func ThreeWay(base, ours, theirs []string) (Merge, error) {
 	env, err := environment()
 	if err != nil {
@@ -153,10 +140,8 @@ func applyConflicts(ours, theirs []schemadiff.EntityDiff, errs ...error) []Confl
 	return out
 }
 
-// failedEntity names the table or view an apply or validation error of
-// schemadiff is about. Each of its error types carries the name in a field
-// called Entity, Table or View (vitess go/vt/schemadiff/errors.go), some
-// wrapped or joined with others; the first one found in the chain names it.
+// failedEntity names the table or view of a schemadiff error: the first field Entity,
+// Table or View in its chain (vitess go/vt/schemadiff/errors.go).
 func failedEntity(err error) string {
 	if err == nil {
 		return ""

@@ -85,9 +85,8 @@ func parseStatement(env *schemadiff.Environment, text string) (sqlparser.Stateme
 	return stmt, nil
 }
 
-// normalizeTable removes what the server adds on its own (AUTO_INCREMENT
-// counters, schema qualifiers) and rewrites MariaDB's spellings of defaults
-// and JSON columns to MySQL's.
+// normalizeTable drops what the server adds (AUTO_INCREMENT counters, qualifiers)
+// and rewrites MariaDB's spellings of defaults and JSON columns to MySQL's.
 func normalizeTable(ct *sqlparser.CreateTable) {
 	ct.Table.Qualifier = sqlparser.NewIdentifierCS("")
 	ct.IfNotExists = false
@@ -108,9 +107,8 @@ func normalizeTable(ct *sqlparser.CreateTable) {
 	}
 }
 
-// restoreJSONColumns turns MariaDB's rendering of a JSON column,
-// `longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ... CHECK (json_valid(c))`,
-// back into `json`, dropping the implicit check.
+// restoreJSONColumns turns MariaDB's JSON column, `longtext ... COLLATE utf8mb4_bin`
+// with `CHECK (json_valid(c))`, back into `json` without the check.
 func restoreJSONColumns(spec *sqlparser.TableSpec) {
 	cols := make(map[string]*sqlparser.ColumnDefinition, len(spec.Columns))
 	for _, col := range spec.Columns {
@@ -156,9 +154,8 @@ func jsonCheckColumn(cs *sqlparser.ConstraintDefinition, cols map[string]*sqlpar
 
 var numericTextRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
-// normalizeDefault rewrites a literal default to MySQL's quoted form:
-// MariaDB prints `DEFAULT 0`, MySQL `DEFAULT '0'`; go-mysql-server prints a
-// decimal's default without its scale and an enum's default as its ordinal.
+// normalizeDefault quotes a literal default as MySQL does (MariaDB prints `DEFAULT 0`), and
+// restores what go-mysql-server drops: a decimal's scale, an enum default's value.
 func normalizeDefault(ct *sqlparser.ColumnType) {
 	if ct.Options == nil || ct.Options.Default == nil {
 		return
@@ -236,9 +233,8 @@ var systemSchemas = map[string]bool{
 	"information_schema": true, "mysql": true, "performance_schema": true, "sys": true,
 }
 
-// normalizeView removes the defaults MariaDB spells out (ALGORITHM=UNDEFINED,
-// DEFINER, SQL SECURITY DEFINER) and the database qualifiers it adds to
-// every table reference.
+// normalizeView drops the defaults MariaDB spells out (ALGORITHM=UNDEFINED, DEFINER,
+// SQL SECURITY DEFINER) and the database qualifier it adds to each table reference.
 func normalizeView(cv *sqlparser.CreateView) {
 	cv.ViewName.Qualifier = sqlparser.NewIdentifierCS("")
 	cv.IsReplace = false

@@ -8,22 +8,8 @@ import (
 	"vitess.io/vitess/go/vt/sqlparser"
 )
 
-// withShared returns base with every change that ours and theirs both
-// made in the same way already applied: the merge base of ThreeWay once
-// the overlap is taken out, so that neither side's diff holds it. The
-// blog post "Database branching: three-way merge for schema changes"
-// (planetscale.com/blog/database-branching-three-way-merge-schema-changes)
-// says identical or partially overlapping changes on both sides are
-// recognised, not a conflict, and consumed by the first to deploy; what
-// is left of the other deploys on its own.
-//
-// A change is the same on both sides at the level of a whole table or
-// view (both sides end with equal definitions, compared without their
-// column, key and constraint order, or both drop it), or, for a table
-// that exists on all three sides, of one column, key, constraint or table
-// option. A table both sides create with different definitions is left
-// alone: it is a conflict. It returns base unchanged when nothing is
-// shared, or when the schema with the shared changes does not load.
+// withShared returns base with the changes ours and theirs both made the same way
+// applied, ThreeWay's merge base (docs/design/emulator-ddl.md).
 func withShared(env *schemadiff.Environment, base, ours, theirs *schemadiff.Schema) *schemadiff.Schema {
 	names := append(append(base.EntityNames(), ours.EntityNames()...), theirs.EntityNames()...)
 	slices.Sort(names)
@@ -106,10 +92,8 @@ func sharedTable(base, ours, theirs *sqlparser.CreateTable) (*sqlparser.CreateTa
 	return ct, true
 }
 
-// partsOf lists a table's parts by key ("column:x", "index:x",
-// "constraint:<definition>", "option:x") with their definitions.
-// Constraints are known by their definition, as the diff hints ignore
-// their names (diffHints).
+// partsOf lists a table's parts by key ("column:x", "index:x", "option:x") with their
+// definitions; a constraint's key is "constraint:" and its definition (diffHints).
 func partsOf(ct *sqlparser.CreateTable) map[string]string {
 	out := map[string]string{}
 	spec := ct.TableSpec
@@ -136,9 +120,8 @@ func indexKey(i *sqlparser.IndexDefinition) string {
 	return i.Info.Name.Lowered()
 }
 
-// applyPart makes the part k of spec what it is in ours: replaced,
-// removed, or added after the part that precedes it in ours. The parts
-// taken from ours are shared, not copied: the result is only printed.
+// applyPart makes part k of spec what it is in ours (setPart); the parts taken
+// from ours are shared, not copied, as the result is only printed.
 func applyPart(spec, ours *sqlparser.TableSpec, k string) {
 	kind, name, _ := strings.Cut(k, ":")
 	switch kind {
@@ -155,10 +138,8 @@ func applyPart(spec, ours *sqlparser.TableSpec, k string) {
 	}
 }
 
-// setPart makes the element of list whose key is name what it is in
-// ours: replaced in place, removed when ours has none, or inserted after
-// the element ours has before it (first when none, at the end when that
-// one is not in list).
+// setPart replaces, removes or inserts list's element keyed name as in ours; a new
+// one goes after its predecessor in ours (first if none, last if that is missing).
 func setPart[T any](list, ours []T, name string, key func(T) string) []T {
 	is := func(x T) bool { return key(x) == name }
 	at, from := slices.IndexFunc(list, is), slices.IndexFunc(ours, is)

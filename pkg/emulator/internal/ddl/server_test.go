@@ -44,9 +44,8 @@ func (s testServer) load(t *testing.T, stmts []string) scratchDB {
 	return db
 }
 
-// servers returns the embedded go-mysql-server and, when
-// PSFLOW_TEST_MYSQL_DSN is set, the MySQL/MariaDB server it names. With CI
-// set and no DSN the test fails.
+// servers returns the embedded go-mysql-server and the server PSFLOW_TEST_MYSQL_DSN
+// names, if set; with CI set and no DSN the test fails.
 func servers(t *testing.T) []testServer {
 	t.Helper()
 	list := []testServer{{flavor: "gms", newDB: newGMSDB}}

@@ -63,9 +63,8 @@ func isTextual(typ string) bool {
 	return f == famText || f == famEnum || f == famSet
 }
 
-// typeNarrowed reports whether changing a column's type from old to to can
-// lose data or reject existing values. newCharset is the new column's
-// effective charset. A change between unrelated families counts as narrowing.
+// typeNarrowed reports whether changing a column's type from old to to, in charset
+// newCharset, can lose or reject values; a change of family counts as narrowing.
 func typeNarrowed(old, to *sqlparser.ColumnType, newCharset string) bool {
 	ot, nt := strings.ToLower(old.Type), strings.ToLower(to.Type)
 	of, nf := familyOf(ot), familyOf(nt)

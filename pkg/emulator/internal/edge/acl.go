@@ -17,11 +17,8 @@ const (
 	accessAdmin
 )
 
-// roleAccess is what each PlanetScale role may do, from the role table of
-// planetscale.com/docs/concepts/password-roles: Read-only "Can query
-// rows"; Write-only "Can insert/update/delete rows" and not query them;
-// Read/write both; Admin both and "Can create/edit schema". An unknown
-// role may do nothing but what needs no table.
+// roleAccess is what each role may do, from PlanetScale's password-roles table; an
+// unknown role may do only what needs no table (docs/design/emulator-edge.md).
 var roleAccess = map[string]access{
 	"reader":     accessRead,
 	"writer":     accessWrite,
@@ -38,15 +35,8 @@ type need struct {
 	table string
 }
 
-// needs lists the rights stmt needs, as vttablet derives them (vitess
-// go/vt/vttablet/tabletserver/planbuilder/permission.go BuildPermissions):
-// a read needs READER on every table of every FROM; an INSERT, UPDATE or
-// DELETE needs WRITER on the tables it changes and READER only on the
-// tables its subqueries select FROM, so a writer's "UPDATE t SET … WHERE
-// id = 11" needs no READER; DDL needs ADMIN on the tables it names.
-// Tables of a common table expression's name are not tables. The plan
-// names are those PlanetScale's refusals show (password-roles,
-// "Troubleshooting": Select, Insert, Delete, DDL).
+// needs lists the rights stmt needs, as vttablet's BuildPermissions derives them
+// (vitess .../tabletserver/planbuilder/permission.go; docs/design/emulator-edge.md).
 func needs(stmt sqlparser.Statement) []need {
 	var out []need
 	switch n := stmt.(type) {
@@ -129,16 +119,8 @@ func tableNames(exprs sqlparser.TableExprs) []string {
 	return out
 }
 
-// authorize refuses sql when the password's role may not run it, with
-// vttablet's table ACL refusal (vitess go/vt/vttablet/tabletserver/
-// query_executor.go checkAccess: "%s command denied to user '%s' for
-// table '%s' (ACL check error)", code PermissionDenied), as PlanetScale
-// words it (password-roles, "Troubleshooting": "Select command denied to
-// user 'planetscale-writer-only' for table 'customers' (ACL check error)
-// (CallerID: planetscale-writer-only)"). The dual table needs no right.
-// And it refuses a write on a replica target. A statement the edge's
-// parser cannot read goes to storage, whose grants refuse what the role
-// may not do, in MySQL's words.
+// authorize refuses sql with vttablet's ACL refusal when the password's role may not
+// run it, and a write on a replica target (docs/design/emulator-edge.md).
 func (s *session) authorize(sql string) error {
 	allowed := roleAccess[s.acct.Role]
 	replica := s.tabletType() == tabletReplica
@@ -165,12 +147,8 @@ func (s *session) authorize(sql string) error {
 	return nil
 }
 
-// errReplicaWrite is vtgate's refusal of a write routed to a replica
-// (vitess go/vt/vterrors/code.go VT09002, "%s statement with a replica
-// target", state InnodbReadOnly: ERROR 1874; raised by go/vt/vtgate/
-// planbuilder/operators/route.go for "insert", "update" and "delete").
-// What vtgate answers for DDL on a replica target is not in those
-// sources; it is refused the same way, as the safer answer.
+// errReplicaWrite is vtgate's refusal of a write to a replica (vitess VT09002, ERROR
+// 1874); DDL, undocumented there, is refused alike (docs/design/emulator-edge.md).
 func errReplicaWrite(kind string) error {
 	return mysql.NewSQLError(1874, mysql.SSUnknownSQLState, "VT09002: %s statement with a replica target", kind)
 }

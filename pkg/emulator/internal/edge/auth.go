@@ -47,35 +47,29 @@ type Directory interface {
 	// DirectDDL reports whether the branch of user's password takes DDL
 	// now: false while it has safe migrations on, or once it is gone.
 	DirectDDL(user string) bool
-	// Procedure returns the body of the stored procedure name (lowered) in
-	// the branch database of user's password, read with storage's admin
-	// rights: the password's own user may not see a body it did not
-	// define.
+	// Procedure returns the body of procedure name (lowered) in the branch of user's
+	// password, read as storage's admin: the user may not see a body it did not define.
 	Procedure(user, name string) (body string, found bool, err error)
 	// Kill ends what storage connection id runs (KILL QUERY), or with
 	// query false the connection, with storage's admin rights.
 	Kill(ctx context.Context, id int64, query bool) error
 	// Refused is told why a login was refused, for the emulator's log.
 	Refused(user, reason string)
-	// SchemaChanged is told, before the client hears the answer, that a
-	// statement that may have changed the schema of the branch of user's
-	// password ran there.
+	// SchemaChanged is told, before the client hears the answer, that a statement
+	// that may have changed the schema of the branch of user's password ran there.
 	SchemaChanged(user string)
 }
 
-// authServer checks logins against a Directory with either method
-// PlanetScale's edge offers: caching_sha2_password (the default of
-// `pscale connect`, planetscale/cli internal/cmd/connect/connect.go) and
-// mysql_native_password.
+// authServer checks logins against a Directory with mysql_native_password and with
+// caching_sha2_password, pscale connect's default (pscale internal/cmd/connect/connect.go).
 type authServer struct {
 	dir        Directory
 	now        func() time.Time
 	requireTLS bool
 }
 
-// AuthMethods offers mysql_native_password first: the method every client
-// speaks, used when the client asks for one the edge does not offer.
-// caching_sha2_password needs TLS for its full exchange.
+// AuthMethods offers first mysql_native_password, which every client speaks, for a
+// client asking for another method; caching_sha2_password needs TLS in full.
 func (a *authServer) AuthMethods() []mysql.AuthMethod {
 	return []mysql.AuthMethod{
 		tlsGuard{mysql.NewMysqlNativeAuthMethod(a, a), a.requireTLS},
@@ -83,28 +77,16 @@ func (a *authServer) AuthMethods() []mysql.AuthMethod {
 	}
 }
 
-// errInsecure is PlanetScale's refusal of a plaintext connection: the
-// error vitess' listener writes when RequireSecureTransport is set
-// (go/mysql/server.go of vitess.io/vitess, and of the dolthub fork the
-// edge runs on), vterrors.New(vtrpcpb.Code_UNAVAILABLE, insecureMessage).
-// Written as an error packet it reads ERROR 1105 (HY000) "unknown error:
-// Code: UNAVAILABLE\nserver does not allow insecure connections, client
-// must use SSL/TLS\n", which PlanetScale (a Vitess service) answers, as
-// its users quote it (github.com/planetscale/docs/issues/227 and
-// issues/244). The guard below returns the same error, so that its
-// refusal reads as the listener's, word for word. PlanetScale's page on
-// TLS, planetscale.com/docs/reference/secure-connections, says how to
-// verify its certificate, not what a plaintext client is told.
+// errInsecure is PlanetScale's refusal of plaintext, the error vitess' listener writes
+// under RequireSecureTransport (go/mysql/server.go; docs/design/emulator-edge.md).
 var errInsecure = vterrors.New(vtrpcpb.Code_UNAVAILABLE, insecureMessage)
 
 // insecureMessage is the message of the listener's refusal, copied from
 // the fork's go/mysql/server.go, which does not export it.
 const insecureMessage = "server does not allow insecure connections, client must use SSL/TLS"
 
-// tlsGuard refuses a login over plaintext when TLS is required. The
-// listener refuses such a connection first (RequireSecureTransport), but
-// the fork goes on with the handshake after writing the refusal; this
-// makes sure no plaintext session starts.
+// tlsGuard refuses a plaintext login when TLS is required: the fork's listener goes
+// on with the handshake after its own refusal (RequireSecureTransport).
 type tlsGuard struct {
 	mysql.AuthMethod
 	required bool
@@ -152,13 +134,8 @@ func (a *authServer) UserEntryWithPassword(_ []*x509.Certificate, user, password
 	return a.login(user, remote, func(acct Account) bool { return equal([]byte(acct.Password), []byte(password)) })
 }
 
-// login finds user's password, checks it with match, then its TTL and
-// cidrs. Every refusal is MySQL's "Access denied" (ERROR 1045, 28000),
-// worded as vitess' own auth servers (go/mysql/auth_server_static.go)
-// word it: what PlanetScale answers
-// for an expired password or an address outside cidrs is not documented,
-// so the edge answers as for a wrong password, and the emulator's log
-// says which check failed.
+// login checks user's password with match, then its TTL and cidrs; every refusal is
+// MySQL's "Access denied" (ERROR 1045, 28000) (docs/design/emulator-edge.md).
 func (a *authServer) login(user string, remote net.Addr, match func(Account) bool) (mysql.Getter, error) {
 	acct, ok := a.dir.Account(user)
 	reason := ""

@@ -14,12 +14,8 @@ import (
 	"time"
 )
 
-// CA is a certificate authority made for one edge, and the server
-// certificate it signed. PlanetScale's edge presents a certificate signed
-// by a CA of the system roots ("we guarantee we will use one that is
-// provided on all common systems by default", planetscale.com/docs/
-// reference/secure-connections); a local edge cannot, so clients trust
-// this CA instead (PEM).
+// CA is a certificate authority made for one edge and the server certificate it
+// signed, for clients to trust in place of the system roots (docs/design/emulator-edge.md).
 type CA struct {
 	// PEM is the CA certificate, PEM-encoded, for clients to trust.
 	PEM    []byte
@@ -31,9 +27,8 @@ type CA struct {
 // any emulator runs.
 const certLifetime = 30 * 24 * time.Hour
 
-// NewCA makes a CA and a server certificate for hosts (IP addresses or
-// DNS names), valid from an hour ago, so that a client whose clock is a
-// little behind accepts it.
+// NewCA makes a CA and a server certificate for hosts (IP addresses or DNS names),
+// valid from an hour ago, so that a client whose clock is a little behind accepts it.
 func NewCA(hosts []string) (*CA, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -99,9 +94,8 @@ func serial() *big.Int {
 	return n
 }
 
-// ServerConfig is the edge's TLS configuration. PlanetScale accepts TLS
-// 1.2 and 1.3 (planetscale.com/docs/reference/secure-connections lists
-// clients of both).
+// ServerConfig is the edge's TLS configuration, TLS 1.2 and 1.3 as PlanetScale's
+// (planetscale.com/docs/reference/secure-connections lists clients of both).
 func (ca *CA) ServerConfig() *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{ca.server}, MinVersion: tls.VersionTLS12}
 }

@@ -6,9 +6,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// FuzzClassify reads any text without failing, and a comment before a
-// statement never changes what the edge makes of it: a comment can hide
-// no DDL from the guard.
+// FuzzClassify reads any text without failing, and checks that a comment before a
+// statement never changes what the edge makes of it, so it hides no DDL from the guard.
 func FuzzClassify(f *testing.F) {
 	for _, seed := range []string{
 		"CREATE TABLE t (id INT)", "/*!50001 DROP VIEW v */", "/*M!100000 ALTER TABLE t ADD c INT */",

@@ -8,32 +8,17 @@ import (
 	"github.com/dolthub/vitess/go/mysql"
 )
 
-// errDirectDDL is PlanetScale's refusal of DDL on a branch with safe
-// migrations on: "You'll see a `ERROR 1105 (HY000): direct DDL is
-// disabled` message if you attempt to make schema changes in a branch
-// with safe migrations enabled" (planetscale.com/docs/vitess/
-// schema-changes/branching); vtgate's schema.ErrDirectDDLDisabled (vitess
-// go/vt/vtgate/engine/ddl.go).
+// errDirectDDL is PlanetScale's ERROR 1105 for DDL while safe migrations are on
+// (planetscale.com/docs/vitess/schema-changes/branching; vitess go/vt/vtgate/engine/ddl.go).
 var errDirectDDL = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState, "direct DDL is disabled")
 
-// errStoredRoutine refuses a trigger, procedure, function or event on
-// every branch, whatever its safe migrations: PlanetScale's MySQL
-// compatibility table marks PROCEDURE, FUNCTION, TRIGGER and EVENT "Not
-// supported": "We do not support any form of stored routines"
-// (planetscale.com/docs/vitess/mysql-compatibility; also
-// planetscale/docs issue 48: "we currently do not support Trigger DDL").
-// The error PlanetScale answers is not documented; this one is MySQL's
-// "not supported" (1235, 42000) in vtgate's words for an unsupported
-// statement (VT12001).
+// errStoredRoutine refuses triggers, procedures, functions and events on every branch,
+// as PlanetScale supports no stored routines (docs/design/emulator-edge.md).
 var errStoredRoutine = mysql.NewSQLError(mysql.ERNotSupportedYet, mysql.SSClientError,
 	"VT12001: unsupported: PlanetScale does not support stored routines (triggers, procedures, functions, events)")
 
-// invalidUTF8 refuses DDL whose text is not UTF-8, as MySQL refuses a
-// name that is not valid in the connection's character set: error 1300
-// ER_INVALID_CHARACTER_STRING, "Invalid utf8mb4 character string: 'FFFE'"
-// (dev.mysql.com/doc/mysql-errors/8.0/en/server-error-reference.html).
-// Names are what DDL holds; a table or column so named would break every
-// later read of the schema.
+// invalidUTF8 refuses DDL whose text is not UTF-8, as MySQL refuses such a name (errno
+// 1300 ER_INVALID_CHARACTER_STRING); it would break every later read of the schema.
 func invalidUTF8(sql string) error {
 	bad := sql
 	for i, r := range sql {
@@ -45,14 +30,8 @@ func invalidUTF8(sql string) error {
 	return mysql.NewSQLError(1300, mysql.SSUnknownSQLState, "Invalid utf8mb4 character string: '%X'", bad[:min(len(bad), 32)])
 }
 
-// guard refuses st while the branch has safe migrations on if it could
-// change the schema: "no password runs DDL on that branch". A statement
-// that runs another one is refused for what it runs: a prepared
-// statement when it is prepared and again when it is executed (vtgate
-// plans it at both), so that one prepared before safe migrations were
-// turned on is refused too, and a procedure for its body. What the edge
-// cannot read (stmtOpaque) is refused, the safer answer: PlanetScale's
-// vtgate would not run it at all.
+// guard refuses st while the branch has safe migrations on if it could change the
+// schema; a statement that runs another is judged by it (docs/design/emulator-edge.md).
 func (s *session) guard(ctx context.Context, st statement) error {
 	switch st.kind {
 	case stmtDDL, stmtOpaque:
@@ -101,14 +80,8 @@ func (s *session) directDDL() error {
 	return errDirectDDL
 }
 
-// prepareText reads the statement PREPARE or EXECUTE IMMEDIATE would
-// take from source, by asking storage for its value in this session
-// ("SELECT 'text'" or "SELECT @var"), so that storage's own reading of
-// the literal (its sql_mode, its character set) and the variable's
-// current value are what is looked at. vtgate likewise reads a user
-// variable at PREPARE (prepared_statement.go fetchUDVValue). A source
-// the edge cannot read, a NULL value, or a statement that cannot be
-// prepared in turn (PREPARE, EXECUTE, DEALLOCATE) is opaque.
+// prepareText reads what PREPARE or EXECUTE IMMEDIATE would take from source by asking
+// storage for its value, as vtgate's fetchUDVValue does (docs/design/emulator-edge.md).
 func (s *session) prepareText(ctx context.Context, source string) statement {
 	if source == "" {
 		return statement{kind: stmtOpaque}
@@ -127,10 +100,8 @@ func (s *session) prepareText(ctx context.Context, source string) statement {
 	return st
 }
 
-// mayChangeSchema reports whether a stored procedure's body may change
-// the schema: whether it holds a statement the guard would refuse, or
-// one that runs others (PREPARE, EXECUTE, CALL) anywhere in it. A word
-// followed by "(" is a function (TRUNCATE(x, d)), not a statement.
+// mayChangeSchema reports whether a procedure body holds a statement the guard refuses
+// or one that runs others (PREPARE, EXECUTE, CALL); a word before "(" is a function.
 func mayChangeSchema(body string) bool {
 	l := &lexer{sql: body}
 	for t, ok := l.next(); ok; t, ok = l.next() {

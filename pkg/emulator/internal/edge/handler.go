@@ -94,10 +94,8 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cal
 	return s.query(ctx, query, false, callback)
 }
 
-// ComMultiQuery runs the first statement of a multi-statement query and
-// returns the rest. Statements are split with the vitess tokenizer, as
-// vtgate splits them (SplitStatementToPieces), so a semicolon inside a
-// procedure body ends a statement here as it does on PlanetScale.
+// ComMultiQuery runs the first statement of a query and returns the rest, split as
+// vtgate splits them (SplitStatementToPieces), a procedure body's semicolons included.
 func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, callback mysql.ResultSpoolFn) (string, error) {
 	s, err := h.session(c)
 	if err != nil {
@@ -113,18 +111,15 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	return rest, s.query(ctx, first, rest != "", callback)
 }
 
-// ComPrepare accepts a statement the listener parsed and counted the
-// parameters of, as vtgate does (vitess go/vt/vtgate/executor.go
-// countArguments). The fields of its result are sent with each execution.
+// ComPrepare accepts a statement the listener parsed and counted the parameters of, as
+// vtgate does (vitess go/vt/vtgate/executor.go countArguments); fields come per execution.
 func (h *handler) ComPrepare(_ context.Context, c *mysql.Conn, _ string, _ *mysql.PrepareData) ([]*querypb.Field, error) {
 	_, err := h.session(c)
 	return nil, err
 }
 
-// ComStmtExecute binds the parameters into the statement's text and runs
-// it as a query, as vtgate sends a prepared statement on with its bind
-// variables: vitess' client has no server-side prepared statements. The
-// listener sends the rows in the binary protocol.
+// ComStmtExecute binds the parameters into the text and runs it as a query, as vtgate
+// sends a prepared statement on; the listener sends the rows in the binary protocol.
 func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, prepare *mysql.PrepareData, callback func(*sqltypes.Result) error) error {
 	s, err := h.session(c)
 	if err != nil {

@@ -32,12 +32,8 @@ func (t *txState) stop() {
 	}
 }
 
-// trackTx starts the transaction clock when storage says a transaction
-// is open, and stops it when it is not. vttablet's transaction killer
-// rolls back a transaction open longer than its timeout (vitess go/vt/
-// vttablet/tabletserver/tx_pool.go transactionKiller: "killing transaction
-// (exceeded timeout: %v)"), killing its connection; PlanetScale's limit is
-// 20s ("Per-transaction timeout", planetscale-system-limits).
+// trackTx starts the transaction clock when storage says a transaction is open and
+// stops it when not, for vttablet's transaction killer (docs/design/emulator-edge.md).
 func (s *session) trackTx(open bool) {
 	timeout := s.h.limits.TxTimeout
 	s.mu.Lock()
@@ -82,13 +78,8 @@ func (s *session) takeKill() *txKill {
 	return k
 }
 
-// kill ends what storage connection b runs: only the statement (KILL
-// QUERY) or, inside a transaction, the connection, which rolls the
-// transaction back, as vttablet does ("we can't safely kill a query in a
-// transaction, we need to kill the connection", vitess go/vt/vttablet/
-// tabletserver/connpool/dbconn.go terminate), through the Directory,
-// with storage's admin rights. b is then closed too, so that the next
-// statement opens a fresh session.
+// kill ends b's statement (KILL QUERY) or, with queryOnly false, b itself, which it
+// closes, through the Directory as admin, as vttablet does (docs/design/emulator-edge.md).
 func (s *session) kill(b *mysql.Conn, queryOnly bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
@@ -139,23 +130,8 @@ func kindOf(sql string) limitKind {
 	return limitKind{boundedDML: true}
 }
 
-// limited runs sql within PlanetScale's query limits:
-//   - a read may run SelectTimeout, anything else DMLTimeout
-//     (planetscale-system-limits: "Per-query DML timeout: 30s",
-//     "Per-query SELECT timeout: 900s");
-//   - a result may hold MaxRows rows (run);
-//   - an UPDATE or DELETE may change MaxRows rows: vttablet runs one
-//     without LIMIT in a transaction with LIMIT MaxRows+1 and rolls it back
-//     when more rows changed (vitess go/vt/vttablet/tabletserver/
-//     query_executor.go execDMLLimit; planbuilder/builder.go analyzeUpdate
-//     and analyzeDelete, which leave a statement with its own LIMIT as it
-//     is). Here the statement runs whole in a transaction and is rolled
-//     back when it changed more. A multi-table one is bounded too, though
-//     vttablet passes it through: the stricter answer.
-//
-// A limit error is Aborted, after which vtgate rolls the session's
-// transaction back (vitess go/vt/vtgate/scatter_conn.go endAction); so
-// does the edge.
+// limited runs sql within PlanetScale's query limits (timeouts, rows read, rows changed);
+// a limit error rolls the transaction back, as vtgate does (docs/design/emulator-edge.md).
 func (s *session) limited(ctx context.Context, sql string) (*sqltypes.Result, error) {
 	lim := s.h.limits
 	kind := kindOf(sql)

@@ -23,13 +23,8 @@ type token struct {
 	text string
 }
 
-// lexer reads the tokens of a statement as MySQL and MariaDB read them
-// (dev.mysql.com/doc/refman/8.0/en/comments.html): whitespace and
-// comments (/* … */, "-- " and "#" to the end of the line) are skipped,
-// and the text of an executable comment — /*! … */ and /*!50001 … */,
-// which MySQL and MariaDB run, and /*M! … */, which MariaDB runs — is
-// read as SQL whatever version it names, as the safer reading: the
-// storage may be newer than the version.
+// lexer reads a statement's tokens as MySQL and MariaDB do, skipping comments but reading
+// an executable comment's text whatever version it names (docs/design/emulator-edge.md).
 type lexer struct {
 	sql   string
 	pos   int
@@ -147,9 +142,8 @@ func skipPast(sql string, from int, end string) int {
 	return len(sql)
 }
 
-// isWordByte reports whether c may be part of an unquoted identifier:
-// ASCII letters, digits, "$", "_" and any byte of a non-ASCII character
-// (dev.mysql.com/doc/refman/8.0/en/identifiers.html).
+// isWordByte reports whether c may be in an unquoted identifier: ASCII letters, digits,
+// "$", "_", any non-ASCII byte (dev.mysql.com/doc/refman/8.0/en/identifiers.html).
 func isWordByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || isDigit(c) || c == '_' || c == '$' || c >= 0x80
 }

@@ -9,16 +9,8 @@ import (
 	"github.com/dolthub/vitess/go/sqltypes"
 )
 
-// The client knows the branch's database by the PlanetScale database's
-// name; storage keeps it under another. vtgate rewrites what a client sends
-// so that its keyspace's name finds the tablet's database, and answers with
-// the keyspace's name (vitess go/vt/vtgate/planbuilder/testdata/
-// info_schema80_cases.json: "table_schema = 'ks'" is sent on with the
-// schema name bound, "SELECT DATABASE()" answers the keyspace). The edge
-// does the same in both directions, with its lexer: names and literals in
-// what it relays, and every text of what comes back (field names, values,
-// error messages). Storage names are random per emulator, so that text
-// holding one is the storage's own naming, not a client's data.
+// The client knows the branch's database by the PlanetScale name and storage by another;
+// the edge renames both ways, as vtgate does (docs/design/emulator-edge.md).
 
 // posToken is a token and where it is in its statement.
 type posToken struct {
@@ -26,15 +18,8 @@ type posToken struct {
 	start, end int
 }
 
-// rewriteToStorage replaces, in sql, the client's name for the database
-// with the storage name where it names the database:
-//   - a qualifier, app.t or `app`.`t`, unless the statement also uses the
-//     name alone (a table or an alias so named: then app.x is that);
-//   - a string literal compared with a schema column (table_schema = 'app',
-//     schema_name IN ('app'), 'app' = table_schema), as vtgate rewrites
-//     information_schema queries;
-//   - in SHOW, the name after FROM, IN, DATABASE or SCHEMA (SHOW TABLES
-//     FROM app, SHOW CREATE DATABASE app).
+// rewriteToStorage puts the storage name for the client's name of the database where it
+// names it: a qualifier, a literal compared with a schema column, a SHOW's database.
 func rewriteToStorage(sql string, acct Account) string {
 	db := strings.ToLower(acct.Database)
 	if db == "" || !strings.Contains(strings.ToLower(sql), db) {
@@ -94,9 +79,8 @@ func rewriteToStorage(sql string, acct Account) string {
 	return out.String()
 }
 
-// nearSchemaColumn reports whether the literal at i is compared with a
-// schema column: the nearest name before it, past operators, other
-// literals, IN, NOT, LIKE and BINARY, or the name just after "=" behind it.
+// nearSchemaColumn reports whether the literal at i is compared with a schema column:
+// the name before it, past operators, literals, IN, NOT, LIKE, BINARY, or after "=".
 func nearSchemaColumn(toks []posToken, i int) bool {
 	for j := i - 1; j >= 0 && j >= i-64; j-- {
 		t := toks[j].token
@@ -120,9 +104,8 @@ func nearSchemaColumn(toks []posToken, i int) bool {
 	return false
 }
 
-// isSchemaColumn reports whether t names a column holding a schema name,
-// as information_schema's do: table_schema, schema_name, trigger_schema,
-// constraint_schema, referenced_table_schema, and so on.
+// isSchemaColumn reports whether t names a column holding a schema name, as
+// information_schema's table_schema, schema_name, constraint_schema and the like do.
 func isSchemaColumn(t token) bool {
 	if t.kind != tokWord && t.kind != tokQuoted {
 		return false
@@ -143,9 +126,8 @@ func unquoteString(lit string) string {
 	return inner
 }
 
-// renameResult replaces the storage name with the client's in a result:
-// field names ("Tables_in_…"), their database, and every quoted value
-// (DATABASE(), SHOW DATABASES, information_schema's schema columns).
+// renameResult puts the client's name for the storage name in a result: field names
+// ("Tables_in_…"), their database, and every quoted value (DATABASE(), SHOW DATABASES).
 func renameResult(res *sqltypes.Result, acct Account) {
 	if res == nil || acct.Storage == "" {
 		return

@@ -31,12 +31,10 @@ type Config struct {
 	// Limits are the query limits; the zero value is PlanetScale's.
 	Limits Limits
 	// Serialize, when set, is held around a relayed statement that reads
-	// information_schema: the embedded storage's go-mysql-server v0.20.0
-	// plans those on shared, unsynchronized tables (storage's serialize).
+	// information_schema, which go-mysql-server v0.20.0 plans unsynchronized.
 	Serialize func() (unlock func())
-	// Sniff is how long a new connection has to open with TLS to be
-	// served the HTTP SQL API; 0 is DefaultSniff. A negative value serves
-	// MySQL only, greeting each connection at once.
+	// Sniff is how long a new connection has to open with TLS to get the HTTP SQL
+	// API; 0 is DefaultSniff, a negative value serves MySQL only, greeting at once.
 	Sniff time.Duration
 }
 
@@ -59,9 +57,8 @@ type Server struct {
 // shutdownTimeout bounds how long Close waits for the connections.
 const shutdownTimeout = 10 * time.Second
 
-// Start listens on cfg.Listen and serves until Close. Its certificate
-// names the listening host and, for a wildcard address, the loopback
-// addresses and localhost.
+// Start listens on cfg.Listen and serves until Close; its certificate names the host
+// and, for a wildcard address, the loopback addresses and localhost.
 func Start(cfg Config) (*Server, error) {
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -155,16 +152,12 @@ func (s *Server) close() error {
 	return errors.Join(err, s.api.Close())
 }
 
-// serverVersion is the version the edge announces: vtgate's form, a
-// MySQL version with a -Vitess suffix (vitess go/mysql/config
-// DefaultMySQLVersion), whatever the storage runs.
+// serverVersion is the version the edge announces, whatever the storage runs: vtgate's
+// MySQL version with a -Vitess suffix (vitess go/mysql/config DefaultMySQLVersion).
 const serverVersion = "8.0.40-Vitess"
 
-// init silences the fork's listener, which logs every refused login and
-// closed connection to the standard logger through the variables of its
-// log package. They are process-wide, so they are set before any
-// goroutine could read them; the embedded storage, built on the same
-// listener, is silenced with them.
+// init silences the fork's listener, which logs every refused login and closed
+// connection; its process-wide log variables are set before any goroutine reads them.
 func init() {
 	discard := func(...any) {}
 	discardf := func(string, ...any) {}

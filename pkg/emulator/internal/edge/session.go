@@ -45,9 +45,8 @@ const utf8mb4GeneralCI = 45
 // connectTimeout bounds the login to storage.
 const connectTimeout = 15 * time.Second
 
-// conn returns the storage connection, opening it on the branch's
-// database as the password's own MySQL user, with the client's collation
-// and its CLIENT_FOUND_ROWS choice.
+// conn returns the storage connection, opening it on the branch's database as the
+// password's own MySQL user, with the client's collation and CLIENT_FOUND_ROWS choice.
 func (s *session) conn(ctx context.Context) (*mysql.Conn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -78,9 +77,8 @@ func (s *session) conn(ctx context.Context) (*mysql.Conn, error) {
 	return b, nil
 }
 
-// params are those of a storage connection as the password's own MySQL
-// user, on the branch's database, with the client's collation and its
-// CLIENT_FOUND_ROWS choice.
+// params are a storage connection's as the password's own MySQL user, on the branch's
+// database, with the client's collation and its CLIENT_FOUND_ROWS choice.
 func (s *session) params() (*mysql.ConnParams, error) {
 	collation := int(s.c.CharacterSet)
 	if collation == 0 {
@@ -108,17 +106,8 @@ func (s *session) params() (*mysql.ConnParams, error) {
 	return params, nil
 }
 
-// singleStatements turns multi statements off on a storage connection
-// (COM_SET_OPTION MYSQL_OPTION_MULTI_STATEMENTS_OFF, dev.mysql.com/doc/
-// dev/mysql-server/latest/page_protocol_com_set_option.html), so that
-// what the edge relays as one statement is one statement to storage as
-// well, whatever reading of quotes or comments would split it: the edge
-// checks the statements it sees, and a second one storage found in the
-// same text ("SELECT 1 --1; DROP TABLE t" is two statements to MySQL,
-// one to vitess' tokenizer) would go unchecked. The fork's client asks
-// for multi statements at login and does not export COM_SET_OPTION, so
-// the packet is written, and its answer read, on the socket itself,
-// which is idle after the login.
+// singleStatements turns multi statements off on a storage connection (COM_SET_OPTION),
+// so each statement the edge checks is one to storage too (docs/design/emulator-edge.md).
 func singleStatements(b *mysql.Conn, timeout time.Duration) error {
 	if err := b.Conn.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return err
@@ -154,13 +143,8 @@ func (s *session) close() {
 	}
 }
 
-// query runs one statement the client sent, as text: a USE is mapped to
-// the branch's storage database, what could change the schema is refused
-// while the branch has safe migrations on (guard), what the password's
-// role or target may not run is refused (authorize), the database's name
-// is mapped to storage's (rewriteToStorage), and the rest goes to storage
-// within PlanetScale's limits; the answer names the database as the
-// client does.
+// query runs a client's statement through guard, authorize and rewriteToStorage, then
+// relays it within the limits; a USE maps to storage, the answer to the client's name.
 func (s *session) query(ctx context.Context, sql string, more bool, callback mysql.ResultSpoolFn) error {
 	if k := s.takeKill(); k != nil {
 		// vtgate rolls a session's transaction back after an Aborted
@@ -275,11 +259,8 @@ func (s *session) relayQuiet(ctx context.Context, sql string) (*sqltypes.Result,
 	return res, err
 }
 
-// run runs sql on storage. A CALL may answer with several results: the
-// first is returned, and the others are read and dropped, as vtgate
-// passes on one result per statement. A result of more than limit rows
-// (0: no limit) is refused, and a statement still running after timeout
-// (0: none) is killed, as vttablet does (limits.go).
+// run runs sql on storage and returns its first result, as vtgate passes one on per
+// statement; over limit rows fails, past timeout it is killed, 0 for none (limits.go).
 func (s *session) run(ctx context.Context, sql string, timeout time.Duration, limit int) (*sqltypes.Result, uint16, uint16, error) {
 	b, err := s.conn(ctx)
 	if err != nil {
@@ -312,9 +293,8 @@ func (s *session) run(ctx context.Context, sql string, timeout time.Duration, li
 	return res, uint16(status), warnings, nil
 }
 
-// ended is the error of a statement that failed or was killed: the
-// transaction killer's, the statement timeout's, the row limit's, or
-// storage's own.
+// ended is the error of a statement that failed or was killed: the transaction
+// killer's, the statement timeout's, the row limit's, or storage's own.
 func (s *session) ended(b *mysql.Conn, err error, timedOut *atomic.Bool, start time.Time) error {
 	if k := s.takeKill(); k != nil {
 		return s.errTxKilled(*k)
@@ -329,9 +309,8 @@ func (s *session) ended(b *mysql.Conn, err error, timedOut *atomic.Bool, start t
 	return s.fail(b, err)
 }
 
-// fail passes a storage error on; a client-side error (the storage
-// connection broke) also drops the connection, so that the client's next
-// command opens a fresh one.
+// fail passes a storage error on; a client-side one (the connection broke) also drops
+// the connection, so that the client's next command opens a fresh one.
 func (s *session) fail(b *mysql.Conn, err error) error {
 	var se *mysql.SQLError
 	if !errors.As(err, &se) || se.Num >= mysql.CRUnknownError && se.Num < mysql.CRUnknownError+1000 {

@@ -7,21 +7,16 @@ import (
 	"time"
 )
 
-// DefaultSniff is how long a new connection is given to speak first.
-// MySQL clients wait for the server's greeting; HTTPS clients send a TLS
-// ClientHello at once (under 3 ms here, measured with Go's client under
-// -race), so a connection silent for this long is MySQL.
+// DefaultSniff is how long a new connection is given to speak first: a MySQL client waits
+// for the greeting, HTTPS sends a ClientHello at once (docs/design/emulator-edge.md).
 const DefaultSniff = 25 * time.Millisecond
 
 // tlsHandshake is the first byte of a TLS record carrying a handshake
 // (RFC 8446 section 5.1, ContentType handshake(22)).
 const tlsHandshake = 0x16
 
-// splitter serves two protocols on one address, as PlanetScale's
-// access_host_url does (MySQL on it, and the HTTP SQL API that `pscale
-// connect` and @planetscale/database dial at "https://"+access_host_url):
-// a connection that opens with a TLS handshake goes to https, one that
-// says nothing within sniff goes to mysql, and anything else is closed.
+// splitter serves MySQL and the HTTP SQL API on one address, as access_host_url does: a
+// TLS handshake goes to https, silence for sniff to mysql, the rest is closed.
 type splitter struct {
 	ln    net.Listener
 	sniff time.Duration

@@ -15,33 +15,23 @@ import (
 	querypb "github.com/planetscale/vitess-types/gen/vitess/query/v21"
 )
 
-// sqlAPI is PlanetScale's HTTP SQL API, the psdb.v1alpha1.Database
-// service (github.com/planetscale/psdb, types/psdb/v1alpha1): what
-// `pscale connect` and `pscale shell` relay a local MySQL client to
-// (github.com/planetscale/psdbproxy, handler.go) and what
-// @planetscale/database calls over fetch. Each call logs in with a branch
-// password by Basic auth, as the MySQL edge's login (authServer.login)
-// decides, and runs its statement through an edge session, so that every
-// rule of the edge (safe migrations, names, roles, limits) is the same
-// code here.
+// sqlAPI is PlanetScale's HTTP SQL API, psdb's psdb.v1alpha1.Database service, run
+// through the MySQL edge's login and sessions (docs/design/emulator-edge.md).
 type sqlAPI struct {
 	h        *handler
 	auth     *authServer
 	sessions *apiSessions
 }
 
-// maxMessage bounds a message either way, as psdb's client does (core/
-// client/client.go maxMessageSize, "slightly larger than the max message
-// size allowed by edge gateway").
+// maxMessage bounds a message either way, as psdb's client does (core/client/client.go
+// maxMessageSize, "slightly larger than the max message size allowed by edge gateway").
 const maxMessage = 100 << 20
 
 // compressMin is the smallest answer worth compressing on loopback.
 const compressMin = 4 << 10
 
-// routes serves the service with the Connect protocol (binary protobuf
-// and JSON) and the compressions psdb's client sends (s2, its default,
-// through klauspost/connect-compress, the package that client uses),
-// behind Basic auth. Answers under compressMin go uncompressed.
+// routes serves the service over Connect (protobuf, JSON) behind Basic auth, with psdb's
+// client's compressions (s2 by klauspost/connect-compress) for answers over compressMin.
 func (a *sqlAPI) routes() http.Handler {
 	path, svc := psdbv1alpha1connect.NewDatabaseHandler(a,
 		compress.WithAll(compress.LevelFastest), connect.WithCompressMinBytes(compressMin),
@@ -62,9 +52,8 @@ func (a *sqlAPI) CreateSession(ctx context.Context, _ *connect.Request[psdbpb.Cr
 	}), nil
 }
 
-// Execute runs one statement, with its bind variables, in the request's
-// session, or in a new one when it has none (as @planetscale/database
-// calls it: session null on a connection's first statement).
+// Execute runs a statement with its bind variables in the request's session, or in a
+// new one when it has none, as on @planetscale/database's first statement.
 func (a *sqlAPI) Execute(ctx context.Context, req *connect.Request[psdbpb.ExecuteRequest]) (*connect.Response[psdbpb.ExecuteResponse], error) {
 	start := time.Now()
 	res, wire, err := a.execute(ctx, req.Msg)
@@ -92,9 +81,8 @@ func (a *sqlAPI) execute(ctx context.Context, req *psdbpb.ExecuteRequest) (*psdb
 	return res, s.wire(a.sessions), nil
 }
 
-// StreamExecute answers an OLAP session's statement, which psdbproxy
-// streams (handler.go streamExecute), as one message carrying the whole
-// result and the session: the edge reads every result whole.
+// StreamExecute answers an OLAP session's statement, which psdbproxy streams (handler.go
+// streamExecute), as one message with the whole result and the session.
 func (a *sqlAPI) StreamExecute(ctx context.Context, req *connect.Request[psdbpb.ExecuteRequest], stream *connect.ServerStream[psdbpb.ExecuteResponse]) error {
 	res, wire, err := a.execute(ctx, req.Msg)
 	if err != nil {
@@ -104,9 +92,8 @@ func (a *sqlAPI) StreamExecute(ctx context.Context, req *connect.Request[psdbpb.
 	return stream.Send(res)
 }
 
-// Prepare checks the session and answers no fields, as the MySQL edge's
-// COM_STMT_PREPARE does (handler.ComPrepare): the fields come with each
-// execution.
+// Prepare checks the session and answers no fields, as the MySQL edge's COM_STMT_PREPARE
+// does (handler.ComPrepare): the fields come with each execution.
 func (a *sqlAPI) Prepare(ctx context.Context, req *connect.Request[psdbpb.PrepareRequest]) (*connect.Response[psdbpb.PrepareResponse], error) {
 	s, err := a.sessions.resume(ctx, a.h, accountOf(ctx), req.Msg.GetSession())
 	if s == nil {
@@ -143,14 +130,8 @@ func accountOf(ctx context.Context) Account {
 	return acct
 }
 
-// authenticate logs each request in with its Basic credentials, a branch
-// password's user name and plain text, through the edge's login: the
-// same checks of the password, its TTL and its cidrs, and the same log
-// line when it is refused. A refusal is 401 with Connect's error body
-// (connectrpc.com/docs/protocol, "Error end-stream"), which psdb's
-// client reads, and the same under "error", which @planetscale/database
-// reads from any answer that is not 200 (dist/index.js postJSON). What
-// PlanetScale's own body says is not documented.
+// authenticate logs each request in with its Basic credentials through the edge's login;
+// a refusal is 401 with Connect's error body and "error" (docs/design/emulator-edge.md).
 func (a *sqlAPI) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, password, ok := r.BasicAuth()
@@ -181,9 +162,8 @@ type textAddr string
 func (textAddr) Network() string  { return "tcp" }
 func (a textAddr) String() string { return string(a) }
 
-// include every field, as vtgate's default is (ExecuteOptions
-// IncludedFields ALL), and OLTP: psdbproxy reads Options.Workload of
-// every session it is handed, and drops the connection if Options is nil.
+// sessionOptions include every field, vtgate's default (IncludedFields ALL), and OLTP:
+// psdbproxy reads Options.Workload of each session and drops the connection on nil Options.
 func sessionOptions() *querypb.ExecuteOptions {
 	return &querypb.ExecuteOptions{IncludedFields: querypb.ExecuteOptions_ALL, Workload: querypb.ExecuteOptions_OLTP}
 }

@@ -15,21 +15,15 @@ import (
 	vtgatepb "github.com/planetscale/vitess-types/gen/vitess/vtgate/v21"
 )
 
-// Session limits of the HTTP SQL API. Clients never close a session
-// (psdbproxy and @planetscale/database do not call CloseSession), and
-// @planetscale/database opens one per Client.execute, so sessions are
-// closed for them: after idleTimeout without a call, and beyond
-// maxIdleSessions idle ones, the least recently used first. PlanetScale's
-// own limits are not documented.
+// Session limits of the HTTP SQL API: clients never close a session, so the edge closes
+// idle ones; PlanetScale's own limits are undocumented (docs/design/emulator-edge.md).
 var (
 	idleTimeout     = time.Minute
 	maxIdleSessions = 16
 )
 
-// apiSessions are the HTTP SQL API's sessions, each an edge session with
-// its own storage connection, opened by its first statement. A client
-// holds a session as an opaque signature (an id and its HMAC, bound to
-// the password's user), and its state in vitess_session.
+// apiSessions are the HTTP SQL API's sessions, each an edge session; a client holds one
+// as a signature (an id and its HMAC, bound to the user) and its state in vitess_session.
 type apiSessions struct {
 	key     []byte
 	stop    chan struct{}
@@ -80,10 +74,8 @@ func (ss *apiSessions) open(h *handler, acct Account) *apiSession {
 	return s
 }
 
-// resume returns the session wire names, in use by the caller until
-// release; with none, a new one. A session that was closed for being idle
-// is opened anew on the database it had chosen; had it a transaction
-// open, the client is told the transaction is gone.
+// resume returns the session wire names, in use until release, or a new one; one closed
+// while idle reopens on its database, or tells the client its transaction is gone.
 func (ss *apiSessions) resume(ctx context.Context, h *handler, acct Account, wire *psdbpb.Session) (*apiSession, error) {
 	var s *apiSession
 	if sig := wire.GetSignature(); len(sig) > 0 {
@@ -118,9 +110,8 @@ func (ss *apiSessions) resume(ctx context.Context, h *handler, acct Account, wir
 	return s, nil
 }
 
-// release ends the caller's use, then closes the idle sessions beyond
-// maxIdleSessions. A session holding a transaction is not counted: the
-// transaction timeout bounds it.
+// release ends the caller's use, then closes the idle sessions beyond maxIdleSessions;
+// a session holding a transaction is not counted, as its timeout bounds it.
 func (s *apiSession) release(ss *apiSessions) {
 	inTx := s.edge.c.StatusFlags&mysql.ServerInTransaction != 0
 	s.call.Unlock()
@@ -225,10 +216,8 @@ func (ss *apiSessions) verify(sig []byte, user string) (string, bool) {
 	return id, hmac.Equal(sig, ss.sign(id, user))
 }
 
-// wire is the session as the client holds it: the signature, and the
-// state vtgate reports in vitess_session (vitess proto/vtgate.proto
-// Session): whether a transaction is open, autocommit, and the database
-// last chosen.
+// wire is the session as the client holds it: the signature, and the state vtgate reports
+// in vitess_session (vitess proto/vtgate.proto Session): transaction, autocommit, database.
 func (s *apiSession) wire(ss *apiSessions) *psdbpb.Session {
 	flags := s.edge.c.StatusFlags
 	return &psdbpb.Session{

@@ -15,9 +15,8 @@ import (
 	"gotest.tools/v3/poll"
 )
 
-// TestAPISessionsAreClosedForClients: clients never close a session, so
-// idle ones beyond the cap, then every idle one, are closed; a closed
-// one comes back as a new session, unless it held a transaction.
+// TestAPISessionsAreClosedForClients: idle sessions beyond the cap, then all idle ones, are
+// closed; a closed one comes back as a new session, unless it held a transaction.
 func TestAPISessionsAreClosedForClients(t *testing.T) {
 	ss := newAPISessions(200*time.Millisecond, 3)
 	t.Cleanup(ss.closeAll)

@@ -40,10 +40,8 @@ func (s *apiSession) run(ctx context.Context, query string, vars map[string]*que
 	return toQueryResult(out)
 }
 
-// bindWire binds the API's bind variables into query. The vitess query
-// messages of go-mysql-server's fork and of psdb's types are generated
-// from the same query.proto, field for field, so one is read as the other
-// through its wire form.
+// bindWire binds the API's bind variables into query, read as the fork's through their
+// wire form: both are generated from vitess' query.proto, field for field.
 func bindWire(query string, vars map[string]*querypb.BindVariable) (string, error) {
 	if len(vars) == 0 {
 		return query, nil
@@ -59,9 +57,8 @@ func bindWire(query string, vars map[string]*querypb.BindVariable) (string, erro
 	return bindQuery(query, bound)
 }
 
-// bindQuery binds vars into sql's text, as vtgate sends a prepared
-// statement on with its bind variables: parsed, each placeholder ("?",
-// numbered v1, v2, … by the parser, or ":name") replaced by its value.
+// bindQuery binds vars into sql's text, as vtgate sends a prepared statement on: each
+// placeholder ("?", which the parser numbers v1, v2, …, or ":name") by its value.
 func bindQuery(sql string, vars map[string]*dquerypb.BindVariable) (string, error) {
 	stmt, err := sqlparser.Parse(sql)
 	if err != nil {
@@ -74,10 +71,8 @@ func bindQuery(sql string, vars map[string]*dquerypb.BindVariable) (string, erro
 	return text, nil
 }
 
-// toQueryResult is a storage result as the API sends it. A result set
-// affects no rows, as vitess' client reads one (go/mysql/query.go
-// ReadQueryResult sets RowsAffected from an OK packet only); the fork's
-// client counts its rows there.
+// toQueryResult is a storage result as the API sends it; a result set affects no rows,
+// as vitess' client sets RowsAffected from an OK packet only (go/mysql/query.go).
 func toQueryResult(res *sqltypes.Result) (*querypb.QueryResult, error) {
 	if res == nil {
 		return &querypb.QueryResult{}, nil
@@ -104,10 +99,8 @@ func convert(from, to proto.Message) error {
 	return proto.Unmarshal(b, to)
 }
 
-// rpcError is an error as vtgate answers it in a response: a vtrpc code,
-// and a message ending in "(errno N) (sqlstate XXXXX)", from which
-// psdbproxy gives a MySQL client the error's number and state back
-// (vitess go/mysql/sqlerror/sql_error.go NewSQLErrorFromError).
+// rpcError is an error as vtgate answers it: a vtrpc code and a message ending in "(errno
+// N) (sqlstate XXXXX)", which psdbproxy reads back (vitess go/mysql/sqlerror/sql_error.go).
 func rpcError(err error) *vtrpcpb.RPCError {
 	var se *mysql.SQLError
 	if !errors.As(err, &se) {
@@ -124,9 +117,8 @@ func rpcError(err error) *vtrpcpb.RPCError {
 // code = Aborted desc = …", tabletError).
 var grpcCode = regexp.MustCompile(`code = (\w+) desc`)
 
-// rpcCode is the vtrpc code of a MySQL error: the one its message names,
-// else that of its number as vitess maps them (go/mysql/sqlerror/
-// constants.go and go/vt/vterrors/state.go), else UNKNOWN.
+// rpcCode is a MySQL error's vtrpc code: the one its message names, else its number's as
+// vitess maps them (go/mysql/sqlerror/constants.go, go/vt/vterrors/state.go), or UNKNOWN.
 func rpcCode(se *mysql.SQLError) vtrpcpb.Code {
 	if m := grpcCode.FindStringSubmatch(se.Message); m != nil {
 		if c, ok := vtrpcpb.Code_value[upperSnake(m[1])]; ok {

@@ -15,10 +15,8 @@ const (
 	stmtUse
 	// stmtDDL changes the schema.
 	stmtDDL
-	// stmtOpaque runs statements the edge cannot read: MariaDB's compound
-	// statements outside a stored program, a statement to prepare or run
-	// whose text is not one string literal or user variable, and a
-	// statement whose form the edge does not know.
+	// stmtOpaque runs statements the edge cannot read: MariaDB's compound statements, a
+	// prepared text not one literal or user variable, a form the edge does not know.
 	stmtOpaque
 	// stmtPrepare is PREPARE name FROM text.
 	stmtPrepare
@@ -56,31 +54,16 @@ type statement struct {
 	// schema is the database a CALL names for its procedure, "" for the
 	// session's.
 	schema string
-	// source is what PREPARE or EXECUTE IMMEDIATE takes the text from, as
-	// written: one string literal or one user variable; "" for anything
-	// else.
+	// source is what PREPARE or EXECUTE IMMEDIATE takes the text from, as written: one
+	// string literal or one user variable; "" for anything else.
 	source string
 	// text is the statement's own text, when it is one a PREPARE or
 	// EXECUTE IMMEDIATE reads (prepareText); "" otherwise.
 	text string
 }
 
-// classify reads a statement by its first words after its comments, as
-// vitess' sqlparser.Preview does (vitess go/vt/sqlparser/analyzer.go),
-// whose DDL words are create, alter, rename, drop and truncate. Statements
-// that run other statements are told apart, so that the session can look
-// at what they run:
-//   - PREPARE, EXECUTE and DEALLOCATE PREPARE (dev.mysql.com/doc/refman/
-//     8.0/en/sql-prepared-statements.html), which vtgate runs itself,
-//     planning the prepared text at PREPARE and again at EXECUTE (vitess
-//     go/vt/vtgate/planbuilder/prepared_statement.go);
-//   - CALL of a stored procedure;
-//   - MariaDB's EXECUTE IMMEDIATE, SET STATEMENT … FOR statement, and
-//     compound statements outside a stored program (BEGIN NOT ATOMIC, IF,
-//     CASE, LOOP, REPEAT, WHILE, FOR, or a label), which the storage runs
-//     when it is MariaDB (mariadb.com/kb/en/using-compound-statements-
-//     outside-of-stored-programs/). vtgate parses none of them, so none
-//     can run DDL on PlanetScale; here they are opaque.
+// classify reads a statement by its first words, as vitess' sqlparser.Preview does, and
+// tells apart the statements that run others (docs/design/emulator-edge.md).
 func classify(sql string) statement {
 	l := &lexer{sql: sql}
 	t, ok := l.next()
@@ -137,21 +120,8 @@ func classify(sql string) statement {
 	return statement{}
 }
 
-// ddlObject reads what a CREATE, ALTER or DROP is of, from its first word
-// that names a kind of object, past OR REPLACE, DEFINER = user, ALGORITHM
-// = …, SQL SECURITY … and the like:
-//   - TEMPORARY (CREATE TEMPORARY TABLE, DROP TEMPORARY TABLE) is a
-//     temporary table, which vtgate runs without the check of direct DDL
-//     (vitess go/vt/vtgate/engine/ddl.go: a DDL with CreateTempTable set,
-//     as planbuilder/ddl.go sets it for CREATE and DROP TEMPORARY TABLE,
-//     goes straight to the keyspace), in unsharded keyspaces only:
-//     "Vitess has limited support for temporary tables. It works only for
-//     unsharded keyspaces" (vitess.io/docs/21.0/reference/compatibility/
-//     mysql-compatibility, Temporary Tables). A PlanetScale branch here is
-//     one unsharded keyspace.
-//   - TRIGGER, PROCEDURE, FUNCTION, EVENT (and MariaDB's PACKAGE) are
-//     stored routines, which PlanetScale does not support in any form.
-//   - anything else is DDL.
+// ddlObject reads what a CREATE, ALTER or DROP is of, from its first word naming a kind of
+// object: a temporary table, a stored routine, or else DDL (docs/design/emulator-edge.md).
 func ddlObject(l *lexer) stmtKind {
 	for range maxObjectScan {
 		t, ok := l.next()
@@ -178,10 +148,8 @@ func ddlObject(l *lexer) stmtKind {
 // OR REPLACE, DEFINER = 'u'@'h', ALGORITHM = x, SQL SECURITY y fit.
 const maxObjectScan = 16
 
-// source reads what PREPARE or EXECUTE IMMEDIATE takes its text from: the
-// rest of the statement, if that is one string literal or one user
-// variable. Anything else — MariaDB takes any expression, and EXECUTE
-// IMMEDIATE … USING — is "", unknown.
+// source reads what PREPARE or EXECUTE IMMEDIATE takes its text from: the rest, if one
+// string literal or user variable; else "", as MariaDB's expressions and USING are unknown.
 func source(l *lexer) string {
 	from := l.pos
 	t, ok := l.next()
@@ -206,9 +174,8 @@ func call(l *lexer) statement {
 	return st
 }
 
-// skipToFor reads MariaDB's SET STATEMENT var = value, … up to the FOR
-// before its statement (mariadb.com/kb/en/set-statement/): the first FOR
-// outside parentheses. False if there is none.
+// skipToFor reads MariaDB's SET STATEMENT var = value, … to the first FOR outside
+// parentheses, before its statement (mariadb.com/kb/en/set-statement/); false if none.
 func skipToFor(l *lexer) bool {
 	depth := 0
 	for t, ok := l.next(); ok; t, ok = l.next() {

@@ -16,9 +16,8 @@ type dump struct {
 	triggers []string
 }
 
-// CopySchema recreates in database to (which must exist) the tables of
-// database from in foreign-key-safe order, then its stored routines, views
-// and triggers. No rows are copied.
+// CopySchema recreates in database to, which must exist, the tables of from in
+// foreign-key-safe order, then its stored routines, views and triggers; no rows.
 func (s *Server) CopySchema(ctx context.Context, from, to string) error {
 	if err := checkDatabase(to); err != nil {
 		return err
@@ -105,9 +104,8 @@ WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME
 	return deps, nil
 }
 
-// fkOrder orders tables so that each comes after the tables it references,
-// by name among equals; tables caught in a reference cycle come last, by
-// name.
+// fkOrder orders tables after those they reference, by name among equals; tables
+// caught in a reference cycle come last, by name.
 func fkOrder(tables []string, deps map[string][]string) []string {
 	known := make(map[string]bool, len(tables))
 	for _, t := range tables {

@@ -7,11 +7,8 @@ import (
 	"strings"
 )
 
-// CopyData copies the rows of every base table of database from into the
-// same table of database to, which already has the schema. Foreign key
-// checks are off while copying, explicit zeros in AUTO_INCREMENT columns are
-// kept, generated columns are left to the target, and the target's triggers
-// are set aside so they do not fire on copied rows.
+// CopyData copies the rows of every base table of from into the same table of to,
+// which has the schema already (docs/design/emulator-storage.md).
 func (s *Server) CopyData(ctx context.Context, from, to string) error {
 	if err := checkDatabase(from); err != nil {
 		return err
@@ -45,9 +42,8 @@ type tableColumns struct {
 	cols  []string
 }
 
-// storedColumns lists the base tables of database from with the columns
-// that the same table in the connection's current database stores, that is
-// all but its generated columns.
+// storedColumns lists the base tables of from with the columns the same table in
+// the connection's current database stores: all but its generated ones.
 func (se session) storedColumns(ctx context.Context, from string) ([]tableColumns, error) {
 	objs, err := se.objects(ctx, from)
 	if err != nil {
@@ -71,10 +67,8 @@ func (se session) storedColumns(ctx context.Context, from string) ([]tableColumn
 // captures the column name.
 var columnLine = regexp.MustCompile("^\\s+`((?:[^`]|``)+)`\\s")
 
-// nonGeneratedColumns returns, in table order, the columns a CREATE TABLE
-// statement as printed by SHOW CREATE TABLE defines, except generated ones.
-// The statement is read rather than information_schema.COLUMNS because
-// go-mysql-server does not mark generated columns there.
+// nonGeneratedColumns returns the columns but generated ones of a SHOW CREATE TABLE
+// statement, in order; go-mysql-server does not mark them in information_schema.
 func nonGeneratedColumns(createTable string) []string {
 	var cols []string
 	for _, line := range strings.Split(createTable, "\n") {

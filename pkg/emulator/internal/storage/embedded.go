@@ -43,18 +43,8 @@ type embeddedServer struct {
 // connections to finish after they were closed.
 const shutdownTimeout = 10 * time.Second
 
-// StartEmbedded starts an in-process go-mysql-server on 127.0.0.1 at a random
-// port. Its databases live in memory; root@localhost is the admin account, with
-// a random password made for this server that only the returned Server holds
-// (AdminDSN), so nothing else on the host reaches the storage past the
-// emulator's edge; every other account is checked against its grants. The
-// process' standard logrus logger, which only go-mysql-server uses, is
-// silenced.
-//
-// Known gaps of go-mysql-server v0.20.0 privileges: reading a view needs the
-// CREATE VIEW privilege (so only RoleAdmin can), and global privileges such as
-// CREATE for CREATE DATABASE are checked against the current database, so
-// RoleAdmin can create new databases (it gets no rights on them).
+// StartEmbedded starts an in-memory go-mysql-server on a random port of 127.0.0.1,
+// whose root password only the Server holds (docs/design/emulator-storage.md).
 func StartEmbedded(ctx context.Context) (*Server, error) {
 	quietEmbeddedLogs()
 
@@ -101,10 +91,8 @@ func StartEmbedded(ctx context.Context) (*Server, error) {
 // status variables of go-mysql-server without synchronization.
 var engineMu sync.Mutex
 
-// newEngine builds an engine over pro with the account root@localhost, whose
-// password is rootPassword, and privilege checks on; account changes are
-// kept in memory only. go-mysql-server's own root account
-// (Config.IncludeRootAccount) has an empty password, so it is not used.
+// newEngine builds an engine over pro with privilege checks, accounts kept in memory, and
+// root@localhost's password rootPassword, not IncludeRootAccount's empty one.
 func newEngine(pro *memory.DbProvider, rootPassword string) *sqle.Engine {
 	engineMu.Lock()
 	defer engineMu.Unlock()
@@ -145,12 +133,8 @@ func (e *embeddedServer) close() error {
 
 var quietLogsOnce sync.Once
 
-// quietEmbeddedLogs silences go-mysql-server and its vitess listener,
-// which both log through the standard logrus logger: every connection,
-// failed login and denied statement would otherwise be logged. The first
-// time an embedded server starts, the standard logrus logger is sent to
-// io.Discard and lowered to the error level, so entries below it are not
-// even formatted.
+// quietEmbeddedLogs sends the standard logrus logger, which go-mysql-server and its
+// listener use, to io.Discard at the error level, once (docs/design/emulator-storage.md).
 func quietEmbeddedLogs() {
 	quietLogsOnce.Do(func() {
 		logrus.SetOutput(io.Discard)

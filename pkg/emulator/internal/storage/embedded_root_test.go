@@ -10,10 +10,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestEmbeddedRootHasARandomPassword checks that the embedded server's
-// root account takes only the password its Server holds: root with no
-// password, or with another server's password, is refused, so nothing on
-// the host reaches the storage around the emulator's edge.
+// TestEmbeddedRootHasARandomPassword checks that the embedded root takes only its
+// Server's password: none, or another server's, is refused.
 func TestEmbeddedRootHasARandomPassword(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)

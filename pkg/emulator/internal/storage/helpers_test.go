@@ -17,9 +17,8 @@ import (
 // server for the external-mode tests.
 const mysqlDSNEnv = "PSFLOW_TEST_MYSQL_DSN"
 
-// each runs fn against a fresh embedded server and, when PSFLOW_TEST_MYSQL_DSN
-// is set, against that external server, as parallel subtests. With CI set
-// and no DSN the external subtest fails.
+// each runs fn as parallel subtests on a fresh embedded server and on the server
+// PSFLOW_TEST_MYSQL_DSN names, if set; with CI set and no DSN that subtest fails.
 func each(t *testing.T, fn func(t *testing.T, s *Server)) {
 	t.Helper()
 	t.Run("embedded", func(t *testing.T) {

@@ -13,18 +13,11 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// The benchmarks below time what a seed's extended INSERT costs in
-// go-mysql-server, through its engine (no network, no edge): the same
-// 1,000-row statement into a table already holding some rows, on the
-// in-memory tables the embedded storage uses and on sinkTable, a table
-// that keeps its rows in a map by primary key. The first shows the cost of
-// a row growing with the table (go-mysql-server v0.20.0's memory table
-// scans every stored row for each inserted one, and sorts the whole table,
-// moving its secondary index entries, after each statement); the second
-// is what the engine itself costs — parsing, planning, converting values —
-// and so what a better table under the same engine could reach.
+// The benchmarks below time a seed's 1,000-row INSERT into a table holding rows,
+// through go-mysql-server's engine alone: on the embedded storage's memory tables,
+// and on sinkTable, rows in a map by primary key (docs/design/emulator-storage.md).
 //
-//	go test -run '^$' -bench EngineInsert -benchtime 3x ./pkg/emulator/storage
+//	go test -run '^$' -bench EngineInsert -benchtime 3x ./pkg/emulator/internal/storage
 
 // insertBenchRows is the rows of each timed INSERT.
 const insertBenchRows = 1000
@@ -103,9 +96,8 @@ func BenchmarkEngineInsert(b *testing.B) {
 	}
 }
 
-// benchInserts creates the table with ddl (unless empty), fills it with
-// stored rows, then times INSERTs of insertBenchRows new rows each and
-// reports the time per row.
+// benchInserts creates the table with ddl (unless empty) holding stored rows, then
+// times INSERTs of insertBenchRows new rows each and reports the time per row.
 func benchInserts(b *testing.B, ctx *gmssql.Context, engine *sqle.Engine, ddl string, stored int) {
 	if ddl != "" {
 		assert.NilError(b, engineExec(ctx, engine, ddl))

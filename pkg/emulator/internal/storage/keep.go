@@ -6,9 +6,8 @@ import (
 	"strings"
 )
 
-// SaveTables copies tables of database db, rows included, into database
-// keep, which must exist. A deploy saves what its change will lose there,
-// so that a revert can bring it back.
+// SaveTables copies tables of db, rows included, into database keep, which must
+// exist; a deploy saves there what its change will lose, for a revert.
 func (s *Server) SaveTables(ctx context.Context, db, keep string, tables ...string) error {
 	if err := checkDatabase(db); err != nil {
 		return err
@@ -23,9 +22,8 @@ func (s *Server) SaveTables(ctx context.Context, db, keep string, tables ...stri
 	return nil
 }
 
-// RestoreRows copies every row of keep's copy of table back into table of
-// database db, which a revert has just created again. Columns the copy
-// lacks take their defaults; generated columns are left to db.
+// RestoreRows copies keep's rows of table back into table of db, just recreated by
+// a revert; columns the copy lacks take defaults, generated ones are left to db.
 func (s *Server) RestoreRows(ctx context.Context, keep, db, table string) error {
 	err := s.inDatabase(ctx, db, func(se session) error {
 		cols, err := se.sharedColumns(ctx, keep, table)
@@ -40,9 +38,8 @@ func (s *Server) RestoreRows(ctx context.Context, keep, db, table string) error 
 	return nil
 }
 
-// RestoreColumns sets cols of every row of table in database db to the
-// values keep's copy holds for the row with the same key. Rows written
-// since the copy keep what they hold; rows deleted since stay deleted.
+// RestoreColumns sets cols of each row of table in db to keep's values for the row
+// with the same key; rows written or deleted since the copy stay as they are.
 func (s *Server) RestoreColumns(ctx context.Context, keep, db, table string, key, cols []string) error {
 	if len(key) == 0 || len(cols) == 0 {
 		return nil

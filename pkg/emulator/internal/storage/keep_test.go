@@ -6,9 +6,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestKeepAndRestore saves a table and a column a change drops, writes
-// rows after the change, and restores: the dropped data comes back, the
-// rows written since stay, and rows deleted since stay deleted.
+// TestKeepAndRestore saves and restores a table and a column a change drops: the
+// data comes back, and rows written or deleted since stay as they are.
 func TestKeepAndRestore(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, s *Server) {

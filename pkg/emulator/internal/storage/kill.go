@@ -5,9 +5,8 @@ import (
 	"fmt"
 )
 
-// Kill ends what connection id runs, or with query false the connection
-// itself, with the admin's rights: go-mysql-server lets no other user
-// kill a connection, not even its own user.
+// Kill ends what connection id runs, or with query false the connection, as admin:
+// go-mysql-server lets no other user kill a connection, not even its own user.
 func (s *Server) Kill(ctx context.Context, id int64, query bool) error {
 	stmt := fmt.Sprintf("KILL CONNECTION %d", id)
 	if query {

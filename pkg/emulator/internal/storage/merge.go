@@ -6,13 +6,8 @@ import (
 	"strings"
 )
 
-// MergeRows inserts into table of database to the rows of the same table
-// of database from that it lacks, and reports how many it inserted. A row
-// is lacking when no row of to holds the same values in the columns both
-// tables store; a row whose key to already holds with other values is
-// left as to has it. Columns to has and from lacks take their defaults;
-// generated columns are left to to. Nothing is done, and no error
-// returned, when either database has no base table of that name.
+// MergeRows inserts into to's table the rows of from's that it lacks and reports how
+// many; a table missing on either side is no error (docs/design/emulator-storage.md).
 func (s *Server) MergeRows(ctx context.Context, from, to, table string) (int64, error) {
 	if err := checkDatabase(from); err != nil {
 		return 0, err
@@ -48,9 +43,8 @@ func (s *Server) MergeRows(ctx context.Context, from, to, table string) (int64, 
 	return n, nil
 }
 
-// mergeStatement inserts the rows of from's table that to's lacks: those
-// no row of to matches in every column (NULL matching NULL), skipping
-// those whose key to holds already (IGNORE).
+// mergeStatement inserts the rows of from's table no row of to's matches in every
+// column (NULL matching NULL), skipping those whose key to holds (IGNORE).
 func mergeStatement(from, to, table string, cols []string) string {
 	names := make([]string, len(cols))
 	picked := make([]string, len(cols))

@@ -7,9 +7,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestMergeRows checks that rows the target lacks are inserted, rows it
-// holds under the same key keep its values, and a missing table is no
-// error.
+// TestMergeRows checks that missing rows are inserted, rows held under the same key
+// keep the target's values, and a missing table is no error.
 func TestMergeRows(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, s *Server) {

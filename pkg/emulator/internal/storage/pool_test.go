@@ -7,9 +7,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// The admin pool holds at most a quarter of the server's connections
-// (between 4 and 32), and more concurrent calls than it holds wait for a
-// connection instead of failing.
+// TestAdminPoolWithinTheServersConnections checks the pool holds at most a quarter
+// of the server's connections (4 to 32) and that more calls wait, not fail.
 func TestAdminPoolWithinTheServersConnections(t *testing.T) {
 	each(t, func(t *testing.T, s *Server) {
 		ctx := testCtx(t)

@@ -97,11 +97,8 @@ func (se session) showCreateAll(ctx context.Context, queries []string, col int) 
 	return out, nil
 }
 
-// Procedure returns the body of the stored procedure of db named name
-// (names of routines are not case-sensitive), as information_schema holds
-// it; found is false when db has none of that name. The names are
-// compared here: go-mysql-server lists a database's routines only to a
-// session in it, and compares them as written.
+// Procedure returns the body information_schema holds of db's procedure name, found
+// false if none; names match without case (docs/design/emulator-storage.md).
 func (s *Server) Procedure(ctx context.Context, db, name string) (body string, found bool, err error) {
 	err = s.inDatabase(ctx, db, func(se session) error {
 		rows, err := se.rows(ctx, `SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES

@@ -14,11 +14,8 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// serialize holds the embedded server's statement lock until the returned
-// function is called; on an external server it does nothing. go-mysql-server
-// v0.20.0 keeps in-memory schema objects and its information_schema tables
-// in maps and fields shared without synchronization, so concurrent DDL and
-// metadata queries race there.
+// serialize holds the embedded server's statement lock until unlock is called, and
+// does nothing on an external server (docs/design/emulator-storage.md).
 func (s *Server) serialize() (unlock func()) {
 	if s.embedded == nil {
 		return func() {}
@@ -27,9 +24,8 @@ func (s *Server) serialize() (unlock func()) {
 	return s.embedded.stmtMu.Unlock
 }
 
-// Serialize holds the embedded server's statement lock until the returned
-// function is called, for statements others relay to it that read its
-// metadata; on an external server it does nothing.
+// Serialize is serialize for the statements others relay to the embedded server
+// that read its metadata; on an external server it does nothing.
 func (s *Server) Serialize() (unlock func()) { return s.serialize() }
 
 // execOne runs one statement on q under the statement lock.
@@ -45,9 +41,8 @@ type session struct {
 	c *sql.Conn
 }
 
-// inDatabase runs fn in a session on a fresh admin connection whose current
-// database is db. The connection is discarded afterwards, so neither the
-// current database nor any session variable fn changed reaches the pool.
+// inDatabase runs fn on a fresh admin connection in db, discarded afterwards, so
+// neither the current database nor a session variable fn set reaches the pool.
 func (s *Server) inDatabase(ctx context.Context, db string, fn func(se session) error) error {
 	if err := checkDatabase(db); err != nil {
 		return err

@@ -65,9 +65,8 @@ const (
 	flavorGMS
 )
 
-// Open connects to an external server given by a go-sql-driver DSN with
-// admin rights, over TCP (user@tcp(host:port)/) or a unix socket
-// (user@unix(/run/mysqld/mysqld.sock)/), and verifies that it answers.
+// Open connects as admin to the server a go-sql-driver DSN names, over TCP
+// (user@tcp(host:port)/) or a unix socket (user@unix(/path)/), and pings it.
 func Open(ctx context.Context, dsn string) (*Server, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
@@ -118,13 +117,8 @@ const (
 	maxAdminConns = 32
 )
 
-// adminPool sizes the admin pool within the server's max_connections: a
-// quarter of them, between 4 and 32, as every client session the edge
-// relays holds a storage connection of its own, and a server out of
-// connections answers "Too many connections" (1040) to the emulator's
-// calls and to branch passwords alike. The emulator's storage work holds
-// one admin connection at a time per call, so a full pool only queues
-// calls.
+// adminPool sizes the admin pool at a quarter of max_connections, between 4 and 32,
+// leaving the rest to branch sessions (MySQL errno 1040; docs/design/emulator-storage.md).
 func adminPool(ctx context.Context, db *sql.DB) int {
 	var limit int
 	if err := db.QueryRowContext(ctx, "SELECT @@max_connections").Scan(&limit); err != nil || limit <= 0 {

@@ -12,18 +12,8 @@ import (
 // or holds characters other than printable ASCII without backslash.
 var ErrInvalidPassword = errors.New("invalid password")
 
-// grants holds the privileges each role gets on its database. The roles
-// are PlanetScale's: "Read-only — Can query rows", "Write-only — Can
-// modify rows", "Read/Write — Can query and modify rows", "Admin — All
-// read/write permissions and can modify schema" (planetscale.com/docs/
-// concepts/password-roles). PlanetScale enforces them with vttablet's table
-// ACLs, where an UPDATE or DELETE needs the writer's right on its table and
-// nothing to read its WHERE clause (vitess go/vt/vttablet/tabletserver/
-// planbuilder/permission.go), so a writer's "UPDATE t … WHERE id = 11"
-// runs. MySQL and MariaDB want SELECT for the columns a WHERE clause
-// reads, so the writer is granted SELECT here, and the emulator's MySQL
-// edge refuses its reads as vttablet does ("Select command denied … (ACL
-// check error)"): every client session goes through the edge.
+// grants holds each PlanetScale role's privileges on its database; a writer gets
+// SELECT for its WHERE clauses only (docs/design/emulator-storage.md).
 var grants = map[Role]string{
 	RoleReader:     "SELECT, SHOW VIEW",
 	RoleWriter:     "SELECT, INSERT, UPDATE, DELETE",
@@ -31,10 +21,8 @@ var grants = map[Role]string{
 	RoleAdmin:      "ALL PRIVILEGES",
 }
 
-// CreateUser creates the account user with password and grants it role's
-// privileges on database db only. The account matches any host; where the
-// server has anonymous accounts for particular hosts, which would shadow it
-// there, the account is created for those hosts too.
+// CreateUser creates user with password and role's privileges on db only, for any
+// host and for each host whose anonymous account would shadow it there.
 func (s *Server) CreateUser(ctx context.Context, db, user, password string, role Role) error {
 	if err := errors.Join(checkDatabase(db), checkUser(user), checkPassword(password)); err != nil {
 		return err
@@ -118,11 +106,8 @@ func (s *Server) DropUser(ctx context.Context, user string) error {
 	return s.dropAccounts(ctx, func(name string) bool { return name == user })
 }
 
-// RetireUser makes a user unable to log in while keeping its accounts, as
-// PlanetScale does with a deleted password: views, triggers and routines
-// the user defined keep working (a dropped definer would break them on
-// MySQL and MariaDB). Every account gets a new random password nobody
-// knows. Drop the user with the database it served.
+// RetireUser gives each account of user a random password nobody knows, keeping the
+// objects it defined working (docs/design/emulator-storage.md); drop it with its database.
 func (s *Server) RetireUser(ctx context.Context, user string) error {
 	if err := checkUser(user); err != nil {
 		return err
