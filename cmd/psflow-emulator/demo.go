@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/psflow/psflow/pkg/emulator"
 )
@@ -105,46 +102,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-// writeFiles writes name → content under dir.
-func writeFiles(dir string, files map[string]string) error {
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// pullRequestEvent is the payload GitHub puts at GITHUB_EVENT_PATH.
-func pullRequestEvent(pr demoPR, action string, merged bool) string {
-	state := "open"
-	if action == "closed" {
-		state = "closed"
-	}
-	data, _ := json.Marshal(map[string]any{
-		"action": action, "number": pr.number,
-		"pull_request": map[string]any{
-			"number": pr.number, "title": pr.title, "state": state, "merged": merged,
-			"html_url": fmt.Sprintf("https://github.com/acme/bookings-api/pull/%d", pr.number),
-			"head":     map[string]any{"ref": pr.head}, "base": map[string]any{"ref": "main"},
-		},
-	})
-	return string(data)
-}
-
-// indent copies r to w with every line indented.
-func indent(w io.Writer, r io.Reader, prefix string) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		fmt.Fprintf(w, "%s%s\n", prefix, sc.Text())
-	}
-}
-
-// since formats an elapsed time for the demo's log.
-func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -194,3 +196,46 @@ func (d *demoRun) branches() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// writeFiles writes name → content under dir.
+func writeFiles(dir string, files map[string]string) error {
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pullRequestEvent is the payload GitHub puts at GITHUB_EVENT_PATH.
+func pullRequestEvent(pr demoPR, action string, merged bool) string {
+	state := "open"
+	if action == "closed" {
+		state = "closed"
+	}
+	data, _ := json.Marshal(map[string]any{
+		"action": action, "number": pr.number,
+		"pull_request": map[string]any{
+			"number": pr.number, "title": pr.title, "state": state, "merged": merged,
+			"html_url": fmt.Sprintf("https://github.com/acme/bookings-api/pull/%d", pr.number),
+			"head":     map[string]any{"ref": pr.head}, "base": map[string]any{"ref": "main"},
+		},
+	})
+	return string(data)
+}
+
+// indent copies r to w with every line indented.
+func indent(w io.Writer, r io.Reader, prefix string) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		fmt.Fprintf(w, "%s%s\n", prefix, sc.Text())
+	}
+}
+
+// since formats an elapsed time for the demo's log.
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }
