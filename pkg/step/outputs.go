@@ -10,13 +10,6 @@ import (
 // output values; a value containing it could forge a second output.
 const ghDelimiter = "_GitHubActionsFileCommandDelimeter_"
 
-// outputs writes an action's outputs to every place that wants them.
-type outputs struct {
-	s    *Step
-	file string // PSFLOW_OUTPUT_FILE / --output-file, or ""
-	err  error  // the first write failure, reported when the step ends
-}
-
 func newOutputs(s *Step, file string) *outputs { return &outputs{s: s, file: file} }
 
 // Output sets an output; a secret one is masked and never printed. It is PSFLOW_OUT_<NAME> in
