@@ -70,25 +70,6 @@ func (c *Client) ListBranches(ctx context.Context, db string) ([]*Branch, error)
 	})
 }
 
-// perPage is the page size of the lists read whole.
-const perPage = 100
-
-// allPages runs one SDK list call per page, from page 1 until a page
-// comes back short, and returns every item.
-func allPages[T any](ctx context.Context, op string, list func(ctx context.Context, page int) ([]T, error)) ([]T, error) {
-	var all []T
-	for page := 1; ; page++ {
-		items, err := call(ctx, op, func(ctx context.Context) ([]T, error) { return list(ctx, page) })
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, items...)
-		if len(items) < perPage {
-			return all, nil
-		}
-	}
-}
-
 // listAll reads every page of the API list at path (no query), as op.
 func listAll[T any](ctx context.Context, c *Client, op, path string) ([]T, error) {
 	return allPages(ctx, op, func(ctx context.Context, page int) ([]T, error) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -159,4 +160,37 @@ func (c *Client) sendJSON(ctx context.Context, method, path string, body, v any)
 func exec(ctx context.Context, op string, fn func(context.Context) error) error {
 	_, err := call(ctx, op, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
 	return err
+}
+
+// Loopback reports whether a host[:port] is this machine, where a local
+// emulator started with --insecure-mysql may speak no TLS.
+func Loopback(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// perPage is the page size of the lists read whole.
+const perPage = 100
+
+// allPages runs one SDK list call per page, from page 1 until a page
+// comes back short, and returns every item.
+func allPages[T any](ctx context.Context, op string, list func(ctx context.Context, page int) ([]T, error)) ([]T, error) {
+	var all []T
+	for page := 1; ; page++ {
+		items, err := call(ctx, op, func(ctx context.Context) ([]T, error) { return list(ctx, page) })
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if len(items) < perPage {
+			return all, nil
+		}
+	}
 }

@@ -11,20 +11,6 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// Loopback reports whether a host[:port] is this machine, where a local
-// emulator started with --insecure-mysql may speak no TLS.
-func Loopback(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // withPort adds MySQL's port when the API gave a bare host.
 func withPort(host string) string {
 	if _, _, err := net.SplitHostPort(host); err == nil {

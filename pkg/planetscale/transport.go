@@ -220,3 +220,16 @@ type record struct {
 }
 
 type recordKey struct{}
+
+// rateLimitNote counts the 429s the transport met while serving one poll.
+type rateLimitNote struct{ n atomic.Int64 }
+
+type rateLimitKey struct{}
+
+// noteRateLimited tells the waiter whose poll ctx belongs to, if any,
+// that a request was answered 429.
+func noteRateLimited(ctx context.Context) {
+	if note, ok := ctx.Value(rateLimitKey{}).(*rateLimitNote); ok {
+		note.n.Add(1)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync/atomic"
 	"time"
 )
 
@@ -218,19 +217,6 @@ func (p *pacer) next(changed, limited bool) time.Duration {
 		p.interval = min(p.interval*3/2, p.max)
 	}
 	return d
-}
-
-// rateLimitNote counts the 429s the transport met while serving one poll.
-type rateLimitNote struct{ n atomic.Int64 }
-
-type rateLimitKey struct{}
-
-// noteRateLimited tells the waiter whose poll ctx belongs to, if any,
-// that a request was answered 429.
-func noteRateLimited(ctx context.Context) {
-	if note, ok := ctx.Value(rateLimitKey{}).(*rateLimitNote); ok {
-		note.n.Add(1)
-	}
 }
 
 // jitter spreads d by ±20% so many runners do not poll in step.

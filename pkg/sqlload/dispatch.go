@@ -3,45 +3,9 @@ package sqlload
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
-	"sync"
-
-	"github.com/go-sql-driver/mysql"
 )
-
-// erEmptyQuery is the server's answer to a statement with nothing to run,
-// such as an executable comment for a newer version.
-const erEmptyQuery = 1065
-
-// loader is the state of one Load call. Its fields are used by the
-// dispatching goroutine only, except where noted.
-type loader struct {
-	ctx     context.Context // cancelled with the first error
-	fail    context.CancelCauseFunc
-	opt     Options
-	main    *sql.Conn // session connection: session, schema and other statements
-	workers []*worker
-	wg      sync.WaitGroup
-	budget  *budget   // shared with workers
-	tr      *tracker  // shared with workers
-	session []session // session statements run so far, replayed by workers
-	span    int64     // bytes of its file the statement being dispatched spans
-
-	maxPacket    int64
-	fkChecks     bool
-	groups       fkGroups // tables joined by foreign keys, read when needed
-	groupsLoaded bool
-	assign       map[string]*worker // table group → worker, until the next barrier
-	temp         map[string]bool    // temporary tables, which live on main only
-}
-
-// session is a session statement with the file it came from.
-type session struct {
-	file string
-	st   Statement
-}
 
 // dispatch runs or hands out one statement.
 func (ld *loader) dispatch(fs *fileState, st Statement) error {
@@ -250,33 +214,6 @@ func (ld *loader) runMain(fs *fileState, st Statement) error {
 	}
 	fs.ran(1, rows, ld.span, false)
 	return nil
-}
-
-// execer runs a statement: a connection or a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// execStatement runs one statement and returns the rows it affected.
-func execStatement(ctx context.Context, e execer, file string, st Statement) (int64, error) {
-	res, err := e.ExecContext(ctx, st.Text)
-	var me *mysql.MySQLError
-	switch {
-	case errors.As(err, &me) && me.Number == erEmptyQuery:
-		return 0, nil
-	case err != nil:
-		return 0, statementError(file, st, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, nil
-	}
-	return n, nil
-}
-
-// statementError wraps err with the statement's place in its file.
-func statementError(file string, st Statement, err error) error {
-	return NewStatementError(file, st, err)
 }
 
 // skippedSession reports whether a session statement is one the loader

@@ -160,30 +160,6 @@ func (t *tracker) results() Result {
 	return r
 }
 
-// Status is how far a load has got, for Options.Heartbeat.
-type Status struct {
-	// File is the first file not completely loaded (the last when all are); FileDone counts the
-	// bytes of its statements that ran, and FileSize is its File.Size (0 when not given).
-	File               string
-	FileDone, FileSize int64
-	// Done counts the bytes of every file's statements that ran; Size is the sum of File.Size
-	// over the load's files (0 when one is not given).
-	Done, Size int64
-	// Statements and Rows count what ran so far: statements and rows
-	// affected.
-	Statements, Rows int64
-	// Elapsed is the time since the load started.
-	Elapsed time.Duration
-}
-
-// RowsPerSecond is the rate of rows so far.
-func (s Status) RowsPerSecond() float64 {
-	if s.Elapsed <= 0 {
-		return 0
-	}
-	return float64(s.Rows) / s.Elapsed.Seconds()
-}
-
 // status returns the load's status; t.mu is held.
 func (t *tracker) status() Status {
 	st := Status{Elapsed: time.Since(t.start)}

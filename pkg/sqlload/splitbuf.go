@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 )
 
 // The Splitter's read buffer: bytes are read into buf and looked at from
@@ -108,4 +109,82 @@ func (s *Splitter) fill() {
 		}
 	}
 	s.eof, s.rerr = true, io.ErrNoProgress
+}
+
+const (
+	readSize = 64 << 10 // bytes read from the input at a time
+	// lookahead is the most bytes a decision needs to see at once: the
+	// longest delimiter, "DELIMITER " or "/*M!999999\".
+	lookahead    = maxDelimiter + 1
+	maxDelimiter = 16 // the mysql client's limit
+	// emptyReads is how many empty reads in a row count as a stuck reader.
+	emptyReads = 100
+)
+
+// Splitter cuts a SQL script into statements as it reads it. Memory stays
+// bounded by the largest statement plus a 64 KiB read buffer.
+type Splitter struct {
+	r     io.Reader
+	buf   []byte
+	pos   int   // next byte to look at
+	end   int   // end of the buffered bytes
+	base  int64 // offset in the script of buf[0]
+	eof   bool  // r has no more bytes
+	rerr  error
+	err   error // sticky error returned by Next
+	line  int   // line number at linePos
+	lineP int   // buffer index up to which lines are counted
+
+	delim     []byte
+	codeStops *byteSet
+
+	started bool            // the current statement has begun
+	mark    int             // start of the statement bytes not yet in text
+	text    strings.Builder // statement bytes moved out of the buffer
+	hint    int             // size of the last statement that outgrew the buffer
+
+	// The next quote character qch at or after pos is at qpos (end when
+	// none is buffered), so backslash escapes do not rescan a string.
+	qpos int
+	qch  byte
+}
+
+// NewSplitter returns a Splitter reading the script from r, with ";" as the
+// delimiter.
+func NewSplitter(r io.Reader) *Splitter { return newSplitter(r, readSize) }
+
+// newSplitter returns a Splitter with a read buffer of size bytes, at least
+// twice the lookahead.
+func newSplitter(r io.Reader, size int) *Splitter {
+	s := &Splitter{r: r, buf: make([]byte, max(size, 2*lookahead)), line: 1}
+	s.setDelimiter([]byte{';'})
+	return s
+}
+
+// byteSet marks the bytes a scan stops at.
+type byteSet [256]bool
+
+// index returns the index of the first byte of b in the set, or -1.
+func (t *byteSet) index(b []byte) int {
+	for i, c := range b {
+		if t[c] {
+			return i
+		}
+	}
+	return -1
+}
+
+// newByteSet returns the set of the bytes in s.
+func newByteSet(s string) *byteSet {
+	var t byteSet
+	for i := 0; i < len(s); i++ {
+		t[s[i]] = true
+	}
+	return &t
+}
+
+// setDelimiter switches to a new delimiter.
+func (s *Splitter) setDelimiter(d []byte) {
+	s.delim = d
+	s.codeStops = newByteSet("'\"`#-/" + string(d[:1]))
 }

@@ -2,47 +2,8 @@ package sqlload
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"sync/atomic"
 )
-
-// jobQueue is how many statements may wait for one worker.
-const jobQueue = 256
-
-// job is a unit of work for a worker: a statement, or a flush request.
-type job struct {
-	st      Statement
-	fs      *fileState
-	session []session // session statements to have run before st
-	batch   bool      // run st inside the batch transaction
-	size    int64     // budget to give back
-	span    int64     // bytes of its file st spans
-	flush   chan struct{}
-}
-
-// worker runs statements for its tables on its own connection.
-type worker struct {
-	ld     *loader
-	conn   *sql.Conn
-	jobs   chan job
-	queued atomic.Int64 // bytes queued or running
-	groups int          // table groups assigned; dispatcher only
-
-	tx      *sql.Tx
-	txBytes int
-	txFirst session   // first statement of the open transaction
-	txRan   []ranStep // what the open transaction ran, per file
-	applied int       // session statements replayed on conn
-}
-
-// ranStep counts statements of one file run in the open transaction.
-type ranStep struct {
-	fs         *fileState
-	statements int64
-	rows       int64
-	bytes      int64
-}
 
 // run takes jobs until the queue is closed or the load is cancelled.
 func (w *worker) run() error {
