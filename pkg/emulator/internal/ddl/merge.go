@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"vitess.io/vitess/go/vt/schemadiff"
-	"vitess.io/vitess/go/vt/sqlparser"
 )
 
 // Merge is the outcome of a three-way merge of schema changes: the changes
@@ -186,30 +185,6 @@ func differing(a, b *schemadiff.Schema, ours, theirs []schemadiff.EntityDiff) []
 		})
 	}
 	return out
-}
-
-// orderFree prints an entity with its columns, keys and constraints sorted
-// by name, so that definitions differing only in their order compare equal.
-func orderFree(e schemadiff.Entity) string {
-	switch e := e.(type) {
-	case nil:
-		return ""
-	case *schemadiff.CreateTableEntity:
-		ct := sqlparser.Clone(e.CreateTable)
-		spec := ct.TableSpec
-		slices.SortFunc(spec.Columns, func(x, y *sqlparser.ColumnDefinition) int {
-			return strings.Compare(x.Name.Lowered(), y.Name.Lowered())
-		})
-		slices.SortFunc(spec.Indexes, func(x, y *sqlparser.IndexDefinition) int {
-			return strings.Compare(x.Info.Name.Lowered(), y.Info.Name.Lowered())
-		})
-		slices.SortFunc(spec.Constraints, func(x, y *sqlparser.ConstraintDefinition) int {
-			return strings.Compare(sqlparser.CanonicalString(x), sqlparser.CanonicalString(y))
-		})
-		return sqlparser.CanonicalString(ct)
-	default:
-		return e.Create().CanonicalStatementString()
-	}
 }
 
 // statementsOf lists the statements of diffs about one entity (all of them

@@ -163,3 +163,27 @@ func setPart[T any](list, ours []T, name string, key func(T) string) []T {
 	}
 	return slices.Insert(list, pos, ours[from])
 }
+
+// orderFree prints an entity with its columns, keys and constraints sorted
+// by name, so that definitions differing only in their order compare equal.
+func orderFree(e schemadiff.Entity) string {
+	switch e := e.(type) {
+	case nil:
+		return ""
+	case *schemadiff.CreateTableEntity:
+		ct := sqlparser.Clone(e.CreateTable)
+		spec := ct.TableSpec
+		slices.SortFunc(spec.Columns, func(x, y *sqlparser.ColumnDefinition) int {
+			return strings.Compare(x.Name.Lowered(), y.Name.Lowered())
+		})
+		slices.SortFunc(spec.Indexes, func(x, y *sqlparser.IndexDefinition) int {
+			return strings.Compare(x.Info.Name.Lowered(), y.Info.Name.Lowered())
+		})
+		slices.SortFunc(spec.Constraints, func(x, y *sqlparser.ConstraintDefinition) int {
+			return strings.Compare(sqlparser.CanonicalString(x), sqlparser.CanonicalString(y))
+		})
+		return sqlparser.CanonicalString(ct)
+	default:
+		return e.Create().CanonicalStatementString()
+	}
+}
