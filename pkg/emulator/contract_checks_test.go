@@ -28,14 +28,14 @@ func TestSchemaValidator(t *testing.T) {
 	const object = `
 type: object
 required: [s, n, e, items]
-properties:
+` + `properties:
   s: {type: string}
   ns: {type: string, nullable: true}
   n: {type: integer}
   f: {type: number}
   b: {type: boolean}
   e: {type: string, enum: [a, b]}
-  items:
+` + `  items:
     type: array
     items:
       type: object

@@ -33,8 +33,8 @@ type createReviewRequest struct {
 	Body  string `json:"body"`
 }
 
-// reviewDeployRequest comments on or approves a deploy request; a token approves its own
-// only as the only service token (spec require_approval_for_deploy; docs/design/emulator-deploy.md).
+// reviewDeployRequest comments on or approves a deploy request; a token may approve its own only
+// as the only token (spec require_approval_for_deploy; docs/design/emulator-deploy.md).
 func (e *Emulator) reviewDeployRequest(w http.ResponseWriter, r *http.Request) error {
 	var req createReviewRequest
 	if err := decodeBody(r, &req); err != nil {

@@ -33,8 +33,8 @@ func branchCreated(t *testing.T, e *emulator.Emulator, branch string) time.Time 
 	return b.CreatedAt
 }
 
-// TestSchemaLastUpdatedAt: schema_last_updated_at moves when main's schema changes (cutover, revert,
-// DDL over the edge), at no other time, and compares with branches' created_at.
+// TestSchemaLastUpdatedAt: schema_last_updated_at moves when main's schema changes (cutover,
+// revert, DDL over the edge), at no other time, and compares with branches' created_at.
 func TestSchemaLastUpdatedAt(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
