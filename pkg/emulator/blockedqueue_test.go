@@ -112,8 +112,8 @@ func (d drEnv) unblocks(t *testing.T, failed, next, last uint64, state string) {
 	assert.Assert(t, is.Contains(strings.Join(d.tables(t, "main"), " "), "next_t"))
 }
 
-// TestAFailedDeployBlocksTheQueue: complete_error or complete_revert_error blocks main's queue, listed
-// by those behind, until complete_errored_deploy (planetscale/cli pull request 1351).
+// TestAFailedDeployBlocksTheQueue: complete_error or complete_revert_error blocks main's queue,
+// listed by those behind, until complete_errored_deploy (planetscale/cli pull request 1351).
 func TestAFailedDeployBlocksTheQueue(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -142,8 +142,8 @@ func (e *Emulator) updateDatabaseSettings(w http.ResponseWriter, r *http.Request
 // (dev.mysql.com/doc/refman/8.0/en/identifier-length.html).
 const maxIdentifier = 64
 
-// validateMigrationTable checks the migration_table_name a PATCH sets: any framework, a name
-// MySQL could create, empty clears; mostly not documented (docs/design/emulator.md).
+// validateMigrationTable checks that a PATCH's migration_table_name is one MySQL could create;
+// any framework passes, "" clears: the spec documents no values (docs/design/emulator.md).
 func (req databaseSettingsRequest) validateMigrationTable() error {
 	if req.MigrationTableName == nil || *req.MigrationTableName == "" {
 		return nil

@@ -11,8 +11,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
-// cutover applies a deployment's plan to its target, first saving the tables a change loses
-// data of for a revert; an instant one completes at once (docs/design/emulator-deploy.md).
+// cutover applies a deployment's plan to its target, first saving for a revert the tables whose
+// data it loses; an instant one completes at once (docs/design/emulator-deploy.md).
 func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)
@@ -80,8 +80,8 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	}
 }
 
-// keepLosses saves the tables of into whose data turning before into after loses in a new
-// storage database, and names it ("" when nothing is lost).
+// keepLosses saves, in a new storage database, the tables of into whose data turning before
+// into after loses, and names that database ("" when nothing is lost).
 func (e *Emulator) keepLosses(ctx context.Context, into string, before, after []string) (string, error) {
 	losses, err := ddl.Losses(before, after)
 	if err != nil || len(losses) == 0 {

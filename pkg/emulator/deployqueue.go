@@ -77,7 +77,7 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	e.transition(db, dr, deploy.Submitting)
 }
 
-// consumed completes, running no DDL, a deployment whose changes the target already has all of
+// consumed completes with no DDL run a deployment whose changes the target has all already
 // ("the first deploy consumes them"; docs/design/emulator-deploy.md). The caller holds e.mu.
 func (e *Emulator) consumed(db *database, dr *deployRequest, plan deploy.Plan) {
 	dr.plan = plan

@@ -65,7 +65,7 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 		return unprocessable("branch %s is still being created", from.name)
 	case !into.safeMigrations:
 		// The target needs safe migrations (planetscale.com/docs/vitess/schema-changes/
-		// deploy-requests); the 422 and its text are the emulator's (docs/design/emulator-deploy.md).
+		// deploy-requests); the 422 and text are the emulator's (docs/design/emulator-deploy.md).
 		return unprocessable("safe migrations must be enabled on branch %s to deploy into it: "+
 			"enable them with pscale branch safe-migrations enable %s %s (POST .../branches/%s/safe-migrations)",
 			into.name, db.name, into.name, into.name)

@@ -58,7 +58,7 @@ func (e *Emulator) saveMigrationRows(ctx context.Context, branchDB, table string
 }
 
 // finishMigrationRows moves the saved migration rows into the target when the deployment
-// completes, else drops them. The caller holds e.mu, so complete is read with the rows there.
+// completes, else drops them. The caller holds e.mu: a client that reads complete finds the rows.
 func (e *Emulator) finishMigrationRows(db *database, dr *deployRequest, move bool) {
 	saved, table := dr.migrationRows, dr.migrationTable
 	if saved == "" {

@@ -163,8 +163,8 @@ func (e *Emulator) expireAfter(p *password, d time.Duration) {
 	})
 }
 
-// expirePassword retires the MySQL user of a password past its TTL; its open sessions go
-// on, which PlanetScale does not document (docs/design/emulator.md).
+// expirePassword retires the MySQL user of a password past its TTL; its open sessions go on, where
+// PlanetScale's behaviour is not documented (docs/design/emulator.md).
 func (e *Emulator) expirePassword(ctx context.Context, p *password) {
 	if err := e.store.RetireUser(ctx, p.username); err != nil && ctx.Err() == nil {
 		e.log.Error("retire expired password user", "user", p.username, "err", err)
@@ -199,8 +199,8 @@ func (e *Emulator) getPassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// renewPassword is renew_password (POST .../passwords/{id}/renew): the TTL runs again from
-// now; no TTL or expired is refused (422), not documented (docs/design/emulator.md).
+// renewPassword is renew_password (POST .../passwords/{id}/renew): the TTL runs again from now;
+// one without a TTL, or expired, gets 422, where the spec is silent (docs/design/emulator.md).
 func (e *Emulator) renewPassword(w http.ResponseWriter, r *http.Request) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()

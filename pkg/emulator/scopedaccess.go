@@ -17,15 +17,15 @@ func (e *Emulator) granted(r *http.Request, any ...string) bool {
 	return !limited || slices.ContainsFunc(any, func(a string) bool { return set[a] })
 }
 
-// lacksAccess is the 403 forbidden to a token that may call an endpoint but not for this
-// request, naming the access; not documented (docs/design/emulator.md).
+// lacksAccess is the 403 forbidden, naming the access, to a token that may call an endpoint but
+// not for this request; PlanetScale's answer is not documented (docs/design/emulator.md).
 func lacksAccess(what string, need ...string) *apiError {
 	return newAPIError(http.StatusForbidden, "forbidden",
 		"the service token may not %s: it needs the %s access", what, strings.Join(need, " or "))
 }
 
-// restoreAccess is the access to restore a backup of b: restore_production_branch_backup
-// for production's, else restore_backup; not documented (docs/design/emulator.md).
+// restoreAccess is the access to restore a backup of b: restore_production_branch_backup for a
+// production branch, else restore_backup; not documented (docs/design/emulator.md).
 func restoreAccess(b *branch) string {
 	if b.production {
 		return "restore_production_branch_backup"
@@ -33,8 +33,8 @@ func restoreAccess(b *branch) string {
 	return "restore_backup"
 }
 
-// passwordAccesses are the accesses to create a password of role on b, split by branch
-// kind (spec create_password); not documented which covers which (docs/design/emulator.md).
+// passwordAccesses are the accesses to create a password of role on b, split by branch kind;
+// spec create_password does not say which covers which (docs/design/emulator.md).
 func passwordAccesses(b *branch, role string) []string {
 	switch {
 	case !b.production:

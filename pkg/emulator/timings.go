@@ -72,7 +72,7 @@ var profiles = map[string]Timings{
 }
 
 // ProfileTimings returns a named profile's timings: "zero" (every step at once), "fast" (tens to
-// hundreds of ms, 1s revert window), "realistic" (the real service's, 30 minute revert window).
+// hundreds of ms, 1s revert window), "realistic" (like the real service, 30 minute revert window).
 func ProfileTimings(name string) (Timings, error) {
 	t, ok := profiles[name]
 	if !ok {

@@ -32,8 +32,8 @@ func Deploying(state string) bool {
 	return state == Queued || Running(state) && state != CompletePendingRevert
 }
 
-// Running reports whether a deployment holds its deploy queue: from leaving the queue until
-// it ends, gated or in its revert window included (docs/design/emulator-deploy.md).
+// Running reports whether a deployment holds its deploy queue: from its start until it ends,
+// gated or in its revert window included (docs/design/emulator-deploy.md).
 func Running(state string) bool {
 	return slices.Contains([]string{
 		Submitting, InProgress, PendingCutover, InProgressCutover,
