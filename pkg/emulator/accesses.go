@@ -8,15 +8,8 @@ import (
 	"strings"
 )
 
-// routeAccesses are the service token accesses each endpoint accepts: a
-// token needs at least one of them. For the endpoints of the API spec
-// they are the spec's own list ("A service token or OAuth token must have
-// at least one of the following access or scopes in order to use this
-// API endpoint: **Service Token Accesses** …", in each operation's
-// description), which TestRouteAccessesMatchTheSpec checks. The spec
-// gives none for the other endpoints; for those the comment says which
-// access the emulator asks for, the one the endpoint's data belongs to,
-// so a client tested here asks for no less than it needs.
+// routeAccesses are the service token accesses each endpoint accepts, any one
+// of them enough: the spec's list, else the data's own (docs/design/emulator.md).
 var routeAccesses = map[string][]string{
 	// list_organizations names only an OAuth scope; pscale calls it with
 	// any valid service token to check the token (planetscale/cli
@@ -114,9 +107,8 @@ func accessSet(names []string) (map[string]bool, error) {
 	return set, nil
 }
 
-// permits reports whether the token may call the endpoint (a route
-// pattern). A token without accesses set has them all; an endpoint the
-// table does not list (no route) is left to answer for itself.
+// permits reports whether the token may call the endpoint (a route pattern): a token
+// without accesses set has all; an endpoint not in the table answers for itself.
 func (e *Emulator) permits(tokenID, endpoint string) bool {
 	granted, limited := e.accesses[tokenID]
 	need, listed := routeAccesses[endpoint]
@@ -126,13 +118,8 @@ func (e *Emulator) permits(tokenID, endpoint string) bool {
 	return slices.ContainsFunc(need, func(a string) bool { return granted[a] })
 }
 
-// missingAccess is the API's answer to a token without the access an
-// endpoint needs: 404 not_found, as for a resource that does not exist.
-// pscale explains its 404s to service-token users that way: "If this
-// resource exists, your service token may not have the required '%s'
-// permission to access it" (planetscale/cli internal/cmdutil/auth.go,
-// HandleNotFoundWithServiceTokenCheck), and the body is the API's plain
-// {"code":"not_found","message":"Not Found"}.
+// missingAccess is the API's 404 not_found to a token without an endpoint's access, as
+// pscale reads it (planetscale/cli internal/cmdutil/auth.go; docs/design/emulator.md).
 func missingAccess() *apiError {
 	return newAPIError(http.StatusNotFound, "not_found", "Not Found")
 }

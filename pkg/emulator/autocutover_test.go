@@ -28,12 +28,8 @@ func (d drEnv) autoCutoverOf(t *testing.T, n uint64) bool {
 	return *dr.Deployment.AutoCutover
 }
 
-// TestAutoCutoverInheritsThePreviousRequest checks that a deploy request
-// created without auto_cutover takes the setting of the database's
-// previous request as it is now (planetscale/cli pull request 1163;
-// PUT .../auto-apply, pull request 1352), that the first one is gated,
-// and that an explicit value wins; and that the inherited setting is the
-// one the deployment follows.
+// TestAutoCutoverInheritsThePreviousRequest: without auto_cutover a request takes the previous
+// one's (planetscale/cli pull requests 1163, 1352), the first is gated, an explicit value wins.
 func TestAutoCutoverInheritsThePreviousRequest(t *testing.T) {
 	t.Parallel()
 	e := emulatortest.Start(t)

@@ -87,9 +87,8 @@ func (d drEnv) settle(t *testing.T, n uint64) {
 	}, poll.WithDelay(20*time.Millisecond), poll.WithTimeout(20*time.Second))
 }
 
-// unblocks checks that a failed deploy request blocks the queue, with
-// the requests queued behind naming it, until complete-deploy, and that
-// they then deploy in order.
+// unblocks checks that a failed deploy request blocks the queue, named by those behind, until
+// complete-deploy, and that they then deploy in order.
 func (d drEnv) unblocks(t *testing.T, failed, next, last uint64, state string) {
 	t.Helper()
 	d.stillQueued(t, next)
@@ -113,12 +112,8 @@ func (d drEnv) unblocks(t *testing.T, failed, next, last uint64, state string) {
 	assert.Assert(t, is.Contains(strings.Join(d.tables(t, "main"), " "), "next_t"))
 }
 
-// TestAFailedDeployBlocksTheQueue checks that a deploy that fails at its
-// cutover (complete_error) or whose revert fails (complete_revert_error)
-// blocks the deploy queue of main: the deployments queued behind it stay
-// queued and list it, with its state, in their preceding_deployments and
-// in GET /deploy-queue, until POST .../complete-deploy (spec operation
-// complete_errored_deploy; planetscale/cli pull request 1351).
+// TestAFailedDeployBlocksTheQueue: complete_error or complete_revert_error blocks main's queue,
+// listed by those behind, until complete_errored_deploy (planetscale/cli pull request 1351).
 func TestAFailedDeployBlocksTheQueue(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -190,12 +190,8 @@ func (e *Emulator) reserveBranch(r *http.Request, req createBranchRequest) (*dat
 	return db, b, src, nil
 }
 
-// fillBranch creates a branch's storage database with the source's schema
-// and, for a backup, its rows, and returns that schema: the branch's fork
-// point. PlanetScale checks a deploy request "against the production
-// schema at the time the branch was created and against the current
-// production schema" (planetscale.com/docs/vitess/best-practices); no
-// documented operation moves a branch's fork point later.
+// fillBranch creates a branch's storage database with the source's schema (and a backup's
+// rows) and returns that schema, the branch's fork point (docs/design/emulator.md).
 func (e *Emulator) fillBranch(ctx context.Context, storageDB string, src branchSource) ([]storage.Table, error) {
 	if err := e.store.CreateDatabase(ctx, storageDB); err != nil {
 		return nil, fmt.Errorf("create branch database: %w", err)
@@ -300,9 +296,8 @@ func (d dropList) run(ctx context.Context, e *Emulator) error {
 	return errors.Join(errs...)
 }
 
-// removeBranch takes a branch, its passwords and backups out of the state
-// and marks its deploy requests. It returns what to drop from storage. The
-// caller holds e.mu.
+// removeBranch takes a branch, its passwords and backups out of the state, marks its deploy
+// requests and returns what to drop from storage. The caller holds e.mu.
 func (e *Emulator) removeBranch(db *database, b *branch, now time.Time) dropList {
 	drops := dropList{databases: []string{b.storageDB}}
 	for _, p := range b.passwords {
@@ -332,10 +327,8 @@ func (e *Emulator) promoteBranch(w http.ResponseWriter, r *http.Request) error {
 	return e.updateBranch(w, r, func(b *branch) { b.production = true })
 }
 
-// setSafeMigrations serves the endpoints that turn safe migrations on or
-// off. The MySQL edge asks before every DDL statement, so every password
-// of the branch follows at once, whenever it was created, and so do open
-// sessions.
+// setSafeMigrations serves the endpoints that turn safe migrations on or off; the edge asks
+// before every DDL statement, so every password and open session follows at once.
 func (e *Emulator) setSafeMigrations(on bool) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		return e.updateBranch(w, r, func(b *branch) { b.safeMigrations = on })
@@ -357,15 +350,8 @@ func (e *Emulator) updateBranch(w http.ResponseWriter, r *http.Request, change f
 	return nil
 }
 
-// mayCreate checks that the token of r may create this branch and the
-// database allows it: a branch restored from a backup of restoredFrom
-// (backup_id, or seed_data: its parent's newest backup) needs the restore
-// access of that backup (restoreAccess),
-// any other create_branch (the endpoint also takes the restore accesses,
-// which say nothing about plain branches; not documented, the stricter
-// reading); seed_data also needs Data Branching on: "Must have … access
-// to do this, in addition to Data Branching™ being enabled for the
-// branch" (spec create_branch, seed_data). The caller holds e.mu.
+// mayCreate checks that the token of r may create this branch and the database allows it
+// (spec create_branch; docs/design/emulator.md). The caller holds e.mu.
 func (e *Emulator) mayCreate(r *http.Request, db *database, req createBranchRequest, restoredFrom *branch) error {
 	if restoredFrom == nil {
 		if !e.granted(r, "create_branch") {

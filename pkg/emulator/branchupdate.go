@@ -5,13 +5,8 @@ import (
 	"time"
 )
 
-// deletionProtectedError refuses to delete a branch whose deletion
-// protection is on: "Deletion protection blocks anyone from deleting a
-// database or branch until an administrator turns protection off"
-// (planetscale.com/docs/security/deletion-protection). The status and
-// message PlanetScale answers with are not documented; the emulator
-// answers 422 unprocessable, the API's answer to a request it understood
-// but refuses, naming the way out, and deletes nothing.
+// deletionProtectedError refuses to delete a protected branch with 422, naming the way out;
+// PlanetScale's answer is not documented (planetscale.com/docs/security/deletion-protection).
 func deletionProtectedError(b *branch) error {
 	if !b.deletionProtected {
 		return nil
@@ -27,13 +22,8 @@ type updateBranchRequest struct {
 	DeletionProtected *bool   `json:"deletion_protected"`
 }
 
-// updateBranchSettings serves update_branch. deletion_protected is
-// applied ("Enable Prevent branch deletion when you create a branch, or
-// later from the branch page … with the Update a branch API
-// (deletion_protected)", planetscale.com/docs/security/
-// deletion-protection). A rename is not emulated and says so (501)
-// rather than answer 200 unchanged; a property the spec does not list is
-// refused (422), as for the database's settings.
+// updateBranchSettings serves update_branch: deletion_protected is applied, a rename is
+// not emulated (501), an unlisted property is refused (422; docs/design/emulator.md).
 func (e *Emulator) updateBranchSettings(w http.ResponseWriter, r *http.Request) error {
 	var req updateBranchRequest
 	if err := decodeSettings(r, "branch", []string{"new_name", "deletion_protected"}, &req); err != nil {

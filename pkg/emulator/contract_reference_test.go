@@ -18,11 +18,8 @@ func referenceDir(t *testing.T) string {
 	return filepath.Join(moduleRoot(t), "..", "shared", "reference")
 }
 
-// TestSubsetSpecIsTheOfficialOne checks, where ../shared/reference/ is
-// beside the checkout, that the repository's subset is the reference's,
-// byte for byte, and that each of its paths is the whole official
-// description's, unchanged. Without the reference there is nothing to
-// compare with, and the test says so.
+// TestSubsetSpecIsTheOfficialOne checks, where ../shared/reference/ is beside the checkout, that
+// the subset is the reference's byte for byte and each path the official one's; else it says so.
 func TestSubsetSpecIsTheOfficialOne(t *testing.T) {
 	t.Parallel()
 	dir := referenceDir(t)

@@ -17,9 +17,8 @@ import (
 	"gotest.tools/v3/poll"
 )
 
-// errorSchemaYAML is the error body of every API error. The spec documents
-// error statuses without a body; reference/README.md gives the shape
-// {"code","message"} and the codes the API uses.
+// errorSchemaYAML is the error body of every API error: the spec documents error statuses without
+// a body; reference/README.md gives the shape {"code","message"} and the codes.
 const errorSchemaYAML = `
 type: object
 required: [code, message]
@@ -31,9 +30,8 @@ properties:
     type: string
 `
 
-// specOmits lists error statuses the API answers for an operation although
-// the spec does not document them. Each is a documented behaviour of the
-// real service (issue 4, reference/README.md).
+// specOmits lists error statuses the API answers for an operation that the spec does not
+// document, each a documented behaviour of the real service (issue 4, reference/README.md).
 var specOmits = map[string][]int{
 	// Invalid or duplicate branch names are refused with 422.
 	"create_branch": {http.StatusUnprocessableEntity},
@@ -78,9 +76,8 @@ func newContractRun(t *testing.T, e *emulator.Emulator, spec *specDoc) *contract
 	return &contractRun{t: t, e: e, spec: spec, errSchema: &s}
 }
 
-// call sends a request for operation op with the service token, asserts
-// the status is want, checks the body against the spec and returns it
-// decoded.
+// call sends a request for operation op with the service token, asserts the status is want,
+// checks the body against the spec and returns it decoded.
 func (c *contractRun) call(op string, want int, method, path string, body any) map[string]any {
 	c.t.Helper()
 	return c.callAs(op, want, method, path, body, c.e.TokenID()+":"+c.e.Token())
@@ -202,14 +199,12 @@ func fieldNames(paths []string) string {
 	return strings.Join(out, " ")
 }
 
-// waitDeployState polls a deploy request until its deployment state is
-// want; the polls are not part of the contract rows.
-// contractPoll is how often a contract run reads a state it waits for:
-// 10 times a second, the rate the emulator's token gets back, so that the
-// wait never spends the 600 a minute the contract's own calls need on a
-// slow machine.
+// contractPoll is how often a contract run polls: 10 times a second, the rate the token gets
+// back, so a wait never spends the 600 a minute the contract's own calls need.
 const contractPoll = 100 * time.Millisecond
 
+// waitDeployState polls a deploy request until its deployment state is want; the polls are not
+// part of the contract rows.
 func (c *contractRun) waitDeployState(number int, want string) {
 	c.t.Helper()
 	path := drPath(c.e, number)

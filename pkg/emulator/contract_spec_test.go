@@ -17,9 +17,8 @@ import (
 // modulePath is the module whose root the contract test looks for.
 const modulePath = "github.com/psflow/psflow"
 
-// subsetSpecFile is the cut-down PlanetScale OpenAPI description, kept in
-// testdata/openapi/ (its README says where it comes from) and, where CI
-// keeps it, beside the checkout in ../shared/reference/.
+// subsetSpecFile is the cut-down PlanetScale OpenAPI description in testdata/openapi/ (its README
+// says where it comes from) and, where CI keeps it, in ../shared/reference/.
 const subsetSpecFile = "planetscale-openapi-subset.yaml"
 
 // subsetSpecPath is the repository's copy of the subset spec.

@@ -12,9 +12,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// notEmulated lists the operations of the subset spec the emulator does
-// not serve, with the reason. A path or method added to the spec must be
-// either implemented (and covered by TestContract) or listed here.
+// notEmulated lists the subset spec's operations the emulator does not serve, with why; a new
+// path or method must be implemented (and covered by TestContract) or listed here.
 var notEmulated = map[string]string{
 	// Settings changes psflow never makes.
 	"update_password":        "renaming a password is not used by psflow",
@@ -51,9 +50,8 @@ func routedOperations(t *testing.T, e *emulator.Emulator, spec *specDoc) map[str
 	return routed
 }
 
-// TestContractPaths checks that every operation of the subset spec is
-// either served by the emulator or listed in notEmulated, and that the
-// list names no served or unknown operation.
+// TestContractPaths checks that every operation of the subset spec is served or in notEmulated,
+// and that the list names no served or unknown operation.
 func TestContractPaths(t *testing.T) {
 	t.Parallel()
 	spec := loadSubsetSpec(t)
@@ -75,10 +73,8 @@ func TestContractPaths(t *testing.T) {
 	}
 }
 
-// TestContract drives every served operation of the subset spec and
-// checks each response body against the schema the spec gives for its
-// status: required fields, types, nullable, enums, nested objects and
-// array items. Error responses are checked against the API's error body.
+// TestContract drives every served operation of the subset spec and checks each body against the
+// spec's schema for its status; errors against the API's error body.
 func TestContract(t *testing.T) {
 	t.Parallel()
 	spec := loadSubsetSpec(t)
@@ -181,9 +177,8 @@ func contractPasswordsAndBackups(c *contractRun) {
 	c.call("delete_backup", 404, "DELETE", main+"/backups/"+id, nil)
 }
 
-// contractDeployRequests walks deploy requests through deploy with a gated
-// cutover and skip-revert, cancel, revert, close and no changes, checking
-// every response on the way.
+// contractDeployRequests walks deploy requests through a gated deploy with skip-revert, cancel,
+// revert, close and no changes, checking every response on the way.
 func contractDeployRequests(c *contractRun) {
 	e, db := c.e, dbPath(c.e, "app")
 	open := func(branch string, autoCutover bool, ddl ...string) int {

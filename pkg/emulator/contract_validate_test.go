@@ -10,10 +10,8 @@ import (
 	"strings"
 )
 
-// schemaValidator checks JSON values against OpenAPI 3.0 schemas: required
-// properties, types (integer apart from number), nullable, enums, array
-// items, additionalProperties, $ref into components and allOf, oneOf,
-// anyOf. It collects every problem rather than stopping at the first.
+// schemaValidator checks JSON values against OpenAPI 3.0 schemas (required, types, nullable, enums,
+// items, additionalProperties, $ref, allOf/oneOf/anyOf), collecting every problem.
 type schemaValidator struct {
 	refs     map[string]*specSchema // components/schemas by name
 	problems []string

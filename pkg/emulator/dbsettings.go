@@ -10,9 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// databaseSettingsRequest is the body of PATCH .../databases/{database}:
-// every property the spec lists. Each is applied, or the request is
-// refused; none is accepted and ignored.
+// databaseSettingsRequest is the body of PATCH /organizations/{organization}/databases/{database}:
+// every property the spec lists, each applied or the request refused.
 type databaseSettingsRequest struct {
 	NewName                    *string `json:"new_name"`
 	RequireApprovalForDeploy   *bool   `json:"require_approval_for_deploy"`
@@ -33,9 +32,8 @@ var databaseSettingNames = []string{"new_name", "require_approval_for_deploy", "
 	"migration_table_name", "restrict_branch_region", "allow_data_branching", "allow_foreign_key_constraints",
 	"insights_raw_queries", "deletion_protected", "production_branch_web_console", "default_branch"}
 
-// decodeDatabaseSettings reads a PATCH body. A property the spec does not
-// list is refused (422 naming it): what PlanetScale does with one is not
-// documented, and a 200 that changed nothing would hide a typo.
+// decodeDatabaseSettings reads a PATCH body; a property the spec does not list is refused
+// (422 naming it), where PlanetScale's answer is not documented (docs/design/emulator.md).
 func decodeDatabaseSettings(r *http.Request) (databaseSettingsRequest, error) {
 	var req databaseSettingsRequest
 	return req, decodeSettings(r, "database", databaseSettingNames, &req)
@@ -144,13 +142,8 @@ func (e *Emulator) updateDatabaseSettings(w http.ResponseWriter, r *http.Request
 // (dev.mysql.com/doc/refman/8.0/en/identifier-length.html).
 const maxIdentifier = 64
 
-// validateMigrationTable checks the migration_table_name a PATCH sets, as
-// far as PlanetScale documents it. The spec types migration_framework and
-// migration_table_name as plain strings and documents no values, so any
-// framework is accepted; a table name must be one MySQL could create
-// ("Database, table, and column names cannot end with space characters",
-// dev.mysql.com/doc/refman/8.0/en/identifiers.html). An empty string
-// clears either (null), which is not documented either.
+// validateMigrationTable checks that a PATCH's migration_table_name is one MySQL could create;
+// any framework passes, "" clears: the spec documents no values (docs/design/emulator.md).
 func (req databaseSettingsRequest) validateMigrationTable() error {
 	if req.MigrationTableName == nil || *req.MigrationTableName == "" {
 		return nil

@@ -38,9 +38,8 @@ func patchDatabase(t *testing.T, e *emulator.Emulator, body any) (int, dbSetting
 	return status, s, data
 }
 
-// TestDatabaseSettingsApplied: every setting of PATCH .../databases/{db}
-// (spec update_database_settings) is applied and shown by GET, or the
-// request is refused and nothing changes; none is answered 200 and left.
+// TestDatabaseSettingsApplied: every setting of spec update_database_settings is applied
+// and shown by GET, or the request is refused and nothing changes.
 func TestDatabaseSettingsApplied(t *testing.T) {
 	t.Parallel()
 	e := emulatortest.Start(t)
@@ -81,10 +80,8 @@ func TestDatabaseSettingsApplied(t *testing.T) {
 	assert.DeepEqual(t, after, want) // a refused request changed nothing
 }
 
-// TestDefaultBranchSetting: default_branch names where a branch without
-// parent_branch comes from and where a deploy request of a branch without
-// a parent goes (spec create_branch: "Defaults to the database's default
-// branch"); it must be a production branch.
+// TestDefaultBranchSetting: default_branch, a production branch, is the parent of a branch
+// or deploy request without one (spec create_branch: "Defaults to the database's default branch").
 func TestDefaultBranchSetting(t *testing.T) {
 	t.Parallel()
 	e := emulatortest.Start(t)
@@ -110,9 +107,8 @@ func TestDefaultBranchSetting(t *testing.T) {
 	assert.Equal(t, b.ParentBranch, "trunk")
 }
 
-// TestForeignKeySetting: allow_foreign_key_constraints decides whether the
-// linter reports FOREIGN_KEYS_DISALLOWED, in the branch's lint and in a
-// deploy request's.
+// TestForeignKeySetting: allow_foreign_key_constraints decides whether FOREIGN_KEYS_DISALLOWED
+// is reported, in the branch's lint and in a deploy request's.
 func TestForeignKeySetting(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -162,9 +158,8 @@ func TestForeignKeySetting(t *testing.T) {
 	})
 }
 
-// TestBranchDeletionProtection: a branch created with deletion_protected
-// comes back protected and cannot be deleted, alone or as a descendant,
-// until update_branch turns it off (docs security/deletion-protection).
+// TestBranchDeletionProtection: a deletion_protected branch cannot be deleted, alone or as a
+// descendant, until update_branch turns it off (docs security/deletion-protection).
 func TestBranchDeletionProtection(t *testing.T) {
 	t.Parallel()
 	e := emulatortest.Start(t)

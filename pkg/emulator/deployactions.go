@@ -13,18 +13,8 @@ type deployRequestBody struct {
 	InstantDDL bool `json:"instant_ddl"`
 }
 
-// deployDeployRequest queues a deploy request's deployment. It is refused
-// unless the request is ready, approved where the database requires it,
-// eligible for an instant deployment when one is asked for, and still
-// free of conflicts with the deployments queued ahead of it ("If a
-// conflict exists, your deploy request is rejected from the queue, and you
-// are immediately notified of the conflict",
-// planetscale.com/docs/vitess/best-practices). A request rejected so
-// keeps its collisions: deployable is false and deploy_check_errors names
-// the deployments ahead, until they leave the queue (replan). Which
-// deployment_state a rejected request shows is not documented; it stays
-// ready, as it did not join the queue, so a client following states does
-// not take a rejection that clears by itself for a failed deployment.
+// deployDeployRequest queues a deployment that is ready, approved where required, instant-eligible
+// if asked, and free of conflicts with those ahead (docs/design/emulator-deploy.md).
 func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) error {
 	var req deployRequestBody
 	if err := decodeBody(r, &req); err != nil {
@@ -211,16 +201,8 @@ func (e *Emulator) getDeployQueue(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// completeErroredDeploy serves POST .../deploy-requests/{number}/complete-deploy
-// (spec operation complete_errored_deploy, "Complete an errored deploy"):
-// a deployment that ended in complete_error or complete_revert_error
-// stops blocking its queue, and the next queued one may start
-// (deploy.Entry.Blocking says why it blocked). pscale calls it only in
-// those two states (planetscale/cli pull request 1351), and what
-// PlanetScale answers in another is not documented: a 422 naming the
-// state, and the command for a gated deploy, is what tells a client
-// what to do instead. A second call on a completed one answers as the
-// first did, so a client retrying after a lost answer is not failed.
+// completeErroredDeploy serves complete_errored_deploy: a complete_error or complete_revert_error
+// deployment stops blocking its queue; other states get 422 (docs/design/emulator-deploy.md).
 func (e *Emulator) completeErroredDeploy(w http.ResponseWriter, r *http.Request) error {
 	return e.changeDeployRequest(w, r, nil, func(db *database, dr *deployRequest) error {
 		if err := deploy.CheckComplete(dr.number, dr.State); err != nil {

@@ -11,14 +11,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
-// cutover applies a deployment's plan to its target. Before a change that
-// loses data it saves the tables concerned, so that a revert can bring
-// back their rows ("Any data that was written to the original schema in
-// the time between deploying and reverting will remain in your database
-// after the revert", planetscale.com/docs/concepts/deploy-requests). An
-// instant deployment cannot be reverted ("these schema changes must be
-// auto-applied and cannot be reverted", planetscale.com/docs, instant
-// deployments), so it goes straight to complete and keeps nothing.
+// cutover applies a deployment's plan to its target, first saving for a revert the tables whose
+// data it loses; an instant one completes at once (docs/design/emulator-deploy.md).
 func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)
@@ -86,9 +80,8 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	}
 }
 
-// keepLosses saves, in a new storage database, the tables of into whose
-// data turning before into after loses, and names that database (empty
-// when nothing is lost).
+// keepLosses saves, in a new storage database, the tables of into whose data turning before
+// into after loses, and names that database ("" when nothing is lost).
 func (e *Emulator) keepLosses(ctx context.Context, into string, before, after []string) (string, error) {
 	losses, err := ddl.Losses(before, after)
 	if err != nil || len(losses) == 0 {
@@ -110,12 +103,8 @@ func (e *Emulator) keepLosses(ctx context.Context, into string, before, after []
 	return keep, nil
 }
 
-// revert undoes one deployment's changes, and only them: the target
-// merges "back to the schema before the deploy" three ways
-// (ddl.ThreeWay(after, before, now)), so what others deployed since stays.
-// Data the deployment dropped comes back from what cutover saved; rows
-// written since stay, and data written to tables or columns the deploy
-// added goes with them, as on PlanetScale.
+// revert undoes one deployment's changes and only them, merging back three ways; the data it
+// dropped comes back, rows written since stay (docs/design/emulator-deploy.md).
 func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)

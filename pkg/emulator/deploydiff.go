@@ -7,17 +7,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// settle records an evaluation on a deploy request and moves it to the
-// state the plan calls for: no_changes when there is nothing to deploy,
-// ready when it can deploy, error when it conflicts with its target or
-// breaks a lint rule (a deploy request with lint errors shows
-// deployment_state "error" and deployable false in PlanetScale's webhook
-// example, planetscale.com/docs/api/webhook-events). An approval is
-// dismissed when the changes it approved change ("an approval is
-// automatically dismissed if the proposed changes are updated after the
-// deploy request is approved", planetscale.com/docs, deploy requests): the
-// branch's own changes, not the target moving under them.
-// The caller holds e.mu.
+// settle records an evaluation and moves the deploy request to no_changes, ready or error as its
+// plan says, dismissing a stale approval (docs/design/emulator-deploy.md). The caller holds e.mu.
 func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
 	if dr.evaluated && dr.approved && !slices.Equal(ev.plan.Changes.Statements(), dr.plan.Changes.Statements()) {
 		dr.approved = false
@@ -65,11 +56,8 @@ func refreshable(dr *deployRequest) bool {
 		(dr.State == deploy.Ready || dr.State == deploy.NoChanges || dr.State == deploy.Error)
 }
 
-// recheck plans again every open deploy request into a branch that a
-// deployment has just changed or whose deploy queue a deployment has just
-// left, so that a request that now conflicts says so on every read, lists
-// included, and one rejected from the queue because of that deployment
-// no longer does. The caller holds e.mu.
+// recheck plans again every open deploy request into a branch a deployment just changed or
+// left the queue of, so conflicts show on every read. The caller holds e.mu.
 func (e *Emulator) recheck(db *database, into string) {
 	for _, dr := range db.drs {
 		if dr.into == into && refreshable(dr) {
@@ -78,12 +66,8 @@ func (e *Emulator) recheck(db *database, into string) {
 	}
 }
 
-// replan brings a deploy request's plan up to date when it follows its
-// branch (refreshable). A request rejected from the queue is checked
-// against what is queued ahead again: its collisions go once the
-// deployments they name have left the queue or its branch no longer
-// collides, and the check against the target alone decides again. A plan
-// that cannot be computed is logged and the old one kept.
+// replan updates a deploy request's plan when it follows its branch, checking one rejected from
+// the queue again against those ahead; a failed plan is logged, the old one kept.
 func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) {
 	e.mu.Lock()
 	if !refreshable(dr) {

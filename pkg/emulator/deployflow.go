@@ -7,11 +7,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// transition moves a deploy request to a deployment state, records it and
-// schedules what follows by itself; then the next deployment in its
-// queue may start. When the deployment has changed its target or left
-// its queue, the open requests into the target are checked again
-// (recheck). The caller holds e.mu.
+// transition moves a deploy request to a state, records it, schedules what follows, lets its
+// queue go on and rechecks requests into a changed target. The caller holds e.mu.
 func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	now := time.Now()
 	if deploy.AffectsOthers(dr.State, state) {
@@ -30,9 +27,8 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	e.pump(db, dr.into)
 }
 
-// scheduleNext schedules the step that moves a deploy request on from its
-// current state by itself (deploy.Next), if there is one. The caller
-// holds e.mu.
+// scheduleNext schedules the step that moves a deploy request on from its state by itself
+// (deploy.Next), if there is one. The caller holds e.mu.
 func (e *Emulator) scheduleNext(db *database, dr *deployRequest) {
 	gen := dr.Gen
 	var run func(ctx context.Context)

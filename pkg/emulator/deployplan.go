@@ -49,9 +49,8 @@ type evaluation struct {
 	collisions []deploy.Collision // with the deployments ahead it was checked against
 }
 
-// evaluate plans a deploy request from its branch's fork point, the
-// branch now and the target now, and checks it against the deployments
-// ahead when there are any.
+// evaluate plans a deploy request from its branch's fork point, the branch now and the target
+// now, and checks it against the deployments ahead when there are any.
 func (e *Emulator) evaluate(ctx context.Context, in planInputs, ahead []deploy.Ahead) (evaluation, error) {
 	if in.from == "" || in.into == "" {
 		return evaluation{}, fmt.Errorf("the branch or the branch it deploys into no longer exists")
@@ -63,10 +62,8 @@ func (e *Emulator) evaluate(ctx context.Context, in planInputs, ahead []deploy.A
 	return e.planOnto(ctx, in.fork, branch, planTarget{in.into, in.foreignKeys}, ahead)
 }
 
-// planOnto plans the changes from fork to branch onto the target's
-// storage database as it is (deploy.Evaluate) and, when that deploys,
-// checks them against it as the deployments ahead will leave it
-// (deploy.CheckQueue).
+// planOnto plans fork to branch onto the target as it is (deploy.Evaluate) and, if that deploys,
+// checks it against the target as the deployments ahead will leave it (deploy.CheckQueue).
 func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into planTarget, ahead []deploy.Ahead) (evaluation, error) {
 	tables, err := e.store.Schema(ctx, into.storageDB)
 	if err != nil {

@@ -6,9 +6,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// pump starts the next deployment of a queue when nothing in it runs. The
-// start itself, which reads the target's schema, runs on the scheduler.
-// The caller holds e.mu.
+// pump starts the next deployment of a queue when nothing in it runs; the start, which reads
+// the target's schema, runs on the scheduler. The caller holds e.mu.
 func (e *Emulator) pump(db *database, into string) {
 	q, byNumber := queueOf(db, into)
 	n, ok := q.Next()
@@ -34,16 +33,8 @@ func (e *Emulator) queueTimeSpent(db *database, dr *deployRequest, gen int) func
 	}
 }
 
-// start checks the deployment at the head of the queue once more against
-// the target as it is now, then submits it. PlanetScale documents the
-// checks when a request is opened and when it joins the queue
-// (planetscale.com/docs/vitess/best-practices); a last check before it
-// runs is not documented, and is what keeps a change made to the target
-// some other way from being overwritten. One that no longer applies ends
-// in complete_error with its deploy_check_errors and production
-// untouched, and blocks the queue as any failed deploy does
-// (deploy.Entry.Blocking): what a client can see and act on. One whose
-// changes the target has all already is complete (consumed).
+// start checks the head of the queue once more against the target now, an undocumented last
+// check, then submits it; one that no longer applies fails (docs/design/emulator-deploy.md).
 func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, gen int) {
 	e.mu.Lock()
 	q := dr.queued
@@ -86,14 +77,8 @@ func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, g
 	e.transition(db, dr, deploy.Submitting)
 }
 
-// consumed ends a deployment at the head of its queue whose changes its
-// target already has, every one, as deployments ahead made the same
-// changes: "the first deploy consumes them" (blog post "Database
-// branching: three-way merge for schema changes"). What the state of the
-// second request is then is not documented; it is complete with no DDL
-// run, which is true of the target and which a client waiting for its
-// deploy takes for done, rather than an error that would block the
-// queue for a change that is there. The caller holds e.mu.
+// consumed completes with no DDL run a deployment whose changes the target has all already
+// ("the first deploy consumes them"; docs/design/emulator-deploy.md). The caller holds e.mu.
 func (e *Emulator) consumed(db *database, dr *deployRequest, plan deploy.Plan) {
 	dr.plan = plan
 	if b := db.branches[dr.branch]; b != nil {

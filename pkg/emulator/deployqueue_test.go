@@ -32,9 +32,8 @@ func (d drEnv) queuedBehind(t *testing.T, branch string, ahead uint64) uint64 {
 	return dr.Number
 }
 
-// failedAtHead waits for deploy request n to end in complete_error at the
-// head of the queue, without starting, with deploy_check_errors holding
-// each of checks.
+// failedAtHead waits for deploy request n to end in complete_error at the head of the queue,
+// without starting, with deploy_check_errors holding each of checks.
 func (d drEnv) failedAtHead(t *testing.T, n uint64, checks ...string) {
 	t.Helper()
 	dr := d.wait(t, n, "complete_error")
@@ -45,10 +44,8 @@ func (d drEnv) failedAtHead(t *testing.T, n uint64, checks ...string) {
 	assert.Assert(t, containsAll(got, checks...), "%s", got)
 }
 
-// TestTheHeadOfTheQueueChecksTheTargetAgain checks that a deployment that
-// was deployable when it was queued, and no longer applies onto main when
-// it reaches the head of the queue, ends in complete_error with its
-// deploy_check_errors and leaves main as it was.
+// TestTheHeadOfTheQueueChecksTheTargetAgain: a deployment that no longer applies onto main at the
+// head of the queue ends in complete_error with its deploy_check_errors, main untouched.
 func TestTheHeadOfTheQueueChecksTheTargetAgain(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -123,10 +120,8 @@ func (d drEnv) startedAfter(t *testing.T, next, ahead uint64, state string) {
 	assert.Assert(t, !start.Before(end), "#%d started at %v, before #%d ahead of it was %s at %v", next, start, ahead, state, end)
 }
 
-// TestCancellingTheDeploymentAheadLetsTheNextStart checks that cancelling
-// the deployment that holds the queue, or one queued ahead, lets the next
-// deployment start and complete, and that only what was not cancelled
-// reaches main.
+// TestCancellingTheDeploymentAheadLetsTheNextStart: cancelling the deployment holding the queue, or
+// one ahead, lets the next start and complete; only what was not cancelled reaches main.
 func TestCancellingTheDeploymentAheadLetsTheNextStart(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -184,9 +179,8 @@ func TestCancellingTheDeploymentAheadLetsTheNextStart(t *testing.T) {
 	})
 }
 
-// TestSkippingTheRevertLetsTheQueuedOneStart checks that a deploy in its
-// revert window holds the queue until its revert is skipped, and that the
-// deployment queued behind it then starts and completes.
+// TestSkippingTheRevertLetsTheQueuedOneStart: a deploy in its revert window holds the queue until
+// its revert is skipped; the one queued behind then starts and completes.
 func TestSkippingTheRevertLetsTheQueuedOneStart(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -18,21 +18,8 @@ type createDeployRequestRequest struct {
 	AutoDeleteBranch bool   `json:"auto_delete_branch"`
 }
 
-// autoCutoverFor is the auto_cutover of a new deploy request of db. Left
-// out of the body, it is the setting of the database's previous deploy
-// request as it is now (PUT .../auto-apply included): "each new DR
-// remembers the setting used from the previous DR", planetscale/cli pull
-// request 1163 (pscale deploy-request create without --enable-auto-apply
-// or --disable-auto-apply sends none). planetscale-go sends auto_cutover
-// only when true (omitempty), so a client wanting a gated request after
-// an automatic one must PUT .../auto-apply {"enable": false}.
-//
-// What a database's first request gets is not documented (neither the
-// spec, the pull requests nor the docs say). It is false, a gated
-// deployment that waits in pending_cutover for apply-deploy: a client
-// tested here then handles the gate, and so works whichever PlanetScale
-// chooses, where true would let a client that never handles
-// pending_cutover pass here and hang there. The caller holds e.mu.
+// autoCutoverFor is a new deploy request's auto_cutover: asked, else the previous request's,
+// else false (docs/design/emulator-deploy.md). The caller holds e.mu.
 func autoCutoverFor(db *database, asked *bool) bool {
 	switch {
 	case asked != nil:
@@ -77,15 +64,8 @@ func (e *Emulator) createDeployRequest(w http.ResponseWriter, r *http.Request) e
 	case from.creating:
 		return unprocessable("branch %s is still being created", from.name)
 	case !into.safeMigrations:
-		// "Before you can create a deploy request, the branch you are
-		// merging into must have safe migrations enabled"
-		// (planetscale.com/docs/vitess/schema-changes/deploy-requests);
-		// "Your database must have a production branch with safe
-		// migrations enabled before you can create a deploy request"
-		// (planetscale.com/docs/cli/deploy-request).
-		// What the API answers then is not documented: neither the spec
-		// nor pscale (internal/cmd/deployrequest/create.go) has it, so
-		// the status (422) and the text are the emulator's.
+		// The target needs safe migrations (planetscale.com/docs/vitess/schema-changes/
+		// deploy-requests); the 422 and text are the emulator's (docs/design/emulator-deploy.md).
 		return unprocessable("safe migrations must be enabled on branch %s to deploy into it: "+
 			"enable them with pscale branch safe-migrations enable %s %s (POST .../branches/%s/safe-migrations)",
 			into.name, db.name, into.name, into.name)
@@ -202,9 +182,8 @@ func (e *Emulator) closeDeployRequest(w http.ResponseWriter, r *http.Request) er
 	})
 }
 
-// changeDeployRequest decodes the request body into body (when not nil),
-// runs change on the deploy request in the path under e.mu and answers
-// with the deploy request.
+// changeDeployRequest decodes the body into body (when not nil), runs change on the path's
+// deploy request under e.mu and answers with the deploy request.
 func (e *Emulator) changeDeployRequest(w http.ResponseWriter, r *http.Request, body any, change func(*database, *deployRequest) error) error {
 	if body != nil {
 		if err := decodeBody(r, body); err != nil {
@@ -256,10 +235,8 @@ func (e *Emulator) deployRequest(database string, number uint64) *deployRequest 
 	return db.drs[number-1]
 }
 
-// refreshPlan brings the plan of the deploy request in the path up to date
-// with its branch and its target, the way the real service keeps an open
-// deploy request's diff current and checks it again for conflicts. Only
-// an unknown deploy request is an error.
+// refreshPlan brings the plan of the path's deploy request up to date with its branch and
+// target, as the real service keeps an open request's diff current; only an unknown request errs.
 func (e *Emulator) refreshPlan(r *http.Request) error {
 	e.mu.Lock()
 	db, dr, err := e.findDeployRequest(r)

@@ -101,10 +101,8 @@ type deploymentView struct {
 	QueuePauseReason           *string                `json:"queue_pause_reason"`
 }
 
-// deploymentView renders a deploy request's deployment: deployable, its
-// deploy_check_errors (conflicts with the target, or why it failed),
-// lint_errors, instant_ddl_eligible and the deployments ahead of it in its
-// queue. The caller holds e.mu.
+// deploymentView renders a deployment: deployable, deploy_check_errors, lint_errors,
+// instant_ddl_eligible and the deployments ahead in its queue. The caller holds e.mu.
 func (e *Emulator) deploymentView(db *database, dr *deployRequest) deploymentView {
 	q, byNumber := queueOf(db, dr.into)
 	preceding := []queuedDeploymentView{}
@@ -271,12 +269,8 @@ func (e *Emulator) operationSummaries(dr *deployRequest) []operationSummaryView 
 	return out
 }
 
-// deployCheckErrors is a deployment's deploy_check_errors: why it failed,
-// else what its changes conflict with, on the target and, when it was
-// rejected from the queue, among the deployments queued ahead. Lint
-// errors are listed in lint_errors only, as in PlanetScale's webhook
-// example of a request with NO_UNIQUE_KEY
-// (planetscale.com/docs/api/webhook-events).
+// deployCheckErrors is deploy_check_errors: why it failed, else its conflicts with the target and
+// those queued ahead; lint errors only in lint_errors (planetscale.com/docs/api/webhook-events).
 func deployCheckErrors(dr *deployRequest) string {
 	if dr.lastErr != "" {
 		return dr.lastErr

@@ -19,10 +19,8 @@ import (
 type Config struct {
 	// Org is the one organization the emulator serves.
 	Org string
-	// Databases are created at start, each with a production branch
-	// "main". Its safe migrations are off, as on a new PlanetScale
-	// database, unless SafeMigrations names it (serve --safe-migrations
-	// main).
+	// Databases are created at start, each with a production branch "main" whose safe
+	// migrations are off, as on a new PlanetScale database, unless SafeMigrations names it.
 	Databases []string
 	// TokenID and Token are the service token requests carry.
 	TokenID string
@@ -36,10 +34,8 @@ type Config struct {
 	// RequireApproval turns on require_approval_for_deploy for every
 	// database at start; a new PlanetScale database has it off.
 	RequireApproval bool
-	// DataBranching turns on allow_data_branching for every database at
-	// start; a new PlanetScale database has it off ("Before you can use
-	// the feature, you have to enable it in your database settings page",
-	// planetscale.com/docs/vitess/schema-changes/data-branching).
+	// DataBranching turns on allow_data_branching for every database at start; a new PlanetScale
+	// database has it off (planetscale.com/docs/vitess/schema-changes/data-branching).
 	DataBranching bool
 	// MySQLDSN is an external server (go-sql-driver DSN with admin rights)
 	// to keep branches on; empty starts an embedded go-mysql-server.
@@ -50,14 +46,11 @@ type Config struct {
 	// InsecureMySQL lets clients connect to the edge without TLS, which
 	// PlanetScale refuses.
 	InsecureMySQL bool
-	// Sniff is how long a new connection to the edge's address has to
-	// start a TLS handshake to be served the HTTP SQL API rather than MySQL,
-	// whose clients wait for the server; 0 is DefaultSniff, negative
-	// serves MySQL only.
+	// Sniff is how long a new edge connection has to start a TLS handshake to be served the
+	// HTTP SQL API rather than MySQL; 0 is DefaultSniff, negative serves MySQL only.
 	Sniff time.Duration
-	// Limits are the edge's query limits (rows per query, statement and
-	// transaction timeouts); the zero value is PlanetScale's, a negative
-	// field turns that limit off.
+	// Limits are the edge's query limits (rows per query, statement and transaction timeouts);
+	// the zero value is PlanetScale's, a negative field turns that limit off.
 	Limits Limits
 	// CAFile is where to write the edge's CA certificate (PEM); empty
 	// writes it in a temporary directory removed by Close.
@@ -65,12 +58,8 @@ type Config struct {
 	// TokenAccesses are the accesses of the service token TokenID; nil
 	// gives it every access. ExtraTokens have every access.
 	TokenAccesses []string
-	// TokenDatabases limits the service token TokenID to these databases:
-	// "Service tokens are configured with granular permissions, both for
-	// the organization that owns them as well as on a per database level"
-	// (planetscale.com/docs/api/service-tokens; pscale service-token
-	// add-access --database). Elsewhere it has no access at all. nil: every
-	// database.
+	// TokenDatabases limits the service token TokenID to these databases; it has no access to
+	// the others (planetscale.com/docs/api/service-tokens). nil: every database.
 	TokenDatabases []string
 	// Timings are the durations of the asynchronous steps.
 	Timings Timings
@@ -208,9 +197,8 @@ type Token struct {
 	ID, Secret string
 }
 
-// Limits are the MySQL edge's query limits: PlanetScale's system limits
-// (planetscale.com/docs/reference/planetscale-system-limits), on unless
-// turned off.
+// Limits are the MySQL edge's query limits: PlanetScale's system limits, on unless
+// turned off (planetscale.com/docs/reference/planetscale-system-limits).
 type Limits = edge.Limits
 
 // The defaults of Limits (PlanetScale's) and of Config.Sniff.

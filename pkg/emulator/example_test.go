@@ -8,9 +8,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator"
 )
 
-// An emulator on a free loopback port, with embedded storage, reached with
-// the official SDK; a branch password's host is the MySQL edge, which also
-// serves the HTTP SQL API.
+// An emulator on a free loopback port with embedded storage, reached with the official SDK; a
+// password's host is the MySQL edge, which also serves the HTTP SQL API.
 func ExampleStartLocal() {
 	ctx := context.Background()
 	cfg := emulator.Defaults()

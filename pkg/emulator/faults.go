@@ -193,9 +193,8 @@ func (s *faultSet) take(method, path string) (Fault, bool) {
 	return Fault{}, false
 }
 
-// apply carries out a fault on a request, calling beforeDrop right before
-// it drops the connection. It reports whether the request was answered
-// (or dropped) and must not be served.
+// apply carries out a fault on a request, calling beforeDrop before it drops the connection;
+// it reports whether the request was answered (or dropped) and must not be served.
 func (f Fault) apply(w http.ResponseWriter, r *http.Request, beforeDrop func()) (answered bool, status int) {
 	if f.Delay > 0 {
 		// The server notices a client that hangs up only once the request

@@ -26,10 +26,8 @@ var decodingRoutes = []string{
 	"POST /v1/organizations/{organization}/databases/{database}/deploy-requests/{number}/deploy",
 }
 
-// FuzzDecode sends arbitrary bodies, query strings and path names to every
-// GET, POST and PATCH route of the API, in process: the emulator must
-// never panic or answer 5xx, and must answer a body that is not JSON with
-// a 4xx where the route reads one.
+// FuzzDecode sends arbitrary bodies, queries and path names to every GET, POST and PATCH route:
+// never a panic or 5xx, and a 4xx for a body that is not JSON where the route reads one.
 func FuzzDecode(f *testing.F) {
 	routes := apiRoutes(f)
 	e := fuzzEmulator(f)

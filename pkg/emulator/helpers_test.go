@@ -118,9 +118,8 @@ func mustParseAdmin(t *testing.T, e *emulator.Emulator) *mysql.Config {
 	return cfg
 }
 
-// passwordDB opens a connection with a password the API returned, to the
-// host the API gave, over TLS verified with the edge's CA, naming
-// database ("app", "@primary", "" for none…).
+// passwordDB connects with a password the API returned, to the host it gave, over TLS verified
+// with the edge's CA, naming database ("app", "@primary", "" for none…).
 func passwordDB(t *testing.T, e *emulator.Emulator, pw *ps.DatabaseBranchPassword, database string) *sql.DB {
 	t.Helper()
 	cfg := mysql.NewConfig()

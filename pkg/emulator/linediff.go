@@ -6,10 +6,8 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 )
 
-// lineDiff renders the change from old to cur line by line: removed lines
-// start with "-", added lines with "+", unchanged lines with a space; where
-// lines were replaced, the removed ones come first. An empty side has no
-// lines, so a new table is all "+" and a dropped one all "-".
+// lineDiff renders the change from old to cur line by line with "-", "+" or " ", removed before
+// added where lines were replaced; a new table is all "+", a dropped one all "-".
 func lineDiff(old, cur string) string {
 	a, b := splitLines(old), splitLines(cur)
 	// Without the junk heuristic, which in an input of 200 lines or more

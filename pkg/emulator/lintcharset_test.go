@@ -8,10 +8,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestLintCharsets: latin1 and ascii tables and columns pass the linter,
-// as the docs list both as supported (planetscale.com/docs/reference/
-// mysql-compatibility; …/schema-lint-errors/invalid-charset); a utf16
-// column does not.
+// TestLintCharsets: latin1 and ascii pass the linter, as the docs list both (planetscale.com/docs/
+// reference/mysql-compatibility; …/schema-lint-errors/invalid-charset); utf16 does not.
 func TestLintCharsets(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -8,10 +8,8 @@ import (
 	"net/http"
 )
 
-// Defaults is the configuration of a local emulator: organization "acme",
-// database "app", a random service token with every access, the zero
-// timing profile, embedded storage, DefaultRateLimit and safe migrations
-// on main, as a database set up for deploy requests has them.
+// Defaults is a local emulator's configuration: org "acme", database "app", a random all-access
+// token, zero timings, embedded storage, DefaultRateLimit, safe migrations on main.
 func Defaults() Config {
 	return Config{
 		Org: "acme", Databases: []string{"app"},
@@ -20,9 +18,8 @@ func Defaults() Config {
 	}
 }
 
-// StartLocal makes an emulator from cfg and serves it on 127.0.0.1 at a
-// free port; URL is set when it returns. stop closes the emulator and
-// waits until it no longer serves.
+// StartLocal serves an emulator made from cfg on 127.0.0.1 at a free port, URL set when it
+// returns; stop closes it and waits until it no longer serves.
 func StartLocal(ctx context.Context, cfg Config) (e *Emulator, stop func() error, err error) {
 	e, err = New(ctx, cfg)
 	if err != nil {

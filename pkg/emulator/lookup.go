@@ -44,9 +44,8 @@ func (e *Emulator) pathBranch(r *http.Request) (*database, *branch, error) {
 	return e.lookupBranch(r.PathValue("organization"), r.PathValue("database"), r.PathValue("branch"))
 }
 
-// stillThere finds the branch named in the request path again after work
-// done without e.mu, and answers 404 if it is gone or was replaced. The
-// caller holds e.mu.
+// stillThere finds the request path's branch again after work done without e.mu, and answers
+// 404 if it is gone or was replaced. The caller holds e.mu.
 func (e *Emulator) stillThere(r *http.Request, b *branch) (*database, error) {
 	db, now, err := e.pathBranch(r)
 	if err == nil && now != b {
@@ -70,12 +69,8 @@ func queueOf(db *database, into string) (deploy.Queue, map[uint64]*deployRequest
 	return q, byNumber
 }
 
-// aheadOf lists the deployments ahead of dr in its queue (all of the
-// queue, for a request not in it) that have not changed the target yet
-// and still may, with the sides they were queued with: a deploy request
-// joining the queue is checked against them. A failed deployment that
-// blocks the queue will change nothing, and is left out. The caller
-// holds e.mu.
+// aheadOf lists the deployments ahead of dr in its queue (all of it if dr is not queued) that
+// may still change the target, with their queued sides. The caller holds e.mu.
 func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
 	q, byNumber := queueOf(db, dr.into)
 	var out []deploy.Ahead

@@ -109,9 +109,8 @@ func (d drEnv) checkErrors(t *testing.T, number uint64) string {
 	return *view.DeployCheckErrors
 }
 
-// waitListed polls the deploy request list until the one open request of
-// branch satisfies ok, and returns it: what a client reading only lists
-// sees.
+// waitListed polls the deploy request list until the one open request of branch satisfies ok,
+// and returns it: what a client reading only lists sees.
 func (d drEnv) waitListed(t *testing.T, branch, want string, ok func(*ps.DeployRequest) bool) *ps.DeployRequest {
 	t.Helper()
 	var dr *ps.DeployRequest
@@ -212,10 +211,8 @@ func TestColumnsAddedByTwoBranchesKeepTheirRows(t *testing.T) {
 	})
 }
 
-// TestBranchDiffShowsOnlyTheBranchsChanges checks GET .../branches/{b}/diff
-// after another branch was deployed: it lists the branch's own changes
-// since its fork point, not a DROP of what main gained since, and so does
-// its deploy request, whose deploy keeps both tables.
+// TestBranchDiffShowsOnlyTheBranchsChanges: after another branch deployed, the branch diff and its
+// deploy request show only its changes since its fork point; the deploy keeps both tables.
 func TestBranchDiffShowsOnlyTheBranchsChanges(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -483,11 +480,8 @@ func TestApprovals(t *testing.T) {
 	})
 }
 
-// TestApprovalRequiredThroughTheDatabaseSettings checks that turning on
-// require_approval_for_deploy with PATCH .../databases/{database} (spec
-// operation update_database_settings; planetscale-go has no call for it)
-// blocks the deploy of an unapproved request, and that an approval by
-// another administrator's token unblocks it.
+// TestApprovalRequiredThroughTheDatabaseSettings: require_approval_for_deploy set by PATCH (spec
+// update_database_settings) blocks an unapproved deploy until another administrator approves.
 func TestApprovalRequiredThroughTheDatabaseSettings(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -528,11 +522,8 @@ func TestApprovalRequiredThroughTheDatabaseSettings(t *testing.T) {
 	})
 }
 
-// TestJoiningTheQueueChecksWhatIsAhead checks that a deploy request
-// rejected from the queue for colliding with a deployment ahead says so
-// (deployable false, deploy_check_errors naming that deployment) until
-// that deployment leaves the queue: cancelled, the request is deployable
-// again; deployed, the check against the target decides.
+// TestJoiningTheQueueChecksWhatIsAhead: a request rejected for colliding with a deployment ahead
+// says so until that one leaves the queue: cancelled, it deploys; deployed, the target decides.
 func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -584,10 +575,8 @@ func TestJoiningTheQueueChecksWhatIsAhead(t *testing.T) {
 	})
 }
 
-// TestOpenRequestsFollowTheTarget checks that a deployment that changes
-// the target makes every open request into it say at once whether it
-// still deploys, in lists too, and that an approval survives the target
-// moving under the request.
+// TestOpenRequestsFollowTheTarget: a deployment that changes the target makes every open request
+// into it say at once, lists too, whether it still deploys; an approval survives.
 func TestOpenRequestsFollowTheTarget(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

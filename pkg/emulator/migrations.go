@@ -7,50 +7,15 @@ import (
 	"time"
 )
 
-// The rows of the migration table that automatic migrations copy
-// (migrationSettings):
-//
-//   - A new branch gets its parent's rows: the setting copies "migration
-//     data to new branches" (spec, PATCH .../databases/{database},
-//     automatic_migrations), "this setting updates the schema_migrations
-//     table each time you branch with the latest migration"
-//     (planetscale.com/docs/tutorials/automatic-rails-migrations). A
-//     branch restored from a backup (backup_id, seed_data) gets every row
-//     of the backup, the migration table's included, with the backup's
-//     schema; whether the parent's rows are added on top is not
-//     documented, and they are not: the rows then stay the log of the
-//     schema the branch has.
-//   - A deploy carries the branch's rows to its target: "When you deploy,
-//     PlanetScale runs that create table statement and copies the second
-//     row from schema_migrations in add-posts-table to the
-//     schema_migrations table in main" (docs, automatic-rails-migrations).
-//     They move when the revert window closes, not at the cutover: "the
-//     data within the table that tracks migrations will be moved to the
-//     production branch only after the revert window has been closed.
-//     This is to ensure that if the deploy request is reverted, the
-//     production branch has the correct log of applied migrations"
-//     (planetscale.com/docs/concepts/deploy-requests, "Schema revert and
-//     migration data"). A reverted deploy moves none. An instant deploy,
-//     which has no revert window, moves them when it completes.
-//   - Not documented: when the branch's rows are read, and how they merge
-//     with the target's. They are read at the cutover, when the branch's
-//     schema lands (the branch may be deleted right after, with
-//     auto_delete_branch); the rows the target lacks are added, and a row
-//     whose key the target holds already keeps the target's values, as the
-//     tutorial shows rows added, never changed: what production applied
-//     stays its record.
-//   - A deploy request whose only change is rows of the migration table
-//     has no changes (deployment state no_changes) and cannot be deployed:
-//     "when deploy requests are used to merge database branches, it's only
-//     the schema that is changed in the target without writing or altering
-//     any data" (planetscale.com/docs/devops/versioned-schema-migrations).
+// The rows of the migration table that automatic migrations copy (migrationSettings): a new
+// branch gets its parent's, and a deploy carries its branch's into the target when the
+// revert window closes (docs/design/emulator.md).
 
 // migrationTimeout bounds copying the rows of a migration table.
 const migrationTimeout = 30 * time.Second
 
-// copyParentMigrations copies the rows of the migration table of the
-// branch's source into its new storage database, when the setting names
-// one and the branch does not come from a backup.
+// copyParentMigrations copies the migration table's rows of the branch's source into its new
+// storage database, when the setting names a table and the branch is not from a backup.
 func (e *Emulator) copyParentMigrations(ctx context.Context, src branchSource, storageDB string) error {
 	if src.migrationTable == "" || src.backup != nil {
 		return nil
@@ -61,9 +26,8 @@ func (e *Emulator) copyParentMigrations(ctx context.Context, src branchSource, s
 	return nil
 }
 
-// migrationSource is the migration table a deploy carries and the storage
-// database of its branch, or "" for either when there is none. The caller
-// holds e.mu.
+// migrationSource is the migration table a deploy carries and its branch's storage
+// database, "" for either when there is none. The caller holds e.mu.
 func (e *Emulator) migrationSource(db *database, dr *deployRequest) (table, branchDB string) {
 	table = db.migrations.copyTable()
 	if b := db.branches[dr.branch]; b != nil && table != "" {
@@ -72,9 +36,8 @@ func (e *Emulator) migrationSource(db *database, dr *deployRequest) (table, bran
 	return "", ""
 }
 
-// saveMigrationRows copies the migration table of a deploy's branch, rows
-// included, into a new storage database, and names it; "" when there is
-// no table to carry.
+// saveMigrationRows copies the migration table of a deploy's branch, rows included, into a
+// new storage database and names it; "" when there is no table to carry.
 func (e *Emulator) saveMigrationRows(ctx context.Context, branchDB, table string) (string, error) {
 	if table == "" || branchDB == "" {
 		return "", nil
@@ -94,12 +57,8 @@ func (e *Emulator) saveMigrationRows(ctx context.Context, branchDB, table string
 	return keep, nil
 }
 
-// finishMigrationRows ends what a deployment saved of its branch's
-// migration table: when the deployment completes (its revert window
-// closed, or it had none), the rows move into its target; in any other
-// final state they are dropped unmoved. The caller holds e.mu: the move is
-// a single INSERT … SELECT of a small table, done before the state is seen
-// as complete, so a client that reads complete finds the rows there.
+// finishMigrationRows moves the saved migration rows into the target when the deployment
+// completes, else drops them. The caller holds e.mu: a client that reads complete finds the rows.
 func (e *Emulator) finishMigrationRows(db *database, dr *deployRequest, move bool) {
 	saved, table := dr.migrationRows, dr.migrationTable
 	if saved == "" {

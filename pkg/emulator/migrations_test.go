@@ -81,9 +81,8 @@ func TestAutomaticMigrationsNewBranch(t *testing.T) {
 	})
 }
 
-// TestAutomaticMigrationsDeploy checks when a deploy moves the branch's
-// migration rows into main: when its revert window closes, not at the
-// cutover; a revert moves none; rows main holds keep its values.
+// TestAutomaticMigrationsDeploy: a deploy moves the branch's migration rows into main when its
+// revert window closes, not at cutover; a revert moves none; main's rows keep their values.
 func TestAutomaticMigrationsDeploy(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

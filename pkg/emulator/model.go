@@ -179,15 +179,13 @@ type deployRequest struct {
 	before   []string    // the target's schema before the deploy, for revert
 	after    []string    // and after it
 	keepDB   string      // storage database holding the data the deploy dropped
-	// migrationRows is a storage database holding the branch's migration
-	// table as the cutover found it, to move into the target when the
-	// revert window closes; migrationTable names the table.
+	// migrationRows is a storage database with the branch's migration table as the cutover found
+	// it, moved into the target when the revert window closes; migrationTable names the table.
 	migrationRows, migrationTable string
 }
 
-// queuedSides are the schemas a deployment was queued with: its branch's
-// fork point and the branch as it was when deploy was called. Changes to
-// the branch after that are not part of the deployment.
+// queuedSides are the schemas a deployment was queued with: its branch's fork point and the
+// branch as deploy found it; later changes to the branch are not deployed.
 type queuedSides struct {
 	fork, branch []storage.Table
 	set          bool
@@ -212,29 +210,20 @@ func newSchemaFile(name, raw string) schemaFile {
 	return schemaFile{Name: name, Raw: raw, HTML: "<pre>" + html.EscapeString(raw) + "</pre>"}
 }
 
-// databaseSettings are the settings of PATCH .../databases/{database}
-// (spec operation update_database_settings) other than approvals and
-// migrations, as the database view shows them.
+// databaseSettings are the settings of spec update_database_settings other than approvals
+// and migrations, as the database view shows them.
 type databaseSettings struct {
-	// defaultBranch is default_branch: where a branch created without
-	// parent_branch is made from ("Defaults to the database's default
-	// branch if not provided", spec create_branch).
+	// defaultBranch is default_branch: the parent of a branch created without parent_branch
+	// ("Defaults to the database's default branch if not provided", spec create_branch).
 	defaultBranch string
-	// dataBranching is allow_data_branching: "Whether seeding branches
-	// with data is enabled for all branches" (spec). Off on a new
-	// database: "Before you can use the feature, you have to enable it in
-	// your database settings page" (planetscale.com/docs/vitess/
-	// schema-changes/data-branching).
+	// dataBranching is allow_data_branching, "Whether seeding branches with data is enabled for
+	// all branches" (spec); off on a new database (docs/design/emulator.md).
 	dataBranching bool
-	// foreignKeys is allow_foreign_key_constraints, shown as
-	// foreign_keys_enabled. Off on a new database: foreign key support is
-	// turned on in the database's settings (planetscale.com/docs/vitess/
-	// foreign-key-constraints); while it is off, the linter reports
-	// FOREIGN_KEYS_DISALLOWED.
+	// foreignKeys is allow_foreign_key_constraints (foreign_keys_enabled), off on a new database;
+	// while off, the linter reports FOREIGN_KEYS_DISALLOWED (docs/design/emulator.md).
 	foreignKeys bool
-	// restrictRegion is restrict_branch_region: "Whether or not to limit
-	// branch creation to the same region as the one selected during
-	// database creation" (spec).
+	// restrictRegion is restrict_branch_region: "Whether or not to limit branch creation to
+	// the same region as the one selected during database creation" (spec).
 	restrictRegion bool
 	// The rest have nothing to act on here (the emulator has no Insights,
 	// web console or database deletion): they are kept and shown.
@@ -247,31 +236,16 @@ type databaseSettings struct {
 // default branch until default_branch changes it.
 const defaultBranch = "main"
 
-// migrationSettings are a database's settings of "Automatically copy
-// migration data": "When turned on, PlanetScale will automatically copy
-// migration table metadata from your development branches to the
-// production branch as part of our deployment process"
-// (planetscale.com/docs/concepts/branching, "Automatically copy migration
-// data"); the spec's PATCH .../databases/{database} describes
-// automatic_migrations as "Whether or not to copy migration data to new
-// branches and in deploy requests".
+// migrationSettings are a database's "Automatically copy migration data" settings
+// (planetscale.com/docs/concepts/branching; spec automatic_migrations).
 type migrationSettings struct {
 	automatic bool
 	framework string // "" is null
 	table     string // "" is null
 }
 
-// copyTable is the table whose rows are copied, "" when none is: the
-// setting is off or names no table.
-//
-// Not documented: whether a framework chosen without a table name copies
-// the framework's usual table. The dashboard offers "Rails, Phoenix,
-// Laravel, Django, .NET, Sequelize, or Other, which allows you to specify
-// a custom table name" (docs, branching), but the API values of
-// migration_framework and the table each stands for are not documented.
-// Rows are copied only from a table named by migration_table_name, the
-// safer reading: a client that names its table works the same here and on
-// PlanetScale, one that relies on a guessed default might not.
+// copyTable is the table whose rows are copied: the one migration_table_name names, "" when off;
+// a framework's usual table is not documented, so none is guessed (docs/design/emulator.md).
 func (m migrationSettings) copyTable() string {
 	if !m.automatic {
 		return ""
@@ -279,14 +253,8 @@ func (m migrationSettings) copyTable() string {
 	return m.table
 }
 
-// stampClock gives the times that clients compare with each other: a
-// branch's created_at and its database's schema_last_updated_at, so that
-// "schema_last_updated_at > created_at" tells exactly whether the default
-// branch's schema changed after the branch was made. The API writes times
-// to the millisecond (apiTime, as the spec's examples do), so every stamp
-// is a whole millisecond and later than the one before: two events are
-// never rendered alike, and their rendered order is the order they
-// happened in under e.mu.
+// stampClock stamps created_at and schema_last_updated_at, each a whole millisecond later than
+// the last, so that clients may compare them (docs/design/emulator.md).
 type stampClock struct{ last time.Time }
 
 // next returns the next stamp. The caller holds e.mu.

@@ -13,9 +13,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/edge"
 )
 
-// startEdge starts the MySQL edge in front of the storage and writes its
-// CA certificate to cfg.CAFile, or to a file in a new temporary directory
-// that Close removes.
+// startEdge starts the MySQL edge in front of the storage and writes its CA certificate to
+// cfg.CAFile, or into a new temporary directory that Close removes.
 func (e *Emulator) startEdge() error {
 	listen := e.cfg.MySQLListen
 	if listen == "" {
@@ -58,14 +57,12 @@ func (e *Emulator) closeEdge() error {
 	return err
 }
 
-// MySQLAddr is the host:port of the MySQL edge, which the API hands out
-// with every password (access_host_url) and branch (mysql_address); the
-// HTTP SQL API is served there too, at https://MySQLAddr.
+// MySQLAddr is the host:port of the MySQL edge, handed out with every password and branch;
+// the HTTP SQL API is served there too, at https://MySQLAddr.
 func (e *Emulator) MySQLAddr() string { return e.edge.Addr() }
 
-// CAFile is the PEM file of the certificate authority that signed the
-// MySQL edge's certificate: what a client must trust (psflow's mysql_ca
-// input).
+// CAFile is the PEM file of the CA that signed the MySQL edge's certificate, which a client
+// must trust (psflow's mysql_ca input).
 func (e *Emulator) CAFile() string { return e.caFile }
 
 // CAPEM is the certificate authority of CAFile, PEM-encoded.

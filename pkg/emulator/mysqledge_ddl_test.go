@@ -9,9 +9,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestMySQLEdgeSafeMigrationsIndirectDDL checks that no statement that
-// runs another one runs DDL on a branch with safe migrations on: each is
-// refused with the error of direct DDL, and the schema stays as it was.
+// TestMySQLEdgeSafeMigrationsIndirectDDL: with safe migrations on, a statement that runs another
+// runs no DDL: each is refused with the error of direct DDL, the schema unchanged.
 func TestMySQLEdgeSafeMigrationsIndirectDDL(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -9,10 +9,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestMySQLEdgeTemporaryTables checks that a session's temporary table
-// can be created, shown and dropped through the edge on a development
-// branch and on a branch with safe migrations on, without changing the
-// branch's schema.
+// TestMySQLEdgeTemporaryTables: a session's temporary table can be created, shown and dropped
+// through the edge, safe migrations on or off, without changing the branch's schema.
 func TestMySQLEdgeTemporaryTables(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -55,9 +53,8 @@ func TestMySQLEdgeForeignKeyChecksOff(t *testing.T) {
 	})
 }
 
-// TestMySQLEdgeStoredRoutines checks that triggers, procedures, functions
-// and events are refused on every branch, whatever its safe migrations,
-// and that nothing of them reaches storage.
+// TestMySQLEdgeStoredRoutines: triggers, procedures, functions and events are refused on every
+// branch, whatever its safe migrations, and nothing of them reaches storage.
 func TestMySQLEdgeStoredRoutines(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -7,13 +7,8 @@ import (
 	"sync"
 )
 
-// specRoutesText lists every operation of the official PlanetScale API
-// description (shared/reference/planetscale-openapi.yaml), one
-// "METHOD /path/{param}" a line, paths under the server's /v1.
-// TestSpecRoutesAreTheOfficialOnes checks it against the description
-// where that sits beside the checkout, and writes it again with
-// PSFLOW_UPDATE_SPEC_ROUTES=1: the routes alone, not the whole
-// description, go into the binary.
+// specRoutesText lists every operation of the official API description, "METHOD /path" a line
+// under /v1; only the routes go into the binary (docs/design/emulator.md).
 //
 //go:embed specroutes.txt
 var specRoutesText string
@@ -39,10 +34,8 @@ var specRoutes = sync.OnceValue(func() []specRoute {
 	return out
 })
 
-// officialRoute returns the template of the official API operation a
-// request is for ("/organizations/{organization}/…", without /v1), when
-// the spec has one. Where several match, the one with the most literal
-// segments wins (…/branches/{branch} against …/branches/promote, say).
+// officialRoute returns the official operation's template a request is for (without /v1);
+// of several, the one with the most literal segments wins (…/branches/promote, say).
 func officialRoute(method, path string) (string, bool) {
 	rest, ok := strings.CutPrefix(path, "/v1/")
 	if !ok {
@@ -76,14 +69,8 @@ func officialRoute(method, path string) (string, bool) {
 	return best, bestLiterals >= 0
 }
 
-// noRoute answers a request no endpoint serves. One for an operation of
-// the official API that the emulator does not implement gets 501
-// not_implemented naming the operation, so that a client, and pscale,
-// which explains every 404 as a possibly missing service token access
-// (planetscale/cli internal/cmdutil/auth.go,
-// HandleNotFoundWithServiceTokenCheck), cannot take it for a missing
-// resource or permission. PlanetScale itself has no such answer: any
-// other path is unknown there too, and gets the API's 404 not_found.
+// noRoute answers a request no endpoint serves: 501 not_implemented for an official operation
+// the emulator lacks, else the API's 404 not_found (docs/design/emulator.md).
 func noRoute(w http.ResponseWriter, r *http.Request) error {
 	if template, ok := officialRoute(r.Method, r.URL.Path); ok {
 		return newAPIError(http.StatusNotImplemented, "not_implemented",

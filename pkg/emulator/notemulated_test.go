@@ -14,10 +14,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestSpecRoutesAreTheOfficialOnes checks, where ../shared/reference/ is
-// beside the checkout, that specroutes.txt lists every operation of the
-// official description, and writes it again when
-// PSFLOW_UPDATE_SPEC_ROUTES=1.
+// TestSpecRoutesAreTheOfficialOnes checks specroutes.txt against the official description where
+// ../shared/reference/ is beside the checkout; PSFLOW_UPDATE_SPEC_ROUTES=1 rewrites it.
 func TestSpecRoutesAreTheOfficialOnes(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(referenceDir(t), "planetscale-openapi.yaml")
@@ -39,10 +37,8 @@ func TestSpecRoutesAreTheOfficialOnes(t *testing.T) {
 	assert.Equal(t, emulator.SpecRoutesText, b.String(), "specroutes.txt is stale: run PSFLOW_UPDATE_SPEC_ROUTES=1 go test -run TestSpecRoutesAreTheOfficialOnes ./pkg/emulator/")
 }
 
-// TestUnimplementedRoutesSayNotEmulated checks that a route of the
-// official API the emulator does not serve answers 501 not_implemented
-// naming the operation (issue 24, item 10), through planetscale-go and
-// raw, and that a path the API does not have stays 404 not_found.
+// TestUnimplementedRoutesSayNotEmulated: an official route the emulator lacks answers 501
+// naming the operation (issue 24, item 10); a path the API lacks stays 404 not_found.
 func TestUnimplementedRoutesSayNotEmulated(t *testing.T) {
 	t.Parallel()
 	e := emulatortest.Start(t)

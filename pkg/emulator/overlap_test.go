@@ -25,11 +25,8 @@ func overlapMain(t *testing.T, opts ...emulatortest.Option) drEnv {
 	return d
 }
 
-// TestIdenticalChangesAreConsumedByTheFirstDeploy checks that two branches
-// making the same change both deploy, queued one behind the other: the
-// second is accepted into the queue and, at its head, finds the change
-// made and completes without running it; a third opened afterwards has
-// no changes.
+// TestIdenticalChangesAreConsumedByTheFirstDeploy: of two branches making the same change, the
+// second deploys at the head of the queue without running it; a third has no changes.
 func TestIdenticalChangesAreConsumedByTheFirstDeploy(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -56,10 +53,8 @@ func TestIdenticalChangesAreConsumedByTheFirstDeploy(t *testing.T) {
 	})
 }
 
-// TestPartiallyOverlappingChangesDeployTheRest checks that a branch whose
-// changes main partly has already (the same column, and the same keys
-// added in another order) is deployable after the other deploys, and
-// runs only what main does not have.
+// TestPartiallyOverlappingChangesDeployTheRest: a branch whose changes main partly has (a column,
+// keys added in another order) deploys after the other, running only what main lacks.
 func TestPartiallyOverlappingChangesDeployTheRest(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -25,9 +25,8 @@ type listEnvelope[T any] struct {
 	Data        []T     `json:"data"`
 }
 
-// paginate cuts items to the page the request asks for (page, per_page
-// query parameters, 1-based, 25 per page by default, at most 100) and
-// wraps it in the list envelope.
+// paginate cuts items to the requested page (page and per_page, 1-based, 25 by default, at
+// most 100) and wraps it in the list envelope.
 func paginate[T any](r *http.Request, items []T) listEnvelope[T] {
 	page := positiveQuery(r, "page", 1)
 	perPage := min(positiveQuery(r, "per_page", defaultPerPage), maxPerPage)

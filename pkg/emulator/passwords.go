@@ -163,12 +163,8 @@ func (e *Emulator) expireAfter(p *password, d time.Duration) {
 	})
 }
 
-// expirePassword retires the MySQL user of a password whose TTL has
-// passed, so it stops working while what it defined keeps working. The
-// edge already refuses its new logins from the moment it expires; the
-// sessions it has open go on, as a MySQL session outlives a change of its
-// user's password. What PlanetScale does to open sessions when a TTL
-// passes is not documented.
+// expirePassword retires the MySQL user of a password past its TTL; its open sessions go on, where
+// PlanetScale's behaviour is not documented (docs/design/emulator.md).
 func (e *Emulator) expirePassword(ctx context.Context, p *password) {
 	if err := e.store.RetireUser(ctx, p.username); err != nil && ctx.Err() == nil {
 		e.log.Error("retire expired password user", "user", p.username, "err", err)
@@ -203,13 +199,8 @@ func (e *Emulator) getPassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// renewPassword is renew_password (POST .../passwords/{id}/renew, "Renew
-// a password"), which `pscale connect` and `pscale shell` call at half the
-// TTL of the password they made (planetscale/cli internal/passwordutil
-// Renew): the TTL runs again from now. The spec does not say what a
-// password without a TTL, or one already expired, answers; both are
-// refused with 422, the safer answer: nothing that stopped working starts
-// again.
+// renewPassword is renew_password (POST .../passwords/{id}/renew): the TTL runs again from now;
+// one without a TTL, or expired, gets 422, where the spec is silent (docs/design/emulator.md).
 func (e *Emulator) renewPassword(w http.ResponseWriter, r *http.Request) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -292,10 +283,8 @@ func (e *Emulator) passwordViews(branches []*branch) []passwordView {
 	return out
 }
 
-// parseCIDRs reads the cidrs of a password: "List of IP addresses or CIDR
-// ranges that can use this password" (create_password in the API spec).
-// What the API answers for one it cannot read is not documented; 422, as
-// for its other invalid fields, is the emulator's choice.
+// parseCIDRs reads a password's cidrs (spec create_password); one it cannot read is 422,
+// the emulator's choice, as PlanetScale's answer is not documented.
 func parseCIDRs(list []string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, c := range list {

@@ -130,9 +130,8 @@ func TestPasswords(t *testing.T) {
 	})
 }
 
-// TestRenewPassword: renew_password runs the TTL again from now, as
-// `pscale connect` relies on at half its password's TTL; the password
-// keeps working past its first TTL, storage login included.
+// TestRenewPassword: renew_password runs the TTL again from now, as `pscale connect` relies
+// on; the password works past its first TTL, storage login included.
 func TestRenewPassword(t *testing.T) {
 	e := emulatortest.Start(t)
 	createTestBranch(t, client(t, e), e, ps.CreateDatabaseBranchRequest{Database: "app", Name: "dev"})

@@ -13,9 +13,8 @@ type Request struct {
 	// Method and Path are the request's method and URL path.
 	Method string `json:"method"`
 	Path   string `json:"path"`
-	// Endpoint is the route the request matched, e.g.
-	// "GET /v1/organizations/{organization}/databases/{database}"; requests
-	// no route matches keep their method and path.
+	// Endpoint is the route matched, such as "GET /v1/organizations/{organization}/databases";
+	// a request no route matches keeps its method and path.
 	Endpoint string `json:"endpoint"`
 	// Status is the HTTP status answered; 0 when the connection was dropped.
 	Status int `json:"status"`

@@ -33,13 +33,8 @@ type createReviewRequest struct {
 	Body  string `json:"body"`
 }
 
-// reviewDeployRequest comments on or approves a deploy request. The
-// database setting says approvals come from "a database administrator
-// other than the request creator" (spec, require_approval_for_deploy);
-// the docs add that the only administrator of an organization may approve
-// their own requests. Here every service token is an administrator, so a
-// token may approve its own request only when it is the emulator's only
-// token.
+// reviewDeployRequest comments on or approves a deploy request; a token may approve its own only
+// as the only token (spec require_approval_for_deploy; docs/design/emulator-deploy.md).
 func (e *Emulator) reviewDeployRequest(w http.ResponseWriter, r *http.Request) error {
 	var req createReviewRequest
 	if err := decodeBody(r, &req); err != nil {

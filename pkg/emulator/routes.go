@@ -6,9 +6,8 @@ import (
 	"time"
 )
 
-// routes builds the handler: the API under /v1 behind the request log,
-// fault injection, auth, rate limit and the token's accesses, and the
-// knobs under /__emulator/.
+// routes builds the handler: the API under /v1 behind the request log, faults, auth, rate
+// limit and the token's accesses, and the knobs under /__emulator/.
 func (e *Emulator) routes() http.Handler {
 	api := http.NewServeMux()
 	for pattern, h := range e.apiHandlers() {

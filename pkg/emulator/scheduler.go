@@ -7,10 +7,8 @@ import (
 	"time"
 )
 
-// scheduler runs delayed work on one background goroutine, in order of due
-// time and, for equal times, in the order it was scheduled. The emulator's
-// state machines (deploy requests, password expiry) advance through it, so
-// their transitions never race each other.
+// scheduler runs delayed work on one goroutine, by due time then scheduling order, so the
+// state machines it advances (deploy requests, password expiry) never race.
 type scheduler struct {
 	mu     sync.Mutex
 	queue  eventQueue

@@ -97,9 +97,8 @@ func lintViews(found []ddl.LintError, keyspace string) []lintView {
 	return views
 }
 
-// branchDiff serves the SDK's branch diff: the branch's changes since its
-// fork point (pscale branch diff), not a diff against its parent now,
-// which would show what others deployed since as changes to undo.
+// branchDiff serves the branch diff: the branch's changes since its fork point (pscale branch
+// diff), not against its parent now, which would show others' deploys as changes to undo.
 func (e *Emulator) branchDiff(w http.ResponseWriter, r *http.Request) error {
 	e.mu.Lock()
 	_, b, err := e.pathBranch(r)

@@ -4,16 +4,8 @@ import (
 	"context"
 )
 
-// noteSchema records the schema the default branch of db now has, read
-// from its storage database, and stamps schema_last_updated_at when it
-// differs from the one recorded before: the spec's "When the default branch
-// schema was last changed". Deploys and reverts into the default branch
-// call it after applying their DDL, and so does the MySQL edge after a
-// statement that may have changed the schema ran there (possible while
-// safe migrations are off), so a statement that changed nothing (CREATE
-// TABLE IF NOT EXISTS of a table that exists, a TRUNCATE) moves nothing.
-// Reading and recording are one step under e.noteMu, so that two notes do
-// not record their schemas out of order.
+// noteSchema records the schema db's default branch now has and stamps schema_last_updated_at
+// when it changed; deploys, reverts and edge DDL call it (docs/design/emulator.md).
 func (e *Emulator) noteSchema(ctx context.Context, db *database, storageDB string) {
 	e.noteMu.Lock()
 	defer e.noteMu.Unlock()

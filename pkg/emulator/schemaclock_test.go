@@ -33,10 +33,8 @@ func branchCreated(t *testing.T, e *emulator.Emulator, branch string) time.Time 
 	return b.CreatedAt
 }
 
-// TestSchemaLastUpdatedAt checks that schema_last_updated_at moves when
-// main's schema changes — a deploy's cutover, a revert, DDL run on main
-// over the MySQL edge — and at no other time, and that it compares with
-// created_at of branches made just before and just after a change.
+// TestSchemaLastUpdatedAt: schema_last_updated_at moves when main's schema changes (cutover,
+// revert, DDL over the edge), at no other time, and compares with branches' created_at.
 func TestSchemaLastUpdatedAt(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -17,28 +17,15 @@ func (e *Emulator) granted(r *http.Request, any ...string) bool {
 	return !limited || slices.ContainsFunc(any, func(a string) bool { return set[a] })
 }
 
-// lacksAccess is the answer to a token that may call an endpoint but not
-// for this request. PlanetScale's answer is not documented: a 404, its
-// answer to a token without any of the endpoint's accesses, would read as
-// a missing branch or backup here, where the target exists and was just
-// named; so the emulator answers 403 forbidden (a status the spec lists
-// for these operations) naming the access to grant, which a client
-// reports as a permission problem.
+// lacksAccess is the 403 forbidden, naming the access, to a token that may call an endpoint but
+// not for this request; PlanetScale's answer is not documented (docs/design/emulator.md).
 func lacksAccess(what string, need ...string) *apiError {
 	return newAPIError(http.StatusForbidden, "forbidden",
 		"the service token may not %s: it needs the %s access", what, strings.Join(need, " or "))
 }
 
-// restoreAccess is the access a token needs to restore a backup of b into
-// a new branch. The spec: backup_id and seed_data "Must have
-// `restore_production_branch_backup(s)` or `restore_backup(s)` access to
-// do this" (create_branch). Which of the two covers which backup is not
-// documented; the emulator follows the pattern of the other pairs
-// (connect_branch / connect_production_branch, delete_branch_password /
-// delete_production_branch_password): a production branch's backup needs
-// restore_production_branch_backup, another branch's restore_backup. A
-// client granted the narrower access tested here has what PlanetScale
-// asks for in either reading.
+// restoreAccess is the access to restore a backup of b: restore_production_branch_backup for a
+// production branch, else restore_backup; not documented (docs/design/emulator.md).
 func restoreAccess(b *branch) string {
 	if b.production {
 		return "restore_production_branch_backup"
@@ -46,17 +33,8 @@ func restoreAccess(b *branch) string {
 	return "restore_backup"
 }
 
-// passwordAccesses are the accesses that let a token create a password
-// of role on b (spec create_password lists connect_production_branch,
-// connect_production_read_only_branch and connect_branch). A production
-// branch needs connect_production_branch, or for a reader
-// connect_production_read_only_branch; another branch connect_branch.
-// The spec lists the three for the endpoint without saying which covers
-// which branch; their names split them by branch kind, and psflow's own
-// hint for a 404 says the same (pkg/planetscale/accesses.go). Whether
-// connect_production_branch also covers a development branch is not
-// documented: the emulator asks for connect_branch there, the stricter
-// reading, so a token tested here is one PlanetScale accepts.
+// passwordAccesses are the accesses to create a password of role on b, split by branch kind;
+// spec create_password does not say which covers which (docs/design/emulator.md).
 func passwordAccesses(b *branch, role string) []string {
 	switch {
 	case !b.production:
@@ -76,11 +54,8 @@ func branchKind(b *branch) string {
 	return "development"
 }
 
-// deletePasswordAccesses are the accesses that let a token delete a
-// password of b (spec delete_password lists
-// delete_production_branch_password,
-// delete_production_read_only_branch_password and delete_branch_password),
-// split by branch kind as passwordAccesses is.
+// deletePasswordAccesses are the accesses to delete a password of b, split by branch
+// kind as passwordAccesses is (spec delete_password).
 func deletePasswordAccesses(b *branch, role string) []string {
 	switch {
 	case !b.production:
@@ -92,20 +67,15 @@ func deletePasswordAccesses(b *branch, role string) []string {
 	}
 }
 
-// reachesDatabase reports whether a token may reach database name: a
-// token limited to some databases (Config.TokenDatabases) has no access
-// to the others.
+// reachesDatabase reports whether a token may reach database name; one limited
+// to some databases (Config.TokenDatabases) has no access to the others.
 func (e *Emulator) reachesDatabase(tokenID, name string) bool {
 	dbs, limited := e.tokenDBs[tokenID]
 	return !limited || dbs[name]
 }
 
-// reaches reports whether a token may reach the database a request path
-// (/v1/organizations/{organization}/databases/{database}/…) names; paths
-// that name none are left to the endpoint's accesses. A token without
-// access to a database gets what a token without an endpoint's access
-// gets, 404 not_found (missingAccess): the database does not exist for
-// it, and list_databases leaves it out.
+// reaches reports whether a token may reach the database a request path names; one that
+// may not gets 404 not_found, as for a missing database (docs/design/emulator.md).
 func (e *Emulator) reaches(tokenID, path string) bool {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	if len(segs) < 5 || segs[0] != "v1" || segs[1] != "organizations" || segs[3] != "databases" {

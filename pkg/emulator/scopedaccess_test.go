@@ -63,11 +63,8 @@ func createAs(t *testing.T, e *emulator.Emulator, body map[string]string) (int, 
 	return status, ""
 }
 
-// TestDataBranchingAccesses: seed_data and backup_id need a restore access
-// (spec create_branch: "Must have `restore_production_branch_backup(s)` or
-// `restore_backup(s)` access to do this"), seed_data needs
-// allow_data_branching on, backup_id needs cluster_size ("Required if a
-// backup_id is provided"), and a plain branch needs create_branch.
+// TestDataBranchingAccesses: seed_data and backup_id need a restore access (spec create_branch),
+// seed_data allow_data_branching, backup_id cluster_size; else create_branch.
 func TestDataBranchingAccesses(t *testing.T) {
 	t.Parallel()
 	t.Run("no restore access", func(t *testing.T) {
@@ -119,10 +116,8 @@ func TestDataBranchingAccesses(t *testing.T) {
 	})
 }
 
-// TestPasswordAccessesByBranchKind: a production branch's password needs
-// connect_production_branch (a reader's also
-// connect_production_read_only_branch), a development branch's
-// connect_branch; deleting one, the matching delete_… access.
+// TestPasswordAccessesByBranchKind: a production password needs connect_production_branch (a
+// reader's also …_read_only_branch), a development one connect_branch; deleting, delete_….
 func TestPasswordAccessesByBranchKind(t *testing.T) {
 	t.Parallel()
 	e := scopedEmulator(t, false, "read_branch", "connect_branch", "connect_production_read_only_branch", "delete_branch_password")
@@ -158,9 +153,8 @@ func TestPasswordAccessesByBranchKind(t *testing.T) {
 	assert.Equal(t, status, http.StatusNoContent, string(body))
 }
 
-// TestApprovalNeedsApproveAccess: review_deploy_request takes
-// approve_deploy_request or review_deploy_request (spec); a token with
-// only review_deploy_request comments, and cannot approve.
+// TestApprovalNeedsApproveAccess: review_deploy_request takes either access (spec); a
+// token with only review_deploy_request comments and cannot approve.
 func TestApprovalNeedsApproveAccess(t *testing.T) {
 	t.Parallel()
 	e := scopedEmulator(t, false, "read_deploy_request", "review_deploy_request")
@@ -181,9 +175,8 @@ func TestApprovalNeedsApproveAccess(t *testing.T) {
 	assert.Check(t, !dr.Approved, "approved by a token without approve_deploy_request")
 }
 
-// TestPerDatabaseToken: a token granted on one database has no access to
-// another: its endpoints answer 404 not_found, as for a database that
-// does not exist, and the database list leaves it out.
+// TestPerDatabaseToken: a token granted on one database gets 404 not_found
+// on another, as for a missing database, and the list leaves it out.
 func TestPerDatabaseToken(t *testing.T) {
 	t.Parallel()
 	e := emulatortest.Start(t, emulatortest.WithDatabases("app", "other"), emulatortest.WithTokenDatabases("app"), emulatortest.WithExtraToken("admin", "admin-secret"))

@@ -7,12 +7,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// TestSelfApproval checks who may approve a deploy request when the
-// database requires approval: the creator may not when another
-// administrator exists (spec, require_approval_for_deploy: approval by "a
-// database administrator other than the request creator"), and may when
-// they are the only one (planetscale.com/docs, deploy requests), here the
-// emulator's only service token.
+// TestSelfApproval: with approval required, the creator may approve only as the only
+// administrator, here the only service token (docs/design/emulator-deploy.md).
 func TestSelfApproval(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -31,9 +31,8 @@ func migrationsOn(t *testing.T, e *emulator.Emulator, table string) {
 	assert.NilError(t, err)
 }
 
-// TestDatabaseMigrationSettings checks that the database carries its
-// migration settings, null until set, and that PATCH sets, keeps and
-// clears them, through psflow's client, planetscale-go and the raw API.
+// TestDatabaseMigrationSettings: the migration settings are null until set, and PATCH sets,
+// keeps and clears them, through psflow's client, planetscale-go and the raw API.
 func TestDatabaseMigrationSettings(t *testing.T) {
 	e := emulatortest.Start(t)
 	c := psClient(t, e)

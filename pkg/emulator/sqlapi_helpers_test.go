@@ -14,9 +14,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// sqlAPIClient is psdb's client (what `pscale connect` relays through)
-// on the HTTP SQL API, logged in with one password, and the session it
-// carries from call to call.
+// sqlAPIClient is psdb's client (what `pscale connect` relays through) on the HTTP SQL API, logged
+// in with one password, with the session it carries from call to call.
 type sqlAPIClient struct {
 	db      psdbv1alpha1connect.DatabaseClient
 	session *psdbpb.Session

@@ -20,9 +20,8 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-// TestSQLAPITypesAndBindVariables writes every common type through bind
-// variables, as `pscale connect` relays a prepared statement, and reads
-// it back with the fields a MySQL client and @planetscale/database read.
+// TestSQLAPITypesAndBindVariables writes every common type through bind variables, as `pscale
+// connect` relays a prepared statement, and reads it back as MySQL and @planetscale/database do.
 func TestSQLAPITypesAndBindVariables(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -80,9 +79,8 @@ func TestSQLAPITypesAndBindVariables(t *testing.T) {
 	})
 }
 
-// TestSQLAPISessionsHoldTransactions: a transaction holds across calls
-// of one session, which reports it, and a call without a session opens
-// its own, as @planetscale/database calls.
+// TestSQLAPISessionsHoldTransactions: a transaction holds across one session's calls, which report
+// it; a call without a session opens its own, as @planetscale/database calls.
 func TestSQLAPISessionsHoldTransactions(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -55,9 +55,8 @@ func (c Config) validate() error {
 	return nil
 }
 
-// New starts the storage (embedded unless cfg.MySQLDSN is set), creates the
-// configured databases and returns an emulator ready to serve. Close it to
-// drop everything it created.
+// New starts the storage (embedded unless cfg.MySQLDSN is set), creates the configured
+// databases and returns an emulator ready to serve; Close drops all it created.
 func New(ctx context.Context, cfg Config) (*Emulator, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("emulator config: %w", err)

@@ -8,9 +8,8 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// Timings says how long each asynchronous step of the emulated service
-// takes. Every state change still happens in order when a duration is zero;
-// it just happens at once.
+// Timings says how long each asynchronous step of the emulated service takes; with a zero
+// duration the state changes still happen in order, at once.
 type Timings struct {
 	// BranchReady is the time from branch creation until ready is true.
 	BranchReady time.Duration `json:"branch_ready"`
@@ -72,10 +71,8 @@ var profiles = map[string]Timings{
 	},
 }
 
-// ProfileTimings returns the timings of a named profile: "zero" (every step
-// at once), "fast" (tens to hundreds of milliseconds, a one second revert
-// window) or "realistic" (like the real service: branches ready in under a
-// minute, deploy steps of tens of seconds, a 30 minute revert window).
+// ProfileTimings returns a named profile's timings: "zero" (every step at once), "fast" (tens to
+// hundreds of ms, 1s revert window), "realistic" (like the real service, 30 minute revert window).
 func ProfileTimings(name string) (Timings, error) {
 	t, ok := profiles[name]
 	if !ok {

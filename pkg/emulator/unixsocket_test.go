@@ -12,11 +12,8 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// The storage server reached over its unix socket (a --mysql-dsn such as
-// root@unix(/run/mysqld/mysqld.sock)/) keeps branches like one over TCP:
-// a password connects through the edge, which reaches storage over the
-// socket. It runs against the server of PSFLOW_TEST_MYSQL_DSN when that
-// server is on this machine.
+// Storage reached over a unix socket (--mysql-dsn root@unix(/run/mysqld/mysqld.sock)/) keeps
+// branches as over TCP; it runs against PSFLOW_TEST_MYSQL_DSN's server when that is local.
 func TestStorageOverAUnixSocket(t *testing.T) {
 	dsn := os.Getenv(emulatortest.MySQLDSNEnv)
 	if dsn == "" {

@@ -80,9 +80,8 @@ func WithRateLimit(perMinute int) Option {
 	}
 }
 
-// WithSafeMigrations names the branches that start with safe migrations
-// on (Start's default: main); none leaves them off, as on a new
-// PlanetScale database.
+// WithSafeMigrations names the branches that start with safe migrations on (Start's default:
+// main); none leaves them off, as on a new PlanetScale database.
 func WithSafeMigrations(branches ...string) Option {
 	return func(c *emulator.Config) error { c.SafeMigrations = append([]string(nil), branches...); return nil }
 }
@@ -101,9 +100,8 @@ func WithExtraToken(id, secret string) Option {
 	}
 }
 
-// WithSniff sets how long a new edge connection has to start TLS to be
-// served the HTTP SQL API (emulator.Config.Sniff): tests of the API give a loaded
-// machine more than the default.
+// WithSniff sets how long a new edge connection has to start TLS to be served the HTTP SQL API
+// (emulator.Config.Sniff); tests of the API give a loaded machine more than the default.
 func WithSniff(d time.Duration) Option {
 	return func(c *emulator.Config) error { c.Sniff = d; return nil }
 }
@@ -132,9 +130,8 @@ func WithTokenDatabases(names ...string) Option {
 	}
 }
 
-// WithDataBranching turns allow_data_branching on for every database, as
-// serve --data-branching does; a new database has it off, as on
-// PlanetScale.
+// WithDataBranching turns allow_data_branching on for every database, as serve --data-branching
+// does; a new database has it off, as on PlanetScale.
 func WithDataBranching() Option {
 	return func(c *emulator.Config) error { c.DataBranching = true; return nil }
 }
@@ -144,10 +141,8 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *emulator.Config) error { c.Logger = l; return nil }
 }
 
-// Start runs an emulator for a test on 127.0.0.1 with a random port and
-// registers its cleanup, which drops every database and user it made.
-// It begins from emulator.Defaults; its MySQL edge on 127.0.0.1 requires
-// TLS (ClientTLS, CAFile).
+// Start runs an emulator for a test on 127.0.0.1 at a random port, from emulator.Defaults, with a
+// TLS-only MySQL edge (ClientTLS, CAFile); its cleanup drops every database and user it made.
 func Start(t testing.TB, opts ...Option) *emulator.Emulator {
 	t.Helper()
 	cfg := emulator.Defaults()
@@ -174,9 +169,8 @@ func Start(t testing.TB, opts ...Option) *emulator.Emulator {
 // server tests run against as well as the embedded one.
 const MySQLDSNEnv = "PSFLOW_TEST_MYSQL_DSN"
 
-// EachStorage runs fn as subtest "embedded" and, when PSFLOW_TEST_MYSQL_DSN
-// is set, as subtest "mysql" with WithMySQL(dsn). When CI is set and the
-// variable is not, the test fails: CI must cover the real server.
+// EachStorage runs fn as subtest "embedded" and, when PSFLOW_TEST_MYSQL_DSN is set, "mysql" with
+// WithMySQL(dsn); under CI without the variable the test fails, as CI must cover real MySQL.
 func EachStorage(t *testing.T, fn func(t *testing.T, opts ...Option)) {
 	t.Helper()
 	dsn := os.Getenv(MySQLDSNEnv)

@@ -8,20 +8,15 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
 )
 
-// Ahead is a deployment ahead in a deploy queue that has not changed its
-// target yet, with the sides it was queued with: its branch's fork point and the
-// branch as it was when deploy was called.
+// Ahead is a deployment ahead in a deploy queue that has not changed its target yet, with
+// the sides it was queued with: its branch's fork point and its branch at deploy.
 type Ahead struct {
 	Number       uint64
 	Fork, Branch []string
 }
 
-// Project returns target as it will be once each deployment ahead, in
-// order, has applied its branch's changes: what a deploy request joining
-// the queue is checked against ("When a developer submits their deploy
-// request, their change is validated against all queued changes", blog
-// post "Database branching: three-way merge for schema changes"). A
-// deployment ahead that conflicts changes nothing; it fails on its own.
+// Project returns target as it will be once each deployment ahead has applied its changes in
+// order, a conflicting one changing nothing (docs/design/emulator-deploy.md).
 func Project(target []string, ahead []Ahead) ([]string, error) {
 	for _, a := range ahead {
 		m, err := ddl.ThreeWay(a.Fork, a.Branch, target)
@@ -33,9 +28,8 @@ func Project(target []string, ahead []Ahead) ([]string, error) {
 	return target, nil
 }
 
-// Collision is a deployment queued ahead that a deploy request cannot
-// follow: on Table, what the request changes and what the deployment
-// ahead changes do not apply one after the other.
+// Collision is a deployment queued ahead that a deploy request cannot follow: on Table, their
+// changes do not apply one after the other.
 type Collision struct {
 	// Number is the deploy request of the deployment ahead.
 	Number uint64
@@ -44,9 +38,8 @@ type Collision struct {
 	// Reason says what fails once both apply: a conflict or a lint
 	// error.
 	Reason string
-	// Ours are the request's statements for Table since its fork point;
-	// Theirs the deployment ahead's since its own (all of them when it
-	// does not change Table itself).
+	// Ours are the request's statements for Table since its fork point; Theirs the deployment
+	// ahead's since its own (all of them when it does not change Table itself).
 	Ours, Theirs []string
 }
 
@@ -68,15 +61,8 @@ func statementList(stmts []string) string {
 	return strings.Join(stmts, "; ")
 }
 
-// CheckQueue checks a deploy request joining its queue against s.Target
-// as the deployments ahead will leave it (Project): "If a conflict exists,
-// your deploy request is rejected from the queue, and you are immediately
-// notified of the conflict" (planetscale.com/docs/vitess/best-practices).
-// It returns nothing when the request would deploy there; otherwise, for
-// each table that fails, the deployments ahead that change that table,
-// or, when none does (a view of the request reading a column one of them
-// drops, say), the first deployment ahead after which the request no
-// longer applies. The request is expected to apply onto s.Target itself.
+// CheckQueue checks a deploy request joining its queue against s.Target as those ahead will
+// leave it, returning the collisions of each failing table (docs/design/emulator-deploy.md).
 func CheckQueue(s Sides, ahead []Ahead) ([]Collision, error) {
 	if len(ahead) == 0 {
 		return nil, nil
@@ -126,9 +112,8 @@ func evaluateAfter(s Sides, ahead []Ahead) (Plan, error) {
 	return Evaluate(Sides{Fork: s.Fork, Branch: s.Branch, Target: projected, ForeignKeys: s.ForeignKeys})
 }
 
-// firstBreaking returns the index of the first deployment ahead after
-// which the request is no longer deployable (the last one when it stays
-// deployable until all have applied).
+// firstBreaking returns the index of the first deployment ahead after which the request is
+// no longer deployable (the last one when it stays deployable).
 func firstBreaking(s Sides, ahead []Ahead) (int, error) {
 	for i := range ahead[:len(ahead)-1] {
 		p, err := evaluateAfter(s, ahead[:i+1])

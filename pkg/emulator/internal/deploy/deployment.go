@@ -67,10 +67,8 @@ func Finished(state string) bool {
 	return false
 }
 
-// AffectsOthers reports whether a deployment moving from one state to the
-// next has just changed its target (a cutover, a revert) or left its
-// queue without doing so (cancelled, failed). Only the end of a revert
-// window changes neither.
+// AffectsOthers reports whether a move has just changed the target (cutover, revert) or left the
+// queue without doing so (cancelled, failed); only a revert window's end does neither.
 func AffectsOthers(from, to string) bool {
 	switch to {
 	case CompletePendingRevert, CompleteError, CompleteRevert, CompleteRevertError, CompleteCancel:
@@ -104,9 +102,8 @@ const (
 	Revert                // in_progress_revert: its changes are undone
 )
 
-// Next is the step that moves a deployment on from state by itself and,
-// for Move, the state it moves to. An ungated deployment (auto-applied or
-// instant) cuts over without waiting for apply-deploy.
+// Next is the step that moves a deployment on from state by itself and, for Move, its next
+// state; an ungated one (auto-applied or instant) cuts over without apply-deploy.
 func Next(state string, ungated bool) (Step, string) {
 	switch state {
 	case Pending:
@@ -163,9 +160,8 @@ func (a Action) Check(number uint64, state string) error {
 	return fmt.Errorf("cannot %s deploy request #%d in state %s%s", a.Verb, number, state, why)
 }
 
-// CheckComplete says why complete-deploy does not apply to deploy request
-// number in state, or nil: only a failed deploy or revert blocks its
-// queue (Entry.Blocking).
+// CheckComplete says why complete-deploy does not apply to deploy request number in state, or
+// nil: only a failed deploy or revert blocks its queue (Entry.Blocking).
 func CheckComplete(number uint64, state string) error {
 	switch state {
 	case CompleteError, CompleteRevertError:

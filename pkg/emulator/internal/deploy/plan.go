@@ -36,9 +36,8 @@ type Plan struct {
 	Lint []ddl.LintError
 }
 
-// Evaluate plans a deploy request: the branch's changes since its fork
-// point (not a diff against the target now, which would undo what others
-// deployed since), merged three ways onto the target, then linted.
+// Evaluate plans a deploy request: the branch's changes since its fork point, not against the
+// target now, merged three ways onto the target, then linted.
 func Evaluate(s Sides) (Plan, error) {
 	changes, err := ddl.Diff(s.Fork, s.Branch)
 	if err != nil {
@@ -72,12 +71,8 @@ func Evaluate(s Sides) (Plan, error) {
 // changes since its fork point, or the target already has them all.
 func (p Plan) Empty() bool { return p.Merge.Plan.Empty() && len(p.Merge.Conflicts) == 0 }
 
-// Deployable reports whether the plan may be deployed: its changes apply
-// onto the target without conflict and break no lint rule ("if you try
-// to deploy a branch with no unique key, PlanetScale will block the
-// deployment", planetscale.com/docs/vitess/schema-changes/branching; a
-// request whose branch conflicts with the target "is not deployable",
-// blog post on foreign key constraints and three-way merge).
+// Deployable reports whether the plan applies onto the target without conflict and breaks no lint
+// rule (planetscale.com/docs/vitess/schema-changes/branching; docs/design/emulator-deploy.md).
 func (p Plan) Deployable() bool {
 	return !p.Empty() && len(p.Merge.Conflicts) == 0 && len(p.Lint) == 0
 }

@@ -19,23 +19,8 @@ type Entry struct {
 	Completed bool
 }
 
-// Blocking reports whether a deployment blocks its queue because it
-// failed: "When a Vitess deploy or revert fails, PlanetScale blocks the
-// queue as a precaution", until POST
-// /organizations/{organization}/databases/{database}/deploy-requests/{number}/complete-deploy
-// (spec operation complete_errored_deploy; planetscale/cli pull request
-// 1351, pscale deploy-request unblock, which calls it only in
-// complete_error or complete_revert_error; the dashboard's "Unblock
-// deploy queue"). A request that failed its deploy checks (error) never
-// joined the queue and blocks nothing.
-//
-// The deployments queued behind one that blocks stay queued, and list it
-// first in their preceding_deployments, with its state, as GET
-// /deploy-queue does: that is how a client waiting for its own deploy can
-// tell that it is blocked, and by which deploy request. The blocking
-// deployment keeps its state after complete-deploy (what PlanetScale
-// shows then is not documented; keeping the error is what cannot be
-// mistaken for a deploy that happened): it just leaves the queue.
+// Blocking reports whether a failed deploy or revert blocks its queue until complete-deploy
+// (spec complete_errored_deploy; docs/design/emulator-deploy.md).
 func (e Entry) Blocking() bool {
 	return (e.State == CompleteError || e.State == CompleteRevertError) && !e.Completed
 }
@@ -44,19 +29,12 @@ func (e Entry) Blocking() bool {
 // failed and blocks it.
 func (e Entry) holds() bool { return Running(e.State) || e.Blocking() }
 
-// Queue is the deploy queue of one target branch: "By default, deploy
-// requests on a branch run through a serial deploy queue: only one deploy
-// runs at a time, and later requests wait until earlier ones finish"
-// (planetscale.com/docs/vitess/schema-changes/deploy-requests); "There is
-// a deployment queue, first come first served, that only allows a single
-// deploy request at a time to run" (blog post "Database branching:
-// three-way merge for schema changes").
+// Queue is the serial, first come first served deploy queue of one target branch
+// (planetscale.com/docs/vitess/schema-changes/deploy-requests).
 type Queue []Entry
 
-// Order returns the deployments in the queue, the one that holds it
-// first (running, or failed and Blocking), then the queued ones in the
-// order they were queued (ties by number), as GET /deploy-queue lists
-// them. Finished and not yet queued deployments are left out.
+// Order returns the queue as GET /deploy-queue lists it: the deployment holding it (running, or
+// Blocking), then the queued ones in order (ties by number); others are left out.
 func (q Queue) Order() []Entry {
 	var out []Entry
 	for _, e := range q {
@@ -89,9 +67,8 @@ func compareNumbers(a, b uint64) int {
 	return 0
 }
 
-// Ahead lists the deployments ahead of number in the queue: what the
-// spec calls its preceding_deployments. It is empty for a deployment that
-// is not queued.
+// Ahead lists the deployments ahead of number in the queue, its preceding_deployments in the
+// spec; empty for a deployment that is not queued.
 func (q Queue) Ahead(number uint64) []Entry {
 	order := q.Order()
 	for i, e := range order {

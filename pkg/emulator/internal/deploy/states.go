@@ -32,14 +32,8 @@ func Deploying(state string) bool {
 	return state == Queued || Running(state) && state != CompletePendingRevert
 }
 
-// Running reports whether a deployment holds its deploy queue: from the
-// moment it leaves the queue until it is complete, errored, cancelled or
-// reverted. A gated deployment holds it ("An open gated deployment holds
-// the serial deploy queue until you apply (or cancel) it",
-// planetscale.com/docs/vitess/schema-changes/deploy-requests), and so does
-// one in its revert window: pscale tells the user "You can skip the revert
-// to unblock the deploy queue" (planetscale/cli
-// internal/cmd/deployrequest/deploy.go).
+// Running reports whether a deployment holds its deploy queue: from its start until it ends,
+// gated or in its revert window included (docs/design/emulator-deploy.md).
 func Running(state string) bool {
 	return slices.Contains([]string{
 		Submitting, InProgress, PendingCutover, InProgressCutover,
@@ -47,9 +41,8 @@ func Running(state string) bool {
 	}, state)
 }
 
-// Cancellable reports whether a deployment can still be cancelled: until
-// its cutover starts (spec: POST .../deploy-requests/{number}/cancel,
-// "Cancel a queued deploy request").
+// Cancellable reports whether a deployment can still be cancelled: until its cutover starts
+// (spec POST .../deploy-requests/{number}/cancel, "Cancel a queued deploy request").
 func Cancellable(state string) bool {
 	return slices.Contains([]string{Queued, Submitting, InProgress, PendingCutover}, state)
 }
