@@ -64,8 +64,8 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		}
 		return err
 	}
-	stmts := ddlcheck.Statements(ops)
-	destructive := ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
+	ddl := ddlcheck.Check(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf)
+	stmts, destructive := ddl.Statements, ddl.Destructive
 	if f.check.statements == nil || !slices.Equal(stmts, f.check.statements) {
 		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), dr.IntoBranch)
 		for i, st := range stmts {
