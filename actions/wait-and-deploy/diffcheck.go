@@ -96,13 +96,13 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		f.number, f.orgDatabase, look.From, describeChange(change))
 }
 
-// logStatements logs the statements the request deploys into into, unless
-// they were logged as they are already.
-func (f *follower) logStatements(stmts []string, into string) {
+// logStatements logs the statements the request deploys into branch,
+// unless they were logged as they are already.
+func (f *follower) logStatements(stmts []string, branch string) {
 	if f.check.statements != nil && slices.Equal(stmts, f.check.statements) {
 		return
 	}
-	f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), into)
+	f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), branch)
 	for i, st := range stmts {
 		// One line each: a statement's own lines could start a workflow command.
 		f.s.Logf("%d. %s;", i+1, prose.OneLine(st))
