@@ -32,10 +32,11 @@ func report(ctx context.Context, s *step.Step, c *planetscale.Client, db string,
 		dr = closed
 		s.Logf("closed deploy request #%d of %s: it has no schema changes", dr.Number, scope.OrgDatabase(s))
 	}
+	ddl := ddlcheck.Check(ctx, c, db, dr.IntoBranch, ops, s.Warnf)
 	r := deployreport.Report{
 		OrgDatabase: scope.OrgDatabase(s), Database: db, Branch: dr.Branch, Into: dr.IntoBranch, Number: dr.Number, URL: dr.HtmlURL,
-		State: state, Closed: dr.State == planetscale.RequestClosed, Statements: ddlcheck.Statements(ops), PR: deployreport.PROf(s),
-		Destructive: ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, c, db, dr.IntoBranch, ops, s.Warnf)),
+		State: state, Closed: dr.State == planetscale.RequestClosed, Statements: ddl.Statements, PR: deployreport.PROf(s),
+		Destructive: ddl.Destructive,
 	}
 	lint, err := c.LintSchema(ctx, db, dr.Branch)
 	if err != nil {

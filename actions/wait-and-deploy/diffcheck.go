@@ -64,24 +64,16 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 		}
 		return err
 	}
-	stmts := ddlcheck.Statements(ops)
-	destructive := ddlcheck.Destructive(ops, ddlcheck.BaseOf(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf))
-	if f.check.statements == nil || !slices.Equal(stmts, f.check.statements) {
-		f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), dr.IntoBranch)
-		for i, st := range stmts {
-			// One line each: a statement's own lines could start a workflow command.
-			f.s.Logf("%d. %s;", i+1, prose.OneLine(st))
-		}
-		f.check.statements = stmts
-	}
-	f.check.destructive = destructive
-	if lookErr != nil {
+	ddl := ddlcheck.Check(ctx, f.c, f.db, dr.IntoBranch, ops, f.s.Warnf)
+	f.logStatements(ddl.Statements, dr.IntoBranch)
+	f.check.destructive = ddl.Destructive
+	switch {
+	case lookErr != nil:
 		return f.unchecked(fmt.Sprintf("could not read what open-deploy-request reported about it (%v)", lookErr))
-	}
-	if look.Record == nil {
+	case look.Record == nil:
 		return f.unchecked(fmt.Sprintf("nothing records what open-deploy-request reported about it (%s)", look.From))
 	}
-	change := look.Record.Compare(stmts, destructive)
+	change := look.Record.Compare(ddl.Statements, ddl.Destructive)
 	switch {
 	case !change.Changed():
 		f.s.Logf("these are the statements open-deploy-request reported (%s)", look.From)
@@ -102,6 +94,20 @@ func (f *follower) checkDiff(ctx context.Context, dr *planetscale.DeployRequest)
 	return step.DeployFailedf("refusing to deploy deploy request #%d of %s: it changed since open-deploy-request reported it (%s): %s; "+
 		"review the change and run open-deploy-request again, which reports it, or set allow_changed_diff: true to deploy it as it is",
 		f.number, f.orgDatabase, look.From, describeChange(change))
+}
+
+// logStatements logs the statements the request deploys into branch,
+// unless they were logged as they are already.
+func (f *follower) logStatements(stmts []string, branch string) {
+	if f.check.statements != nil && slices.Equal(stmts, f.check.statements) {
+		return
+	}
+	f.s.Logf("deploy request #%d of %s deploys %d statement(s) into %s:", f.number, f.orgDatabase, len(stmts), branch)
+	for i, st := range stmts {
+		// One line each: a statement's own lines could start a workflow command.
+		f.s.Logf("%d. %s;", i+1, prose.OneLine(st))
+	}
+	f.check.statements = stmts
 }
 
 // unchecked refuses (exit 4) a request whose statements cannot be checked,

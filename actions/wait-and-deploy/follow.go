@@ -3,6 +3,7 @@ package waitanddeploy
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/psflow/psflow/actions/internal/deployreport"
@@ -41,8 +42,8 @@ type follower struct {
 	queue     string                     // the deploy queue ahead, as last logged
 }
 
-// poll reads the deploy request (unless run just read it) and acts on its
-// state; it says whether the deployment ended.
+// poll reads the deploy request (unless run just read it) and hands it to
+// the handler of its state; it says whether the deployment ended.
 func (f *follower) poll(ctx context.Context) (string, bool, error) {
 	dr := f.last
 	if !f.fresh {
@@ -57,16 +58,9 @@ func (f *follower) poll(ctx context.Context) (string, bool, error) {
 	if state != f.refusedIn {
 		f.refused = nil
 	}
-	if state == planetscale.StateQueued {
-		f.logQueue(dr)
-		if err := f.blockedQueue(ctx, dr); err != nil {
-			return state, false, err
-		}
-		if err := f.skipRevertAhead(ctx, dr); err != nil {
-			return state, false, err
-		}
-	}
 	switch {
+	case state == planetscale.StateQueued:
+		return state, false, f.queued(ctx, dr)
 	case state == planetscale.StateNoChanges || state == planetscale.StateComplete:
 		return state, true, nil
 	case planetscale.FailedState(state):
@@ -77,15 +71,12 @@ func (f *follower) poll(ctx context.Context) (string, bool, error) {
 		return state, true, nil
 	case state == planetscale.StateCompletePendingRevert && f.revert == "leave":
 		return state, true, nil
-	}
-	if state == planetscale.StateReady && f.deploy {
+	case state == planetscale.StateReady && f.deploy:
 		if waiting, err := f.awaitApproval(ctx, dr); waiting || err != nil {
 			return state, false, err
 		}
-	}
-	switch {
-	case state == planetscale.StateReady && f.deploy,
-		state == planetscale.StatePendingCutover && f.apply,
+		fallthrough
+	case state == planetscale.StatePendingCutover && f.apply,
 		state == planetscale.StateCompletePendingRevert && f.revert == "skip":
 		f.w.Observe(state)
 		return f.act(ctx, state)
@@ -180,24 +171,12 @@ func (f *follower) refusedError(state string) error {
 		f.number, f.orgDatabase, f.refused, f.refusalAdvice())
 }
 
-// cancel cancels the deployment after a timeout when it still can be, and
-// says what happened.
-func (f *follower) cancel(ctx context.Context) string {
-	dr, err := f.c.GetDeployRequest(ctx, f.db, f.number)
-	if err != nil {
-		return fmt.Sprintf("not cancelled, its state could not be read (%v): it may still deploy; cancel it on PlanetScale (%s)", err, f.last.HtmlURL)
+// refusalAdvice says what to do about a deploy the API keeps refusing.
+func (f *follower) refusalAdvice() string {
+	dr := f.last
+	if strings.Contains(f.refused.Error(), "queued ahead") {
+		return fmt.Sprintf("its changes collide with a deployment queued ahead of it: once that one is done, %s (see %s)",
+			deployreport.Rebase(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
 	}
-	f.last = dr
-	switch state := dr.DeploymentState; {
-	case state == planetscale.StateReady || state == planetscale.StatePending:
-		return fmt.Sprintf("nothing to cancel: it was never queued (state %s), so it does not deploy later", state)
-	case !planetscale.CancellableState(state):
-		return fmt.Sprintf("not cancelled: a deployment in state %s is past the point where it can be cancelled", state)
-	}
-	dr, err = f.c.CancelDeploy(ctx, f.db, f.number)
-	if err != nil {
-		return fmt.Sprintf("cancelling failed (%v): it may still deploy; cancel it on PlanetScale (%s)", err, f.last.HtmlURL)
-	}
-	f.last = dr
-	return fmt.Sprintf("cancelled its deployment (now %s, on_timeout: cancel), so that it does not deploy after this job failed", dr.DeploymentState)
+	return "see " + dr.HtmlURL
 }

@@ -2,13 +2,21 @@ package waitanddeploy
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/psflow/psflow/actions/internal/deployreport"
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
+
+// queued handles the queued request dr: it logs where dr stands, unblocks
+// the queue and ends a revert window ahead, as the inputs ask.
+func (f *follower) queued(ctx context.Context, dr *planetscale.DeployRequest) error {
+	f.logQueue(dr)
+	if err := f.blockedQueue(ctx, dr); err != nil {
+		return err
+	}
+	return f.skipRevertAhead(ctx, dr)
+}
 
 // logQueue logs, once per change, where the queued request dr stands in its
 // target's deploy queue and what ahead of it holds the queue.
@@ -66,18 +74,22 @@ func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployReque
 		if !planetscale.BlockingState(d.State) {
 			continue
 		}
-		other, err := f.c.GetDeployRequest(ctx, f.db, d.DeployRequestNumber)
-		if err != nil {
+		if err := f.unblockAhead(ctx, dr, d); err != nil {
 			return err
 		}
-		own := other.Branch == dr.Branch
-		if !f.unblock && !own {
-			f.blocked = true
-			return step.DeployFailedf("the deploy queue of %s of %s is blocked by deploy request #%d, whose deploy or revert ended in %s: "+
-				"PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock %s %d); psflow "+
-				"unblocks another request's deploy only with unblock_queue: true",
-				dr.IntoBranch, f.orgDatabase, d.DeployRequestNumber, d.State, f.db, d.DeployRequestNumber)
-		}
+	}
+	return nil
+}
+
+// unblockAhead unblocks the queue that the failed deployment d holds ahead
+// of dr, when it is of dr's branch or unblock_queue is set; else it stops.
+func (f *follower) unblockAhead(ctx context.Context, dr *planetscale.DeployRequest, d *planetscale.QueuedDeployment) error {
+	other, err := f.c.GetDeployRequest(ctx, f.db, d.DeployRequestNumber)
+	if err != nil {
+		return err
+	}
+	own := other.Branch == dr.Branch
+	if f.unblock || own {
 		ahead, err := f.c.CompleteErroredDeploy(ctx, f.db, d.DeployRequestNumber)
 		switch {
 		case err == nil && own:
@@ -91,40 +103,11 @@ func (f *follower) blockedQueue(ctx context.Context, dr *planetscale.DeployReque
 		default:
 			return err
 		}
+		return nil
 	}
-	return nil
-}
-
-// notDeployable is the step's error for a request in deployment state
-// error: its conflicts and lint errors, and what to do.
-func (f *follower) notDeployable(ctx context.Context) error {
-	dr := f.last
-	var g deployreport.Readiness
-	if dr.Deployment != nil {
-		g.LintErrors = deployreport.LintErrors(dr.Deployment.LintErrors)
-	}
-	d, err := f.c.GetDeployment(ctx, f.db, dr.Number)
-	if err == nil {
-		g.Conflicts = deployreport.CheckErrors(d)
-		g.LintErrors = deployreport.LintErrors(d.LintErrors)
-	}
-	why := strings.Join(g.Blockers(), "; ")
-	if why == "" {
-		why = "PlanetScale reports it as not deployable"
-		if err != nil {
-			why += fmt.Sprintf(" (why could not be read: %v)", err)
-		}
-	}
-	return step.DeployFailedf("deploy request #%d of %s cannot be deployed: %s; %s; see %s",
-		dr.Number, f.orgDatabase, why, g.Remedy(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
-}
-
-// refusalAdvice says what to do about a deploy the API keeps refusing.
-func (f *follower) refusalAdvice() string {
-	dr := f.last
-	if strings.Contains(f.refused.Error(), "queued ahead") {
-		return fmt.Sprintf("its changes collide with a deployment queued ahead of it: once that one is done, %s (see %s)",
-			deployreport.Rebase(dr.Branch, dr.IntoBranch, f.pr), dr.HtmlURL)
-	}
-	return "see " + dr.HtmlURL
+	f.blocked = true
+	return step.DeployFailedf("the deploy queue of %s of %s is blocked by deploy request #%d, whose deploy or revert ended in %s: "+
+		"PlanetScale holds the queue until it is unblocked (pscale deploy-request unblock %s %d); psflow "+
+		"unblocks another request's deploy only with unblock_queue: true",
+		dr.IntoBranch, f.orgDatabase, d.DeployRequestNumber, d.State, f.db, d.DeployRequestNumber)
 }

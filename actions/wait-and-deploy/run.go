@@ -13,10 +13,6 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// cancelTimeout bounds the calls that cancel a deployment after the wait
-// timed out.
-const cancelTimeout = time.Minute
-
 func run(ctx context.Context, s *step.Step) error {
 	check, err := newDiffCheck(s)
 	if err != nil {
@@ -81,21 +77,6 @@ func run(ctx context.Context, s *step.Step) error {
 	err = outcome(ctx, f, waitErr)
 	publish(ctx, s, f, timeline(start, w.Changes()), err)
 	return err
-}
-
-// onTimeout cancels or leaves the deployment, as on_timeout asks, once the
-// step stops without it, and says what it did.
-func (f *follower) onTimeout(ctx context.Context) string {
-	var what string
-	if f.s.String("on_timeout") == "leave" {
-		what = fmt.Sprintf("left in state %s (on_timeout: leave): it goes on without this job, and deploys when its turn comes", f.last.DeploymentState)
-	} else {
-		cctx, cancel := context.WithTimeout(ctx, cancelTimeout)
-		what = f.cancel(cctx)
-		cancel()
-	}
-	f.s.Logf("deploy request #%d of %s: %s", f.number, f.orgDatabase, what)
-	return what
 }
 
 // sameBranch refuses a deploy request given by number that is not of the
@@ -187,28 +168,6 @@ func noRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db, bra
 		return err
 	}
 	return step.Usagef("branch %s of %s has no open or deployed deploy request; run open-deploy-request first, or set number", branch, scope.OrgDatabase(s))
-}
-
-// outcome turns how the wait ended into the step's error: nil on success,
-// exit 4 for a deployment that ended badly, the wait's own error otherwise.
-func outcome(ctx context.Context, f *follower, waitErr error) error {
-	if waitErr != nil {
-		return waitErr
-	}
-	dr, where := f.last, f.orgDatabase
-	switch f.failed {
-	case "":
-		return nil
-	case planetscale.RequestClosed:
-		return step.DeployFailedf("deploy request #%d of %s was closed before it was deployed; see %s", dr.Number, where, dr.HtmlURL)
-	case planetscale.StateError:
-		return f.notDeployable(ctx)
-	}
-	detail := ""
-	if d, err := f.c.GetDeployment(ctx, f.db, dr.Number); err == nil && d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {
-		detail = ": " + *d.DeployCheckErrors
-	}
-	return step.DeployFailedf("deploy request #%d of %s ended in %s%s; see %s", dr.Number, where, f.failed, detail, dr.HtmlURL)
 }
 
 // stamped returns a log function that starts each line with the UTC time.

@@ -76,6 +76,37 @@ func leadingIdent(def string) (string, string) {
 	return word, rest
 }
 
+// splitTop splits s at the commas outside parentheses and quotes.
+func splitTop(s string) []string {
+	var (
+		parts []string
+		depth int
+		quote rune
+		start int
+	)
+	for i, c := range s {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			parts = append(parts, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	if rest := strings.TrimSpace(s[start:]); rest != "" {
+		parts = append(parts, rest)
+	}
+	return parts
+}
+
 // intBits is the storage size of each integer type.
 var intBits = map[string]int{"tinyint": 8, "bool": 8, "boolean": 8, "smallint": 16, "mediumint": 24, "int": 32, "integer": 32, "bigint": 64}
 

@@ -3,6 +3,7 @@
 package ddlcheck
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -21,7 +22,7 @@ func Destructive(ops []planetscale.Operation, base BaseTable) []string {
 	for _, op := range ops {
 		found := inspect(op.DDL, base)
 		if len(found) == 0 && op.CanDropData {
-			found = []string{fmt.Sprintf("PlanetScale marks the %s of `%s` as able to drop data", orDefault(op.Name, "change"), op.Table)}
+			found = []string{fmt.Sprintf("PlanetScale marks the %s of `%s` as able to drop data", cmp.Or(op.Name, "change"), op.Table)}
 		}
 		reasons = append(reasons, found...)
 	}
@@ -37,17 +38,6 @@ func Statements(ops []planetscale.Operation) []string {
 		}
 	}
 	return out
-}
-
-// NeedsBase reports whether judging ops needs the base schema: some
-// statement changes a column's definition.
-func NeedsBase(ops []planetscale.Operation) bool {
-	for _, op := range ops {
-		if alterRE.MatchString(op.DDL) && modifyRE.MatchString(op.DDL) {
-			return true
-		}
-	}
-	return false
 }
 
 const ident = "(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)"
@@ -122,37 +112,6 @@ func inspectOption(table, opt string, base BaseTable) string {
 	return ""
 }
 
-// splitTop splits s at the commas outside parentheses and quotes.
-func splitTop(s string) []string {
-	var (
-		parts []string
-		depth int
-		quote rune
-		start int
-	)
-	for i, c := range s {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ',' && depth == 0:
-			parts = append(parts, strings.TrimSpace(s[start:i]))
-			start = i + 1
-		}
-	}
-	if rest := strings.TrimSpace(s[start:]); rest != "" {
-		parts = append(parts, rest)
-	}
-	return parts
-}
-
 // unquote removes an identifier's backticks.
 func unquote(name string) string {
 	name = strings.TrimSpace(name)
@@ -160,11 +119,4 @@ func unquote(name string) string {
 		return strings.ReplaceAll(name[1:len(name)-1], "``", "`")
 	}
 	return name
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -29,20 +29,27 @@ func recordLine(database, branch string, r reporteddiff.Record) string {
 // FindReported reads what open-deploy-request last reported about deploy
 // request n: psflow's sticky comment, else its review (docs/design/actions-reporting.md).
 func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, database string, n uint64, branch string) (reporteddiff.Lookup, error) {
-	why, err := offGitHub(s)
-	if err != nil {
-		return reporteddiff.Lookup{}, err
+	l, why, err := findInComment(ctx, s, database, branch)
+	if err != nil || why == "" {
+		return l, err
 	}
-	if why != "" {
-		return reporteddiff.FindInReviews(ctx, s, c, database, n, why)
+	return reporteddiff.FindInReviews(ctx, s, c, database, n, why)
+}
+
+// findInComment reads the record in psflow's sticky comment on the run's
+// pull request, or says why no comment gives it.
+func findInComment(ctx context.Context, s *step.Step, database, branch string) (reporteddiff.Lookup, string, error) {
+	why, err := offGitHub(s)
+	if err != nil || why != "" {
+		return reporteddiff.Lookup{}, why, err
 	}
 	pr, err := pullRequestOf(ctx, s)
 	var absent *noPullRequest
 	if errors.As(err, &absent) {
-		return reporteddiff.FindInReviews(ctx, s, c, database, n, absent.why)
+		return reporteddiff.Lookup{}, absent.why, nil
 	}
 	if err != nil {
-		return reporteddiff.Lookup{}, err
+		return reporteddiff.Lookup{}, "", err
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
@@ -64,15 +71,15 @@ func FindReported(ctx context.Context, s *step.Step, c *planetscale.Client, data
 	}
 	switch {
 	case err != nil:
-		return reporteddiff.Lookup{}, err
+		return reporteddiff.Lookup{}, "", err
 	case found == nil:
-		return reporteddiff.FindInReviews(ctx, s, c, database, n, fmt.Sprintf("no comment on %s by %s records it", pr.target, pr.author.login))
+		return reporteddiff.Lookup{}, fmt.Sprintf("no comment on %s by %s records it", pr.target, pr.author.login), nil
 	}
 	r, err := reporteddiff.Parse(line)
 	if err != nil {
-		return reporteddiff.Lookup{}, fmt.Errorf("the comment %s: %w", found.GetHTMLURL(), err)
+		return reporteddiff.Lookup{}, "", fmt.Errorf("the comment %s: %w", found.GetHTMLURL(), err)
 	}
-	return reporteddiff.Lookup{Record: &r, From: "the pull request comment " + found.GetHTMLURL()}, nil
+	return reporteddiff.Lookup{Record: &r, From: "the pull request comment " + found.GetHTMLURL()}, "", nil
 }
 
 // recordIn returns the encoded record of a psflow comment's line that
