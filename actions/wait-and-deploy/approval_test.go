@@ -28,10 +28,8 @@ func waitForCalls(t *testing.T, em *emulator.Emulator, pattern string, n int) {
 	}, poll.WithTimeout(30*time.Second), poll.WithDelay(20*time.Millisecond))
 }
 
-// A database that requires approvals: the API refuses the deploy of an
-// unapproved request, then the run reads the setting and waits, saying so
-// once, until the request is approved, or times out (exit 3) naming the
-// missing approval.
+// Where approvals are required, a refused deploy waits, saying so once, until the
+// request is approved, or times out (exit 3) naming the missing approval.
 func TestWaitAndDeployWaitsForAnApproval(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

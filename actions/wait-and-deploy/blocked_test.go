@@ -14,9 +14,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// A request that cannot deploy ends the step with exit 4, what collides
-// and what to do, as a merged pull request's job can do it (or, with no
-// pull request said, as any run can); production is untouched.
+// A request that cannot deploy ends the step with exit 4, saying what collides and
+// what to do at the pull request's stage; production is untouched.
 func TestWaitAndDeployRefusesWhatCannotDeploy(t *testing.T) {
 	const (
 		wide   = "ALTER TABLE users MODIFY name VARCHAR(300) NOT NULL"

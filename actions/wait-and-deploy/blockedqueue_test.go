@@ -14,9 +14,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// duplicateCodes starts an emulator whose main has table codes with two
-// rows of the same code, which a unique key on it fails at its cutover,
-// and returns it with the steps' environment.
+// duplicateCodes starts an emulator whose table codes on main holds one code twice, so
+// a unique key on it fails at cutover, and returns it with the steps' environment.
 func duplicateCodes(t *testing.T, opts ...emulatortest.Option) (*emulator.Emulator, map[string]string) {
 	t.Helper()
 	em := emulatortest.Start(t, opts...)
@@ -26,9 +25,8 @@ func duplicateCodes(t *testing.T, opts ...emulatortest.Option) (*emulator.Emulat
 	return em, deploytest.Env(em, nil)
 }
 
-// A deploy queued behind another request's failed deploy stops, naming
-// it, and cancels its own deployment; it never unblocks the queue unless
-// told to (unblock_queue), and then deploys.
+// A deploy behind another request's failed deploy stops, naming it, and cancels its
+// own deployment; only with unblock_queue does it unblock the queue and deploy.
 func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -65,9 +63,8 @@ func TestWaitAndDeployOnABlockedQueue(t *testing.T) {
 	})
 }
 
-// A queue blocked by an earlier failed request of the same branch (the
-// deploy a re-run of the job replaces) is unblocked without being told,
-// and the new request deploys.
+// A queue blocked by an earlier failed request of the same branch is unblocked
+// without being told, and the new request deploys.
 func TestWaitAndDeployUnblocksItsOwnFailedRequest(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -11,10 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// Without GitHub, what open-deploy-request reported reaches wait-and-deploy
-// through its reported_diff output: a flag, or PSFLOW_REPORTED_DIFF after
-// `source`-ing the output file. A request that changed since is refused,
-// naming what is new, and deployed only with allow_changed_diff.
+// Without GitHub, the reported_diff output (a flag, or the sourced output file) is
+// checked: a changed request is refused, naming what is new, unless allow_changed_diff.
 func TestWaitAndDeployChecksTheReportedDiff(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -86,9 +84,8 @@ func TestWaitAndDeployNamesWhatWasAddedAndRemoved(t *testing.T) {
 	assert.Equal(t, em.DeployCalls("app", 1), 0)
 }
 
-// A reported statement that a change to the target made meanwhile leaves
-// the request (the first deploy consumes an identical change): the rest,
-// every statement of it reported, deploys, with a warning naming it.
+// A request left with fewer statements, each reported, because a deploy ahead made
+// the same change, deploys with a warning naming what is gone.
 func TestWaitAndDeployDeploysWhatIsLeftOfTheReport(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

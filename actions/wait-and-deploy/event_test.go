@@ -11,9 +11,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestWaitAndDeployActsOnTheEvent deploys a merged pull request's deploy
-// request, not a closed one's, on every CI that says which it is, and
-// says so when the CI does not.
+// TestWaitAndDeployActsOnTheEvent deploys for a merged pull request, not a closed one,
+// on every CI that says which it is, and says so when the CI does not.
 func TestWaitAndDeployActsOnTheEvent(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -80,11 +80,8 @@ func stickyBody(t *testing.T, gh *ghfake.Server, n int, branch string) string {
 	return bodies[0]
 }
 
-// On GitHub, what open-deploy-request reported is read from the pull
-// request's sticky comment. A request whose diff changed after the last
-// report (a push that ran no open-deploy-request, DDL run on the branch by
-// hand) is refused, and the comment keeps the record, so a re-run refuses
-// too until open-deploy-request reports the change.
+// On GitHub, a request whose diff changed since the sticky comment's record is
+// refused, and so is a re-run, until open-deploy-request reports the change.
 func TestWaitAndDeployRefusesWhatThePullRequestDidNotShow(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -124,10 +121,8 @@ func TestWaitAndDeployRefusesWhatThePullRequestDidNotShow(t *testing.T) {
 	})
 }
 
-// A sticky comment that cannot be read fails closed: the deploy is
-// refused (exit 4), saying why and what to do, and the comment is not
-// rewritten, so it keeps its record. With allow_unchecked the deploy goes
-// ahead with a warning.
+// A sticky comment that cannot be read refuses the deploy (exit 4) and is not
+// rewritten; with allow_unchecked the deploy goes ahead with a warning.
 func TestWaitAndDeployWhenTheCommentCannotBeRead(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -76,11 +76,8 @@ func TestWaitAndDeployConcurrentRunsDeployOnce(t *testing.T) {
 	assert.Check(t, deploytest.Tables(t, em, "main")["posts"] != "")
 }
 
-// Runs on two machines (their own temporary directories, so no shared
-// host lock) that both find the request ready both call deploy: held by a
-// slow answer, the second call reaches the API after the first queued the
-// deployment and is refused; that run reads the state back and follows the
-// one deployment.
+// Two runs with no shared host lock both call deploy: the later call is refused,
+// and that run reads the state back and follows the one deployment.
 func TestWaitAndDeployTwoMachinesDeployOnce(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -18,9 +18,8 @@ import (
 
 const getDeployRequestPath = "GET /v1/organizations/{organization}/databases/{database}/deploy-requests/{number}"
 
-// A deploy queued behind others logs its place and what is ahead, once
-// per change, naming a deployment that holds the queue (a gated cutover,
-// a revert window), and keeps waiting within its timeout.
+// A queued deploy logs its place and what holds the queue ahead, once per change,
+// and keeps waiting within its timeout.
 func TestWaitAndDeployWaitsInTheQueue(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()
@@ -66,9 +65,8 @@ func TestWaitAndDeployWaitsInTheQueue(t *testing.T) {
 	})
 }
 
-// A deploy queued behind one in its revert window ends that window and
-// deploys, saying whose window it ended; a run that times out cancels its
-// queued deployment, which then never deploys.
+// A deploy behind one in its revert window ends that window, says whose, and deploys.
+// A run that times out cancels its queued deployment, which then never deploys.
 func TestWaitAndDeploySkipsTheRevertWindowAhead(t *testing.T) {
 	emulatortest.EachStorage(t, func(t *testing.T, opts ...emulatortest.Option) {
 		t.Parallel()

@@ -18,11 +18,8 @@ import (
 
 const reviewPath = "POST /v1/organizations/{organization}/databases/{database}/deploy-requests/{number}/reviews"
 
-// Without GitHub to hold a sticky comment, open-deploy-request records
-// what it reported as a review of the deploy request, and wait-and-deploy,
-// in a later build that was given nothing, reads it there: a push that
-// ran no open-deploy-request is refused, naming what is new, until
-// open-deploy-request reports it.
+// Without GitHub, wait-and-deploy reads the record from open-deploy-request's review:
+// an unreported push is refused, naming what is new, until it is reported.
 func TestWaitAndDeployChecksTheReview(t *testing.T) {
 	cases := []struct {
 		name         string
@@ -113,9 +110,8 @@ func bitbucketBuild(em *emulator.Emulator, n int, event string) map[string]strin
 	})
 }
 
-// A deploy request nobody reported, without GitHub, is refused (exit 4):
-// the refusal says why nothing could be checked and what to do; with
-// allow_unchecked it is deployed with a warning.
+// Without GitHub, a request nobody reported is refused (exit 4), saying why and what
+// to do; with allow_unchecked it is deployed with a warning.
 func TestWaitAndDeployWithNothingRecorded(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)

@@ -13,10 +13,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// Only a comment by the identity psflow posts as carries a record
-// wait-and-deploy trusts: a comment with the marker and a record that
-// matches a push nobody reported, by someone else and older than psflow's,
-// is ignored, and the log says so once; the push is refused.
+// A record in a comment by someone other than psflow's identity is ignored, and
+// logged once; the unreported push it claims to cover is refused.
 func TestWaitAndDeployIgnoresAForgedComment(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t)
@@ -46,9 +44,8 @@ func TestWaitAndDeployIgnoresAForgedComment(t *testing.T) {
 	assert.Equal(t, em.DeployCalls("app", 1), 0)
 }
 
-// Off GitHub, only a review by this run's service token counts: a newer
-// review with a record, written by another token, is ignored and the log
-// says so; the push it claims to report is refused.
+// Off GitHub, a newer review by another token is ignored, and logged; the push it
+// claims to report is refused.
 func TestWaitAndDeployIgnoresAnotherTokensReview(t *testing.T) {
 	t.Parallel()
 	em := emulatortest.Start(t, emulatortest.WithExtraToken("mallory", "mallory-secret"))
@@ -71,10 +68,8 @@ func TestWaitAndDeployIgnoresAnotherTokensReview(t *testing.T) {
 	assert.Equal(t, em.DeployCalls("app", 1), 0)
 }
 
-// With a user's token (a personal access token), GET /user names who
-// psflow posts as; with a GitHub App's installation token it cannot, and
-// open-deploy-request says which comment_author to set. Set, the record
-// is trusted again.
+// A user's token names psflow's identity; with an installation token
+// open-deploy-request asks for comment_author, and once it is set the record counts.
 func TestWaitAndDeployCommentAuthor(t *testing.T) {
 	t.Parallel()
 	t.Run("user token", func(t *testing.T) {

@@ -26,9 +26,8 @@ func TestPROf(t *testing.T) {
 	}
 }
 
-// Every remedy names the branch and is one a user can follow at the
-// pull request's stage: a push before the merge, seed-branch again (the
-// job re-run) after it.
+// Every remedy names the branch and fits the pull request's stage: a push before
+// the merge, seed-branch again (the job re-run) after it.
 func TestRemedy(t *testing.T) {
 	t.Parallel()
 	conflict := Readiness{Conflicts: []string{"conflict on users"}}

@@ -23,9 +23,8 @@ func TestReviewBodyCarriesTheRecord(t *testing.T) {
 	assert.Check(t, sameRecord(line, rec.String()))
 }
 
-// The newest psflow review by this service token wins, whatever order the
-// API lists them in; approvals and other people's comments are not
-// records, and a record by another actor is ignored and returned as such.
+// The newest psflow review by this service token wins, whatever the API's order.
+// Approvals and others' comments are not records; another actor's record is ignored.
 func TestLatestReview(t *testing.T) {
 	t.Parallel()
 	at := func(min int) time.Time { return time.Date(2025, 1, 2, 3, min, 0, 0, time.UTC) }
