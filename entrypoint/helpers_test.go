@@ -69,9 +69,8 @@ func manifest(sha string) *dist.Manifest {
 	return m
 }
 
-// checkout lays out a checkout of the action as a runner downloads it: the
-// shim, the manifest (none when m is nil) and a tiny Go module standing in
-// for psflow's source, which prints "psflow built from source".
+// checkout lays out the action as a runner downloads it: the shim, the manifest (none when m
+// is nil) and a tiny module standing in for psflow's source.
 func checkout(t *testing.T, m *dist.Manifest) string {
 	t.Helper()
 	root := t.TempDir()
@@ -144,9 +143,8 @@ func serveRelease(t *testing.T, b []byte) *server {
 	return serve(t, files)
 }
 
-// tools is a PATH holding only what the shim may use: bash and the
-// coreutils it calls, openssl, curl, and Go when withGo. A non-empty uname replaces
-// uname with a script printing it, as `uname -sm` would.
+// tools is a PATH holding only what the shim may use (bash, coreutils, openssl, curl, and Go
+// when withGo); a non-empty uname replaces uname with a script printing it.
 func tools(t *testing.T, withGo bool, uname string) string {
 	t.Helper()
 	dir := t.TempDir()

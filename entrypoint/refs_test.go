@@ -12,10 +12,8 @@ import (
 	"gotest.tools/v3/icmd"
 )
 
-// TestEveryRefOfTheReleaseRuns pins the action the ways a workflow can: the
-// moving major and minor tags, the release tag and the release commit's
-// SHA all hold the release's manifest and run its verified binary; the
-// commit after it, which drops the manifest, builds from source.
+// TestEveryRefOfTheReleaseRuns pins the action every way a workflow can: each release ref runs
+// the verified binary; the commit after the release, without a manifest, builds from source.
 func TestEveryRefOfTheReleaseRuns(t *testing.T) {
 	t.Parallel()
 	bin := psflowBinary(t)

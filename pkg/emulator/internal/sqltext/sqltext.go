@@ -2,11 +2,8 @@
 // look at it without parsing it.
 package sqltext
 
-// QuoteEnd returns the index just past the quoted string or identifier
-// starting at start (sql[start] is its quote): a doubled quote stands
-// for itself, and outside backticks a backslash escapes the next
-// character, as with the default sql_mode (no NO_BACKSLASH_ESCAPES). An
-// unterminated one runs to the end of sql.
+// QuoteEnd returns the index just past the quoted text starting at sql[start], read as MySQL's
+// default sql_mode does (doubled quotes; backslash escapes outside backticks); else len(sql).
 func QuoteEnd(sql string, start int) int {
 	q := sql[start]
 	for i := start + 1; i < len(sql); i++ {
