@@ -13,7 +13,7 @@ import (
 
 // cutover applies a deployment's plan to its target, first saving for a revert the tables whose
 // data it loses; an instant one completes at once (docs/design/emulator-deploy.md).
-func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest, gen int) {
+func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest, gen int) func() reached {
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)
 	plan, instant := dr.plan, dr.instantDDL
@@ -21,7 +21,7 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 	keep, rows := "", ""
 	e.mu.Unlock()
 	if !in.ok {
-		return
+		return nil
 	}
 	var (
 		before []storage.Table
@@ -45,38 +45,42 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 			e.log.Error("save migration data", "database", db.name, "number", dr.number, "table", table, "err", saveErr)
 		}
 	}
-	e.mu.Lock()
-	dr.migrationRows, dr.migrationTable = rows, table
-	if dr.Gen != gen || ctx.Err() != nil {
-		e.finishMigrationRows(db, dr, false)
-		e.mu.Unlock()
-		return
+	return func() reached {
+		dr.migrationRows, dr.migrationTable = rows, table
+		if dr.Gen != gen || ctx.Err() != nil {
+			e.finishMigrationRows(db, dr, false)
+			return reached{}
+		}
+		if err != nil {
+			dr.lastErr, dr.keepDB = err.Error(), keep
+			return reached{state: deploy.CompleteError}
+		}
+		dr.before, dr.after, dr.keepDB = statements(before), plan.Merge.Result, keep
+		if b := db.branches[dr.branch]; b != nil {
+			// Not documented: the branch's changes are in its parent now, so a later deploy
+			// request from it carries only what it changes next.
+			b.fork = dr.queued.branch
+		}
+		next := deploy.CompletePendingRevert
+		if instant {
+			next = deploy.Complete
+		}
+		return reached{state: next, then: func() func(context.Context) { return e.autoDelete(db, dr) }}
 	}
-	if err != nil {
-		dr.lastErr, dr.keepDB = err.Error(), keep
-		e.transition(db, dr, deploy.CompleteError)
-		e.mu.Unlock()
-		return
+}
+
+// autoDelete removes a deployed branch whose request asked for it (auto_delete_branch) and
+// returns what drops its storage, to run once e.mu is released. The caller holds e.mu.
+func (e *Emulator) autoDelete(db *database, dr *deployRequest) func(context.Context) {
+	b := db.branches[dr.branch]
+	if !dr.autoDeleteBranch || b == nil || b.production {
+		return nil
 	}
-	dr.before, dr.after, dr.keepDB = statements(before), plan.Merge.Result, keep
-	if b := db.branches[dr.branch]; b != nil {
-		// Not documented: the branch's changes are in its parent now, so
-		// a later deploy request from it carries only what it changes
-		// next, not the same changes again.
-		b.fork = dr.queued.branch
-	}
-	next := deploy.CompletePendingRevert
-	if instant {
-		next = deploy.Complete
-	}
-	e.transition(db, dr, next)
-	var drops dropList
-	if b := db.branches[dr.branch]; dr.autoDeleteBranch && b != nil && !b.production {
-		drops = e.removeBranch(db, b, time.Now())
-	}
-	e.mu.Unlock()
-	if err := drops.run(ctx, e); err != nil {
-		e.log.Error("auto-delete branch", "branch", dr.branch, "err", err)
+	drops := e.removeBranch(db, b, time.Now())
+	return func(ctx context.Context) {
+		if err := drops.run(ctx, e); err != nil {
+			e.log.Error("auto-delete branch", "branch", dr.branch, "err", err)
+		}
 	}
 }
 
@@ -105,27 +109,26 @@ func (e *Emulator) keepLosses(ctx context.Context, into string, before, after []
 
 // revert undoes one deployment's changes and only them, merging back three ways; the data it
 // dropped comes back, rows written since stay (docs/design/emulator-deploy.md).
-func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, gen int) {
+func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, gen int) func() reached {
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)
 	before, after, keep := dr.before, dr.after, dr.keepDB
 	e.mu.Unlock()
 	if !in.ok {
-		return
+		return nil
 	}
 	err := e.undo(ctx, in.into, before, after, keep)
 	e.noteDefaultSchema(ctx, db, dr.into, in.into)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if dr.Gen != gen || ctx.Err() != nil {
-		return
+	return func() reached {
+		if dr.Gen != gen || ctx.Err() != nil {
+			return reached{}
+		}
+		if err != nil {
+			dr.lastErr = err.Error()
+			return reached{state: deploy.CompleteRevertError}
+		}
+		return reached{state: deploy.CompleteRevert}
 	}
-	if err != nil {
-		dr.lastErr = err.Error()
-		e.transition(db, dr, deploy.CompleteRevertError)
-		return
-	}
-	e.transition(db, dr, deploy.CompleteRevert)
 }
 
 // undo runs the revert of a deployment on the target's storage database.

@@ -7,9 +7,10 @@ import (
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 )
 
-// settle records an evaluation and moves the deploy request to no_changes, ready or error as its
-// plan says, dismissing a stale approval (docs/design/emulator-deploy.md). The caller holds e.mu.
-func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
+// settle records an evaluation and returns the state its plan calls for (no_changes, ready or
+// error; "" when the request is in it), dismissing a stale approval (docs/design/emulator-deploy.md).
+// The caller holds e.mu.
+func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) string {
 	if dr.evaluated && dr.approved && !slices.Equal(ev.plan.Changes.Statements(), dr.plan.Changes.Statements()) {
 		dr.approved = false
 		e.log.Info("deploy request approval dismissed", "database", db.name, "number", dr.number)
@@ -22,31 +23,31 @@ func (e *Emulator) settle(db *database, dr *deployRequest, ev evaluation) {
 	case !ev.plan.Deployable():
 		state = deploy.Error
 	}
-	if state != dr.State {
-		e.transition(db, dr, state)
+	if state == dr.State {
+		return ""
 	}
+	return state
 }
 
 // finishDiff computes a pending deploy request's plan.
-func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployRequest, gen int) {
+func (e *Emulator) finishDiff(ctx context.Context, db *database, dr *deployRequest, gen int) func() reached {
 	e.mu.Lock()
 	in := e.inputsOf(db, dr, gen)
 	e.mu.Unlock()
 	if !in.ok {
-		return
+		return nil
 	}
 	ev, err := e.evaluate(ctx, in, nil)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if dr.Gen != gen || ctx.Err() != nil {
-		return
+	return func() reached {
+		if dr.Gen != gen || ctx.Err() != nil {
+			return reached{}
+		}
+		if err != nil {
+			dr.lastErr = err.Error()
+			return reached{state: deploy.Error}
+		}
+		return reached{state: e.settle(db, dr, ev)}
 	}
-	if err != nil {
-		dr.lastErr = err.Error()
-		e.transition(db, dr, deploy.Error)
-		return
-	}
-	e.settle(db, dr, ev)
 }
 
 // refreshable reports whether a deploy request follows its branch: open,
@@ -56,23 +57,13 @@ func refreshable(dr *deployRequest) bool {
 		(dr.State == deploy.Ready || dr.State == deploy.NoChanges || dr.State == deploy.Error)
 }
 
-// recheck plans again every open deploy request into a branch a deployment just changed or
-// left the queue of, so conflicts show on every read. The caller holds e.mu.
-func (e *Emulator) recheck(db *database, into string) {
-	for _, dr := range db.drs {
-		if dr.into == into && refreshable(dr) {
-			e.sched.after(0, func(ctx context.Context) { e.replan(ctx, db, dr) })
-		}
-	}
-}
-
 // replan updates a deploy request's plan when it follows its branch, checking one rejected from
 // the queue again against those ahead; a failed plan is logged, the old one kept.
-func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) {
+func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) func() reached {
 	e.mu.Lock()
 	if !refreshable(dr) {
 		e.mu.Unlock()
-		return
+		return nil
 	}
 	gen := dr.Gen
 	in := e.inputsOf(db, dr, gen)
@@ -85,23 +76,25 @@ func (e *Emulator) replan(ctx context.Context, db *database, dr *deployRequest) 
 	ev, err := e.evaluate(ctx, in, ahead)
 	if err != nil {
 		e.log.Error("refresh deploy request plan", "number", dr.number, "err", err)
-		return
+		return nil
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if dr.Gen != gen {
-		return
-	}
-	if rejected && dr.collisions != nil {
-		dr.collisions = ev.collisions
-		if ev.collisions == nil {
-			e.log.Info("deploy request no longer collides with the deployments queued ahead", "database", db.name, "number", dr.number)
+	return func() reached {
+		if dr.Gen != gen {
+			return reached{}
 		}
+		if rejected && dr.collisions != nil {
+			dr.collisions = ev.collisions
+			if ev.collisions == nil {
+				e.log.Info("deploy request no longer collides with the deployments queued ahead", "database", db.name, "number", dr.number)
+			}
+		}
+		if ev.plan.Same(dr.plan) {
+			return reached{}
+		}
+		return reached{state: e.settle(db, dr, ev), then: func() func(context.Context) {
+			e.log.Info("deploy request plan refreshed", "database", db.name, "number", dr.number,
+				"statements", len(ev.plan.Merge.Plan.Changes), "deployable", ev.plan.Deployable())
+			return nil
+		}}
 	}
-	if ev.plan.Same(dr.plan) {
-		return
-	}
-	e.settle(db, dr, ev)
-	e.log.Info("deploy request plan refreshed", "database", db.name, "number", dr.number,
-		"statements", len(ev.plan.Merge.Plan.Changes), "deployable", ev.plan.Deployable())
 }

@@ -27,36 +27,83 @@ func (e *Emulator) transition(db *database, dr *deployRequest, state string) {
 	e.pump(db, dr.into)
 }
 
+// advance records under e.mu what a step did and enters the state it reached; record is nil
+// when the step has nothing to record.
+func (e *Emulator) advance(ctx context.Context, db *database, dr *deployRequest, record func() reached) {
+	if record == nil {
+		return
+	}
+	e.mu.Lock()
+	r := record()
+	switch {
+	case r.state != "":
+		e.transition(db, dr, r.state)
+	case r.pump:
+		e.pump(db, dr.into)
+	}
+	var after func(context.Context)
+	if r.then != nil {
+		after = r.then()
+	}
+	e.mu.Unlock()
+	if after != nil {
+		after(ctx)
+	}
+}
+
 // scheduleNext schedules the step that moves a deploy request on from its state by itself
 // (deploy.Next), if there is one. The caller holds e.mu.
 func (e *Emulator) scheduleNext(db *database, dr *deployRequest) {
 	gen := dr.Gen
-	var run func(ctx context.Context)
-	switch step, next := deploy.Next(dr.State, dr.autoCutover || dr.instantDDL); step {
+	var step func(ctx context.Context) func() reached
+	switch kind, next := deploy.Next(dr.State, dr.autoCutover || dr.instantDDL); kind {
 	case deploy.Diff:
-		run = func(ctx context.Context) { e.finishDiff(ctx, db, dr, gen) }
+		step = func(ctx context.Context) func() reached { return e.finishDiff(ctx, db, dr, gen) }
 	case deploy.QueueTime:
-		run = e.queueTimeSpent(db, dr, gen)
+		step = func(context.Context) func() reached { return queueTimeSpent(dr, gen) }
 	case deploy.Move:
-		run = e.moveOn(db, dr, gen, next)
+		step = func(context.Context) func() reached { return moveOn(dr, gen, next) }
 	case deploy.Cutover:
-		run = func(ctx context.Context) { e.cutover(ctx, db, dr, gen) }
+		step = func(ctx context.Context) func() reached { return e.cutover(ctx, db, dr, gen) }
 	case deploy.Revert:
-		run = func(ctx context.Context) { e.revert(ctx, db, dr, gen) }
+		step = func(ctx context.Context) func() reached { return e.revert(ctx, db, dr, gen) }
 	default:
 		return
 	}
-	e.sched.after(e.timings.inState(dr.State), run)
+	e.sched.after(e.timings.inState(dr.State), func(ctx context.Context) { e.advance(ctx, db, dr, step(ctx)) })
 }
 
-// moveOn returns a step that moves a deploy request to next, unless it has
-// changed state since the step was scheduled.
-func (e *Emulator) moveOn(db *database, dr *deployRequest, gen int, next string) func(context.Context) {
-	return func(context.Context) {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if dr.Gen == gen {
-			e.transition(db, dr, next)
+// pump starts the next deployment of a queue when nothing in it runs; the start, which reads
+// the target's schema, runs on the scheduler. The caller holds e.mu.
+func (e *Emulator) pump(db *database, into string) {
+	q, byNumber := queueOf(db, into)
+	n, ok := q.Next()
+	if !ok {
+		return
+	}
+	dr := byNumber[n]
+	dr.Starting = true
+	gen := dr.Gen
+	e.sched.after(0, func(ctx context.Context) { e.advance(ctx, db, dr, e.start(ctx, db, dr, gen)) })
+}
+
+// recheck plans again every open deploy request into a branch a deployment just changed or
+// left the queue of, so conflicts show on every read. The caller holds e.mu.
+func (e *Emulator) recheck(db *database, into string) {
+	for _, dr := range db.drs {
+		if dr.into == into && refreshable(dr) {
+			e.sched.after(0, func(ctx context.Context) { e.advance(ctx, db, dr, e.replan(ctx, db, dr)) })
 		}
+	}
+}
+
+// moveOn moves a deploy request to next, unless it has changed state since the step was
+// scheduled.
+func moveOn(dr *deployRequest, gen int, next string) func() reached {
+	return func() reached {
+		if dr.Gen != gen {
+			return reached{}
+		}
+		return reached{state: next}
 	}
 }

@@ -85,3 +85,11 @@ func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, i
 
 // errBranchGone says a branch a deployment needs was deleted.
 func errBranchGone(name string) error { return fmt.Errorf("branch %s no longer exists", name) }
+
+// reached is where a step of the deploy lifecycle left its request, for advance to enter.
+type reached struct {
+	state string // the state to enter; "" stays
+	pump  bool   // with no state to enter: the request's queue may go on
+	// then runs under e.mu once the state is entered; what it returns runs after e.mu is released.
+	then func() func(context.Context)
+}

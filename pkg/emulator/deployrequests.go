@@ -244,6 +244,6 @@ func (e *Emulator) refreshPlan(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e.replan(r.Context(), db, dr)
+	e.advance(r.Context(), db, dr, e.replan(r.Context(), db, dr))
 	return nil
 }
