@@ -8,10 +8,6 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// SetupBranch is the development branch the migration table is created on
-// when production takes schema changes only through deploy requests.
-const SetupBranch = "psflow-setup-migrations"
-
 // Action declares setup-migrations.
 var Action = &step.Action{
 	Name:        "setup-migrations",

@@ -3,6 +3,8 @@ package setupmigrations
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/psflow/psflow/internal/branchconn"
@@ -10,6 +12,10 @@ import (
 	"github.com/psflow/psflow/pkg/planetscale"
 	"github.com/psflow/psflow/pkg/step"
 )
+
+// SetupBranch is the development branch the migration table is created on
+// when production takes schema changes only through deploy requests.
+const SetupBranch = "psflow-setup-migrations"
 
 // maxRefusals is how many refusals in a row, each finding the same state,
 // a call that moves the deployment on may get before the step fails.
@@ -198,6 +204,32 @@ func (u *deploy) poll(ctx context.Context) (string, bool, error) {
 		return state, false, nil
 	}
 	return state, false, err
+}
+
+var createTableRE = regexp.MustCompile(`(?i)^\s*CREATE\s+TABLE\b`)
+
+// checkOperations refuses to deploy any statement of the request but the
+// creation of the migration table.
+func (u *deploy) checkOperations(ctx context.Context) error {
+	ops, err := u.c.Operations(ctx, u.db, u.dr.Number)
+	if err != nil {
+		return err
+	}
+	var other []string
+	for _, op := range ops {
+		if op.Table != u.table || !createTableRE.MatchString(op.DDL) {
+			other = append(other, strings.TrimSpace(op.DDL))
+		}
+	}
+	if len(other) > 0 {
+		return step.Usagef("deploy request #%d from %s of %s would do more than create the migration table %s (%s); it is not deployed: "+
+			"close it, delete the branch (psflow delete-branch --branch %s) and run setup-migrations again",
+			u.dr.Number, SetupBranch, scope.OrgDatabase(u.s), u.table, strings.Join(other, "; "), SetupBranch)
+	}
+	if len(ops) == 0 {
+		return fmt.Errorf("deploy request #%d from %s of %s is ready but lists no statement", u.dr.Number, SetupBranch, scope.OrgDatabase(u.s))
+	}
+	return nil
 }
 
 // failed is the error for a deployment that ended in a failure state.
