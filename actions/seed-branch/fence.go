@@ -1,7 +1,9 @@
 package seedbranch
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,4 +87,14 @@ func globRoot(pattern string) string {
 		return dir[:j+1]
 	}
 	return "."
+}
+
+// unwrapPath drops the *fs.PathError around err, whose path the caller
+// already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -128,16 +128,6 @@ func sqlFilesUnder(g gate, dir string) ([]seedFile, error) {
 	return files, err
 }
 
-// unwrapPath drops the *fs.PathError around err, whose path the caller
-// already names.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // hashFiles reads every file once and returns the set with a hash of each
 // file's path, size and content in order.
 func hashFiles(files []seedFile) (seedSet, error) {
