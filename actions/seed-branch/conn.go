@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"regexp"
 	"time"
 
 	"github.com/psflow/psflow/internal/branchconn"
@@ -116,6 +117,10 @@ func (c *conn) strings(ctx context.Context, query string, args ...any) ([][]stri
 	}
 	return out, rows.Err()
 }
+
+// autoIncrement matches the table option SHOW CREATE TABLE adds once a
+// table has had rows.
+var autoIncrement = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
 
 // showCreate returns a table's definition without its AUTO_INCREMENT=n
 // option, which differs once rows exist.

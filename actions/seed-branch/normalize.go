@@ -7,14 +7,6 @@ import (
 	"strings"
 )
 
-// scratchPrefix starts the names of the objects seed-branch creates for a
-// moment on the branch; a run drops any it finds left over.
-const scratchPrefix = "_psflow_"
-
-// autoIncrement matches the table option SHOW CREATE TABLE adds once a
-// table has had rows.
-var autoIncrement = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
-
 // createTable matches the start of SHOW CREATE TABLE's answer for a
 // temporary table or not.
 var createTable = regexp.MustCompile(`^CREATE (TEMPORARY )?TABLE `)

@@ -49,11 +49,3 @@ func ofTotal(done, total int64) string {
 	}
 	return fmt.Sprintf("%s of %s (%d%%)", size(done), size(total), done*100/total)
 }
-
-// rate formats rows per second: "4120 rows/s".
-func rate(rows int64, d time.Duration) string {
-	if d <= 0 {
-		return "0 rows/s"
-	}
-	return fmt.Sprintf("%.0f rows/s", float64(rows)/d.Seconds())
-}

@@ -48,15 +48,6 @@ func (c *conn) readActual(ctx context.Context, keep string) (actual, []string, e
 	return a, scratch, nil
 }
 
-// change is one thing a run does to the branch's schema.
-type change struct {
-	verb string // created, rebuilt, dropped, replaced
-	kind string // table, view, trigger, procedure, function, event
-	name string
-}
-
-func (ch change) String() string { return ch.verb + " " + ch.kind + " " + ch.name }
-
 // errUnmanaged says the branch holds tables the schema files never
 // defined: a database psflow has not managed yet.
 type errUnmanaged struct{ tables []string }

@@ -151,6 +151,10 @@ func (src *sources) readSchema(files []seedFile) error {
 	return nil
 }
 
+// scratchPrefix starts the names of the objects seed-branch creates for a
+// moment on the branch; a run drops any it finds left over.
+const scratchPrefix = "_psflow_"
+
 // checkDefinition refuses a statement of a schema file that is no
 // definition of the desired state.
 func checkDefinition(st sqlload.Statement, o sqlload.Object) error {

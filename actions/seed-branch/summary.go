@@ -53,6 +53,14 @@ func perSecond(rows int64, d time.Duration) string {
 	return strings.TrimSuffix(rate(rows, d), " rows/s")
 }
 
+// rate formats rows per second: "4120 rows/s".
+func rate(rows int64, d time.Duration) string {
+	if d <= 0 {
+		return "0 rows/s"
+	}
+	return fmt.Sprintf("%.0f rows/s", float64(rows)/d.Seconds())
+}
+
 // size formats a byte count with a binary unit: "512 B", "1.5 MiB".
 func size(n int64) string {
 	const unit = 1024
