@@ -154,3 +154,17 @@ func (h *handler) ComResetConnection(c *mysql.Conn) error {
 func (h *handler) ParserOptionsForConnection(*mysql.Conn) (sqlparser.ParserOptions, error) {
 	return sqlparser.ParserOptions{}, nil
 }
+
+// bindQuery binds vars into sql's text, as vtgate sends a prepared statement on: each
+// placeholder ("?", which the parser numbers v1, v2, …, or ":name") by its value.
+func bindQuery(sql string, vars map[string]*querypb.BindVariable) (string, error) {
+	stmt, err := sqlparser.Parse(sql)
+	if err != nil {
+		return "", mysql.NewSQLError(mysql.ERSyntaxError, mysql.SSClientError, "%v", err)
+	}
+	text, err := sqlparser.NewParsedQuery(stmt).GenerateQuery(vars, nil)
+	if err != nil {
+		return "", mysql.NewSQLError(mysql.ERWrongArguments, mysql.SSUnknownSQLState, "%v", err)
+	}
+	return text, nil
+}
