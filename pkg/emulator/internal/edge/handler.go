@@ -3,26 +3,12 @@ package edge
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
 	"github.com/dolthub/vitess/go/vt/sqlparser"
 )
-
-// handler serves the edge's connections: each one's commands go to its
-// session.
-type handler struct {
-	dir        Directory
-	storage    string // host:port of the storage server, or its socket's path
-	storageNet string // "tcp" or "unix"
-	limits     Limits // resolved: zero fields are off
-	serialize  func() (unlock func())
-
-	mu       sync.Mutex
-	sessions map[*mysql.Conn]*session
-}
 
 // NewConnection starts with autocommit on, as MySQL does.
 func (h *handler) NewConnection(c *mysql.Conn) {
@@ -44,12 +30,6 @@ func (h *handler) session(c *mysql.Conn) (*session, error) {
 	s := newSession(h, c, l.acct)
 	h.sessions[c] = s
 	return s, nil
-}
-
-// newSession is a session of acct for the client c, whose storage
-// connection its first statement opens.
-func newSession(h *handler, c *mysql.Conn, acct Account) *session {
-	return &session{h: h, c: c, acct: acct, prepared: map[string]statement{}}
 }
 
 // ConnectionClosed closes the connection's storage session.
