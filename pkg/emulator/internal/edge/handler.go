@@ -3,26 +3,12 @@ package edge
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
 	"github.com/dolthub/vitess/go/vt/sqlparser"
 )
-
-// handler serves the edge's connections: each one's commands go to its
-// session.
-type handler struct {
-	dir        Directory
-	storage    string // host:port of the storage server, or its socket's path
-	storageNet string // "tcp" or "unix"
-	limits     Limits // resolved: zero fields are off
-	serialize  func() (unlock func())
-
-	mu       sync.Mutex
-	sessions map[*mysql.Conn]*session
-}
 
 // NewConnection starts with autocommit on, as MySQL does.
 func (h *handler) NewConnection(c *mysql.Conn) {
@@ -44,12 +30,6 @@ func (h *handler) session(c *mysql.Conn) (*session, error) {
 	s := newSession(h, c, l.acct)
 	h.sessions[c] = s
 	return s, nil
-}
-
-// newSession is a session of acct for the client c, whose storage
-// connection its first statement opens.
-func newSession(h *handler, c *mysql.Conn, acct Account) *session {
-	return &session{h: h, c: c, acct: acct, prepared: map[string]statement{}}
 }
 
 // ConnectionClosed closes the connection's storage session.
@@ -153,4 +133,18 @@ func (h *handler) ComResetConnection(c *mysql.Conn) error {
 // prepared statements with them.
 func (h *handler) ParserOptionsForConnection(*mysql.Conn) (sqlparser.ParserOptions, error) {
 	return sqlparser.ParserOptions{}, nil
+}
+
+// bindQuery binds vars into sql's text, as vtgate sends a prepared statement on: each
+// placeholder ("?", which the parser numbers v1, v2, …, or ":name") by its value.
+func bindQuery(sql string, vars map[string]*querypb.BindVariable) (string, error) {
+	stmt, err := sqlparser.Parse(sql)
+	if err != nil {
+		return "", mysql.NewSQLError(mysql.ERSyntaxError, mysql.SSClientError, "%v", err)
+	}
+	text, err := sqlparser.NewParsedQuery(stmt).GenerateQuery(vars, nil)
+	if err != nil {
+		return "", mysql.NewSQLError(mysql.ERWrongArguments, mysql.SSUnknownSQLState, "%v", err)
+	}
+	return text, nil
 }

@@ -12,7 +12,6 @@ import (
 	datapb "github.com/planetscale/psdb/types/psdb/data/v1"
 	psdbpb "github.com/planetscale/psdb/types/psdb/v1alpha1"
 	"github.com/planetscale/psdb/types/psdb/v1alpha1/psdbv1alpha1connect"
-	querypb "github.com/planetscale/vitess-types/gen/vitess/query/v21"
 )
 
 // sqlAPI is PlanetScale's HTTP SQL API, psdb's psdb.v1alpha1.Database service, run
@@ -161,9 +160,3 @@ type textAddr string
 
 func (textAddr) Network() string  { return "tcp" }
 func (a textAddr) String() string { return string(a) }
-
-// sessionOptions include every field, vtgate's default (IncludedFields ALL), and OLTP:
-// psdbproxy reads Options.Workload of each session and drops the connection on nil Options.
-func sessionOptions() *querypb.ExecuteOptions {
-	return &querypb.ExecuteOptions{IncludedFields: querypb.ExecuteOptions_ALL, Workload: querypb.ExecuteOptions_OLTP}
-}

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/dolthub/vitess/go/mysql"
 	psdbpb "github.com/planetscale/psdb/types/psdb/v1alpha1"
+	querypb "github.com/planetscale/vitess-types/gen/vitess/query/v21"
 	vtgatepb "github.com/planetscale/vitess-types/gen/vitess/vtgate/v21"
 )
 
@@ -20,6 +22,14 @@ import (
 var (
 	idleTimeout     = time.Minute
 	maxIdleSessions = 16
+)
+
+var (
+	errForeignSession = errors.New("the session was not opened with this password")
+	// errSessionGone answers a statement of a transaction whose session
+	// was closed for being idle: the transaction was rolled back with it.
+	errSessionGone = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState,
+		"vttablet: rpc error: code = Aborted desc = transaction ended: its session was idle for %v", idleTimeout)
 )
 
 // apiSessions are the HTTP SQL API's sessions, each an edge session; a client holds one
@@ -229,4 +239,10 @@ func (s *apiSession) wire(ss *apiSessions) *psdbpb.Session {
 			Options:       sessionOptions(),
 		},
 	}
+}
+
+// sessionOptions include every field, vtgate's default (IncludedFields ALL), and OLTP:
+// psdbproxy reads Options.Workload of each session and drops the connection on nil Options.
+func sessionOptions() *querypb.ExecuteOptions {
+	return &querypb.ExecuteOptions{IncludedFields: querypb.ExecuteOptions_ALL, Workload: querypb.ExecuteOptions_OLTP}
 }

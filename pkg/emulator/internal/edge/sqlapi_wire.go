@@ -12,18 +12,9 @@ import (
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
 	dquerypb "github.com/dolthub/vitess/go/vt/proto/query"
-	"github.com/dolthub/vitess/go/vt/sqlparser"
 	querypb "github.com/planetscale/vitess-types/gen/vitess/query/v21"
 	vtrpcpb "github.com/planetscale/vitess-types/gen/vitess/vtrpc/v21"
 	"google.golang.org/protobuf/proto"
-)
-
-var (
-	errForeignSession = errors.New("the session was not opened with this password")
-	// errSessionGone answers a statement of a transaction whose session
-	// was closed for being idle: the transaction was rolled back with it.
-	errSessionGone = mysql.NewSQLError(mysql.ERUnknownError, mysql.SSUnknownSQLState,
-		"vttablet: rpc error: code = Aborted desc = transaction ended: its session was idle for %v", idleTimeout)
 )
 
 // run runs one statement of the session, its bind variables bound into
@@ -55,20 +46,6 @@ func bindWire(query string, vars map[string]*querypb.BindVariable) (string, erro
 		bound[name] = b
 	}
 	return bindQuery(query, bound)
-}
-
-// bindQuery binds vars into sql's text, as vtgate sends a prepared statement on: each
-// placeholder ("?", which the parser numbers v1, v2, …, or ":name") by its value.
-func bindQuery(sql string, vars map[string]*dquerypb.BindVariable) (string, error) {
-	stmt, err := sqlparser.Parse(sql)
-	if err != nil {
-		return "", mysql.NewSQLError(mysql.ERSyntaxError, mysql.SSClientError, "%v", err)
-	}
-	text, err := sqlparser.NewParsedQuery(stmt).GenerateQuery(vars, nil)
-	if err != nil {
-		return "", mysql.NewSQLError(mysql.ERWrongArguments, mysql.SSUnknownSQLState, "%v", err)
-	}
-	return text, nil
 }
 
 // toQueryResult is a storage result as the API sends it; a result set affects no rows,

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"sync"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/mysql_db"
 	vmysql "github.com/dolthub/vitess/go/mysql"
-	"github.com/go-sql-driver/mysql"
 	"github.com/psflow/psflow/pkg/emulator/internal/conntrack"
 	"github.com/sirupsen/logrus"
 )
@@ -42,50 +40,6 @@ type embeddedServer struct {
 // shutdownTimeout bounds how long Close waits for the embedded server's
 // connections to finish after they were closed.
 const shutdownTimeout = 10 * time.Second
-
-// StartEmbedded starts an in-memory go-mysql-server on a random port of 127.0.0.1,
-// whose root password only the Server holds (docs/design/emulator-storage.md).
-func StartEmbedded(ctx context.Context) (*Server, error) {
-	quietEmbeddedLogs()
-
-	pro := memory.NewDBProvider()
-	pro.WithOption(memory.NativeIndexProvider(true))
-	password, err := rootPassword()
-	if err != nil {
-		return nil, err
-	}
-	engine := newEngine(pro, password)
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listen for embedded mysql: %w", err)
-	}
-	tl := conntrack.New(ln)
-	cfg := server.Config{Protocol: "tcp", Address: ln.Addr().String(), Listener: tl}
-	srv, err := server.NewServer(cfg, engine, gmssql.NewContext, quietSessionBuilder(pro), nil)
-	if err != nil {
-		_ = ln.Close()
-		return nil, fmt.Errorf("start embedded mysql: %w", err)
-	}
-	e := &embeddedServer{srv: srv, engine: engine, listener: tl, done: make(chan struct{})}
-	go func() {
-		defer close(e.done)
-		_ = srv.Start()
-	}()
-
-	dsn := mysql.NewConfig()
-	dsn.User = "root"
-	dsn.Passwd = password
-	dsn.Net = "tcp"
-	dsn.Addr = ln.Addr().String()
-	s, err := connect(ctx, dsn)
-	if err != nil {
-		return nil, errors.Join(err, e.close())
-	}
-	s.embedded = e
-	s.flavor = flavorGMS
-	return s, nil
-}
 
 // engineMu serializes engine construction: sqle.New resets the process-wide
 // status variables of go-mysql-server without synchronization.

@@ -6,15 +6,11 @@
 package storage
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
-
-	"github.com/go-sql-driver/mysql"
 )
 
 // Role is a PlanetScale password role.
@@ -65,72 +61,8 @@ const (
 	flavorGMS
 )
 
-// Open connects as admin to the server a go-sql-driver DSN names, over TCP
-// (user@tcp(host:port)/) or a unix socket (user@unix(/path)/), and pings it.
-func Open(ctx context.Context, dsn string) (*Server, error) {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("parse mysql dsn: %w", err)
-	}
-	if cfg.Net != "tcp" && cfg.Net != "unix" {
-		return nil, fmt.Errorf("mysql dsn: network %q: use tcp or unix", cfg.Net)
-	}
-	s, err := connect(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// connect opens the admin pool for cfg, pings the server and detects its
-// flavor.
-func connect(ctx context.Context, cfg *mysql.Config) (*Server, error) {
-	cfg = cfg.Clone()
-	cfg.MultiStatements = false
-	connector, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("mysql connector: %w", err)
-	}
-	db := sql.OpenDB(connector)
-	db.SetMaxIdleConns(4)
-	db.SetConnMaxIdleTime(time.Minute)
-	if err := db.PingContext(ctx); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("ping mysql at %s: %w", cfg.Addr, err)
-	}
-	var version string
-	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("query server version at %s: %w", cfg.Addr, err)
-	}
-	s := &Server{db: db, dsn: cfg.FormatDSN(), net: cfg.Net, addr: cfg.Addr, flavor: flavorMySQL}
-	if mariaVersion.MatchString(version) {
-		s.flavor = flavorMariaDB
-	}
-	db.SetMaxOpenConns(adminPool(ctx, db))
-	return s, nil
-}
-
-// Bounds of the admin pool.
-const (
-	minAdminConns = 4
-	maxAdminConns = 32
-)
-
-// adminPool sizes the admin pool at a quarter of max_connections, between 4 and 32,
-// leaving the rest to branch sessions (MySQL errno 1040; docs/design/emulator-storage.md).
-func adminPool(ctx context.Context, db *sql.DB) int {
-	var limit int
-	if err := db.QueryRowContext(ctx, "SELECT @@max_connections").Scan(&limit); err != nil || limit <= 0 {
-		return maxAdminConns
-	}
-	return min(max(limit/4, minAdminConns), maxAdminConns)
-}
-
 // AdminConns is the most admin connections the server's pool opens.
 func (s *Server) AdminConns() int { return s.db.Stats().MaxOpenConnections }
-
-var mariaVersion = regexp.MustCompile(`(?i)mariadb`)
 
 // Addr is the host:port clients connect to, or the socket's path when
 // Network is "unix".
