@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/psflow/psflow/bench/internal/benchkit"
 )
 
 // psflowFlow is the lifecycle as psflow's five subcommands, run by binary as the merged job of
@@ -35,6 +37,15 @@ func psflowFlow(name string, binary func(config) string) flow {
 		skip: func(config) string { return "" },
 	}
 }
+
+// schemaSQL is the schema file psflow seed-branch makes the branch hold:
+// production's, as the pull request's change is made after it.
+const schemaSQL = benchkit.ProductionSchema + ";\n"
+
+// seedSQL is the data psflow seed-branch loads.
+const seedSQL = "INSERT INTO hotels (name, address, stars) VALUES\n" +
+	"  ('Hotel California', '1967 Can Never Leave Ln, San Fancisco CA, 94016', 3.8),\n" +
+	"  ('The Galt House', '140 N Fourth St, Louisville, KY 40202', 4);\n"
 
 // seedStep is psflow seed-branch checking the branch's schema against a
 // schema file (production's hotels table) and loading a two-row data file.

@@ -18,18 +18,6 @@ import (
 	"github.com/psflow/psflow/bench/internal/benchkit"
 )
 
-// config is what a benchmark run needs: the binaries and the storage.
-type config struct {
-	rounds  int
-	dsn     string // external MySQL server; empty runs the embedded one
-	psflow  string // psflow binary
-	base    string // a baseline psflow binary, or ""
-	pscale  string // pscale binary, or ""
-	jq      string // jq binary, or ""
-	work    string // temporary directory
-	verbose bool
-}
-
 func main() {
 	var cfg config
 	flag.IntVar(&cfg.rounds, "rounds", 5, "rounds; each runs every flow once, in rotating order")

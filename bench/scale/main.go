@@ -20,19 +20,6 @@ import (
 	"github.com/psflow/psflow/bench/internal/benchkit"
 )
 
-// config is what every scenario shares.
-type config struct {
-	ns        []int
-	clients   []string
-	timeScale float64
-	rateLimit int
-	dsn       string
-	psflow    string
-	timeout   time.Duration
-	work      string
-	verbose   bool // print each scenario's API calls by endpoint
-}
-
 func main() {
 	var cfg config
 	ns := flag.String("n", "10,50,100", "comma-separated numbers of concurrent lifecycles")

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	ps "github.com/planetscale/planetscale-go/planetscale"
@@ -73,38 +69,4 @@ func (b *bench) breakdown(ctx context.Context) (_ []traced, err error) {
 		}
 	}
 	return out, nil
-}
-
-// kinds lists statement kinds by server time, most first, with counts ("CREATE TABLE 39:
-// 2100 ms, SHOW CREATE 400: 300 ms"); kinds under 1 % are summed in "other".
-func kinds(st userStats) string {
-	names := slices.Collect(maps.Keys(st.Kinds))
-	slices.SortFunc(names, func(a, b string) int {
-		if st.Times[a] != st.Times[b] {
-			return cmp.Compare(st.Times[b], st.Times[a])
-		}
-		return strings.Compare(a, b)
-	})
-	var parts []string
-	var other userStats
-	for _, n := range names {
-		if st.Times[n]*100 < st.Server {
-			other.Commands += st.Kinds[n]
-			other.Server += st.Times[n]
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%s ×%d: %s", n, st.Kinds[n], ms(st.Times[n])))
-	}
-	if other.Commands > 0 {
-		parts = append(parts, fmt.Sprintf("other ×%d: %s", other.Commands, ms(other.Server)))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// withData is the suffix of a case's name when it loaded the data file.
-func withData(data bool) string {
-	if data {
-		return " + data"
-	}
-	return ""
 }

@@ -17,22 +17,6 @@ import (
 	"github.com/psflow/psflow/bench/internal/benchkit"
 )
 
-// config holds the command's flags.
-type config struct {
-	dsn       string
-	tables    int
-	rounds    int
-	repeat    int
-	rows      int
-	psflow    string
-	client    string
-	work      string
-	keep      bool
-	breakdown bool
-	verbose   bool
-	loadStart string // load average when the rounds began
-}
-
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.dsn, "mysql-dsn", benchkit.DefaultDSN(), "MySQL/MariaDB server, with admin rights (default $PSFLOW_TEST_MYSQL_DSN, else root on 127.0.0.1:3306)")
@@ -128,9 +112,4 @@ func writeReplay(path, dir string, files []string) error {
 		b.Write(text)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
-}
-
-// logf prints a progress line on stderr.
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, time.Now().UTC().Format("15:04:05 ")+format+"\n", args...)
 }

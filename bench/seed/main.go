@@ -19,22 +19,6 @@ import (
 	"github.com/psflow/psflow/bench/internal/benchkit"
 )
 
-// config holds the command's flags.
-type config struct {
-	dsn         string
-	mb          int
-	rounds      int
-	parallelism int
-	psflow      string
-	client      string
-	time        string
-	work        string
-	keep        bool
-	loads       []string // which loads each round runs, in order
-	cpuprofile  string
-	loadStart   string // load average when the rounds began
-}
-
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.dsn, "mysql-dsn", benchkit.DefaultDSN(), "MySQL/MariaDB server, with admin rights (default $PSFLOW_TEST_MYSQL_DSN, else root on 127.0.0.1:3306)")
@@ -111,9 +95,4 @@ func realMain(ctx context.Context, cfg config) error {
 	}
 	fmt.Print(report(ctx, cfg, st, results))
 	return nil
-}
-
-// logf prints a progress line on stderr.
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, time.Now().UTC().Format("15:04:05 ")+format+"\n", args...)
 }

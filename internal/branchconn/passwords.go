@@ -143,3 +143,15 @@ func removePassword(ctx context.Context, s *step.Step, c *planetscale.Client, db
 	}
 	s.Logf(done, p.PublicID, branch, p.Role)
 }
+
+// CleanupTimeout bounds each clean-up call made after the run's own
+// context ended, such as the password deletion after SIGTERM.
+const CleanupTimeout = 10 * time.Second
+
+// Expiry says when a password expires, for log lines.
+func Expiry(p *planetscale.Password) string {
+	if p.ExpiresAt.IsZero() {
+		return "never"
+	}
+	return p.ExpiresAt.UTC().Format(time.RFC3339)
+}

@@ -7,34 +7,17 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
 // MaxBodyChars is GitHub's limit on a comment body, in characters.
 const MaxBodyChars = 65536
 
-// docsURL is the documentation_url GitHub puts in its generic errors.
-const docsURL = "https://docs.github.com/rest"
-
 // supportedVersions are the X-GitHub-Api-Version values the API accepts.
 var supportedVersions = map[string]bool{"2022-11-28": true, "2026-03-10": true}
-
-// apiError is GitHub's error document.
-type apiError struct {
-	Message          string       `json:"message"`
-	Errors           []fieldError `json:"errors,omitempty"`
-	DocumentationURL string       `json:"documentation_url"`
-	Status           string       `json:"status"`
-}
-
-// fieldError is one entry of a 422's errors list.
-type fieldError struct {
-	Resource string `json:"resource"`
-	Code     string `json:"code"`
-	Field    string `json:"field"`
-	Message  string `json:"message,omitempty"`
-}
 
 // violation is a request that breaks GitHub's documented rules: the test is
 // told (when report is set) and the client gets GitHub's answer.
@@ -185,4 +168,19 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 		w.status = http.StatusOK
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// setCommonHeaders adds the headers api.github.com puts on every answer.
+func (s *Server) setCommonHeaders(w http.ResponseWriter) {
+	s.mu.Lock()
+	used := len(s.log)%4999 + 1
+	s.mu.Unlock()
+	h := w.Header()
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
+	h.Set("X-RateLimit-Limit", "5000")
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(5000-used))
+	h.Set("X-RateLimit-Used", strconv.Itoa(used))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+	h.Set("X-RateLimit-Resource", "core")
 }

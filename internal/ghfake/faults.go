@@ -5,12 +5,6 @@ import (
 	"strings"
 )
 
-// fault makes the next request matching method and a path prefix fail.
-type fault struct {
-	method, prefix string
-	status         int
-}
-
 // FailNext makes the next request of method ("" for any) under pathPrefix, still checked and
 // logged, answer status with a GitHub error; faults apply once each, in order.
 func (s *Server) FailNext(method, pathPrefix string, status int) {

@@ -211,31 +211,3 @@ func (s *Server) getUser(w http.ResponseWriter, _ *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, s.user.json())
 }
-
-// setCommonHeaders adds the headers api.github.com puts on every answer.
-func (s *Server) setCommonHeaders(w http.ResponseWriter) {
-	s.mu.Lock()
-	used := len(s.log)%4999 + 1
-	s.mu.Unlock()
-	h := w.Header()
-	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
-	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
-	h.Set("X-RateLimit-Limit", "5000")
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(5000-used))
-	h.Set("X-RateLimit-Used", strconv.Itoa(used))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
-	h.Set("X-RateLimit-Resource", "core")
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-}
-
-// writeError answers GitHub's error document with message.
-func writeError(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, apiError{Message: message, DocumentationURL: docsURL, Status: strconv.Itoa(status)})
-}

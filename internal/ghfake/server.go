@@ -5,11 +5,9 @@
 package ghfake
 
 import (
-	"crypto/rand"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,13 +52,6 @@ type Server struct {
 	faults   []fault
 }
 
-// User is a GitHub account as the fake shows it in comments and GET /user.
-type User struct {
-	Login string `json:"login"`
-	ID    int64  `json:"id"`
-	Type  string `json:"type"` // "User" or "Bot"
-}
-
 // Request is one request the server received.
 type Request struct {
 	// Method, Path and Query are the request line's parts (Query is the
@@ -75,28 +66,6 @@ type Request struct {
 	Pattern string
 	// Status is the HTTP status answered.
 	Status int
-}
-
-// New starts a fake GitHub API for the test and closes it at cleanup.
-func New(t testing.TB) *Server {
-	t.Helper()
-	s := &Server{
-		Token:  newToken(),
-		t:      t,
-		user:   User{Login: DefaultLogin, ID: 41898282, Type: "Bot"},
-		pulls:  map[issueKey]*pull{},
-		nextID: 2000000001,
-		counts: map[string]int{},
-	}
-	s.mux = http.NewServeMux()
-	s.mux.HandleFunc(PatternGetPull, s.onPull(s.getPull))
-	s.mux.HandleFunc(PatternListComments, s.onPull(s.listComments))
-	s.mux.HandleFunc(PatternCreateComment, s.onPull(s.createComment))
-	s.mux.HandleFunc(PatternEditComment, s.editComment)
-	s.mux.HandleFunc(PatternGetUser, s.getUser)
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.srv.Close)
-	return s
 }
 
 // URL is the API base URL, with the trailing slash go-github needs, to pass
@@ -149,17 +118,4 @@ func (s *Server) record(r Request) {
 		key = r.Method + " " + r.Path
 	}
 	s.counts[key]++
-}
-
-// newToken returns a random token shaped like a GITHUB_TOKEN.
-func newToken() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	b := make([]byte, 36)
-	_, _ = rand.Read(b)
-	var sb strings.Builder
-	sb.WriteString("ghs_")
-	for _, c := range b {
-		sb.WriteByte(alphabet[int(c)%len(alphabet)])
-	}
-	return sb.String()
 }

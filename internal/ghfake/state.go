@@ -7,37 +7,6 @@ import (
 	"time"
 )
 
-// issueKey names an issue or pull request; owner and repo are lowercased
-// because GitHub matches them case-insensitively.
-type issueKey struct {
-	owner, repo string
-	number      int
-}
-
-func newIssueKey(owner, repo string, number int) issueKey {
-	return issueKey{strings.ToLower(owner), strings.ToLower(repo), number}
-}
-
-// pull is a pull request the fake knows.
-type pull struct {
-	owner, repo string // as spelled by AddPull
-	number      int
-	id          int64
-	state       string
-	merged      bool
-	created     time.Time
-}
-
-// comment is an issue comment the fake keeps.
-type comment struct {
-	issue   issueKey
-	id      int64
-	body    string
-	user    User
-	created time.Time
-	updated time.Time
-}
-
 // Comment is an issue comment as the fake holds it.
 type Comment struct {
 	ID        int64
