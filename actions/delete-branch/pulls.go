@@ -3,6 +3,7 @@ package deletebranch
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/psflow/psflow/pkg/gh"
@@ -41,4 +42,10 @@ func (p *pullStates) closed(ctx context.Context, suffix string) (bool, string) {
 		return false, fmt.Sprintf("pull request #%d is %s", n, pr.GetState())
 	}
 	return true, ""
+}
+
+// number parses the PR number of a pr-<n> branch.
+func number(suffix string) (int, bool) {
+	n, err := strconv.Atoi(suffix)
+	return n, err == nil && n > 0
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,10 +79,4 @@ func sweepRepository(s *step.Step) (string, error) {
 		return "", step.Usagef("input repository is required with github_token (%s); set --repository, INPUT_REPOSITORY or PSFLOW_REPOSITORY", rc)
 	}
 	return rc.Repository, nil
-}
-
-// number parses the PR number of a pr-<n> branch.
-func number(suffix string) (int, bool) {
-	n, err := strconv.Atoi(suffix)
-	return n, err == nil && n > 0
 }

@@ -75,3 +75,11 @@ func yesNo(v bool) string {
 	}
 	return "no"
 }
+
+// hasChanges is "true" or "false", or "" while the diff is not known.
+func hasChanges(state string, stmts []string) string {
+	if state == planetscale.StatePending {
+		return ""
+	}
+	return strconv.FormatBool(len(stmts) > 0)
+}

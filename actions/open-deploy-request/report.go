@@ -3,7 +3,6 @@ package opendeployrequest
 import (
 	"context"
 	"slices"
-	"strconv"
 
 	"github.com/psflow/psflow/actions/internal/ddlcheck"
 	"github.com/psflow/psflow/actions/internal/deployreport"
@@ -83,12 +82,4 @@ func closeRequest(ctx context.Context, s *step.Step, c *planetscale.Client, db s
 		}
 		s.Logf("deploy request #%d was not closed (%v); trying again", n, err)
 	}
-}
-
-// hasChanges is "true" or "false", or "" while the diff is not known.
-func hasChanges(state string, stmts []string) string {
-	if state == planetscale.StatePending {
-		return ""
-	}
-	return strconv.FormatBool(len(stmts) > 0)
 }

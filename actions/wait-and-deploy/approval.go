@@ -11,19 +11,6 @@ import (
 // deploy waits for an approval, before it is read again.
 const approvalRecheck = 30 * time.Second
 
-// approvalWait is what the follower knows of approvals: the setting, when
-// it was read, whether to read it (asked), and whether the deploy waits.
-type approvalWait struct {
-	required bool
-	readAt   time.Time
-	asked    bool
-	waiting  bool
-}
-
-// recheck makes the next poll read the setting (again): the API refused a
-// deploy, which an approval the database requires may explain.
-func (a *approvalWait) recheck() { a.readAt, a.asked = time.Time{}, true }
-
 // awaitApproval reports whether the ready request dr waits for an approval
 // the database requires, logging when the wait starts and ends.
 func (f *follower) awaitApproval(ctx context.Context, dr *planetscale.DeployRequest) (bool, error) {

@@ -14,19 +14,6 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// diffCheck is what a deploy is checked against: what open-deploy-request
-// last reported about the request, from wherever the record is found.
-type diffCheck struct {
-	input          *reporteddiff.Record // the reported_diff input, when set
-	allowChanged   bool                 // deploy a request that changed since, with a warning
-	allowUnchecked bool                 // deploy a request nothing readable records, with a warning
-	found          *reporteddiff.Lookup // what was looked up, once
-	lookErr        error                // why the lookup failed, once
-	statements     []string             // the statements last logged
-	destructive    []string             // why they are destructive, as last checked
-	opsErr         error                // a permanent failure to read them, not tried again
-}
-
 // lookup returns what open-deploy-request reported about the request of
 // branch, looking it up once (a failed lookup is not tried again).
 func (f *follower) lookup(ctx context.Context, branch string) (reporteddiff.Lookup, error) {

@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/psflow/psflow/pkg/gh"
 	"github.com/psflow/psflow/pkg/step"
 )
-
-// publishTimeout bounds the GitHub calls of one comment update.
-const publishTimeout = 2 * time.Minute
 
 // Publish writes markdown into the summary and the sticky comment, and
 // returns "" when the comment shows it, else why not; it never fails the step.

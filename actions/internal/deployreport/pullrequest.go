@@ -7,12 +7,16 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/psflow/psflow/pkg/gh"
 	"github.com/psflow/psflow/pkg/runctx"
 	"github.com/psflow/psflow/pkg/step"
 )
+
+// publishTimeout bounds the GitHub calls of one comment update.
+const publishTimeout = 2 * time.Minute
 
 // pullRequest is the run's pull request, a client to reach it and who
 // psflow's comments on it are by.

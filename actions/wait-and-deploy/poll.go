@@ -11,37 +11,6 @@ import (
 	"github.com/psflow/psflow/pkg/step"
 )
 
-// follower follows one deploy request's deployment, queueing it, cutting
-// it over and ending its revert window as the inputs ask (see poll).
-type follower struct {
-	s           *step.Step
-	c           *planetscale.Client
-	db          string
-	orgDatabase string // "acme/app", for messages
-	number      uint64
-	deploy      bool   // queue the deploy when it is ready
-	apply       bool   // apply the cutover at pending_cutover
-	revert      string // leave, skip or wait
-	// skipAhead ends the revert window of a deployment that holds the
-	// queue ahead of this one.
-	skipAhead bool
-	unblock   bool // unblock a queue another request's failed deploy holds
-	blocked   bool // the step stopped on a blocked queue
-	lock      hostLock
-	check     diffCheck       // what the deploy is checked against
-	pr        deployreport.PR // the pull request behind it, for advice
-
-	last      *planetscale.DeployRequest // the newest state read
-	fresh     bool                       // last was read just before the wait: the first poll uses it
-	w         *planetscale.Waiter        // the wait that polls
-	deployed  time.Time                  // when this run queued the deploy
-	failed    string                     // the failure state the deployment ended in
-	refused   error                      // the last action the API refused
-	refusedIn string                     // the state it was refused in
-	approval  approvalWait               // a wait for an approval
-	queue     string                     // the deploy queue ahead, as last logged
-}
-
 // poll reads the deploy request (unless run just read it) and hands it to
 // the handler of its state; it says whether the deployment ended.
 func (f *follower) poll(ctx context.Context) (string, bool, error) {
