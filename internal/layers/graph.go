@@ -14,6 +14,7 @@ import (
 
 // Graph is one package's files and which names each uses from the others.
 type Graph struct {
+	Path  string                         // the package's import path
 	Files []string                       // non-test files, by base name
 	Uses  map[string]map[string][]string // file → file it uses → the names
 }
@@ -21,17 +22,34 @@ type Graph struct {
 // Load reads the package in dir (its non-test files) and links each file to
 // the files that declare the package-level names, methods and fields it uses.
 func Load(dir string) (*Graph, error) {
+	gs, err := LoadAll(dir, ".")
+	if err != nil {
+		return nil, err
+	}
+	return gs[0], nil
+}
+
+// LoadAll reads the packages that patterns name, from dir, as Load does.
+func LoadAll(dir string, patterns ...string) ([]*Graph, error) {
 	cfg := &packages.Config{Dir: dir, Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
 		packages.NeedTypes | packages.NeedTypesInfo}
-	pkgs, err := packages.Load(cfg, ".")
+	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if len(pkgs) != 1 || len(pkgs[0].Errors) > 0 {
-		return nil, fmt.Errorf("load %s: %v", dir, pkgs[0].Errors)
+	var gs []*Graph
+	for _, p := range pkgs {
+		if len(p.Errors) > 0 {
+			return nil, fmt.Errorf("load %s: %v", p.PkgPath, p.Errors)
+		}
+		gs = append(gs, graphOf(p))
 	}
-	p := pkgs[0]
-	g := &Graph{Uses: map[string]map[string][]string{}}
+	return gs, nil
+}
+
+// graphOf links the files of one loaded package.
+func graphOf(p *packages.Package) *Graph {
+	g := &Graph{Path: p.PkgPath, Uses: map[string]map[string][]string{}}
 	for _, f := range p.Syntax {
 		from := filepath.Base(p.Fset.Position(f.Pos()).Filename)
 		g.Files = append(g.Files, from)
@@ -58,7 +76,7 @@ func Load(dir string) (*Graph, error) {
 		})
 	}
 	sort.Strings(g.Files)
-	return g, nil
+	return g
 }
 
 // declaredAtTop reports whether obj is a package-level name, a method or a
