@@ -39,7 +39,7 @@ func (e *Emulator) deployDeployRequest(w http.ResponseWriter, r *http.Request) e
 		defer e.mu.Unlock()
 		return e.enqueue(w, r, db, dr, req, fork, branch)
 	}
-	gen, into := dr.Gen, planTarget{db.branches[dr.into].storageDB, db.settings.foreignKeys}
+	gen, into := dr.Gen, deploy.Target{StorageDB: db.branches[dr.into].storageDB, ForeignKeys: db.settings.foreignKeys}
 	e.mu.Unlock()
 
 	ev, err := e.planOnto(r.Context(), fork, branch, into, ahead)

@@ -2,11 +2,8 @@ package emulator
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
-	"github.com/psflow/psflow/pkg/emulator/internal/ddl"
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
 	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
@@ -33,7 +30,7 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 		before, err = e.store.Schema(ctx, in.into)
 	}
 	if err == nil && !instant {
-		keep, err = e.keepLosses(ctx, in.into, statements(before), plan.Merge.Result)
+		keep, err = deploy.KeepLosses(ctx, e.store, in.into, storage.Statements(before), plan.Merge.Result, e.lockedStorageName)
 	}
 	if err == nil {
 		err = e.store.Exec(ctx, in.into, plan.Merge.Plan.Statements()...)
@@ -55,7 +52,7 @@ func (e *Emulator) cutover(ctx context.Context, db *database, dr *deployRequest,
 			dr.lastErr, dr.keepDB = err.Error(), keep
 			return reached{state: deploy.CompleteError}
 		}
-		dr.before, dr.after, dr.keepDB = statements(before), plan.Merge.Result, keep
+		dr.before, dr.after, dr.keepDB = storage.Statements(before), plan.Merge.Result, keep
 		if b := db.branches[dr.branch]; b != nil {
 			// Not documented: the branch's changes are in its parent now, so a later deploy
 			// request from it carries only what it changes next.
@@ -84,29 +81,6 @@ func (e *Emulator) autoDelete(db *database, dr *deployRequest) func(context.Cont
 	}
 }
 
-// keepLosses saves, in a new storage database, the tables of into whose data turning before
-// into after loses, and names that database ("" when nothing is lost).
-func (e *Emulator) keepLosses(ctx context.Context, into string, before, after []string) (string, error) {
-	losses, err := ddl.Losses(before, after)
-	if err != nil || len(losses) == 0 {
-		return "", err
-	}
-	e.mu.Lock()
-	keep := e.nextStorageName()
-	e.mu.Unlock()
-	tables := make([]string, len(losses))
-	for i, l := range losses {
-		tables[i] = l.Table
-	}
-	if err := e.store.CreateDatabase(ctx, keep); err != nil {
-		return "", err
-	}
-	if err := e.store.SaveTables(ctx, into, keep, tables...); err != nil {
-		return "", errors.Join(err, e.store.DropDatabase(context.WithoutCancel(ctx), keep))
-	}
-	return keep, nil
-}
-
 // revert undoes one deployment's changes and only them, merging back three ways; the data it
 // dropped comes back, rows written since stay (docs/design/emulator-deploy.md).
 func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, gen int) func() reached {
@@ -117,7 +91,7 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 	if !in.ok {
 		return nil
 	}
-	err := e.undo(ctx, in.into, before, after, keep)
+	err := deploy.Undo(ctx, e.store, in.into, before, after, keep)
 	e.noteDefaultSchema(ctx, db, dr.into, in.into)
 	return func() reached {
 		if dr.Gen != gen || ctx.Err() != nil {
@@ -129,45 +103,6 @@ func (e *Emulator) revert(ctx context.Context, db *database, dr *deployRequest, 
 		}
 		return reached{state: deploy.CompleteRevert}
 	}
-}
-
-// undo runs the revert of a deployment on the target's storage database.
-func (e *Emulator) undo(ctx context.Context, into string, before, after []string, keep string) error {
-	if into == "" {
-		return errors.New("the branch deployed into no longer exists")
-	}
-	current, err := e.store.Schema(ctx, into)
-	if err != nil {
-		return err
-	}
-	m, err := ddl.ThreeWay(after, before, statements(current))
-	if err != nil {
-		return err
-	}
-	if len(m.Conflicts) > 0 {
-		return fmt.Errorf("cannot revert: %s", m.Conflicts[0])
-	}
-	if err := e.store.Exec(ctx, into, m.Plan.Statements()...); err != nil {
-		return err
-	}
-	if keep == "" {
-		return nil
-	}
-	losses, err := ddl.Losses(before, after)
-	if err != nil {
-		return err
-	}
-	for _, l := range losses {
-		if l.Dropped {
-			err = e.store.RestoreRows(ctx, keep, into, l.Table)
-		} else {
-			err = e.store.RestoreColumns(ctx, keep, into, l.Table, l.Key, l.Columns)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // dropKept drops the data a finished deployment saved for its revert, on
@@ -183,4 +118,11 @@ func (e *Emulator) dropKept(dr *deployRequest) {
 			e.log.Error("drop revert data", "number", dr.number, "err", err)
 		}
 	})
+}
+
+// lockedStorageName is nextStorageName for a caller that does not hold e.mu.
+func (e *Emulator) lockedStorageName() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.nextStorageName()
 }

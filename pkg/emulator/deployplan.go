@@ -34,13 +34,6 @@ func (e *Emulator) inputsOf(db *database, dr *deployRequest, gen int) planInputs
 	return in
 }
 
-// planTarget is the branch a plan deploys into: its storage database and
-// its database's allow_foreign_key_constraints, read under e.mu.
-type planTarget struct {
-	storageDB   string
-	foreignKeys bool
-}
-
 // evaluation is a deploy request's plan with the schemas it came from.
 type evaluation struct {
 	plan       deploy.Plan
@@ -59,28 +52,16 @@ func (e *Emulator) evaluate(ctx context.Context, in planInputs, ahead []deploy.A
 	if err != nil {
 		return evaluation{}, err
 	}
-	return e.planOnto(ctx, in.fork, branch, planTarget{in.into, in.foreignKeys}, ahead)
+	return e.planOnto(ctx, in.fork, branch, deploy.Target{StorageDB: in.into, ForeignKeys: in.foreignKeys}, ahead)
 }
 
-// planOnto plans fork to branch onto the target as it is (deploy.Evaluate) and, if that deploys,
-// checks it against the target as the deployments ahead will leave it (deploy.CheckQueue).
-func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into planTarget, ahead []deploy.Ahead) (evaluation, error) {
-	tables, err := e.store.Schema(ctx, into.storageDB)
+// planOnto plans fork to branch onto the target (deploy.PlanOnto), with the diff files it shows.
+func (e *Emulator) planOnto(ctx context.Context, fork, branch []storage.Table, into deploy.Target, ahead []deploy.Ahead) (evaluation, error) {
+	p, err := deploy.PlanOnto(ctx, e.store, fork, branch, into, ahead)
 	if err != nil {
 		return evaluation{}, err
 	}
-	sides := deploy.Sides{Fork: statements(fork), Branch: statements(branch), Target: statements(tables), ForeignKeys: into.foreignKeys}
-	plan, err := deploy.Evaluate(sides)
-	if err != nil {
-		return evaluation{}, err
-	}
-	ev := evaluation{plan: plan, branch: branch, files: diffFiles(plan.Changes, fork, branch)}
-	if plan.Deployable() {
-		if ev.collisions, err = deploy.CheckQueue(sides, ahead); err != nil {
-			return evaluation{}, err
-		}
-	}
-	return ev, nil
+	return evaluation{plan: p.Plan, branch: branch, files: diffFiles(p.Plan.Changes, fork, branch), collisions: p.Collisions}, nil
 }
 
 // errBranchGone says a branch a deployment needs was deleted.

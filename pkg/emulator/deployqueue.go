@@ -23,16 +23,16 @@ func queueTimeSpent(dr *deployRequest, gen int) func() reached {
 func (e *Emulator) start(ctx context.Context, db *database, dr *deployRequest, gen int) func() reached {
 	e.mu.Lock()
 	q := dr.queued
-	into := planTarget{foreignKeys: db.settings.foreignKeys}
+	into := deploy.Target{ForeignKeys: db.settings.foreignKeys}
 	if b := db.branches[dr.into]; b != nil {
-		into.storageDB = b.storageDB
+		into.StorageDB = b.storageDB
 	}
 	e.mu.Unlock()
 	var (
 		ev  evaluation
 		err error
 	)
-	if into.storageDB == "" {
+	if into.StorageDB == "" {
 		err = errBranchGone(dr.into)
 	} else {
 		ev, err = e.planOnto(ctx, q.fork, q.branch, into, nil)

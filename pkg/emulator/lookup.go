@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/psflow/psflow/pkg/emulator/internal/deploy"
+	"github.com/psflow/psflow/pkg/emulator/internal/storage"
 )
 
 // lookupDatabase finds a database of the emulator's organization. The
@@ -80,7 +81,7 @@ func aheadOf(db *database, dr *deployRequest) []deploy.Ahead {
 		}
 		a := byNumber[e.Number]
 		if a.DeployedAt.IsZero() && a.queued.set && !e.Blocking() {
-			out = append(out, deploy.Ahead{Number: a.number, Fork: statements(a.queued.fork), Branch: statements(a.queued.branch)})
+			out = append(out, deploy.Ahead{Number: a.number, Fork: storage.Statements(a.queued.fork), Branch: storage.Statements(a.queued.branch)})
 		}
 	}
 	return out

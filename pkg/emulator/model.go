@@ -276,12 +276,3 @@ func schemaPrint(tables []storage.Table) string {
 	}
 	return b.String()
 }
-
-// statements lists the CREATE statements of a schema.
-func statements(tables []storage.Table) []string {
-	out := make([]string, 0, len(tables))
-	for _, t := range tables {
-		out = append(out, t.SQL)
-	}
-	return out
-}

@@ -70,7 +70,7 @@ func (e *Emulator) lintSchema(w http.ResponseWriter, r *http.Request) error {
 		opts.ForeignKeys = db.settings.foreignKeys
 	}
 	e.mu.Unlock()
-	found, err := ddl.LintWith(statements(tables), opts)
+	found, err := ddl.LintWith(storage.Statements(tables), opts)
 	if err != nil {
 		return unprocessable("schema cannot be linted: %v", err)
 	}
@@ -120,7 +120,7 @@ func (e *Emulator) branchDiff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plan, err := ddl.Diff(statements(fork), statements(now))
+	plan, err := ddl.Diff(storage.Statements(fork), storage.Statements(now))
 	if err != nil {
 		return unprocessable("branch %s cannot be diffed: %v", b.name, err)
 	}

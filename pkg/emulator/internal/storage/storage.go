@@ -112,3 +112,12 @@ func checkUser(name string) error { return checkName("user", name, maxUserName) 
 
 // quote returns name as a backtick-quoted identifier.
 func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
+
+// Statements lists the CREATE statements of tables.
+func Statements(tables []Table) []string {
+	out := make([]string, 0, len(tables))
+	for _, t := range tables {
+		out = append(out, t.SQL)
+	}
+	return out
+}
