@@ -134,6 +134,7 @@ func TestOpenDeployRequestCommentIsBestEffort(t *testing.T) {
 	skipped := actiontest.Exec(t, noToken, "open-deploy-request")
 	skipped.Assert(t, icmd.Success)
 	assert.Check(t, is.Contains(skipped.Stderr(), "notice: no github_token"))
+	assert.Check(t, is.Contains(skipped.Stderr(), "(set --github-token or PSFLOW_GITHUB_TOKEN to a token that may write pull request comments)"))
 
 	noEvent := deploytest.Env(em, map[string]string{"INPUT_GITHUB_TOKEN": gh.Token, "GITHUB_API_URL": gh.URL()})
 	outside := actiontest.Exec(t, noEvent, "open-deploy-request", "--branch", "pr-43")

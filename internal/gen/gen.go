@@ -174,6 +174,8 @@ func tables(a *step.Action) string {
 		switch {
 		case in.Required:
 			def = "required"
+		case isGitHubToken(in):
+			def = "on GitHub, the job's token (`github.token`)"
 		case in.Default == "":
 			def = ""
 		}

@@ -20,8 +20,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
-	if *check && len(stale) > 0 {
-		fmt.Fprintf(os.Stderr, "gen: stale generated files (run go generate ./...): %s\n", strings.Join(stale, ", "))
+	switch {
+	case *check && len(stale) > 0:
+		fmt.Fprintf(os.Stderr, "gen: stale generated files (run go generate ./actions): %s\n", strings.Join(stale, ", "))
 		os.Exit(1)
+	case *check:
+		fmt.Println("gen: every generated file is up to date")
+	case len(stale) > 0:
+		fmt.Printf("gen: wrote %s\n", strings.Join(stale, ", "))
 	}
 }

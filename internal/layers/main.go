@@ -35,9 +35,17 @@ func write(w io.Writer, dir string, g *Graph) {
 	sort.SliceStable(files, func(i, j int) bool { return floors[files[i]] > floors[files[j]] })
 	fmt.Fprintf(w, "%s: %d files\n", dir, len(files))
 	for _, f := range files {
-		fmt.Fprintf(w, "  floor %2d  %-24s uses %s\n", floors[f], f, strings.Join(sortedKeys(g.Uses[f]), " "))
+		line := fmt.Sprintf("  floor %2d  %-24s", floors[f], f)
+		if uses := sortedKeys(g.Uses[f]); len(uses) > 0 {
+			line += " uses " + strings.Join(uses, " ")
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
-	for _, loop := range g.Loops() {
+	loops := g.Loops()
+	if len(loops) == 0 {
+		fmt.Fprintln(w, "  no loops")
+	}
+	for _, loop := range loops {
 		fmt.Fprintf(w, "  loop: %s\n", strings.Join(loop, " "))
 		for _, from := range loop {
 			for _, to := range loop {

@@ -1,5 +1,5 @@
-// Package emulator is a local PlanetScale API backed by real MySQL, for
-// tests and local runs; docs/design/emulator.md describes it.
+// Package emulator is a local PlanetScale API backed by real MySQL, for tests and local runs;
+// docs/emulator.md shows how to use it, docs/design/emulator.md how it works.
 package emulator
 
 import (

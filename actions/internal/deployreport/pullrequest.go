@@ -44,7 +44,11 @@ func pullRequestOf(ctx context.Context, s *step.Step) (pullRequest, error) {
 	// For a pull request that is not on GitHub no token would help: the
 	// notice says why instead.
 	if token == "" && (why == "" || rc.PullRequest <= 0) {
-		return pullRequest{}, &noPullRequest{why: "no github_token", hint: " (pass github_token: ${{ github.token }} with pull-requests: write)"}
+		hint := " (set --github-token or PSFLOW_GITHUB_TOKEN to a token that may write pull request comments)"
+		if s.GitHub() {
+			hint = " (pass github_token: ${{ github.token }} with pull-requests: write)"
+		}
+		return pullRequest{}, &noPullRequest{why: "no github_token", hint: hint}
 	}
 	if why != "" {
 		return pullRequest{}, &noPullRequest{why: why}
