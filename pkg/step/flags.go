@@ -34,7 +34,7 @@ type harnessFlags struct {
 
 // parseFlags reads the command line into raw input values.
 func parseFlags(a *Action, args []string) (map[string]*flagValue, harnessFlags, error) {
-	fs := flag.NewFlagSet("psflow "+a.Name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(a.command(), flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	values := make(map[string]*flagValue, len(a.Inputs))
 	for _, in := range a.Inputs {
@@ -123,7 +123,7 @@ func isBoolWord(s string) bool {
 
 // usage writes the help text of an action: its inputs and outputs.
 func usage(w io.Writer, a *Action) {
-	fmt.Fprintf(w, "Usage: psflow %s [flags]\n\n%s\n\nInputs (flag, or INPUT_<NAME> / PSFLOW_<NAME>; a true/false input takes --flag, --flag=false or --flag false):\n", a.Name, a.Description)
+	fmt.Fprintf(w, "Usage: %s [flags]\n\n%s\n\nInputs (flag, or INPUT_<NAME> / PSFLOW_<NAME>; a true/false input takes --flag, --flag=false or --flag false):\n", a.command(), a.Description)
 	for _, in := range a.Inputs {
 		extra := ""
 		if in.Required {

@@ -105,3 +105,19 @@ func TestShowInputs(t *testing.T) {
 	assert.Equal(t, r.stdout, "org=acme (PLANETSCALE_ORG)\nservice_token=*** (PSFLOW_SERVICE_TOKEN)\nwait=false (--wait)\ntimeout=90s (--timeout)\n"+
 		"parallelism=4 (default)\nfiles='a.sql\nb.sql' (INPUT_FILES)\nfail_on=none (default)\n")
 }
+
+// A step with a Command of its own says it in its usage and its errors.
+func TestCommandNamesTheStep(t *testing.T) {
+	t.Parallel()
+	a := &Action{Name: "count", Description: "Count.", Command: "count-deploy-requests",
+		Inputs: []Input{{Name: "database", Required: true}},
+		Run:    func(context.Context, *Step) error { return nil }}
+	r := run(t, a, nil)
+	assert.Check(t, is.ErrorContains(r.err, "input database is required"))
+	assert.Check(t, is.Contains(r.stderr, "count-deploy-requests: input database is required"))
+	assert.Check(t, !strings.Contains(r.stderr, "psflow"), r.stderr)
+	help := run(t, a, nil, "--help")
+	assert.Check(t, is.Contains(help.stdout+help.stderr, "Usage: count-deploy-requests [flags]"))
+	a.Command = ""
+	assert.Check(t, is.Contains(run(t, a, nil).stderr, "psflow count: input database is required"))
+}

@@ -13,7 +13,7 @@ import (
 func (s *Step) gha(w io.Writer, title bool) *githubactions.Action {
 	opts := []githubactions.Option{githubactions.WithWriter(w), githubactions.WithGetenv(s.env.Getenv)}
 	if title {
-		opts = append(opts, githubactions.WithFields(githubactions.CommandProperties{"title": "psflow " + s.action.Name}))
+		opts = append(opts, githubactions.WithFields(githubactions.CommandProperties{"title": s.action.command()}))
 	}
 	return githubactions.New(opts...)
 }
@@ -63,7 +63,7 @@ func (s *Step) fail(err error) {
 	if s.github {
 		s.gha(s.log, true).Errorf("%s", msg)
 	}
-	fmt.Fprintf(redactWriter{r: s.red, w: s.env.Stderr}, "psflow %s: %s\n", s.action.Name, msg)
+	fmt.Fprintf(redactWriter{r: s.red, w: s.env.Stderr}, "%s: %s\n", s.action.command(), msg)
 }
 
 // oneLine folds a message onto one line so it cannot start a workflow command.

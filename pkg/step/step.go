@@ -90,6 +90,16 @@ type Action struct {
 	Inputs      []Input
 	Outputs     []Output
 	Run         func(ctx context.Context, s *Step) error
+	// Command is how the step is called, in its usage and messages; "psflow <Name>" when empty.
+	Command string
+}
+
+// command is how the step is called, in its usage and messages.
+func (a *Action) command() string {
+	if a.Command != "" {
+		return a.Command
+	}
+	return "psflow " + a.Name
 }
 
 // input returns the declaration of the named input.
