@@ -15,6 +15,7 @@ import (
 
 var countDeployRequests = &step.Action{
 	Name:        "count-deploy-requests",
+	Command:     "count-deploy-requests", // in usage and errors; "psflow <Name>" when left out
 	Description: "Output how many open deploy requests a database has.",
 	Inputs: []step.Input{
 		{Name: "org", Description: "Organization.", Required: true, Env: "PLANETSCALE_ORG"},

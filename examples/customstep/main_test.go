@@ -66,3 +66,14 @@ func TestCountsOpenDeployRequests(t *testing.T) {
 	assert.Check(t, is.Contains(stdout.String(), "count=1\n"))
 	assert.Check(t, is.Contains(stderr.String(), "#1 pr-7 → main"))
 }
+
+// A missing input stops the step before any call, named by its own command.
+func TestMissingInputNamesTheCommand(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	env := step.MapEnv(map[string]string{"PLANETSCALE_ORG": "acme"}, nil, &stdout, &stderr)
+	err := step.Run(context.Background(), countDeployRequests, env)
+	assert.Equal(t, step.ExitCode(err), 2)
+	assert.Check(t, is.Contains(stderr.String(), "count-deploy-requests: input database is required"))
+	assert.Check(t, !strings.Contains(stderr.String(), "psflow"), stderr.String())
+}
